@@ -1,0 +1,91 @@
+/* authz_decision_log.c -- the decision ring and JSON-lines sink (authz_decision_log.h). */
+#include "authz_decision_log.h"
+
+#include "../server/core/lw_buf.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct authz_decision_log {
+    pthread_mutex_t mu;
+    struct authz_decision_summary *ring;
+    int capacity, next, count;
+    FILE *sink;
+    bool own_sink;
+};
+
+struct authz_decision_log *authz_decision_log_new(int capacity, const char *path,
+                                                  struct lw_err *err)
+{
+    struct authz_decision_log *l = lw_calloc(1, sizeof *l);
+    if (!l || !(l->ring = lw_calloc((size_t)(capacity > 0 ? capacity : 1), sizeof *l->ring))) {
+        lw_free(l);
+        lw_err_set(err, LW_ENOMEM, "out of memory for the decision log");
+        return NULL;
+    }
+    l->capacity = capacity > 0 ? capacity : 1;
+    pthread_mutex_init(&l->mu, NULL);
+    if (path && strcmp(path, "-") == 0) {
+        l->sink = stdout;
+    } else if (path && *path) {
+        l->sink = fopen(path, "a");
+        l->own_sink = true;
+        if (!l->sink) {
+            lw_err_set(err, LW_ECONFIG, "cannot open decision log file %s", path);
+            authz_decision_log_free(l);
+            return NULL;
+        }
+    }
+    return l;
+}
+
+void authz_decision_log_free(struct authz_decision_log *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->capacity; i++)
+        lw_free(l->ring[i].json);
+    if (l->own_sink && l->sink)
+        fclose(l->sink);
+    pthread_mutex_destroy(&l->mu);
+    lw_free(l->ring);
+    lw_free(l);
+}
+
+void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec)
+{
+    pthread_mutex_lock(&l->mu);
+    if (l->sink && rec->json) {
+        fputs(rec->json, l->sink);
+        fputc('\n', l->sink);
+        fflush(l->sink);
+    }
+    lw_free(l->ring[l->next].json);
+    l->ring[l->next] = *rec;
+    rec->json = NULL;
+    l->next = (l->next + 1) % l->capacity;
+    if (l->count < l->capacity)
+        l->count++;
+    pthread_mutex_unlock(&l->mu);
+}
+
+char *authz_decision_log_tail(struct authz_decision_log *l, int n)
+{
+    struct lw_buf b;
+    lw_buf_init(&b, 64u << 20);
+    pthread_mutex_lock(&l->mu);
+    if (n > l->count || n < 0)
+        n = l->count;
+    for (int k = n; k > 0; k--) {
+        const struct authz_decision_summary *r =
+            &l->ring[(l->next - k + l->capacity) % l->capacity];
+        if (r->json) {
+            lw_buf_puts(&b, r->json);
+            lw_buf_putc(&b, '\n');
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+    return lw_buf_take(&b);
+}

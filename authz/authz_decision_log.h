@@ -1,0 +1,35 @@
+/* authz_decision_log.h -- one record per Trino decision: kept in a bounded in-memory ring
+ * (read by the SQL side and tests) and optionally written as JSON lines to stdout or a file. */
+#ifndef AUTHZ_DECISION_LOG_H
+#define AUTHZ_DECISION_LOG_H
+
+#include "../server/core/lw.h"
+
+struct authz_decision_log;
+
+struct authz_decision_summary {
+    int64_t time_ms;
+    char decision_id[40];
+    char user[128];
+    char operation[64];
+    bool batch;
+    bool allowed;           /* allow: the result; batch: at least one index allowed */
+    int nitems, nallowed;
+    int lk_calls, cache_hits;
+    int64_t latency_us;
+    char *json;             /* the whole record as one JSON line (owned by the ring) */
+};
+
+/* capacity: records kept; path: NULL (ring only), "-" (stdout) or a file to append to. */
+struct authz_decision_log *authz_decision_log_new(int capacity, const char *path,
+                                                  struct lw_err *err) LW_MUSTCHECK;
+void authz_decision_log_free(struct authz_decision_log *l);
+
+/* Takes ownership of rec->json. Thread-safe. */
+void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec);
+
+/* Copies the JSON lines of the newest n records (oldest first) into a new string the caller
+ * frees; used by the HTTP debug endpoint and the SQL decision table. */
+char *authz_decision_log_tail(struct authz_decision_log *l, int n) LW_MUSTCHECK;
+
+#endif

@@ -1,0 +1,54 @@
+/* authz_engine.h -- Trino's authorizer: turns one OPA request body into the bridge's
+ * decision (opa-bridge-spec.md §4 for allow, §5 for batch), asking Lakekeeper through
+ * catalog/lk_client for what the rules cannot decide alone, and records a decision log
+ * entry and metrics for each. Thread-safe: one engine serves every HTTP thread. */
+#ifndef AUTHZ_ENGINE_H
+#define AUTHZ_ENGINE_H
+
+#include "../catalog/lk_client.h"
+#include "../server/core/lw_buf.h"
+#include "authz_ops.h"
+
+/* A Trino catalog mapped to a Lakekeeper warehouse ("managed"). lk NULL: its instance is
+ * not configured, so everything needing Lakekeeper denies. */
+struct authz_catalog {
+    const char *name;
+    const char *warehouse;
+    struct lk_client *lk;
+};
+
+/* A declarative extension rule (replaces rego allow_managed / allow_unmanaged): allows when
+ * every pattern that is set matches (fnmatch globs; NULL matches anything). */
+struct authz_rule {
+    const char *operation, *catalog, *schema, *table, *user, *group;
+    const char *where;      /* "file:line" for the decision log */
+};
+
+struct authz_engine_opts {
+    const struct authz_catalog *catalogs;
+    int ncatalogs;
+    bool allow_unmanaged;               /* TRINO_ALLOW_UNMANAGED_CATALOGS == "true" */
+    const char *const *admins;          /* TRINO_ADMIN_USERS */
+    int nadmins;
+    const struct authz_rule *rules;
+    int nrules;
+    int64_t decision_ttl_ms;            /* cache of Lakekeeper answers; 0 disables */
+    int64_t probe_ttl_ms;               /* broad-access probes, per query id (bridge: 30 s) */
+    int max_items;                      /* bound on filterResources */
+    struct authz_decision_log *log;     /* may be NULL */
+};
+
+struct authz_engine;
+
+/* Copies what it needs from opts except the catalogs' lk clients and the log (borrowed). */
+struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, struct lw_err *err)
+    LW_MUSTCHECK;
+void authz_engine_free(struct authz_engine *e);
+
+/* Decides one request. `batch` selects the /batch endpoint's semantics. On success returns
+ * 200 and writes the JSON answer ({"result": ..., "decision_id": ...}) into out; for a body
+ * that is not a Trino input returns 400 and a JSON error body. Never anything else. */
+int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
+                        struct lw_buf *out);
+
+#endif

@@ -1,0 +1,235 @@
+/* check_cache.c -- TTL cache + in-flight coalescing for permission checks (check_cache.h).
+ *
+ * One mutex guards a chained hash table and an insertion-ordered list used for eviction.
+ * Entries in flight are never evicted; completed entries with waiters stay until the last
+ * waiter has read them, even with ttl 0, so coalescing works with caching disabled. */
+#include "check_cache.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#define NBUCKETS 65536
+
+struct entry {
+    struct entry *next;         /* hash chain */
+    struct entry *older, *newer;/* insertion order */
+    uint64_t hash;
+    int64_t expires_ms;
+    int waiters;
+    bool in_flight;
+    bool ok;
+    bool allowed;
+    char key[];
+};
+
+struct check_cache {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct entry **buckets;
+    struct entry *oldest, *newest;
+    size_t count, max;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+struct check_cache *check_cache_new(size_t max_entries)
+{
+    struct check_cache *c = lw_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->buckets = lw_calloc(NBUCKETS, sizeof *c->buckets);
+    if (!c->buckets) {
+        lw_free(c);
+        return NULL;
+    }
+    c->max = max_entries ? max_entries : 1;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    return c;
+}
+
+static void unlink_entry(struct check_cache *c, struct entry *e)
+{
+    struct entry **pp = &c->buckets[e->hash % NBUCKETS];
+    while (*pp && *pp != e)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = e->next;
+    if (e->older)
+        e->older->newer = e->newer;
+    else
+        c->oldest = e->newer;
+    if (e->newer)
+        e->newer->older = e->older;
+    else
+        c->newest = e->older;
+    c->count--;
+    lw_free(e);
+}
+
+static bool removable(const struct entry *e, int64_t now)
+{
+    return !e->in_flight && e->waiters == 0 && (!e->ok || e->expires_ms <= now);
+}
+
+static struct entry *find(struct check_cache *c, const char *key, uint64_t h)
+{
+    for (struct entry *e = c->buckets[h % NBUCKETS]; e; e = e->next)
+        if (e->hash == h && strcmp(e->key, key) == 0)
+            return e;
+    return NULL;
+}
+
+/* Makes room for one entry: first expired ones from the old end, then the oldest settled. */
+static void evict(struct check_cache *c, int64_t now)
+{
+    struct entry *e = c->oldest;
+    int scanned = 0;
+    while (e && c->count >= c->max && scanned < 64) {
+        struct entry *n = e->newer;
+        if (removable(e, now) || (!e->in_flight && e->waiters == 0))
+            unlink_entry(c, e);
+        e = n;
+        scanned++;
+    }
+}
+
+enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed)
+{
+    uint64_t h = fnv1a(key);
+    int64_t now = lw_now_ms();
+    enum check_cache_state st;
+    struct entry *e;
+    size_t klen = strlen(key);
+
+    pthread_mutex_lock(&c->mu);
+    e = find(c, key, h);
+    if (e && removable(e, now)) {
+        unlink_entry(c, e);
+        e = NULL;
+    }
+    if (e && e->in_flight) {
+        st = CHECK_CACHE_PENDING;
+    } else if (e && e->ok && e->expires_ms > now) {
+        *allowed = e->allowed;
+        st = CHECK_CACHE_HIT;
+    } else {
+        if (c->count >= c->max)
+            evict(c, now);
+        e = lw_malloc(sizeof *e + klen + 1);
+        if (e) {
+            memset(e, 0, sizeof *e);
+            memcpy(e->key, key, klen + 1);
+            e->hash = h;
+            e->in_flight = true;
+            e->next = c->buckets[h % NBUCKETS];
+            c->buckets[h % NBUCKETS] = e;
+            e->older = c->newest;
+            if (c->newest)
+                c->newest->newer = e;
+            else
+                c->oldest = e;
+            c->newest = e;
+            c->count++;
+        }
+        /* Without an entry the caller still owns the question; complete() finds nothing. */
+        st = CHECK_CACHE_OWNER;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return st;
+}
+
+void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
+                          int64_t ttl_ms)
+{
+    uint64_t h = fnv1a(key);
+    struct entry *e;
+    pthread_mutex_lock(&c->mu);
+    e = find(c, key, h);
+    if (e && e->in_flight) {
+        e->in_flight = false;
+        e->ok = ok;
+        e->allowed = allowed;
+        e->expires_ms = lw_now_ms() + (ttl_ms > 0 ? ttl_ms : 0);
+        if (removable(e, lw_now_ms()))
+            unlink_entry(c, e);
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed)
+{
+    uint64_t h = fnv1a(key);
+    struct timespec deadline;
+    struct entry *e;
+    bool got = false;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&c->mu);
+    e = find(c, key, h);
+    if (e) {
+        e->waiters++;
+        while (e->in_flight) {
+            if (pthread_cond_timedwait(&c->cv, &c->mu, &deadline) != 0)
+                break;
+        }
+        if (!e->in_flight && e->ok) {
+            *allowed = e->allowed;
+            got = true;
+        }
+        e->waiters--;
+        if (removable(e, lw_now_ms()))
+            unlink_entry(c, e);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return got;
+}
+
+void check_cache_clear(struct check_cache *c)
+{
+    pthread_mutex_lock(&c->mu);
+    for (struct entry *e = c->oldest, *n; e; e = n) {
+        n = e->newer;
+        if (!e->in_flight && e->waiters == 0)
+            unlink_entry(c, e);
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+size_t check_cache_size(struct check_cache *c)
+{
+    size_t n;
+    pthread_mutex_lock(&c->mu);
+    n = c->count;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+void check_cache_free(struct check_cache *c)
+{
+    if (!c)
+        return;
+    while (c->oldest) {
+        struct entry *e = c->oldest;
+        c->oldest = e->newer;
+        lw_free(e);
+    }
+    lw_free(c->buckets);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    lw_free(c);
+}

@@ -1,0 +1,37 @@
+/* check_cache.h -- answers of Lakekeeper permission checks, shared by all threads: a TTL
+ * cache keyed by the rendered check, which also coalesces identical checks in flight
+ * (a second asker waits for the first one's answer instead of sending its own).
+ * Bounded in entries; the oldest entries are evicted first. */
+#ifndef CHECK_CACHE_H
+#define CHECK_CACHE_H
+
+#include "../server/core/lw.h"
+
+struct check_cache;
+
+enum check_cache_state {
+    CHECK_CACHE_HIT,      /* *allowed holds a cached answer */
+    CHECK_CACHE_OWNER,    /* caller must find the answer and call check_cache_complete */
+    CHECK_CACHE_PENDING,  /* another thread is asking; call check_cache_wait later */
+};
+
+/* max_entries bounds memory; returns NULL on allocation failure. */
+struct check_cache *check_cache_new(size_t max_entries) LW_MUSTCHECK;
+void check_cache_free(struct check_cache *c);
+
+/* Looks key up. On HIT fills *allowed. On OWNER the key is now marked in flight and the
+ * caller must complete it (even on failure). PENDING means someone else owns it. */
+enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed);
+/* Publishes the owner's answer. ok=false (upstream failed) wakes waiters with a failure
+ * and caches nothing. ttl_ms <= 0 caches nothing but still hands the answer to waiters. */
+void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
+                          int64_t ttl_ms);
+/* Waits up to timeout_ms for a PENDING key. Returns true and fills *allowed when the owner
+ * published an answer; false on owner failure or timeout (the caller denies). */
+bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed);
+
+/* Drops every entry (in-flight entries stay until completed). */
+void check_cache_clear(struct check_cache *c);
+size_t check_cache_size(struct check_cache *c);
+
+#endif

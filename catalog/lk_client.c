@@ -1,0 +1,478 @@
+/* lk_client.c -- Lakekeeper client for the authorizer (lk_client.h). */
+#include "lk_client.h"
+
+#include "../server/core/lw_buf.h"
+#include "../server/core/lw_log.h"
+#include "../server/core/lw_metrics.h"
+#include "http_client.h"
+#include "oauth_token.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LK_MAX_CHECKS_PER_REQUEST 1000
+#define MAX_WAREHOUSES 1024
+#define MAX_HEADER 8192
+
+struct warehouse_entry {
+    char *name;
+    char *id;               /* NULL: known not to exist (or not visible) */
+    int64_t expires_ms;
+};
+
+struct lk_client {
+    struct lk_client_opts o;
+    char *url;
+    struct oauth_token *token;
+    struct check_cache *cache;
+    pthread_mutex_t mu;     /* guards warehouses */
+    struct warehouse_entry warehouses[MAX_WAREHOUSES];
+    int nwarehouses;
+    struct lw_counter *m_calls_ok[3], *m_calls_err[3], *m_hits, *m_misses, *m_coalesced,
+        *m_token;
+    struct lw_histogram *m_latency[3];
+};
+
+enum { EP_BATCH, EP_CONFIG, EP_TOKEN };
+static const char *const ep_names[] = {"batch-check", "config", "token"};
+
+struct lk_client *lk_client_new(const struct lk_client_opts *o, struct check_cache *cache,
+                                struct lw_err *err)
+{
+    struct lk_client *c;
+    struct oauth_token_opts to;
+    size_t n;
+    char labels[160];
+
+    if (!o->url || !*o->url) {
+        lw_err_set(err, LW_ECONFIG, "Lakekeeper instance '%s' has no url", o->id);
+        return NULL;
+    }
+    c = lw_calloc(1, sizeof *c);
+    if (!c || !(c->url = lw_strdup(o->url))) {
+        lw_free(c);
+        lw_err_set(err, LW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    n = strlen(c->url);
+    while (n > 0 && c->url[n - 1] == '/')
+        c->url[--n] = '\0';
+    c->o = *o;
+    c->o.id = lw_strdup(o->id ? o->id : "default");
+    c->o.max_batch = o->max_batch < 1 ? 1 : o->max_batch > LK_MAX_CHECKS_PER_REQUEST
+                                                ? LK_MAX_CHECKS_PER_REQUEST
+                                                : o->max_batch;
+    c->cache = cache;
+    to.token_endpoint = o->token_endpoint;
+    to.client_id = o->client_id;
+    to.client_secret = o->client_secret;
+    to.scope = o->scope;
+    to.timeout_ms = o->timeout_ms;
+    c->token = oauth_token_new(&to);
+    pthread_mutex_init(&c->mu, NULL);
+    for (int i = 0; i < 3; i++) {
+        snprintf(labels, sizeof labels, "instance=\"%s\",endpoint=\"%s\",result=\"ok\"", c->o.id,
+                 ep_names[i]);
+        c->m_calls_ok[i] = lw_metrics_counter("lakeward_lakekeeper_requests_total",
+                                              "HTTP requests to Lakekeeper and its IdP", labels);
+        snprintf(labels, sizeof labels, "instance=\"%s\",endpoint=\"%s\",result=\"error\"",
+                 c->o.id, ep_names[i]);
+        c->m_calls_err[i] = lw_metrics_counter("lakeward_lakekeeper_requests_total",
+                                               "HTTP requests to Lakekeeper and its IdP", labels);
+        snprintf(labels, sizeof labels, "instance=\"%s\",endpoint=\"%s\"", c->o.id, ep_names[i]);
+        c->m_latency[i] = lw_metrics_histogram("lakeward_lakekeeper_request_seconds",
+                                               "Latency of requests to Lakekeeper and its IdP",
+                                               labels, lw_metrics_latency_bounds,
+                                               lw_metrics_latency_nbounds);
+    }
+    c->m_hits = lw_metrics_counter("lakeward_check_cache_total", "Permission check lookups",
+                                   "result=\"hit\"");
+    c->m_misses = lw_metrics_counter("lakeward_check_cache_total", "Permission check lookups",
+                                     "result=\"miss\"");
+    c->m_coalesced = lw_metrics_counter("lakeward_check_cache_total", "Permission check lookups",
+                                        "result=\"coalesced\"");
+    snprintf(labels, sizeof labels, "instance=\"%s\"", c->o.id);
+    c->m_token = lw_metrics_counter("lakeward_token_renewals_total",
+                                    "Access tokens fetched from the IdP", labels);
+    if (!c->o.id || !c->token) {
+        lk_client_free(c);
+        lw_err_set(err, LW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return c;
+}
+
+void lk_client_free(struct lk_client *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->nwarehouses; i++) {
+        lw_free(c->warehouses[i].name);
+        lw_free(c->warehouses[i].id);
+    }
+    oauth_token_free(c->token);
+    pthread_mutex_destroy(&c->mu);
+    lw_free((char *)c->o.id);
+    lw_free(c->url);
+    lw_free(c);
+}
+
+const char *lk_client_id(const struct lk_client *c)
+{
+    return c->o.id;
+}
+
+static void note_failure(struct lk_stats *st, const char *fmt, ...) LW_PRINTF(2, 3);
+static void note_failure(struct lk_stats *st, const char *fmt, ...)
+{
+    va_list ap;
+    if (!st)
+        return;
+    st->failures++;
+    va_start(ap, fmt);
+    vsnprintf(st->last_error, sizeof st->last_error, fmt, ap);
+    va_end(ap);
+}
+
+/* Gets a token, counting the IdP call. NULL on failure (logged, noted in st). */
+static char *get_token(struct lk_client *c, struct lk_stats *st)
+{
+    struct lw_err err = {0};
+    bool fetched;
+    int64_t t0 = lw_mono_us();
+    char *tok = oauth_token_get(c->token, &fetched, &err);
+    if (fetched) {
+        lw_histogram_observe_us(c->m_latency[EP_TOKEN], lw_mono_us() - t0);
+        lw_counter_add(tok ? c->m_calls_ok[EP_TOKEN] : c->m_calls_err[EP_TOKEN], 1);
+        if (tok)
+            lw_counter_add(c->m_token, 1);
+        if (st) {
+            st->token_fetches++;
+            st->http_calls++;
+        }
+    }
+    if (!tok) {
+        LW_WARN("catalog", "token_failed", "instance=%s reason=\"%s\"", c->o.id, err.msg);
+        note_failure(st, "token: %s", err.msg);
+    }
+    return tok;
+}
+
+static void set_auth_header(char *hdr, size_t n, const char *tok)
+{
+    snprintf(hdr, n, "Authorization: Bearer %s", tok);
+}
+
+/* ---- warehouse name -> id ---------------------------------------------------------- */
+
+static struct warehouse_entry *find_warehouse(struct lk_client *c, const char *name)
+{
+    for (int i = 0; i < c->nwarehouses; i++)
+        if (strcmp(c->warehouses[i].name, name) == 0)
+            return &c->warehouses[i];
+    return NULL;
+}
+
+static void store_warehouse(struct lk_client *c, const char *name, const char *id, int64_t ttl)
+{
+    struct warehouse_entry *e;
+    pthread_mutex_lock(&c->mu);
+    e = find_warehouse(c, name);
+    if (!e && c->nwarehouses < MAX_WAREHOUSES) {
+        e = &c->warehouses[c->nwarehouses];
+        e->name = lw_strdup(name);
+        if (e->name)
+            c->nwarehouses++;
+        else
+            e = NULL;
+    }
+    if (e) {
+        lw_free(e->id);
+        e->id = id ? lw_strdup(id) : NULL;
+        e->expires_ms = lw_now_ms() + ttl;
+    }
+    pthread_mutex_unlock(&c->mu);
+}
+
+char *lk_client_warehouse_id(struct lk_client *c, const char *warehouse, struct lk_stats *st,
+                             struct lw_err *err)
+{
+    struct warehouse_entry *e;
+    struct http_client_req req = {0};
+    struct http_client_resp resp;
+    struct lw_buf url;
+    char auth[MAX_HEADER];
+    char *tok, *id = NULL;
+    json_t *doc = NULL, *prefix;
+    int64_t t0;
+
+    pthread_mutex_lock(&c->mu);
+    e = find_warehouse(c, warehouse);
+    if (e && e->expires_ms > lw_now_ms()) {
+        id = e->id ? lw_strdup(e->id) : NULL;
+        pthread_mutex_unlock(&c->mu);
+        if (!id)
+            lw_err_set(err, LW_ENOTFOUND, "warehouse '%s' not found (cached)", warehouse);
+        return id;
+    }
+    pthread_mutex_unlock(&c->mu);
+
+    if (!(tok = get_token(c, st))) {
+        lw_err_set(err, LW_EAUTH, "no access token for Lakekeeper instance %s", c->o.id);
+        return NULL;
+    }
+    lw_buf_init(&url, 8192);
+    lw_buf_printf(&url, "%s/catalog/v1/config?warehouse=", c->url);
+    lw_buf_urlencode(&url, warehouse, true);
+    set_auth_header(auth, sizeof auth, tok);
+    req.method = "GET";
+    req.url = url.data;
+    req.headers[0] = auth;
+    req.timeout_ms = c->o.timeout_ms;
+    t0 = lw_mono_us();
+    http_client_exchange(&req, &resp, 1, c->o.max_response);
+    lw_histogram_observe_us(c->m_latency[EP_CONFIG], lw_mono_us() - t0);
+    if (st)
+        st->http_calls++;
+
+    if (resp.error) {
+        lw_err_set(err, resp.error, "warehouse lookup: %s", resp.error_msg);
+    } else if (resp.status == 404) {
+        lw_err_set(err, LW_ENOTFOUND, "warehouse '%s' not found", warehouse);
+        store_warehouse(c, warehouse, NULL, c->o.warehouse_negative_ttl_ms);
+    } else if (resp.status == 401) {
+        oauth_token_invalidate(c->token, tok);
+        lw_err_set(err, LW_EAUTH, "warehouse lookup: Lakekeeper refused the token (HTTP 401)");
+    } else if (!http_client_resp_is_json_ok(&resp)) {
+        lw_err_set(err, LW_EIO, "warehouse lookup: HTTP %ld, content-type '%s'", resp.status,
+                   resp.content_type);
+    } else if (!(doc = json_loadb(resp.body.data, resp.body.len, 0, NULL)) ||
+               !json_is_string(prefix = json_object_get(json_object_get(doc, "defaults"),
+                                                        "prefix"))) {
+        lw_err_set(err, LW_EIO, "warehouse lookup: response has no defaults.prefix");
+    } else {
+        id = lw_strdup(json_string_value(prefix));
+        if (id)
+            store_warehouse(c, warehouse, id, c->o.warehouse_ttl_ms);
+    }
+    lw_counter_add(id || resp.status == 404 ? c->m_calls_ok[EP_CONFIG] : c->m_calls_err[EP_CONFIG], 1);
+    if (!id) {
+        LW_WARN("catalog", "warehouse_lookup_failed", "instance=%s warehouse=\"%s\" reason=\"%s\"",
+                c->o.id, warehouse, err ? err->msg : "");
+        note_failure(st, "warehouse %s: %s", warehouse, err ? err->msg : "lookup failed");
+    }
+    json_decref(doc);
+    http_client_resp_free(&resp);
+    lw_buf_free(&url);
+    lw_free(tok);
+    return id;
+}
+
+/* ---- batch-check -------------------------------------------------------------------- */
+
+/* Parses one chunk's answer into allowed[]; false when the response is unusable, in which
+ * case every check of the chunk stays denied (the bridge's shifting of later results onto
+ * earlier checks is not reproduced: opa-bridge-spec.md §5.5). */
+static bool parse_results(const struct http_client_resp *resp, int n, bool *allowed, char *why,
+                          size_t whylen)
+{
+    json_t *doc, *results;
+    bool ok = false;
+    if (resp->error) {
+        snprintf(why, whylen, "%s", resp->error_msg);
+        return false;
+    }
+    if (!http_client_resp_is_json_ok(resp)) {
+        snprintf(why, whylen, "HTTP %ld, content-type '%s'", resp->status, resp->content_type);
+        return false;
+    }
+    doc = json_loadb(resp->body.data, resp->body.len, 0, NULL);
+    results = json_object_get(doc, "results");
+    if (!json_is_array(results) || (int)json_array_size(results) != n) {
+        snprintf(why, whylen, "expected %d results, got %s", n,
+                 json_is_array(results) ? "a different count" : "no results array");
+    } else {
+        for (int i = 0; i < n; i++)
+            allowed[i] = json_is_true(json_object_get(json_array_get(results, (size_t)i), "allowed"));
+        ok = true;
+    }
+    json_decref(doc);
+    return ok;
+}
+
+/* Sends the checks listed in idx[] (indices into items) in chunks, concurrently, and fills
+ * items[].allowed and ok[] (whether an answer arrived for that check). */
+static void send_checks(struct lk_client *c, struct lk_check_item *items, const int *idx, int n,
+                        bool *ok, const struct lk_check_opts *o, struct lk_stats *st)
+{
+    int nchunks = (n + c->o.max_batch - 1) / c->o.max_batch;
+    struct http_client_req *reqs = lw_calloc((size_t)nchunks, sizeof *reqs);
+    struct http_client_resp *resps = lw_calloc((size_t)nchunks, sizeof *resps);
+    struct lw_buf *bodies = lw_calloc((size_t)nchunks, sizeof *bodies);
+    bool *answer = lw_calloc((size_t)c->o.max_batch, sizeof *answer);
+    char auth[MAX_HEADER], reqid[300], url[2048], why[160];
+    char *tok = NULL;
+    int64_t t0;
+
+    for (int i = 0; i < n; i++)
+        ok[i] = false;
+    if (!reqs || !resps || !bodies || !answer) {
+        note_failure(st, "batch-check: out of memory");
+        goto done;
+    }
+    if (!(tok = get_token(c, st)))
+        goto done;
+    set_auth_header(auth, sizeof auth, tok);
+    snprintf(url, sizeof url, "%s/management/v1/action/batch-check", c->url);
+    if (o->request_id)
+        snprintf(reqid, sizeof reqid, "X-Request-ID: %s", o->request_id);
+    for (int k = 0; k < nchunks; k++) {
+        int from = k * c->o.max_batch, to = from + c->o.max_batch > n ? n : from + c->o.max_batch;
+        lw_buf_init(&bodies[k], c->o.max_response);
+        lw_buf_puts(&bodies[k], "{\"error-on-not-found\":false,\"checks\":[");
+        for (int i = from; i < to; i++) {
+            if (i > from)
+                lw_buf_putc(&bodies[k], ',');
+            lw_buf_puts(&bodies[k], items[idx[i]].json);
+        }
+        lw_buf_puts(&bodies[k], "]}");
+        reqs[k].method = "POST";
+        reqs[k].url = url;
+        reqs[k].headers[0] = auth;
+        reqs[k].headers[1] = "Content-Type: application/json";
+        reqs[k].headers[2] = o->request_id ? reqid : NULL;
+        reqs[k].body = bodies[k].data;
+        reqs[k].body_len = bodies[k].failed ? 0 : bodies[k].len;
+        reqs[k].timeout_ms = c->o.timeout_ms;
+    }
+    t0 = lw_mono_us();
+    http_client_exchange(reqs, resps, nchunks, c->o.max_response);
+    for (int k = 0; k < nchunks; k++) {
+        int from = k * c->o.max_batch, to = from + c->o.max_batch > n ? n : from + c->o.max_batch;
+        bool good = !bodies[k].failed && parse_results(&resps[k], to - from, answer, why, sizeof why);
+        lw_histogram_observe_us(c->m_latency[EP_BATCH], lw_mono_us() - t0);
+        lw_counter_add(good ? c->m_calls_ok[EP_BATCH] : c->m_calls_err[EP_BATCH], 1);
+        if (st) {
+            st->http_calls++;
+            st->checks_sent += to - from;
+        }
+        if (resps[k].status == 401)
+            oauth_token_invalidate(c->token, tok);
+        if (!good) {
+            LW_WARN("catalog", "batch_check_failed", "instance=%s checks=%d reason=\"%s\"",
+                    c->o.id, to - from, bodies[k].failed ? "request too large" : why);
+            note_failure(st, "batch-check: %s", bodies[k].failed ? "request too large" : why);
+            continue;
+        }
+        for (int i = from; i < to; i++) {
+            items[idx[i]].allowed = answer[i - from];
+            ok[i] = true;
+        }
+    }
+done:
+    for (int k = 0; bodies && k < nchunks; k++) {
+        lw_buf_free(&bodies[k]);
+        if (resps)
+            http_client_resp_free(&resps[k]);
+    }
+    lw_free(tok);
+    lw_free(reqs);
+    lw_free(resps);
+    lw_free(bodies);
+    lw_free(answer);
+}
+
+void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
+                     const struct lk_check_opts *o, struct lk_stats *st)
+{
+    char **keys = lw_calloc((size_t)n, sizeof *keys);
+    enum check_cache_state *state = lw_calloc((size_t)n, sizeof *state);
+    int *owned = lw_calloc((size_t)n, sizeof *owned);
+    bool *ok = lw_calloc((size_t)n, sizeof *ok);
+    int nowned = 0;
+    struct lw_buf key;
+
+    for (int i = 0; i < n; i++)
+        items[i].allowed = false;
+    if (n == 0)
+        goto done;
+    if (!keys || !state || !owned || !ok) {
+        note_failure(st, "checks: out of memory");
+        goto done;
+    }
+    /* 1. Answer from the cache, claim what nobody is asking yet, note what others ask. */
+    for (int i = 0; i < n; i++) {
+        lw_buf_init(&key, 1 << 20);
+        lw_buf_printf(&key, "%s|%s|%s", c->o.id, o->cache_scope ? o->cache_scope : "", items[i].json);
+        keys[i] = lw_buf_take(&key);
+        if (!keys[i]) {
+            state[i] = CHECK_CACHE_OWNER;   /* uncacheable: ask, never publish */
+            owned[nowned++] = i;
+            continue;
+        }
+        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed);
+        if (state[i] == CHECK_CACHE_HIT) {
+            lw_counter_add(c->m_hits, 1);
+            if (st)
+                st->cache_hits++;
+        } else if (state[i] == CHECK_CACHE_OWNER) {
+            lw_counter_add(c->m_misses, 1);
+            owned[nowned++] = i;
+        }
+    }
+    /* 2. Ask Lakekeeper for ours, publish the answers (or the failure) to waiters. */
+    if (nowned > 0) {
+        send_checks(c, items, owned, nowned, ok, o, st);
+        for (int j = 0; j < nowned; j++)
+            if (keys[owned[j]])
+                check_cache_complete(c->cache, keys[owned[j]], ok[j], items[owned[j]].allowed,
+                                     o->ttl_ms);
+    }
+    /* 3. Only now wait for checks other threads own: we hold no claims, so no deadlock. */
+    for (int i = 0; i < n; i++) {
+        if (state[i] != CHECK_CACHE_PENDING)
+            continue;
+        lw_counter_add(c->m_coalesced, 1);
+        if (st)
+            st->coalesced++;
+        if (!check_cache_wait(c->cache, keys[i], c->o.timeout_ms + 1000, &items[i].allowed)) {
+            items[i].allowed = false;
+            note_failure(st, "checks: coalesced check failed or timed out");
+        }
+    }
+done:
+    for (int i = 0; keys && i < n; i++)
+        lw_free(keys[i]);
+    lw_free(keys);
+    lw_free(state);
+    lw_free(owned);
+    lw_free(ok);
+}
+
+bool lk_client_reachable(struct lk_client *c, char *why, size_t whylen)
+{
+    struct http_client_req req = {0};
+    struct http_client_resp resp;
+    char auth[MAX_HEADER], url[2048];
+    char *tok = get_token(c, NULL);
+    bool ok;
+    if (!tok) {
+        snprintf(why, whylen, "no access token from the IdP");
+        return false;
+    }
+    snprintf(url, sizeof url, "%s/management/v1/info", c->url);
+    set_auth_header(auth, sizeof auth, tok);
+    req.method = "GET";
+    req.url = url;
+    req.headers[0] = auth;
+    req.timeout_ms = c->o.timeout_ms;
+    http_client_exchange(&req, &resp, 1, c->o.max_response);
+    ok = resp.error == LW_OK && resp.status == 200;
+    if (!ok)
+        snprintf(why, whylen, "%s", resp.error ? resp.error_msg : "unexpected HTTP status");
+    http_client_resp_free(&resp);
+    lw_free(tok);
+    return ok;
+}

@@ -1,0 +1,69 @@
+/* lk_client.h -- one Lakekeeper instance as the authorizer uses it: an access token from the
+ * IdP, warehouse name -> id resolution (cached), and permission checks through
+ * POST /management/v1/action/batch-check, chunked at the instance's batch size, sent
+ * concurrently, answered from / stored in the shared check cache, identical in-flight checks
+ * coalesced. Every failure denies the checks concerned and is logged with the reason. */
+#ifndef LK_CLIENT_H
+#define LK_CLIENT_H
+
+#include "../server/core/lw.h"
+#include "check_cache.h"
+
+struct lk_client_opts {
+    const char *id;                 /* instance id, e.g. "default" */
+    const char *url;                /* trailing '/' characters are stripped */
+    const char *token_endpoint;
+    const char *client_id;
+    const char *client_secret;
+    const char *scope;
+    int max_batch;                  /* clamped to [1, 1000] */
+    long timeout_ms;                /* per upstream request */
+    int64_t warehouse_ttl_ms;       /* positive name->id answers */
+    int64_t warehouse_negative_ttl_ms; /* "no such warehouse" answers */
+    size_t max_response;            /* bound on a Lakekeeper response body */
+};
+
+/* What one decision cost upstream; filled by the calls below, read by the decision log. */
+struct lk_stats {
+    int http_calls;
+    int checks_sent;
+    int cache_hits;
+    int coalesced;
+    int failures;
+    int token_fetches;
+    char last_error[160];
+};
+
+struct lk_client;
+
+/* cache is shared and borrowed (outlives the client). NULL + err on bad options. */
+struct lk_client *lk_client_new(const struct lk_client_opts *o, struct check_cache *cache,
+                                struct lw_err *err) LW_MUSTCHECK;
+void lk_client_free(struct lk_client *c);
+const char *lk_client_id(const struct lk_client *c);
+
+/* Resolves a warehouse name (or "<project-id>/<name>") to the opaque id Lakekeeper puts in
+ * defaults.prefix of GET /catalog/v1/config. Returns a string the caller frees, or NULL
+ * with the reason in err (LW_ENOTFOUND, LW_EIO, LW_EAUTH, LW_ETIMEOUT). */
+char *lk_client_warehouse_id(struct lk_client *c, const char *warehouse, struct lk_stats *st,
+                             struct lw_err *err) LW_MUSTCHECK;
+
+struct lk_check_item {
+    const char *json;       /* rendered check (lk_check_render), borrowed */
+    bool allowed;           /* out: true only if Lakekeeper said a JSON true for it */
+};
+
+struct lk_check_opts {
+    const char *request_id;  /* non-NULL: sent as X-Request-ID (the bridge's probes) */
+    const char *cache_scope; /* prefix of cache keys, e.g. the query id for probes */
+    int64_t ttl_ms;          /* how long answers stay cached; 0 = not cached */
+};
+
+/* Answers n checks. Cannot fail as a whole: unanswerable checks are denied. */
+void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
+                     const struct lk_check_opts *o, struct lk_stats *st);
+
+/* Probes reachability for /health: a token can be had and the config endpoint answers. */
+bool lk_client_reachable(struct lk_client *c, char *why, size_t whylen);
+
+#endif

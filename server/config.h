@@ -1,0 +1,63 @@
+/* config.h -- lakeward's configuration: the Lakekeeper OPA bridge's environment variables
+ * (same names and defaults), lakeward's own LAKEWARD_* variables, an optional config file
+ * (libconfig syntax) for what variables cannot say well, then command-line flags. Later
+ * sources override earlier ones. docs/authz.md is the reference. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include "core/lw.h"
+
+struct lw_lk_instance_cfg {
+    char *id, *url, *token_endpoint, *client_id, *client_secret, *scope;
+    int max_batch;
+    char where[300];                /* "env" or "file:line" */
+};
+
+struct lw_catalog_cfg {
+    char *name, *lakekeeper_id, *warehouse;
+    char where[300];
+};
+
+struct lw_rule_cfg {
+    char *operation, *catalog, *schema, *table, *user, *group;
+    char where[300];
+};
+
+struct lw_config {
+    char *http_listen;              /* default 0.0.0.0:8181 (OPA's port) */
+    char *pg_listen;                /* default 127.0.0.1:5433; "" disables */
+    char *log_level, *log_file;
+    char *tls_cert_file, *tls_key_file;
+
+    struct lw_lk_instance_cfg *instances;
+    int ninstances;
+    struct lw_catalog_cfg *catalogs;
+    int ncatalogs;
+    bool allow_unmanaged;
+    char **admins;
+    int nadmins;
+    struct lw_rule_cfg *rules;
+    int nrules;
+
+    long upstream_timeout_ms;       /* default 5000 (OPA's http.send default) */
+    int64_t decision_cache_ttl_ms;  /* default 5000; 0 disables */
+    int64_t probe_cache_ttl_ms;     /* default 30000 (the bridge's) */
+    int64_t warehouse_cache_ttl_ms; /* default 300000 */
+    int64_t warehouse_negative_ttl_ms; /* default 10000 */
+    long check_cache_max_entries;   /* default 200000 */
+    long max_body_bytes;            /* default 16 MiB (Trino's max-content-length) */
+    long max_filter_items;          /* default 100000 */
+    long max_connections;           /* default 256 */
+    long decision_log_ring;         /* default 10000 */
+    char *decision_log_file;        /* NULL: ring only; "-": stdout */
+};
+
+/* Builds the configuration from the environment (envp-style getenv), then the file (if
+ * path != NULL). On failure returns LW_ECONFIG with a message naming the variable, or the
+ * file, line and problem. */
+int lw_config_load(struct lw_config *cfg, const char *path, struct lw_err *err) LW_MUSTCHECK;
+/* Checks cross-field rules (duplicate catalogs, unknown instance ids). */
+int lw_config_validate(const struct lw_config *cfg, struct lw_err *err) LW_MUSTCHECK;
+void lw_config_free(struct lw_config *cfg);
+
+#endif

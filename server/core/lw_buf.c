@@ -1,0 +1,144 @@
+/* lw_buf.c -- bounded growable buffer with a sticky failure flag (see lw_buf.h). */
+#include "lw_buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void lw_buf_init(struct lw_buf *b, size_t max)
+{
+    memset(b, 0, sizeof *b);
+    b->max = max;
+}
+
+void lw_buf_free(struct lw_buf *b)
+{
+    lw_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void lw_buf_reset(struct lw_buf *b)
+{
+    b->len = 0;
+    b->failed = false;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static bool grow(struct lw_buf *b, size_t extra)
+{
+    size_t need, ncap;
+    char *nd;
+    if (b->failed)
+        return false;
+    if (extra > b->max || b->len > b->max - extra) {
+        b->failed = true;
+        return false;
+    }
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return true;
+    ncap = b->cap ? b->cap : 256;
+    while (ncap < need)
+        ncap *= 2;
+    nd = lw_realloc(b->data, ncap);
+    if (!nd) {
+        b->failed = true;
+        return false;
+    }
+    b->data = nd;
+    b->cap = ncap;
+    return true;
+}
+
+void lw_buf_append(struct lw_buf *b, const void *p, size_t n)
+{
+    if (!grow(b, n))
+        return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void lw_buf_puts(struct lw_buf *b, const char *s)
+{
+    lw_buf_append(b, s, strlen(s));
+}
+
+void lw_buf_putc(struct lw_buf *b, char c)
+{
+    lw_buf_append(b, &c, 1);
+}
+
+void lw_buf_printf(struct lw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !grow(b, (size_t)n)) {
+        b->failed = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void lw_buf_json_str(struct lw_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    lw_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': lw_buf_puts(b, "\\\""); break;
+        case '\\': lw_buf_puts(b, "\\\\"); break;
+        case '\n': lw_buf_puts(b, "\\n"); break;
+        case '\r': lw_buf_puts(b, "\\r"); break;
+        case '\t': lw_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+                lw_buf_append(b, e, 6);
+            } else {
+                lw_buf_putc(b, (char)*p);
+            }
+        }
+    }
+    lw_buf_putc(b, '"');
+}
+
+void lw_buf_urlencode(struct lw_buf *b, const char *s, bool form)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            lw_buf_putc(b, (char)c);
+        } else if (c == ' ' && form) {
+            lw_buf_putc(b, '+');
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            lw_buf_append(b, e, 3);
+        }
+    }
+}
+
+char *lw_buf_take(struct lw_buf *b)
+{
+    char *d;
+    if (b->failed) {
+        lw_buf_free(b);
+        b->failed = false;
+        return NULL;
+    }
+    if (!b->data)
+        grow(b, 0);
+    d = b->data;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}

@@ -1,0 +1,43 @@
+/* lw_metrics.h -- process metrics in Prometheus text format: counters and histograms,
+ * registered once (returning a pointer the caller keeps) and updated lock-free. */
+#ifndef LW_METRICS_H
+#define LW_METRICS_H
+
+#include "lw_buf.h"
+
+#include <stdatomic.h>
+
+struct lw_counter {
+    _Atomic uint64_t value;
+};
+
+#define LW_HIST_MAX_BUCKETS 16
+
+struct lw_histogram {
+    int nbounds;
+    double bounds[LW_HIST_MAX_BUCKETS];        /* upper bounds, seconds */
+    _Atomic uint64_t buckets[LW_HIST_MAX_BUCKETS + 1];
+    _Atomic uint64_t count;
+    _Atomic uint64_t sum_us;
+};
+
+/* Registers (or finds) the series name{labels}. labels is "" or `k="v",k2="v2"`.
+ * Never returns NULL: past the registry bound it returns a shared overflow sink. */
+struct lw_counter *lw_metrics_counter(const char *name, const char *help, const char *labels);
+/* bounds: ascending upper bounds in seconds, at most LW_HIST_MAX_BUCKETS. */
+struct lw_histogram *lw_metrics_histogram(const char *name, const char *help, const char *labels,
+                                          const double *bounds, int nbounds);
+/* Latency buckets suited to authorization decisions (50us .. 5s). */
+extern const double lw_metrics_latency_bounds[];
+extern const int lw_metrics_latency_nbounds;
+
+static inline void lw_counter_add(struct lw_counter *c, uint64_t n)
+{
+    atomic_fetch_add_explicit(&c->value, n, memory_order_relaxed);
+}
+void lw_histogram_observe_us(struct lw_histogram *h, int64_t us);
+
+/* Renders every registered series, families grouped, into b. */
+void lw_metrics_render(struct lw_buf *b);
+
+#endif

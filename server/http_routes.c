@@ -1,0 +1,121 @@
+/* http_routes.c -- handlers of lakeward's HTTP listener (http_routes.h).
+ *
+ * Trino fails a query on any non-2xx answer or a non-JSON content type, so every decision
+ * endpoint answers 200 with JSON for a well-formed request; only a body that is not a Trino
+ * input gets 400. Paths OPA would treat as undefined documents answer 200 {} like OPA. */
+#include "http_routes.h"
+
+#include "core/lw_metrics.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static void decide(void *ctx, const struct http_request *req, struct http_response *resp,
+                   bool batch)
+{
+    struct http_routes_ctx *c = ctx;
+    resp->status = authz_engine_decide(c->engine, batch, req->body, req->body_len, &resp->body);
+}
+
+static void on_allow(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    decide(ctx, req, resp, false);
+}
+
+static void on_batch(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    decide(ctx, req, resp, true);
+}
+
+/* Row filters and batch column masks: lakeward defines none, answered in the shapes Trino
+ * accepts (trino-opa-contract.md §3: batch masks need a non-null result). */
+static void on_no_filters(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    (void)ctx;
+    (void)req;
+    lw_buf_puts(&resp->body, "{\"result\":[]}");
+}
+
+static void on_undefined(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    (void)ctx;
+    (void)req;
+    lw_buf_puts(&resp->body, "{}");
+}
+
+/* Upstream reachability is probed at most every few seconds, whatever the probe rate. */
+static pthread_mutex_t health_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t health_checked_ms;
+static char health_json[4096];
+
+static void on_health(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    struct http_routes_ctx *c = ctx;
+    (void)req;
+    pthread_mutex_lock(&health_mu);
+    if (!health_checked_ms || lw_now_ms() - health_checked_ms > 5000) {
+        struct lw_buf b;
+        lw_buf_init(&b, sizeof health_json - 1);
+        lw_buf_puts(&b, "{\"status\":\"ok\",\"lakekeeper\":[");
+        for (int i = 0; i < c->nlk; i++) {
+            char why[200] = "";
+            bool ok = lk_client_reachable(c->lk[i], why, sizeof why);
+            lw_buf_printf(&b, "%s{\"id\":", i ? "," : "");
+            lw_buf_json_str(&b, lk_client_id(c->lk[i]));
+            lw_buf_printf(&b, ",\"reachable\":%s", ok ? "true" : "false");
+            if (!ok) {
+                lw_buf_puts(&b, ",\"error\":");
+                lw_buf_json_str(&b, why);
+            }
+            lw_buf_putc(&b, '}');
+        }
+        lw_buf_puts(&b, "]}");
+        snprintf(health_json, sizeof health_json, "%s",
+                 b.failed ? "{\"status\":\"ok\"}" : b.data);
+        lw_buf_free(&b);
+        health_checked_ms = lw_now_ms();
+    }
+    /* Liveness: always 200 while the process serves; upstream state is information. */
+    lw_buf_puts(&resp->body, health_json);
+    pthread_mutex_unlock(&health_mu);
+}
+
+static void on_metrics(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    (void)ctx;
+    (void)req;
+    resp->content_type = "text/plain; version=0.0.4";
+    lw_metrics_render(&resp->body);
+}
+
+static void on_decisions(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    struct http_routes_ctx *c = ctx;
+    const char *limit = http_request_query(req, "limit");
+    int64_t n = 100;
+    char *tail;
+    if (limit && lw_parse_i64(limit, 0, 100000, &n) != 0) {
+        http_response_error(resp, 400, "limit must be an integer in [0, 100000]");
+        return;
+    }
+    resp->content_type = "application/x-ndjson";
+    tail = c->log ? authz_decision_log_tail(c->log, (int)n) : NULL;
+    if (tail)
+        lw_buf_puts(&resp->body, tail);
+    lw_free(tail);
+}
+
+int http_routes_fill(struct http_route *r, struct http_routes_ctx *ctx)
+{
+    int n = 0;
+    r[n++] = (struct http_route){"POST", "/v1/data/trino/allow", on_allow, ctx};
+    r[n++] = (struct http_route){"POST", "/v1/data/trino/batch", on_batch, ctx};
+    r[n++] = (struct http_route){"POST", "/v1/data/trino/rowFilters", on_no_filters, ctx};
+    r[n++] = (struct http_route){"POST", "/v1/data/trino/batchColumnMasks", on_no_filters, ctx};
+    r[n++] = (struct http_route){"POST", "/v1/data/*", on_undefined, ctx};
+    r[n++] = (struct http_route){"GET", "/health", on_health, ctx};
+    r[n++] = (struct http_route){"GET", "/metrics", on_metrics, ctx};
+    r[n++] = (struct http_route){"GET", "/v1/decisions", on_decisions, ctx};
+    return n;
+}

@@ -1,0 +1,79 @@
+/* http_server.h -- an HTTP/1.1 listener (libmicrohttpd, one thread per connection, keep-alive)
+ * that routes requests to handlers by method and path. It buffers bodies up to a bound,
+ * answers JSON errors for unknown paths, oversize bodies and wrong methods, and never lets a
+ * handler's failure escape as anything but a well-formed response. */
+#ifndef HTTP_SERVER_H
+#define HTTP_SERVER_H
+
+#include "core/lw.h"
+#include "core/lw_buf.h"
+
+struct MHD_Connection;
+
+/* A request as a handler sees it. Borrowed: valid only during the handler call. */
+struct http_request {
+    const char *method;
+    const char *path;       /* without the query string */
+    const char *body;       /* NUL-terminated; body_len excludes the NUL */
+    size_t body_len;
+    struct MHD_Connection *conn;
+};
+
+/* Header and query lookups; NULL when absent. Borrowed from the request. */
+const char *http_request_header(const struct http_request *req, const char *name);
+const char *http_request_query(const struct http_request *req, const char *key);
+
+#define HTTP_MAX_EXTRA_HEADERS 4
+
+/* What a handler fills. body starts empty with the server's response bound; status
+ * defaults to 200 and content_type to application/json. */
+struct http_response {
+    int status;
+    const char *content_type;   /* static string */
+    struct lw_buf body;
+    int nheaders;
+    char header_name[HTTP_MAX_EXTRA_HEADERS][64];
+    char header_value[HTTP_MAX_EXTRA_HEADERS][256];
+};
+
+/* Sets status and a JSON body {"error": {"code": status, "message": msg}}. */
+void http_response_error(struct http_response *resp, int status, const char *fmt, ...)
+    LW_PRINTF(3, 4);
+/* Adds a response header (silently dropped past HTTP_MAX_EXTRA_HEADERS). */
+void http_response_header(struct http_response *resp, const char *name, const char *value);
+
+typedef void (*http_handler_fn)(void *ctx, const struct http_request *req,
+                                struct http_response *resp);
+
+struct http_route {
+    const char *method;     /* "GET", "POST", ... */
+    const char *path;       /* exact match, or prefix match when it ends in '*' */
+    http_handler_fn fn;
+    void *ctx;
+};
+
+struct http_server_opts {
+    const char *listen;             /* "host:port"; port 0 picks a free port */
+    const struct http_route *routes;
+    int nroutes;
+    size_t max_body;                /* request bodies above this get 413 */
+    size_t max_response;            /* bound of a response body */
+    unsigned max_connections;
+    unsigned idle_timeout_s;        /* keep-alive connections idle longer are closed */
+    const char *tls_cert_file;      /* both set: serve HTTPS */
+    const char *tls_key_file;
+    const char *name;               /* for log lines, e.g. "http" */
+};
+
+struct http_server;
+
+/* Starts listening. Returns NULL and fills err when the address cannot be bound or the
+ * options are invalid. The caller owns the result and frees it with http_server_stop. */
+struct http_server *http_server_start(const struct http_server_opts *opts, struct lw_err *err)
+    LW_MUSTCHECK;
+/* The port actually bound (useful with port 0). */
+int http_server_port(const struct http_server *srv);
+/* Stops accepting, closes connections, waits for handler threads, frees srv. */
+void http_server_stop(struct http_server *srv);
+
+#endif

@@ -1,0 +1,247 @@
+/* main.c -- the lakeward process: flags, configuration, wiring the modules together, the
+ * listeners, and an orderly stop on SIGINT/SIGTERM. */
+#include "../authz/authz_decision_log.h"
+#include "../authz/authz_engine.h"
+#include "../catalog/check_cache.h"
+#include "../catalog/http_client.h"
+#include "../catalog/lk_client.h"
+#include "config.h"
+#include "core/lw_log.h"
+#include "http_routes.h"
+#include "http_server.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LAKEWARD_VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+    fputs("usage: lakeward [options]\n"
+          "\n"
+          "Trino's authorizer for Lakekeeper (an OPA-compatible HTTP endpoint) and a\n"
+          "Postgres-wire view of Lakekeeper's permissions.\n"
+          "\n"
+          "  --http-listen HOST:PORT  HTTP listener (default 0.0.0.0:8181, env LAKEWARD_HTTP_LISTEN)\n"
+          "  --pg-listen HOST:PORT    Postgres-wire listener (default 127.0.0.1:5433)\n"
+          "  --config FILE            configuration file (libconfig syntax; see docs/authz.md)\n"
+          "  --log-level LEVEL        error, warn, info or debug (default info)\n"
+          "  --check-config           load and validate the configuration, then exit\n"
+          "  --version                print the version and exit\n"
+          "  --help                   this text\n"
+          "\n"
+          "Lakekeeper is configured with the OPA bridge's environment variables:\n"
+          "LAKEKEEPER_URL, LAKEKEEPER_TOKEN_ENDPOINT, LAKEKEEPER_CLIENT_ID,\n"
+          "LAKEKEEPER_CLIENT_SECRET, LAKEKEEPER_SCOPE, LAKEKEEPER_MAX_BATCH_CHECK_SIZE,\n"
+          "TRINO_*_CATALOG_NAME / LAKEKEEPER_*_WAREHOUSE, TRINO_ALLOW_UNMANAGED_CATALOGS,\n"
+          "TRINO_ADMIN_USERS.\n",
+          out);
+}
+
+/* Everything the process builds from the configuration, freed in reverse order. */
+struct app {
+    struct lw_config cfg;
+    struct check_cache *cache;
+    struct lk_client **lk;
+    int nlk;
+    struct authz_catalog *catalogs;
+    struct authz_rule *rules;
+    struct authz_decision_log *log;
+    struct authz_engine *engine;
+    struct http_routes_ctx routes_ctx;
+    struct http_route routes[HTTP_ROUTES_COUNT];
+    struct http_server *http;
+};
+
+static int app_start(struct app *a, struct lw_err *err)
+{
+    const struct lw_config *c = &a->cfg;
+    struct authz_engine_opts eo = {0};
+    struct http_server_opts ho = {0};
+
+    if (http_client_global_init(err) != 0)
+        return err->code;
+    a->cache = check_cache_new((size_t)c->check_cache_max_entries);
+    a->lk = lw_calloc((size_t)(c->ninstances ? c->ninstances : 1), sizeof *a->lk);
+    a->catalogs = lw_calloc((size_t)(c->ncatalogs ? c->ncatalogs : 1), sizeof *a->catalogs);
+    a->rules = lw_calloc((size_t)(c->nrules ? c->nrules : 1), sizeof *a->rules);
+    if (!a->cache || !a->lk || !a->catalogs || !a->rules)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; i < c->ninstances; i++) {
+        const struct lw_lk_instance_cfg *ic = &c->instances[i];
+        struct lk_client_opts o = {ic->id, ic->url, ic->token_endpoint, ic->client_id,
+                                   ic->client_secret, ic->scope, ic->max_batch,
+                                   c->upstream_timeout_ms, c->warehouse_cache_ttl_ms,
+                                   c->warehouse_negative_ttl_ms, 64u << 20};
+        if (!(a->lk[i] = lk_client_new(&o, a->cache, err)))
+            return err->code;
+        a->nlk++;
+        LW_INFO("main", "lakekeeper_instance", "id=%s url=%s batch_size=%d", ic->id, ic->url,
+                ic->max_batch);
+    }
+    if (c->ninstances == 0)
+        LW_WARN("main", "no_lakekeeper", "reason=\"LAKEKEEPER_TOKEN_ENDPOINT, LAKEKEEPER_CLIENT_ID "
+                "or LAKEKEEPER_CLIENT_SECRET unset and no instance in the config file; everything "
+                "that needs Lakekeeper is denied\"");
+    for (int i = 0; i < c->ncatalogs; i++) {
+        a->catalogs[i].name = c->catalogs[i].name;
+        a->catalogs[i].warehouse = c->catalogs[i].warehouse;
+        for (int k = 0; k < a->nlk; k++)
+            if (strcmp(c->instances[k].id, c->catalogs[i].lakekeeper_id) == 0)
+                a->catalogs[i].lk = a->lk[k];
+        if (!a->catalogs[i].lk && a->nlk > 0)
+            LW_WARN("main", "catalog_without_instance", "catalog=%s lakekeeper_id=%s",
+                    c->catalogs[i].name, c->catalogs[i].lakekeeper_id);
+    }
+    for (int i = 0; i < c->nrules; i++) {
+        const struct lw_rule_cfg *r = &c->rules[i];
+        a->rules[i] = (struct authz_rule){r->operation, r->catalog, r->schema, r->table,
+                                          r->user, r->group, r->where};
+    }
+    if (!(a->log = authz_decision_log_new((int)c->decision_log_ring, c->decision_log_file, err)))
+        return err->code;
+    eo.catalogs = a->catalogs;
+    eo.ncatalogs = c->ncatalogs;
+    eo.allow_unmanaged = c->allow_unmanaged;
+    eo.admins = (const char *const *)c->admins;
+    eo.nadmins = c->nadmins;
+    eo.rules = a->rules;
+    eo.nrules = c->nrules;
+    eo.decision_ttl_ms = c->decision_cache_ttl_ms;
+    eo.probe_ttl_ms = c->probe_cache_ttl_ms;
+    eo.max_items = (int)c->max_filter_items;
+    eo.log = a->log;
+    if (!(a->engine = authz_engine_new(&eo, err)))
+        return err->code;
+
+    a->routes_ctx = (struct http_routes_ctx){a->engine, a->log, a->lk, a->nlk};
+    ho.listen = c->http_listen;
+    ho.routes = a->routes;
+    ho.nroutes = http_routes_fill(a->routes, &a->routes_ctx);
+    ho.max_body = (size_t)c->max_body_bytes;
+    ho.max_response = 64u << 20;
+    ho.max_connections = (unsigned)c->max_connections;
+    ho.idle_timeout_s = 120;
+    ho.tls_cert_file = c->tls_cert_file;
+    ho.tls_key_file = c->tls_key_file;
+    ho.name = "http";
+    if (!(a->http = http_server_start(&ho, err)))
+        return err->code;
+    return 0;
+}
+
+static void app_stop(struct app *a)
+{
+    http_server_stop(a->http);
+    authz_engine_free(a->engine);
+    authz_decision_log_free(a->log);
+    for (int i = 0; i < a->nlk; i++)
+        lk_client_free(a->lk[i]);
+    lw_free(a->lk);
+    lw_free(a->catalogs);
+    lw_free(a->rules);
+    check_cache_free(a->cache);
+    http_client_global_cleanup();
+    lw_config_free(&a->cfg);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"http-listen", required_argument, NULL, 'h'}, {"pg-listen", required_argument, NULL, 'p'},
+        {"config", required_argument, NULL, 'c'},      {"log-level", required_argument, NULL, 'l'},
+        {"check-config", no_argument, NULL, 'C'},      {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, '?' + 256},        {NULL, 0, NULL, 0},
+    };
+    const char *config_path = NULL, *http_listen = NULL, *pg_listen = NULL, *log_level = NULL;
+    bool check_only = false;
+    struct app a;
+    struct lw_err err = {0};
+    char host[256];
+    int port, opt, lvl, sig;
+    sigset_t stop;
+
+    memset(&a, 0, sizeof a);
+    lw_alloc_install_json();
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'h': http_listen = optarg; break;
+        case 'p': pg_listen = optarg; break;
+        case 'c': config_path = optarg; break;
+        case 'l': log_level = optarg; break;
+        case 'C': check_only = true; break;
+        case 'V': printf("lakeward %s\n", LAKEWARD_VERSION); return 0;
+        case '?' + 256: usage(stdout); return 0;
+        default:
+            fprintf(stderr, "lakeward: unknown or incomplete option '%s' (see --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "lakeward: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    if (http_listen && lw_parse_hostport(http_listen, host, sizeof host, &port) != 0) {
+        fprintf(stderr, "lakeward: --http-listen '%s' is not HOST:PORT\n", http_listen);
+        return 2;
+    }
+    if (pg_listen && *pg_listen && lw_parse_hostport(pg_listen, host, sizeof host, &port) != 0) {
+        fprintf(stderr, "lakeward: --pg-listen '%s' is not HOST:PORT\n", pg_listen);
+        return 2;
+    }
+    if (lw_config_load(&a.cfg, config_path, &err) != 0) {
+        fprintf(stderr, "lakeward: %s\n", err.msg);
+        lw_config_free(&a.cfg);
+        return 2;
+    }
+    if (http_listen) {
+        lw_free(a.cfg.http_listen);
+        a.cfg.http_listen = lw_strdup(http_listen);
+    }
+    if (pg_listen) {
+        lw_free(a.cfg.pg_listen);
+        a.cfg.pg_listen = lw_strdup(pg_listen);
+    }
+    if (log_level) {
+        lw_free(a.cfg.log_level);
+        a.cfg.log_level = lw_strdup(log_level);
+    }
+    if (lw_config_validate(&a.cfg, &err) != 0 || lw_log_parse_level(a.cfg.log_level, &lvl) != 0 ||
+        lw_log_open(a.cfg.log_file, &err) != 0) {
+        fprintf(stderr, "lakeward: %s\n", err.msg[0] ? err.msg : "invalid log level");
+        lw_config_free(&a.cfg);
+        return 2;
+    }
+    lw_log_level = lvl;
+    if (check_only) {
+        printf("lakeward: configuration OK (%d Lakekeeper instance(s), %d catalog(s), %d rule(s))\n",
+               a.cfg.ninstances, a.cfg.ncatalogs, a.cfg.nrules);
+        lw_config_free(&a.cfg);
+        return 0;
+    }
+
+    /* Block the stop signals before any thread starts so only sigwait below sees them. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (app_start(&a, &err) != 0) {
+        fprintf(stderr, "lakeward: %s\n", err.msg);
+        LW_ERROR("main", "start_failed", "reason=\"%s\"", err.msg);
+        app_stop(&a);
+        return 1;
+    }
+    LW_INFO("main", "started", "version=%s http=%s port=%d", LAKEWARD_VERSION, a.cfg.http_listen,
+            http_server_port(a.http));
+    sigwait(&stop, &sig);
+    LW_INFO("main", "stopping", "signal=%d", sig);
+    app_stop(&a);
+    return 0;
+}

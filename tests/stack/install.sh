@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Idempotent installers for the test stack: apt packages, Python venv, OpenFGA, Keycloak (pinned, cached).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+LW_LOG_TAG=install
+
+# Pinned versions; see docs/development.md "The test stack scripts" for why.
+OPENFGA_VERSION=v1.14.1                 # Lakekeeper tests against OpenFGA 1.14
+# Go checksum of that module zip, pinned here because the checksum database is not reachable;
+# its dependencies are verified by OpenFGA's own go.sum.
+OPENFGA_SUM="h1:z43+jLcv8FjaKKRf4WlMYZsfSXLvetcxkO8D4vApEQY="
+KEYCLOAK_VERSION=26.0.7                 # the version Lakekeeper's realm export and example use
+GO_FALLBACK=go1.26.8                    # Go toolchain fetched only when no go >= 1.25 is installed
+GO_MIN_MINOR=25                         # OpenFGA v1.14.1 declares go 1.25.0
+MAVEN_REPO="${LW_MAVEN_REPO:-https://repo1.maven.org/maven2}"
+GO_PROXY_URL="${LW_GO_PROXY_URL:-https://proxy.golang.org}"
+APT_PACKAGES=(build-essential pkg-config libpq-dev libpg-query-dev libcurl4-openssl-dev
+    libjansson-dev libssl-dev libmicrohttpd-dev libconfig-dev libcmocka-dev
+    postgresql-15 postgresql-client-15 curl jq unzip python3 python3-venv openjdk-17-jre-headless)
+
+CACHE="$(cache_dir)"
+DL="$CACHE/downloads"
+mkdir -p "$DL"
+
+# download URL DEST: fetch to DEST atomically, bounded in time, reusing DEST if present.
+download() {
+    [[ -s "$2" ]] && return 0
+    log "downloading $1"
+    curl -fsSL --retry 3 --connect-timeout 20 --max-time 900 -o "$2.part" "$1"
+    mv "$2.part" "$2"
+}
+
+install_apt() {
+    local missing=() p
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && { log "apt: all ${#APT_PACKAGES[@]} packages present"; return 0; }
+    ((EUID == 0)) || die "apt: missing ${missing[*]}; run as root or install them"
+    log "apt: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 600 apt-get update -q
+    timeout 1800 apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_python() {
+    local req="$REPO/tests/requirements.txt" venv="$CACHE/venv" want
+    want="$( (cat "$req"; python3 -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)"
+    if [[ -x "$venv/bin/python" && "$(cat "$venv/.lw-stamp" 2>/dev/null)" == "$want" ]]; then
+        log "python: venv up to date ($venv)"; return 0
+    fi
+    log "python: (re)building $venv from tests/requirements.txt"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    timeout 900 "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+    echo "$want" >"$venv/.lw-stamp"
+}
+
+# Print the path of a go binary >= 1.$GO_MIN_MINOR, fetching the pinned toolchain module if needed.
+go_bin() {
+    local g="${LW_GO:-$(command -v go || true)}" v
+    if [[ -n "$g" ]]; then
+        v="$("$g" env GOVERSION 2>/dev/null || true)"            # e.g. go1.26.8
+        if [[ "$v" =~ ^go1\.([0-9]+) ]] && ((BASH_REMATCH[1] >= GO_MIN_MINOR)); then echo "$g"; return; fi
+    fi
+    local arch; arch="$(dpkg --print-architecture)"
+    local dir="$CACHE/go/toolchain/$GO_FALLBACK" mod="v0.0.1-$GO_FALLBACK.linux-$arch"
+    if [[ ! -x "$dir/bin/go" ]]; then
+        log "go: no go >= 1.$GO_MIN_MINOR found, fetching toolchain $GO_FALLBACK"
+        download "$GO_PROXY_URL/golang.org/toolchain/@v/$mod.zip" "$DL/go-$mod.zip"
+        rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+        unzip -q "$DL/go-$mod.zip" -d "$dir.tmp"
+        # Module zips carry no file modes: make the tools executable again.
+        chmod -R a+x "$dir.tmp/golang.org/toolchain@$mod/bin" "$dir.tmp/golang.org/toolchain@$mod/pkg/tool"
+        rm -rf "$dir"; mv "$dir.tmp/golang.org/toolchain@$mod" "$dir"; rm -rf "$dir.tmp"
+    fi
+    echo "$dir/bin/go"
+}
+
+install_openfga() {
+    local bin="$CACHE/openfga/$OPENFGA_VERSION/bin/openfga" mod="github.com/openfga/openfga" go sum t0=$SECONDS
+    [[ -x "$bin" ]] && { log "openfga: $OPENFGA_VERSION present"; return 0; }
+    go="$(go_bin)"
+    export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOFLAGS="-modcacherw -buildvcs=false" \
+        GOTOOLCHAIN=local CGO_ENABLED=0 GONOSUMDB="$mod"
+    sum="$(timeout 900 "$go" mod download -json "$mod@$OPENFGA_VERSION" | jq -r .Sum)"
+    [[ "$sum" == "$OPENFGA_SUM" ]] || die "openfga: module checksum $sum, expected $OPENFGA_SUM"
+    log "openfga: building $OPENFGA_VERSION with $("$go" env GOVERSION) (takes minutes)"
+    GOBIN="$(dirname "$bin")" timeout 3600 "$go" install "$mod/cmd/openfga@$OPENFGA_VERSION"
+    log "openfga: built in $((SECONDS - t0))s"
+}
+
+install_keycloak() {
+    local dir="$CACHE/keycloak/$KEYCLOAK_VERSION" name="keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+    [[ -x "$dir/bin/kc.sh" ]] && { log "keycloak: $KEYCLOAK_VERSION present"; return 0; }
+    local url="$MAVEN_REPO/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION/$name"
+    download "$url.sha1" "$DL/$name.sha1"
+    download "$url" "$DL/$name"
+    if ! echo "$(head -c 40 "$DL/$name.sha1")  $DL/$name" | sha1sum -c --quiet -; then
+        rm -f "$DL/$name" "$DL/$name.sha1"; die "keycloak: sha1 mismatch, download removed"
+    fi
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+    unzip -q "$DL/$name" -d "$dir.tmp"
+    rm -rf "$dir"; mv "$dir.tmp/keycloak-$KEYCLOAK_VERSION" "$dir"; rm -rf "$dir.tmp"
+    log "keycloak: unpacked into $dir"
+}
+
+install_trino() {
+    local t="$REPO/tests/stack/trino/install.sh"
+    if [[ -f "$t" ]]; then bash "$t"; else log "trino: $t not present, skipped"; fi
+}
+
+what="${1:-all}"
+t0=$SECONDS
+case "$what" in
+    all) install_apt; install_python; install_openfga; install_keycloak; install_trino ;;
+    apt|python|openfga|keycloak|trino) "install_$what" ;;
+    *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino]" ;;
+esac
+log "install $what done in $((SECONDS - t0))s (cache $CACHE)"

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Starts a single-node Trino coordinator whose access control is the OPA plugin pointed at an
+# OPA-compatible server (lakeward, or a stand-in), and records TRINO_URL in $LW_STACK_DIR/stack.env.
+#
+# Usage: tests/stack/trino/start.sh [LAKEWARD_URL]     (or LAKEWARD_URL in the environment)
+# Env:   TRINO_MANAGED_CATALOG  name of the memory-connector catalog standing in for the
+#                               Lakekeeper-managed one (default lakekeeper); `tpch` is unmanaged
+#        TRINO_HEAP             JVM -Xmx (default 2G)
+#        TRINO_START_TIMEOUT    seconds to wait for "starting":false (default 180)
+#        TRINO_ACCESS_CONTROL_EXTRA  extra lines for access-control.properties
+#                               (e.g. "opa.http-client.request-timeout=10s")
+# Layout: $LW_STACK_DIR/trino/{etc/,data/,log,pid}. A Trino already running from this run
+# directory with the same settings is reused; with different settings it is restarted.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"
+LW_LOG_TAG=trino
+
+LAKEWARD_URL="${1:-${LAKEWARD_URL:-}}"
+[[ -n "$LAKEWARD_URL" ]] || die "usage: $0 LAKEWARD_URL (the OPA-compatible server Trino asks)"
+LAKEWARD_URL="${LAKEWARD_URL%/}"
+MANAGED="${TRINO_MANAGED_CATALOG:-lakekeeper}"
+[[ "$MANAGED" =~ ^[a-z][a-z0-9_]*$ ]] || die "TRINO_MANAGED_CATALOG must match [a-z][a-z0-9_]*: $MANAGED"
+[[ "$MANAGED" != tpch && "$MANAGED" != system ]] || die "TRINO_MANAGED_CATALOG cannot be $MANAGED"
+HEAP="${TRINO_HEAP:-2G}"
+TIMEOUT="${TRINO_START_TIMEOUT:-180}"
+
+install_env="$("$HERE/install.sh")" || die "tests/stack/trino/install.sh failed"
+while IFS='=' read -r k v; do
+    case "$k" in TRINO_*) printf -v "$k" '%s' "$v" ;; esac
+done <<<"$install_env"
+DIR="$(stack_dir)/trino"
+mkdir -p "$DIR"
+
+# Fingerprint of everything that shapes the running server, to decide reuse versus restart.
+want="$(printf '%s\n' "$TRINO_VERSION" "$TRINO_JAVA_HOME" "$LAKEWARD_URL" "$MANAGED" "$HEAP" \
+    "${TRINO_ACCESS_CONTROL_EXTRA:-}" | sha1sum | cut -c1-40)"
+if pid="$(daemon_pid trino)"; then
+    port="$(sed -n 's/^http-server.http.port=//p' "$DIR/etc/config.properties" 2>/dev/null || true)"
+    if [[ "$(cat "$DIR/fingerprint" 2>/dev/null)" == "$want" && -n "$port" ]] &&
+        curl -fsS --max-time 5 "http://127.0.0.1:$port/v1/info" 2>/dev/null | grep -q '"starting":false'; then
+        env_set TRINO_URL "http://127.0.0.1:$port"
+        log "reusing running trino pid=$pid at http://127.0.0.1:$port"
+        exit 0
+    fi
+    log "trino pid=$pid runs with other settings; restarting it"
+    stop_daemon trino 60
+fi
+
+PORT="$(free_port)"
+rm -rf "$DIR/etc" "$DIR/data"
+mkdir -p "$DIR/etc/catalog" "$DIR/data"
+: >"$DIR/log"
+
+cat >"$DIR/etc/node.properties" <<EOF
+node.environment=lakeward_test
+node.id=lakeward-trino-1
+node.data-dir=$DIR/data
+node.bind-ip=127.0.0.1
+node.internal-address=127.0.0.1
+EOF
+
+{
+    echo "-server"
+    echo "-Xmx$HEAP"
+    echo "-XX:+UseG1GC"
+    echo "-XX:+ExplicitGCInvokesConcurrent"
+    echo "-XX:+ExitOnOutOfMemoryError"
+    echo "-XX:-OmitStackTraceInFastThrow"
+    echo "-XX:ReservedCodeCacheSize=256M"
+    echo "-Djdk.attach.allowAttachSelf=true"
+    echo "-Dfile.encoding=UTF-8"
+    echo "-XX:+EnableDynamicAgentLoading"
+    # Java 24+ warns about these at startup (JNA, jol); allow them quietly.
+    if ((TRINO_JAVA_MAJOR >= 24)); then
+        echo "--enable-native-access=ALL-UNNAMED"
+        echo "--sun-misc-unsafe-memory-access=allow"
+    fi
+    # 479+ needs the Vector API module (release notes); harmless to omit before that.
+    if ((TRINO_VERSION >= 479)); then echo "--add-modules=jdk.incubator.vector"; fi
+} >"$DIR/etc/jvm.config"
+
+cat >"$DIR/etc/config.properties" <<EOF
+coordinator=true
+node-scheduler.include-coordinator=true
+http-server.http.port=$PORT
+discovery.uri=http://127.0.0.1:$PORT
+query.max-memory=1GB
+query.max-memory-per-node=512MB
+EOF
+
+cat >"$DIR/etc/log.properties" <<EOF
+io.trino.plugin.opa.OpaHttpClient=DEBUG
+EOF
+
+printf 'connector.name=memory\n' >"$DIR/etc/catalog/$MANAGED.properties"
+printf 'connector.name=tpch\n' >"$DIR/etc/catalog/tpch.properties"
+
+{
+    echo "access-control.name=opa"
+    echo "opa.policy.uri=$LAKEWARD_URL/v1/data/trino/allow"
+    echo "opa.policy.batched-uri=$LAKEWARD_URL/v1/data/trino/batch"
+    echo "opa.policy.row-filters-uri=$LAKEWARD_URL/v1/data/trino/rowFilters"
+    echo "opa.policy.batch-column-masking-uri=$LAKEWARD_URL/v1/data/trino/batchColumnMasks"
+    echo "opa.log-requests=true"
+    echo "opa.log-responses=true"
+    echo "opa.allow-permission-management-operations=true"
+    if [[ -n "${TRINO_ACCESS_CONTROL_EXTRA:-}" ]]; then printf '%s\n' "$TRINO_ACCESS_CONTROL_EXTRA"; fi
+} >"$DIR/etc/access-control.properties"
+
+echo "$want" >"$DIR/fingerprint"
+t0=$SECONDS
+JAVA_HOME="$TRINO_JAVA_HOME" PATH="$TRINO_JAVA_HOME/bin:$PATH" \
+    start_daemon trino "$TRINO_HOME/bin/launcher" run \
+    --etc-dir "$DIR/etc" --data-dir "$DIR/data" --jvm-dir "$TRINO_JAVA_HOME"
+pid="$(cat "$DIR/pid")"
+
+url="http://127.0.0.1:$PORT"
+deadline=$((SECONDS + TIMEOUT))
+until curl -fsS --max-time 5 "$url/v1/info" 2>/dev/null | grep -q '"starting":false'; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+        tail -n 40 "$DIR/log" >&2 || true
+        rm -f "$DIR/pid"
+        die "trino exited during startup; log: $DIR/log"
+    fi
+    if ((SECONDS >= deadline)); then
+        tail -n 40 "$DIR/log" >&2 || true
+        stop_daemon trino 30
+        die "trino not ready after ${TIMEOUT}s; log: $DIR/log"
+    fi
+    sleep 1
+done
+env_set TRINO_URL "$url"
+log "trino $TRINO_VERSION ready at $url in $((SECONDS - t0))s (java $TRINO_JAVA_MAJOR, catalogs: $MANAGED tpch, opa -> $LAKEWARD_URL)"
