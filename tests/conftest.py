@@ -79,3 +79,31 @@ def token_for(stack):
             cache[client_id] = client_token(stack, client_id)
         return cache[client_id]
     return get
+
+
+@pytest.fixture
+def lakeward_factory(tmp_path):
+    """lakeward_factory(env=..., config=...) starts a fresh lakeward; all are stopped after
+    the test, which fails if one exited abnormally (e.g. a sanitizer report)."""
+    from lakeward_proc import Lakeward
+    procs = []
+
+    def start(env, config=None, args=()):
+        d = tmp_path / f"lw{len(procs)}"
+        d.mkdir()
+        lw = Lakeward(d, env, config, args)
+        procs.append(lw)
+        return lw
+    yield start
+    for lw in procs:
+        rc = lw.stop()
+        text = lw.log_text()
+        assert "ERROR: AddressSanitizer" not in text and "runtime error:" not in text, text[-4000:]
+        assert rc == 0, f"lakeward exited {rc}: {text[-4000:]}"
+
+
+@pytest.fixture
+def lakeward(stack, lakeward_factory):
+    """lakeward against the test stack with the bridge's defaults and no decision cache."""
+    from lakeward_proc import stack_env
+    return lakeward_factory(stack_env(stack, LAKEWARD_DECISION_CACHE_TTL_MS=0))
