@@ -12,7 +12,7 @@ CFLAGS    := -std=c17 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE -pthread \
 LDLIBS    := $(shell pkg-config --libs $(PKGS)) -lpg_query -pthread
 LDFLAGS   := $(SANITIZE)
 ifneq ($(SANITIZE),)
-CFLAGS    += -DLW_DEBUG
+CFLAGS    += -DLW_DEBUG_BUILD
 endif
 
 # Product sources: everything in the module directories except main.c.
@@ -53,7 +53,9 @@ $(BUILD)/obj/%.o: %.c
 
 # Unit tests: one cmocka binary per tests/unit/test_*.c, linked against the product library.
 unit: $(UNIT_BIN)
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/liblakeward.a
+# Test files may #include shared fixtures (tests/unit/*_fixture.[ch]); rebuild when they change.
+UNIT_FIXTURES := $(wildcard tests/unit/*_fixture.c tests/unit/*_fixture.h)
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_FIXTURES) $(BUILD)/liblakeward.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/liblakeward.a \
 	    $(LDFLAGS) $(shell pkg-config --libs cmocka) $(LDLIBS)

@@ -47,14 +47,14 @@ static void probe(struct authz_plan *p, const struct authz_catalog *cat, const c
     char scope[300];
     struct lk_check c = {0};
     struct lk_check_item *items;
-    struct lw_err err = {0};
-    char *wid;
+    const char *wid;
     *wb = false;
     for (int k = 0; k < ns; k++)
         nb_ok[k] = false;
     if (!cat->lk || !p->principal)
         return;
-    if (!(wid = lk_client_warehouse_id(cat->lk, cat->warehouse, &p->stats, &err)))
+    /* Through the plan's memo: a failed lookup is not repeated by the slow path. */
+    if (!(wid = authz_plan_warehouse_id(p, cat)))
         return;
     snprintf(scope, sizeof scope, "probe:%s", o.request_id);
     o.cache_scope = scope;
@@ -63,7 +63,7 @@ static void probe(struct authz_plan *p, const struct authz_catalog *cat, const c
     c.action = "list_everything";
     items = lw_calloc((size_t)ns + 1, sizeof *items);
     if (!items)
-        goto done;
+        return;
     c.object = LK_OBJ_WAREHOUSE;
     items[0].json = lk_check_render(&c);
     if (items[0].json) {
@@ -88,8 +88,6 @@ static void probe(struct authz_plan *p, const struct authz_catalog *cat, const c
             lw_free((char *)items[k].json);
     }
     lw_free(items);
-done:
-    lw_free(wid);
 }
 
 /* Fast path (I, J, K, L) for one catalog; marks covered items in covered[]. */

@@ -35,6 +35,7 @@ void authz_plan_free(struct authz_plan *p)
         lw_free(p->checks[i].json);
     for (int i = 0; i < p->nwh; i++)
         lw_free(p->wh[i].wid);
+    lw_free(p->wh);
     lw_free(p->checks);
     lw_free(p->hash);
     lw_free(p->terms);
@@ -64,24 +65,26 @@ bool authz_plan_is_admin(const struct authz_plan *p)
     return false;
 }
 
-static const char *warehouse_id(struct authz_plan *p, const struct authz_catalog *cat)
+const char *authz_plan_warehouse_id(struct authz_plan *p, const struct authz_catalog *cat)
 {
     struct lw_err err = {0};
     for (int i = 0; i < p->nwh; i++)
         if (p->wh[i].cat == cat)
             return p->wh[i].failed ? NULL : p->wh[i].wid;
-    if (p->nwh < (int)(sizeof p->wh / sizeof p->wh[0])) {
-        char *wid = lk_client_warehouse_id(cat->lk, cat->warehouse, &p->stats, &err);
-        p->wh[p->nwh].cat = cat;
-        p->wh[p->nwh].wid = wid;
-        p->wh[p->nwh].failed = wid == NULL;
-        return p->wh[p->nwh++].wid;
+    if (p->nwh == p->capwh) {
+        int ncap = p->capwh ? p->capwh * 2 : 8;
+        struct authz_plan_wh *n = lw_realloc(p->wh, sizeof *n * (size_t)ncap);
+        if (!n) {
+            p->oom = true;
+            return NULL;
+        }
+        p->wh = n;
+        p->capwh = ncap;
     }
-    /* More distinct catalogs than the memo holds: the client's cache still answers. */
-    for (int i = 0; i < p->nwh; i++)
-        if (!p->wh[i].failed && p->wh[i].cat == cat)
-            return p->wh[i].wid;
-    return NULL;
+    p->wh[p->nwh].cat = cat;
+    p->wh[p->nwh].wid = lk_client_warehouse_id(cat->lk, cat->warehouse, &p->stats, &err);
+    p->wh[p->nwh].failed = p->wh[p->nwh].wid == NULL;
+    return p->wh[p->nwh++].wid;
 }
 
 static uint64_t hash_str(const char *s)
@@ -139,7 +142,7 @@ int authz_plan_check(struct authz_plan *p, const char *catname, enum lk_object o
 
     if (!cat || !cat->lk || !p->principal || p->oom)
         return -1;
-    if (!(wid = warehouse_id(p, cat)))
+    if (!(wid = authz_plan_warehouse_id(p, cat)))
         return -1;
     c.object = obj;
     c.action = action;

@@ -35,9 +35,9 @@ struct authz_plan {
     int nitems;
     bool *allowed;                  /* per item, the result */
     const char **rule;              /* per item, the label of the alternative that allowed it */
-    /* per-decision memo of warehouse ids */
-    struct { const struct authz_catalog *cat; char *wid; bool failed; } wh[8];
-    int nwh;
+    /* per-decision memo of warehouse ids (failures too: one lookup per catalog and decision) */
+    struct authz_plan_wh { const struct authz_catalog *cat; char *wid; bool failed; } *wh;
+    int nwh, capwh;
     struct lk_stats stats;
     bool oom;
 };
@@ -49,6 +49,10 @@ void authz_plan_free(struct authz_plan *p);
 
 const struct authz_catalog *authz_plan_catalog(const struct authz_plan *p, const char *name);
 bool authz_plan_is_admin(const struct authz_plan *p);
+
+/* The warehouse id of managed catalog cat (which has an instance), resolved at most once per
+ * decision; owned by the plan. NULL when it cannot be resolved. */
+const char *authz_plan_warehouse_id(struct authz_plan *p, const struct authz_catalog *cat);
 
 /* Adds a check on catalog cat; returns its index, or -1 when it cannot be asked (catalog not
  * managed, no Lakekeeper instance, warehouse unresolvable, no user): the caller's

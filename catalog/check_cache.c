@@ -116,10 +116,19 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         e = NULL;
     }
     if (e && e->in_flight) {
+        /* Registered as a waiter now, not in check_cache_wait: the owner may publish (and,
+         * with ttl 0, would drop the entry) before this caller gets round to waiting. */
+        e->waiters++;
         st = CHECK_CACHE_PENDING;
     } else if (e && e->ok && e->expires_ms > now) {
         *allowed = e->allowed;
         st = CHECK_CACHE_HIT;
+    } else if (e) {
+        /* A settled entry still held by waiters (stale or failed): ask again through it, so
+         * there is never a second entry with the same key. */
+        e->in_flight = true;
+        e->ok = false;
+        st = CHECK_CACHE_OWNER;
     } else {
         if (c->count >= c->max)
             evict(c, now);
@@ -182,7 +191,7 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
     pthread_mutex_lock(&c->mu);
     e = find(c, key, h);
     if (e) {
-        e->waiters++;
+        /* check_cache_acquire counted this caller in e->waiters; released below. */
         while (e->in_flight) {
             if (pthread_cond_timedwait(&c->cv, &c->mu, &deadline) != 0)
                 break;

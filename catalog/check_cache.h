@@ -12,7 +12,8 @@ struct check_cache;
 enum check_cache_state {
     CHECK_CACHE_HIT,      /* *allowed holds a cached answer */
     CHECK_CACHE_OWNER,    /* caller must find the answer and call check_cache_complete */
-    CHECK_CACHE_PENDING,  /* another thread is asking; call check_cache_wait later */
+    CHECK_CACHE_PENDING,  /* another thread is asking; the caller must call check_cache_wait
+                           * (exactly once) later, which also releases its claim on the entry */
 };
 
 /* max_entries bounds memory; returns NULL on allocation failure. */
@@ -26,7 +27,8 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
  * and caches nothing. ttl_ms <= 0 caches nothing but still hands the answer to waiters. */
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
                           int64_t ttl_ms);
-/* Waits up to timeout_ms for a PENDING key. Returns true and fills *allowed when the owner
+/* Waits up to timeout_ms for a key acquire answered PENDING (the answer stays available to
+ * this caller even if the owner publishes first). Returns true and fills *allowed when the owner
  * published an answer; false on owner failure or timeout (the caller denies). */
 bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed);
 

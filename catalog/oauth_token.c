@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define TOKEN_MAX_BODY (256 * 1024)
-#define DEFAULT_LIFETIME_S 60
+#define DEFAULT_LIFETIME_S 150   /* the bridge's fixed token cache time, used when the IdP gives no expires_in */
 
 struct oauth_token {
     struct oauth_token_opts o;

@@ -52,7 +52,7 @@ void lw_alloc_install_json(void);
 
 /* Invariants of our own code (never peer input): abort in debug and sanitizer builds,
  * compiled out otherwise. */
-#ifdef LW_DEBUG
+#ifdef LW_DEBUG_BUILD
 #define LW_ASSERT(cond) ((cond) ? (void)0 : lw_assert_fail(#cond, __FILE__, __LINE__))
 #else
 #define LW_ASSERT(cond) ((void)0)
