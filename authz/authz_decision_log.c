@@ -89,3 +89,39 @@ char *authz_decision_log_tail(struct authz_decision_log *l, int n)
     pthread_mutex_unlock(&l->mu);
     return lw_buf_take(&b);
 }
+
+int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_json,
+                            struct authz_decision_summary **rows, int *n)
+{
+    struct authz_decision_summary *out = NULL;
+    int count, k = 0;
+    *rows = NULL;
+    *n = 0;
+    pthread_mutex_lock(&l->mu);
+    count = max < 0 || max > l->count ? l->count : max;
+    if (count > 0 && !(out = lw_calloc((size_t)count, sizeof *out)))
+        goto fail;
+    for (; k < count; k++) {
+        const struct authz_decision_summary *r =
+            &l->ring[(l->next - count + k + l->capacity) % l->capacity];
+        out[k] = *r;
+        out[k].json = NULL;
+        if (with_json && r->json && !(out[k].json = lw_strdup(r->json)))
+            goto fail;
+    }
+    pthread_mutex_unlock(&l->mu);
+    *rows = out;
+    *n = count;
+    return 0;
+fail:
+    pthread_mutex_unlock(&l->mu);
+    authz_decision_log_rows_free(out, k);
+    return LW_ENOMEM;
+}
+
+void authz_decision_log_rows_free(struct authz_decision_summary *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        lw_free(rows[i].json);
+    lw_free(rows);
+}

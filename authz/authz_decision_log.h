@@ -10,6 +10,7 @@ struct authz_decision_log;
 struct authz_decision_summary {
     int64_t time_ms;
     char decision_id[40];
+    char query_id[128];     /* Trino's context.queryId ("" when absent; Trino's are ~30 bytes) */
     char user[128];
     char operation[64];
     bool batch;
@@ -31,5 +32,13 @@ void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_
 /* Copies the JSON lines of the newest n records (oldest first) into a new string the caller
  * frees; used by the HTTP debug endpoint and the SQL decision table. */
 char *authz_decision_log_tail(struct authz_decision_log *l, int n) LW_MUSTCHECK;
+
+/* Copies the newest max records (all when max < 0), oldest first, taking the lock once:
+ * *rows gets an array of *n records whose json strings are the caller's copies (NULL unless
+ * with_json). Free it with authz_decision_log_rows_free. Returns 0, or LW_ENOMEM with *rows
+ * NULL and *n 0. */
+int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_json,
+                            struct authz_decision_summary **rows, int *n) LW_MUSTCHECK;
+void authz_decision_log_rows_free(struct authz_decision_summary *rows, int n);
 
 #endif

@@ -152,6 +152,7 @@ static void finish(struct authz_engine *e, struct authz_plan *p, bool batch, int
         return;
     s.time_ms = lw_wall_ms();
     snprintf(s.decision_id, sizeof s.decision_id, "%s", id);
+    snprintf(s.query_id, sizeof s.query_id, "%s", p->in->query_id ? p->in->query_id : "");
     snprintf(s.user, sizeof s.user, "%s", p->in->user ? p->in->user : "");
     snprintf(s.operation, sizeof s.operation, "%s", p->in->op_name ? p->in->op_name : "");
     s.batch = batch;

@@ -155,7 +155,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req.conn = conn;
         route->fn(route->ctx, &req, &resp);
     }
-    ret = send_response(conn, &resp);
+    /* MHD_NO makes libmicrohttpd close the connection without a response. */
+    ret = resp.drop_connection ? MHD_NO : send_response(conn, &resp);
     lw_buf_free(&resp.body);
     return ret;
 }

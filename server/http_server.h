@@ -34,6 +34,7 @@ struct http_response {
     int nheaders;
     char header_name[HTTP_MAX_EXTRA_HEADERS][64];
     char header_value[HTTP_MAX_EXTRA_HEADERS][256];
+    bool drop_connection;       /* close the connection without answering (fault injection) */
 };
 
 /* Sets status and a JSON body {"error": {"code": status, "message": msg}}. */

@@ -1,6 +1,7 @@
 /* main.c -- the lakeward process: flags, configuration, wiring the modules together, the
  * listeners, and an orderly stop on SIGINT/SIGTERM. */
 #include "../authz/authz_decision_log.h"
+#include "../authz/authz_decision_sql.h"
 #include "../authz/authz_engine.h"
 #include "../catalog/check_cache.h"
 #include "../catalog/http_client.h"
@@ -9,6 +10,7 @@
 #include "core/lw_log.h"
 #include "http_routes.h"
 #include "http_server.h"
+#include "pg_listener.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -26,7 +28,8 @@ static void usage(FILE *out)
           "Postgres-wire view of Lakekeeper's permissions.\n"
           "\n"
           "  --http-listen HOST:PORT  HTTP listener (default 0.0.0.0:8181, env LAKEWARD_HTTP_LISTEN)\n"
-          "  --pg-listen HOST:PORT    Postgres-wire listener (default 127.0.0.1:5433)\n"
+          "  --pg-listen HOST:PORT    Postgres-wire listener (default 127.0.0.1:5433, \"\" off;\n"
+          "                           see docs/sql.md)\n"
           "  --config FILE            configuration file (libconfig syntax; see docs/authz.md)\n"
           "  --log-level LEVEL        error, warn, info or debug (default info)\n"
           "  --check-config           load and validate the configuration, then exit\n"
@@ -54,6 +57,8 @@ struct app {
     struct http_routes_ctx routes_ctx;
     struct http_route routes[HTTP_ROUTES_COUNT];
     struct http_server *http;
+    struct sql_tables *tables;
+    struct pg_listener *pg;
 };
 
 static int app_start(struct app *a, struct lw_err *err)
@@ -117,6 +122,23 @@ static int app_start(struct app *a, struct lw_err *err)
     if (!(a->engine = authz_engine_new(&eo, err)))
         return err->code;
 
+    /* The Postgres-wire face: SQL tables over what the modules above hold. Started before
+     * HTTP so that once the process answers HTTP, it answers Postgres clients too. */
+    if (!(a->tables = sql_tables_new()))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    if (sql_tables_add(a->tables, "lakeward", "decisions", &authz_decision_sql_module, a->log,
+                       err) != 0)
+        return err->code;
+    if (c->pg_listen && *c->pg_listen) {
+        struct pg_listener_opts po = {0};
+        po.listen = c->pg_listen;
+        po.max_connections = (unsigned)c->max_connections;
+        po.tables = a->tables;
+        po.lakeward_version = LAKEWARD_VERSION;
+        if (!(a->pg = pg_listener_start(&po, err)))
+            return err->code;
+    }
+
     a->routes_ctx = (struct http_routes_ctx){a->engine, a->log, a->lk, a->nlk};
     ho.listen = c->http_listen;
     ho.routes = a->routes;
@@ -135,6 +157,8 @@ static int app_start(struct app *a, struct lw_err *err)
 
 static void app_stop(struct app *a)
 {
+    pg_listener_stop(a->pg);
+    sql_tables_free(a->tables);
     http_server_stop(a->http);
     authz_engine_free(a->engine);
     authz_decision_log_free(a->log);
@@ -238,8 +262,8 @@ int main(int argc, char **argv)
         app_stop(&a);
         return 1;
     }
-    LW_INFO("main", "started", "version=%s http=%s port=%d", LAKEWARD_VERSION, a.cfg.http_listen,
-            http_server_port(a.http));
+    LW_INFO("main", "started", "version=%s http=%s port=%d pg_port=%d", LAKEWARD_VERSION,
+            a.cfg.http_listen, http_server_port(a.http), a.pg ? pg_listener_port(a.pg) : 0);
     sigwait(&stop, &sig);
     LW_INFO("main", "stopping", "signal=%d", sig);
     app_stop(&a);

@@ -38,9 +38,10 @@ class Lakeward:
     def __init__(self, workdir, env, config_text=None, args=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.pg_port = free_port()
         self.log_path = pathlib.Path(workdir) / "lakeward.log"
         cmd = [str(BUILD / "lakeward"), "--http-listen", f"127.0.0.1:{self.port}",
-               "--pg-listen", f"127.0.0.1:{free_port()}", "--log-level", "debug", *args]
+               "--pg-listen", f"127.0.0.1:{self.pg_port}", "--log-level", "debug", *args]
         if config_text is not None:
             cfg = pathlib.Path(workdir) / "lakeward.cfg"
             cfg.write_text(config_text)

@@ -1,0 +1,42 @@
+/* pg_session.h -- one Postgres-wire client conversation, run on its connection's thread:
+ * the startup phase (SSLRequest and GSSENCRequest answered 'N', protocol 3.0 only,
+ * CancelRequest ignored), authentication (trust on a loopback listener, refused elsewhere
+ * until TLS and passwords arrive), the parameters a PG 15 server reports, then the simple
+ * query protocol over the SQL engine. The extended protocol is answered with 0A000. */
+#ifndef PG_SESSION_H
+#define PG_SESSION_H
+
+#include "../sql/sql_tables.h"
+#include "core/lw_metrics.h"
+
+/* Counters the listener registers once and every session updates. */
+struct pg_metrics {
+    struct lw_counter *sessions;        /* sessions that reached ReadyForQuery */
+    struct lw_counter *auth_refused;
+    struct lw_counter *protocol_errors; /* connections closed for a protocol violation */
+    struct lw_counter *queries_ok;
+    struct lw_counter *queries_failed;
+};
+
+struct pg_session_opts {
+    int fd;                         /* connected socket; the caller closes it afterwards */
+    const char *peer;               /* "address:port" for log lines */
+    bool trust;                     /* the listener is on loopback: trust authentication */
+    bool too_many;                  /* over the connection bound: refuse after the startup
+                                     * packet with 53300, as Postgres does */
+    const struct sql_tables *tables;
+    const struct pg_metrics *metrics;
+    const char *lakeward_version;   /* reported as server_version "15.0 (lakeward X)" */
+    int32_t backend_pid;            /* BackendKeyData */
+    int32_t backend_key;
+    int startup_timeout_ms;         /* whole startup phase */
+    int idle_timeout_ms;            /* between messages */
+    int io_timeout_ms;              /* rest of a message once it began; each flush */
+    size_t max_message;             /* bound of one message body from the client */
+};
+
+/* Runs the conversation until the client leaves, breaks the protocol, times out, or the
+ * socket is shut down. Never fails in a way the caller must handle. */
+void pg_session_run(const struct pg_session_opts *o);
+
+#endif

@@ -1,0 +1,333 @@
+/* pg_wire.c -- Postgres protocol framing on a blocking socket with deadlines (pg_wire.h).
+ * Waits use poll() with the time left to a deadline taken from the monotonic clock, so a
+ * peer that trickles bytes cannot stretch a read beyond its bound. */
+#include "pg_wire.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void pg_io_init(struct pg_io *io, int fd, size_t out_max)
+{
+    memset(io, 0, sizeof *io);
+    io->fd = fd;
+    lw_buf_init(&io->out, out_max);
+}
+
+void pg_io_free(struct pg_io *io)
+{
+    lw_buf_free(&io->out);
+}
+
+bool pg_io_pending(const struct pg_io *io)
+{
+    return io->rpos < io->rlen;
+}
+
+/* Waits until fd is ready for `events` or the deadline passes: 1 ready, 0 timeout, -1 error. */
+static int wait_fd(int fd, short events, int64_t deadline_us)
+{
+    for (;;) {
+        int64_t left = deadline_us - lw_mono_us();
+        struct pollfd p = {fd, events, 0};
+        int rc;
+        if (left <= 0)
+            return 0;
+        rc = poll(&p, 1, (int)((left + 999) / 1000 > 60000 ? 60000 : (left + 999) / 1000));
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            return 1;
+    }
+}
+
+/* Makes sure at least one byte is read ahead. */
+static enum pg_io_result fill(struct pg_io *io, int64_t deadline_us)
+{
+    if (io->rpos < io->rlen)
+        return PG_IO_OK;
+    io->rpos = io->rlen = 0;
+    for (;;) {
+        ssize_t n;
+        int w = wait_fd(io->fd, POLLIN, deadline_us);
+        if (w == 0)
+            return PG_IO_TIMEOUT;
+        if (w < 0)
+            return PG_IO_ERROR;
+        n = recv(io->fd, io->rbuf, sizeof io->rbuf, MSG_DONTWAIT);
+        if (n > 0) {
+            io->rlen = (size_t)n;
+            return PG_IO_OK;
+        }
+        if (n == 0)
+            return PG_IO_EOF;
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+            return PG_IO_ERROR;
+    }
+}
+
+/* Reads exactly n bytes into dst (when not NULL) or appends them to buf. Running out of
+ * bytes in the middle is an error, not an end of stream. */
+static enum pg_io_result read_exact(struct pg_io *io, void *dst, struct lw_buf *buf, size_t n,
+                                    int64_t deadline_us)
+{
+    unsigned char *d = dst;
+    while (n > 0) {
+        enum pg_io_result r = fill(io, deadline_us);
+        size_t take;
+        if (r == PG_IO_EOF)
+            return PG_IO_ERROR;
+        if (r != PG_IO_OK)
+            return r;
+        take = io->rlen - io->rpos < n ? io->rlen - io->rpos : n;
+        if (d) {
+            memcpy(d, io->rbuf + io->rpos, take);
+            d += take;
+        } else {
+            lw_buf_append(buf, io->rbuf + io->rpos, take);
+            if (buf->failed)
+                return PG_IO_BAD_LENGTH;
+        }
+        io->rpos += take;
+        n -= take;
+    }
+    return PG_IO_OK;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+enum pg_io_result pg_read_startup(struct pg_io *io, int timeout_ms, struct lw_buf *msg)
+{
+    int64_t deadline = lw_mono_us() + (int64_t)timeout_ms * 1000;
+    unsigned char hdr[4];
+    enum pg_io_result r = fill(io, deadline);
+    uint32_t len;
+    if (r != PG_IO_OK)
+        return r;
+    if ((r = read_exact(io, hdr, NULL, 4, deadline)) != PG_IO_OK)
+        return r;
+    len = be32(hdr);
+    io->last_len = len;
+    if (len < 8 || len > PG_STARTUP_MAX)
+        return PG_IO_BAD_LENGTH;
+    lw_buf_reset(msg);
+    return read_exact(io, NULL, msg, len - 4, deadline);
+}
+
+enum pg_io_result pg_read_message(struct pg_io *io, int idle_ms, int io_ms, size_t max_body,
+                                  char *type, struct lw_buf *msg)
+{
+    int64_t deadline = lw_mono_us() + (int64_t)idle_ms * 1000;
+    unsigned char hdr[5];
+    enum pg_io_result r = fill(io, deadline);
+    uint32_t len;
+    if (r == PG_IO_TIMEOUT)
+        return PG_IO_IDLE;
+    if (r != PG_IO_OK)
+        return r;
+    deadline = lw_mono_us() + (int64_t)io_ms * 1000;
+    if ((r = read_exact(io, hdr, NULL, 5, deadline)) != PG_IO_OK)
+        return r;
+    *type = (char)hdr[0];
+    len = be32(hdr + 1);
+    io->last_len = len;
+    if (len < 4 || len - 4 > max_body)
+        return PG_IO_BAD_LENGTH;
+    lw_buf_reset(msg);
+    return read_exact(io, NULL, msg, len - 4, deadline);
+}
+
+int pg_flush(struct pg_io *io, int timeout_ms)
+{
+    int64_t deadline = lw_mono_us() + (int64_t)timeout_ms * 1000;
+    size_t off = 0;
+    if (io->out.failed)
+        io->broken = true;   /* a message was lost: the stream cannot be trusted */
+    while (!io->broken && off < io->out.len) {
+        ssize_t n = send(io->fd, io->out.data + off, io->out.len - off,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            off += (size_t)n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (wait_fd(io->fd, POLLOUT, deadline) <= 0)
+                io->broken = true;
+        } else {
+            io->broken = true;
+        }
+    }
+    lw_buf_reset(&io->out);
+    return io->broken ? LW_EIO : 0;
+}
+
+/* --- reading message bodies ----------------------------------------------------------- */
+
+void pg_rd_init(struct pg_rd *r, const void *p, size_t len)
+{
+    r->p = p;
+    r->len = len;
+    r->pos = 0;
+}
+
+bool pg_get_i32(struct pg_rd *r, int32_t *out)
+{
+    if (r->len - r->pos < 4)
+        return false;
+    *out = (int32_t)be32(r->p + r->pos);
+    r->pos += 4;
+    return true;
+}
+
+bool pg_get_i16(struct pg_rd *r, int16_t *out)
+{
+    if (r->len - r->pos < 2)
+        return false;
+    *out = (int16_t)((uint16_t)r->p[r->pos] << 8 | r->p[r->pos + 1]);
+    r->pos += 2;
+    return true;
+}
+
+bool pg_get_cstr(struct pg_rd *r, const char **out)
+{
+    const unsigned char *nul = memchr(r->p + r->pos, 0, r->len - r->pos);
+    if (!nul)
+        return false;
+    *out = (const char *)r->p + r->pos;
+    r->pos = (size_t)(nul - r->p) + 1;
+    return true;
+}
+
+/* --- building messages ---------------------------------------------------------------- */
+
+void pg_put_i32(struct lw_buf *b, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    unsigned char t[4] = {(unsigned char)(u >> 24), (unsigned char)(u >> 16),
+                          (unsigned char)(u >> 8), (unsigned char)u};
+    lw_buf_append(b, t, 4);
+}
+
+void pg_put_i16(struct lw_buf *b, int16_t v)
+{
+    uint16_t u = (uint16_t)v;
+    unsigned char t[2] = {(unsigned char)(u >> 8), (unsigned char)u};
+    lw_buf_append(b, t, 2);
+}
+
+void pg_put_cstr(struct lw_buf *b, const char *s)
+{
+    lw_buf_append(b, s, strlen(s) + 1);
+}
+
+void pg_put_bytes(struct lw_buf *b, const void *p, size_t n)
+{
+    lw_buf_append(b, p, n);
+}
+
+size_t pg_msg_begin(struct lw_buf *b, char type)
+{
+    lw_buf_putc(b, type);
+    pg_put_i32(b, 0);
+    return b->len - 4;
+}
+
+void pg_msg_end(struct lw_buf *b, size_t start)
+{
+    uint32_t len;
+    if (b->failed || start + 4 > b->len)
+        return;
+    len = (uint32_t)(b->len - start);
+    b->data[start] = (char)(len >> 24);
+    b->data[start + 1] = (char)(len >> 16);
+    b->data[start + 2] = (char)(len >> 8);
+    b->data[start + 3] = (char)len;
+}
+
+void pg_msg_abort(struct lw_buf *b, size_t mark)
+{
+    if (mark <= b->len)
+        b->len = mark;
+    b->failed = false;
+    if (b->data)
+        b->data[b->len] = '\0';
+}
+
+static void field(struct lw_buf *b, char code, const char *value)
+{
+    if (!value || !*value)
+        return;
+    lw_buf_putc(b, code);
+    pg_put_cstr(b, value);
+}
+
+void pg_put_error(struct lw_buf *b, char type, const char *severity, const char *sqlstate,
+                  const char *msg, const char *detail, const char *hint, int position)
+{
+    size_t start = pg_msg_begin(b, type);
+    char pos[16];
+    field(b, 'S', severity);
+    field(b, 'V', severity);
+    field(b, 'C', sqlstate);
+    field(b, 'M', msg);
+    field(b, 'D', detail);
+    field(b, 'H', hint);
+    if (position > 0) {
+        snprintf(pos, sizeof pos, "%d", position);
+        field(b, 'P', pos);
+    }
+    lw_buf_putc(b, '\0');
+    pg_msg_end(b, start);
+}
+
+bool pg_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        uint32_t cp;
+        if (c == 0)
+            goto fail;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            goto fail;
+        }
+        if (len - i <= n)
+            goto fail;
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                goto fail;
+            cp = cp << 6 | (p[i + k] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            goto fail;
+        i += n + 1;
+    }
+    return true;
+fail:
+    if (bad)
+        *bad = i;
+    return false;
+}

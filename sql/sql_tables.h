@@ -1,0 +1,29 @@
+/* sql_tables.h -- the registry of virtual tables by schema and name. Built once at start-up
+ * (sql_tables_add), then only read, so lookups need no lock. */
+#ifndef SQL_TABLES_H
+#define SQL_TABLES_H
+
+#include "sql_vtab.h"
+
+#define SQL_TABLES_MAX 128
+
+struct sql_table {
+    const char *schema;     /* borrowed; static strings in practice */
+    const char *name;
+    const struct sql_vtab_module *mod;
+    void *aux;              /* handed to the module's best_index and open */
+};
+
+struct sql_tables;
+
+struct sql_tables *sql_tables_new(void) LW_MUSTCHECK;
+void sql_tables_free(struct sql_tables *t);
+/* Registers schema.name. Fails with LW_EINVAL for a duplicate and LW_ENOMEM past
+ * SQL_TABLES_MAX; strings and module are borrowed for the registry's lifetime. */
+int sql_tables_add(struct sql_tables *t, const char *schema, const char *name,
+                   const struct sql_vtab_module *mod, void *aux, struct lw_err *err) LW_MUSTCHECK;
+/* The table, or NULL. schema NULL searches the default search path (lakeward). */
+const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *schema,
+                                        const char *name);
+
+#endif

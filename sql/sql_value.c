@@ -1,0 +1,435 @@
+/* sql_value.c -- text output, literal input and comparison of SQL values (sql_value.h).
+ * Output follows Postgres 15 with DateStyle ISO, TimeZone UTC and extra_float_digits 1. */
+#include "sql_value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+enum sql_vtype sql_vtype_of(uint32_t oid)
+{
+    switch (oid) {
+    case SQL_OID_BOOL: return SQL_V_BOOL;
+    case SQL_OID_INT4:
+    case SQL_OID_INT8: return SQL_V_INT;
+    case SQL_OID_FLOAT8: return SQL_V_FLOAT;
+    case SQL_OID_TIMESTAMPTZ: return SQL_V_TIME;
+    default: return SQL_V_TEXT;
+    }
+}
+
+const char *sql_type_name(uint32_t oid)
+{
+    switch (oid) {
+    case SQL_OID_BOOL: return "boolean";
+    case SQL_OID_INT4: return "integer";
+    case SQL_OID_INT8: return "bigint";
+    case SQL_OID_TEXT: return "text";
+    case SQL_OID_JSON: return "json";
+    case SQL_OID_FLOAT8: return "double precision";
+    case SQL_OID_UNKNOWN: return "unknown";
+    case SQL_OID_TIMESTAMPTZ: return "timestamp with time zone";
+    case SQL_OID_NUMERIC: return "numeric";
+    default: return "unknown";
+    }
+}
+
+int sql_type_len(uint32_t oid)
+{
+    switch (oid) {
+    case SQL_OID_BOOL: return 1;
+    case SQL_OID_INT4: return 4;
+    case SQL_OID_INT8:
+    case SQL_OID_FLOAT8:
+    case SQL_OID_TIMESTAMPTZ: return 8;
+    case SQL_OID_UNKNOWN: return -2;    /* a C string, as Postgres declares it */
+    default: return -1;
+    }
+}
+
+/* Type categories for comparison: 0 none (json), then numbers, strings, bool, timestamps. */
+static int category(uint32_t oid)
+{
+    switch (oid) {
+    case SQL_OID_INT4:
+    case SQL_OID_INT8:
+    case SQL_OID_FLOAT8:
+    case SQL_OID_NUMERIC: return 1;
+    case SQL_OID_TEXT:
+    case SQL_OID_UNKNOWN: return 2;
+    case SQL_OID_BOOL: return 3;
+    case SQL_OID_TIMESTAMPTZ: return 4;
+    default: return 0;
+    }
+}
+
+bool sql_types_comparable(uint32_t a, uint32_t b)
+{
+    return category(a) != 0 && category(a) == category(b);
+}
+
+bool sql_type_orderable(uint32_t oid)
+{
+    return category(oid) != 0;
+}
+
+/* Shortest text that reads back as the same double, laid out as Postgres's float8out:
+ * plain notation for decimal exponents -4..14, exponent notation outside. */
+static void format_float8(double f, struct lw_buf *b)
+{
+    char tmp[48];
+    char *e;
+    int64_t exp = 0;
+    int p;
+    if (isnan(f)) {
+        lw_buf_puts(b, "NaN");
+        return;
+    }
+    if (isinf(f)) {
+        lw_buf_puts(b, f < 0 ? "-Infinity" : "Infinity");
+        return;
+    }
+    if (f == 0) {
+        lw_buf_puts(b, signbit(f) ? "-0" : "0");
+        return;
+    }
+    for (p = 1; p < 17; p++) {
+        snprintf(tmp, sizeof tmp, "%.*e", p - 1, f);
+        if (strtod(tmp, NULL) == f)
+            break;
+    }
+    snprintf(tmp, sizeof tmp, "%.*e", p - 1, f);
+    e = strchr(tmp, 'e');
+    if (!e || lw_parse_i64(e + 1, -400, 400, &exp) != 0)
+        exp = 0;
+    if (exp < -4 || exp >= 15) {
+        lw_buf_puts(b, tmp);
+        return;
+    }
+    lw_buf_printf(b, "%.*f", (int)(p - 1 - exp > 0 ? p - 1 - exp : 0), f);
+}
+
+static int64_t floor_div(int64_t a, int64_t d)
+{
+    int64_t q = a / d;
+    return (a % d != 0 && (a < 0) != (d < 0)) ? q - 1 : q;
+}
+
+void sql_time_format(int64_t us, char *out)
+{
+    int64_t secs = floor_div(us, 1000000);
+    int64_t frac = us - secs * 1000000;
+    time_t t = (time_t)secs;
+    struct tm tm;
+    int n;
+    if (!gmtime_r(&t, &tm)) {
+        snprintf(out, 40, "infinity");
+        return;
+    }
+    n = snprintf(out, 40, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (frac) {
+        n += snprintf(out + n, (size_t)(40 - n), ".%06lld", (long long)frac);
+        while (out[n - 1] == '0')
+            n--;
+    }
+    snprintf(out + n, (size_t)(40 - n), "+00");
+}
+
+void sql_value_text(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
+{
+    char tbuf[40];
+    switch (v->type) {
+    case SQL_V_NULL: break;
+    case SQL_V_BOOL: lw_buf_putc(b, v->u.b ? 't' : 'f'); break;
+    case SQL_V_INT: lw_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case SQL_V_FLOAT: format_float8(v->u.f, b); break;
+    case SQL_V_TEXT: lw_buf_append(b, v->u.s.p, v->u.s.len); break;
+    case SQL_V_TIME:
+        sql_time_format(v->u.us, tbuf);
+        lw_buf_puts(b, tbuf);
+        break;
+    }
+    (void)oid;
+}
+
+/* --- input ---------------------------------------------------------------------------- */
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && isspace((unsigned char)**s)) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+static int bad_syntax(struct sql_error *err, uint32_t oid, const char *s, size_t len)
+{
+    const char *state = oid == SQL_OID_TIMESTAMPTZ ? "22007" : "22P02";
+    return sql_error_set(err, state, "invalid input syntax for type %s: \"%.*s\"",
+                         sql_type_name(oid), (int)(len > 120 ? 120 : len), s);
+}
+
+static int out_of_range(struct sql_error *err, uint32_t oid, const char *s, size_t len)
+{
+    return sql_error_set(err, "22003", "value \"%.*s\" is out of range for type %s",
+                         (int)(len > 120 ? 120 : len), s, sql_type_name(oid));
+}
+
+/* Postgres's parse_bool: true/false, yes/no, on/off and unique prefixes, 1/0. */
+static bool parse_bool(const char *s, size_t len, bool *out)
+{
+    if (len == 0)
+        return false;
+    switch (tolower((unsigned char)s[0])) {
+    case 't': *out = true; return strncasecmp(s, "true", len) == 0 && len <= 4;
+    case 'y': *out = true; return strncasecmp(s, "yes", len) == 0 && len <= 3;
+    case 'f': *out = false; return strncasecmp(s, "false", len) == 0 && len <= 5;
+    case 'n': *out = false; return strncasecmp(s, "no", len) == 0 && len <= 2;
+    case 'o':
+        if (len == 2 && strncasecmp(s, "on", 2) == 0) {
+            *out = true;
+            return true;
+        }
+        *out = false;
+        return len >= 2 && len <= 3 && strncasecmp(s, "off", len) == 0;
+    case '1': *out = true; return len == 1;
+    case '0': *out = false; return len == 1;
+    default: return false;
+    }
+}
+
+static bool parse_int(const char *s, size_t len, int64_t *out, bool *overflow)
+{
+    size_t i = 0;
+    bool neg = false;
+    uint64_t v = 0, lim;
+    *overflow = false;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    if (i == len)
+        return false;
+    lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < len; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        if (v > (lim - (uint64_t)(s[i] - '0')) / 10)
+            *overflow = true;
+        else
+            v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (*overflow)
+        return true;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+static bool parse_float(const char *s, size_t len, double *out, bool *overflow)
+{
+    char tmp[128], *end;
+    *overflow = false;
+    if (len == 0 || len >= sizeof tmp || memchr(s, 'x', len) || memchr(s, 'X', len))
+        return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    errno = 0;
+    *out = strtod(tmp, &end);
+    if (end == tmp || *end)
+        return false;
+    if (errno == ERANGE && (*out == HUGE_VAL || *out == -HUGE_VAL))
+        *overflow = true;
+    return true;
+}
+
+/* Reads exactly n digits. */
+static bool digits(const char **p, const char *end, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (*p >= end || !isdigit((unsigned char)**p))
+            return false;
+        v = v * 10 + (*(*p)++ - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+/* Returns 0, or 1 for a syntax error, 2 for a field out of range. */
+static int time_parse(const char *s, size_t len, int64_t *us)
+{
+    const char *p = s, *end = s + len;
+    int y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0;
+    int64_t frac = 0, zone_s = 0;
+    if (!digits(&p, end, 4, &y) || p >= end || *p++ != '-' || !digits(&p, end, 2, &mo) ||
+        p >= end || *p++ != '-' || !digits(&p, end, 2, &d))
+        return 1;
+    if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
+        p++;
+        while (p < end && *p == ' ')
+            p++;
+        if (!digits(&p, end, 2, &h) || p >= end || *p++ != ':' || !digits(&p, end, 2, &mi))
+            return 1;
+        if (p < end && *p == ':') {
+            p++;
+            if (!digits(&p, end, 2, &sec))
+                return 1;
+            if (p < end && *p == '.') {
+                int nd = 0;
+                p++;
+                if (p >= end || !isdigit((unsigned char)*p))
+                    return 1;
+                for (; p < end && isdigit((unsigned char)*p); p++, nd++)
+                    if (nd < 6)
+                        frac = frac * 10 + (*p - '0');
+                    else if (nd == 6 && *p >= '5')
+                        frac++;     /* round to microseconds */
+                for (; nd < 6; nd++)
+                    frac *= 10;
+            }
+        }
+        while (p < end && *p == ' ')
+            p++;
+        if (p < end) {
+            size_t rest = (size_t)(end - p);
+            if ((rest == 1 && (*p == 'Z' || *p == 'z')) ||
+                (rest == 3 && (strncasecmp(p, "UTC", 3) == 0 || strncasecmp(p, "GMT", 3) == 0))) {
+                p = end;
+            } else if (*p == '+' || *p == '-') {
+                int sign = *p++ == '-' ? -1 : 1;
+                if (!digits(&p, end, 2, &zh))
+                    return 1;
+                if (p < end && *p == ':')
+                    p++;
+                if (p < end && !digits(&p, end, 2, &zm))
+                    return 1;
+                if (zh > 15 || zm > 59)
+                    return 2;
+                zone_s = sign * (zh * 3600 + zm * 60);
+            }
+        }
+    }
+    if (p != end)
+        return 1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 24 || mi > 59 ||
+        sec > 60 || (h == 24 && (mi || sec || frac)))
+        return 2;
+    *us = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - zone_s) * 1000000 +
+          frac;
+    return 0;
+}
+
+int sql_time_parse(const char *s, size_t len, int64_t *us)
+{
+    trim(&s, &len);
+    return time_parse(s, len, us) == 0 ? 0 : LW_EINVAL;
+}
+
+int sql_value_parse(const char *s, size_t len, uint32_t oid, struct sql_value *out,
+                    struct sql_error *err)
+{
+    const char *t = s;
+    size_t tl = len;
+    bool overflow;
+    int rc;
+    memset(out, 0, sizeof *out);
+    out->type = sql_vtype_of(oid);
+    trim(&t, &tl);
+    switch (out->type) {
+    case SQL_V_BOOL:
+        if (!parse_bool(t, tl, &out->u.b))
+            return bad_syntax(err, oid, s, len);
+        return 0;
+    case SQL_V_INT:
+        if (!parse_int(t, tl, &out->u.i, &overflow))
+            return bad_syntax(err, oid, s, len);
+        if (overflow || (oid == SQL_OID_INT4 && (out->u.i < INT32_MIN || out->u.i > INT32_MAX)))
+            return out_of_range(err, oid, s, len);
+        return 0;
+    case SQL_V_FLOAT:
+        if (!parse_float(t, tl, &out->u.f, &overflow))
+            return bad_syntax(err, oid, s, len);
+        if (overflow)
+            return sql_error_set(err, "22003", "\"%.*s\" is out of range for type double precision",
+                                 (int)(tl > 120 ? 120 : tl), t);
+        return 0;
+    case SQL_V_TIME:
+        rc = time_parse(t, tl, &out->u.us);
+        if (rc == 1)
+            return bad_syntax(err, oid, s, len);
+        if (rc == 2)
+            return sql_error_set(err, "22008", "date/time field value out of range: \"%.*s\"",
+                                 (int)(len > 120 ? 120 : len), s);
+        return 0;
+    case SQL_V_TEXT:
+    case SQL_V_NULL:
+        if (oid == SQL_OID_NUMERIC) {
+            double f;
+            if (!parse_float(t, tl, &f, &overflow) || isinf(f))
+                return bad_syntax(err, oid, s, len);
+        }
+        out->type = SQL_V_TEXT;
+        out->u.s.p = s;
+        out->u.s.len = len;
+        return 0;
+    }
+    return bad_syntax(err, oid, s, len);
+}
+
+/* --- comparison ----------------------------------------------------------------------- */
+
+static int cmp_double(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
+int sql_value_cmp(const struct sql_value *a, const struct sql_value *b)
+{
+    size_t n;
+    int c;
+    if (a->type == SQL_V_INT && b->type == SQL_V_INT)
+        return (a->u.i > b->u.i) - (a->u.i < b->u.i);
+    if ((a->type == SQL_V_INT || a->type == SQL_V_FLOAT) &&
+        (b->type == SQL_V_INT || b->type == SQL_V_FLOAT))
+        return cmp_double(a->type == SQL_V_INT ? (double)a->u.i : a->u.f,
+                          b->type == SQL_V_INT ? (double)b->u.i : b->u.f);
+    if (a->type != b->type)
+        return (int)a->type - (int)b->type;     /* the engine never compares these */
+    switch (a->type) {
+    case SQL_V_BOOL: return (int)a->u.b - (int)b->u.b;
+    case SQL_V_TIME: return (a->u.us > b->u.us) - (a->u.us < b->u.us);
+    case SQL_V_TEXT:
+        n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+        c = n ? memcmp(a->u.s.p, b->u.s.p, n) : 0;
+        if (c)
+            return c < 0 ? -1 : 1;
+        return (a->u.s.len > b->u.s.len) - (a->u.s.len < b->u.s.len);
+    default: return 0;
+    }
+}

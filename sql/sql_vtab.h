@@ -1,0 +1,138 @@
+/* sql_vtab.h -- the virtual-table interface between the SQL engine (sql/) and the modules
+ * that provide tables (catalog/, authz/). Modelled on SQLite's sqlite3_module (style guide
+ * item 10): a table declares its columns once; best_index sees the query's constraints and
+ * ORDER BY and picks a plan; filter starts a scan with the constraint values best_index
+ * asked for; next/eof/column stream the rows. sql/ knows nothing of what a table holds. */
+#ifndef SQL_VTAB_H
+#define SQL_VTAB_H
+
+#include "../server/core/lw.h"
+
+/* Postgres type OIDs of the types lakeward's columns and values use. */
+#define SQL_OID_BOOL 16u
+#define SQL_OID_INT8 20u
+#define SQL_OID_INT4 23u
+#define SQL_OID_TEXT 25u
+#define SQL_OID_JSON 114u
+#define SQL_OID_FLOAT8 701u
+#define SQL_OID_UNKNOWN 705u
+#define SQL_OID_TIMESTAMPTZ 1184u
+#define SQL_OID_NUMERIC 1700u
+
+/* Column flags. KEY_REQUIRED: queries must constrain the column (best_index says how);
+ * KEY_OPTIONAL: a constraint on it makes the scan cheaper; HIDDEN: not part of `*`. */
+#define SQL_COL_KEY_REQUIRED 1u
+#define SQL_COL_KEY_OPTIONAL 2u
+#define SQL_COL_HIDDEN 4u
+
+struct sql_col {
+    const char *name;
+    uint32_t type_oid;
+    unsigned flags;
+};
+
+/* How a value is held; fixed by the column's type OID (sql_value.h: sql_vtype_of). */
+enum sql_vtype {
+    SQL_V_NULL = 0,
+    SQL_V_BOOL,     /* bool */
+    SQL_V_INT,      /* int4, int8 */
+    SQL_V_FLOAT,    /* float8 */
+    SQL_V_TEXT,     /* text, json, numeric (as its text), unknown */
+    SQL_V_TIME,     /* timestamptz: microseconds since 1970-01-01 00:00:00 UTC */
+};
+
+/* A value. Text is borrowed: not necessarily NUL-terminated, valid as long as whoever
+ * produced the value says (for column(): until the cursor's next next() or close()). */
+struct sql_value {
+    enum sql_vtype type;
+    union {
+        bool b;
+        int64_t i;
+        double f;
+        int64_t us;
+        struct {
+            const char *p;
+            size_t len;
+        } s;
+    } u;
+};
+
+/* Comparison operators a constraint can carry. */
+enum sql_op {
+    SQL_OP_EQ,
+    SQL_OP_NE,
+    SQL_OP_LT,
+    SQL_OP_LE,
+    SQL_OP_GT,
+    SQL_OP_GE,
+    SQL_OP_ISNULL,
+    SQL_OP_ISNOTNULL,
+};
+
+/* best_index inputs (read-only). A constraint is `column op value`; value itself is only
+ * given to filter, in the argv slot the table asked for. */
+struct sql_index_constraint {
+    int column;
+    enum sql_op op;
+    bool usable;
+};
+
+struct sql_index_orderby {
+    int column;
+    bool desc;
+};
+
+struct sql_index_in {
+    int nconstraint;
+    const struct sql_index_constraint *constraint;
+    int norderby;
+    const struct sql_index_orderby *orderby;
+    uint64_t cols_used;     /* bit i: column i is read; bit 63 also stands for columns >= 63 */
+};
+
+/* best_index outputs, zeroed by the engine before the call. */
+struct sql_index_usage {
+    int arg_index;          /* 0: not wanted; k > 0: the value goes to argv[k - 1] of filter */
+    bool omit;              /* the table's answer is exact: the engine may skip re-checking */
+};
+
+struct sql_index_out {
+    struct sql_index_usage *usage;  /* nconstraint entries */
+    int plan;               /* private plan id handed back to filter verbatim */
+    double est_cost;        /* remote round trips weigh far more than rows in memory */
+    double est_rows;
+    bool order_consumed;    /* rows come out in the requested ORDER BY order */
+};
+
+/* best_index result meaning "this combination of usable constraints cannot be served; try
+ * another plan". Other failures are negative LW_E* codes with a message in err. */
+#define SQL_VTAB_CONSTRAINT 1
+
+/* A scan in progress. Modules allocate a larger struct that starts with this one. */
+struct sql_cursor {
+    const struct sql_vtab_module *mod;
+};
+
+/* One table implementation. `aux` is the pointer given when the table was registered
+ * (sql_tables_add). All methods but eof and close return 0 or a negative LW_E* code with
+ * err filled (err->sqlstate may be set; the engine picks one from the code otherwise). */
+struct sql_vtab_module {
+    const char *name;
+    const struct sql_col *cols;     /* static array of ncols entries */
+    int ncols;
+    /* Pure: may be called several times per query with different usable sets. */
+    int (*best_index)(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
+                      struct lw_err *err);
+    /* *cur is owned by the engine until it calls close. */
+    int (*open)(void *aux, struct sql_cursor **cur, struct lw_err *err);
+    int (*filter)(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
+                  struct lw_err *err);
+    int (*next)(struct sql_cursor *cur, struct lw_err *err);
+    bool (*eof)(struct sql_cursor *cur);
+    /* Fills *out with the current row's value of column col (SQL_V_NULL for NULL); text is
+     * valid until the next call of next or close. */
+    int (*column)(struct sql_cursor *cur, int col, struct sql_value *out, struct lw_err *err);
+    void (*close)(struct sql_cursor *cur);
+};
+
+#endif

@@ -1,0 +1,572 @@
+/* test_sql_engine.c -- sql/: values (text output, literal input, comparison), binding
+ * (names, types, SQLSTATEs), the executor's contract with a virtual table (best_index
+ * inputs, argv slots, omit, re-checks), ORDER BY/LIMIT/OFFSET, transaction status, and
+ * failed allocations at every step. The table is a fake with six typed columns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../sql/sql_engine.h"
+#include "../../sql/sql_value.h"
+
+#include <math.h>
+#include <string.h>
+
+/* --- a fake table: t.items(id int4, name text, flag bool, score float8, ts timestamptz,
+ *     doc json); best_index consumes `id = ?` exactly (arg 1, omit). --------------------- */
+
+static const struct sql_col cols[] = {
+    {"id", SQL_OID_INT4, SQL_COL_KEY_OPTIONAL}, {"name", SQL_OID_TEXT, 0},
+    {"flag", SQL_OID_BOOL, 0},                  {"score", SQL_OID_FLOAT8, 0},
+    {"ts", SQL_OID_TIMESTAMPTZ, 0},             {"doc", SQL_OID_JSON, 0},
+};
+
+struct row {
+    int id;
+    const char *name;
+    int flag;           /* -1: NULL */
+    double score;
+    int64_t ts;
+};
+
+static const struct row rows[] = {
+    {1, "alpha", 1, 0.5, 1700000000000000},
+    {2, "beta", 0, 1.25, 1700000001000000},
+    {3, NULL, -1, -3, 1700000002500000},
+    {4, "delta", 1, 1e20, 1700000003000000},
+};
+#define NROWS 4
+
+static struct sql_index_in last_in;
+static struct sql_index_constraint last_cons[8];
+static struct sql_index_orderby last_ob[8];
+static int filter_argc;
+static struct sql_value filter_argv[4];
+
+struct cur {
+    struct sql_cursor base;
+    int pos;
+    int64_t only_id;
+};
+
+static int fake_best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
+                           struct lw_err *err)
+{
+    (void)aux;
+    (void)err;
+    last_in = *in;
+    for (int i = 0; i < in->nconstraint && i < 8; i++)
+        last_cons[i] = in->constraint[i];
+    for (int i = 0; i < in->norderby && i < 8; i++)
+        last_ob[i] = in->orderby[i];
+    for (int i = 0; i < in->nconstraint; i++)
+        if (in->constraint[i].column == 0 && in->constraint[i].op == SQL_OP_EQ &&
+            in->constraint[i].usable) {
+            out->usage[i].arg_index = 1;
+            out->usage[i].omit = true;
+            out->plan = 7;
+            break;
+        }
+    return 0;
+}
+
+static int fake_open(void *aux, struct sql_cursor **c, struct lw_err *err)
+{
+    struct cur *k = lw_calloc(1, sizeof *k);
+    (void)aux;
+    if (!k)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    *c = &k->base;
+    return 0;
+}
+
+static int fake_filter(struct sql_cursor *c, int plan, int argc, const struct sql_value *argv,
+                       struct lw_err *err)
+{
+    struct cur *k = (struct cur *)c;
+    (void)err;
+    filter_argc = argc;
+    for (int i = 0; i < argc && i < 4; i++)
+        filter_argv[i] = argv[i];
+    k->only_id = plan == 7 ? argv[0].u.i : 0;
+    k->pos = 0;
+    while (k->only_id && k->pos < NROWS && rows[k->pos].id != k->only_id)
+        k->pos++;
+    return 0;
+}
+
+static bool fake_eof(struct sql_cursor *c)
+{
+    struct cur *k = (struct cur *)c;
+    return k->pos >= NROWS;
+}
+
+static int fake_next(struct sql_cursor *c, struct lw_err *err)
+{
+    struct cur *k = (struct cur *)c;
+    (void)err;
+    k->pos = k->only_id ? NROWS : k->pos + 1;
+    return 0;
+}
+
+static int fake_column(struct sql_cursor *c, int col, struct sql_value *v, struct lw_err *err)
+{
+    const struct row *r = &rows[((struct cur *)c)->pos];
+    (void)err;
+    memset(v, 0, sizeof *v);
+    switch (col) {
+    case 0: v->type = SQL_V_INT; v->u.i = r->id; break;
+    case 1:
+        if (r->name) {
+            v->type = SQL_V_TEXT;
+            v->u.s.p = r->name;
+            v->u.s.len = strlen(r->name);
+        }
+        break;
+    case 2:
+        if (r->flag >= 0) {
+            v->type = SQL_V_BOOL;
+            v->u.b = r->flag;
+        }
+        break;
+    case 3: v->type = SQL_V_FLOAT; v->u.f = r->score; break;
+    case 4: v->type = SQL_V_TIME; v->u.us = r->ts; break;
+    case 5: v->type = SQL_V_TEXT; v->u.s.p = "{\"a\":1}"; v->u.s.len = 7; break;
+    }
+    return 0;
+}
+
+static void fake_close(struct sql_cursor *c)
+{
+    lw_free(c);
+}
+
+static const struct sql_vtab_module fake = {"items", cols, 6, fake_best_index, fake_open,
+                                            fake_filter, fake_next, fake_eof, fake_column,
+                                            fake_close};
+
+/* --- a sink rendering everything as text: "name:oid,...|v,v|v,v|TAG;" ----------------- */
+
+static struct lw_buf out;
+static uint32_t oids[16];
+
+static int s_columns(void *ctx, int n, const struct sql_result_col *c, struct sql_error *err)
+{
+    (void)ctx;
+    (void)err;
+    for (int i = 0; i < n; i++) {
+        oids[i] = c[i].type_oid;
+        lw_buf_printf(&out, "%s%s:%u", i ? "," : "", c[i].name, c[i].type_oid);
+    }
+    return 0;
+}
+
+static int s_row(void *ctx, int n, const struct sql_value *v, struct sql_error *err)
+{
+    (void)ctx;
+    (void)err;
+    lw_buf_putc(&out, '|');
+    for (int i = 0; i < n; i++) {
+        if (i)
+            lw_buf_putc(&out, ',');
+        if (v[i].type == SQL_V_NULL)
+            lw_buf_puts(&out, "NULL");
+        else
+            sql_value_text(&v[i], oids[i], &out);
+    }
+    return 0;
+}
+
+static int s_complete(void *ctx, const char *tag, struct sql_error *err)
+{
+    (void)ctx;
+    (void)err;
+    lw_buf_printf(&out, "|%s;", tag);
+    return 0;
+}
+
+static int s_empty(void *ctx, struct sql_error *err)
+{
+    (void)ctx;
+    (void)err;
+    lw_buf_puts(&out, "EMPTY;");
+    return 0;
+}
+
+static const struct sql_sink sink = {NULL, s_columns, s_row, s_complete, s_empty};
+static struct sql_tables *tables;
+static struct sql_session sess;
+static struct sql_error err;
+
+static int setup(void **state)
+{
+    struct sql_session_opts o = {0};
+    (void)state;
+    lw_alloc_install_json();
+    tables = sql_tables_new();
+    assert_non_null(tables);
+    assert_int_equal(sql_tables_add(tables, "t", "items", &fake, NULL, NULL), 0);
+    assert_int_not_equal(sql_tables_add(tables, "t", "items", &fake, NULL, NULL), 0);
+    o.tables = tables;
+    o.user = "alice";
+    o.database = "lakeward";
+    o.version = "PostgreSQL 15.0 (test)";
+    sql_session_init(&sess, &o);
+    lw_buf_init(&out, 1 << 20);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lw_buf_free(&out);
+    sql_tables_free(tables);
+    return 0;
+}
+
+/* Runs q; returns the rendered output (or "ERR sqlstate" on error). */
+static const char *run(const char *q)
+{
+    lw_buf_reset(&out);
+    memset(&err, 0, sizeof err);
+    if (sql_session_query(&sess, q, &sink, &err) != 0) {
+        lw_buf_reset(&out);
+        lw_buf_printf(&out, "ERR %s", err.sqlstate);
+    }
+    return out.data ? out.data : "";
+}
+
+/* --- values --------------------------------------------------------------------------- */
+
+static const char *text_of(const struct sql_value *v, uint32_t oid)
+{
+    lw_buf_reset(&out);
+    sql_value_text(v, oid, &out);
+    return out.data;
+}
+
+static void float_output_matches_postgres(void **state)
+{
+    static const struct {
+        double f;
+        const char *want;
+    } cases[] = {{0.1, "0.1"},        {0.124, "0.124"},       {123, "123"},
+                 {1e15, "1e+15"},     {1e14, "100000000000000"}, {1.5e-05, "1.5e-05"},
+                 {0.0001, "0.0001"},  {-2.5, "-2.5"},         {1.0 / 3, "0.3333333333333333"},
+                 {0.0, "0"},          {-0.0, "-0"},           {NAN, "NaN"},
+                 {INFINITY, "Infinity"}, {-INFINITY, "-Infinity"}};
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct sql_value v = {SQL_V_FLOAT, {.f = cases[i].f}};
+        assert_string_equal(text_of(&v, SQL_OID_FLOAT8), cases[i].want);
+    }
+}
+
+static void timestamps(void **state)
+{
+    static const struct {
+        const char *in;
+        int64_t us;
+    } ok[] = {
+        {"2023-11-14 22:13:20+00", 1700000000000000},
+        {"2023-11-14T22:13:20Z", 1700000000000000},
+        {"2023-11-14 23:13:20+01", 1700000000000000},
+        {"2023-11-14 17:13:20-05:00", 1700000000000000},
+        {" 2023-11-14 22:13:20.5 UTC ", 1700000000500000},
+        {"2023-11-14", 1699920000000000},
+        {"1969-12-31 23:59:59.999999", -1},
+        {"2024-02-29 00:00", 1709164800000000},
+    };
+    static const char *const bad[] = {"yesterday", "2023-11-14 25:00", "2023-02-29",
+                                      "2023-13-01", "2023-11-14 22:13:20 +99", "2023-1-1", ""};
+    char buf[40];
+    struct sql_value v;
+    (void)state;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_int_equal(sql_value_parse(ok[i].in, strlen(ok[i].in), SQL_OID_TIMESTAMPTZ, &v,
+                                         &err), 0);
+        assert_int_equal(v.type, SQL_V_TIME);
+        assert_int_equal(v.u.us, ok[i].us);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_not_equal(sql_value_parse(bad[i], strlen(bad[i]), SQL_OID_TIMESTAMPTZ, &v,
+                                             &err), 0);
+        assert_true(strcmp(err.sqlstate, "22007") == 0 || strcmp(err.sqlstate, "22008") == 0);
+    }
+    sql_time_format(1700000000000000, buf);
+    assert_string_equal(buf, "2023-11-14 22:13:20+00");
+    sql_time_format(1700000000120000, buf);
+    assert_string_equal(buf, "2023-11-14 22:13:20.12+00");
+    sql_time_format(-1, buf);
+    assert_string_equal(buf, "1969-12-31 23:59:59.999999+00");
+}
+
+static void literal_input(void **state)
+{
+    struct sql_value v;
+    static const char *const trues[] = {"t", "TRUE", "tr", "yes", "y", "on", "1", " true "};
+    static const char *const falses[] = {"f", "false", "no", "n", "off", "of", "0"};
+    static const char *const bools_bad[] = {"o", "2", "truex", "", "nope"};
+    (void)state;
+    for (size_t i = 0; i < sizeof trues / sizeof trues[0]; i++) {
+        assert_int_equal(sql_value_parse(trues[i], strlen(trues[i]), SQL_OID_BOOL, &v, &err), 0);
+        assert_true(v.u.b);
+    }
+    for (size_t i = 0; i < sizeof falses / sizeof falses[0]; i++) {
+        assert_int_equal(sql_value_parse(falses[i], strlen(falses[i]), SQL_OID_BOOL, &v, &err),
+                         0);
+        assert_false(v.u.b);
+    }
+    for (size_t i = 0; i < sizeof bools_bad / sizeof bools_bad[0]; i++) {
+        assert_int_not_equal(sql_value_parse(bools_bad[i], strlen(bools_bad[i]), SQL_OID_BOOL,
+                                             &v, &err), 0);
+        assert_string_equal(err.sqlstate, "22P02");
+    }
+    assert_int_equal(sql_value_parse(" -42 ", 5, SQL_OID_INT4, &v, &err), 0);
+    assert_int_equal(v.u.i, -42);
+    assert_int_not_equal(sql_value_parse("2147483648", 10, SQL_OID_INT4, &v, &err), 0);
+    assert_string_equal(err.sqlstate, "22003");
+    assert_int_equal(sql_value_parse("2147483648", 10, SQL_OID_INT8, &v, &err), 0);
+    assert_int_not_equal(sql_value_parse("99999999999999999999", 20, SQL_OID_INT8, &v, &err), 0);
+    assert_string_equal(err.sqlstate, "22003");
+    assert_int_not_equal(sql_value_parse("1.5", 3, SQL_OID_INT4, &v, &err), 0);
+    assert_string_equal(err.sqlstate, "22P02");
+    assert_int_equal(sql_value_parse("1e3", 3, SQL_OID_FLOAT8, &v, &err), 0);
+    assert_true(v.u.f == 1000);
+    assert_int_not_equal(sql_value_parse("0x10", 4, SQL_OID_FLOAT8, &v, &err), 0);
+    assert_int_not_equal(sql_value_parse("1e999", 5, SQL_OID_FLOAT8, &v, &err), 0);
+    assert_string_equal(err.sqlstate, "22003");
+}
+
+static void comparison(void **state)
+{
+    struct sql_value a = {SQL_V_INT, {.i = 2}}, b = {SQL_V_FLOAT, {.f = 2.5}};
+    struct sql_value n = {SQL_V_FLOAT, {.f = NAN}};
+    struct sql_value s1 = {SQL_V_TEXT, {.s = {"ab", 2}}}, s2 = {SQL_V_TEXT, {.s = {"abc", 3}}};
+    (void)state;
+    assert_true(sql_value_cmp(&a, &b) < 0);
+    assert_true(sql_value_cmp(&b, &a) > 0);
+    assert_true(sql_value_cmp(&n, &b) > 0);     /* NaN sorts last */
+    assert_int_equal(sql_value_cmp(&n, &n), 0);
+    assert_true(sql_value_cmp(&s1, &s2) < 0);
+    assert_true(sql_types_comparable(SQL_OID_INT4, SQL_OID_NUMERIC));
+    assert_false(sql_types_comparable(SQL_OID_TEXT, SQL_OID_INT4));
+    assert_false(sql_types_comparable(SQL_OID_JSON, SQL_OID_JSON));
+}
+
+/* --- queries -------------------------------------------------------------------------- */
+
+static void selects(void **state)
+{
+    (void)state;
+    assert_string_equal(run("select id, name from t.items"),
+                        "id:23,name:25|1,alpha|2,beta|3,NULL|4,delta|SELECT 4;");
+    assert_string_equal(run("select name from t.items where flag"),
+                        "name:25|alpha|delta|SELECT 2;");
+    assert_string_equal(run("select id from t.items where flag = 'f'"), "id:23|2|SELECT 1;");
+    assert_string_equal(run("select id from t.items where flag is null"), "id:23|3|SELECT 1;");
+    assert_string_equal(run("select id from t.items where name is not null and score > 1"),
+                        "id:23|2|4|SELECT 2;");
+    assert_string_equal(run("select id from t.items where 1 < score"), "id:23|2|4|SELECT 2;");
+    assert_string_equal(run("select id from t.items where score <= 1.25 and score <> -3"),
+                        "id:23|1|2|SELECT 2;");
+    assert_string_equal(run("select id from t.items where name = NULL"), "id:23|SELECT 0;");
+    assert_string_equal(run("select id from t.items where ts >= '2023-11-14 22:13:22'"),
+                        "id:23|3|4|SELECT 2;");
+    assert_string_equal(run("select id from t.items "
+                            "where ts = '2023-11-14 22:13:22.5+00'::timestamptz"),
+                        "id:23|3|SELECT 1;");
+    assert_string_equal(run("select id from t.items where score = 1e20"), "id:23|4|SELECT 1;");
+    assert_string_equal(run("select score, ts from t.items where id = 4"),
+                        "score:701,ts:1184|1e+20,2023-11-14 22:13:23+00|SELECT 1;");
+    assert_string_equal(run("select name from t.items order by name"),
+                        "name:25|alpha|beta|delta|NULL|SELECT 4;");
+    assert_string_equal(run("select name from t.items order by name desc"),
+                        "name:25|NULL|delta|beta|alpha|SELECT 4;");
+    assert_string_equal(run("select name from t.items order by name desc nulls last limit 2"),
+                        "name:25|delta|beta|SELECT 2;");
+    assert_string_equal(run("select id, name n from t.items order by flag, n offset 1 limit 2"),
+                        "id:23,n:25|1,alpha|4,delta|SELECT 2;");
+    assert_string_equal(run("select id from t.items limit 2 offset 3"), "id:23|4|SELECT 1;");
+    assert_string_equal(run("select id from t.items limit all"),
+                        "id:23|1|2|3|4|SELECT 4;");
+    assert_string_equal(run("select id from t.items limit 0"), "id:23|SELECT 0;");
+    assert_string_equal(run("select i.id, 'k' as k from t.items i where i.id = 2"),
+                        "id:23,k:25|2,k|SELECT 1;");
+    assert_string_equal(run("select from t.items where id = 1"), "||SELECT 1;");
+    assert_string_equal(run("select id from t.items where id = 3000000000"), "id:23|SELECT 0;");
+    assert_string_equal(run("select doc from t.items where id = 1"), "doc:114|{\"a\":1}|SELECT 1;");
+    assert_string_equal(run("select 1, -7, 0, 2.50, 3000000000, 'x'::text, true, null, '5'::int8"),
+                        "?column?:23,?column?:23,?column?:23,?column?:1700,?column?:20,text:25,"
+                        "bool:16,?column?:25,int8:20|1,-7,0,2.50,3000000000,x,t,NULL,5|SELECT 1;");
+    assert_string_equal(run("select version(), current_database(), current_user, session_user"),
+                        "version:25,current_database:25,current_user:25,session_user:25|"
+                        "PostgreSQL 15.0 (test),lakeward,alice,alice|SELECT 1;");
+    assert_string_equal(run("select 1; select 2 as two"),
+                        "?column?:23|1|SELECT 1;two:23|2|SELECT 1;");
+    assert_string_equal(run(""), "EMPTY;");
+    assert_string_equal(run("-- ping"), "EMPTY;");
+}
+
+static void table_contract(void **state)
+{
+    (void)state;
+    /* id = ? is consumed by the table (argv[0] = 3, omit): the engine does not re-check,
+     * the other constraints it re-checks itself. */
+    assert_string_equal(run("select name from t.items where name <> 'x' and id = 2"),
+                        "name:25|beta|SELECT 1;");
+    assert_int_equal(last_in.nconstraint, 2);
+    assert_int_equal(last_cons[0].column, 1);
+    assert_int_equal(last_cons[0].op, SQL_OP_NE);
+    assert_true(last_cons[0].usable);
+    assert_int_equal(last_cons[1].column, 0);
+    assert_int_equal(last_cons[1].op, SQL_OP_EQ);
+    assert_int_equal(filter_argc, 1);
+    assert_int_equal(filter_argv[0].type, SQL_V_INT);
+    assert_int_equal(filter_argv[0].u.i, 2);
+    assert_int_equal(last_in.cols_used, (1u << 0) | (1u << 1));
+    run("select id from t.items order by score desc");
+    assert_int_equal(last_in.norderby, 1);
+    assert_int_equal(last_ob[0].column, 3);
+    assert_true(last_ob[0].desc);
+    assert_int_equal(filter_argc, 0);
+}
+
+static void errors(void **state)
+{
+    static const struct {
+        const char *q, *state;
+        int position;
+    } cases[] = {
+        {"select * from t.nope", "42P01", 15},
+        {"select * from nope", "42P01", 15},
+        {"select nope from t.items", "42703", 8},
+        {"select x.id from t.items", "42P01", 8},
+        {"select id from t.items i where items.id = 1", "42P01", 32},
+        {"selec 1", "42601", 1},
+        {"select 'é' from", "42601", 16},
+        {"insert into t.items values (1)", "25006", 0},
+        {"delete from t.items", "25006", 0},
+        {"create table x (a int)", "25006", 0},
+        {"select 1 into x", "25006", 0},
+        {"select id from t.items for update", "25006", 0},
+        {"show all", "0A000", 0},
+        {"select * from t.items, t.items", "0A000", 0},
+        {"select id from t.items where id = 1 or id = 2", "0A000", 0},
+        {"select id from t.items where id in (1, 2)", "0A000", 0},
+        {"select id from t.items where name like 'a%'", "0A000", 0},
+        {"select id from t.items where id = score", "0A000", 0},
+        {"select count(*) from t.items", "0A000", 0},
+        {"select lower(name) from t.items", "0A000", 0},
+        {"select id + 1 from t.items", "0A000", 0},
+        {"select distinct id from t.items", "0A000", 0},
+        {"select id from t.items group by id", "0A000", 0},
+        {"with x as (select 1) select * from x", "0A000", 0},
+        {"select 1 union select 2", "0A000", 0},
+        {"savepoint a", "0A000", 0},
+        {"select * from other.db.items", "0A000", 0},
+        {"select id from t.items where name = 1", "42883", 35},
+        {"select id from t.items where doc = '{}'", "42883", 0},
+        {"select id from t.items order by doc", "42883", 0},
+        {"select id from t.items where flag = 1", "42883", 0},
+        {"select id from t.items where id = 'one'", "22P02", 35},
+        {"select id from t.items where ts < 'soon'", "22007", 0},
+        {"select id from t.items where name", "42804", 0},
+        {"select id from t.items order by 2", "42P10", 0},
+        {"select id from t.items limit -1", "2201W", 0},
+        {"select id from t.items offset -1", "2201X", 0},
+        {"select *", "42601", 0},
+        {"select nope", "42703", 8},
+        {"select 'x'::varchar(3)", "0A000", 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[16];
+        snprintf(want, sizeof want, "ERR %s", cases[i].state);
+        if (strcmp(run(cases[i].q), want) != 0 ||
+            (cases[i].position && err.position != cases[i].position))
+            fail_msg("%s: got %s (%s) at %d, want %s at %d", cases[i].q, out.data, err.msg,
+                     err.position, want, cases[i].position);
+    }
+}
+
+static void transactions(void **state)
+{
+    (void)state;
+    assert_int_equal(sql_session_tx_status(&sess), 'I');
+    assert_string_equal(run("begin"), "|BEGIN;");
+    assert_int_equal(sql_session_tx_status(&sess), 'T');
+    assert_string_equal(run("select 1"), "?column?:23|1|SELECT 1;");
+    assert_string_equal(run("select nope"), "ERR 42703");
+    assert_int_equal(sql_session_tx_status(&sess), 'E');
+    assert_string_equal(run("select 1"), "ERR 25P02");
+    assert_string_equal(run("commit"), "|ROLLBACK;");
+    assert_int_equal(sql_session_tx_status(&sess), 'I');
+    assert_string_equal(run("start transaction read only; select 2; rollback"),
+                        "|BEGIN;?column?:23|2|SELECT 1;|ROLLBACK;");
+    assert_string_equal(run("select nope"), "ERR 42703");
+    assert_int_equal(sql_session_tx_status(&sess), 'I');     /* no transaction to fail */
+    sql_session_error(&sess);
+    assert_int_equal(sql_session_tx_status(&sess), 'I');
+}
+
+/* Every allocation of a query failing in turn gives an error or the right answer. */
+static void failed_allocations(void **state)
+{
+    const char *q = "select id, name, ts from t.items where score > 0 order by name desc limit 2";
+    char want[256];
+    (void)state;
+    snprintf(want, sizeof want, "%s", run(q));
+    for (long n = 0; n < 400; n++) {
+        lw_buf_reset(&out);
+        memset(&err, 0, sizeof err);
+        lw_alloc_fail_after(n);
+        int rc = sql_session_query(&sess, q, &sink, &err);
+        lw_alloc_fail_after(-1);
+        if (rc == 0) {
+            assert_string_equal(out.data, want);
+            return;
+        }
+        assert_true(strcmp(err.sqlstate, "53200") == 0 || strcmp(err.sqlstate, "XX000") == 0);
+    }
+    fail_msg("the query never succeeded");
+}
+
+/* Sorting more rows than the bound fails with 54000 rather than growing. */
+static void row_and_memory_bounds(void **state)
+{
+    struct sql_session small;
+    struct sql_session_opts o = sess.o;
+    (void)state;
+    o.max_rows_buffered = 2;
+    sql_session_init(&small, &o);
+    memset(&err, 0, sizeof err);
+    assert_int_not_equal(sql_session_query(&small, "select id from t.items order by id", &sink,
+                                           &err), 0);
+    assert_string_equal(err.sqlstate, "54000");
+    o.max_rows_buffered = 0;
+    o.max_query_memory = 256;
+    sql_session_init(&small, &o);
+    assert_int_not_equal(sql_session_query(&small, "select id from t.items order by id", &sink,
+                                           &err), 0);
+    assert_string_equal(err.sqlstate, "54000");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(float_output_matches_postgres),
+        cmocka_unit_test(timestamps),
+        cmocka_unit_test(literal_input),
+        cmocka_unit_test(comparison),
+        cmocka_unit_test(selects),
+        cmocka_unit_test(table_contract),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(transactions),
+        cmocka_unit_test(failed_allocations),
+        cmocka_unit_test(row_and_memory_bounds),
+    };
+    return cmocka_run_group_tests_name("sql engine", tests, setup, teardown);
+}
