@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Idempotent installers for the test stack: apt packages, Python venv, OpenFGA, Keycloak (pinned, cached).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LW_LOG_TAG=install
 
-# Pinned versions; see docs/development.md "The test stack scripts" for why.
-OPENFGA_VERSION=v1.14.1                 # Lakekeeper tests against OpenFGA 1.14
-# Go checksum of that module zip, pinned here because the checksum database is not reachable;
-# its dependencies are verified by OpenFGA's own go.sum.
+# Pinned versions (OPENFGA_VERSION, KEYCLOAK_VERSION) live in lib.sh; see docs/development.md.
+# Go checksum of the OpenFGA module zip, pinned here because the checksum database is not
+# reachable; its dependencies are verified by OpenFGA's own go.sum.
 OPENFGA_SUM="h1:z43+jLcv8FjaKKRf4WlMYZsfSXLvetcxkO8D4vApEQY="
-KEYCLOAK_VERSION=26.0.7                 # the version Lakekeeper's realm export and example use
 GO_FALLBACK=go1.26.8                    # Go toolchain fetched only when no go >= 1.25 is installed
+# shellcheck disable=SC2034  # read as ${!want} below
+GO_FALLBACK_SHA256_amd64=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
 GO_MIN_MINOR=25                         # OpenFGA v1.14.1 declares go 1.25.0
-MAVEN_REPO="${LW_MAVEN_REPO:-https://repo1.maven.org/maven2}"
+MAVEN_REPO="${MAVEN_REPO:-https://repo1.maven.org/maven2}"   # same variable as trino/install.sh
 GO_PROXY_URL="${LW_GO_PROXY_URL:-https://proxy.golang.org}"
 APT_PACKAGES=(build-essential pkg-config libpq-dev libpg-query-dev libcurl4-openssl-dev
     libjansson-dev libssl-dev libmicrohttpd-dev libconfig-dev libcmocka-dev
@@ -21,6 +22,9 @@ APT_PACKAGES=(build-essential pkg-config libpq-dev libpg-query-dev libcurl4-open
 CACHE="$(cache_dir)"
 DL="$CACHE/downloads"
 mkdir -p "$DL"
+# One installer at a time per cache (a demo and a test run may start together).
+exec 9>"$CACHE/.install.lock"
+flock -w 3600 9 || die "another install.sh held $CACHE/.install.lock for an hour"
 
 # download URL DEST: fetch to DEST atomically, bounded in time, reusing DEST if present.
 download() {
@@ -68,6 +72,12 @@ go_bin() {
     if [[ ! -x "$dir/bin/go" ]]; then
         log "go: no go >= 1.$GO_MIN_MINOR found, fetching toolchain $GO_FALLBACK"
         download "$GO_PROXY_URL/golang.org/toolchain/@v/$mod.zip" "$DL/go-$mod.zip"
+        local want="GO_FALLBACK_SHA256_$arch"
+        if [[ -z "${!want:-}" ]]; then
+            warn "go: no pinned checksum for $arch, toolchain zip not verified"
+        elif ! echo "${!want}  $DL/go-$mod.zip" | sha256sum -c --quiet -; then
+            rm -f "$DL/go-$mod.zip"; die "go: toolchain checksum mismatch, download removed"
+        fi
         rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
         unzip -q "$DL/go-$mod.zip" -d "$dir.tmp"
         # Module zips carry no file modes: make the tools executable again.
@@ -87,6 +97,7 @@ install_openfga() {
     [[ "$sum" == "$OPENFGA_SUM" ]] || die "openfga: module checksum $sum, expected $OPENFGA_SUM"
     log "openfga: building $OPENFGA_VERSION with $("$go" env GOVERSION) (takes minutes)"
     GOBIN="$(dirname "$bin")" timeout 3600 "$go" install "$mod/cmd/openfga@$OPENFGA_VERSION"
+    rm -rf "$GOMODCACHE" "$GOCACHE"        # about 2 GB that only a rebuild would use
     log "openfga: built in $((SECONDS - t0))s"
 }
 
@@ -110,11 +121,14 @@ install_trino() {
     if [[ -f "$t" ]]; then bash "$t"; else log "trino: $t not present, skipped"; fi
 }
 
-what="${1:-all}"
+targets=("$@")
+((${#targets[@]})) || targets=(all)
 t0=$SECONDS
-case "$what" in
-    all) install_apt; install_python; install_openfga; install_keycloak; install_trino ;;
-    apt|python|openfga|keycloak|trino) "install_$what" ;;
-    *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino]" ;;
-esac
-log "install $what done in $((SECONDS - t0))s (cache $CACHE)"
+for what in "${targets[@]}"; do
+    case "$what" in
+        all) install_apt; install_python; install_openfga; install_keycloak; install_trino ;;
+        apt|python|openfga|keycloak|trino) "install_$what" ;;
+        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino]..." ;;
+    esac
+done
+log "install ${targets[*]} done in $((SECONDS - t0))s (cache $CACHE)"

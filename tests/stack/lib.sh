@@ -1,8 +1,13 @@
 # Shared bash helpers for the test-stack scripts (sourced, never run): paths, ports, daemons, stack.env.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables here are used by the scripts that source it
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="$(cd "$REPO/.." && pwd)/shared"
+
+# Pinned versions of the stack's servers (why: docs/development.md, "The test stack scripts").
+OPENFGA_VERSION=v1.14.1     # Lakekeeper tests against OpenFGA 1.14
+KEYCLOAK_VERSION=26.0.7     # the version Lakekeeper's realm export and examples use; runs on JDK 17
+PG_BIN=/usr/lib/postgresql/15/bin
 
 log()  { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "${LW_LOG_TAG:-stack}" "$*" >&2; }
 warn() { log "WARNING: $*"; }
@@ -23,23 +28,41 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# wait_http URL TIMEOUT_SECONDS: poll until URL answers 2xx; fail after the timeout.
+# wait_http URL TIMEOUT_SECONDS [NAME]: poll until URL answers 2xx; fail after the timeout,
+# or at once if daemon NAME (when given) has died.
 wait_http() {
-    local url="$1" timeout="$2" deadline=$((SECONDS + $2))
+    local url="$1" timeout="$2" name="${3:-}" deadline=$((SECONDS + $2))
     while ((SECONDS < deadline)); do
         if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
+        if [[ -n "$name" ]] && ! daemon_pid "$name" >/dev/null; then
+            log "$name exited while waiting for $url; last lines of $(stack_dir)/$name/log:"
+            tail -n 25 "$(stack_dir)/$name/log" >&2 || true
+            return 1
+        fi
         sleep 0.3
     done
     log "timed out after ${timeout}s waiting for $url"
     return 1
 }
 
-# The pid recorded for service NAME if that process is alive, else nothing (status 1).
+# proc_start PID: start time of a live (not zombie) process, in clock ticks since boot
+# (field 22 of /proc/PID/stat); fails if there is no such process.
+proc_start() {
+    local s f; s="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+    read -ra f <<<"${s##*) }"
+    [[ "${f[0]}" != Z ]] || return 1
+    echo "${f[19]}"
+}
+
+# The pid recorded for service NAME if that very process is alive, else nothing (status 1).
+# pid.start guards against a recycled pid (e.g. after a reboot) being taken for ours.
 daemon_pid() {
-    local f; f="$(stack_dir)/$1/pid"
+    local f pid start; f="$(stack_dir)/$1/pid"
     [[ -s "$f" ]] || return 1
-    local pid; pid="$(cat "$f")"
-    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+    pid="$(cat "$f")"
+    [[ "$pid" =~ ^[0-9]+$ ]] && start="$(proc_start "$pid")" || return 1
+    if [[ -s "$f.start" && "$(cat "$f.start")" != "$start" ]]; then return 1; fi
+    echo "$pid"
 }
 
 # start_daemon NAME CMD...: run CMD in its own session, output to $STACK/NAME/log, pid to $STACK/NAME/pid.
@@ -47,29 +70,32 @@ start_daemon() {
     local name="$1"; shift
     local dir; dir="$(stack_dir)/$name"
     mkdir -p "$dir"
-    setsid "$@" >>"$dir/log" 2>&1 </dev/null &
-    echo $! >"$dir/pid"
-    log "$name started pid=$! log=$dir/log"
+    echo "=== $(date '+%F %T') starting $name" >>"$dir/log"
+    # Without job control the child is no group leader, so setsid execs in place (no fork)
+    # and $! is the daemon itself.
+    (set +m; setsid "$@" >>"$dir/log" 2>&1 </dev/null & echo $! >"$dir/pid")
+    proc_start "$(cat "$dir/pid")" >"$dir/pid.start" || true
+    log "$name started pid=$(cat "$dir/pid") log=$dir/log"
 }
 
-# stop_daemon NAME [TIMEOUT]: TERM the recorded pid (and its session), KILL after the bound.
+# stop_daemon NAME [TIMEOUT]: TERM the recorded pid (and its process group), KILL after the bound.
 stop_daemon() {
-    local name="$1" timeout="${2:-20}" pid deadline
+    local name="$1" timeout="${2:-20}" pid target deadline
     local f; f="$(stack_dir)/$name/pid"
-    if ! pid="$(daemon_pid "$name")"; then rm -f "$f"; return 0; fi
+    if ! pid="$(daemon_pid "$name")"; then rm -f "$f" "$f.start"; return 0; fi
     log "stopping $name pid=$pid"
     # start_daemon used setsid, so the pid leads its own process group: signal that group
-    # (children such as postgres backends), but only if it really is the leader.
-    local target="$pid"
+    # (helpers the daemon forked), but only if it really is the leader.
+    target="$pid"
     [[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" == "$pid" ]] && target="-$pid"
     kill -TERM -- "$target" 2>/dev/null || true
     deadline=$((SECONDS + timeout))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+    while daemon_pid "$name" >/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if daemon_pid "$name" >/dev/null; then
         warn "$name pid=$pid still alive after ${timeout}s, sending KILL"
         kill -KILL -- "$target" 2>/dev/null || true
     fi
-    rm -f "$f"
+    rm -f "$f" "$f.start"
 }
 
 # env_set KEY VALUE: upsert KEY=VALUE (no quoting) in $STACK/stack.env.
@@ -84,5 +110,10 @@ env_set() {
 # env_get KEY: value of KEY in $STACK/stack.env (empty if absent).
 env_get() {
     local f; f="$(stack_dir)/stack.env"
-    [[ -f "$f" ]] && sed -n "s/^$1=//p" "$f" | tail -n1 || true
+    if [[ -f "$f" ]]; then sed -n "s/^$1=//p" "$f" | tail -n1; fi
+}
+
+# jwt_claims TOKEN: the payload of a JWT as JSON (no signature check; for self-checks).
+jwt_claims() {
+    python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]; print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$1"
 }

@@ -36,10 +36,19 @@ mkdir -p "$DIR"
 # Fingerprint of everything that shapes the running server, to decide reuse versus restart.
 want="$(printf '%s\n' "$TRINO_VERSION" "$TRINO_JAVA_HOME" "$LAKEWARD_URL" "$MANAGED" "$HEAP" \
     "${TRINO_ACCESS_CONTROL_EXTRA:-}" | sha1sum | cut -c1-40)"
+
+# is_ready URL ENV: the Trino at URL runs in node environment ENV and has finished starting.
+is_ready() {
+    local info
+    info="$(curl -fsS --max-time 5 "$1/v1/info" 2>/dev/null)" || return 1
+    [[ -n "$2" && "$info" == *"\"environment\":\"$2\""* && "$info" == *'"starting":false'* ]]
+}
+
 if pid="$(daemon_pid trino)"; then
     port="$(sed -n 's/^http-server.http.port=//p' "$DIR/etc/config.properties" 2>/dev/null || true)"
+    env_name="$(sed -n 's/^node.environment=//p' "$DIR/etc/node.properties" 2>/dev/null || true)"
     if [[ "$(cat "$DIR/fingerprint" 2>/dev/null)" == "$want" && -n "$port" ]] &&
-        curl -fsS --max-time 5 "http://127.0.0.1:$port/v1/info" 2>/dev/null | grep -q '"starting":false'; then
+        is_ready "http://127.0.0.1:$port" "$env_name"; then
         env_set TRINO_URL "http://127.0.0.1:$port"
         log "reusing running trino pid=$pid at http://127.0.0.1:$port"
         exit 0
@@ -48,13 +57,15 @@ if pid="$(daemon_pid trino)"; then
     stop_daemon trino 60
 fi
 
-PORT="$(free_port)"
+# A per-start environment name: /v1/info reports it, so readiness checks can tell this server
+# from any other Trino that happens to answer on the port.
+NODE_ENV="lw_$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")"
 rm -rf "$DIR/etc" "$DIR/data"
 mkdir -p "$DIR/etc/catalog" "$DIR/data"
 : >"$DIR/log"
 
 cat >"$DIR/etc/node.properties" <<EOF
-node.environment=lakeward_test
+node.environment=$NODE_ENV
 node.id=lakeward-trino-1
 node.data-dir=$DIR/data
 node.bind-ip=127.0.0.1
@@ -81,15 +92,6 @@ EOF
     if ((TRINO_VERSION >= 479)); then echo "--add-modules=jdk.incubator.vector"; fi
 } >"$DIR/etc/jvm.config"
 
-cat >"$DIR/etc/config.properties" <<EOF
-coordinator=true
-node-scheduler.include-coordinator=true
-http-server.http.port=$PORT
-discovery.uri=http://127.0.0.1:$PORT
-query.max-memory=1GB
-query.max-memory-per-node=512MB
-EOF
-
 cat >"$DIR/etc/log.properties" <<EOF
 io.trino.plugin.opa.OpaHttpClient=DEBUG
 EOF
@@ -110,26 +112,57 @@ printf 'connector.name=tpch\n' >"$DIR/etc/catalog/tpch.properties"
 } >"$DIR/etc/access-control.properties"
 
 echo "$want" >"$DIR/fingerprint"
-t0=$SECONDS
-JAVA_HOME="$TRINO_JAVA_HOME" PATH="$TRINO_JAVA_HOME/bin:$PATH" \
-    start_daemon trino "$TRINO_HOME/bin/launcher" run \
-    --etc-dir "$DIR/etc" --data-dir "$DIR/data" --jvm-dir "$TRINO_JAVA_HOME"
-pid="$(cat "$DIR/pid")"
 
-url="http://127.0.0.1:$PORT"
-deadline=$((SECONDS + TIMEOUT))
-until curl -fsS --max-time 5 "$url/v1/info" 2>/dev/null | grep -q '"starting":false'; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-        tail -n 40 "$DIR/log" >&2 || true
-        rm -f "$DIR/pid"
-        die "trino exited during startup; log: $DIR/log"
-    fi
-    if ((SECONDS >= deadline)); then
-        tail -n 40 "$DIR/log" >&2 || true
-        stop_daemon trino 30
-        die "trino not ready after ${TIMEOUT}s; log: $DIR/log"
-    fi
-    sleep 1
+write_config() {
+    cat >"$DIR/etc/config.properties" <<EOF
+coordinator=true
+node-scheduler.include-coordinator=true
+http-server.http.port=$1
+discovery.uri=http://127.0.0.1:$1
+query.max-memory=1GB
+query.max-memory-per-node=512MB
+EOF
+}
+
+# launch: start the server on a fresh free port and wait (bounded) until it is ready; sets URL.
+# Returns 0 when ready, 2 if another process took the port first (the caller retries); dies on
+# any other failure, after stopping what it started.
+launch() {
+    local port pid deadline
+    port="$(free_port)"
+    write_config "$port"
+    JAVA_HOME="$TRINO_JAVA_HOME" PATH="$TRINO_JAVA_HOME/bin:$PATH" \
+        start_daemon trino "$TRINO_HOME/bin/launcher" run \
+        --etc-dir "$DIR/etc" --data-dir "$DIR/data" --jvm-dir "$TRINO_JAVA_HOME"
+    pid="$(cat "$DIR/pid")"
+    URL="http://127.0.0.1:$port"
+    deadline=$((SECONDS + TIMEOUT))
+    until is_ready "$URL" "$NODE_ENV"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$DIR/pid"
+            if grep -q 'Address already in use' "$DIR/log"; then
+                warn "port $port was taken before trino bound it; retrying on another"
+                return 2
+            fi
+            tail -n 40 "$DIR/log" >&2 || true
+            die "trino exited during startup; log: $DIR/log"
+        fi
+        if ((SECONDS >= deadline)); then
+            tail -n 40 "$DIR/log" >&2 || true
+            stop_daemon trino 30
+            die "trino not ready after ${TIMEOUT}s; log: $DIR/log"
+        fi
+        sleep 1
+    done
+}
+
+t0=$SECONDS
+for attempt in 1 2 3; do
+    rc=0
+    launch || rc=$?
+    ((rc == 0)) && break
+    ((attempt < 3)) || die "trino could not bind a free port in 3 attempts"
+    : >"$DIR/log"
 done
-env_set TRINO_URL "$url"
-log "trino $TRINO_VERSION ready at $url in $((SECONDS - t0))s (java $TRINO_JAVA_MAJOR, catalogs: $MANAGED tpch, opa -> $LAKEWARD_URL)"
+env_set TRINO_URL "$URL"
+log "trino $TRINO_VERSION ready at $URL in $((SECONDS - t0))s (java $TRINO_JAVA_MAJOR, catalogs: $MANAGED tpch, opa -> $LAKEWARD_URL)"
