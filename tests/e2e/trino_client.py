@@ -29,7 +29,7 @@ class TrinoError(Exception):
     error_code: int = -1
     query_id: str = ""
     sql: str = ""
-    raw: dict = field(default_factory=dict, repr=False)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.error_name}: {self.message}")
@@ -54,17 +54,22 @@ class TrinoClient:
         self.http = requests.Session()
 
     def execute(self, sql: str, user: Optional[str] = None, catalog: Optional[str] = None,
-                schema: Optional[str] = None, timeout: Optional[float] = None) -> QueryResult:
+                schema: Optional[str] = None, timeout: Optional[float] = None,
+                headers: Optional[dict[str, str]] = None) -> QueryResult:
         """Runs one statement to completion. Raises TrinoError if Trino fails the query and
-        TimeoutError (after cancelling it) if it takes longer than the timeout."""
-        headers = {"X-Trino-User": user or self.user, "X-Trino-Source": self.source,
-                   "Content-Type": "text/plain; charset=utf-8"}
-        if catalog or self.catalog:
-            headers["X-Trino-Catalog"] = catalog or self.catalog  # type: ignore[assignment]
-        if schema or self.schema:
-            headers["X-Trino-Schema"] = schema or self.schema  # type: ignore[assignment]
+        TimeoutError (after cancelling it) if it takes longer than the timeout. `headers` adds
+        protocol headers, e.g. {"X-Trino-Original-User": "anna"} to make anna impersonate
+        `user` (Trino then sends ImpersonateUser)."""
+        catalog, schema = catalog or self.catalog, schema or self.schema
+        hdrs = {"X-Trino-User": user or self.user, "X-Trino-Source": self.source,
+                "Content-Type": "text/plain; charset=utf-8"}
+        if catalog:
+            hdrs["X-Trino-Catalog"] = catalog
+        if schema:
+            hdrs["X-Trino-Schema"] = schema
+        hdrs.update(headers or {})
         deadline = time.monotonic() + (timeout or self.timeout)
-        doc = self._call("POST", f"{self.url}/v1/statement", deadline, headers, sql.encode())
+        doc = self._call("POST", f"{self.url}/v1/statement", deadline, hdrs, sql.encode())
         columns: list[str] = []
         types: list[str] = []
         rows: list[list[Any]] = []
@@ -83,22 +88,24 @@ class TrinoClient:
             if not next_uri:
                 return QueryResult(doc.get("id", ""), columns, types, rows, doc.get("updateType"))
             if time.monotonic() > deadline:
-                self._cancel(next_uri, headers)
+                self._cancel(next_uri, hdrs)
                 raise TimeoutError(f"query {doc.get('id')} did not finish in time: {sql[:200]}")
-            doc = self._call("GET", next_uri, deadline, headers)
+            doc = self._call("GET", next_uri, deadline, hdrs)
 
     def _call(self, method: str, url: str, deadline: float, headers: dict[str, str],
-              body: Optional[bytes] = None) -> dict:
+              body: Optional[bytes] = None) -> dict[str, Any]:
         # Trino answers 429/502/503/504 for transient conditions; the protocol says retry.
+        # One poll returns within about a second (Trino's own wait), so a fixed per-request
+        # bound is enough; the overall deadline is checked between polls.
         while True:
-            left = max(1.0, deadline - time.monotonic())
-            r = self.http.request(method, url, headers=headers, data=body, timeout=min(left, 60.0))
+            r = self.http.request(method, url, headers=headers, data=body, timeout=(5, 30))
             if r.status_code in (429, 502, 503, 504) and time.monotonic() < deadline:
                 time.sleep(0.2)
                 continue
             if r.status_code != 200:
                 raise TrinoError(error_name=f"HTTP_{r.status_code}", message=r.text[:500])
-            return r.json()
+            doc: dict[str, Any] = r.json()
+            return doc
 
     def _cancel(self, next_uri: str, headers: dict[str, str]) -> None:
         try:

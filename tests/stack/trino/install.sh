@@ -65,7 +65,7 @@ plugins_present() {
 # Core route: trino-server-core tarball (no connectors) plus one zip per plugin.
 install_core() {
     local tmp="$DEST/tmp.$$" p
-    rm -rf "$tmp"; mkdir -p "$tmp"
+    rm -rf "${tmp:?}"; mkdir -p "$tmp"
     fetch_verified "$(maven_url trino-server-core .tar.gz)" "$tmp/core.tar.gz"
     tar xzf "$tmp/core.tar.gz" -C "$tmp"
     for p in $TRINO_PLUGINS; do
@@ -73,7 +73,7 @@ install_core() {
         unzip -q "$tmp/$p.zip" -d "$tmp/zip-$p"
         mv "$tmp/zip-$p/trino-$p-$TRINO_VERSION" "$tmp/trino-server-core-$TRINO_VERSION/plugin/$p"
     done
-    rm -rf "$HOME_DIR"
+    rm -rf "${HOME_DIR:?}"
     mv "$tmp/trino-server-core-$TRINO_VERSION" "$HOME_DIR"
     rm -rf "$tmp"
 }
@@ -83,7 +83,7 @@ install_core() {
 # delete what is not wanted; kept links keep their data.
 install_full() {
     local tmp="$DEST/tmp.$$" d keep p
-    rm -rf "$tmp"; mkdir -p "$tmp"
+    rm -rf "${tmp:?}"; mkdir -p "$tmp"
     fetch_verified "$(maven_url trino-server .tar.gz)" "$tmp/server.tar.gz"
     tar xzf "$tmp/server.tar.gz" -C "$tmp"
     rm -f "$tmp/server.tar.gz"   # 800+ MB; the pruned tree is what we keep
@@ -95,7 +95,7 @@ install_full() {
     for p in $TRINO_PLUGINS; do
         [[ -d "$tmp/trino-server-$TRINO_VERSION/plugin/$p" ]] || die "plugin $p not in trino-server-$TRINO_VERSION"
     done
-    rm -rf "$HOME_DIR"
+    rm -rf "${HOME_DIR:?}"
     mv "$tmp/trino-server-$TRINO_VERSION" "$HOME_DIR"
     rm -rf "$tmp"
 }
@@ -112,10 +112,12 @@ find_java() {
     local j best="" best_v=0 v
     if [[ -n "${TRINO_JAVA_HOME:-}" ]]; then
         v="$(java_major "$TRINO_JAVA_HOME")"
-        [[ -n "$v" ]] && ((v >= JAVA_MIN)) || die "TRINO_JAVA_HOME=$TRINO_JAVA_HOME is not Java >= $JAVA_MIN"
+        if [[ -z "$v" ]] || ((v < JAVA_MIN)); then
+            die "TRINO_JAVA_HOME=$TRINO_JAVA_HOME is not Java >= $JAVA_MIN"
+        fi
         echo "$TRINO_JAVA_HOME"; return
     fi
-    for j in ${TRINO_JDK_DIRS:-/usr/lib/jvm}/*/; do
+    for j in "${TRINO_JDK_DIRS:-/usr/lib/jvm}"/*/; do
         j="${j%/}"; [[ -L "$j" ]] && continue
         v="$(java_major "$j")"
         [[ -n "$v" ]] && ((v >= JAVA_MIN && v > best_v)) && { best="$j"; best_v=$v; }

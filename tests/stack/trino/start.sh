@@ -60,7 +60,7 @@ fi
 # A per-start environment name: /v1/info reports it, so readiness checks can tell this server
 # from any other Trino that happens to answer on the port.
 NODE_ENV="lw_$(od -An -N4 -tx1 /dev/urandom | tr -d " \n")"
-rm -rf "$DIR/etc" "$DIR/data"
+rm -rf "${DIR:?}/etc" "${DIR:?}/data"
 mkdir -p "$DIR/etc/catalog" "$DIR/data"
 : >"$DIR/log"
 
