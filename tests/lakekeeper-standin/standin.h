@@ -13,17 +13,17 @@
 #include <stdatomic.h>
 
 /* Bounds: every id, name and list the stand-in keeps or accepts is capped here. */
-#define SI_ID_MAX 64            /* uuids and project ids (+NUL) */
-#define SI_USER_ID_MAX 192      /* "oidc~<subject>"; Lakekeeper caps the subject below 128 */
+#define SI_ID_MAX 64       /* uuids and project ids (+NUL) */
+#define SI_USER_ID_MAX 192 /* "oidc~<subject>"; Lakekeeper caps the subject below 128 */
 #define SI_NAME_MAX 256
-#define SI_FGA_USER_MAX 600     /* "user:" + percent-encoded id; OpenFGA itself caps at 512 */
-#define SI_FGA_OBJ_MAX 264      /* OpenFGA caps objects at 256 */
+#define SI_FGA_USER_MAX 600 /* "user:" + percent-encoded id; OpenFGA itself caps at 512 */
+#define SI_FGA_OBJ_MAX 264  /* OpenFGA caps objects at 256 */
 #define SI_FGA_REL_MAX 64
-#define SI_NS_DEPTH_MAX 16      /* namespace nesting */
-#define SI_MAX_CHECKS 1000      /* Lakekeeper's batch-check limit */
-#define SI_MAX_OBJECTS 10000    /* per kind of catalog object */
-#define SI_PAGE_MAX 1000        /* LAKEKEEPER__PAGINATION_SIZE_MAX default */
-#define SI_PAGE_DEFAULT 100     /* LAKEKEEPER__PAGINATION_SIZE_DEFAULT default */
+#define SI_NS_DEPTH_MAX 16   /* namespace nesting */
+#define SI_MAX_CHECKS 1000   /* Lakekeeper's batch-check limit */
+#define SI_MAX_OBJECTS 10000 /* per kind of catalog object */
+#define SI_PAGE_MAX 1000     /* LAKEKEEPER__PAGINATION_SIZE_MAX default */
+#define SI_PAGE_DEFAULT 100  /* LAKEKEEPER__PAGINATION_SIZE_DEFAULT default */
 #define SI_MAX_SEGS 16
 
 /* Object kinds, in the order of Lakekeeper's operation types. */
@@ -79,7 +79,13 @@ struct standin_opts {
 };
 
 /* Fault injection (POST /_control/fault), shared by all connection threads. */
-enum standin_fault_mode { SI_FAULT_NONE = 0, SI_FAULT_DELAY, SI_FAULT_STATUS, SI_FAULT_GARBAGE, SI_FAULT_DROP };
+enum standin_fault_mode {
+    SI_FAULT_NONE = 0,
+    SI_FAULT_DELAY,
+    SI_FAULT_STATUS,
+    SI_FAULT_GARBAGE,
+    SI_FAULT_DROP
+};
 enum standin_fault_paths { SI_FAULT_PATHS_BATCH = 0, SI_FAULT_PATHS_CONFIG, SI_FAULT_PATHS_ALL };
 
 struct standin_fault {
@@ -88,22 +94,22 @@ struct standin_fault {
     int paths;
     long ms;
     int status;
-    long remaining;     /* matching requests still to fault; -1 = until cleared */
+    long remaining; /* matching requests still to fault; -1 = until cleared */
 };
 
 struct standin_stats {
     atomic_long requests[SI_EP_COUNT];
     atomic_long unauthorized;
     atomic_long faulted;
-    atomic_long checks;         /* checks received in well-formed batch-check calls */
-    atomic_long checks_max;     /* largest batch-check request seen */
+    atomic_long checks;     /* checks received in well-formed batch-check calls */
+    atomic_long checks_max; /* largest batch-check request seen */
 };
 
 struct standin_state;
 struct standin_jwt;
 
 struct standin_fga {
-    char base[512];     /* "<url>/stores/<store>" */
+    char base[512]; /* "<url>/stores/<store>" */
     char model_id[SI_ID_MAX];
     long timeout_ms;
 };
@@ -119,7 +125,7 @@ struct standin {
 
 /* The authenticated caller, from a verified token. */
 struct standin_principal {
-    char user_id[SI_USER_ID_MAX];   /* "oidc~<sub>" */
+    char user_id[SI_USER_ID_MAX]; /* "oidc~<sub>" */
     char name[SI_NAME_MAX];
     char email[SI_NAME_MAX];
     bool application;
@@ -132,7 +138,7 @@ struct standin_call {
     const struct http_request *req;
     struct http_response *resp;
     struct standin_principal who;
-    char actor[SI_FGA_USER_MAX];    /* OpenFGA subject of the caller */
+    char actor[SI_FGA_USER_MAX]; /* OpenFGA subject of the caller */
     const char *seg[SI_MAX_SEGS];
     int nseg;
 };
@@ -143,7 +149,8 @@ struct standin_call {
 void standin_error(struct http_response *resp, int status, const char *type, const char *fmt, ...)
     LW_PRINTF(4, 5);
 /* A plain-text error, as axum's extractors answer (400/415/422 for bad bodies). */
-void standin_text_error(struct http_response *resp, int status, const char *fmt, ...) LW_PRINTF(3, 4);
+void standin_text_error(struct http_response *resp, int status, const char *fmt, ...)
+    LW_PRINTF(3, 4);
 /* Serialises obj (borrowed) as the 200 answer; 500 if it does not fit the response bound. */
 void standin_json(struct http_response *resp, int status, const json_t *obj);
 /* Takes ownership of obj: answers it and frees it. NULL means allocation failed (500). */

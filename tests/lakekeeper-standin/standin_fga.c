@@ -8,19 +8,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FGA_BODY_MAX (4u << 20)         /* request bodies */
-#define FGA_RESP_MAX (8u << 20)         /* response bodies */
-#define FGA_READ_PAGES 1000             /* pages followed by one read */
-#define FGA_PARALLEL 64                 /* BatchCheck calls in flight per standin_fga_check */
+#define FGA_BODY_MAX (4u << 20) /* request bodies */
+#define FGA_RESP_MAX (8u << 20) /* response bodies */
+#define FGA_READ_PAGES 1000     /* pages followed by one read */
+#define FGA_INFLIGHT 4          /* BatchCheck calls in flight per standin_fga_check */
+#define FGA_BUDGET_MS 30000     /* retries of overloaded checks stop after this */
 
-int standin_fga_init(struct standin_fga *fga, const char *url, const char *store_id, const char *model_id,
-                     struct lw_err *err)
+int standin_fga_init(struct standin_fga *fga, const char *url, const char *store_id,
+                     const char *model_id, struct lw_err *err)
 {
     size_t n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
         n--;
     memset(fga, 0, sizeof *fga);
-    if (snprintf(fga->base, sizeof fga->base, "%.*s/stores/%s", (int)n, url, store_id) >= (int)sizeof fga->base)
+    if (snprintf(fga->base, sizeof fga->base, "%.*s/stores/%s", (int)n, url, store_id) >=
+        (int)sizeof fga->base)
         return lw_err_set(err, LW_ECONFIG, "--openfga-url/--store-id too long");
     if (!standin_copy(fga->model_id, sizeof fga->model_id, model_id))
         return lw_err_set(err, LW_ECONFIG, "--model-id too long");
@@ -28,7 +30,8 @@ int standin_fga_init(struct standin_fga *fga, const char *url, const char *store
     return 0;
 }
 
-bool standin_tuple_set(struct standin_tuple *t, const char *user, const char *relation, const char *object)
+bool standin_tuple_set(struct standin_tuple *t, const char *user, const char *relation,
+                       const char *object)
 {
     return standin_copy(t->user, sizeof t->user, user) &&
            standin_copy(t->relation, sizeof t->relation, relation) &&
@@ -115,8 +118,9 @@ static int write_chunk(const struct standin_fga *fga, const struct standin_tuple
     return rc;
 }
 
-int standin_fga_write(const struct standin_fga *fga, const struct standin_tuple *writes, int nwrites,
-                      const struct standin_tuple *deletes, int ndeletes, struct lw_err *err)
+int standin_fga_write(const struct standin_fga *fga, const struct standin_tuple *writes,
+                      int nwrites, const struct standin_tuple *deletes, int ndeletes,
+                      struct lw_err *err)
 {
     /* Deletes first, so a write-after-delete of the same tuple in one call ends written. */
     for (int i = 0; i < ndeletes; i += SI_FGA_WRITE_MAX) {
@@ -134,114 +138,226 @@ int standin_fga_write(const struct standin_fga *fga, const struct standin_tuple 
     return 0;
 }
 
-/* Parses one BatchCheck answer for checks [first, first+k). */
-static int parse_batch(const struct http_client_resp *resp, int first, int k, bool *allowed, struct lw_err *err)
+/* Outcome of one check in a round: answered, worth asking again (OpenFGA overloaded: deadline,
+ * internal error, 5xx, timeout), or a hard failure (bad input, unexpected answer). */
+enum { CK_DONE = 0, CK_RETRY, CK_FAIL };
+
+/* Parses one BatchCheck answer covering the checks idx[0..k); marks each in state[]. */
+static void parse_batch(const struct http_client_resp *resp, const int *idx, int k, bool *allowed,
+                        char *state, struct lw_err *err)
 {
     json_error_t jerr;
     json_t *root, *result;
-    int rc = 0;
-    if (resp->error != LW_OK)
-        return lw_err_set(err, resp->error, "openfga batch-check: %s", resp->error_msg);
-    if (resp->status != 200)
-        return lw_err_set(err, LW_EIO, "openfga batch-check: HTTP %ld: %.160s", resp->status,
-                          resp->body.data ? resp->body.data : "");
+    bool transient = resp->error != LW_OK ? resp->error == LW_ETIMEOUT || resp->error == LW_EIO
+                                          : resp->status >= 500;
+    if (resp->error != LW_OK || resp->status != 200) {
+        for (int i = 0; i < k; i++)
+            state[idx[i]] = transient ? CK_RETRY : CK_FAIL;
+        if (resp->error != LW_OK)
+            lw_err_set(err, resp->error, "openfga batch-check: %s", resp->error_msg);
+        else
+            lw_err_set(err, LW_EIO, "openfga batch-check: HTTP %ld: %.160s", resp->status,
+                       resp->body.data ? resp->body.data : "");
+        return;
+    }
     root = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, &jerr);
     result = root ? json_object_get(root, "result") : NULL;
-    if (!json_is_object(result)) {
-        json_decref(root);
-        return lw_err_set(err, LW_EIO, "openfga batch-check: answer without result object");
-    }
-    for (int i = 0; i < k && rc == 0; i++) {
+    for (int i = 0; i < k; i++) {
         char cid[24];
-        json_t *r, *a;
-        snprintf(cid, sizeof cid, "%d", first + i);
-        r = json_object_get(result, cid);
-        a = r ? json_object_get(r, "allowed") : NULL;
-        if (!r)
-            rc = lw_err_set(err, LW_EIO, "openfga batch-check: no result for check %d", first + i);
-        else if (json_object_get(r, "error"))
-            rc = lw_err_set(err, LW_EIO, "openfga batch-check: check %d failed: %.120s", first + i,
-                            json_string_value(json_object_get(json_object_get(r, "error"), "message"))
-                                ? json_string_value(json_object_get(json_object_get(r, "error"), "message"))
-                                : "error");
-        else
-            allowed[first + i] = json_is_true(a);
+        json_t *r, *e;
+        snprintf(cid, sizeof cid, "%d", idx[i]);
+        r = json_is_object(result) ? json_object_get(result, cid) : NULL;
+        e = r ? json_object_get(r, "error") : NULL;
+        if (!r) {
+            state[idx[i]] = CK_FAIL;
+            lw_err_set(err, LW_EIO, "openfga batch-check: no result for check %d", idx[i]);
+        } else if (e) {
+            const char *msg = json_string_value(json_object_get(e, "message"));
+            /* input_error is final; internal errors (deadline exceeded under load) are retried. */
+            state[idx[i]] = json_object_get(e, "input_error") ? CK_FAIL : CK_RETRY;
+            lw_err_set(err, LW_EIO, "openfga batch-check: check %d failed: %.120s", idx[i],
+                       msg ? msg : "error");
+        } else {
+            allowed[idx[i]] = json_is_true(json_object_get(r, "allowed"));
+            state[idx[i]] = CK_DONE;
+        }
     }
     json_decref(root);
-    return rc;
 }
 
-int standin_fga_check(const struct standin_fga *fga, const struct standin_tuple *checks, int n, bool *allowed,
-                      struct lw_err *err)
+/* One round: sends the pending checks (state CK_RETRY) in BatchCheck calls of chunk checks,
+ * at most FGA_INFLIGHT at a time, and records each check's outcome. */
+static int check_round(const struct standin_fga *fga, const struct standin_tuple *checks, int n,
+                       int chunk, bool *allowed, char *state, struct lw_err *err)
 {
-    int nchunks = (n + SI_FGA_BATCH_MAX - 1) / SI_FGA_BATCH_MAX;
-    struct http_client_req *reqs = NULL;
-    struct http_client_resp *resps = NULL;
-    struct lw_buf *bodies = NULL;
+    int *pending = lw_calloc((size_t)n, sizeof *pending);
+    struct http_client_req reqs[FGA_INFLIGHT];
+    struct http_client_resp resps[FGA_INFLIGHT];
+    struct lw_buf bodies[FGA_INFLIGHT];
     char url[768];
-    int rc = 0;
+    int np = 0, done = 0;
+
+    if (!pending)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        if (state[i] == CK_RETRY)
+            pending[np++] = i;
+    snprintf(url, sizeof url, "%s/batch-check", fga->base);
+    while (done < np) {
+        int nreq = 0, first[FGA_INFLIGHT], count[FGA_INFLIGHT];
+        for (; nreq < FGA_INFLIGHT && done < np; nreq++) {
+            int k = np - done < chunk ? np - done : chunk;
+            struct lw_buf *b = &bodies[nreq];
+            first[nreq] = done;
+            count[nreq] = k;
+            lw_buf_init(b, FGA_BODY_MAX);
+            lw_buf_puts(b, "{\"authorization_model_id\":");
+            lw_buf_json_str(b, fga->model_id);
+            lw_buf_puts(b, ",\"checks\":[");
+            for (int i = 0; i < k; i++) {
+                int c = pending[done + i];
+                /* Correlation id = index of the check in the whole call, as Lakekeeper does. */
+                lw_buf_printf(b, "%s{\"correlation_id\":\"%d\",\"tuple_key\":", i ? "," : "", c);
+                put_key(b, &checks[c]);
+                lw_buf_putc(b, '}');
+            }
+            lw_buf_puts(b, "]}");
+            memset(&reqs[nreq], 0, sizeof reqs[nreq]);
+            reqs[nreq].method = "POST";
+            reqs[nreq].url = url;
+            reqs[nreq].headers[0] = "Content-Type: application/json";
+            reqs[nreq].body = b->data ? b->data : "";
+            reqs[nreq].body_len = b->len;
+            reqs[nreq].timeout_ms = fga->timeout_ms;
+            done += k;
+        }
+        http_client_exchange(reqs, resps, nreq, FGA_RESP_MAX);
+        for (int r = 0; r < nreq; r++) {
+            parse_batch(&resps[r], pending + first[r], count[r], allowed, state, err);
+            http_client_resp_free(&resps[r]);
+            lw_buf_free(&bodies[r]);
+        }
+    }
+    lw_free(pending);
+    return 0;
+}
+
+static size_t tuple_hash(const struct standin_tuple *t)
+{
+    /* FNV-1a over the three parts. */
+    size_t h = 1469598103934665603u;
+    const char *parts[3] = {t->user, t->relation, t->object};
+    for (int k = 0; k < 3; k++) {
+        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
+            h = (h ^ *p) * 1099511628211u;
+        h = (h ^ 0xff) * 1099511628211u;
+    }
+    return h;
+}
+
+static bool same_tuple(const struct standin_tuple *a, const struct standin_tuple *b)
+{
+    return strcmp(a->object, b->object) == 0 && strcmp(a->relation, b->relation) == 0 &&
+           strcmp(a->user, b->user) == 0;
+}
+
+static int check_unique(const struct standin_fga *fga, const struct standin_tuple *checks, int n,
+                        bool *allowed, struct lw_err *err);
+
+int standin_fga_check(const struct standin_fga *fga, const struct standin_tuple *checks, int n,
+                      bool *allowed, struct lw_err *err)
+{
+    /* Identical questions are asked once (a batch often repeats a check per column or item). */
+    struct standin_tuple *uniq;
+    int *map, *slots = NULL, nu = 0, rc;
+    size_t nslots = 16;
+    bool *ua;
 
     if (n <= 0)
         return 0;
-    reqs = lw_calloc((size_t)nchunks, sizeof *reqs);
-    resps = lw_calloc((size_t)nchunks, sizeof *resps);
-    bodies = lw_calloc((size_t)nchunks, sizeof *bodies);
-    if (!reqs || !resps || !bodies) {
+    uniq = lw_calloc((size_t)n, sizeof *uniq);
+    map = lw_calloc((size_t)n, sizeof *map);
+    ua = lw_calloc((size_t)n, sizeof *ua);
+    if (!uniq || !map || !ua) {
         rc = lw_err_set(err, LW_ENOMEM, "out of memory");
         goto out;
     }
-    snprintf(url, sizeof url, "%s/batch-check", fga->base);
-    for (int c = 0; c < nchunks; c++) {
-        int first = c * SI_FGA_BATCH_MAX;
-        int k = n - first < SI_FGA_BATCH_MAX ? n - first : SI_FGA_BATCH_MAX;
-        struct lw_buf *b = &bodies[c];
-        lw_buf_init(b, FGA_BODY_MAX);
-        lw_buf_puts(b, "{\"authorization_model_id\":");
-        lw_buf_json_str(b, fga->model_id);
-        lw_buf_puts(b, ",\"checks\":[");
-        for (int i = 0; i < k; i++) {
-            /* Correlation id = index of the check in the whole call, as Lakekeeper does. */
-            lw_buf_printf(b, "%s{\"correlation_id\":\"%d\",\"tuple_key\":", i ? "," : "", first + i);
-            put_key(b, &checks[first + i]);
-            lw_buf_putc(b, '}');
+    /* Open addressing over a power-of-two table of at least 2n slots; slot = unique index + 1. */
+    for (size_t want = 2 * (size_t)n; nslots < want;)
+        nslots *= 2;
+    slots = lw_calloc(nslots, sizeof *slots);
+    if (!slots) {
+        rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        size_t h = tuple_hash(&checks[i]) & (nslots - 1);
+        while (slots[h] && !same_tuple(&uniq[slots[h] - 1], &checks[i]))
+            h = (h + 1) & (nslots - 1);
+        if (!slots[h]) {
+            uniq[nu] = checks[i];
+            slots[h] = ++nu;
         }
-        lw_buf_puts(b, "]}");
-        if (b->failed) {
-            rc = lw_err_set(err, LW_ENOMEM, "openfga batch-check body too large");
-            goto out;
-        }
-        reqs[c].method = "POST";
-        reqs[c].url = url;
-        reqs[c].headers[0] = "Content-Type: application/json";
-        reqs[c].body = b->data;
-        reqs[c].body_len = b->len;
-        reqs[c].timeout_ms = fga->timeout_ms;
+        map[i] = slots[h] - 1;
     }
-    for (int c = 0; c < nchunks; c += FGA_PARALLEL) {
-        int wave = nchunks - c < FGA_PARALLEL ? nchunks - c : FGA_PARALLEL;
-        http_client_exchange(reqs + c, resps + c, wave, FGA_RESP_MAX);
-    }
-    for (int c = 0; c < nchunks && rc == 0; c++) {
-        int first = c * SI_FGA_BATCH_MAX;
-        int k = n - first < SI_FGA_BATCH_MAX ? n - first : SI_FGA_BATCH_MAX;
-        rc = parse_batch(&resps[c], first, k, allowed, err);
-    }
-    for (int c = 0; c < nchunks; c++)
-        http_client_resp_free(&resps[c]);
+    rc = check_unique(fga, uniq, nu, ua, err);
+    if (rc == 0)
+        for (int i = 0; i < n; i++)
+            allowed[i] = ua[map[i]];
 out:
-    if (bodies)
-        for (int c = 0; c < nchunks; c++)
-            lw_buf_free(&bodies[c]);
-    lw_free(bodies);
-    lw_free(resps);
-    lw_free(reqs);
+    lw_free(slots);
+    lw_free(ua);
+    lw_free(map);
+    lw_free(uniq);
+    return rc;
+}
+
+static int check_unique(const struct standin_fga *fga, const struct standin_tuple *checks, int n,
+                        bool *allowed, struct lw_err *err)
+{
+    /* OpenFGA answers a BatchCheck within its request timeout (3 s by default) or marks the
+     * checks it did not finish as deadline_exceeded. A busy machine gets there with Lakekeeper's
+     * deep checks, so those checks are asked again in smaller calls, within a time budget. */
+    static const int chunks[] = {SI_FGA_BATCH_MAX, 10, 2, 1, 1};
+    int64_t deadline = lw_now_ms() + FGA_BUDGET_MS;
+    char *state;
+    int rc = 0, left = n;
+
+    if (n <= 0)
+        return 0;
+    state = lw_malloc((size_t)n);
+    if (!state)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    memset(state, CK_RETRY, (size_t)n);
+    for (size_t round = 0; round < sizeof chunks / sizeof chunks[0] && left > 0; round++) {
+        if (round > 0) {
+            if (lw_now_ms() > deadline)
+                break;
+            LW_INFO("standin", "fga_check_retry", "round=%zu checks=%d err=\"%s\"", round, left,
+                    err ? err->msg : "");
+        }
+        rc = check_round(fga, checks, n, chunks[round], allowed, state, err);
+        if (rc)
+            break;
+        left = 0;
+        for (int i = 0; i < n; i++) {
+            if (state[i] == CK_FAIL)
+                rc = LW_EIO;
+            left += state[i] == CK_RETRY;
+        }
+        if (rc)
+            break;
+    }
+    if (rc == 0 && left > 0)
+        rc = LW_EIO; /* err holds the last reason */
+    lw_free(state);
     if (rc)
         LW_WARN("standin", "fga_check_failed", "n=%d err=\"%s\"", n, err ? err->msg : "");
     return rc;
 }
 
-int standin_fga_read(const struct standin_fga *fga, const char *user, const char *relation, const char *object,
-                     struct standin_tuple **out, int *n, struct lw_err *err)
+int standin_fga_read(const struct standin_fga *fga, const char *user, const char *relation,
+                     const char *object, struct standin_tuple **out, int *n, struct lw_err *err)
 {
     char token[1024] = "";
     struct standin_tuple *v = NULL;
@@ -285,7 +401,8 @@ int standin_fga_read(const struct standin_fga *fga, const char *user, const char
             rc = lw_err_set(err, LW_EIO, "openfga read: answer without tuples");
             break;
         }
-        json_array_foreach(tuples, i, t) {
+        json_array_foreach(tuples, i, t)
+        {
             json_t *key = json_object_get(t, "key");
             const char *u = json_string_value(json_object_get(key, "user"));
             const char *r = json_string_value(json_object_get(key, "relation"));
@@ -293,7 +410,8 @@ int standin_fga_read(const struct standin_fga *fga, const char *user, const char
             if (!u || !r || !o)
                 continue;
             if (cnt >= SI_FGA_READ_MAX) {
-                rc = lw_err_set(err, LW_ENOMEM, "openfga read: more than %d tuples", SI_FGA_READ_MAX);
+                rc = lw_err_set(err, LW_ENOMEM, "openfga read: more than %d tuples",
+                                SI_FGA_READ_MAX);
                 break;
             }
             if (cnt == cap) {

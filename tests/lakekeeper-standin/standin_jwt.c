@@ -15,7 +15,7 @@
 
 #define JWKS_MAX_KEYS 16
 #define JWKS_BODY_MAX (1u << 20)
-#define JWKS_REFETCH_MS 5000    /* an unknown kid refetches the JWKS at most this often */
+#define JWKS_REFETCH_MS 5000 /* an unknown kid refetches the JWKS at most this often */
 
 struct jwk {
     char kid[128];
@@ -29,7 +29,7 @@ struct standin_jwt {
     char audience[256];
     struct jwk keys[JWKS_MAX_KEYS];
     int nkeys;
-    int64_t fetched_ms;     /* monotonic time of the last fetch attempt; 0 = never */
+    int64_t fetched_ms; /* monotonic time of the last fetch attempt; 0 = never */
 };
 
 struct standin_jwt *standin_jwt_new(const char *jwks_url, const char *issuer, const char *audience,
@@ -165,7 +165,8 @@ static int fetch_jwks(struct standin_jwt *j, struct lw_err *err)
         return lw_err_set(err, LW_EIO, "JWKS answer has no keys array");
     }
     drop_keys(j);
-    json_array_foreach(keys, i, k) {
+    json_array_foreach(keys, i, k)
+    {
         const char *kty = json_string_value(json_object_get(k, "kty"));
         const char *use = json_string_value(json_object_get(k, "use"));
         const char *kid = json_string_value(json_object_get(k, "kid"));
@@ -231,9 +232,8 @@ static bool aud_ok(const json_t *aud, const char *want)
     if (json_is_string(aud))
         return strcmp(json_string_value(aud), want) == 0;
     if (json_is_array(aud))
-        json_array_foreach(aud, i, v)
-            if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
-                return true;
+        json_array_foreach(aud, i, v) if (json_is_string(v) &&
+                                          strcmp(json_string_value(v), want) == 0) return true;
     return false;
 }
 
@@ -299,7 +299,8 @@ int standin_jwt_verify(struct standin_jwt *j, const char *token, struct standin_
     }
     md = EVP_MD_CTX_new();
     if (!md || EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
-        EVP_DigestVerify(md, sig, (size_t)siglen, (const unsigned char *)token, (size_t)(dot2 - token)) != 1) {
+        EVP_DigestVerify(md, sig, (size_t)siglen, (const unsigned char *)token,
+                         (size_t)(dot2 - token)) != 1) {
         lw_err_set(err, LW_EAUTH, "bad signature");
         goto out;
     }

@@ -6,7 +6,7 @@
 
 #include "standin.h"
 
-#define SI_JWT_MAX 16384    /* longest token accepted */
+#define SI_JWT_MAX 16384 /* longest token accepted */
 
 /* Borrows nothing: the strings are copied. The JWKS is fetched lazily, on the first token. */
 struct standin_jwt *standin_jwt_new(const char *jwks_url, const char *issuer, const char *audience,

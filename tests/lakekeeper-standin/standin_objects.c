@@ -2,11 +2,11 @@
  * standin_objects.h). Tuple shapes, as (user, relation, object):
  *   project   (server:S, server, project:P)        (project:P, project, server:S)
  *   warehouse (project:P, project, warehouse:W)    (warehouse:W, warehouse, project:P)
- *   namespace (warehouse:W, parent, namespace:N)   (namespace:N, namespace, warehouse:W)   top level
- *             (namespace:PN, parent, namespace:N)  (namespace:N, child, namespace:PN)      nested
- *   tabular   (namespace:N, parent, lakekeeper_table:W/T)  (lakekeeper_table:W/T, child, namespace:N)
- *   role      (project:P, project, role:R)
- *   owner     (<owner>, ownership, <object>); a project owner gets project_admin. */
+ *   namespace (warehouse:W, parent, namespace:N)   (namespace:N, namespace, warehouse:W)   top
+ * level (namespace:PN, parent, namespace:N)  (namespace:N, child, namespace:PN)      nested tabular
+ * (namespace:N, parent, lakekeeper_table:W/T)  (lakekeeper_table:W/T, child, namespace:N) role
+ * (project:P, project, role:R) owner     (<owner>, ownership, <object>); a project owner gets
+ * project_admin. */
 #include "standin_objects.h"
 
 #include "standin_vocab.h"
@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MODEL_VERSION "collaboration-4.9"   /* the model in data/lakekeeper/openfga-model-v4.9.json */
+#define MODEL_VERSION "collaboration-4.9" /* the model in data/lakekeeper/openfga-model-v4.9.json  \
+                                           */
 
-void standin_tuples_add(struct standin_tuples *l, const char *user, const char *relation, const char *object)
+void standin_tuples_add(struct standin_tuples *l, const char *user, const char *relation,
+                        const char *object)
 {
     if (l->failed)
         return;
@@ -69,7 +71,8 @@ void standin_objects_model_tuples(struct standin_tuples *l, const char *model_id
 }
 
 /* Adds the owner tuple when owner is set; false on a malformed owner. */
-static bool add_owner(struct standin_tuples *l, const char *owner, const char *relation, const char *object)
+static bool add_owner(struct standin_tuples *l, const char *owner, const char *relation,
+                      const char *object)
 {
     char subj[SI_FGA_USER_MAX];
     if (!owner || !*owner)
@@ -100,8 +103,8 @@ int standin_objects_add_project(struct standin *si, const struct si_project *p, 
     return 0;
 }
 
-int standin_objects_add_warehouse(struct standin *si, const struct si_warehouse *w, const char *owner,
-                                  struct standin_tuples *out, struct lw_err *err)
+int standin_objects_add_warehouse(struct standin *si, const struct si_warehouse *w,
+                                  const char *owner, struct standin_tuples *out, struct lw_err *err)
 {
     char prj[SI_FGA_OBJ_MAX], wh[SI_FGA_OBJ_MAX], subj[SI_FGA_USER_MAX];
     int rc;
@@ -120,8 +123,8 @@ int standin_objects_add_warehouse(struct standin *si, const struct si_warehouse 
     return 0;
 }
 
-int standin_objects_add_namespace(struct standin *si, const struct si_namespace *n, const char *owner,
-                                  struct standin_tuples *out, struct lw_err *err)
+int standin_objects_add_namespace(struct standin *si, const struct si_namespace *n,
+                                  const char *owner, struct standin_tuples *out, struct lw_err *err)
 {
     char parent[SI_FGA_OBJ_MAX], ns[SI_FGA_OBJ_MAX], subj[SI_FGA_USER_MAX];
     int rc;
@@ -189,7 +192,7 @@ int standin_objects_remove(struct standin *si, int kind, const char *warehouse_i
                            struct lw_err *err)
 {
     char obj[SI_FGA_OBJ_MAX], parent[SI_FGA_OBJ_MAX] = "";
-    const char *back_rel = "child";     /* relation of the link stored on the parent */
+    const char *back_rel = "child"; /* relation of the link stored on the parent */
     struct si_namespace ns;
     struct si_tabular tab;
     struct standin_tuple *tuples = NULL;
@@ -208,7 +211,8 @@ int standin_objects_remove(struct standin *si, int kind, const char *warehouse_i
         rc = standin_state_remove_namespace(si->state, id, err);
     } else if (kind == SI_TABLE || kind == SI_VIEW) {
         if (!standin_state_tabular(si->state, warehouse_id, id, kind, &tab))
-            return lw_err_set(err, LW_ENOTFOUND, "%s %s does not exist", kind == SI_TABLE ? "table" : "view", id);
+            return lw_err_set(err, LW_ENOTFOUND, "%s %s does not exist",
+                              kind == SI_TABLE ? "table" : "view", id);
         snprintf(parent, sizeof parent, "namespace:%s", tab.namespace_id);
         rc = standin_state_remove_tabular(si->state, id, err);
     } else if (kind == SI_WAREHOUSE) {

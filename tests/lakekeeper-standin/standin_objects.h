@@ -13,10 +13,11 @@ struct standin_tuples {
     struct standin_tuple *v;
     int n;
     int cap;
-    bool failed;    /* a tuple did not fit or memory ran out; sticky */
+    bool failed; /* a tuple did not fit or memory ran out; sticky */
 };
 
-void standin_tuples_add(struct standin_tuples *l, const char *user, const char *relation, const char *object);
+void standin_tuples_add(struct standin_tuples *l, const char *user, const char *relation,
+                        const char *object);
 void standin_tuples_free(struct standin_tuples *l);
 
 /* The OpenFGA subject of an owner or grantee: a Lakekeeper user id ("oidc~...") becomes
@@ -28,11 +29,13 @@ void standin_objects_model_tuples(struct standin_tuples *l, const char *model_id
 /* server <-> project links and, when owner is set, the owner's project_admin. */
 int standin_objects_add_project(struct standin *si, const struct si_project *p, const char *owner,
                                 struct standin_tuples *out, struct lw_err *err) LW_MUSTCHECK;
-int standin_objects_add_warehouse(struct standin *si, const struct si_warehouse *w, const char *owner,
-                                  struct standin_tuples *out, struct lw_err *err) LW_MUSTCHECK;
+int standin_objects_add_warehouse(struct standin *si, const struct si_warehouse *w,
+                                  const char *owner, struct standin_tuples *out,
+                                  struct lw_err *err) LW_MUSTCHECK;
 /* n->parent_id decides the parent (warehouse when empty). */
-int standin_objects_add_namespace(struct standin *si, const struct si_namespace *n, const char *owner,
-                                  struct standin_tuples *out, struct lw_err *err) LW_MUSTCHECK;
+int standin_objects_add_namespace(struct standin *si, const struct si_namespace *n,
+                                  const char *owner, struct standin_tuples *out,
+                                  struct lw_err *err) LW_MUSTCHECK;
 int standin_objects_add_tabular(struct standin *si, const struct si_tabular *t, const char *owner,
                                 struct standin_tuples *out, struct lw_err *err) LW_MUSTCHECK;
 int standin_objects_add_role(struct standin *si, const struct si_role *r, const char *owner,

@@ -100,8 +100,8 @@ int64_t standin_state_started_ms(const struct standin_state *st)
     return st->started_ms;
 }
 
-int standin_state_set_server(struct standin_state *st, const char *server_id, const char *default_project,
-                             struct lw_err *err)
+int standin_state_set_server(struct standin_state *st, const char *server_id,
+                             const char *default_project, struct lw_err *err)
 {
     if (!standin_copy(st->server_id, sizeof st->server_id, server_id) ||
         !standin_copy(st->default_project, sizeof st->default_project, default_project))
@@ -169,7 +169,8 @@ static long find_tabular(struct standin_state *st, const char *wh, const char *i
     return -1;
 }
 
-static long find_tabular_name(struct standin_state *st, const char *wh, const char *ns, const char *name)
+static long find_tabular_name(struct standin_state *st, const char *wh, const char *ns,
+                              const char *name)
 {
     /* Tables and views share one name space in a namespace, as in Lakekeeper. */
     for (size_t i = 0; i < st->tabulars.n; i++) {
@@ -205,7 +206,8 @@ static bool id_in_use(struct standin_state *st, const char *id)
 
 /* --- adders --- */
 
-int standin_state_add_project(struct standin_state *st, const struct si_project *p, struct lw_err *err)
+int standin_state_add_project(struct standin_state *st, const struct si_project *p,
+                              struct lw_err *err)
 {
     int rc = 0;
     struct si_project *slot;
@@ -223,7 +225,8 @@ int standin_state_add_project(struct standin_state *st, const struct si_project 
     return rc;
 }
 
-int standin_state_add_warehouse(struct standin_state *st, const struct si_warehouse *w, struct lw_err *err)
+int standin_state_add_warehouse(struct standin_state *st, const struct si_warehouse *w,
+                                struct lw_err *err)
 {
     int rc = 0;
     struct si_warehouse *slot;
@@ -245,7 +248,8 @@ int standin_state_add_warehouse(struct standin_state *st, const struct si_wareho
     return rc;
 }
 
-int standin_state_add_namespace(struct standin_state *st, const struct si_namespace *n, struct lw_err *err)
+int standin_state_add_namespace(struct standin_state *st, const struct si_namespace *n,
+                                struct lw_err *err)
 {
     int rc = 0;
     struct si_namespace *slot;
@@ -269,7 +273,8 @@ int standin_state_add_namespace(struct standin_state *st, const struct si_namesp
     return rc;
 }
 
-int standin_state_add_tabular(struct standin_state *st, const struct si_tabular *t, struct lw_err *err)
+int standin_state_add_tabular(struct standin_state *st, const struct si_tabular *t,
+                              struct lw_err *err)
 {
     int rc = 0;
     struct si_tabular *slot;
@@ -403,15 +408,6 @@ int standin_state_remove_tabular(struct standin_state *st, const char *id, struc
     return rc;
 }
 
-size_t standin_state_namespace_children(struct standin_state *st, const char *warehouse_id, const char *id)
-{
-    size_t n;
-    pthread_mutex_lock(&st->mu);
-    n = count_children(st, warehouse_id, id);
-    pthread_mutex_unlock(&st->mu);
-    return n;
-}
-
 /* --- getters --- */
 
 bool standin_state_project(struct standin_state *st, const char *id, struct si_project *out)
@@ -436,8 +432,8 @@ bool standin_state_warehouse(struct standin_state *st, const char *id, struct si
     return i >= 0;
 }
 
-bool standin_state_warehouse_by_name(struct standin_state *st, const char *project_id, const char *name,
-                                     struct si_warehouse *out)
+bool standin_state_warehouse_by_name(struct standin_state *st, const char *project_id,
+                                     const char *name, struct si_warehouse *out)
 {
     long i;
     pthread_mutex_lock(&st->mu);
@@ -480,38 +476,8 @@ bool standin_state_namespace_by_path(struct standin_state *st, const char *wareh
     return i >= 0;
 }
 
-bool standin_state_namespace_path(struct standin_state *st, const char *warehouse_id, const char *id,
-                                  struct si_path *out)
-{
-    const char *chain[SI_NS_DEPTH_MAX];
-    int depth = 0;
-    bool ok = true;
-    long i;
-    char cur[SI_ID_MAX];
-    snprintf(cur, sizeof cur, "%s", id);
-    pthread_mutex_lock(&st->mu);
-    while (cur[0]) {
-        struct si_namespace *n;
-        i = find_namespace(st, warehouse_id, cur);
-        if (i < 0 || depth >= SI_NS_DEPTH_MAX) {
-            ok = false;
-            break;
-        }
-        n = AT(&st->namespaces, struct si_namespace, i);
-        chain[depth++] = n->name;
-        snprintf(cur, sizeof cur, "%s", n->parent_id);
-    }
-    if (ok) {
-        out->depth = depth;
-        for (int d = 0; d < depth; d++)
-            snprintf(out->part[d], sizeof out->part[d], "%s", chain[depth - 1 - d]);
-    }
-    pthread_mutex_unlock(&st->mu);
-    return ok;
-}
-
-bool standin_state_tabular(struct standin_state *st, const char *warehouse_id, const char *id, int kind,
-                           struct si_tabular *out)
+bool standin_state_tabular(struct standin_state *st, const char *warehouse_id, const char *id,
+                           int kind, struct si_tabular *out)
 {
     long i;
     bool ok = false;
@@ -526,7 +492,8 @@ bool standin_state_tabular(struct standin_state *st, const char *warehouse_id, c
 }
 
 bool standin_state_tabular_by_name(struct standin_state *st, const char *warehouse_id,
-                                   const char *namespace_id, const char *name, int kind, struct si_tabular *out)
+                                   const char *namespace_id, const char *name, int kind,
+                                   struct si_tabular *out)
 {
     long i;
     bool ok = false;
@@ -551,13 +518,15 @@ bool standin_state_user(struct standin_state *st, const char *id, struct si_user
     return i >= 0;
 }
 
-bool standin_state_role(struct standin_state *st, const char *project_id, const char *id, struct si_role *out)
+bool standin_state_role(struct standin_state *st, const char *project_id, const char *id,
+                        struct si_role *out)
 {
     long i;
     bool ok = false;
     pthread_mutex_lock(&st->mu);
     i = find_role(st, id);
-    if (i >= 0 && (!project_id || strcmp(AT(&st->roles, struct si_role, i)->project_id, project_id) == 0)) {
+    if (i >= 0 &&
+        (!project_id || strcmp(AT(&st->roles, struct si_role, i)->project_id, project_id) == 0)) {
         *out = *AT(&st->roles, struct si_role, i);
         ok = true;
     }
@@ -568,25 +537,25 @@ bool standin_state_role(struct standin_state *st, const char *project_id, const 
 /* --- slices --- */
 
 /* Walks v, copying the matching records in [offset, offset+max) to out. */
-#define SLICE(v, type, cond)                                                                   \
-    do {                                                                                       \
-        size_t got = 0, seen = 0;                                                              \
-        pthread_mutex_lock(&st->mu);                                                           \
-        for (size_t i_ = 0; i_ < (v)->n; i_++) {                                               \
-            const type *x = AT(v, type, i_);                                                   \
-            if (!(cond))                                                                       \
-                continue;                                                                      \
-            if (seen >= offset && got < max)                                                   \
-                out[got++] = *x;                                                               \
-            seen++;                                                                            \
-        }                                                                                      \
-        pthread_mutex_unlock(&st->mu);                                                         \
-        *total = seen;                                                                         \
-        return got;                                                                            \
+#define SLICE(v, type, cond)                                                                       \
+    do {                                                                                           \
+        size_t got = 0, seen = 0;                                                                  \
+        pthread_mutex_lock(&st->mu);                                                               \
+        for (size_t i_ = 0; i_ < (v)->n; i_++) {                                                   \
+            const type *x = AT(v, type, i_);                                                       \
+            if (!(cond))                                                                           \
+                continue;                                                                          \
+            if (seen >= offset && got < max)                                                       \
+                out[got++] = *x;                                                                   \
+            seen++;                                                                                \
+        }                                                                                          \
+        pthread_mutex_unlock(&st->mu);                                                             \
+        *total = seen;                                                                             \
+        return got;                                                                                \
     } while (0)
 
-size_t standin_state_projects(struct standin_state *st, size_t offset, struct si_project *out, size_t max,
-                              size_t *total)
+size_t standin_state_projects(struct standin_state *st, size_t offset, struct si_project *out,
+                              size_t max, size_t *total)
 {
     SLICE(&st->projects, struct si_project, x != NULL);
 }
@@ -598,23 +567,25 @@ size_t standin_state_warehouses(struct standin_state *st, const char *project_id
 }
 
 size_t standin_state_child_namespaces(struct standin_state *st, const char *warehouse_id,
-                                      const char *parent_id, size_t offset, struct si_namespace *out,
-                                      size_t max, size_t *total)
+                                      const char *parent_id, size_t offset,
+                                      struct si_namespace *out, size_t max, size_t *total)
 {
     SLICE(&st->namespaces, struct si_namespace,
-          strcasecmp(x->warehouse_id, warehouse_id) == 0 && strcasecmp(x->parent_id, parent_id) == 0);
+          strcasecmp(x->warehouse_id, warehouse_id) == 0 &&
+              strcasecmp(x->parent_id, parent_id) == 0);
 }
 
-size_t standin_state_tabulars(struct standin_state *st, const char *warehouse_id, const char *namespace_id,
-                              int kind, size_t offset, struct si_tabular *out, size_t max, size_t *total)
+size_t standin_state_tabulars(struct standin_state *st, const char *warehouse_id,
+                              const char *namespace_id, int kind, size_t offset,
+                              struct si_tabular *out, size_t max, size_t *total)
 {
     SLICE(&st->tabulars, struct si_tabular,
           x->kind == kind && strcasecmp(x->warehouse_id, warehouse_id) == 0 &&
               strcasecmp(x->namespace_id, namespace_id) == 0);
 }
 
-size_t standin_state_users(struct standin_state *st, const char *name_eq, size_t offset, struct si_user *out,
-                           size_t max, size_t *total)
+size_t standin_state_users(struct standin_state *st, const char *name_eq, size_t offset,
+                           struct si_user *out, size_t max, size_t *total)
 {
     SLICE(&st->users, struct si_user, !name_eq || strcmp(x->name, name_eq) == 0);
 }
@@ -629,8 +600,9 @@ static bool id_listed(const char *id, const char *const *ids, int nids)
     return false;
 }
 
-size_t standin_state_roles(struct standin_state *st, const char *project_id, const char *const *ids, int nids,
-                           size_t offset, struct si_role *out, size_t max, size_t *total)
+size_t standin_state_roles(struct standin_state *st, const char *project_id, const char *const *ids,
+                           int nids, size_t offset, struct si_role *out, size_t max, size_t *total)
 {
-    SLICE(&st->roles, struct si_role, strcmp(x->project_id, project_id) == 0 && id_listed(x->id, ids, nids));
+    SLICE(&st->roles, struct si_role,
+          strcmp(x->project_id, project_id) == 0 && id_listed(x->id, ids, nids));
 }

@@ -119,8 +119,9 @@ void standin_uuid_v4(char out[37])
     }
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 bool standin_is_project_id(const char *s)
@@ -130,8 +131,8 @@ bool standin_is_project_id(const char *s)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
             return false;
     }
     return true;
@@ -154,8 +155,8 @@ void standin_rfc3339(int64_t ms, char out[32])
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03uZ", (unsigned)((ms % 1000 + 1000) % 1000));
 }
 
 bool standin_copy(char *dst, size_t n, const char *src)
@@ -173,8 +174,8 @@ bool standin_fga_user(const char *user_id, char *out, size_t n)
     memcpy(out, "user:", 5);
     o = 5;
     for (const unsigned char *p = (const unsigned char *)user_id; *p; p++) {
-        bool keep = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                    *p == '-' || *p == '_' || *p == '.' || *p == '~';
+        bool keep = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~';
         if (o + (keep ? 1 : 3) >= n)
             return false;
         if (keep) {
@@ -226,7 +227,10 @@ bool standin_page_params(const struct http_request *req, size_t *offset, size_t 
 {
     const char *tok = http_request_query(req, "pageToken");
     const char *size = http_request_query(req, "pageSize");
-    bool tok_present = MHD_lookup_connection_value_exists(req->conn, MHD_GET_ARGUMENT_KIND, "pageToken");
+    const char *v0;
+    size_t vlen;
+    bool tok_present = MHD_lookup_connection_value_n(req->conn, MHD_GET_ARGUMENT_KIND, "pageToken",
+                                                     9, &v0, &vlen) == MHD_YES;
     int64_t v;
     *offset = 0;
     *limit = tok_present ? SI_PAGE_DEFAULT : SI_PAGE_MAX;
@@ -263,7 +267,8 @@ struct query_all_ctx {
     int n;
 };
 
-static enum MHD_Result query_all_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result query_all_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
 {
     struct query_all_ctx *q = cls;
     (void)kind;

@@ -8,43 +8,82 @@
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const char *const server_actions[] = {"create_project", "update_users", "delete_users", "list_users",
-                                             "provision_users", "read_grants"};
-static const char *const project_actions[] = {
-    "create_warehouse", "delete", "rename", "get_metadata", "list_warehouses", "include_in_list", "create_role",
-    "list_roles", "search_roles", "get_endpoint_statistics", "modify_task_queue_config", "get_task_queue_config",
-    "get_project_tasks", "control_project_tasks", "create_tag", "list_tags", "read_grants"};
-static const char *const warehouse_actions[] = {
-    "create_namespace", "delete", "update_storage", "get_metadata", "get_config", "list_namespaces",
-    "list_everything", "use", "include_in_list", "deactivate", "activate", "rename", "list_deleted_tabulars",
-    "modify_soft_deletion", "get_task_queue_config", "modify_task_queue_config", "get_all_tasks",
-    "control_all_tasks", "set_protection", "set_format_version_policy", "get_endpoint_statistics", "manage_tags",
-    "accept_moved_namespace", "read_grants"};
+static const char *const server_actions[] = {"create_project", "update_users",    "delete_users",
+                                             "list_users",     "provision_users", "read_grants"};
+static const char *const project_actions[] = {"create_warehouse",
+                                              "delete",
+                                              "rename",
+                                              "get_metadata",
+                                              "list_warehouses",
+                                              "include_in_list",
+                                              "create_role",
+                                              "list_roles",
+                                              "search_roles",
+                                              "get_endpoint_statistics",
+                                              "modify_task_queue_config",
+                                              "get_task_queue_config",
+                                              "get_project_tasks",
+                                              "control_project_tasks",
+                                              "create_tag",
+                                              "list_tags",
+                                              "read_grants"};
+static const char *const warehouse_actions[] = {"create_namespace",
+                                                "delete",
+                                                "update_storage",
+                                                "get_metadata",
+                                                "get_config",
+                                                "list_namespaces",
+                                                "list_everything",
+                                                "use",
+                                                "include_in_list",
+                                                "deactivate",
+                                                "activate",
+                                                "rename",
+                                                "list_deleted_tabulars",
+                                                "modify_soft_deletion",
+                                                "get_task_queue_config",
+                                                "modify_task_queue_config",
+                                                "get_all_tasks",
+                                                "control_all_tasks",
+                                                "set_protection",
+                                                "set_format_version_policy",
+                                                "get_endpoint_statistics",
+                                                "manage_tags",
+                                                "accept_moved_namespace",
+                                                "read_grants"};
 static const char *const namespace_actions[] = {
-    "create_table", "create_view", "create_namespace", "delete", "update_properties", "get_metadata",
-    "list_tables", "list_views", "list_namespaces", "list_everything", "set_protection", "include_in_list",
-    "create_generic_table", "list_generic_tables", "manage_tags", "move", "accept_moved_namespace",
-    "read_grants"};
-static const char *const table_actions[] = {"drop", "write_data", "read_data", "get_metadata", "commit",
-                                            "rename", "include_in_list", "undrop", "get_tasks",
-                                            "control_tasks", "set_protection", "manage_tags", "read_grants"};
-static const char *const view_actions[] = {"drop", "get_metadata", "select", "commit", "include_in_list",
-                                           "rename", "undrop", "get_tasks", "control_tasks", "set_protection",
-                                           "manage_tags", "read_grants"};
+    "create_table",           "create_view",         "create_namespace", "delete",
+    "update_properties",      "get_metadata",        "list_tables",      "list_views",
+    "list_namespaces",        "list_everything",     "set_protection",   "include_in_list",
+    "create_generic_table",   "list_generic_tables", "manage_tags",      "move",
+    "accept_moved_namespace", "read_grants"};
+static const char *const table_actions[] = {
+    "drop",           "write_data",      "read_data",  "get_metadata", "commit",
+    "rename",         "include_in_list", "undrop",     "get_tasks",    "control_tasks",
+    "set_protection", "manage_tags",     "read_grants"};
+static const char *const view_actions[] = {
+    "drop",   "get_metadata", "select",        "commit",         "include_in_list", "rename",
+    "undrop", "get_tasks",    "control_tasks", "set_protection", "manage_tags",     "read_grants"};
 static const char *const generic_table_actions[] = {
-    "drop", "read_data", "write_data", "get_metadata", "rename", "include_in_list", "undrop", "get_tasks",
-    "control_tasks", "set_protection", "manage_tags", "read_grants"};
-static const char *const role_actions[] = {"read", "read_metadata", "delete", "update", "manage_role_assignments",
-                                           "read_role_assignments", "update_source_system"};
+    "drop",   "read_data", "write_data",    "get_metadata",   "rename",      "include_in_list",
+    "undrop", "get_tasks", "control_tasks", "set_protection", "manage_tags", "read_grants"};
+static const char *const role_actions[] = {"read",
+                                           "read_metadata",
+                                           "delete",
+                                           "update",
+                                           "manage_role_assignments",
+                                           "read_role_assignments",
+                                           "update_source_system"};
 
 static const char *const server_assign[] = {"admin", "operator"};
 static const char *const project_assign[] = {"project_admin", "security_admin", "data_admin",
-                                             "role_creator", "tag_creator", "describe", "select", "create",
-                                             "modify"};
-static const char *const container_assign[] = {"ownership", "pass_grants", "manage_grants", "describe",
-                                               "select", "create", "modify", "manage_tags"};
-static const char *const tabular_assign[] = {"ownership", "pass_grants", "manage_grants", "describe",
-                                             "select", "modify", "manage_tags"};
+                                             "role_creator",  "tag_creator",    "describe",
+                                             "select",        "create",         "modify"};
+static const char *const container_assign[] = {"ownership", "pass_grants", "manage_grants",
+                                               "describe",  "select",      "create",
+                                               "modify",    "manage_tags"};
+static const char *const tabular_assign[] = {
+    "ownership", "pass_grants", "manage_grants", "describe", "select", "modify", "manage_tags"};
 static const char *const role_assign[] = {"assignee", "ownership"};
 
 struct kind_info {
@@ -57,25 +96,22 @@ struct kind_info {
 };
 
 static const struct kind_info kinds[SI_KIND_COUNT] = {
-    [SI_SERVER] = {"server", "server", server_actions, N(server_actions), server_assign, N(server_assign)},
+    [SI_SERVER] = {"server", "server", server_actions, N(server_actions), server_assign,
+                   N(server_assign)},
     [SI_PROJECT] = {"project", "project", project_actions, N(project_actions), project_assign,
                     N(project_assign)},
-    [SI_WAREHOUSE] = {"warehouse", "warehouse", warehouse_actions, N(warehouse_actions), container_assign,
-                      N(container_assign)},
-    [SI_NAMESPACE] = {"namespace", "namespace", namespace_actions, N(namespace_actions), container_assign,
-                      N(container_assign)},
+    [SI_WAREHOUSE] = {"warehouse", "warehouse", warehouse_actions, N(warehouse_actions),
+                      container_assign, N(container_assign)},
+    [SI_NAMESPACE] = {"namespace", "namespace", namespace_actions, N(namespace_actions),
+                      container_assign, N(container_assign)},
     [SI_TABLE] = {"table", "lakekeeper_table", table_actions, N(table_actions), tabular_assign,
                   N(tabular_assign)},
-    [SI_VIEW] = {"view", "lakekeeper_view", view_actions, N(view_actions), tabular_assign, N(tabular_assign)},
+    [SI_VIEW] = {"view", "lakekeeper_view", view_actions, N(view_actions), tabular_assign,
+                 N(tabular_assign)},
     [SI_GENERIC_TABLE] = {"generic-table", "lakekeeper_generic_table", generic_table_actions,
                           N(generic_table_actions), tabular_assign, N(tabular_assign)},
     [SI_ROLE] = {NULL, "role", role_actions, N(role_actions), role_assign, N(role_assign)},
 };
-
-const char *standin_kind_key(int kind)
-{
-    return kind >= 0 && kind < SI_KIND_COUNT ? kinds[kind].key : NULL;
-}
 
 int standin_kind_of_key(const char *key)
 {

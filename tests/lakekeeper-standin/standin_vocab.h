@@ -6,8 +6,6 @@
 
 #include "standin.h"
 
-/* Operation key of a kind in batch-check ("server", ..., "generic-table"); NULL for none. */
-const char *standin_kind_key(int kind);
 /* Kind of a batch-check operation key, or -1. */
 int standin_kind_of_key(const char *key);
 /* OpenFGA type of a kind ("lakekeeper_table", ...). */

@@ -78,7 +78,8 @@ start_openfga() {
     http="$(free_port)"; grpc="$(free_port)"
     start_daemon openfga "$bin" run --datastore-engine postgres --datastore-uri "$uri" \
         --http-addr "127.0.0.1:$http" --grpc-addr "127.0.0.1:$grpc" \
-        --playground-enabled=false --metrics-enabled=false --log-format json
+        --playground-enabled=false --metrics-enabled=false --log-format json \
+        --request-timeout 30s
     OPENFGA_URL="http://127.0.0.1:$http"
     wait_http "$OPENFGA_URL/healthz" 60 openfga || die "openfga: not healthy, see $dir/log"
 
