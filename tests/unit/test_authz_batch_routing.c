@@ -136,7 +136,7 @@ static void case_019_batch_filter_tables_selective_with_many_tables(void **state
     lw_buf_init(&items, 1 << 20);
     lw_buf_putc(&items, '[');
     for (int i = 0; i < 30; i++) {
-        char tbl[16];
+        char tbl[32];
         snprintf(tbl, sizeof tbl, "table_%d", i);
         lw_buf_printf(&items, "%s,", R_TBL("managed", "finance", tbl));
     }
@@ -159,7 +159,7 @@ static void case_019_batch_filter_tables_selective_with_many_tables(void **state
     plain = fx_sent_checks(FX_PLAIN);
     assert_int_equal(json_array_size(plain), 64);
     for (int i = 0; i < 32; i++) {
-        char tbl[16];
+        char tbl[32];
         json_t *t, *v;
         if (i < 30)
             snprintf(tbl, sizeof tbl, "table_%d", i);

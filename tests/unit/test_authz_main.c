@@ -88,7 +88,7 @@ static void case_010_batch_unmanaged_many_rows_same_catalog(void **state)
     lw_buf_putc(&items, '[');
     lw_buf_putc(&want, '[');
     for (int i = 0; i < 200; i++) {
-        char tbl[16];
+        char tbl[32];
         snprintf(tbl, sizeof tbl, "t%d", i);
         lw_buf_printf(&items, "%s%s", i ? "," : "", R_TBL("external_db", "public", tbl));
         lw_buf_printf(&want, "%s%d", i ? "," : "", i);
