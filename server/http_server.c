@@ -39,19 +39,29 @@ const char *http_request_query(const struct http_request *req, const char *key)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-void http_response_error(struct http_response *resp, int status, const char *fmt, ...)
+void http_response_errorv(struct http_response *resp, int status, const char *type,
+                          const char *fmt, va_list ap)
 {
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     resp->status = status;
     resp->content_type = "application/json";
     lw_buf_reset(&resp->body);
     lw_buf_printf(&resp->body, "{\"error\":{\"code\":%d,\"message\":", status);
     lw_buf_json_str(&resp->body, msg);
+    if (type) {
+        lw_buf_puts(&resp->body, ",\"type\":");
+        lw_buf_json_str(&resp->body, type);
+    }
     lw_buf_puts(&resp->body, "}}");
+}
+
+void http_response_error(struct http_response *resp, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    http_response_errorv(resp, status, NULL, fmt, ap);
+    va_end(ap);
 }
 
 void http_response_header(struct http_response *resp, const char *name, const char *value)

@@ -40,6 +40,9 @@ struct http_response {
 /* Sets status and a JSON body {"error": {"code": status, "message": msg}}. */
 void http_response_error(struct http_response *resp, int status, const char *fmt, ...)
     LW_PRINTF(3, 4);
+/* The same with an optional "type" member (Lakekeeper's error shape) and a va_list. */
+void http_response_errorv(struct http_response *resp, int status, const char *type,
+                          const char *fmt, va_list ap) LW_PRINTF(4, 0);
 /* Adds a response header (silently dropped past HTTP_MAX_EXTRA_HEADERS). */
 void http_response_header(struct http_response *resp, const char *name, const char *value);
 

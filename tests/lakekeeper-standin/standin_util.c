@@ -35,19 +35,10 @@ const char *const standin_ep_names[SI_EP_COUNT] = {
 
 void standin_error(struct http_response *resp, int status, const char *type, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    http_response_errorv(resp, status, type, fmt, ap);
     va_end(ap);
-    resp->status = status;
-    resp->content_type = "application/json";
-    lw_buf_reset(&resp->body);
-    lw_buf_puts(&resp->body, "{\"error\":{\"message\":");
-    lw_buf_json_str(&resp->body, msg);
-    lw_buf_puts(&resp->body, ",\"type\":");
-    lw_buf_json_str(&resp->body, type);
-    lw_buf_printf(&resp->body, ",\"code\":%d}}", status);
 }
 
 void standin_text_error(struct http_response *resp, int status, const char *fmt, ...)
