@@ -77,61 +77,98 @@ static void make_decision_id(struct authz_engine *e, char *out, size_t n)
 }
 
 /* Builds the JSON decision record (docs/authz.md lists its fields). */
+static int dump_to_buf(const char *buf, size_t size, void *data)
+{
+    struct lw_buf *b = data;
+    lw_buf_append(b, buf, size);
+    return b->failed ? -1 : 0;
+}
+
+/* Appends v as compact JSON ("null" for NULL). */
+static void put_json(struct lw_buf *b, json_t *v)
+{
+    if (!v)
+        lw_buf_puts(b, "null");
+    else if (json_dump_callback(v, dump_to_buf, b, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+        b->failed = true;
+}
+
+static void put_str_or_null(struct lw_buf *b, const char *s)
+{
+    if (s)
+        lw_buf_json_str(b, s);
+    else
+        lw_buf_puts(b, "null");
+}
+
+/* Builds the JSON decision record (docs/authz.md lists its fields). Written straight into a
+ * buffer: it runs once per decision, and building a jansson tree to dump it cost more than
+ * the decision itself on the warm path. */
 static char *render_record(const struct authz_plan *p, const char *id, bool batch, int nanswer,
                            int nallowed, int64_t latency_us, const char *reason)
 {
     const struct authz_input *in = p->in;
-    json_t *rec = json_object(), *res = json_array(), *idx = json_array(), *rules = json_array();
-    char *out;
     int nres = in->is_batch ? in->nitems : (in->has_resource ? 1 : 0);
+    const char *rules[16];
+    int nrules = 0;
+    struct lw_buf b;
 
-    json_object_set_new(rec, "time_ms", json_integer(lw_wall_ms()));
-    json_object_set_new(rec, "decision_id", json_string(id));
-    json_object_set_new(rec, "query_id", in->query_id ? json_string(in->query_id) : json_null());
-    json_object_set_new(rec, "user", in->user ? json_string(in->user) : json_null());
-    json_object_set(rec, "groups", in->groups ? in->groups : json_null());
-    json_object_set_new(rec, "operation", json_string(in->op_name ? in->op_name : ""));
-    json_object_set_new(rec, "endpoint", json_string(batch ? "batch" : "allow"));
-    for (int i = 0; i < nres && i < LOG_MAX_RESOURCES; i++)
-        json_array_append(res, in->is_batch ? in->items[i].json : in->resource.json);
-    json_object_set_new(rec, "resources", res);
-    json_object_set_new(rec, "resources_total", json_integer(nres));
-    if (in->has_target)
-        json_object_set(rec, "target_resource", in->target.json);
+    lw_buf_init(&b, 4u << 20);
+    lw_buf_printf(&b, "{\"time_ms\":%lld,\"decision_id\":", (long long)lw_wall_ms());
+    lw_buf_json_str(&b, id);
+    lw_buf_puts(&b, ",\"query_id\":");
+    put_str_or_null(&b, in->query_id);
+    lw_buf_puts(&b, ",\"user\":");
+    put_str_or_null(&b, in->user);
+    lw_buf_puts(&b, ",\"groups\":");
+    put_json(&b, in->groups);
+    lw_buf_puts(&b, ",\"operation\":");
+    lw_buf_json_str(&b, in->op_name ? in->op_name : "");
+    lw_buf_puts(&b, batch ? ",\"endpoint\":\"batch\",\"resources\":[" : ",\"endpoint\":\"allow\",\"resources\":[");
+    for (int i = 0; i < nres && i < LOG_MAX_RESOURCES; i++) {
+        if (i)
+            lw_buf_putc(&b, ',');
+        put_json(&b, in->is_batch ? in->items[i].json : in->resource.json);
+    }
+    lw_buf_printf(&b, "],\"resources_total\":%d", nres);
+    if (in->has_target) {
+        lw_buf_puts(&b, ",\"target_resource\":");
+        put_json(&b, in->target.json);
+    }
     if (batch) {
-        for (int i = 0, k = 0; i < nanswer && k < LOG_MAX_INDICES; i++)
-            if (p->allowed[i]) {
-                json_array_append_new(idx, json_integer(i));
-                k++;
-            }
-        json_object_set_new(rec, "result", idx);
-        json_object_set_new(rec, "allowed_total", json_integer(nallowed));
+        lw_buf_puts(&b, ",\"result\":[");
+        for (int i = 0, k = 0; i < nanswer && k < LOG_MAX_INDICES; i++) {
+            if (p->allowed[i])
+                lw_buf_printf(&b, k++ ? ",%d" : "%d", i);
+        }
+        lw_buf_printf(&b, "],\"allowed_total\":%d", nallowed);
     } else {
-        json_decref(idx);
-        json_object_set_new(rec, "result", json_boolean(nallowed > 0));
+        lw_buf_puts(&b, nallowed > 0 ? ",\"result\":true" : ",\"result\":false");
     }
     /* The distinct rules that allowed something, in first-seen order. */
-    for (int i = 0; i < nanswer && json_array_size(rules) < 16; i++) {
+    for (int i = 0; i < nanswer && nrules < 16; i++) {
         bool seen = false;
-        size_t k;
-        json_t *v;
         if (!p->allowed[i] || !p->rule[i])
             continue;
-        json_array_foreach(rules, k, v) seen = seen || strcmp(json_string_value(v), p->rule[i]) == 0;
+        for (int k = 0; k < nrules && !seen; k++)
+            seen = strcmp(rules[k], p->rule[i]) == 0;
         if (!seen)
-            json_array_append_new(rules, json_string(p->rule[i]));
+            rules[nrules++] = p->rule[i];
     }
-    json_object_set_new(rec, "rules", rules);
-    json_object_set_new(rec, "lakekeeper_calls", json_integer(p->stats.http_calls));
-    json_object_set_new(rec, "checks_sent", json_integer(p->stats.checks_sent));
-    json_object_set_new(rec, "cache_hits", json_integer(p->stats.cache_hits));
-    json_object_set_new(rec, "coalesced", json_integer(p->stats.coalesced));
-    if (p->stats.failures || reason)
-        json_object_set_new(rec, "error", json_string(reason ? reason : p->stats.last_error));
-    json_object_set_new(rec, "latency_ms", json_real((double)latency_us / 1000.0));
-    out = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(rec);
-    return out;
+    lw_buf_puts(&b, ",\"rules\":[");
+    for (int k = 0; k < nrules; k++) {
+        if (k)
+            lw_buf_putc(&b, ',');
+        lw_buf_json_str(&b, rules[k]);
+    }
+    lw_buf_printf(&b, "],\"lakekeeper_calls\":%d,\"checks_sent\":%d,\"cache_hits\":%d,\"coalesced\":%d",
+                  p->stats.http_calls, p->stats.checks_sent, p->stats.cache_hits, p->stats.coalesced);
+    if (p->stats.failures || reason) {
+        lw_buf_puts(&b, ",\"error\":");
+        lw_buf_json_str(&b, reason ? reason : p->stats.last_error);
+    }
+    lw_buf_printf(&b, ",\"latency_ms\":%.3f}", (double)latency_us / 1000.0);
+    return lw_buf_take(&b);
 }
 
 static void finish(struct authz_engine *e, struct authz_plan *p, bool batch, int nanswer,

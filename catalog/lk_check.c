@@ -2,6 +2,8 @@
  * bridge sends it (Lakekeeper accepts "table" with "view" as an alias). */
 #include "lk_check.h"
 
+#include "../server/core/lw_buf.h"
+
 #include <string.h>
 
 const char *lk_object_name(enum lk_object o)
@@ -15,38 +17,48 @@ const char *lk_object_name(enum lk_object o)
     return "unknown";
 }
 
+/* Hand-rendered with lw_buf (this runs for every check of every decision; building jansson
+ * objects and dumping them cost several times more). Only the rare action_extra (create and
+ * commit properties) goes through json_dumps. */
 char *lk_check_render(const struct lk_check *c)
 {
-    json_t *action = json_object(), *target = json_object(), *op = json_object();
-    json_t *identity = json_object(), *item = json_object();
-    char *out = NULL;
-    const char *key;
+    struct lw_buf b;
+    size_t i;
     json_t *v;
 
-    if (!action || !target || !op || !identity || !item)
-        goto done;
-    json_object_set_new(action, "action", json_string(c->action));
-    if (json_is_object(c->action_extra)) {
-        json_object_foreach(c->action_extra, key, v)
-            json_object_set(action, key, v);
+    lw_buf_init(&b, 1 << 24);
+    lw_buf_puts(&b, "{\"operation\":{");
+    lw_buf_json_str(&b, lk_object_name(c->object));
+    lw_buf_puts(&b, ":{\"action\":{\"action\":");
+    lw_buf_json_str(&b, c->action);
+    if (json_is_object(c->action_extra) && json_object_size(c->action_extra) > 0) {
+        char *extra = json_dumps(c->action_extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        /* "{...}" -> ",..." appended inside the action object */
+        if (!extra || extra[0] != '{') {
+            b.failed = true;
+        } else if (extra[1] != '}') {
+            lw_buf_putc(&b, ',');
+            lw_buf_append(&b, extra + 1, strlen(extra) - 2);
+        }
+        lw_free(extra);
     }
-    json_object_set(target, "action", action);
-    json_object_set_new(target, "warehouse-id", json_string(c->warehouse_id));
-    if (c->object != LK_OBJ_WAREHOUSE && c->ns)
-        json_object_set(target, "namespace", c->ns);
-    if ((c->object == LK_OBJ_TABLE || c->object == LK_OBJ_VIEW) && c->name)
-        json_object_set_new(target, "table", json_string(c->name));
-    json_object_set(op, lk_object_name(c->object), target);
-    json_object_set_new(identity, "user", json_string(c->principal));
-    json_object_set(item, "operation", op);
-    json_object_set(item, "identity", identity);
-    /* jansson allocates through lw_malloc (lw_alloc_install_json), so lw_free frees it. */
-    out = json_dumps(item, JSON_COMPACT | JSON_PRESERVE_ORDER);
-done:
-    json_decref(action);
-    json_decref(target);
-    json_decref(op);
-    json_decref(identity);
-    json_decref(item);
-    return out;
+    lw_buf_puts(&b, "},\"warehouse-id\":");
+    lw_buf_json_str(&b, c->warehouse_id ? c->warehouse_id : "");
+    if (c->object != LK_OBJ_WAREHOUSE && json_is_array(c->ns)) {
+        lw_buf_puts(&b, ",\"namespace\":[");
+        json_array_foreach(c->ns, i, v) {
+            if (i)
+                lw_buf_putc(&b, ',');
+            lw_buf_json_str(&b, json_is_string(v) ? json_string_value(v) : "");
+        }
+        lw_buf_putc(&b, ']');
+    }
+    if ((c->object == LK_OBJ_TABLE || c->object == LK_OBJ_VIEW) && c->name) {
+        lw_buf_puts(&b, ",\"table\":");
+        lw_buf_json_str(&b, c->name);
+    }
+    lw_buf_puts(&b, "}},\"identity\":{\"user\":");
+    lw_buf_json_str(&b, c->principal ? c->principal : "");
+    lw_buf_puts(&b, "}}");
+    return lw_buf_take(&b);
 }

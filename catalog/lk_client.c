@@ -292,7 +292,8 @@ static bool parse_results(const struct http_client_resp *resp, int n, bool *allo
     results = json_object_get(doc, "results");
     if (!json_is_array(results) || (int)json_array_size(results) != n) {
         snprintf(why, whylen, "expected %d results, got %s", n,
-                 json_is_array(results) ? "a different count" : "no results array");
+                 !doc ? "a body that is not JSON"
+                      : json_is_array(results) ? "a different count" : "no results array");
     } else {
         for (int i = 0; i < n; i++)
             allowed[i] = json_is_true(json_object_get(json_array_get(results, (size_t)i), "allowed"));
@@ -312,7 +313,7 @@ static void send_checks(struct lk_client *c, struct lk_check_item *items, const 
     struct http_client_resp *resps = lw_calloc((size_t)nchunks, sizeof *resps);
     struct lw_buf *bodies = lw_calloc((size_t)nchunks, sizeof *bodies);
     bool *answer = lw_calloc((size_t)c->o.max_batch, sizeof *answer);
-    char auth[MAX_HEADER], reqid[300], url[2048], why[160];
+    char auth[MAX_HEADER], reqid[300], url[2048], why[256];
     char *tok = NULL;
     int64_t t0;
 
@@ -405,7 +406,11 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
     /* 1. Answer from the cache, claim what nobody is asking yet, note what others ask. */
     for (int i = 0; i < n; i++) {
         lw_buf_init(&key, 1 << 20);
-        lw_buf_printf(&key, "%s|%s|%s", c->o.id, o->cache_scope ? o->cache_scope : "", items[i].json);
+        lw_buf_puts(&key, c->o.id);
+        lw_buf_putc(&key, '|');
+        lw_buf_puts(&key, o->cache_scope ? o->cache_scope : "");
+        lw_buf_putc(&key, '|');
+        lw_buf_puts(&key, items[i].json);
         keys[i] = lw_buf_take(&key);
         if (!keys[i]) {
             state[i] = CHECK_CACHE_OWNER;   /* uncacheable: ask, never publish */

@@ -74,38 +74,64 @@ void lw_buf_printf(struct lw_buf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
+    size_t room;
+    if (b->failed)
+        return;
+    /* Format straight into the spare capacity; only a result that does not fit is
+     * formatted a second time after growing. */
+    room = b->cap > b->len ? b->cap - b->len : 0;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || !grow(b, (size_t)n)) {
+    if (n < 0) {
         b->failed = true;
         return;
     }
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= room) {
+        if (!grow(b, (size_t)n))
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (b->len + (size_t)n > b->max) {
+        b->failed = true;
+        return;
+    }
     b->len += (size_t)n;
+}
+
+/* Bytes that JSON strings may carry as they are. */
+static bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
 }
 
 void lw_buf_json_str(struct lw_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
     lw_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && json_plain(*p))
+            p++;
+        if (p > run)
+            lw_buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
-        case '"': lw_buf_puts(b, "\\\""); break;
-        case '\\': lw_buf_puts(b, "\\\\"); break;
-        case '\n': lw_buf_puts(b, "\\n"); break;
-        case '\r': lw_buf_puts(b, "\\r"); break;
-        case '\t': lw_buf_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20) {
-                char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-                lw_buf_append(b, e, 6);
-            } else {
-                lw_buf_putc(b, (char)*p);
-            }
+        case '"': lw_buf_append(b, "\\\"", 2); break;
+        case '\\': lw_buf_append(b, "\\\\", 2); break;
+        case '\n': lw_buf_append(b, "\\n", 2); break;
+        case '\r': lw_buf_append(b, "\\r", 2); break;
+        case '\t': lw_buf_append(b, "\\t", 2); break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            lw_buf_append(b, e, 6);
         }
+        }
+        p++;
     }
     lw_buf_putc(b, '"');
 }
