@@ -165,6 +165,7 @@ int authz_plan_check(struct authz_plan *p, const char *catname, enum lk_object o
     p->checks[p->nchecks].lk = cat->lk;
     p->checks[p->nchecks].json = json;
     p->checks[p->nchecks].allowed = false;
+    p->checks[p->nchecks].sent = false;
     return p->nchecks++;
 }
 
@@ -208,24 +209,28 @@ void authz_plan_run(struct authz_plan *p, const struct lk_check_opts *o)
         if (!items || !idx) {
             p->oom = true;
         } else {
-            /* One call per Lakekeeper instance, each carrying all of that instance's checks. */
-            for (int first = 0; first < p->nchecks; first++) {
-                struct lk_client *lk = p->checks[first].lk;
-                int n = 0;
-                bool seen = false;
-                for (int j = 0; j < first; j++)
-                    seen = seen || p->checks[j].lk == lk;
-                if (seen)
-                    continue;
-                for (int j = first; j < p->nchecks; j++) {
-                    if (p->checks[j].lk == lk) {
+            /* One call per Lakekeeper instance, each carrying all of that instance's checks:
+             * each pass takes the first check not yet sent and everything for its instance,
+             * so the cost is checks x instances (instances are few, usually one). */
+            int next = 0;
+            while (next < p->nchecks && p->checks[next].sent)
+                next++;
+            while (next < p->nchecks) {
+                struct lk_client *lk = p->checks[next].lk;
+                int n = 0, first_other = p->nchecks;
+                for (int j = next; j < p->nchecks; j++) {
+                    if (p->checks[j].lk == lk && !p->checks[j].sent) {
                         idx[n] = j;
                         items[n++].json = p->checks[j].json;
+                        p->checks[j].sent = true;
+                    } else if (!p->checks[j].sent && j < first_other) {
+                        first_other = j;
                     }
                 }
                 lk_client_check(lk, items, n, o, &p->stats);
-                for (int k = 0; k < n; k++)
-                    p->checks[idx[k]].allowed = items[k].allowed;
+                for (int m = 0; m < n; m++)
+                    p->checks[idx[m]].allowed = items[m].allowed;
+                next = first_other;
             }
         }
         lw_free(items);

@@ -13,6 +13,7 @@ struct authz_check {
     struct lk_client *lk;
     char *json;
     bool allowed;
+    bool sent;              /* already asked in this decision */
 };
 
 struct authz_term {
