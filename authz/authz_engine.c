@@ -15,12 +15,19 @@
 
 #define LOG_MAX_RESOURCES 50
 #define LOG_MAX_INDICES 1000
+#define DECISION_CACHE_MAX_BODY (64 * 1024)
+#define DECISION_CACHE_MAX_ENTRIES 20000
 
 struct authz_engine {
     struct authz_engine_opts opts;
     struct lw_counter *m_decisions[AUTHZ_OP_COUNT][2][2];  /* op, batch?, allowed? */
     struct lw_counter *m_bad_requests, *m_unknown_ops;
     struct lw_histogram *m_latency[2];
+    struct lw_counter *m_decision_cache[2];     /* miss, hit */
+    /* Whole answers, keyed by endpoint + request body. A whole answer lives only as long as
+     * the oldest Lakekeeper answer it was made of would (catalog/check_cache), so the
+     * configured TTL stays the longest a revoked grant can still be honoured. */
+    struct check_cache *decisions;
     uint64_t id_prefix;
     _Atomic uint64_t id_counter;
 };
@@ -57,6 +64,15 @@ struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, stru
                                            "Requests rejected as not a Trino input (HTTP 400)", "");
     e->m_unknown_ops = lw_metrics_counter("lakeward_unknown_operations_total",
                                           "Decisions for operations lakeward does not know (denied)", "");
+    e->m_decision_cache[0] = lw_metrics_counter("lakeward_decision_cache_total",
+                                                "Decisions answered from / stored in the decision cache", "result=\"miss\"");
+    e->m_decision_cache[1] = lw_metrics_counter("lakeward_decision_cache_total",
+                                                "Decisions answered from / stored in the decision cache", "result=\"hit\"");
+    if (e->opts.decision_ttl_ms > 0 && !(e->decisions = check_cache_new(DECISION_CACHE_MAX_ENTRIES))) {
+        lw_free(e);
+        lw_err_set(err, LW_ENOMEM, "out of memory");
+        return NULL;
+    }
     if (getrandom(&e->id_prefix, sizeof e->id_prefix, 0) != sizeof e->id_prefix)
         e->id_prefix = (uint64_t)lw_wall_ms();
     return e;
@@ -64,6 +80,8 @@ struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, stru
 
 void authz_engine_free(struct authz_engine *e)
 {
+    if (e)
+        check_cache_free(e->decisions);
     lw_free(e);
 }
 
@@ -76,7 +94,6 @@ static void make_decision_id(struct authz_engine *e, char *out, size_t n)
              (unsigned long long)(c & 0xffffffffffffULL));
 }
 
-/* Builds the JSON decision record (docs/authz.md lists its fields). */
 static int dump_to_buf(const char *buf, size_t size, void *data)
 {
     struct lw_buf *b = data;
@@ -101,49 +118,45 @@ static void put_str_or_null(struct lw_buf *b, const char *s)
         lw_buf_puts(b, "null");
 }
 
-/* Builds the JSON decision record (docs/authz.md lists its fields). Written straight into a
- * buffer: it runs once per decision, and building a jansson tree to dump it cost more than
- * the decision itself on the warm path. */
-static char *render_record(const struct authz_plan *p, const char *id, bool batch, int nanswer,
-                           int nallowed, int64_t latency_us, const char *reason)
+/* The part of a decision record that a cached answer can repeat: from "query_id" to the
+ * end of "rules" (docs/authz.md lists the fields). Written straight into a buffer: it runs
+ * for every decision, and building a jansson tree to dump it cost more than the decision. */
+static void render_mid(struct lw_buf *b, const struct authz_plan *p, bool batch, int nanswer,
+                       int nallowed)
 {
     const struct authz_input *in = p->in;
     int nres = in->is_batch ? in->nitems : (in->has_resource ? 1 : 0);
     const char *rules[16];
     int nrules = 0;
-    struct lw_buf b;
 
-    lw_buf_init(&b, 4u << 20);
-    lw_buf_printf(&b, "{\"time_ms\":%lld,\"decision_id\":", (long long)lw_wall_ms());
-    lw_buf_json_str(&b, id);
-    lw_buf_puts(&b, ",\"query_id\":");
-    put_str_or_null(&b, in->query_id);
-    lw_buf_puts(&b, ",\"user\":");
-    put_str_or_null(&b, in->user);
-    lw_buf_puts(&b, ",\"groups\":");
-    put_json(&b, in->groups);
-    lw_buf_puts(&b, ",\"operation\":");
-    lw_buf_json_str(&b, in->op_name ? in->op_name : "");
-    lw_buf_puts(&b, batch ? ",\"endpoint\":\"batch\",\"resources\":[" : ",\"endpoint\":\"allow\",\"resources\":[");
+    lw_buf_puts(b, "\"query_id\":");
+    put_str_or_null(b, in->query_id);
+    lw_buf_puts(b, ",\"user\":");
+    put_str_or_null(b, in->user);
+    lw_buf_puts(b, ",\"groups\":");
+    put_json(b, in->groups);
+    lw_buf_puts(b, ",\"operation\":");
+    lw_buf_json_str(b, in->op_name ? in->op_name : "");
+    lw_buf_puts(b, batch ? ",\"endpoint\":\"batch\",\"resources\":[" : ",\"endpoint\":\"allow\",\"resources\":[");
     for (int i = 0; i < nres && i < LOG_MAX_RESOURCES; i++) {
         if (i)
-            lw_buf_putc(&b, ',');
-        put_json(&b, in->is_batch ? in->items[i].json : in->resource.json);
+            lw_buf_putc(b, ',');
+        put_json(b, in->is_batch ? in->items[i].json : in->resource.json);
     }
-    lw_buf_printf(&b, "],\"resources_total\":%d", nres);
+    lw_buf_printf(b, "],\"resources_total\":%d", nres);
     if (in->has_target) {
-        lw_buf_puts(&b, ",\"target_resource\":");
-        put_json(&b, in->target.json);
+        lw_buf_puts(b, ",\"target_resource\":");
+        put_json(b, in->target.json);
     }
     if (batch) {
-        lw_buf_puts(&b, ",\"result\":[");
+        lw_buf_puts(b, ",\"result\":[");
         for (int i = 0, k = 0; i < nanswer && k < LOG_MAX_INDICES; i++) {
             if (p->allowed[i])
-                lw_buf_printf(&b, k++ ? ",%d" : "%d", i);
+                lw_buf_printf(b, k++ ? ",%d" : "%d", i);
         }
-        lw_buf_printf(&b, "],\"allowed_total\":%d", nallowed);
+        lw_buf_printf(b, "],\"allowed_total\":%d", nallowed);
     } else {
-        lw_buf_puts(&b, nallowed > 0 ? ",\"result\":true" : ",\"result\":false");
+        lw_buf_puts(b, nallowed > 0 ? ",\"result\":true" : ",\"result\":false");
     }
     /* The distinct rules that allowed something, in first-seen order. */
     for (int i = 0; i < nanswer && nrules < 16; i++) {
@@ -155,52 +168,143 @@ static char *render_record(const struct authz_plan *p, const char *id, bool batc
         if (!seen)
             rules[nrules++] = p->rule[i];
     }
-    lw_buf_puts(&b, ",\"rules\":[");
+    lw_buf_puts(b, ",\"rules\":[");
     for (int k = 0; k < nrules; k++) {
         if (k)
-            lw_buf_putc(&b, ',');
-        lw_buf_json_str(&b, rules[k]);
+            lw_buf_putc(b, ',');
+        lw_buf_json_str(b, rules[k]);
     }
-    lw_buf_printf(&b, "],\"lakekeeper_calls\":%d,\"checks_sent\":%d,\"cache_hits\":%d,\"coalesced\":%d",
-                  p->stats.http_calls, p->stats.checks_sent, p->stats.cache_hits, p->stats.coalesced);
-    if (p->stats.failures || reason) {
-        lw_buf_puts(&b, ",\"error\":");
-        lw_buf_json_str(&b, reason ? reason : p->stats.last_error);
-    }
-    lw_buf_printf(&b, ",\"latency_ms\":%.3f}", (double)latency_us / 1000.0);
-    return lw_buf_take(&b);
+    lw_buf_putc(b, ']');
 }
 
-static void finish(struct authz_engine *e, struct authz_plan *p, bool batch, int nanswer,
-                   int64_t t0_us, const char *id, const char *reason)
+/* The answer's "result": true/false, or the allowed indices. */
+static void render_result(struct lw_buf *b, const struct authz_plan *p, bool batch, int nanswer)
+{
+    bool first = true;
+    if (!batch) {
+        lw_buf_puts(b, p->allowed[0] ? "true" : "false");
+        return;
+    }
+    lw_buf_putc(b, '[');
+    for (int i = 0; i < nanswer; i++) {
+        if (p->allowed[i]) {
+            lw_buf_printf(b, first ? "%d" : ",%d", i);
+            first = false;
+        }
+    }
+    lw_buf_putc(b, ']');
+}
+
+/* What the decision cache keeps of a decision: enough to answer and to log it again.
+ * Stored as this header followed by result_len bytes of result and mid_len of record. */
+struct cached_head {
+    int op;
+    int nanswer, nallowed;
+    uint32_t result_len, mid_len;
+    char query_id[128], user[128], operation[64];
+};
+
+/* Metrics and the decision log for one answered decision (computed or from the cache). */
+static void log_decision(struct authz_engine *e, const struct cached_head *h, bool batch,
+                         const char *id, const char *mid, size_t mid_len,
+                         const struct lk_stats *st, bool from_cache, const char *reason,
+                         int64_t t0_us)
 {
     struct authz_decision_summary s = {0};
-    int nallowed = 0;
-    int64_t latency_us;
-    for (int i = 0; i < nanswer; i++)
-        nallowed += p->allowed[i];
-    latency_us = lw_mono_us() - t0_us;
+    struct lw_buf b;
+    int64_t latency_us = lw_mono_us() - t0_us;
+
     lw_histogram_observe_us(e->m_latency[batch], latency_us);
-    lw_counter_add(e->m_decisions[p->in->op][batch][nallowed > 0], 1);
-    if (p->stats.failures)
+    lw_counter_add(e->m_decisions[h->op][batch][h->nallowed > 0], 1);
+    if (st->failures)
         LW_WARN("authz", "decision_degraded", "decision_id=%s op=%s reason=\"%s\"", id,
-                authz_op_name(p->in->op), p->stats.last_error);
+                authz_op_name((enum authz_op)h->op), st->last_error);
     if (!e->opts.log)
         return;
     s.time_ms = lw_wall_ms();
     snprintf(s.decision_id, sizeof s.decision_id, "%s", id);
-    snprintf(s.query_id, sizeof s.query_id, "%s", p->in->query_id ? p->in->query_id : "");
-    snprintf(s.user, sizeof s.user, "%s", p->in->user ? p->in->user : "");
-    snprintf(s.operation, sizeof s.operation, "%s", p->in->op_name ? p->in->op_name : "");
+    memcpy(s.query_id, h->query_id, sizeof s.query_id);
+    memcpy(s.user, h->user, sizeof s.user);
+    memcpy(s.operation, h->operation, sizeof s.operation);
     s.batch = batch;
-    s.allowed = nallowed > 0;
-    s.nitems = nanswer;
-    s.nallowed = nallowed;
-    s.lk_calls = p->stats.http_calls;
-    s.cache_hits = p->stats.cache_hits;
+    s.allowed = h->nallowed > 0;
+    s.nitems = h->nanswer;
+    s.nallowed = h->nallowed;
+    s.lk_calls = st->http_calls;
+    s.cache_hits = st->cache_hits;
     s.latency_us = latency_us;
-    s.json = render_record(p, id, batch, nanswer, nallowed, latency_us, reason);
+    lw_buf_init(&b, 8u << 20);
+    lw_buf_printf(&b, "{\"time_ms\":%lld,\"decision_id\":\"%s\",", (long long)s.time_ms, id);
+    lw_buf_append(&b, mid, mid_len);
+    lw_buf_printf(&b, ",\"lakekeeper_calls\":%d,\"checks_sent\":%d,\"cache_hits\":%d,\"coalesced\":%d",
+                  st->http_calls, st->checks_sent, st->cache_hits, st->coalesced);
+    if (from_cache)
+        lw_buf_puts(&b, ",\"decision_cache\":true");
+    if (st->failures || reason) {
+        lw_buf_puts(&b, ",\"error\":");
+        lw_buf_json_str(&b, reason ? reason : st->last_error);
+    }
+    lw_buf_printf(&b, ",\"latency_ms\":%.3f}", (double)latency_us / 1000.0);
+    s.json = lw_buf_take(&b);
     authz_decision_log_add(e->opts.log, &s);
+}
+
+/* The decision cache key: endpoint and the exact request body (Trino sends the same bytes for
+ * the same question). Bodies with NUL bytes or over the bound are not cached. */
+static char *decision_key(bool batch, const char *body, size_t len)
+{
+    char *key;
+    if (len > DECISION_CACHE_MAX_BODY || memchr(body, '\0', len))
+        return NULL;
+    if ((key = lw_malloc(len + 3))) {
+        key[0] = batch ? 'b' : 'a';
+        key[1] = '|';
+        memcpy(key + 2, body, len);
+        key[len + 2] = '\0';
+    }
+    return key;
+}
+
+/* Answers from the decision cache when it can; returns true when it did. */
+static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
+                          struct lw_buf *out, int64_t t0)
+{
+    struct lk_stats st = {0};
+    struct cached_head h;
+    size_t n = 0;
+    char *blob, id[40];
+
+    if (!key || !(blob = check_cache_get_blob(e->decisions, key, &n)))
+        return false;
+    memcpy(&h, blob, sizeof h);
+    if (n != sizeof h + h.result_len + h.mid_len) {
+        lw_free(blob);
+        return false;
+    }
+    make_decision_id(e, id, sizeof id);
+    lw_buf_puts(out, "{\"result\":");
+    lw_buf_append(out, blob + sizeof h, h.result_len);
+    lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
+    lw_counter_add(e->m_decision_cache[1], 1);
+    log_decision(e, &h, batch, id, blob + sizeof h + h.result_len, h.mid_len, &st, true, NULL, t0);
+    lw_free(blob);
+    return true;
+}
+
+static void remember(struct authz_engine *e, const char *key, const struct cached_head *h,
+                     const struct lw_buf *result, const struct lw_buf *mid, int64_t ttl_ms)
+{
+    struct lw_buf blob;
+    struct cached_head head = *h;
+    head.result_len = (uint32_t)result->len;
+    head.mid_len = (uint32_t)mid->len;
+    lw_buf_init(&blob, DECISION_CACHE_MAX_BODY * 4);
+    lw_buf_append(&blob, &head, sizeof head);
+    lw_buf_append(&blob, result->data, result->len);
+    lw_buf_append(&blob, mid->data, mid->len);
+    if (!blob.failed)
+        check_cache_put_blob(e->decisions, key, blob.data, blob.len, ttl_ms);
+    lw_buf_free(&blob);
 }
 
 int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
@@ -210,15 +314,23 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     struct authz_plan plan;
     struct lw_err err = {0};
     struct lk_check_opts o = {NULL, NULL, e->opts.decision_ttl_ms};
-    char id[40];
+    struct cached_head h = {0};
+    struct lw_buf result, mid;
+    char id[40], *key = NULL;
     const char *reason = NULL;
     int64_t t0 = lw_mono_us();
     int nanswer;
 
+    if (e->decisions && (key = decision_key(batch, body, len)) &&
+        answer_cached(e, batch, key, out, t0)) {
+        lw_free(key);
+        return 200;
+    }
     if (authz_input_parse(body, len, e->opts.max_items, &in, &err) != 0) {
         lw_counter_add(e->m_bad_requests, 1);
         LW_INFO("authz", "bad_request", "reason=\"%s\"", err.msg);
         authz_input_free(&in);
+        lw_free(key);
         lw_buf_printf(out, "{\"error\":{\"code\":400,\"message\":");
         lw_buf_json_str(out, err.msg);
         lw_buf_puts(out, "}}");
@@ -229,6 +341,7 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     if (authz_plan_init(&plan, e, &e->opts, &in, nanswer) != 0) {
         /* Fail closed: answer "nothing allowed" rather than an error Trino would fail on. */
         authz_input_free(&in);
+        lw_free(key);
         LW_ERROR("authz", "out_of_memory", "decision_id=%s", id);
         lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", batch ? "[]" : "false", id);
         return 200;
@@ -250,20 +363,32 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
             plan.allowed[i] = false;
         reason = "out of memory";
     }
-    if (batch) {
-        bool first = true;
-        lw_buf_puts(out, "{\"result\":[");
-        for (int i = 0; i < nanswer; i++) {
-            if (!plan.allowed[i])
-                continue;
-            lw_buf_printf(out, first ? "%d" : ",%d", i);
-            first = false;
-        }
-        lw_buf_printf(out, "],\"decision_id\":\"%s\"}", id);
-    } else {
-        lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", plan.allowed[0] ? "true" : "false", id);
+    h.op = in.op;
+    h.nanswer = nanswer;
+    for (int i = 0; i < nanswer; i++)
+        h.nallowed += plan.allowed[i];
+    snprintf(h.query_id, sizeof h.query_id, "%s", in.query_id ? in.query_id : "");
+    snprintf(h.user, sizeof h.user, "%s", in.user ? in.user : "");
+    snprintf(h.operation, sizeof h.operation, "%s", in.op_name ? in.op_name : "");
+    lw_buf_init(&result, 16u << 20);
+    lw_buf_init(&mid, 8u << 20);
+    render_result(&result, &plan, batch, nanswer);
+    render_mid(&mid, &plan, batch, nanswer, h.nallowed);
+    lw_buf_puts(out, "{\"result\":");
+    lw_buf_append(out, result.data, result.len);
+    lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
+    log_decision(e, &h, batch, id, mid.data, mid.len, &plan.stats, false, reason, t0);
+    /* Only clean answers are repeated: nothing degraded, nothing the log should see again. */
+    if (key && !reason && !plan.stats.failures && !result.failed && !mid.failed) {
+        int64_t ttl = e->opts.decision_ttl_ms;
+        if (plan.stats.oldest_answer_ms)
+            ttl -= lw_now_ms() - plan.stats.oldest_answer_ms;
+        lw_counter_add(e->m_decision_cache[0], 1);
+        remember(e, key, &h, &result, &mid, ttl);
     }
-    finish(e, &plan, batch, nanswer, t0, id, reason);
+    lw_buf_free(&result);
+    lw_buf_free(&mid);
+    lw_free(key);
     authz_plan_free(&plan);
     authz_input_free(&in);
     return 200;

@@ -15,11 +15,14 @@ struct entry {
     struct entry *next;         /* hash chain */
     struct entry *older, *newer;/* insertion order */
     uint64_t hash;
+    int64_t answered_ms;        /* when the answer was published (lw_now_ms) */
     int64_t expires_ms;
     int waiters;
     bool in_flight;
     bool ok;
     bool allowed;
+    char *blob;                 /* payload of a check_cache_put_blob entry, else NULL */
+    size_t blob_len;
     char key[];
 };
 
@@ -71,6 +74,7 @@ static void unlink_entry(struct check_cache *c, struct entry *e)
     else
         c->newest = e->older;
     c->count--;
+    lw_free(e->blob);
     lw_free(e);
 }
 
@@ -101,7 +105,8 @@ static void evict(struct check_cache *c, int64_t now)
     }
 }
 
-enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed)
+enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
+                                           int64_t *answered_ms)
 {
     uint64_t h = fnv1a(key);
     int64_t now = lw_now_ms();
@@ -122,6 +127,8 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         st = CHECK_CACHE_PENDING;
     } else if (e && e->ok && e->expires_ms > now) {
         *allowed = e->allowed;
+        if (answered_ms)
+            *answered_ms = e->answered_ms;
         st = CHECK_CACHE_HIT;
     } else if (e) {
         /* A settled entry still held by waiters (stale or failed): ask again through it, so
@@ -166,7 +173,8 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
         e->in_flight = false;
         e->ok = ok;
         e->allowed = allowed;
-        e->expires_ms = lw_now_ms() + (ttl_ms > 0 ? ttl_ms : 0);
+        e->answered_ms = lw_now_ms();
+        e->expires_ms = e->answered_ms + (ttl_ms > 0 ? ttl_ms : 0);
         if (removable(e, lw_now_ms()))
             unlink_entry(c, e);
         pthread_cond_broadcast(&c->cv);
@@ -208,6 +216,72 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
     return got;
 }
 
+void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
+                          int64_t ttl_ms)
+{
+    uint64_t h = fnv1a(key);
+    int64_t now = lw_now_ms();
+    size_t klen = strlen(key);
+    struct entry *e;
+    char *copy;
+
+    if (ttl_ms <= 0 || !(copy = lw_malloc(len ? len : 1)))
+        return;
+    memcpy(copy, blob, len);
+    pthread_mutex_lock(&c->mu);
+    e = find(c, key, h);
+    if (e && !e->in_flight && e->waiters == 0) {
+        unlink_entry(c, e);
+        e = NULL;
+    }
+    if (e) {                        /* someone is asking through this key: leave it be */
+        pthread_mutex_unlock(&c->mu);
+        lw_free(copy);
+        return;
+    }
+    if (c->count >= c->max)
+        evict(c, now);
+    e = lw_malloc(sizeof *e + klen + 1);
+    if (!e) {
+        pthread_mutex_unlock(&c->mu);
+        lw_free(copy);
+        return;
+    }
+    memset(e, 0, sizeof *e);
+    memcpy(e->key, key, klen + 1);
+    e->hash = h;
+    e->ok = true;
+    e->expires_ms = now + ttl_ms;
+    e->blob = copy;
+    e->blob_len = len;
+    e->next = c->buckets[h % NBUCKETS];
+    c->buckets[h % NBUCKETS] = e;
+    e->older = c->newest;
+    if (c->newest)
+        c->newest->newer = e;
+    else
+        c->oldest = e;
+    c->newest = e;
+    c->count++;
+    pthread_mutex_unlock(&c->mu);
+}
+
+void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
+{
+    uint64_t h = fnv1a(key);
+    struct entry *e;
+    void *copy = NULL;
+    pthread_mutex_lock(&c->mu);
+    e = find(c, key, h);
+    if (e && e->blob && e->ok && !e->in_flight && e->expires_ms > lw_now_ms() &&
+        (copy = lw_malloc(e->blob_len ? e->blob_len : 1))) {
+        memcpy(copy, e->blob, e->blob_len);
+        *len = e->blob_len;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return copy;
+}
+
 void check_cache_clear(struct check_cache *c)
 {
     pthread_mutex_lock(&c->mu);
@@ -235,6 +309,7 @@ void check_cache_free(struct check_cache *c)
     while (c->oldest) {
         struct entry *e = c->oldest;
         c->oldest = e->newer;
+        lw_free(e->blob);
         lw_free(e);
     }
     lw_free(c->buckets);

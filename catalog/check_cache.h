@@ -1,7 +1,8 @@
 /* check_cache.h -- answers of Lakekeeper permission checks, shared by all threads: a TTL
  * cache keyed by the rendered check, which also coalesces identical checks in flight
  * (a second asker waits for the first one's answer instead of sending its own).
- * Bounded in entries; the oldest entries are evicted first. */
+ * Bounded in entries; the oldest entries are evicted first. Entries can also carry an opaque
+ * payload instead of a boolean (the decision cache keeps whole answers this way). */
 #ifndef CHECK_CACHE_H
 #define CHECK_CACHE_H
 
@@ -20,9 +21,11 @@ enum check_cache_state {
 struct check_cache *check_cache_new(size_t max_entries) LW_MUSTCHECK;
 void check_cache_free(struct check_cache *c);
 
-/* Looks key up. On HIT fills *allowed. On OWNER the key is now marked in flight and the
+/* Looks key up. On HIT fills *allowed and, if not NULL, *answered_ms (when the answer was
+ * published, lw_now_ms time). On OWNER the key is now marked in flight and the
  * caller must complete it (even on failure). PENDING means someone else owns it. */
-enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed);
+enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
+                                           int64_t *answered_ms);
 /* Publishes the owner's answer. ok=false (upstream failed) wakes waiters with a failure
  * and caches nothing. ttl_ms <= 0 caches nothing but still hands the answer to waiters. */
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
@@ -31,6 +34,14 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
  * this caller even if the owner publishes first). Returns true and fills *allowed when the owner
  * published an answer; false on owner failure or timeout (the caller denies). */
 bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed);
+
+/* Opaque answers (used for whole decisions): put copies len bytes of blob under key for
+ * ttl_ms (nothing when ttl_ms <= 0, memory is short, or the key is in flight as a check);
+ * get returns a copy the caller frees with lw_free and its length, or NULL when there is no
+ * live payload under key. */
+void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
+                          int64_t ttl_ms);
+void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len) LW_MUSTCHECK;
 
 /* Drops every entry (in-flight entries stay until completed). */
 void check_cache_clear(struct check_cache *c);

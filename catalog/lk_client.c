@@ -417,11 +417,15 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
             owned[nowned++] = i;
             continue;
         }
-        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed);
+        int64_t answered = 0;
+        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed, &answered);
         if (state[i] == CHECK_CACHE_HIT) {
             lw_counter_add(c->m_hits, 1);
-            if (st)
+            if (st) {
                 st->cache_hits++;
+                if (!st->oldest_answer_ms || answered < st->oldest_answer_ms)
+                    st->oldest_answer_ms = answered;
+            }
         } else if (state[i] == CHECK_CACHE_OWNER) {
             lw_counter_add(c->m_misses, 1);
             owned[nowned++] = i;

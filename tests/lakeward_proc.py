@@ -35,8 +35,9 @@ def stack_env(stack, **overrides):
 
 
 class Lakeward:
-    def __init__(self, workdir, env, config_text=None, args=()):
-        self.port = free_port()
+    def __init__(self, workdir, env, config_text=None, args=(), port=None):
+        # port: a fixed HTTP port (e.g. to restart on the same one); default a free one.
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.pg_port = free_port()
         self.log_path = pathlib.Path(workdir) / "lakeward.log"

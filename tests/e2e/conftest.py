@@ -1,6 +1,9 @@
 """End-to-end fixtures for the real Trino coordinator (tests/stack/trino/). Trino's OPA access
-control points at whatever `lakeward_url` gives (a session-scoped fixture provided elsewhere:
-lakeward itself in the suite, any OPA-compatible stand-in in trials)."""
+control points at `lakeward_url`: the session's lakeward (build dir LW_BUILD, default build/),
+started once on a fixed port against the test stack and restarted on that same port whenever a
+test asks for other settings with `@pytest.mark.lakeward(env={...}, config="...")`. A lakeward
+that exits abnormally (sanitizer report, crash, leak) fails the test during which it stopped or
+died. Override `lakeward_url` to point Trino at any other OPA-compatible server."""
 from __future__ import annotations
 
 import os
@@ -14,6 +17,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from trino_client import TrinoClient, TrinoError, wait_ready  # noqa: E402
+from e2e_support import SP1, LakewardService, Standin, ensure_seed_mirror  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TRINO_SCRIPTS = REPO / "tests" / "stack" / "trino"
@@ -41,6 +45,63 @@ def _read_env(path: pathlib.Path) -> dict[str, str]:
             k, v = line.split("=", 1)
             env[k.strip()] = v.strip()
     return env
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "lakeward(env=None, config=None): settings of the session's lakeward for "
+        "this test (environment overrides, libconfig text); it is restarted on the same port "
+        "when they differ from the running ones")
+
+
+@pytest.fixture(scope="session")
+def lakeward_service(stack: dict[str, str],
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[LakewardService]:
+    """The session's lakeward (see the module doc); .restart(env_overrides, config_text)."""
+    Standin(stack).set_fault(mode="none")   # whatever an aborted earlier run left behind
+    svc = LakewardService(stack, tmp_path_factory.mktemp("lakeward"))
+    svc.restart()
+    yield svc
+    svc.stop()      # raises on an abnormal exit: an error of the run
+
+
+@pytest.fixture(scope="session")
+def lakeward_url(lakeward_service: LakewardService) -> str:
+    return lakeward_service.url
+
+
+@pytest.fixture(autouse=True)
+def _lakeward_settings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Gives every Trino test the lakeward settings it is marked with (defaults otherwise) and
+    fails it if lakeward died meanwhile."""
+    if "trino_server" not in request.fixturenames:
+        yield
+        return
+    if os.environ.get("LW_SKIP_TRINO"):
+        pytest.skip("LW_SKIP_TRINO is set")
+    svc: LakewardService = request.getfixturevalue("lakeward_service")
+    mark = request.node.get_closest_marker("lakeward")
+    kw = mark.kwargs if mark else {}
+    svc.ensure(kw.get("env"), kw.get("config"))
+    yield
+    svc.check_alive()
+
+
+@pytest.fixture
+def standin(stack: dict[str, str]) -> Iterator[Standin]:
+    """The stand-in's test controls; what a test registers is unregistered after it, and any
+    fault it set is cleared."""
+    s = Standin(stack)
+    yield s
+    s.set_fault(mode="none")
+    s.cleanup()
+
+
+@pytest.fixture(scope="session")
+def seed_mirror(trino_server: "TrinoServer") -> None:
+    """The seed's finance.product, finance.revenue and marketing.campaigns, created in the
+    memory catalog by airflow-sp-1 (Lakekeeper already has them: nothing to register)."""
+    ensure_seed_mirror(trino_server.client(SP1, catalog=trino_server.managed_catalog))
 
 
 @pytest.fixture(scope="session")

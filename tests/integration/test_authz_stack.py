@@ -182,3 +182,19 @@ def test_shared_sample_inputs(lakeward, path):
         assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
         assert r.json()["result"] == expected, (path.name, user, lakeward.decisions()[-1])
         assert lakeward.decisions()[-1]["operation"] == doc["input"]["action"]["operation"]
+
+
+def test_decision_cache_answers_repeats_without_lakekeeper(stack, lakeward_factory):
+    lw = lakeward_factory(stack_env(stack, LAKEWARD_DECISION_CACHE_TTL_MS=60000))
+    req = table(CAT, "finance", "product", ["id"])
+    assert lw.allow(SP2, "SelectFromColumns", req) is True
+    first = lw.decisions()[-1]
+    assert first["lakekeeper_calls"] >= 1 and "decision_cache" not in first
+    assert lw.allow(SP2, "SelectFromColumns", req) is True
+    second = lw.decisions()[-1]
+    assert second["decision_cache"] is True and second["lakekeeper_calls"] == 0
+    assert second["decision_id"] != first["decision_id"] and second["user"] == SP2
+    assert lw.metric("lakeward_decision_cache_total", result="hit") == 1
+    # A different question (other user) is not answered from it.
+    assert lw.allow(SP1, "SelectFromColumns", req) is True
+    assert "decision_cache" not in lw.decisions()[-1]
