@@ -59,6 +59,8 @@ Point a Trino coordinator at it with docs/trino.md. Stop everything with Ctrl-C 
 MSG
 
 trap 'echo; stop_all; exit 0' INT TERM
-# Stay in the foreground so Ctrl-C stops the demo; return if lakeward dies.
+# Stay in the foreground so Ctrl-C stops the demo; end when lakeward is gone (make demo-stop,
+# or a crash: then its log says why).
 while daemon_pid lakeward >/dev/null; do sleep 2; done
-die "lakeward exited; see $LW_STACK_DIR/lakeward/log"
+log "lakeward is no longer running (make demo-stop, or see $LW_STACK_DIR/lakeward/log)"
+stop_all
