@@ -381,8 +381,8 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     /* Only clean answers are repeated: nothing degraded, nothing the log should see again. */
     if (key && !reason && !plan.stats.failures && !result.failed && !mid.failed) {
         int64_t ttl = e->opts.decision_ttl_ms;
-        if (plan.stats.oldest_answer_ms)
-            ttl -= lw_now_ms() - plan.stats.oldest_answer_ms;
+        if (plan.stats.earliest_expiry_ms && plan.stats.earliest_expiry_ms - lw_now_ms() < ttl)
+            ttl = plan.stats.earliest_expiry_ms - lw_now_ms();
         lw_counter_add(e->m_decision_cache[0], 1);
         remember(e, key, &h, &result, &mid, ttl);
     }

@@ -15,7 +15,6 @@ struct entry {
     struct entry *next;         /* hash chain */
     struct entry *older, *newer;/* insertion order */
     uint64_t hash;
-    int64_t answered_ms;        /* when the answer was published (lw_now_ms) */
     int64_t expires_ms;
     int waiters;
     bool in_flight;
@@ -106,7 +105,7 @@ static void evict(struct check_cache *c, int64_t now)
 }
 
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
-                                           int64_t *answered_ms)
+                                           int64_t *expires_ms)
 {
     uint64_t h = fnv1a(key);
     int64_t now = lw_now_ms();
@@ -127,8 +126,8 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         st = CHECK_CACHE_PENDING;
     } else if (e && e->ok && e->expires_ms > now) {
         *allowed = e->allowed;
-        if (answered_ms)
-            *answered_ms = e->answered_ms;
+        if (expires_ms)
+            *expires_ms = e->expires_ms;
         st = CHECK_CACHE_HIT;
     } else if (e) {
         /* A settled entry still held by waiters (stale or failed): ask again through it, so
@@ -173,8 +172,7 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
         e->in_flight = false;
         e->ok = ok;
         e->allowed = allowed;
-        e->answered_ms = lw_now_ms();
-        e->expires_ms = e->answered_ms + (ttl_ms > 0 ? ttl_ms : 0);
+        e->expires_ms = lw_now_ms() + (ttl_ms > 0 ? ttl_ms : 0);
         if (removable(e, lw_now_ms()))
             unlink_entry(c, e);
         pthread_cond_broadcast(&c->cv);

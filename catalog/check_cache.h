@@ -21,11 +21,11 @@ enum check_cache_state {
 struct check_cache *check_cache_new(size_t max_entries) LW_MUSTCHECK;
 void check_cache_free(struct check_cache *c);
 
-/* Looks key up. On HIT fills *allowed and, if not NULL, *answered_ms (when the answer was
- * published, lw_now_ms time). On OWNER the key is now marked in flight and the
+/* Looks key up. On HIT fills *allowed and, if not NULL, *expires_ms (when the cached answer
+ * expires, lw_now_ms time). On OWNER the key is now marked in flight and the
  * caller must complete it (even on failure). PENDING means someone else owns it. */
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
-                                           int64_t *answered_ms);
+                                           int64_t *expires_ms);
 /* Publishes the owner's answer. ok=false (upstream failed) wakes waiters with a failure
  * and caches nothing. ttl_ms <= 0 caches nothing but still hands the answer to waiters. */
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,

@@ -385,6 +385,14 @@ done:
     lw_free(answer);
 }
 
+/* Remembers the earliest expiry of the answers a decision used (the decision cache must not
+ * keep a whole answer longer than its parts). */
+static void note_expiry(struct lk_stats *st, int64_t expires_ms)
+{
+    if (!st->earliest_expiry_ms || expires_ms < st->earliest_expiry_ms)
+        st->earliest_expiry_ms = expires_ms;
+}
+
 void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
                      const struct lk_check_opts *o, struct lk_stats *st)
 {
@@ -392,7 +400,7 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
     enum check_cache_state *state = lw_calloc((size_t)n, sizeof *state);
     int *owned = lw_calloc((size_t)n, sizeof *owned);
     bool *ok = lw_calloc((size_t)n, sizeof *ok);
-    int nowned = 0;
+    int nowned = 0, nfresh = 0;
     struct lw_buf key;
 
     for (int i = 0; i < n; i++)
@@ -417,20 +425,24 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
             owned[nowned++] = i;
             continue;
         }
-        int64_t answered = 0;
-        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed, &answered);
+        int64_t expires = 0;
+        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed, &expires);
+        if (state[i] != CHECK_CACHE_HIT)
+            nfresh++;
         if (state[i] == CHECK_CACHE_HIT) {
             lw_counter_add(c->m_hits, 1);
             if (st) {
                 st->cache_hits++;
-                if (!st->oldest_answer_ms || answered < st->oldest_answer_ms)
-                    st->oldest_answer_ms = answered;
+                note_expiry(st, expires);
             }
         } else if (state[i] == CHECK_CACHE_OWNER) {
             lw_counter_add(c->m_misses, 1);
             owned[nowned++] = i;
         }
     }
+    /* Answers fetched now (by us or by the threads we wait for) expire a TTL from now. */
+    if (st && nfresh > 0)
+        note_expiry(st, lw_now_ms() + (o->ttl_ms > 0 ? o->ttl_ms : 0));
     /* 2. Ask Lakekeeper for ours, publish the answers (or the failure) to waiters. */
     if (nowned > 0) {
         send_checks(c, items, owned, nowned, ok, o, st);

@@ -31,7 +31,7 @@ struct lk_stats {
     int coalesced;
     int failures;
     int token_fetches;
-    int64_t oldest_answer_ms;   /* lw_now_ms time of the oldest cached answer used, 0: none */
+    int64_t earliest_expiry_ms; /* lw_now_ms time the first answer used expires; 0: none used */
     char last_error[160];
 };
 

@@ -44,6 +44,28 @@ static void extra_decision_cache_allow(void **state)
     assert_int_equal(fx_n(FX_BATCH), 3);
 }
 
+/* A whole answer kept by the decision cache never outlives the Lakekeeper answers it was
+ * built from: the revocation lag stays within decision_cache_ttl_ms. */
+static void extra_decision_cache_bounded_by_its_checks(void **state)
+{
+    (void)state;
+    start_with_decision_cache(5000);
+    fx_mock.rule = M_WAREHOUSE_ONLY;
+    assert_true(fx_allow("AccessCatalog", R_CAT("managed")));     /* get_config asked at t=0 */
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    fx_advance_ms(3000);
+    /* Another question, same check: answered from the check cache (expires at t=5000). */
+    assert_true(fx_allow("FilterCatalogs", R_CAT("managed")));
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    fx_advance_ms(1999);                                          /* t=4999: whole answer kept */
+    assert_true(fx_allow("FilterCatalogs", R_CAT("managed")));
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    fx_advance_ms(2);                                             /* t=5001: both expired */
+    fx_mock.rule = M_DENY_ALL;
+    assert_false(fx_allow("FilterCatalogs", R_CAT("managed")));
+    assert_int_equal(fx_n(FX_BATCH), 2);
+}
+
 static void extra_decision_cache_batch(void **state)
 {
     (void)state;
@@ -595,6 +617,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FX_CASE(extra_decision_cache_allow),
+        FX_CASE(extra_decision_cache_bounded_by_its_checks),
         FX_CASE(extra_decision_cache_batch),
         FX_CASE(extra_decision_cache_does_not_keep_failures),
         FX_CASE(extra_coalescing_identical_checks_across_threads),
