@@ -109,3 +109,21 @@ def test_opa_compatible_extra_paths(lakeward_factory):
     assert health.status_code == 200 and health.json()["status"] == "ok"
     lw.allow("alice", "ExecuteQuery")
     assert "lakeward_decision_seconds_bucket" in lw.metrics()
+
+
+def test_decision_log_json_lines_file(lakeward_factory, tmp_path):
+    path = tmp_path / "decisions.jsonl"
+    lw = lakeward_factory({"LAKEWARD_DECISION_LOG": str(path),
+                           "LAKEKEEPER_CLIENT_SECRET": "s3cr3t-never-logged"})
+    assert lw.allow("alice", "ExecuteQuery") is True
+    assert lw.batch("alice", "FilterTables", [table("system", "jdbc", "types"),
+                                              table("system", "runtime", "nodes")]) == [0]
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [r["operation"] for r in records] == ["ExecuteQuery", "FilterTables"]
+    first, second = records
+    assert first["result"] is True and first["rules"] == ["DA1 execute-query"]
+    assert second["result"] == [0] and second["resources_total"] == 2
+    for key in ("time_ms", "decision_id", "user", "groups", "endpoint", "lakekeeper_calls",
+                "cache_hits", "latency_ms"):
+        assert key in first
+    assert "s3cr3t" not in path.read_text() and "s3cr3t" not in lw.log_text()
