@@ -2,6 +2,7 @@
  * parse, plan with the rules, run the checks, render, log, count. */
 #include "authz_engine.h"
 
+#include "../server/core/lw_json.h"
 #include "../server/core/lw_log.h"
 #include "../server/core/lw_metrics.h"
 #include "authz_batch.h"
@@ -94,22 +95,6 @@ static void make_decision_id(struct authz_engine *e, char *out, size_t n)
              (unsigned long long)(c & 0xffffffffffffULL));
 }
 
-static int dump_to_buf(const char *buf, size_t size, void *data)
-{
-    struct lw_buf *b = data;
-    lw_buf_append(b, buf, size);
-    return b->failed ? -1 : 0;
-}
-
-/* Appends v as compact JSON ("null" for NULL). */
-static void put_json(struct lw_buf *b, json_t *v)
-{
-    if (!v)
-        lw_buf_puts(b, "null");
-    else if (json_dump_callback(v, dump_to_buf, b, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
-        b->failed = true;
-}
-
 static void put_str_or_null(struct lw_buf *b, const char *s)
 {
     if (s)
@@ -134,19 +119,19 @@ static void render_mid(struct lw_buf *b, const struct authz_plan *p, bool batch,
     lw_buf_puts(b, ",\"user\":");
     put_str_or_null(b, in->user);
     lw_buf_puts(b, ",\"groups\":");
-    put_json(b, in->groups);
+    lw_buf_put_json(b, in->groups);
     lw_buf_puts(b, ",\"operation\":");
     lw_buf_json_str(b, in->op_name ? in->op_name : "");
     lw_buf_puts(b, batch ? ",\"endpoint\":\"batch\",\"resources\":[" : ",\"endpoint\":\"allow\",\"resources\":[");
     for (int i = 0; i < nres && i < LOG_MAX_RESOURCES; i++) {
         if (i)
             lw_buf_putc(b, ',');
-        put_json(b, in->is_batch ? in->items[i].json : in->resource.json);
+        lw_buf_put_json(b, in->is_batch ? in->items[i].json : in->resource.json);
     }
     lw_buf_printf(b, "],\"resources_total\":%d", nres);
     if (in->has_target) {
         lw_buf_puts(b, ",\"target_resource\":");
-        put_json(b, in->target.json);
+        lw_buf_put_json(b, in->target.json);
     }
     if (batch) {
         lw_buf_puts(b, ",\"result\":[");

@@ -104,6 +104,28 @@ static void evict(struct check_cache *c, int64_t now)
     }
 }
 
+/* A new zeroed entry for key, linked at the new end; NULL when memory is short.
+ * Called with c->mu held. */
+static struct entry *insert(struct check_cache *c, const char *key, size_t klen, uint64_t h)
+{
+    struct entry *e = lw_malloc(sizeof *e + klen + 1);
+    if (!e)
+        return NULL;
+    memset(e, 0, sizeof *e);
+    memcpy(e->key, key, klen + 1);
+    e->hash = h;
+    e->next = c->buckets[h % NBUCKETS];
+    c->buckets[h % NBUCKETS] = e;
+    e->older = c->newest;
+    if (c->newest)
+        c->newest->newer = e;
+    else
+        c->oldest = e;
+    c->newest = e;
+    c->count++;
+    return e;
+}
+
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
                                            int64_t *expires_ms)
 {
@@ -138,22 +160,8 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
     } else {
         if (c->count >= c->max)
             evict(c, now);
-        e = lw_malloc(sizeof *e + klen + 1);
-        if (e) {
-            memset(e, 0, sizeof *e);
-            memcpy(e->key, key, klen + 1);
-            e->hash = h;
+        if ((e = insert(c, key, klen, h)))
             e->in_flight = true;
-            e->next = c->buckets[h % NBUCKETS];
-            c->buckets[h % NBUCKETS] = e;
-            e->older = c->newest;
-            if (c->newest)
-                c->newest->newer = e;
-            else
-                c->oldest = e;
-            c->newest = e;
-            c->count++;
-        }
         /* Without an entry the caller still owns the question; complete() finds nothing. */
         st = CHECK_CACHE_OWNER;
     }
@@ -239,28 +247,15 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
     }
     if (c->count >= c->max)
         evict(c, now);
-    e = lw_malloc(sizeof *e + klen + 1);
-    if (!e) {
+    if (!(e = insert(c, key, klen, h))) {
         pthread_mutex_unlock(&c->mu);
         lw_free(copy);
         return;
     }
-    memset(e, 0, sizeof *e);
-    memcpy(e->key, key, klen + 1);
-    e->hash = h;
     e->ok = true;
     e->expires_ms = now + ttl_ms;
     e->blob = copy;
     e->blob_len = len;
-    e->next = c->buckets[h % NBUCKETS];
-    c->buckets[h % NBUCKETS] = e;
-    e->older = c->newest;
-    if (c->newest)
-        c->newest->newer = e;
-    else
-        c->oldest = e;
-    c->newest = e;
-    c->count++;
     pthread_mutex_unlock(&c->mu);
 }
 

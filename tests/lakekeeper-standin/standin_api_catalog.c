@@ -198,6 +198,24 @@ static bool namespace_of(struct standin_call *c, const struct si_warehouse *w, c
     return true;
 }
 
+/* Answers a one-page listing: the list under list_key, the parallel uuid and protection
+ * arrays when the query asks for them, and the next page token. Takes the three arrays. */
+static void respond_listing(struct standin_call *c, const char *list_key, json_t *list,
+                            const char *uuid_key, json_t *uuids, json_t *prot, size_t next,
+                            bool more)
+{
+    json_t *o = json_pack("{s:o}", list_key, list);
+    if (o && query_true(c, "returnUuids"))
+        json_object_set(o, uuid_key, uuids);
+    if (o && query_true(c, "returnProtectionStatus"))
+        json_object_set(o, "protection-status", prot);
+    json_decref(uuids);
+    json_decref(prot);
+    if (o)
+        standin_page_token(o, next, more);
+    standin_json_take(c->resp, o);
+}
+
 void standin_api_namespaces(struct standin_call *c)
 {
     struct si_warehouse w;
@@ -207,7 +225,7 @@ void standin_api_namespaces(struct standin_call *c)
     bool *ok = NULL, everything = false, has_parent;
     const char *pparam = http_request_query(c->req, "parent");
     size_t offset, limit, total, n;
-    json_t *names, *uuids, *prot, *o;
+    json_t *names, *uuids, *prot;
 
     memset(&ppath, 0, sizeof ppath);
     has_parent = pparam && *pparam;
@@ -248,16 +266,8 @@ void standin_api_namespaces(struct standin_call *c)
         json_array_append_new(uuids, json_string(items[i].id));
         json_array_append_new(prot, json_boolean(items[i].protected_));
     }
-    o = json_pack("{s:o}", "namespaces", names);
-    if (o && query_true(c, "returnUuids"))
-        json_object_set(o, "namespace-uuids", uuids);
-    if (o && query_true(c, "returnProtectionStatus"))
-        json_object_set(o, "protection-status", prot);
-    json_decref(uuids);
-    json_decref(prot);
-    if (o)
-        standin_page_token(o, offset + n, offset + n < total);
-    standin_json_take(c->resp, o);
+    respond_listing(c, "namespaces", names, "namespace-uuids", uuids, prot, offset + n,
+                    offset + n < total);
 out:
     lw_free(ok);
     lw_free(t);
@@ -300,7 +310,7 @@ void standin_api_tabulars(struct standin_call *c)
     struct standin_tuple *t = NULL;
     bool *ok = NULL, everything = false;
     size_t offset, limit, total, n;
-    json_t *ids, *uuids, *prot, *o;
+    json_t *ids, *uuids, *prot;
 
     if (!warehouse_of_prefix(c, &w) || !namespace_of(c, &w, c->seg[2], &p, &ns))
         return;
@@ -338,17 +348,9 @@ void standin_api_tabulars(struct standin_call *c)
         json_array_append_new(uuids, json_string(items[i].id));
         json_array_append_new(prot, json_boolean(items[i].protected_));
     }
-    o = json_pack("{s:o}", "identifiers", ids);
     /* Views report their ids in "table-uuids" too, as Lakekeeper does. */
-    if (o && query_true(c, "returnUuids"))
-        json_object_set(o, "table-uuids", uuids);
-    if (o && query_true(c, "returnProtectionStatus"))
-        json_object_set(o, "protection-status", prot);
-    json_decref(uuids);
-    json_decref(prot);
-    if (o)
-        standin_page_token(o, offset + n, offset + n < total);
-    standin_json_take(c->resp, o);
+    respond_listing(c, "identifiers", ids, "table-uuids", uuids, prot, offset + n,
+                    offset + n < total);
 out:
     lw_free(ok);
     lw_free(t);

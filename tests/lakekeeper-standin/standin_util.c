@@ -1,6 +1,7 @@
 /* standin_util.c -- small helpers shared by the stand-in's endpoints: Lakekeeper-shaped error
  * bodies, JSON answers, id syntax, UUID generation, OpenFGA user encoding, pagination. */
 #include "standin.h"
+#include "../../server/core/lw_json.h"
 #include "standin_state.h"
 
 #include <microhttpd.h>
@@ -54,19 +55,13 @@ void standin_text_error(struct http_response *resp, int status, const char *fmt,
     lw_buf_puts(&resp->body, msg);
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-    struct lw_buf *b = data;
-    lw_buf_append(b, buf, size);
-    return b->failed ? -1 : 0;
-}
-
 void standin_json(struct http_response *resp, int status, const json_t *obj)
 {
     lw_buf_reset(&resp->body);
     resp->status = status;
     resp->content_type = "application/json";
-    if (json_dump_callback(obj, dump_cb, &resp->body, JSON_COMPACT) != 0 || resp->body.failed) {
+    lw_buf_put_json(&resp->body, obj);
+    if (resp->body.failed) {
         resp->body.failed = false;
         standin_error(resp, 500, "InternalServerError", "response too large");
     }
