@@ -2,7 +2,8 @@
 # The whole test suite (`make test`; .ci/run calls exactly that): installs what is missing,
 # builds, runs the cmocka unit tests, the pytest integration and end-to-end tests against the
 # real stack (PostgreSQL, OpenFGA, Keycloak, the Lakekeeper stand-in, Trino), then the unit and
-# integration tests again with lakeward built under ASan+UBSan. Ends with one summary line.
+# integration and end-to-end tests again with lakeward built under ASan+UBSan. Ends with one
+# summary line.
 #   tests/run-all.sh               everything
 #   tests/run-all.sh --asan-only   only the sanitizer pass (make test-asan)
 #   tests/run-all.sh --no-asan     skip the sanitizer pass (quicker local runs)
@@ -59,6 +60,7 @@ if [[ "$mode" != --no-asan ]]; then
     stage asan-unit unit_run build/asan asan-unit
     stage asan-stack env LW_STACK_DIR="$LW_TEST_STACK_DIR" tests/stack/start.sh postgres openfga keycloak standin
     stage asan-integration pytest_run asan-integration build/asan tests/integration
+    stage asan-e2e pytest_run asan-e2e build/asan tests/e2e
 fi
 log "suite took $((SECONDS - started)) s"
 tests/summary.py "$reports"
