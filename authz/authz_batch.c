@@ -11,6 +11,23 @@
 
 #define STREQ(a, b) ((a) && (b) && strcmp((a), (b)) == 0)
 
+/* Trino query ids look like 20250718_081710_03427_trino. The id travels as an HTTP header
+ * (X-Request-ID) on lakeward's authenticated requests to Lakekeeper, so anything else (CR/LF
+ * would inject headers) is replaced by "" -- as if Trino had sent none. */
+const char *authz_safe_query_id(const char *qid)
+{
+    size_t n = 0;
+    if (!qid)
+        return "";
+    for (const char *c = qid; *c; c++, n++) {
+        if (n >= 128 || !((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                          (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.' ||
+                          *c == ':'))
+            return "";
+    }
+    return qid;
+}
+
 int authz_batch_answer_size(const struct authz_input *in)
 {
     int n = in->nitems;
@@ -25,7 +42,8 @@ int authz_batch_answer_size(const struct authz_input *in)
 static bool managed_regular(const struct authz_plan *p, const struct authz_resource *r)
 {
     const char *sch = authz_resource_sch(r);
-    if (!authz_plan_catalog(p, authz_resource_cat(r)) || authz_is_lk_system_schema(sch))
+    /* An item without a schema name cannot be asked about: not in this class (it denies). */
+    if (!sch || !authz_plan_catalog(p, authz_resource_cat(r)) || authz_is_lk_system_schema(sch))
         return false;
     if (authz_op_is_table_op(p->in->op))
         return !authz_is_metadata_table(r->table_name, NULL);
@@ -43,7 +61,7 @@ static int cmp_str(const void *a, const void *b)
 static void probe(struct authz_plan *p, const struct authz_catalog *cat, const char **schemas,
                   int ns, int64_t ttl_ms, bool *wb, bool *nb_ok)
 {
-    struct lk_check_opts o = {p->in->query_id ? p->in->query_id : "", NULL, ttl_ms};
+    struct lk_check_opts o = {authz_safe_query_id(p->in->query_id), NULL, ttl_ms};
     char scope[300];
     struct lk_check c = {0};
     struct lk_check_item *items;

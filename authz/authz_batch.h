@@ -15,4 +15,7 @@ void authz_batch_decide(struct authz_plan *p, int64_t probe_ttl_ms, int64_t deci
  * one-table form when larger. */
 int authz_batch_answer_size(const struct authz_input *in);
 
+/* The query id if it is safe to send as a header value, else "" (never NULL). */
+const char *authz_safe_query_id(const char *qid);
+
 #endif

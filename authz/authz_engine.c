@@ -16,6 +16,8 @@
 
 #define LOG_MAX_RESOURCES 50
 #define LOG_MAX_INDICES 1000
+#define LOG_MAX_RESOURCE 4096       /* bytes of one logged resource */
+#define LOG_MAX_RECORD (64 * 1024)  /* a record's resources stop at about half of this */
 #define DECISION_CACHE_MAX_BODY (64 * 1024)
 #define DECISION_CACHE_MAX_ENTRIES 20000
 
@@ -95,6 +97,20 @@ static void make_decision_id(struct authz_engine *e, char *out, size_t n)
              (unsigned long long)(c & 0xffffffffffffULL));
 }
 
+/* A resource as logged: whole when small, else a marker (a FilterColumns resource can carry
+ * any number of columns; a record must stay small enough to keep thousands in the ring). */
+static void put_resource(struct lw_buf *b, const json_t *r)
+{
+    struct lw_buf one;
+    lw_buf_init(&one, LOG_MAX_RESOURCE);
+    lw_buf_put_json(&one, r);
+    if (one.failed)
+        lw_buf_puts(b, "{\"truncated\":true}");
+    else
+        lw_buf_append(b, one.data, one.len);
+    lw_buf_free(&one);
+}
+
 static void put_str_or_null(struct lw_buf *b, const char *s)
 {
     if (s)
@@ -123,15 +139,15 @@ static void render_mid(struct lw_buf *b, const struct authz_plan *p, bool batch,
     lw_buf_puts(b, ",\"operation\":");
     lw_buf_json_str(b, in->op_name ? in->op_name : "");
     lw_buf_puts(b, batch ? ",\"endpoint\":\"batch\",\"resources\":[" : ",\"endpoint\":\"allow\",\"resources\":[");
-    for (int i = 0; i < nres && i < LOG_MAX_RESOURCES; i++) {
+    for (int i = 0; i < nres && i < LOG_MAX_RESOURCES && b->len < LOG_MAX_RECORD / 2; i++) {
         if (i)
             lw_buf_putc(b, ',');
-        lw_buf_put_json(b, in->is_batch ? in->items[i].json : in->resource.json);
+        put_resource(b, in->is_batch ? in->items[i].json : in->resource.json);
     }
     lw_buf_printf(b, "],\"resources_total\":%d", nres);
     if (in->has_target) {
         lw_buf_puts(b, ",\"target_resource\":");
-        lw_buf_put_json(b, in->target.json);
+        put_resource(b, in->target.json);
     }
     if (batch) {
         lw_buf_puts(b, ",\"result\":[");
@@ -359,6 +375,13 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     lw_buf_init(&mid, 8u << 20);
     render_result(&result, &plan, batch, nanswer);
     render_mid(&mid, &plan, batch, nanswer, h.nallowed);
+    if (result.failed) {
+        /* The answer outgrew its bound: deny everything rather than send half a list. */
+        reason = "answer too large";
+        h.nallowed = 0;
+        lw_buf_reset(&result);
+        lw_buf_puts(&result, batch ? "[]" : "false");
+    }
     lw_buf_puts(out, "{\"result\":");
     lw_buf_append(out, result.data, result.len);
     lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);

@@ -10,7 +10,7 @@ static const char *str_at(json_t *obj, const char *key)
 }
 
 static int parse_resource(json_t *j, struct authz_resource *r, const char *where,
-                          struct lw_err *err)
+                          int max_items, struct lw_err *err)
 {
     json_t *t, *s, *c, *f, *u;
     memset(r, 0, sizeof *r);
@@ -35,6 +35,10 @@ static int parse_resource(json_t *j, struct authz_resource *r, const char *where
         r->table_props = json_object_get(t, "properties");
         r->columns = json_is_array(json_object_get(t, "columns")) ? json_object_get(t, "columns")
                                                                    : NULL;
+        /* FilterColumns answers in column positions: the same bound as filterResources. */
+        if (r->columns && json_array_size(r->columns) > (size_t)max_items)
+            return lw_err_set(err, LW_EINVAL, "%s has %zu columns; the limit is %d", where,
+                              json_array_size(r->columns), max_items);
     }
     if (json_is_object(f = json_object_get(j, "function"))) {
         r->has_function = true;
@@ -85,12 +89,12 @@ int authz_input_parse(const char *body, size_t len, int max_items, struct authz_
         return lw_err_set(err, LW_EINVAL, "\"input.action.operation\" must be a string");
     in->op = authz_op_parse(in->op_name);
     if ((v = json_object_get(action, "resource")) && !json_is_null(v)) {
-        if (parse_resource(v, &in->resource, "\"input.action.resource\"", err) != 0)
+        if (parse_resource(v, &in->resource, "\"input.action.resource\"", max_items, err) != 0)
             return err ? err->code : LW_EINVAL;
         in->has_resource = true;
     }
     if ((v = json_object_get(action, "targetResource")) && !json_is_null(v)) {
-        if (parse_resource(v, &in->target, "\"input.action.targetResource\"", err) != 0)
+        if (parse_resource(v, &in->target, "\"input.action.targetResource\"", max_items, err) != 0)
             return err ? err->code : LW_EINVAL;
         in->has_target = true;
     }
@@ -107,7 +111,7 @@ int authz_input_parse(const char *body, size_t len, int max_items, struct authz_
             return lw_err_set(err, LW_ENOMEM, "out of memory");
         for (int i = 0; i < in->nitems; i++) {
             snprintf(where, sizeof where, "filterResources[%d]", i);
-            if (parse_resource(json_array_get(v, (size_t)i), &in->items[i], where, err) != 0)
+            if (parse_resource(json_array_get(v, (size_t)i), &in->items[i], where, max_items, err) != 0)
                 return err ? err->code : LW_EINVAL;
         }
     }

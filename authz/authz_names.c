@@ -16,7 +16,11 @@ static json_t *split_n(const char *s, size_t n)
         return NULL;
     for (size_t i = 0; i <= n; i++) {
         if (i == n || s[i] == '.') {
-            json_array_append_new(arr, json_stringn(s + start, i - start));
+            /* A part lost to a failed allocation would name another namespace: all or none. */
+            if (json_array_append_new(arr, json_stringn(s + start, i - start)) != 0) {
+                json_decref(arr);
+                return NULL;
+            }
             start = i + 1;
         }
     }
@@ -68,7 +72,11 @@ static int merge_into(json_t *dst, json_t *src)
         json_t *d = json_object_get(dst, k);
         if (json_is_object(d) && json_is_object(v)) {
             json_t *copy = json_deep_copy(d);
-            if (!copy || merge_into(copy, v) != 0 || json_object_set_new(dst, k, copy) != 0)
+            if (!copy || merge_into(copy, v) != 0) {
+                json_decref(copy);
+                return -1;
+            }
+            if (json_object_set_new(dst, k, copy) != 0)
                 return -1;
         } else if (json_object_set(dst, k, v) != 0) {
             return -1;

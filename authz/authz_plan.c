@@ -87,18 +87,10 @@ const char *authz_plan_warehouse_id(struct authz_plan *p, const struct authz_cat
     return p->wh[p->nwh++].wid;
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* Index of an equal check already planned, or the slot where it would go. */
 static int *hash_slot(struct authz_plan *p, const char *json)
 {
-    uint64_t h = hash_str(json);
+    uint64_t h = lw_hash_str(json);
     for (int i = 0;; i++) {
         int *slot = &p->hash[(h + (uint64_t)i) % (uint64_t)p->hashcap];
         if (*slot < 0 || strcmp(p->checks[*slot].json, json) == 0)
@@ -142,6 +134,10 @@ int authz_plan_check(struct authz_plan *p, const char *catname, enum lk_object o
 
     if (!cat || !cat->lk || !p->principal || p->oom)
         return -1;
+    if (obj != LK_OBJ_WAREHOUSE && !json_is_array(ns)) {
+        p->oom = true;      /* the namespace could not be built: never ask about another one */
+        return -1;
+    }
     if (!(wid = authz_plan_warehouse_id(p, cat)))
         return -1;
     c.object = obj;

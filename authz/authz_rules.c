@@ -19,12 +19,6 @@ static bool in_list(const char *s, const char *const *list)
     return false;
 }
 
-static bool is_table_filter_op(enum authz_op op)
-{
-    return op == AUTHZ_OP_SELECT_FROM_COLUMNS || op == AUTHZ_OP_FILTER_TABLES ||
-           op == AUTHZ_OP_FILTER_COLUMNS;
-}
-
 static bool system_table_default(const struct authz_resource *r)
 {
     static const char *const metadata[] = {"analyze_properties", "catalogs", "column_properties",
@@ -323,7 +317,7 @@ static void lakekeeper_rules(struct authz_plan *p, int item, const struct authz_
     }
 
     /* §4.3: Lakekeeper's system schemas inside managed catalogs read as catalog metadata. */
-    if (is_table_filter_op(p->in->op)) {
+    if (authz_op_is_table_op(p->in->op)) {
         static const char *const info[] = {"columns", "schemata", "tables", "views", NULL};
         static const char *const disc[] = {"discovery", "shallow_discovery", NULL};
         if ((STREQ(sch, "information_schema") && in_list(tbl, info)) ||
@@ -349,7 +343,7 @@ void authz_rules_allow(struct authz_plan *p, int item, const struct authz_resour
         /* ADM4 / ADM5: admins see Lakekeeper's system schemas in every catalog. */
         if (p->in->op == AUTHZ_OP_FILTER_SCHEMAS && authz_is_lk_system_schema(r->schema_name))
             authz_plan_allow(p, item, "ADM4 admin-lk-system-schema");
-        if (is_table_filter_op(p->in->op) && r->has_table &&
+        if (authz_op_is_table_op(p->in->op) && r->has_table &&
             authz_is_lk_system_schema(r->table_schema))
             authz_plan_allow(p, item, "ADM5 admin-lk-system-table");
     }

@@ -33,14 +33,6 @@ struct check_cache {
     size_t count, max;
 };
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 struct check_cache *check_cache_new(size_t max_entries)
 {
     struct check_cache *c = lw_calloc(1, sizeof *c);
@@ -90,14 +82,15 @@ static struct entry *find(struct check_cache *c, const char *key, uint64_t h)
     return NULL;
 }
 
-/* Makes room for one entry: first expired ones from the old end, then the oldest settled. */
-static void evict(struct check_cache *c, int64_t now)
+/* Makes room for one entry by dropping the oldest settled entries (expired or not; in-flight
+ * ones and ones with waiters stay), looking at most 64 entries deep. */
+static void evict(struct check_cache *c)
 {
     struct entry *e = c->oldest;
     int scanned = 0;
     while (e && c->count >= c->max && scanned < 64) {
         struct entry *n = e->newer;
-        if (removable(e, now) || (!e->in_flight && e->waiters == 0))
+        if (!e->in_flight && e->waiters == 0)
             unlink_entry(c, e);
         e = n;
         scanned++;
@@ -108,8 +101,10 @@ static void evict(struct check_cache *c, int64_t now)
  * Called with c->mu held. */
 static struct entry *insert(struct check_cache *c, const char *key, size_t klen, uint64_t h)
 {
-    struct entry *e = lw_malloc(sizeof *e + klen + 1);
-    if (!e)
+    struct entry *e;
+    if (c->count >= c->max)     /* everything old is in flight: stay within the bound */
+        return NULL;
+    if (!(e = lw_malloc(sizeof *e + klen + 1)))
         return NULL;
     memset(e, 0, sizeof *e);
     memcpy(e->key, key, klen + 1);
@@ -129,7 +124,7 @@ static struct entry *insert(struct check_cache *c, const char *key, size_t klen,
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
                                            int64_t *expires_ms)
 {
-    uint64_t h = fnv1a(key);
+    uint64_t h = lw_hash_str(key);
     int64_t now = lw_now_ms();
     enum check_cache_state st;
     struct entry *e;
@@ -159,7 +154,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         st = CHECK_CACHE_OWNER;
     } else {
         if (c->count >= c->max)
-            evict(c, now);
+            evict(c);
         if ((e = insert(c, key, klen, h)))
             e->in_flight = true;
         /* Without an entry the caller still owns the question; complete() finds nothing. */
@@ -172,7 +167,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
                           int64_t ttl_ms)
 {
-    uint64_t h = fnv1a(key);
+    uint64_t h = lw_hash_str(key);
     struct entry *e;
     pthread_mutex_lock(&c->mu);
     e = find(c, key, h);
@@ -190,18 +185,12 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
 
 bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed)
 {
-    uint64_t h = fnv1a(key);
+    uint64_t h = lw_hash_str(key);
     struct timespec deadline;
     struct entry *e;
     bool got = false;
 
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-    if (deadline.tv_nsec >= 1000000000) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000;
-    }
+    lw_deadline_after(&deadline, timeout_ms);
     pthread_mutex_lock(&c->mu);
     e = find(c, key, h);
     if (e) {
@@ -225,7 +214,7 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
 void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
                           int64_t ttl_ms)
 {
-    uint64_t h = fnv1a(key);
+    uint64_t h = lw_hash_str(key);
     int64_t now = lw_now_ms();
     size_t klen = strlen(key);
     struct entry *e;
@@ -246,7 +235,7 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
         return;
     }
     if (c->count >= c->max)
-        evict(c, now);
+        evict(c);
     if (!(e = insert(c, key, klen, h))) {
         pthread_mutex_unlock(&c->mu);
         lw_free(copy);
@@ -261,7 +250,7 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
 
 void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
 {
-    uint64_t h = fnv1a(key);
+    uint64_t h = lw_hash_str(key);
     struct entry *e;
     void *copy = NULL;
     pthread_mutex_lock(&c->mu);

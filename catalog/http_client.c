@@ -93,8 +93,10 @@ static CURL *prepare(const struct http_client_req *req, struct http_client_resp 
                      struct curl_slist **hdrs)
 {
     CURL *h = curl_easy_init();
-    if (!h)
+    if (!h) {
+        snprintf(resp->error_msg, sizeof resp->error_msg, "cannot create request");
         return NULL;
+    }
     curl_easy_setopt(h, CURLOPT_SHARE, share);
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -105,8 +107,17 @@ static CURL *prepare(const struct http_client_req *req, struct http_client_resp 
     curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     *hdrs = NULL;
-    for (int i = 0; i < HTTP_CLIENT_MAX_HEADERS && req->headers[i]; i++)
+    for (int i = 0; i < HTTP_CLIENT_MAX_HEADERS && req->headers[i]; i++) {
+        if (strpbrk(req->headers[i], "\r\n")) {
+            /* A header value with a line break would inject headers: refuse the request. */
+            curl_slist_free_all(*hdrs);
+            *hdrs = NULL;
+            curl_easy_cleanup(h);
+            snprintf(resp->error_msg, sizeof resp->error_msg, "header with a line break refused");
+            return NULL;
+        }
         *hdrs = curl_slist_append(*hdrs, req->headers[i]);
+    }
     /* Suppress curl's automatic "Expect: 100-continue" round trip on larger bodies. */
     *hdrs = curl_slist_append(*hdrs, "Expect:");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, *hdrs);
@@ -162,11 +173,13 @@ static void curl_exchange(const struct http_client_req *reqs, struct http_client
         int wave = n - done < MAX_PARALLEL ? n - done : MAX_PARALLEL;
         int running = 0;
         for (int i = 0; i < wave; i++) {
+            hdrs[i] = NULL;
             easy[i] = multi ? prepare(&reqs[done + i], &resps[done + i], &hdrs[i]) : NULL;
             if (!easy[i]) {
-                hdrs[i] = NULL;
-                resps[done + i].error = LW_ENOMEM;
-                snprintf(resps[done + i].error_msg, sizeof resps[0].error_msg, "cannot create request");
+                resps[done + i].error = LW_EIO;
+                if (!multi)
+                    snprintf(resps[done + i].error_msg, sizeof resps[0].error_msg,
+                             "cannot create request");
                 continue;
             }
             curl_easy_setopt(easy[i], CURLOPT_PRIVATE, (void *)(intptr_t)i);

@@ -451,14 +451,15 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
                 check_cache_complete(c->cache, keys[owned[j]], ok[j], items[owned[j]].allowed,
                                      o->ttl_ms);
     }
-    /* 3. Only now wait for checks other threads own: we hold no claims, so no deadlock. */
+    /* 3. Only now wait for checks other threads own: we hold no claims, so no deadlock. The
+     * owner may need a token (one timeout) and then the check (another). */
     for (int i = 0; i < n; i++) {
         if (state[i] != CHECK_CACHE_PENDING)
             continue;
         lw_counter_add(c->m_coalesced, 1);
         if (st)
             st->coalesced++;
-        if (!check_cache_wait(c->cache, keys[i], c->o.timeout_ms + 1000, &items[i].allowed)) {
+        if (!check_cache_wait(c->cache, keys[i], 2 * c->o.timeout_ms + 1000, &items[i].allowed)) {
             items[i].allowed = false;
             note_failure(st, "checks: coalesced check failed or timed out");
         }

@@ -19,26 +19,28 @@
 struct oauth_token {
     struct oauth_token_opts o;
     pthread_mutex_t mu;
+    pthread_cond_t cv;          /* signalled when a fetch finishes */
     char *token;
-    int64_t renew_at_ms;
+    int64_t renew_at_ms;        /* ask for a new token from here on */
+    int64_t expires_at_ms;      /* the IdP's expiry: unusable from here on */
+    bool fetching;              /* one thread is asking the IdP */
+    uint64_t generation;        /* fetches finished so far */
+    int failure_code;           /* the last failed fetch, shared with its waiters */
+    char failure[256];
 };
-
-static char *dup_or_null(const char *s)
-{
-    return s ? lw_strdup(s) : NULL;
-}
 
 struct oauth_token *oauth_token_new(const struct oauth_token_opts *o)
 {
     struct oauth_token *t = lw_calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->o.token_endpoint = dup_or_null(o->token_endpoint);
-    t->o.client_id = dup_or_null(o->client_id);
-    t->o.client_secret = dup_or_null(o->client_secret);
-    t->o.scope = dup_or_null(o->scope);
+    t->o.token_endpoint = lw_strdup(o->token_endpoint);
+    t->o.client_id = lw_strdup(o->client_id);
+    t->o.client_secret = lw_strdup(o->client_secret);
+    t->o.scope = lw_strdup(o->scope);
     t->o.timeout_ms = o->timeout_ms;
     pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
     return t;
 }
 
@@ -52,6 +54,7 @@ void oauth_token_free(struct oauth_token *t)
     lw_free((char *)t->o.scope);
     lw_free(t->token);
     pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
     lw_free(t);
 }
 
@@ -64,8 +67,10 @@ static void form_field(struct lw_buf *b, const char *k, const char *v)
     lw_buf_urlencode(b, v, true);
 }
 
-/* Called with t->mu held. */
-static int fetch(struct oauth_token *t, struct lw_err *err)
+/* Asks the IdP for a token. Runs without t->mu (options are immutable); on success sets
+ * *token (caller frees), *renew_at_ms and *expires_at_ms. */
+static int fetch(const struct oauth_token *t, char **token, int64_t *renew_at_ms,
+                 int64_t *expires_at_ms, struct lw_err *err)
 {
     struct http_client_req req = {0};
     struct http_client_resp resp;
@@ -114,10 +119,10 @@ static int fetch(struct oauth_token *t, struct lw_err *err)
             margin_ms = lifetime_s * 1000 / 4;
             if (margin_ms > 30000)
                 margin_ms = 30000;
-            lw_free(t->token);
-            t->token = lw_strdup(json_string_value(tok));
-            t->renew_at_ms = lw_now_ms() + lifetime_s * 1000 - margin_ms;
-            if (!t->token)
+            *token = lw_strdup(json_string_value(tok));
+            *expires_at_ms = lw_now_ms() + lifetime_s * 1000;
+            *renew_at_ms = *expires_at_ms - margin_ms;
+            if (!*token)
                 rc = lw_err_set(err, LW_ENOMEM, "out of memory");
         }
         json_decref(doc);
@@ -126,25 +131,72 @@ static int fetch(struct oauth_token *t, struct lw_err *err)
     return rc;
 }
 
+/* Single flight: one thread asks the IdP at a time, without holding the lock. While it asks,
+ * others keep using the current token if it has not expired yet (renewal starts early), or
+ * wait for that attempt and share its outcome. A failure is not kept: a decision that starts
+ * after it asks again (the bridge does not cache failed token requests either). */
 char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err)
 {
-    char *copy = NULL;
+    char *copy = NULL, *fresh = NULL;
+    int64_t renew_at = 0, expires_at = 0;
+    struct lw_err ferr = {0};
+    uint64_t gen;
+    int rc;
+
     *fetched = false;
     pthread_mutex_lock(&t->mu);
-    if (!t->token || lw_now_ms() >= t->renew_at_ms) {
-        *fetched = true;
-        if (fetch(t, err) != 0) {
-            /* Keep nothing: the next decision retries (the bridge does not cache failures). */
-            lw_free(t->token);
-            t->token = NULL;
+    gen = t->generation;
+    for (;;) {
+        int64_t now = lw_now_ms();
+        if (t->token && (now < t->renew_at_ms || (t->fetching && now < t->expires_at_ms)))
+            goto have;
+        if (!t->fetching && t->generation != gen) {
+            /* The attempt we waited for failed: report it rather than queue another one. */
+            lw_err_set(err, t->failure_code, "%s", t->failure);
+            pthread_mutex_unlock(&t->mu);
+            return NULL;
+        }
+        if (!t->fetching)
+            break;
+        if (lw_cond_wait_ms(&t->cv, &t->mu, t->o.timeout_ms + 1000) != 0) {
+            lw_err_set(err, LW_ETIMEOUT, "token endpoint: waited too long for a renewal");
+            pthread_mutex_unlock(&t->mu);
+            return NULL;
         }
     }
-    if (t->token) {
-        copy = lw_strdup(t->token);
-        if (!copy)
-            lw_err_set(err, LW_ENOMEM, "out of memory");
-    }
+    t->fetching = true;
     pthread_mutex_unlock(&t->mu);
+
+    *fetched = true;
+    rc = fetch(t, &fresh, &renew_at, &expires_at, &ferr);
+
+    pthread_mutex_lock(&t->mu);
+    t->fetching = false;
+    t->generation++;
+    if (rc == 0) {
+        lw_free(t->token);
+        t->token = fresh;
+        t->renew_at_ms = renew_at;
+        t->expires_at_ms = expires_at;
+    } else {
+        t->failure_code = ferr.code;
+        snprintf(t->failure, sizeof t->failure, "%s", ferr.msg);
+        if (err)
+            *err = ferr;
+        /* Keep nothing: the next decision retries (the bridge does not cache failures). */
+        lw_free(t->token);
+        t->token = NULL;
+    }
+    pthread_cond_broadcast(&t->cv);
+    if (!t->token) {
+        pthread_mutex_unlock(&t->mu);
+        return NULL;
+    }
+have:
+    copy = lw_strdup(t->token);
+    pthread_mutex_unlock(&t->mu);
+    if (!copy)
+        lw_err_set(err, LW_ENOMEM, "out of memory");
     return copy;
 }
 

@@ -13,14 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *xstrdup(const char *s)
-{
-    return s ? lw_strdup(s) : NULL;
-}
-
 static void set_str(char **dst, const char *v)
 {
-    char *n = xstrdup(v);
+    char *n = lw_strdup(v);
     lw_free(*dst);
     *dst = n;
 }
@@ -149,9 +144,9 @@ static int add_catalog(struct lw_config *cfg, const char *name, const char *lk, 
     cfg->catalogs = n;
     n = &cfg->catalogs[cfg->ncatalogs++];
     memset(n, 0, sizeof *n);
-    n->name = xstrdup(name);
-    n->lakekeeper_id = xstrdup(lk);
-    n->warehouse = xstrdup(wh);
+    n->name = lw_strdup(name);
+    n->lakekeeper_id = lw_strdup(lk);
+    n->warehouse = lw_strdup(wh);
     snprintf(n->where, sizeof n->where, "%s", where);
     return n->name && n->lakekeeper_id && n->warehouse ? 0 : LW_ENOMEM;
 }
@@ -194,12 +189,12 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
             return lw_err_set(err, LW_ENOMEM, "out of memory");
         cfg->instances = i;
         cfg->ninstances = 1;
-        i->id = xstrdup("default");
-        i->url = xstrdup(env_or("LAKEKEEPER_URL", "http://localhost:8181"));
-        i->token_endpoint = xstrdup(te);
-        i->client_id = xstrdup(ci);
-        i->client_secret = xstrdup(cs);
-        i->scope = xstrdup(env_or("LAKEKEEPER_SCOPE", "lakekeeper"));
+        i->id = lw_strdup("default");
+        i->url = lw_strdup(env_or("LAKEKEEPER_URL", "http://localhost:8181"));
+        i->token_endpoint = lw_strdup(te);
+        i->client_id = lw_strdup(ci);
+        i->client_secret = lw_strdup(cs);
+        i->scope = lw_strdup(env_or("LAKEKEEPER_SCOPE", "lakekeeper"));
         snprintf(i->where, sizeof i->where, "environment");
         if (bs && lw_parse_i64(bs, INT64_MIN, INT64_MAX, &batch) != 0)
             return lw_err_set(err, LW_ECONFIG,
@@ -294,8 +289,10 @@ static int read_secret_file(struct file_ctx *f, const config_setting_t *s, const
     FILE *fp = fopen(path, "r");
     if (!fp)
         return file_err(f, s, "cannot read client_secret_file '%s'", path);
-    n = fread(buf, 1, sizeof buf - 1, fp);
+    n = fread(buf, 1, sizeof buf, fp);
     fclose(fp);
+    if (n == sizeof buf)
+        return file_err(f, s, "client_secret_file '%s' is larger than 4 KiB", path);
     while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
         n--;
     lw_free(*out);
@@ -472,7 +469,7 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                 rc = file_err(&f, s, "'%s' must be an array of strings", "admin_users");
                 goto done;
             }
-            cfg->admins[cfg->nadmins++] = xstrdup(config_setting_get_string(e));
+            cfg->admins[cfg->nadmins++] = lw_strdup(config_setting_get_string(e));
         }
     }
 #define INT_SETTING(name, field, min, max)                                                     \

@@ -44,39 +44,54 @@ static void on_undefined(void *ctx, const struct http_request *req, struct http_
     lw_buf_puts(&resp->body, "{}");
 }
 
-/* Upstream reachability is probed at most every few seconds, whatever the probe rate. */
+/* Upstream reachability is probed at most every few seconds, by one request at a time and
+ * without holding the lock: every other /health request answers at once with the last
+ * report, so a hanging Lakekeeper never makes the liveness probe itself slow. */
 static pthread_mutex_t health_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t health_checked_ms;
-static char health_json[4096];
+static bool health_refreshing;
+static char health_json[4096] = "{\"status\":\"ok\",\"lakekeeper\":[]}";
+
+static void health_refresh(struct http_routes_ctx *c)
+{
+    struct lw_buf b;
+    lw_buf_init(&b, sizeof health_json - 1);
+    lw_buf_puts(&b, "{\"status\":\"ok\",\"lakekeeper\":[");
+    for (int i = 0; i < c->nlk; i++) {
+        char why[200] = "";
+        bool ok = lk_client_reachable(c->lk[i], why, sizeof why);
+        lw_buf_printf(&b, "%s{\"id\":", i ? "," : "");
+        lw_buf_json_str(&b, lk_client_id(c->lk[i]));
+        lw_buf_printf(&b, ",\"reachable\":%s", ok ? "true" : "false");
+        if (!ok) {
+            lw_buf_puts(&b, ",\"error\":");
+            lw_buf_json_str(&b, why);
+        }
+        lw_buf_putc(&b, '}');
+    }
+    lw_buf_puts(&b, "]}");
+    pthread_mutex_lock(&health_mu);
+    snprintf(health_json, sizeof health_json, "%s", b.failed ? "{\"status\":\"ok\"}" : b.data);
+    health_checked_ms = lw_now_ms();
+    health_refreshing = false;
+    pthread_mutex_unlock(&health_mu);
+    lw_buf_free(&b);
+}
 
 static void on_health(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     struct http_routes_ctx *c = ctx;
+    bool refresh;
     (void)req;
     pthread_mutex_lock(&health_mu);
-    if (!health_checked_ms || lw_now_ms() - health_checked_ms > 5000) {
-        struct lw_buf b;
-        lw_buf_init(&b, sizeof health_json - 1);
-        lw_buf_puts(&b, "{\"status\":\"ok\",\"lakekeeper\":[");
-        for (int i = 0; i < c->nlk; i++) {
-            char why[200] = "";
-            bool ok = lk_client_reachable(c->lk[i], why, sizeof why);
-            lw_buf_printf(&b, "%s{\"id\":", i ? "," : "");
-            lw_buf_json_str(&b, lk_client_id(c->lk[i]));
-            lw_buf_printf(&b, ",\"reachable\":%s", ok ? "true" : "false");
-            if (!ok) {
-                lw_buf_puts(&b, ",\"error\":");
-                lw_buf_json_str(&b, why);
-            }
-            lw_buf_putc(&b, '}');
-        }
-        lw_buf_puts(&b, "]}");
-        snprintf(health_json, sizeof health_json, "%s",
-                 b.failed ? "{\"status\":\"ok\"}" : b.data);
-        lw_buf_free(&b);
-        health_checked_ms = lw_now_ms();
-    }
+    refresh = !health_refreshing && (!health_checked_ms || lw_now_ms() - health_checked_ms > 5000);
+    if (refresh)
+        health_refreshing = true;
+    pthread_mutex_unlock(&health_mu);
+    if (refresh)
+        health_refresh(c);
     /* Liveness: always 200 while the process serves; upstream state is information. */
+    pthread_mutex_lock(&health_mu);
     lw_buf_puts(&resp->body, health_json);
     pthread_mutex_unlock(&health_mu);
 }

@@ -3,6 +3,7 @@
 #ifndef LW_H
 #define LW_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,6 +66,15 @@ extern int64_t (*lw_now_ms)(void);
 int64_t lw_wall_ms(void);
 /* Monotonic microseconds for measuring latency (not replaceable). */
 int64_t lw_mono_us(void);
+
+/* FNV-1a hash of a NUL-terminated string (hash tables of cache keys and checks). */
+uint64_t lw_hash_str(const char *s);
+
+/* Condition waits with a bound: the absolute CLOCK_REALTIME time ms from now (what
+ * pthread_cond_timedwait takes), and one wait of at most ms (0 when signalled, else the
+ * pthread error, e.g. ETIMEDOUT). */
+void lw_deadline_after(struct timespec *ts, int64_t ms);
+int lw_cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t ms);
 
 /* Checked number parsing: the whole string must be a base-10 integer in range.
  * Returns 0 and sets *out, or LW_EINVAL. */

@@ -127,3 +127,26 @@ def test_decision_log_json_lines_file(lakeward_factory, tmp_path):
                 "cache_hits", "latency_ms"):
         assert key in first
     assert "s3cr3t" not in path.read_text() and "s3cr3t" not in lw.log_text()
+
+
+def test_items_without_schema_name_deny_and_keep_serving(lakeward_factory):
+    # A managed catalog ("dev" by default) with items lacking schemaName, or with one of the
+    # wrong JSON type: denied, never a crash (this once crashed the batch fast path).
+    lw = lakeward_factory({})
+    odd = [table("dev", "s", "t"), {"table": {"catalogName": "dev", "tableName": "x"}},
+           {"table": {"catalogName": "dev", "schemaName": 7, "tableName": "y"}}]
+    for op in ("FilterTables", "FilterColumns", "SelectFromColumns"):
+        assert lw.batch("u", op, odd) == []
+    assert lw.batch("u", "FilterSchemas", [{"schema": {"catalogName": "dev"}},
+                                           {"schema": {"catalogName": "dev", "schemaName": None}}]) == []
+    assert lw.allow("u", "ShowTables", {"schema": {"catalogName": "dev"}}) is False
+    assert lw.allow("u", "ExecuteQuery") is True
+
+
+def test_columns_bound(lakeward_factory):
+    lw = lakeward_factory({}, config="max_filter_items = 100;\n")
+    many = table("system", "jdbc", "types", [f"c{i}" for i in range(101)])
+    r = lw.post("/v1/data/trino/batch", trino_input("u", "FilterColumns", filter_resources=[many]))
+    assert r.status_code == 400 and "columns" in r.json()["error"]["message"]
+    ok = table("system", "jdbc", "types", [f"c{i}" for i in range(100)])
+    assert lw.batch("u", "FilterColumns", [ok]) == list(range(100))

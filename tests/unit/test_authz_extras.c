@@ -66,6 +66,23 @@ static void extra_decision_cache_bounded_by_its_checks(void **state)
     assert_int_equal(fx_n(FX_BATCH), 2);
 }
 
+/* A query id that is not a plain Trino id never reaches a header (CR/LF would inject headers
+ * into lakeward's authenticated Lakekeeper requests); the probes carry "" instead. */
+static void extra_query_id_with_line_break_is_not_sent(void **state)
+{
+    (void)state;
+    fx_start_test();
+    fx_mock.rule = M_DENY_ALL;
+    fx_query_id = "q1\r\nX-Injected: 1";
+    FX_ASSERT_BATCH("FilterTables", "[]", R_TBL("managed", "s", "t"));
+    assert_string_equal(fx_header(fx_req(FX_BATCH, 0), "X-Request-ID"), "");
+    assert_null(fx_header(fx_req(FX_BATCH, 0), "X-Injected"));
+    fx_query_id = "20260101_000000_00001_abcde";
+    FX_ASSERT_BATCH("FilterTables", "[]", R_TBL("managed", "s", "t"));
+    assert_string_equal(fx_header(fx_req(FX_BATCH, 3), "X-Request-ID"), fx_query_id);
+    fx_query_id = NULL;
+}
+
 static void extra_decision_cache_batch(void **state)
 {
     (void)state;
@@ -617,6 +634,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FX_CASE(extra_decision_cache_allow),
+        FX_CASE(extra_query_id_with_line_break_is_not_sent),
         FX_CASE(extra_decision_cache_bounded_by_its_checks),
         FX_CASE(extra_decision_cache_batch),
         FX_CASE(extra_decision_cache_does_not_keep_failures),
