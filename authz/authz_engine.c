@@ -329,7 +329,8 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     }
     if (authz_input_parse(body, len, e->opts.max_items, &in, &err) != 0) {
         lw_counter_add(e->m_bad_requests, 1);
-        LW_INFO("authz", "bad_request", "reason=\"%s\"", err.msg);
+        char q[300];
+        LW_INFO("authz", "bad_request", "reason=\"%s\"", lw_log_q(q, sizeof q, err.msg));
         authz_input_free(&in);
         lw_free(key);
         lw_buf_printf(out, "{\"error\":{\"code\":400,\"message\":");
@@ -351,7 +352,9 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
         reason = "request has no input";
     } else if (in.op == AUTHZ_OP_UNKNOWN) {
         lw_counter_add(e->m_unknown_ops, 1);
-        LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id, in.op_name);
+        char q[160];
+        LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id,
+                lw_log_q(q, sizeof q, in.op_name));
         reason = "unknown operation";
     } else if (batch) {
         authz_batch_decide(&plan, e->opts.probe_ttl_ms, e->opts.decision_ttl_ms);

@@ -22,6 +22,8 @@ int authz_plan_init(struct authz_plan *p, struct authz_engine *eng,
             memcpy(p->principal + 5, in->user, n + 1);
         }
     }
+    for (int i = 0; in->user && i < opts->nadmins && !p->admin; i++)
+        p->admin = strcmp(opts->admins[i], in->user) == 0;
     if (!p->allowed || !p->rule || (in->user && !p->principal)) {
         authz_plan_free(p);
         return LW_ENOMEM;
@@ -57,12 +59,7 @@ const struct authz_catalog *authz_plan_catalog(const struct authz_plan *p, const
 
 bool authz_plan_is_admin(const struct authz_plan *p)
 {
-    if (!p->in->user)
-        return false;
-    for (int i = 0; i < p->opts->nadmins; i++)
-        if (strcmp(p->opts->admins[i], p->in->user) == 0)
-            return true;
-    return false;
+    return p->admin;
 }
 
 const char *authz_plan_warehouse_id(struct authz_plan *p, const struct authz_catalog *cat)

@@ -27,6 +27,7 @@ struct authz_plan {
     const struct authz_engine_opts *opts;
     const struct authz_input *in;
     char *principal;                /* "oidc~<user>", NULL when the input has no user */
+    bool admin;                     /* the user is in TRINO_ADMIN_USERS */
     struct authz_check *checks;
     int nchecks, capchecks;
     int *hash;                      /* open addressing index into checks, capacity hashcap */

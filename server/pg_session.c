@@ -54,7 +54,11 @@ static int fatal(struct sess *s, const char *state, const char *hint, const char
     va_end(ap);
     pg_put_error(&s->io.out, 'E', "FATAL", state, msg, NULL, hint, 0);
     (void)flush(s);
-    LW_INFO("pg", "fatal", "peer=%s sqlstate=%s msg=\"%s\"", s->o->peer, state, msg);
+    {
+        char qm[300];
+        LW_INFO("pg", "fatal", "peer=%s sqlstate=%s msg=\"%s\"", s->o->peer, state,
+                lw_log_q(qm, sizeof qm, msg));
+    }
     return -1;
 }
 
@@ -391,12 +395,15 @@ static int simple_query(struct sess *s)
     if (rc != 0) {
         lw_counter_add(s->o->metrics->queries_failed, 1);
         send_error(s, &err);
-        LW_DEBUG("pg", "query_failed", "peer=%s user=%s bytes=%zu sqlstate=%s msg=\"%s\"",
-                 s->o->peer, s->user, strlen(q), err.sqlstate, err.msg);
+        char qu[160], qm[300];
+        LW_DEBUG("pg", "query_failed", "peer=%s user=\"%s\" bytes=%zu sqlstate=%s msg=\"%s\"",
+                 s->o->peer, lw_log_q(qu, sizeof qu, s->user), strlen(q), err.sqlstate,
+                 lw_log_q(qm, sizeof qm, err.msg));
     } else {
         lw_counter_add(s->o->metrics->queries_ok, 1);
-        LW_DEBUG("pg", "query", "peer=%s user=%s bytes=%zu us=%lld", s->o->peer, s->user,
-                 strlen(q), (long long)(lw_mono_us() - t0));
+        char qu[160];
+        LW_DEBUG("pg", "query", "peer=%s user=\"%s\" bytes=%zu us=%lld", s->o->peer,
+                 lw_log_q(qu, sizeof qu, s->user), strlen(q), (long long)(lw_mono_us() - t0));
     }
     ready_for_query(s);
     return flush(s) == 0 ? 0 : -1;
@@ -483,8 +490,12 @@ void pg_session_run(const struct pg_session_opts *o)
     so.version = s->version_text;
     sql_session_init(&s->sql, &so);
     lw_counter_add(o->metrics->sessions, 1);
-    LW_INFO("pg", "session_start", "peer=%s user=%s database=%s application=\"%s\" pid=%d",
-            o->peer, s->user, s->database, s->app, (int)o->backend_pid);
+    {
+        char qu[160], qd[160], qa[160];
+        LW_INFO("pg", "session_start", "peer=%s user=\"%s\" database=\"%s\" application=\"%s\" pid=%d",
+                o->peer, lw_log_q(qu, sizeof qu, s->user), lw_log_q(qd, sizeof qd, s->database),
+                lw_log_q(qa, sizeof qa, s->app), (int)o->backend_pid);
+    }
     ready_for_query(s);
     if (flush(s) != 0)
         goto out;
@@ -520,9 +531,12 @@ void pg_session_run(const struct pg_session_opts *o)
         }
     }
 out:
-    LW_DEBUG("pg", "session_end", "peer=%s user=%s queries=%llu ms=%lld reason=\"%s\"", o->peer,
-             s->user ? s->user : "", (unsigned long long)s->nqueries,
-             (long long)((lw_mono_us() - t0) / 1000), why);
+    {
+        char qu[160];
+        LW_DEBUG("pg", "session_end", "peer=%s user=\"%s\" queries=%llu ms=%lld reason=\"%s\"",
+                 o->peer, lw_log_q(qu, sizeof qu, s->user ? s->user : ""),
+                 (unsigned long long)s->nqueries, (long long)((lw_mono_us() - t0) / 1000), why);
+    }
     lw_free(s->user);
     lw_free(s->database);
     lw_free(s->app);

@@ -38,6 +38,21 @@ int lw_log_open(const char *path, struct lw_err *err)
     return 0;
 }
 
+const char *lw_log_q(char *buf, size_t n, const char *s)
+{
+    size_t o = 0;
+    if (n == 0)
+        return "";
+    for (; s && *s && o + 2 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf[o++] = '\\';
+        buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 void lw_log_write(int level, const char *mod, const char *event, const char *fmt, ...)
 {
     char line[2048];

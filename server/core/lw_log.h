@@ -15,6 +15,12 @@ int lw_log_parse_level(const char *s, int *out) LW_MUSTCHECK;
 /* Log destination: NULL or "-" for stderr, else a file path opened for append. */
 int lw_log_open(const char *path, struct lw_err *err) LW_MUSTCHECK;
 
+/* Escapes s for use inside a quoted log value ("..."): quotes and backslashes get a
+ * backslash, control bytes become '?', and the result is cut to fit buf. Use it for every
+ * value that comes from a request, so a value cannot fake another key=value field.
+ * Returns buf. */
+const char *lw_log_q(char *buf, size_t n, const char *s);
+
 void lw_log_write(int level, const char *mod, const char *event, const char *fmt, ...)
     LW_PRINTF(4, 5);
 
