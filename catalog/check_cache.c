@@ -264,26 +264,6 @@ void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
     return copy;
 }
 
-void check_cache_clear(struct check_cache *c)
-{
-    pthread_mutex_lock(&c->mu);
-    for (struct entry *e = c->oldest, *n; e; e = n) {
-        n = e->newer;
-        if (!e->in_flight && e->waiters == 0)
-            unlink_entry(c, e);
-    }
-    pthread_mutex_unlock(&c->mu);
-}
-
-size_t check_cache_size(struct check_cache *c)
-{
-    size_t n;
-    pthread_mutex_lock(&c->mu);
-    n = c->count;
-    pthread_mutex_unlock(&c->mu);
-    return n;
-}
-
 void check_cache_free(struct check_cache *c)
 {
     if (!c)

@@ -43,8 +43,4 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
                           int64_t ttl_ms);
 void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len) LW_MUSTCHECK;
 
-/* Drops every entry (in-flight entries stay until completed). */
-void check_cache_clear(struct check_cache *c);
-size_t check_cache_size(struct check_cache *c);
-
 #endif

@@ -115,40 +115,40 @@ FX_API const char *R_SCHP(const char *cat, const char *sch, const char *props_sq
     return b;
 }
 
-FX_API const char *R_TBL(const char *cat, const char *sch, const char *tbl)
+/* {'table':{catalogName, schemaName, tableName<extra>}<after>}: the table resources below. */
+static const char *table_res(const char *cat, const char *sch, const char *tbl, const char *extra,
+                             const char *after)
 {
     char *b = scratch();
-    snprintf(b, 1024, "{'table':{'catalogName':'%s','schemaName':'%s','tableName':'%s'}}", cat,
-             sch, tbl);
+    snprintf(b, 1024, "{'table':{'catalogName':'%s','schemaName':'%s','tableName':'%s'%s}%s}",
+             cat, sch, tbl, extra, after);
     return b;
+}
+
+FX_API const char *R_TBL(const char *cat, const char *sch, const char *tbl)
+{
+    return table_res(cat, sch, tbl, "", "");
 }
 
 FX_API const char *R_TBLP(const char *cat, const char *sch, const char *tbl, const char *props_sq)
 {
-    char *b = scratch();
-    snprintf(b, 1024,
-             "{'table':{'catalogName':'%s','schemaName':'%s','tableName':'%s','properties':%s}}",
-             cat, sch, tbl, props_sq);
-    return b;
+    char extra[900];
+    snprintf(extra, sizeof extra, ",'properties':%s", props_sq);
+    return table_res(cat, sch, tbl, extra, "");
 }
 
 FX_API const char *R_COLS(const char *cat, const char *sch, const char *tbl, const char *cols_sq)
 {
-    char *b = scratch();
-    snprintf(b, 1024,
-             "{'table':{'catalogName':'%s','schemaName':'%s','tableName':'%s','columns':%s}}",
-             cat, sch, tbl, cols_sq);
-    return b;
+    char extra[900];
+    snprintf(extra, sizeof extra, ",'columns':%s", cols_sq);
+    return table_res(cat, sch, tbl, extra, "");
 }
 
 FX_API const char *R_PROC(const char *cat, const char *sch, const char *tbl, const char *proc)
 {
-    char *b = scratch();
-    snprintf(b, 1024,
-             "{'table':{'catalogName':'%s','schemaName':'%s','tableName':'%s'},"
-             "'function':{'functionName':'%s'}}",
-             cat, sch, tbl, proc);
-    return b;
+    char after[300];
+    snprintf(after, sizeof after, ",'function':{'functionName':'%s'}", proc);
+    return table_res(cat, sch, tbl, "", after);
 }
 
 FX_API const char *R_USER(const char *user)
