@@ -292,6 +292,32 @@ static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
     return true;
 }
 
+/* The one cache-hit path of both entry points: a decision answered from the cache must look
+ * the same whichever way the server asked. key_out (may be NULL) receives the key on a miss
+ * so decide can store under it without building it twice. */
+static bool try_cached(struct authz_engine *e, bool batch, const char *body, size_t len,
+                       struct lw_buf *out, int64_t t0, char **key_out)
+{
+    char *key;
+    bool hit;
+    if (key_out)
+        *key_out = NULL;
+    if (!e->decisions || !(key = decision_key(batch, body, len)))
+        return false;
+    hit = answer_cached(e, batch, key, out, t0);
+    if (hit || !key_out)
+        lw_free(key);
+    else
+        *key_out = key;
+    return hit;
+}
+
+int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body, size_t len,
+                            struct lw_buf *out)
+{
+    return try_cached(e, batch, body, len, out, lw_mono_us(), NULL) ? 200 : 0;
+}
+
 static void remember(struct authz_engine *e, const char *key, const struct cached_head *h,
                      const struct lw_buf *result, const struct lw_buf *mid, int64_t ttl_ms)
 {
@@ -322,11 +348,8 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     int64_t t0 = lw_mono_us();
     int nanswer;
 
-    if (e->decisions && (key = decision_key(batch, body, len)) &&
-        answer_cached(e, batch, key, out, t0)) {
-        lw_free(key);
+    if (try_cached(e, batch, body, len, out, t0, &key))
         return 200;
-    }
     if (authz_input_parse(body, len, e->opts.max_items, &in, &err) != 0) {
         lw_counter_add(e->m_bad_requests, 1);
         char q[300];

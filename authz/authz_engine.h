@@ -51,4 +51,11 @@ void authz_engine_free(struct authz_engine *e);
 int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
                         struct lw_buf *out);
 
+/* Answers from the decision cache alone, never blocking on upstream. Returns 200 with out
+ * filled when the cache holds the answer, 0 when it needs the full decide (out untouched).
+ * A hit is the same answer, decision record, metrics and fresh decision_id that
+ * authz_engine_decide gives on a hit (both go through one function). Thread-safe. */
+int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body,
+                            size_t len, struct lw_buf *out);
+
 #endif

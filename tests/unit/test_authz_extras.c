@@ -117,6 +117,49 @@ static void extra_decision_cache_does_not_keep_failures(void **state)
     assert_int_equal(fx_n(FX_BATCH), 2);
 }
 
+/* authz_engine_try_cached answers only what the cache holds, never asks Lakekeeper, and a hit
+ * is the same answer decide gives (fresh decision_id, counted, logged). */
+static void extra_try_cached_answers_only_hits(void **state)
+{
+    struct lw_buf out;
+    json_t *ans;
+    char *body;
+    (void)state;
+    struct fx_cfg c = {.lk = true, .decision_ttl_ms = 5000, .decision_log = true};
+    fx_start(&c);
+    fx_mock.rule = M_WAREHOUSE_ONLY;
+    body = fx_body("AccessCatalog", R_CAT("managed"), NULL, NULL);
+    lw_buf_init(&out, FX_MAX_BODY);
+    assert_int_equal(authz_engine_try_cached(fx.eng, false, body, strlen(body), &out), 0);
+    assert_int_equal(out.len, 0);                   /* a miss leaves out untouched */
+    assert_int_equal(fx_n(FX_BATCH), 0);            /* and never asks upstream */
+    assert_true(fx_allow_body(body));
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    assert_int_equal(authz_engine_try_cached(fx.eng, false, body, strlen(body), &out), 200);
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    ans = json_loadb(out.data, out.len, 0, NULL);
+    assert_non_null(ans);
+    assert_true(json_is_true(json_object_get(ans, "result")));
+    assert_true(json_is_string(json_object_get(ans, "decision_id")));
+    json_decref(ans);
+    /* The other endpoint is another cache key. */
+    lw_buf_reset(&out);
+    assert_int_equal(authz_engine_try_cached(fx.eng, true, body, strlen(body), &out), 0);
+    assert_int_equal(out.len, 0);
+    /* The computed decision and the hit reached the decision log; the misses did not. */
+    {
+        struct authz_decision_summary *rows = NULL;
+        int n = 0;
+        assert_int_equal(authz_decision_log_copy(fx.log, -1, true, &rows, &n), 0);
+        assert_int_equal(n, 2);
+        assert_non_null(strstr(rows[1].json, "\"decision_cache\":true"));
+        assert_null(strstr(rows[0].json, "\"decision_cache\""));
+        authz_decision_log_rows_free(rows, n);
+    }
+    lw_buf_free(&out);
+    lw_free(body);
+}
+
 /* ---- coalescing across threads ----------------------------------------------------------- */
 
 struct decider {
@@ -638,6 +681,7 @@ int main(void)
         FX_CASE(extra_decision_cache_bounded_by_its_checks),
         FX_CASE(extra_decision_cache_batch),
         FX_CASE(extra_decision_cache_does_not_keep_failures),
+        FX_CASE(extra_try_cached_answers_only_hits),
         FX_CASE(extra_coalescing_identical_checks_across_threads),
         FX_CASE(extra_coalescing_owner_finishes_first),
         FX_CASE(extra_batch_check_failures_deny_then_recover),
