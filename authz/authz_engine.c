@@ -334,6 +334,29 @@ static void remember(struct authz_engine *e, const char *key, const struct cache
     lw_buf_free(&blob);
 }
 
+/* An operation lakeward does not know: the operation-blind rules run first (the bridge's
+ * unmanaged and extension rules allow it), then whatever they left is denied and logged.
+ * Returns the deny reason, or NULL when every answer item was allowed by a rule. */
+static const char *decide_unknown_op(struct authz_engine *e, struct authz_plan *p, bool batch,
+                                     const char *id)
+{
+    const struct authz_input *in = p->in;
+    int nres = batch ? in->nitems : 1;
+    bool all = true;
+    char q[160];
+
+    for (int i = 0; i < nres && i < p->nitems; i++) {
+        authz_rules_unknown_op(p, i, batch ? &in->items[i] : in->has_resource ? &in->resource : NULL);
+        all = all && p->allowed[i];
+    }
+    lw_counter_add(e->m_unknown_ops, 1);
+    if (all && nres > 0)
+        return NULL;
+    LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id,
+            lw_log_q(q, sizeof q, in->op_name));
+    return "unknown operation";
+}
+
 int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
                         struct lw_buf *out)
 {
@@ -374,11 +397,7 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     if (!in.has_input) {
         reason = "request has no input";
     } else if (in.op == AUTHZ_OP_UNKNOWN) {
-        lw_counter_add(e->m_unknown_ops, 1);
-        char q[160];
-        LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id,
-                lw_log_q(q, sizeof q, in.op_name));
-        reason = "unknown operation";
+        reason = decide_unknown_op(e, &plan, batch, id);
     } else if (batch) {
         authz_batch_decide(&plan, e->opts.probe_ttl_ms, e->opts.decision_ttl_ms);
     } else {

@@ -333,9 +333,24 @@ done:
     json_decref(extra);
 }
 
-void authz_rules_allow(struct authz_plan *p, int item, const struct authz_resource *r)
+/* The two rules that never look at what the operation means: the bridge ORs them into
+ * `allow` for any operation name, known or not. */
+static void operation_blind_rules(struct authz_plan *p, int item, const struct authz_resource *r)
 {
     const char *ext;
+    if (authz_rules_unmanaged(p, r))
+        authz_plan_allow(p, item, "unmanaged-catalogs-flag");
+    if ((ext = authz_rules_extension(p, r)))
+        authz_plan_allow(p, item, ext);
+}
+
+void authz_rules_unknown_op(struct authz_plan *p, int item, const struct authz_resource *r)
+{
+    operation_blind_rules(p, item, r);
+}
+
+void authz_rules_allow(struct authz_plan *p, int item, const struct authz_resource *r)
+{
     bool admin = authz_plan_is_admin(p);
 
     authz_rules_default_access(p, item, r);
@@ -347,10 +362,7 @@ void authz_rules_allow(struct authz_plan *p, int item, const struct authz_resour
             authz_is_lk_system_schema(r->table_schema))
             authz_plan_allow(p, item, "ADM5 admin-lk-system-table");
     }
-    if (authz_rules_unmanaged(p, r))
-        authz_plan_allow(p, item, "unmanaged-catalogs-flag");
-    if ((ext = authz_rules_extension(p, r)))
-        authz_plan_allow(p, item, ext);
+    operation_blind_rules(p, item, r);
     if (r && !p->allowed[item])
         lakekeeper_rules(p, item, r);
 }

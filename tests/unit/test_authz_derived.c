@@ -592,6 +592,52 @@ static void case_086_unknown_operation_and_missing_input(void **state)
     assert_int_equal(fx_n_total(), 0);
 }
 
+/* Issue 11 finding 5 (parity): the bridge's unmanaged rule does not look at the operation, so
+ * with the flag on an operation lakeward does not know is allowed on an unmanaged catalog;
+ * on a managed catalog it stays denied, without asking Lakekeeper. allow and batch. */
+static void case_105_unknown_operation_on_unmanaged_catalog_with_flag(void **state)
+{
+    (void)state;
+    struct fx_cfg c = {.lk = true, .flag = true};
+    fx_start(&c);
+    fx_mock.rule = M_ALLOW_ALL;
+    assert_true(fx_allow("NoSuchOperation", R_TBL("pg", "s", "t")));
+    assert_true(fx_allow("NoSuchOperation", R_CAT("pg")));
+    assert_true(fx_allow("NoSuchOperation", R_TBL("system", "runtime", "nodes")));
+    assert_false(fx_allow("NoSuchOperation", R_TBL("managed", "s", "t")));
+    assert_false(fx_allow("NoSuchOperation", R_USER("bob")));     /* no catalog name */
+    assert_false(fx_allow("NoSuchOperation", NULL));
+    FX_ASSERT_BATCH("NoSuchOperation", "[0,2]", R_TBL("pg", "s", "t"), R_TBL("managed", "s", "t"),
+                    R_SCH("other", "x"));
+    FX_ASSERT_BATCH("NoSuchOperation", "[]", R_TBL("managed", "s", "t"));
+    assert_int_equal(fx_n_total(), 0);
+    /* Without the flag nothing changes: denied everywhere. */
+    fx_stop();
+    fx_start_test();
+    fx_mock.rule = M_ALLOW_ALL;
+    assert_false(fx_allow("NoSuchOperation", R_TBL("pg", "s", "t")));
+    FX_ASSERT_BATCH("NoSuchOperation", "[]", R_TBL("pg", "s", "t"));
+    assert_int_equal(fx_n_total(), 0);
+}
+
+/* The extension rules (allow_managed) also run before the unknown-operation deny, as in the
+ * bridge, and only where they match. */
+static void case_106_unknown_operation_allowed_by_extension_rule(void **state)
+{
+    static const struct authz_rule rules[] = {
+        {.operation = "NewTrinoOp*", .catalog = "managed", .where = "test:1"},
+    };
+    (void)state;
+    struct fx_cfg c = {.lk = true, .rules = rules, .nrules = 1};
+    fx_start(&c);
+    fx_mock.rule = M_ALLOW_ALL;
+    assert_true(fx_allow("NewTrinoOperation", R_TBL("managed", "s", "t")));
+    assert_false(fx_allow("OtherNewOperation", R_TBL("managed", "s", "t")));
+    assert_false(fx_allow("NewTrinoOperation", R_TBL("pg", "s", "t")));
+    FX_ASSERT_BATCH("NewTrinoOperation", "[1]", R_TBL("pg", "s", "t"), R_TBL("managed", "s", "t"));
+    assert_int_equal(fx_n_total(), 0);
+}
+
 static void case_087_admin_quirk_information_schema_in_unmanaged_catalog(void **state)
 {
     (void)state;
@@ -689,6 +735,8 @@ int main(void)
         FX_CASE(case_084_admin_filter_schemas_system),
         FX_CASE(case_085_show_tables_and_columns_on_system_denied),
         FX_CASE(case_086_unknown_operation_and_missing_input),
+        FX_CASE(case_105_unknown_operation_on_unmanaged_catalog_with_flag),
+        FX_CASE(case_106_unknown_operation_allowed_by_extension_rule),
         FX_CASE(case_087_admin_quirk_information_schema_in_unmanaged_catalog),
         FX_CASE(case_088_filter_columns_unmanaged_single_table),
         FX_CASE(case_089_empty_filter_resources),
