@@ -160,6 +160,47 @@ static void extra_try_cached_answers_only_hits(void **state)
     lw_free(body);
 }
 
+/* A 400 quotes jansson's error text, which quotes the input cut after a byte count: the error
+ * body must still be valid JSON (fx_decide parses it; jansson rejects invalid UTF-8) and keep
+ * whole characters. Bodies: a split two-byte character after a bad escape, bytes that are no
+ * UTF-8 at all, a split four-byte character, and long runs of multi-byte characters so every
+ * cut position (jansson's and the message bound's) is tried. */
+static void extra_bad_request_message_is_valid_utf8(void **state)
+{
+    static const char *const bodies[] = {
+        "{\"input\":{\"x\":\"\\\xc3\xa9\"}}",
+        "{\"input\":{\"x\":\"\xff\xfe\"}}",
+        "{\"input\":{\"x\":\"\\\xf0\x9f\x98\x80\"}}",
+        "{\"input\":{\"x\":\xed\xa0\x80}}",
+    };
+    char big[1200];
+    json_t *ans;
+    (void)state;
+    fx_start_test();
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        assert_int_equal(fx_decide(i % 2, bodies[i], strlen(bodies[i]), &ans), 400);
+        assert_true(json_is_string(json_object_get(json_object_get(ans, "error"), "message")));
+        json_decref(ans);
+    }
+    for (int shift = 0; shift < 4; shift++) {
+        size_t n = 0;
+        n += (size_t)snprintf(big, sizeof big, "{\"input\":%.*s", shift, "xxx");
+        while (n + 8 < sizeof big) {
+            memcpy(big + n, "\xe2\x82\xac", 3);        /* the euro sign, three bytes */
+            n += 3;
+        }
+        big[n] = '\0';
+        assert_int_equal(fx_decide(false, big, n, &ans), 400);
+        json_decref(ans);
+    }
+    /* The message keeps what can be kept: the position and jansson's explanation. */
+    assert_int_equal(fx_decide(false, bodies[0], strlen(bodies[0]), &ans), 400);
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(ans, "error"), "message")),
+                           "invalid escape"));
+    json_decref(ans);
+    assert_int_equal(fx_n_total(), 0);
+}
+
 /* ---- coalescing across threads ----------------------------------------------------------- */
 
 struct decider {
@@ -682,6 +723,7 @@ int main(void)
         FX_CASE(extra_decision_cache_batch),
         FX_CASE(extra_decision_cache_does_not_keep_failures),
         FX_CASE(extra_try_cached_answers_only_hits),
+        FX_CASE(extra_bad_request_message_is_valid_utf8),
         FX_CASE(extra_coalescing_identical_checks_across_threads),
         FX_CASE(extra_coalescing_owner_finishes_first),
         FX_CASE(extra_batch_check_failures_deny_then_recover),
