@@ -8,8 +8,12 @@ BUILD     ?= build
 SANITIZE  ?=
 OPT       ?= -O2
 CFLAGS    := -std=c17 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE -pthread \
-             -fno-omit-frame-pointer $(SANITIZE) $(shell pkg-config --cflags $(PKGS)) $(EXTRA_CFLAGS)
-LDLIBS    := $(shell pkg-config --libs $(PKGS)) -lpg_query -pthread
+             -fno-omit-frame-pointer $(SANITIZE) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpg_query -pthread
+# The probes above stay quiet: on a fresh machine `make test` / `make deps` / `make demo` parse
+# this file before they install the libraries. Building without them stops at pkg-check, with
+# one line that says what to do.
+PKG_MISSING := $(shell pkg-config --exists $(PKGS) 2>/dev/null || echo yes)
 LDFLAGS   := $(SANITIZE)
 ifneq ($(SANITIZE),)
 CFLAGS    += -DLW_DEBUG_BUILD
@@ -32,7 +36,7 @@ STANDIN_LIB := $(BUILD)/obj/server/core/lw.o $(BUILD)/obj/server/core/lw_buf.o \
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
-.PHONY: all standin unit test test-unit test-asan bench demo demo-stop clean lint deps
+.PHONY: all standin unit pkg-check test test-unit test-asan bench demo demo-stop clean lint deps
 
 all: $(BUILD)/lakeward $(BUILD)/lakekeeper-standin
 
@@ -48,7 +52,7 @@ $(BUILD)/liblakeward.a: $(LIB_OBJ)
 $(BUILD)/lakekeeper-standin: $(STANDIN_OBJ) $(STANDIN_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | pkg-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -60,6 +64,9 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_FIXTURES) $(BUILD)/liblakeward.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/liblakeward.a \
 	    $(LDFLAGS) $(shell pkg-config --libs cmocka) $(LDLIBS)
+
+pkg-check:
+	@$(if $(PKG_MISSING),echo "lakeward: libraries missing ($(PKGS) per pkg-config); install them with 'make deps'" >&2; exit 1,:)
 
 test-unit: unit
 	tests/run-unit.sh $(BUILD)

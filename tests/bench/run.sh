@@ -70,16 +70,9 @@ trap 'log "ERROR: line $LINENO: \"$BASH_COMMAND\" failed"' ERR
 trap 'exit 130' INT TERM
 
 # ---- tools ---------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-    log "installing wrk (Debian package)"
-    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null; } ||
-        die "cannot install wrk"
-fi
-if ! command -v valgrind >/dev/null; then
-    log "installing valgrind (Debian package)"
-    apt-get install -y valgrind >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y valgrind >/dev/null; } ||
-        die "cannot install valgrind"
-fi
+# Debian packages of the bench alone; apt_ensure (tests/stack/lib.sh) waits for the package locks.
+# shellcheck source=../stack/lib.sh
+(. tests/stack/lib.sh && apt_ensure wrk valgrind nginx) >&2 || die "cannot install wrk, valgrind, nginx"
 for t in jq curl taskset python3; do command -v "$t" >/dev/null || die "$t missing"; done
 
 rm -rf "$OUT/raw"; mkdir -p "$OUT/bodies" "$OUT/raw"

@@ -16,7 +16,7 @@ GO_MIN_MINOR=25                         # OpenFGA v1.14.1 declares go 1.25.0
 MAVEN_REPO="${MAVEN_REPO:-https://repo1.maven.org/maven2}"   # same variable as trino/install.sh
 GO_PROXY_URL="${LW_GO_PROXY_URL:-https://proxy.golang.org}"
 APT_PACKAGES=(build-essential pkg-config libpq-dev libpg-query-dev libcurl4-openssl-dev
-    libjansson-dev libssl-dev libmicrohttpd-dev libconfig-dev libcmocka-dev
+    libjansson-dev libssl-dev libmicrohttpd-dev libconfig-dev libcmocka-dev libprotobuf-c-dev
     postgresql-15 postgresql-client-15 curl jq unzip python3 python3-venv openjdk-17-jre-headless)
 
 CACHE="$(cache_dir)"
@@ -35,16 +35,8 @@ download() {
 }
 
 install_apt() {
-    local missing=() p
-    for p in "${APT_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-    done
-    ((${#missing[@]} == 0)) && { log "apt: all ${#APT_PACKAGES[@]} packages present"; return 0; }
-    ((EUID == 0)) || die "apt: missing ${missing[*]}; run as root or install them"
-    log "apt: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 600 apt-get update -q
-    timeout 1800 apt-get install -y -q --no-install-recommends "${missing[@]}"
+    apt_ensure "${APT_PACKAGES[@]}" || die "apt: installing the packages failed"
+    log "apt: all ${#APT_PACKAGES[@]} packages present"
 }
 
 install_python() {

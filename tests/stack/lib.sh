@@ -117,3 +117,80 @@ env_get() {
 jwt_claims() {
     python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]; print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$1"
 }
+
+# ---- apt and dpkg: wait for the package locks, bounded ------------------------------------
+# A fresh machine runs unattended-upgrades at boot and holds dpkg's locks for minutes; apt-get
+# fails at once on a held lock unless told to wait. apt-get waits for the dpkg locks itself
+# with DPkg::Lock::Timeout, but `apt-get update` does not wait for the lists lock (apt 2.6),
+# so apt_get first waits for all of them here. Holders are read from /proc/locks, which shows
+# fcntl and flock locks alike without taking them (probing by taking a lock could make an apt
+# that starts at that instant fail).
+APT_LOCK_TIMEOUT="${LW_APT_LOCK_TIMEOUT:-600}"     # seconds, per apt_get call
+APT_LOCK_FILES=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock
+                /var/cache/apt/archives/lock)
+
+# apt_lock_holder: "FILE (pid PID, COMM)" for the first package lock someone holds; status 1
+# when none is held.
+apt_lock_holder() {
+    local f st dev id pid
+    for f in "${APT_LOCK_FILES[@]}"; do
+        st="$(stat -c '%D %i' "$f" 2>/dev/null)" || continue
+        dev=$((16#${st% *}))
+        # /proc/locks names a file MAJOR:MINOR:INODE (hex, hex, decimal).
+        printf -v id '%02x:%02x:%s' $(((dev >> 8 & 0xfff) | (dev >> 32 & ~0xfff))) \
+            $(((dev & 0xff) | (dev >> 12 & ~0xff))) "${st#* }"
+        # Holders only: lines of blocked waiters carry "->" in the second field.
+        pid="$(awk -v id="$id" '$2 != "->" && $6 == id { print $5; exit }' /proc/locks)"
+        if [[ -n "$pid" ]]; then
+            echo "$f (pid $pid, $(cat "/proc/$pid/comm" 2>/dev/null || echo '?'))"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# apt_locks_wait SECONDS: return once no package lock is held; fail with a message naming the
+# holder when that takes longer than SECONDS.
+apt_locks_wait() {
+    local deadline=$((SECONDS + $1)) holder said=0
+    while holder="$(apt_lock_holder)"; do
+        if ((SECONDS >= deadline)); then
+            log "ERROR: apt: $holder still holds the package lock after waiting ${1}s; let it finish (unattended-upgrades at boot can take a while) or wait longer with LW_APT_LOCK_TIMEOUT=SECONDS"
+            return 1
+        fi
+        ((said)) || log "apt: waiting up to ${1}s for the package lock held by $holder"
+        said=1
+        sleep 1
+    done
+}
+
+# apt_get RUN_SECONDS ARGS...: apt-get ARGS that waits up to $APT_LOCK_TIMEOUT s for the package
+# locks instead of failing on them, and is then given RUN_SECONDS to do its work.
+apt_get() {
+    local run="$1" deadline=$((SECONDS + APT_LOCK_TIMEOUT)) left rc; shift
+    while :; do
+        left=$((deadline - SECONDS)); ((left > 0)) || left=0
+        apt_locks_wait "$left" || return 1
+        left=$((deadline - SECONDS)); ((left > 0)) || left=0
+        DEBIAN_FRONTEND=noninteractive timeout $((run + left)) \
+            apt-get -o DPkg::Lock::Timeout="$left" "$@" && return 0
+        rc=$?
+        # Someone took a lock between our wait and apt-get's own attempt (apt-get update does
+        # not wait): wait again while the bound lasts.
+        if ((SECONDS < deadline)) && apt_lock_holder >/dev/null; then continue; fi
+        return "$rc"
+    done
+}
+
+# apt_ensure PKG...: install those of the Debian packages that are missing (needs root);
+# refreshes the package lists first, as a fresh machine's may be stale or empty.
+apt_ensure() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    if ((EUID != 0)); then log "ERROR: apt: missing ${missing[*]}; run as root or install them"; return 1; fi
+    log "apt: installing ${missing[*]}"
+    apt_get 600 update -q && apt_get 1800 install -y -q --no-install-recommends "${missing[@]}"
+}
