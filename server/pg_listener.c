@@ -6,6 +6,7 @@
 #include "core/lw_log.h"
 #include "pg_session.h"
 #include "pg_wire.h"
+#include "../sql/sql_parse.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,6 +184,8 @@ static void accept_one(struct pg_listener *l)
         l->nconns++;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* A known stack for the SQL engine's bounded recursion (sql_parse.h). */
+    pthread_attr_setstacksize(&attr, SQL_STACK_SIZE);
     rc = pthread_create(&t, &attr, conn_main, c);
     pthread_attr_destroy(&attr);
     if (rc != 0) {

@@ -1,6 +1,8 @@
 /* sql_engine.c -- one session's query loop over libpg_query (sql_engine.h). */
 #include "sql_engine.h"
 
+#include "sql_parse.h"
+
 #include <pg_query.h>
 
 #define SQL_MAX_PARSE_TREE (16u << 20)
@@ -85,13 +87,17 @@ static int parse_error(const PgQueryError *pe, struct sql_error *err)
 int sql_session_query(struct sql_session *s, const char *query, const struct sql_sink *sink,
                       struct sql_error *err)
 {
-    PgQueryParseResult r = pg_query_parse(query);
+    PgQueryParseResult r = {0};
     size_t query_len = strlen(query);
     json_t *tree = NULL, *stmts, *raw;
     json_error_t jerr;
     size_t i;
     int rc = 0;
 
+    /* Bound the tree's depth before libpg_query's recursive code sees the text. */
+    if ((rc = sql_parse_check_depth(query, err)) != 0)
+        goto out;
+    r = pg_query_parse(query);
     if (r.error) {
         rc = parse_error(r.error, err);
         goto out;

@@ -313,36 +313,53 @@ static int lit_value(const struct sql_plan_ctx *ctx, const struct lit *l, uint32
     return 0;
 }
 
-/* A constant expression (A_Const or a cast of one): its value and type. Returns 1 when the
- * node is not a constant expression. */
+static int copy_text(struct lw_arena *arena, struct sql_value *v, struct sql_error *err);
+
+/* A constant expression (A_Const or a cast of one): its value and type; val's text may point
+ * into *lp. Returns 1 when the node is not a constant expression. */
+static int const_expr_raw(const struct sql_plan_ctx *ctx, json_t *node, struct sql_value *val,
+                          uint32_t *oid, const char **colname, struct lit *lp,
+                          struct sql_error *err);
+
+/* const_expr_raw with the value's text copied into arena before the literal dies (a cast
+ * like 1::text formats the integer into the literal's own buffer). */
 static int const_expr(const struct sql_plan_ctx *ctx, json_t *node, struct sql_value *val,
-                      uint32_t *oid, const char **colname, struct sql_error *err)
+                      uint32_t *oid, const char **colname, struct lw_arena *arena,
+                      struct sql_error *err)
+{
+    struct lit l;   /* outlives const_expr_raw: val's text may point into it */
+    int rc = const_expr_raw(ctx, node, val, oid, colname, &l, err);
+    return rc == 0 ? copy_text(arena, val, err) : rc;
+}
+
+static int const_expr_raw(const struct sql_plan_ctx *ctx, json_t *node, struct sql_value *val,
+                          uint32_t *oid, const char **colname, struct lit *lp,
+                          struct sql_error *err)
 {
     json_t *body, *arg_body;
     const char *type = node_type(node, &body), *written;
-    struct lit l;
     if (!type)
         return 1;
     if (strcmp(type, "A_Const") == 0) {
-        if (read_const(ctx, body, &l, err) != 0)
+        if (read_const(ctx, body, lp, err) != 0)
             return LW_EINVAL;
-        *colname = l.oid == SQL_OID_BOOL ? "bool" : "?column?";
+        *colname = lp->oid == SQL_OID_BOOL ? "bool" : "?column?";
         /* An untyped string or NULL constant becomes text, as in Postgres's output. */
-        *oid = l.oid == 0 || l.oid == SQL_OID_UNKNOWN ? SQL_OID_TEXT : l.oid;
-        if (l.oid == SQL_OID_BOOL) {
+        *oid = lp->oid == 0 || lp->oid == SQL_OID_UNKNOWN ? SQL_OID_TEXT : lp->oid;
+        if (lp->oid == SQL_OID_BOOL) {
             memset(val, 0, sizeof *val);
             val->type = SQL_V_BOOL;
-            val->u.b = l.bval;
+            val->u.b = lp->bval;
             return 0;
         }
-        if (l.oid == SQL_OID_NUMERIC) {
+        if (lp->oid == SQL_OID_NUMERIC) {
             memset(val, 0, sizeof *val);
             val->type = SQL_V_TEXT;
-            val->u.s.p = l.text;
-            val->u.s.len = l.len;
+            val->u.s.p = lp->text;
+            val->u.s.len = lp->len;
             return 0;
         }
-        return lit_value(ctx, &l, *oid, val, err);
+        return lit_value(ctx, lp, *oid, val, err);
     }
     if (strcmp(type, "TypeCast") == 0) {
         const char *at = node_type(jget(body, "arg"), &arg_body);
@@ -353,10 +370,10 @@ static int const_expr(const struct sql_plan_ctx *ctx, json_t *node, struct sql_v
         if (!*oid)
             return fail_at(ctx, err, jloc(jget(body, "typeName")), NOT_YET,
                            "type \"%s\" is not supported yet", written);
-        if (read_const(ctx, arg_body, &l, err) != 0)
+        if (read_const(ctx, arg_body, lp, err) != 0)
             return LW_EINVAL;
         *colname = written;
-        return lit_value(ctx, &l, *oid, val, err);
+        return lit_value(ctx, lp, *oid, val, err);
     }
     return 1;
 }
@@ -625,7 +642,7 @@ static int bind_targets(const struct sql_plan_ctx *ctx, json_t *sel, const struc
             else if (strcmp(vt, "SQLValueFunction") == 0)
                 rc = svf_target(ctx, val, t, err);
             else if ((rc = const_expr(ctx, jget(rt, "val"), &t->value, &t->type_oid, &colname,
-                                      err)) == 1)
+                                      arena, err)) == 1)
                 rc = fail_at(ctx, err, jloc(val), NOT_YET,
                              "expressions of this kind (%s) are not supported yet in the "
                              "select list", vt);
@@ -690,8 +707,8 @@ static struct sql_pred *add_pred(struct sql_plan *p, int *cap, struct lw_arena *
 
 /* The literal side of a comparison, coerced to the column's type col_oid. */
 static int comparison_value(const struct sql_plan_ctx *ctx, json_t *node, uint32_t col_oid,
-                            const char *opname, int oploc, struct sql_value *out,
-                            struct sql_error *err)
+                            const char *opname, int oploc, struct lw_arena *arena,
+                            struct sql_value *out, struct sql_error *err)
 {
     json_t *body, *arg_body;
     const char *type = node_type(node, &body), *written;
@@ -738,7 +755,7 @@ static int comparison_value(const struct sql_plan_ctx *ctx, json_t *node, uint32
             return LW_EINVAL;
         *out = f;
     }
-    return 0;
+    return copy_text(arena, out, err);     /* before l, which it may point into, dies */
 }
 
 static int bind_conjunct(const struct sql_plan_ctx *ctx, json_t *node, const struct scope *sc,
@@ -836,9 +853,7 @@ static int bind_conjunct(const struct sql_plan_ctx *ctx, json_t *node, const str
             return nomem(arena, err);
         pr->column = col;
         pr->op = op;
-        if (comparison_value(ctx, r, col_oid, opname, jloc(body), &pr->value, err) != 0)
-            return LW_EINVAL;
-        return copy_text(arena, &pr->value, err);
+        return comparison_value(ctx, r, col_oid, opname, jloc(body), arena, &pr->value, err);
     }
     return fail_at(ctx, err, jloc(body), NOT_YET,
                    "this kind of condition (%s) is not supported yet in WHERE", type);

@@ -556,3 +556,21 @@ def test_many_rows_and_concurrent_clients(lakeward_factory):
         counts = list(pool.map(reader, range(16)))
     assert all(c >= 300 for c in counts)
     assert psql(lw, "select user_name from lakeward.decisions limit 3") == ["alice"] * 3
+
+
+def test_crash_shapes_answered_and_server_survives(lakeward_factory):
+    """Two inputs that once took the whole process down: 1::text read a dead stack slot, and
+    a 70,000-term sum (140 KB) overflowed the session thread's stack inside the parser.
+    PostgreSQL answers both; so does lakeward (the second with 54001), and keeps serving."""
+    lw = lakeward_factory({})
+    with connect(lw) as conn:
+        assert conn.execute("select 1::text").fetchone() == ("1",)
+        for sql in ("select 1" + "+1" * 70000, "select " + "(" * 500000 + "1",
+                    "select " + "- " * 400000 + "1"):
+            with pytest.raises(psycopg.Error) as ei:
+                conn.execute(sql)
+            assert ei.value.sqlstate == "54001", (ei.value.sqlstate, str(ei.value))
+            assert "stack depth limit exceeded" in str(ei.value)
+        # just under the bound: parsed and run on the session thread
+        assert conn.execute("select " + "(" * 998 + "7" + ")" * 998).fetchone() == (7,)
+    assert psql(lw, "select 2") == ["2"]

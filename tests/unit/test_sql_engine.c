@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../sql/sql_engine.h"
+#include "../../sql/sql_parse.h"
 #include "../../sql/sql_value.h"
 
 #include <math.h>
@@ -554,6 +555,55 @@ static void row_and_memory_bounds(void **state)
     assert_string_equal(err.sqlstate, "54000");
 }
 
+/* Text made of prefix, n copies of unit and suffix (caller frees). */
+static char *repeat(const char *prefix, const char *unit, size_t n, const char *suffix)
+{
+    size_t lp = strlen(prefix), lu = strlen(unit), ls = strlen(suffix);
+    char *q = lw_malloc(lp + n * lu + ls + 1), *p = q;
+    assert_non_null(q);
+    memcpy(p, prefix, lp);
+    p += lp;
+    for (size_t i = 0; i < n; i++, p += lu)
+        memcpy(p, unit, lu);
+    memcpy(p, suffix, ls + 1);
+    return q;
+}
+
+/* Regressions: 1::text once read a dead stack slot; a 70,000-term sum (140 KB of text)
+ * overflowed the thread's stack inside the parser. Both now answer as PostgreSQL does. */
+static void depth_and_crash_regressions(void **state)
+{
+    char *q;
+    (void)state;
+    assert_string_equal(run("select 1::text, 2::numeric"), "text:25,numeric:1700|1,2|SELECT 1;");
+    q = repeat("select 1", "+1", 70000, "");
+    assert_string_equal(run(q), "ERR 54001");
+    lw_free(q);
+    q = repeat("select ", "(", 400000, "1");    /* unclosed: bounded before the parser */
+    assert_string_equal(run(q), "ERR 54001");
+    lw_free(q);
+    q = repeat("select ", "- ", 500000, "1");     /* "--" would start a comment */
+    assert_string_equal(run(q), "ERR 54001");
+    lw_free(q);
+    /* Flat lists stay cheap however long: siblings do not add up. */
+    q = repeat("select 1", ", 1", 20000, "");
+    assert_true(sql_parse_depth_bound(q) < 5);
+    lw_free(q);
+    assert_int_equal(sql_parse_depth_bound("select 1"), 1);
+    assert_int_equal(sql_parse_depth_bound("select 1+1+1"), 3);
+    assert_int_equal(sql_parse_depth_bound("select (1+1)+1; select 2"), 4);
+    assert_int_equal(sql_parse_depth_bound("select f(a, b+c) from t where x = 1 and y = 2"), 7);
+    /* Just under the bound, parsed and bound on this (main) thread's stack. */
+    q = repeat("select ", "(", SQL_PARSE_MAX_DEPTH - 2, "7");
+    {
+        char *all = repeat(q, ")", SQL_PARSE_MAX_DEPTH - 2, "");
+        assert_int_equal(sql_parse_depth_bound(all), SQL_PARSE_MAX_DEPTH - 1);
+        assert_string_equal(run(all), "?column?:23|7|SELECT 1;");
+        lw_free(all);
+    }
+    lw_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +617,7 @@ int main(void)
         cmocka_unit_test(transactions),
         cmocka_unit_test(failed_allocations),
         cmocka_unit_test(row_and_memory_bounds),
+        cmocka_unit_test(depth_and_crash_regressions),
     };
     return cmocka_run_group_tests_name("sql engine", tests, setup, teardown);
 }

@@ -1,0 +1,144 @@
+/* sql_parse.c -- the bounded road from SQL text to a parse tree (sql_parse.h): a flat
+ * token pass bounding the tree's depth before any recursive code sees the text. */
+#include "sql_parse.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <stdio.h>
+#include <string.h>
+
+/* One bracket level of the pass: the depth of the list element being read (its own
+ * operators plus its deepest bracketed child) and the deepest finished element. */
+struct level {
+    long ops, child, best;
+};
+
+static long element_depth(const struct level *l)
+{
+    return l->ops + l->child;
+}
+
+static void end_element(struct level *l)
+{
+    long d = element_depth(l);
+    if (d > l->best)
+        l->best = d;
+    l->ops = l->child = 0;
+}
+
+/* Tokens that never start a nested node: names, constants, parameters, list punctuation,
+ * comments, and AND/OR (the parser flattens a chain of either into one list). */
+static bool flat_token(PgQuery__Token t)
+{
+    switch (t) {
+    case PG_QUERY__TOKEN__IDENT:
+    case PG_QUERY__TOKEN__UIDENT:
+    case PG_QUERY__TOKEN__FCONST:
+    case PG_QUERY__TOKEN__SCONST:
+    case PG_QUERY__TOKEN__USCONST:
+    case PG_QUERY__TOKEN__BCONST:
+    case PG_QUERY__TOKEN__XCONST:
+    case PG_QUERY__TOKEN__ICONST:
+    case PG_QUERY__TOKEN__PARAM:
+    case PG_QUERY__TOKEN__ASCII_46:     /* . */
+    case PG_QUERY__TOKEN__SQL_COMMENT:
+    case PG_QUERY__TOKEN__C_COMMENT:
+    case PG_QUERY__TOKEN__AND:
+    case PG_QUERY__TOKEN__OR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static long bound_of(const PgQuery__ScanResult *sr)
+{
+    /* Levels live on the heap: one per open bracket, at most one per token. */
+    struct level *lv = lw_calloc(sr->n_tokens + 1, sizeof *lv);
+    long result = 0;
+    size_t top = 0;
+    if (!lv)
+        return -2;
+    for (size_t i = 0; i < sr->n_tokens; i++) {
+        PgQuery__Token t = sr->tokens[i]->token;
+        switch (t) {
+        case PG_QUERY__TOKEN__ASCII_40:     /* ( */
+        case PG_QUERY__TOKEN__ASCII_91:     /* [ */
+            lv[++top] = (struct level){0, 0, 0};
+            break;
+        case PG_QUERY__TOKEN__ASCII_41:     /* ) */
+        case PG_QUERY__TOKEN__ASCII_93:     /* ] */
+            if (top > 0) {
+                long d;
+                end_element(&lv[top]);
+                d = lv[top].best + 1;
+                top--;
+                if (d > lv[top].child)
+                    lv[top].child = d;
+            }
+            break;
+        case PG_QUERY__TOKEN__ASCII_44:     /* , */
+            end_element(&lv[top]);
+            break;
+        case PG_QUERY__TOKEN__ASCII_59:     /* ; ends a statement at any level */
+            while (top > 0) {
+                end_element(&lv[top]);
+                top--;
+                if (lv[top + 1].best + 1 > lv[top].child)
+                    lv[top].child = lv[top + 1].best + 1;
+            }
+            end_element(&lv[0]);
+            if (lv[0].best > result)
+                result = lv[0].best;
+            lv[0] = (struct level){0, 0, 0};
+            break;
+        default:
+            if (!flat_token(t))
+                lv[top].ops++;
+            break;
+        }
+    }
+    /* Unclosed brackets: fold them as if closed (the parser will refuse the text). */
+    while (top > 0) {
+        end_element(&lv[top]);
+        top--;
+        if (lv[top + 1].best + 1 > lv[top].child)
+            lv[top].child = lv[top + 1].best + 1;
+    }
+    end_element(&lv[0]);
+    if (lv[0].best > result)
+        result = lv[0].best;
+    lw_free(lv);
+    return result;
+}
+
+long sql_parse_depth_bound(const char *query)
+{
+    PgQueryScanResult r = pg_query_scan(query);
+    PgQuery__ScanResult *sr = NULL;
+    long bound = -1;
+    if (!r.error && r.pbuf.data) {
+        sr = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+        bound = sr ? bound_of(sr) : -2;
+    }
+    if (sr)
+        pg_query__scan_result__free_unpacked(sr, NULL);
+    pg_query_free_scan_result(r);
+    return bound;
+}
+
+int sql_parse_check_depth(const char *query, struct sql_error *err)
+{
+    long bound = sql_parse_depth_bound(query);
+    if (bound == -2)
+        return sql_error_set(err, "53200", "out of memory");
+    if (bound > SQL_PARSE_MAX_DEPTH) {
+        sql_error_set(err, "54001", "stack depth limit exceeded");
+        snprintf(err->hint, sizeof err->hint, "The statement nests operators, keywords or "
+                 "brackets more than %d deep; split it or use fewer levels.",
+                 SQL_PARSE_MAX_DEPTH);
+        return LW_EINVAL;
+    }
+    return 0;
+}
