@@ -8,16 +8,28 @@
 #include <string.h>
 #include <unistd.h>
 
+#define ALLOC_OVERHEAD 16    /* malloc's header and alignment per JSON line (glibc) */
+#define DEFAULT_MAX_BYTES (64u << 20)
+
+/* The ring holds the newest `count` records ending before `next`. Besides the capacity it is
+ * bounded by the bytes of its JSON lines: a record can be large (a long group list, user name
+ * or query id is kept whole), so the count alone would not bound memory. */
 struct authz_decision_log {
     pthread_mutex_t mu;
     struct authz_decision_summary *ring;
     int capacity, next, count;
+    size_t bytes, max_bytes;
     FILE *sink;
     bool own_sink;
 };
 
-struct authz_decision_log *authz_decision_log_new(int capacity, const char *path,
-                                                  struct lw_err *err)
+static size_t record_bytes(const struct authz_decision_summary *r)
+{
+    return r->json ? strlen(r->json) + 1 + ALLOC_OVERHEAD : 0;
+}
+
+struct authz_decision_log *authz_decision_log_new(int capacity, size_t max_bytes,
+                                                  const char *path, struct lw_err *err)
 {
     struct authz_decision_log *l = lw_calloc(1, sizeof *l);
     if (!l || !(l->ring = lw_calloc((size_t)(capacity > 0 ? capacity : 1), sizeof *l->ring))) {
@@ -26,6 +38,7 @@ struct authz_decision_log *authz_decision_log_new(int capacity, const char *path
         return NULL;
     }
     l->capacity = capacity > 0 ? capacity : 1;
+    l->max_bytes = max_bytes ? max_bytes : DEFAULT_MAX_BYTES;
     pthread_mutex_init(&l->mu, NULL);
     if (path && strcmp(path, "-") == 0) {
         l->sink = stdout;
@@ -71,18 +84,40 @@ static void write_line(struct authz_decision_log *l, const char *json)
     lw_free(line);
 }
 
+/* Forgets the oldest record. Called with l->mu held and count > 0. */
+static void drop_oldest(struct authz_decision_log *l)
+{
+    struct authz_decision_summary *r = &l->ring[(l->next - l->count + l->capacity) % l->capacity];
+    l->bytes -= record_bytes(r);
+    lw_free(r->json);
+    memset(r, 0, sizeof *r);
+    l->count--;
+}
+
 void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec)
 {
     if (l->sink && rec->json)
         write_line(l, rec->json);
     pthread_mutex_lock(&l->mu);
-    lw_free(l->ring[l->next].json);
+    if (l->count == l->capacity)
+        drop_oldest(l);
     l->ring[l->next] = *rec;
+    l->bytes += record_bytes(rec);
     rec->json = NULL;
     l->next = (l->next + 1) % l->capacity;
-    if (l->count < l->capacity)
-        l->count++;
+    l->count++;
+    while (l->count > 1 && l->bytes > l->max_bytes)
+        drop_oldest(l);
     pthread_mutex_unlock(&l->mu);
+}
+
+size_t authz_decision_log_bytes(struct authz_decision_log *l)
+{
+    size_t n;
+    pthread_mutex_lock(&l->mu);
+    n = l->bytes;
+    pthread_mutex_unlock(&l->mu);
+    return n;
 }
 
 char *authz_decision_log_tail(struct authz_decision_log *l, int n)

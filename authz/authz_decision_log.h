@@ -21,13 +21,18 @@ struct authz_decision_summary {
     char *json;             /* the whole record as one JSON line (owned by the ring) */
 };
 
-/* capacity: records kept; path: NULL (ring only), "-" (stdout) or a file to append to. */
-struct authz_decision_log *authz_decision_log_new(int capacity, const char *path,
-                                                  struct lw_err *err) LW_MUSTCHECK;
+/* capacity: records kept; max_bytes (0: 64 MiB): bound on the bytes of the ring's JSON lines
+ * (the oldest go first; the newest record always stays); path: NULL (ring only), "-" (stdout)
+ * or a file to append to. */
+struct authz_decision_log *authz_decision_log_new(int capacity, size_t max_bytes,
+                                                  const char *path, struct lw_err *err)
+    LW_MUSTCHECK;
 void authz_decision_log_free(struct authz_decision_log *l);
 
 /* Takes ownership of rec->json. Thread-safe. */
 void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec);
+/* Bytes the ring's records hold now (JSON lines; the fixed array is allocated up front). */
+size_t authz_decision_log_bytes(struct authz_decision_log *l);
 
 /* Copies the JSON lines of the newest n records (oldest first) into a new string the caller
  * frees; used by the HTTP debug endpoint and the SQL decision table. */

@@ -20,11 +20,12 @@
 #define LOG_MAX_RECORD (64 * 1024)  /* a record's resources stop at about half of this */
 #define DECISION_CACHE_MAX_BODY (64 * 1024)
 #define DECISION_CACHE_MAX_ENTRIES 20000
+#define DECISION_CACHE_DEFAULT_BYTES (64u << 20)
 
 struct authz_engine {
     struct authz_engine_opts opts;
     struct lw_counter *m_decisions[AUTHZ_OP_COUNT][2][2];  /* op, batch?, allowed? */
-    struct lw_counter *m_bad_requests, *m_unknown_ops;
+    struct lw_counter *m_bad_requests, *m_unknown_ops, *m_deadline;
     struct lw_histogram *m_latency[2];
     struct lw_counter *m_decision_cache[2];     /* miss, hit */
     /* Whole answers, keyed by endpoint + request body. A whole answer lives only as long as
@@ -67,11 +68,17 @@ struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, stru
                                            "Requests rejected as not a Trino input (HTTP 400)", "");
     e->m_unknown_ops = lw_metrics_counter("lakeward_unknown_operations_total",
                                           "Decisions for operations lakeward does not know (denied)", "");
+    e->m_deadline = lw_metrics_counter("lakeward_decision_deadline_total",
+                                       "Decisions whose deadline passed before Lakekeeper answered (denied)", "");
     e->m_decision_cache[0] = lw_metrics_counter("lakeward_decision_cache_total",
                                                 "Decisions answered from / stored in the decision cache", "result=\"miss\"");
     e->m_decision_cache[1] = lw_metrics_counter("lakeward_decision_cache_total",
                                                 "Decisions answered from / stored in the decision cache", "result=\"hit\"");
-    if (e->opts.decision_ttl_ms > 0 && !(e->decisions = check_cache_new(DECISION_CACHE_MAX_ENTRIES))) {
+    if (!e->opts.decision_cache_max_bytes)
+        e->opts.decision_cache_max_bytes = DECISION_CACHE_DEFAULT_BYTES;
+    if (e->opts.decision_ttl_ms > 0 &&
+        !(e->decisions = check_cache_new(DECISION_CACHE_MAX_ENTRIES, e->opts.decision_cache_max_bytes,
+                                         "decision"))) {
         lw_free(e);
         lw_err_set(err, LW_ENOMEM, "out of memory");
         return NULL;
@@ -86,6 +93,11 @@ void authz_engine_free(struct authz_engine *e)
     if (e)
         check_cache_free(e->decisions);
     lw_free(e);
+}
+
+size_t authz_engine_cache_bytes(struct authz_engine *e)
+{
+    return e->decisions ? check_cache_bytes(e->decisions) : 0;
 }
 
 static void make_decision_id(struct authz_engine *e, char *out, size_t n)
@@ -394,6 +406,8 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
         lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", batch ? "[]" : "false", id);
         return 200;
     }
+    if (e->opts.deadline_ms > 0)
+        plan.stats.deadline_us = t0 + e->opts.deadline_ms * 1000;
     if (!in.has_input) {
         reason = "request has no input";
     } else if (in.op == AUTHZ_OP_UNKNOWN) {
@@ -408,6 +422,14 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
         for (int i = 0; i < nanswer; i++)
             plan.allowed[i] = false;
         reason = "out of memory";
+    } else if (plan.stats.deadline_hit) {
+        /* What Lakekeeper did not answer in time is denied (the checks concerned are false);
+         * what rules or cached answers settled stands. */
+        lw_counter_add(e->m_deadline, 1);
+        char q[200];
+        LW_WARN("authz", "decision_deadline", "decision_id=%s deadline_ms=%lld reason=\"%s\"", id,
+                (long long)e->opts.deadline_ms, lw_log_q(q, sizeof q, plan.stats.last_error));
+        reason = "decision deadline passed";
     }
     h.op = in.op;
     h.nanswer = nanswer;

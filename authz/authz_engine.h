@@ -35,6 +35,9 @@ struct authz_engine_opts {
     int64_t decision_ttl_ms;            /* cache of Lakekeeper answers; 0 disables */
     int64_t probe_ttl_ms;               /* broad-access probes, per query id (bridge: 30 s) */
     int max_items;                      /* bound on filterResources */
+    int64_t deadline_ms;                /* one decision's time for all its upstream calls;
+                                         * past it, what is unanswered is denied. 0: none */
+    size_t decision_cache_max_bytes;    /* 0: 64 MiB */
     struct authz_decision_log *log;     /* may be NULL */
 };
 
@@ -57,5 +60,9 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
  * authz_engine_decide gives on a hit (both go through one function). Thread-safe. */
 int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body,
                             size_t len, struct lw_buf *out);
+
+/* Bytes the decision cache holds now, bounded by decision_cache_max_bytes (0 when the cache
+ * is off). Also exported as lakeward_cache_bytes{cache="decision"}. */
+size_t authz_engine_cache_bytes(struct authz_engine *e);
 
 #endif

@@ -2,14 +2,30 @@
  *
  * One mutex guards a chained hash table and an insertion-ordered list used for eviction.
  * Entries in flight are never evicted; completed entries with waiters stay until the last
- * waiter has read them, even with ttl 0, so coalescing works with caching disabled. */
+ * waiter has read them, even with ttl 0, so coalescing works with caching disabled.
+ *
+ * Memory: every entry is charged its struct, key, payload and one allocator header per
+ * allocation, and the bucket array is charged up front, so `bytes` is what the cache holds
+ * give or take allocator rounding. An insert that would pass either bound first evicts the
+ * oldest settled entries; if in-flight entries fill the cache it is not stored at all (its
+ * caller still gets an answer, just not a cached one). Expired entries are dropped as
+ * traffic passes: from the oldest end, and by a cursor that walks the whole list a few
+ * entries per call, because TTLs differ per entry (probes, decisions, checks) so the oldest
+ * entry is not always the first to expire. */
 #include "check_cache.h"
 
+#include "../server/core/lw_metrics.h"
+
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #define NBUCKETS 65536
+#define ALLOC_OVERHEAD 16       /* malloc's header and alignment, per allocation (glibc) */
+#define EVICT_SCAN 1024         /* entries looked at to make room for one insert */
+#define SWEEP_OLDEST 64         /* expired entries dropped from the oldest end per call */
+#define SWEEP_STEP 8            /* entries the cursor examines per call */
 
 struct entry {
     struct entry *next;         /* hash chain */
@@ -30,12 +46,36 @@ struct check_cache {
     pthread_cond_t cv;
     struct entry **buckets;
     struct entry *oldest, *newest;
+    struct entry *sweep;        /* the expiry cursor's next entry; NULL: start at oldest */
     size_t count, max;
+    size_t bytes, max_bytes;
+    struct lw_counter *g_bytes, *g_entries;    /* gauges; NULL when unnamed */
 };
 
-struct check_cache *check_cache_new(size_t max_entries)
+static size_t fixed_cost(void)
+{
+    return sizeof(struct check_cache) + NBUCKETS * sizeof(struct entry *) + 2 * ALLOC_OVERHEAD;
+}
+
+static size_t entry_cost(size_t klen, size_t blob_len, bool has_blob)
+{
+    return sizeof(struct entry) + klen + 1 + ALLOC_OVERHEAD +
+           (has_blob ? (blob_len ? blob_len : 1) + ALLOC_OVERHEAD : 0);
+}
+
+/* Publishes the cache's size to its gauges; called with c->mu held after every change. */
+static void publish(struct check_cache *c)
+{
+    if (c->g_bytes) {
+        lw_gauge_set(c->g_bytes, c->bytes);
+        lw_gauge_set(c->g_entries, c->count);
+    }
+}
+
+struct check_cache *check_cache_new(size_t max_entries, size_t max_bytes, const char *name)
 {
     struct check_cache *c = lw_calloc(1, sizeof *c);
+    char labels[96];
     if (!c)
         return NULL;
     c->buckets = lw_calloc(NBUCKETS, sizeof *c->buckets);
@@ -44,13 +84,25 @@ struct check_cache *check_cache_new(size_t max_entries)
         return NULL;
     }
     c->max = max_entries ? max_entries : 1;
+    c->max_bytes = max_bytes < CHECK_CACHE_MIN_BYTES ? CHECK_CACHE_MIN_BYTES : max_bytes;
+    c->bytes = fixed_cost();
+    if (name) {
+        snprintf(labels, sizeof labels, "cache=\"%s\"", name);
+        c->g_bytes = lw_metrics_gauge("lakeward_cache_bytes",
+                                      "Bytes held by a cache (keys, values, overhead)", labels);
+        c->g_entries = lw_metrics_gauge("lakeward_cache_entries", "Entries held by a cache",
+                                        labels);
+    }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    publish(c);
     return c;
 }
 
 static void unlink_entry(struct check_cache *c, struct entry *e)
 {
+    if (c->sweep == e)
+        c->sweep = e->newer;
     struct entry **pp = &c->buckets[e->hash % NBUCKETS];
     while (*pp && *pp != e)
         pp = &(*pp)->next;
@@ -65,6 +117,7 @@ static void unlink_entry(struct check_cache *c, struct entry *e)
     else
         c->newest = e->older;
     c->count--;
+    c->bytes -= entry_cost(strlen(e->key), e->blob_len, e->blob != NULL);
     lw_free(e->blob);
     lw_free(e);
 }
@@ -82,27 +135,49 @@ static struct entry *find(struct check_cache *c, const char *key, uint64_t h)
     return NULL;
 }
 
-/* Makes room for one entry by dropping the oldest settled entries (expired or not; in-flight
- * ones and ones with waiters stay), looking at most 64 entries deep. */
-static void evict(struct check_cache *c)
+/* Drops expired entries: from the oldest end while they are removable, then SWEEP_STEP
+ * entries at the cursor, wherever they are. Called with c->mu held, on every operation, so
+ * the whole list is walked once every count / SWEEP_STEP operations. */
+static void sweep(struct check_cache *c, int64_t now)
+{
+    for (int k = 0; k < SWEEP_OLDEST && c->oldest && removable(c->oldest, now); k++)
+        unlink_entry(c, c->oldest);
+    for (int k = 0; k < SWEEP_STEP && c->oldest; k++) {
+        struct entry *e = c->sweep ? c->sweep : c->oldest;
+        c->sweep = e->newer;
+        if (removable(e, now))
+            unlink_entry(c, e);
+    }
+}
+
+static bool fits(const struct check_cache *c, size_t need)
+{
+    return c->count < c->max && c->bytes + need <= c->max_bytes;
+}
+
+/* Makes room for an entry costing `need` by dropping the oldest settled entries (expired or
+ * not; in-flight ones and ones with waiters stay), looking at most EVICT_SCAN entries deep.
+ * Returns whether it fits now. */
+static bool make_room(struct check_cache *c, size_t need)
 {
     struct entry *e = c->oldest;
-    int scanned = 0;
-    while (e && c->count >= c->max && scanned < 64) {
+    for (int scanned = 0; e && !fits(c, need) && scanned < EVICT_SCAN; scanned++) {
         struct entry *n = e->newer;
         if (!e->in_flight && e->waiters == 0)
             unlink_entry(c, e);
         e = n;
-        scanned++;
     }
+    return fits(c, need);
 }
 
-/* A new zeroed entry for key, linked at the new end; NULL when memory is short.
+/* A new zeroed entry for key, linked at the new end, charged `cost`; NULL when it does not
+ * fit (everything evictable is gone or in flight: stay within the bounds) or memory is short.
  * Called with c->mu held. */
-static struct entry *insert(struct check_cache *c, const char *key, size_t klen, uint64_t h)
+static struct entry *insert(struct check_cache *c, const char *key, size_t klen, uint64_t h,
+                            size_t cost)
 {
     struct entry *e;
-    if (c->count >= c->max)     /* everything old is in flight: stay within the bound */
+    if (!make_room(c, cost))
         return NULL;
     if (!(e = lw_malloc(sizeof *e + klen + 1)))
         return NULL;
@@ -118,6 +193,7 @@ static struct entry *insert(struct check_cache *c, const char *key, size_t klen,
         c->oldest = e;
     c->newest = e;
     c->count++;
+    c->bytes += cost;
     return e;
 }
 
@@ -131,6 +207,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
     size_t klen = strlen(key);
 
     pthread_mutex_lock(&c->mu);
+    sweep(c, now);
     e = find(c, key, h);
     if (e && removable(e, now)) {
         unlink_entry(c, e);
@@ -153,13 +230,12 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         e->ok = false;
         st = CHECK_CACHE_OWNER;
     } else {
-        if (c->count >= c->max)
-            evict(c);
-        if ((e = insert(c, key, klen, h)))
+        if ((e = insert(c, key, klen, h, entry_cost(klen, 0, false))))
             e->in_flight = true;
         /* Without an entry the caller still owns the question; complete() finds nothing. */
         st = CHECK_CACHE_OWNER;
     }
+    publish(c);
     pthread_mutex_unlock(&c->mu);
     return st;
 }
@@ -179,6 +255,7 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
         if (removable(e, lw_now_ms()))
             unlink_entry(c, e);
         pthread_cond_broadcast(&c->cv);
+        publish(c);
     }
     pthread_mutex_unlock(&c->mu);
 }
@@ -206,6 +283,7 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
         e->waiters--;
         if (removable(e, lw_now_ms()))
             unlink_entry(c, e);
+        publish(c);
     }
     pthread_mutex_unlock(&c->mu);
     return got;
@@ -216,14 +294,16 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
 {
     uint64_t h = lw_hash_str(key);
     int64_t now = lw_now_ms();
-    size_t klen = strlen(key);
+    size_t klen = strlen(key), cost = entry_cost(klen, len, true);
     struct entry *e;
     char *copy;
 
-    if (ttl_ms <= 0 || !(copy = lw_malloc(len ? len : 1)))
+    /* Larger than the whole bound: it could only evict everything and still not fit. */
+    if (ttl_ms <= 0 || cost > c->max_bytes - fixed_cost() || !(copy = lw_malloc(len ? len : 1)))
         return;
     memcpy(copy, blob, len);
     pthread_mutex_lock(&c->mu);
+    sweep(c, now);
     e = find(c, key, h);
     if (e && !e->in_flight && e->waiters == 0) {
         unlink_entry(c, e);
@@ -234,9 +314,8 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
         lw_free(copy);
         return;
     }
-    if (c->count >= c->max)
-        evict(c);
-    if (!(e = insert(c, key, klen, h))) {
+    if (!(e = insert(c, key, klen, h, cost))) {
+        publish(c);
         pthread_mutex_unlock(&c->mu);
         lw_free(copy);
         return;
@@ -245,6 +324,7 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
     e->expires_ms = now + ttl_ms;
     e->blob = copy;
     e->blob_len = len;
+    publish(c);
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -253,21 +333,44 @@ void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
     uint64_t h = lw_hash_str(key);
     struct entry *e;
     void *copy = NULL;
+    int64_t now = lw_now_ms();
     pthread_mutex_lock(&c->mu);
+    sweep(c, now);
     e = find(c, key, h);
-    if (e && e->blob && e->ok && !e->in_flight && e->expires_ms > lw_now_ms() &&
+    if (e && e->blob && e->ok && !e->in_flight && e->expires_ms > now &&
         (copy = lw_malloc(e->blob_len ? e->blob_len : 1))) {
         memcpy(copy, e->blob, e->blob_len);
         *len = e->blob_len;
     }
+    publish(c);
     pthread_mutex_unlock(&c->mu);
     return copy;
+}
+
+size_t check_cache_bytes(struct check_cache *c)
+{
+    size_t n;
+    pthread_mutex_lock(&c->mu);
+    n = c->bytes;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+size_t check_cache_entries(struct check_cache *c)
+{
+    size_t n;
+    pthread_mutex_lock(&c->mu);
+    n = c->count;
+    pthread_mutex_unlock(&c->mu);
+    return n;
 }
 
 void check_cache_free(struct check_cache *c)
 {
     if (!c)
         return;
+    c->bytes = c->count = 0;
+    publish(c);
     while (c->oldest) {
         struct entry *e = c->oldest;
         c->oldest = e->newer;

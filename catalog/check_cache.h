@@ -1,8 +1,10 @@
 /* check_cache.h -- answers of Lakekeeper permission checks, shared by all threads: a TTL
  * cache keyed by the rendered check, which also coalesces identical checks in flight
  * (a second asker waits for the first one's answer instead of sending its own).
- * Bounded in entries; the oldest entries are evicted first. Entries can also carry an opaque
- * payload instead of a boolean (the decision cache keeps whole answers this way). */
+ * Bounded in entries and in bytes (keys, payloads and per-entry overhead counted); the oldest
+ * settled entries are evicted first, and expired ones are dropped as traffic passes, not
+ * only when pushed out. Entries can also carry an opaque payload instead of a boolean (the
+ * decision cache keeps whole answers this way). */
 #ifndef CHECK_CACHE_H
 #define CHECK_CACHE_H
 
@@ -17,8 +19,13 @@ enum check_cache_state {
                            * (exactly once) later, which also releases its claim on the entry */
 };
 
-/* max_entries bounds memory; returns NULL on allocation failure. */
-struct check_cache *check_cache_new(size_t max_entries) LW_MUSTCHECK;
+/* max_entries and max_bytes bound it (max_bytes counts the fixed index too, so it must be at
+ * least CHECK_CACHE_MIN_BYTES; smaller values are raised to it). name, when not NULL, labels
+ * its gauges lakeward_cache_bytes / lakeward_cache_entries{cache="<name>"} in /metrics.
+ * Returns NULL on allocation failure. */
+#define CHECK_CACHE_MIN_BYTES (1u << 20)
+struct check_cache *check_cache_new(size_t max_entries, size_t max_bytes, const char *name)
+    LW_MUSTCHECK;
 void check_cache_free(struct check_cache *c);
 
 /* Looks key up. On HIT fills *allowed and, if not NULL, *expires_ms (when the cached answer
@@ -42,5 +49,9 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
 void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
                           int64_t ttl_ms);
 void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len) LW_MUSTCHECK;
+
+/* Bytes and entries held now (what the bounds are checked against). */
+size_t check_cache_bytes(struct check_cache *c);
+size_t check_cache_entries(struct check_cache *c);
 
 #endif

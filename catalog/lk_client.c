@@ -136,13 +136,42 @@ static void note_failure(struct lk_stats *st, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The timeout of a decision's next upstream request: the instance's, cut to what is left of
+ * the decision's deadline. 0 when the deadline has passed: the caller sends nothing and
+ * denies (noted in st). */
+static long request_timeout(const struct lk_client *c, struct lk_stats *st)
+{
+    int64_t left_ms;
+    if (!st || !st->deadline_us)
+        return c->o.timeout_ms;
+    left_ms = (st->deadline_us - lw_mono_us()) / 1000;
+    if (left_ms <= 0) {
+        st->deadline_hit = true;
+        note_failure(st, "decision deadline passed before the request");
+        return 0;
+    }
+    return left_ms < c->o.timeout_ms ? (long)left_ms : c->o.timeout_ms;
+}
+
+/* A request that timed out after request_timeout cut its time: the deadline denied it. */
+static void note_cut_timeout(const struct lk_client *c, struct lk_stats *st, long timeout,
+                             const struct http_client_resp *resp)
+{
+    if (st && resp->error == LW_ETIMEOUT && timeout < c->o.timeout_ms)
+        st->deadline_hit = true;
+}
+
 /* Gets a token, counting the IdP call. NULL on failure (logged, noted in st). */
 static char *get_token(struct lk_client *c, struct lk_stats *st)
 {
     struct lw_err err = {0};
     bool fetched;
     int64_t t0 = lw_mono_us();
-    char *tok = oauth_token_get(c->token, &fetched, &err);
+    long timeout = request_timeout(c, st);
+    char *tok;
+    if (timeout == 0)
+        return NULL;
+    tok = oauth_token_get(c->token, timeout, &fetched, &err);
     if (fetched) {
         lw_histogram_observe_us(c->m_latency[EP_TOKEN], lw_mono_us() - t0);
         lw_counter_add(tok ? c->m_calls_ok[EP_TOKEN] : c->m_calls_err[EP_TOKEN], 1);
@@ -223,6 +252,11 @@ char *lk_client_warehouse_id(struct lk_client *c, const char *warehouse, struct 
         lw_err_set(err, LW_EAUTH, "no access token for Lakekeeper instance %s", c->o.id);
         return NULL;
     }
+    if ((req.timeout_ms = request_timeout(c, st)) == 0) {
+        lw_err_set(err, LW_ETIMEOUT, "warehouse lookup: decision deadline passed");
+        lw_free(tok);
+        return NULL;
+    }
     lw_buf_init(&url, 8192);
     lw_buf_printf(&url, "%s/catalog/v1/config?warehouse=", c->url);
     lw_buf_urlencode(&url, warehouse, true);
@@ -230,10 +264,10 @@ char *lk_client_warehouse_id(struct lk_client *c, const char *warehouse, struct 
     req.method = "GET";
     req.url = url.data;
     req.headers[0] = auth;
-    req.timeout_ms = c->o.timeout_ms;
     t0 = lw_mono_us();
     http_client_exchange(&req, &resp, 1, c->o.max_response);
     lw_histogram_observe_us(c->m_latency[EP_CONFIG], lw_mono_us() - t0);
+    note_cut_timeout(c, st, req.timeout_ms, &resp);
     if (st)
         st->http_calls++;
 
@@ -316,6 +350,7 @@ static void send_checks(struct lk_client *c, struct lk_check_item *items, const 
     char auth[MAX_HEADER], reqid[300], url[2048], why[256];
     char *tok = NULL;
     int64_t t0;
+    long timeout;
 
     for (int i = 0; i < n; i++)
         ok[i] = false;
@@ -323,7 +358,8 @@ static void send_checks(struct lk_client *c, struct lk_check_item *items, const 
         note_failure(st, "batch-check: out of memory");
         goto done;
     }
-    if (!(tok = get_token(c, st)))
+    /* Every chunk goes out at once, each with what is left of the decision's time. */
+    if (!(tok = get_token(c, st)) || (timeout = request_timeout(c, st)) == 0)
         goto done;
     set_auth_header(auth, sizeof auth, tok);
     snprintf(url, sizeof url, "%s/management/v1/action/batch-check", c->url);
@@ -346,7 +382,7 @@ static void send_checks(struct lk_client *c, struct lk_check_item *items, const 
         reqs[k].headers[2] = o->request_id ? reqid : NULL;
         reqs[k].body = bodies[k].data;
         reqs[k].body_len = bodies[k].failed ? 0 : bodies[k].len;
-        reqs[k].timeout_ms = c->o.timeout_ms;
+        reqs[k].timeout_ms = timeout;
     }
     t0 = lw_mono_us();
     http_client_exchange(reqs, resps, nchunks, c->o.max_response);
@@ -361,6 +397,7 @@ static void send_checks(struct lk_client *c, struct lk_check_item *items, const 
         }
         if (resps[k].status == 401)
             oauth_token_invalidate(c->token, tok);
+        note_cut_timeout(c, st, timeout, &resps[k]);
         if (!good) {
             LW_WARN("catalog", "batch_check_failed", "instance=%s checks=%d reason=\"%s\"",
                     c->o.id, to - from, bodies[k].failed ? "request too large" : why);
@@ -459,7 +496,16 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
         lw_counter_add(c->m_coalesced, 1);
         if (st)
             st->coalesced++;
-        if (!check_cache_wait(c->cache, keys[i], 2 * c->o.timeout_ms + 1000, &items[i].allowed)) {
+        long wait_ms = 2 * c->o.timeout_ms + 1000;
+        bool cut = false;
+        if (st && st->deadline_us) {
+            int64_t left_ms = (st->deadline_us - lw_mono_us()) / 1000;
+            if ((cut = left_ms < wait_ms))
+                wait_ms = left_ms > 0 ? (long)left_ms : 0;
+        }
+        if (!check_cache_wait(c->cache, keys[i], wait_ms, &items[i].allowed)) {
+            if (cut)
+                st->deadline_hit = true;
             items[i].allowed = false;
             note_failure(st, "checks: coalesced check failed or timed out");
         }

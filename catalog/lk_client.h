@@ -23,8 +23,16 @@ struct lk_client_opts {
     size_t max_response;            /* bound on a Lakekeeper response body */
 };
 
-/* What one decision cost upstream; filled by the calls below, read by the decision log. */
+/* One decision's upstream context: its deadline (set by the caller) and what it cost (filled
+ * by the calls below, read by the decision log). */
 struct lk_stats {
+    int64_t deadline_us;        /* in: lw_mono_us time by which every upstream call of the
+                                 * decision must be over (request timeouts are cut to it; past
+                                 * it nothing is sent and the checks concerned are denied);
+                                 * 0: only the per-request timeout applies */
+    bool deadline_hit;          /* out: the deadline denied something (a request not sent,
+                                 * or cut short and timed out, or a wait for another
+                                 * decision's request cut short) */
     int http_calls;
     int checks_sent;
     int cache_hits;

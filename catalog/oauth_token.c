@@ -69,8 +69,8 @@ static void form_field(struct lw_buf *b, const char *k, const char *v)
 
 /* Asks the IdP for a token. Runs without t->mu (options are immutable); on success sets
  * *token (caller frees), *renew_at_ms and *expires_at_ms. */
-static int fetch(const struct oauth_token *t, char **token, int64_t *renew_at_ms,
-                 int64_t *expires_at_ms, struct lw_err *err)
+static int fetch(const struct oauth_token *t, long timeout_ms, char **token,
+                 int64_t *renew_at_ms, int64_t *expires_at_ms, struct lw_err *err)
 {
     struct http_client_req req = {0};
     struct http_client_resp resp;
@@ -97,7 +97,7 @@ static int fetch(const struct oauth_token *t, char **token, int64_t *renew_at_ms
     req.headers[1] = "Accept: application/json";
     req.body = form.data;
     req.body_len = form.len;
-    req.timeout_ms = t->o.timeout_ms;
+    req.timeout_ms = timeout_ms;
     http_client_exchange(&req, &resp, 1, TOKEN_MAX_BODY);
     lw_buf_free(&form);
 
@@ -135,7 +135,7 @@ static int fetch(const struct oauth_token *t, char **token, int64_t *renew_at_ms
  * others keep using the current token if it has not expired yet (renewal starts early), or
  * wait for that attempt and share its outcome. A failure is not kept: a decision that starts
  * after it asks again (the bridge does not cache failed token requests either). */
-char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err)
+char *oauth_token_get(struct oauth_token *t, long timeout_ms, bool *fetched, struct lw_err *err)
 {
     char *copy = NULL, *fresh = NULL;
     int64_t renew_at = 0, expires_at = 0;
@@ -144,6 +144,8 @@ char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err)
     int rc;
 
     *fetched = false;
+    if (timeout_ms <= 0 || timeout_ms > t->o.timeout_ms)
+        timeout_ms = t->o.timeout_ms;
     pthread_mutex_lock(&t->mu);
     gen = t->generation;
     for (;;) {
@@ -158,7 +160,8 @@ char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err)
         }
         if (!t->fetching)
             break;
-        if (lw_cond_wait_ms(&t->cv, &t->mu, t->o.timeout_ms + 1000) != 0) {
+        if (lw_cond_wait_ms(&t->cv, &t->mu, timeout_ms == t->o.timeout_ms ? timeout_ms + 1000
+                                                                         : timeout_ms) != 0) {
             lw_err_set(err, LW_ETIMEOUT, "token endpoint: waited too long for a renewal");
             pthread_mutex_unlock(&t->mu);
             return NULL;
@@ -168,7 +171,7 @@ char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err)
     pthread_mutex_unlock(&t->mu);
 
     *fetched = true;
-    rc = fetch(t, &fresh, &renew_at, &expires_at, &ferr);
+    rc = fetch(t, timeout_ms, &fresh, &renew_at, &expires_at, &ferr);
 
     pthread_mutex_lock(&t->mu);
     t->fetching = false;

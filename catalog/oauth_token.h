@@ -21,8 +21,11 @@ void oauth_token_free(struct oauth_token *t);
 
 /* Copies a valid token into a new string the caller frees (lw_free). On failure returns
  * NULL and fills err (the reason never includes the secret). *fetched is set true when this
- * call went to the IdP. */
-char *oauth_token_get(struct oauth_token *t, bool *fetched, struct lw_err *err) LW_MUSTCHECK;
+ * call went to the IdP. timeout_ms bounds this call, fetching or waiting for another thread's
+ * fetch (a decision's remaining time); <= 0 or more than the configured timeout means the
+ * configured one. */
+char *oauth_token_get(struct oauth_token *t, long timeout_ms, bool *fetched, struct lw_err *err)
+    LW_MUSTCHECK;
 /* Forgets token tok if it is still the current one (Lakekeeper refused it). */
 void oauth_token_invalidate(struct oauth_token *t, const char *tok);
 

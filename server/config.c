@@ -9,6 +9,7 @@
 #include "core/lw_log.h"
 
 #include <libconfig.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,40 @@ static int add_catalog(struct lw_config *cfg, const char *name, const char *lk, 
     return n->name && n->lakekeeper_id && n->warehouse ? 0 : LW_ENOMEM;
 }
 
+/* The decision engine's numeric bounds: one row per setting, read the same way from the
+ * environment and the config file. */
+static const struct engine_bound {
+    const char *env, *file;
+    size_t offset;
+    int64_t def, min, max;
+} engine_bounds[] = {
+    {"LAKEWARD_DECISION_DEADLINE_MS", "decision_deadline_ms",
+     offsetof(struct lw_config, decision_deadline_ms), 8000, 1, 600000},
+    {"LAKEWARD_DECISION_CACHE_MAX_BYTES", "decision_cache_max_bytes",
+     offsetof(struct lw_config, decision_cache_max_bytes), 64 << 20, 1 << 20, 1LL << 40},
+    {"LAKEWARD_CHECK_CACHE_MAX_BYTES", "check_cache_max_bytes",
+     offsetof(struct lw_config, check_cache_max_bytes), 64 << 20, 1 << 20, 1LL << 40},
+    {"LAKEWARD_DECISION_LOG_MAX_BYTES", "decision_log_max_bytes",
+     offsetof(struct lw_config, decision_log_max_bytes), 64 << 20, 1 << 20, 1LL << 40},
+};
+#define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
+
+static int64_t *bound_field(struct lw_config *cfg, const struct engine_bound *b)
+{
+    return (int64_t *)((char *)cfg + b->offset);
+}
+
+static int load_engine_bounds_env(struct lw_config *cfg, struct lw_err *err)
+{
+    for (size_t k = 0; k < N_ENGINE_BOUNDS; k++) {
+        int64_t *v = bound_field(cfg, &engine_bounds[k]);
+        *v = engine_bounds[k].def;
+        if (env_i64(engine_bounds[k].env, engine_bounds[k].min, engine_bounds[k].max, v, err))
+            return LW_ECONFIG;
+    }
+    return 0;
+}
+
 static int load_env(struct lw_config *cfg, struct lw_err *err)
 {
     static const char *const pairs[][4] = {
@@ -217,7 +252,7 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     if (env_i64("LAKEWARD_UPSTREAM_TIMEOUT_MS", 1, 600000, &v, err))
         return LW_ECONFIG;
     cfg->upstream_timeout_ms = (long)v;
-    return 0;
+    return load_engine_bounds_env(cfg, err);
 }
 
 /* ---- the config file ---------------------------------------------------------------- */
@@ -416,7 +451,9 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "probe_cache_ttl_ms", "warehouse_cache_ttl_ms",
                                       "warehouse_negative_ttl_ms", "check_cache_max_entries",
                                       "max_body_bytes", "max_filter_items", "max_connections",
-                                      "decision_log_ring", "decision_log_file", NULL};
+                                      "decision_log_ring", "decision_log_file",
+                                      "decision_deadline_ms", "decision_cache_max_bytes",
+                                      "check_cache_max_bytes", "decision_log_max_bytes", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;
@@ -488,6 +525,11 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
     INT_SETTING("max_connections", max_connections, 1, 100000)
     INT_SETTING("decision_log_ring", decision_log_ring, 1, 10000000)
 #undef INT_SETTING
+    for (size_t k = 0; k < N_ENGINE_BOUNDS; k++) {
+        const struct engine_bound *b = &engine_bounds[k];
+        if ((rc = member_int(&f, root, b->file, b->min, b->max, bound_field(cfg, b))))
+            goto done;
+    }
 done:
     config_destroy(&c);
     fclose(fp);

@@ -49,6 +49,11 @@ struct lw_config {
     long max_filter_items;          /* default 100000 */
     long max_connections;           /* default 256 */
     long decision_log_ring;         /* default 10000 */
+    /* Decision-engine bounds (docs/authz.md, configuration); see engine_bounds in config.c. */
+    int64_t decision_deadline_ms;   /* default 8000: one decision, all its upstream calls */
+    int64_t decision_cache_max_bytes;  /* default 64 MiB */
+    int64_t check_cache_max_bytes;  /* default 64 MiB */
+    int64_t decision_log_max_bytes; /* default 64 MiB: JSON records held by the ring */
     char *decision_log_file;        /* NULL: ring only; "-": stdout */
 };
 

@@ -69,7 +69,8 @@ static int app_start(struct app *a, struct lw_err *err)
 
     if (http_client_global_init(err) != 0)
         return err->code;
-    a->cache = check_cache_new((size_t)c->check_cache_max_entries);
+    a->cache = check_cache_new((size_t)c->check_cache_max_entries,
+                               (size_t)c->check_cache_max_bytes, "check");
     a->lk = lw_calloc((size_t)(c->ninstances ? c->ninstances : 1), sizeof *a->lk);
     a->catalogs = lw_calloc((size_t)(c->ncatalogs ? c->ncatalogs : 1), sizeof *a->catalogs);
     a->rules = lw_calloc((size_t)(c->nrules ? c->nrules : 1), sizeof *a->rules);
@@ -106,7 +107,9 @@ static int app_start(struct app *a, struct lw_err *err)
         a->rules[i] = (struct authz_rule){r->operation, r->catalog, r->schema, r->table,
                                           r->user, r->group, r->where};
     }
-    if (!(a->log = authz_decision_log_new((int)c->decision_log_ring, c->decision_log_file, err)))
+    if (!(a->log = authz_decision_log_new((int)c->decision_log_ring,
+                                          (size_t)c->decision_log_max_bytes,
+                                          c->decision_log_file, err)))
         return err->code;
     eo.catalogs = a->catalogs;
     eo.ncatalogs = c->ncatalogs;
@@ -118,6 +121,8 @@ static int app_start(struct app *a, struct lw_err *err)
     eo.decision_ttl_ms = c->decision_cache_ttl_ms;
     eo.probe_ttl_ms = c->probe_cache_ttl_ms;
     eo.max_items = (int)c->max_filter_items;
+    eo.deadline_ms = c->decision_deadline_ms;
+    eo.decision_cache_max_bytes = (size_t)c->decision_cache_max_bytes;
     eo.log = a->log;
     if (!(a->engine = authz_engine_new(&eo, err)))
         return err->code;

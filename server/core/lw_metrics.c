@@ -13,6 +13,7 @@ struct series {
     char help[128];
     char labels[160];
     bool is_hist;
+    bool is_gauge;
     struct lw_counter counter;
     struct lw_histogram hist;
 };
@@ -27,7 +28,8 @@ const double lw_metrics_latency_bounds[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.
                                             0.5,     1,      2.5,     5};
 const int lw_metrics_latency_nbounds = 16;
 
-static struct series *lookup(const char *name, const char *help, const char *labels, bool hist)
+static struct series *lookup(const char *name, const char *help, const char *labels, bool hist,
+                             bool gauge)
 {
     struct series *s = NULL;
     pthread_mutex_lock(&reg_mu);
@@ -43,6 +45,7 @@ static struct series *lookup(const char *name, const char *help, const char *lab
         snprintf(s->help, sizeof s->help, "%s", help);
         snprintf(s->labels, sizeof s->labels, "%s", labels);
         s->is_hist = hist;
+        s->is_gauge = gauge;
     }
     pthread_mutex_unlock(&reg_mu);
     return s ? s : &overflow;
@@ -50,13 +53,18 @@ static struct series *lookup(const char *name, const char *help, const char *lab
 
 struct lw_counter *lw_metrics_counter(const char *name, const char *help, const char *labels)
 {
-    return &lookup(name, help, labels, false)->counter;
+    return &lookup(name, help, labels, false, false)->counter;
+}
+
+struct lw_counter *lw_metrics_gauge(const char *name, const char *help, const char *labels)
+{
+    return &lookup(name, help, labels, false, true)->counter;
 }
 
 struct lw_histogram *lw_metrics_histogram(const char *name, const char *help, const char *labels,
                                           const double *bounds, int nbounds)
 {
-    struct series *s = lookup(name, help, labels, true);
+    struct series *s = lookup(name, help, labels, true, false);
     pthread_mutex_lock(&reg_mu);
     if (s->hist.nbounds == 0) {
         s->hist.nbounds = nbounds > LW_HIST_MAX_BUCKETS ? LW_HIST_MAX_BUCKETS : nbounds;
@@ -108,7 +116,9 @@ void lw_metrics_render(struct lw_buf *b)
         if (done[i])
             continue;
         lw_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", registry[i].name, registry[i].help,
-                      registry[i].name, registry[i].is_hist ? "histogram" : "counter");
+                      registry[i].name, registry[i].is_hist    ? "histogram"
+                      : registry[i].is_gauge ? "gauge"
+                                             : "counter");
         for (int j = i; j < n; j++) {
             const struct series *s = &registry[j];
             if (done[j] || strcmp(s->name, registry[i].name) != 0)

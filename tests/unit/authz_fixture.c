@@ -396,8 +396,10 @@ static void start_engine(const struct fx_cfg *c)
     eo.decision_ttl_ms = c->decision_ttl_ms;
     eo.probe_ttl_ms = c->probe_ttl_ms ? c->probe_ttl_ms : 30000;
     eo.max_items = 100000;
+    eo.deadline_ms = c->deadline_ms;
+    eo.decision_cache_max_bytes = c->decision_cache_max_bytes;
     if (c->decision_log) {
-        fx.log = authz_decision_log_new(100, NULL, &err);
+        fx.log = authz_decision_log_new(100, c->decision_log_max_bytes, NULL, &err);
         assert_non_null(fx.log);
     }
     eo.log = fx.log;
@@ -419,7 +421,7 @@ FX_API void fx_start(const struct fx_cfg *c)
     assert_true(ncats <= FX_MAX_CATS);
     atomic_store(&fx_clock, FX_T0_MS);
     fx_reset_requests();
-    fx.cache = check_cache_new(100000);
+    fx.cache = check_cache_new(100000, 64u << 20, NULL);
     assert_non_null(fx.cache);
     if (c->lk) {
         struct lk_client_opts o = {
@@ -550,7 +552,7 @@ FX_API void fx_start_env(void)
     fx.have_cfg = true;
     assert_true(fx.cfg.ninstances <= 1);
     assert_true(fx.cfg.ncatalogs <= FX_MAX_CATS);
-    fx.cache = check_cache_new(100000);
+    fx.cache = check_cache_new(100000, 64u << 20, NULL);
     assert_non_null(fx.cache);
     if (fx.cfg.ninstances == 1) {
         const struct lw_lk_instance_cfg *ic = &fx.cfg.instances[0];
@@ -572,6 +574,8 @@ FX_API void fx_start_env(void)
     c.admins = (const char *const *)fx.cfg.admins;
     c.nadmins = fx.cfg.nadmins;
     c.probe_ttl_ms = fx.cfg.probe_cache_ttl_ms;
+    c.deadline_ms = fx.cfg.decision_deadline_ms;
+    c.decision_cache_max_bytes = (size_t)fx.cfg.decision_cache_max_bytes;
     start_engine(&c);
 }
 

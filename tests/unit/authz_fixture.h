@@ -117,6 +117,9 @@ struct fx_cfg {
     const struct authz_rule *rules;
     int nrules;
     bool decision_log;
+    size_t decision_log_max_bytes;  /* 0: the default (64 MiB) */
+    int64_t deadline_ms;            /* 0: no decision deadline */
+    size_t decision_cache_max_bytes;/* 0: the default (64 MiB) */
 };
 
 #define FX_WID "mock-wh-id"

@@ -201,6 +201,192 @@ static void extra_bad_request_message_is_valid_utf8(void **state)
     assert_int_equal(fx_n_total(), 0);
 }
 
+/* ---- memory bounds (issue 11 finding 2) --------------------------------------------------- */
+
+/* A cacheable ExecuteQuery body of about `size` bytes, made distinct by n. */
+static char *padded_body(int n, size_t size)
+{
+    struct lw_buf b;
+    char *s;
+    lw_buf_init(&b, FX_MAX_BODY);
+    lw_buf_printf(&b, "{\"input\":{\"context\":{\"identity\":{\"user\":\"u\",\"groups\":[]},"
+                      "\"properties\":{\"n\":%d,\"pad\":\"", n);
+    while (b.len < size)
+        lw_buf_puts(&b, "0123456789abcdef");
+    lw_buf_puts(&b, "\"}},\"action\":{\"operation\":\"ExecuteQuery\"}}}");
+    s = lw_buf_take(&b);
+    assert_non_null(s);
+    return s;
+}
+
+/* Many large cacheable bodies keep the decision cache under its byte bound; expired answers
+ * are dropped as traffic passes, not only when pushed out. */
+static void extra_decision_cache_bounded_in_bytes(void **state)
+{
+    const size_t bound = 2u << 20;
+    size_t peak = 0;
+    char *body;
+    (void)state;
+    struct fx_cfg c = {.lk = true, .decision_ttl_ms = 5000, .decision_cache_max_bytes = bound};
+    fx_start(&c);
+    for (int i = 0; i < 300; i++) {                  /* 300 x 60 KB = 18 MB offered */
+        body = padded_body(i, 60000);
+        assert_true(fx_allow_body(body));
+        if (authz_engine_cache_bytes(fx.eng) > peak)
+            peak = authz_engine_cache_bytes(fx.eng);
+        lw_free(body);
+    }
+    assert_true(peak <= bound);
+    assert_true(peak > bound / 2);                  /* it did cache: the bound is what held */
+    /* The newest answers are still there. */
+    body = padded_body(299, 60000);
+    {
+        struct lw_buf out;
+        lw_buf_init(&out, FX_MAX_BODY);
+        assert_int_equal(authz_engine_try_cached(fx.eng, false, body, strlen(body), &out), 200);
+        lw_buf_free(&out);
+    }
+    lw_free(body);
+    /* Past the TTL, one small decision is enough to drop every expired answer. */
+    fx_advance_ms(5001);
+    assert_true(fx_allow("ExecuteQuery", NULL));
+    assert_true(authz_engine_cache_bytes(fx.eng) < bound / 2);
+    assert_int_equal(fx_n_total(), 0);
+}
+
+/* The check cache itself: big keys, in-flight claims and published answers stay under the
+ * byte bound, and an entry larger than the whole bound is simply not kept. */
+static void extra_check_cache_bounded_in_bytes(void **state)
+{
+    const size_t bound = 1u << 20;
+    struct check_cache *cc = check_cache_new(1000000, bound, NULL);
+    char *key = lw_malloc(10001);
+    bool allowed = false;
+    (void)state;
+    assert_non_null(cc);
+    assert_non_null(key);
+    for (int i = 0; i < 1000; i++) {                 /* 1000 x 10 KB keys = 10 MB offered */
+        memset(key, 'a' + i % 26, 10000);
+        snprintf(key, 10001, "%d|", i);
+        key[strlen(key)] = 'x';
+        key[10000] = '\0';
+        if (check_cache_acquire(cc, key, &allowed, NULL) == CHECK_CACHE_OWNER && i % 2)
+            check_cache_complete(cc, key, true, true, 5000);
+        assert_true(check_cache_bytes(cc) <= bound);
+    }
+    assert_true(check_cache_entries(cc) > 10);
+    {
+        char *huge = lw_calloc(1, 2u << 20);
+        assert_non_null(huge);
+        check_cache_put_blob(cc, "huge", huge, 2u << 20, 5000);
+        size_t n = 0;
+        assert_null(check_cache_get_blob(cc, "huge", &n));
+        lw_free(huge);
+    }
+    assert_true(check_cache_bytes(cc) <= bound);
+    check_cache_free(cc);
+    lw_free(key);
+}
+
+/* The decision log's ring is bounded in bytes as well as in records: a long group list is
+ * logged whole, so records can be large. */
+static void extra_decision_log_bounded_in_bytes(void **state)
+{
+    struct fx_cfg c = {.lk = true, .decision_log = true, .decision_log_max_bytes = 1u << 20};
+    struct lw_buf groups;
+    char *groups_json, *body;
+    (void)state;
+    fx_start(&c);
+    lw_buf_init(&groups, FX_MAX_BODY);
+    lw_buf_putc(&groups, '[');
+    for (int i = 0; i < 5000; i++)
+        lw_buf_printf(&groups, i ? ",\"group-%05d\"" : "\"group-%05d\"", i);
+    lw_buf_putc(&groups, ']');
+    groups_json = lw_buf_take(&groups);
+    assert_non_null(groups_json);
+    for (int i = 0; i < 60; i++) {                   /* 60 records of ~80 KB */
+        struct lw_buf b;
+        lw_buf_init(&b, FX_MAX_BODY);
+        lw_buf_printf(&b, "{\"input\":{\"context\":{\"identity\":{\"user\":\"u%d\",\"groups\":%s}},"
+                          "\"action\":{\"operation\":\"ExecuteQuery\"}}}", i, groups_json);
+        body = lw_buf_take(&b);
+        assert_true(fx_allow_body(body));
+        lw_free(body);
+        assert_true(authz_decision_log_bytes(fx.log) <= 1u << 20);
+    }
+    {
+        struct authz_decision_summary *rows = NULL;
+        int n = 0;
+        assert_int_equal(authz_decision_log_copy(fx.log, -1, true, &rows, &n), 0);
+        assert_true(n > 1 && n < 60);
+        assert_string_equal(rows[n - 1].user, "u59");   /* the newest stay */
+        authz_decision_log_rows_free(rows, n);
+    }
+    lw_free(groups_json);
+}
+
+/* ---- one deadline per decision (issue 11 finding 4) ------------------------------------ */
+
+static void sleep_ms(int ms);
+
+static _Atomic long deadline_max_timeout;
+
+/* Lakekeeper's batch-check stalls: each request waits out its whole timeout. */
+static bool stall_batch_checks(const struct fx_req *req, struct http_client_resp *resp)
+{
+    long seen;
+    if (req->kind != FX_BATCH)
+        return false;
+    seen = atomic_load(&deadline_max_timeout);
+    while (req->timeout_ms > seen && !atomic_compare_exchange_weak(&deadline_max_timeout, &seen,
+                                                                   req->timeout_ms))
+        ;
+    sleep_ms((int)req->timeout_ms);
+    resp->error = LW_ETIMEOUT;
+    snprintf(resp->error_msg, sizeof resp->error_msg, "timed out after %ld ms", req->timeout_ms);
+    return true;
+}
+
+/* With a stalled Lakekeeper a decision answers deny when its deadline passes, for allow and
+ * for a batch that would otherwise send three requests one after another (probe, namespace
+ * probe, slow path: 3 x the 5 s upstream timeout). Every request's timeout is cut to what is
+ * left of the deadline, and the record says why. */
+static void extra_decision_deadline_with_stalled_upstream(void **state)
+{
+    struct authz_decision_summary *rows = NULL;
+    int64_t t0;
+    int n = 0;
+    (void)state;
+    struct fx_cfg c = {.lk = true, .deadline_ms = 400, .decision_log = true};
+    fx_start(&c);
+    fx_mock.rule = M_ALLOW_ALL;
+    fx_mock.hook = stall_batch_checks;
+    atomic_store(&deadline_max_timeout, 0);
+
+    t0 = lw_mono_us();
+    assert_false(fx_allow("AccessCatalog", R_CAT("managed")));
+    assert_true(lw_mono_us() - t0 < 4000000);           /* hang bound: the timeout is 5 s */
+    assert_true(atomic_load(&deadline_max_timeout) <= 400);
+    assert_int_equal(fx_n(FX_BATCH), 1);
+
+    t0 = lw_mono_us();
+    FX_ASSERT_BATCH("FilterTables", "[]", R_TBL("managed", "s", "t1"), R_TBL("managed", "s", "t2"));
+    assert_true(lw_mono_us() - t0 < 4000000);
+    assert_true(atomic_load(&deadline_max_timeout) <= 400);
+    assert_int_equal(fx_n(FX_BATCH), 2);                 /* the later phases were not sent */
+
+    assert_int_equal(authz_decision_log_copy(fx.log, -1, true, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        if (!strstr(rows[i].json, "\"error\":\"decision deadline passed\""))
+            fail_msg("%s", rows[i].json);
+    authz_decision_log_rows_free(rows, n);
+
+    /* Lakekeeper back: the next decision is answered normally. */
+    fx_mock.hook = NULL;
+    assert_true(fx_allow("AccessCatalog", R_CAT("managed")));
+}
+
 /* ---- coalescing across threads ----------------------------------------------------------- */
 
 struct decider {
@@ -724,6 +910,10 @@ int main(void)
         FX_CASE(extra_decision_cache_does_not_keep_failures),
         FX_CASE(extra_try_cached_answers_only_hits),
         FX_CASE(extra_bad_request_message_is_valid_utf8),
+        FX_CASE(extra_decision_cache_bounded_in_bytes),
+        FX_CASE(extra_check_cache_bounded_in_bytes),
+        FX_CASE(extra_decision_log_bounded_in_bytes),
+        FX_CASE(extra_decision_deadline_with_stalled_upstream),
         FX_CASE(extra_coalescing_identical_checks_across_threads),
         FX_CASE(extra_coalescing_owner_finishes_first),
         FX_CASE(extra_batch_check_failures_deny_then_recover),
