@@ -30,7 +30,8 @@ STANDIN_SRC := $(wildcard tests/lakekeeper-standin/*.c)
 STANDIN_OBJ := $(STANDIN_SRC:%.c=$(BUILD)/obj/%.o)
 STANDIN_LIB := $(BUILD)/obj/server/core/lw.o $(BUILD)/obj/server/core/lw_buf.o \
                $(BUILD)/obj/server/core/lw_log.o $(BUILD)/obj/server/core/lw_json.o \
-               $(BUILD)/obj/server/http_server.o \
+               $(BUILD)/obj/server/http_server.o $(BUILD)/obj/server/http_workers.o \
+               $(BUILD)/obj/server/http_deadline.o $(BUILD)/obj/server/core/lw_metrics.o \
                $(BUILD)/obj/catalog/http_client.o
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)

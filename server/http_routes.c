@@ -28,20 +28,44 @@ static void on_batch(void *ctx, const struct http_request *req, struct http_resp
     decide(ctx, req, resp, true);
 }
 
+/* On the loop thread: a decision-cache hit is answered at once; a miss goes to a worker. */
+static bool cached(void *ctx, const struct http_request *req, struct http_response *resp,
+                   bool batch)
+{
+    struct http_routes_ctx *c = ctx;
+    int status = authz_engine_try_cached(c->engine, batch, req->body, req->body_len, &resp->body);
+    if (!status)
+        return false;
+    resp->status = status;
+    return true;
+}
+
+static bool on_allow_cached(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    return cached(ctx, req, resp, false);
+}
+
+static bool on_batch_cached(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    return cached(ctx, req, resp, true);
+}
+
 /* Row filters and batch column masks: lakeward defines none, answered in the shapes Trino
  * accepts (trino-opa-contract.md §3: batch masks need a non-null result). */
-static void on_no_filters(void *ctx, const struct http_request *req, struct http_response *resp)
+static bool on_no_filters(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     (void)ctx;
     (void)req;
     lw_buf_puts(&resp->body, "{\"result\":[]}");
+    return true;
 }
 
-static void on_undefined(void *ctx, const struct http_request *req, struct http_response *resp)
+static bool on_undefined(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     (void)ctx;
     (void)req;
     lw_buf_puts(&resp->body, "{}");
+    return true;
 }
 
 /* Upstream reachability is probed at most every few seconds, by one request at a time and
@@ -78,6 +102,7 @@ static void health_refresh(struct http_routes_ctx *c)
     lw_buf_free(&b);
 }
 
+/* Runs on a worker: the request that found the report stale refreshes it. */
 static void on_health(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     struct http_routes_ctx *c = ctx;
@@ -96,15 +121,31 @@ static void on_health(void *ctx, const struct http_request *req, struct http_res
     pthread_mutex_unlock(&health_mu);
 }
 
-static void on_metrics(void *ctx, const struct http_request *req, struct http_response *resp)
+/* On the loop thread: the last report, unless it is stale and nobody is refreshing it. */
+static bool on_health_inline(void *ctx, const struct http_request *req,
+                             struct http_response *resp)
+{
+    bool stale;
+    (void)ctx;
+    (void)req;
+    pthread_mutex_lock(&health_mu);
+    stale = !health_refreshing && (!health_checked_ms || lw_now_ms() - health_checked_ms > 5000);
+    if (!stale)
+        lw_buf_puts(&resp->body, health_json);
+    pthread_mutex_unlock(&health_mu);
+    return !stale;
+}
+
+static bool on_metrics(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     (void)ctx;
     (void)req;
     resp->content_type = "text/plain; version=0.0.4";
     lw_metrics_render(&resp->body);
+    return true;
 }
 
-static void on_decisions(void *ctx, const struct http_request *req, struct http_response *resp)
+static bool on_decisions(void *ctx, const struct http_request *req, struct http_response *resp)
 {
     struct http_routes_ctx *c = ctx;
     const char *limit = http_request_query(req, "limit");
@@ -112,25 +153,32 @@ static void on_decisions(void *ctx, const struct http_request *req, struct http_
     char *tail;
     if (limit && lw_parse_i64(limit, 0, 100000, &n) != 0) {
         http_response_error(resp, 400, "limit must be an integer in [0, 100000]");
-        return;
+        return true;
     }
     resp->content_type = "application/x-ndjson";
     tail = c->log ? authz_decision_log_tail(c->log, (int)n) : NULL;
     if (tail)
         lw_buf_puts(&resp->body, tail);
     lw_free(tail);
+    return true;
 }
 
 int http_routes_fill(struct http_route *r, struct http_routes_ctx *ctx)
 {
-    int n = 0;
-    r[n++] = (struct http_route){"POST", "/v1/data/trino/allow", on_allow, ctx};
-    r[n++] = (struct http_route){"POST", "/v1/data/trino/batch", on_batch, ctx};
-    r[n++] = (struct http_route){"POST", "/v1/data/trino/rowFilters", on_no_filters, ctx};
-    r[n++] = (struct http_route){"POST", "/v1/data/trino/batchColumnMasks", on_no_filters, ctx};
-    r[n++] = (struct http_route){"POST", "/v1/data/*", on_undefined, ctx};
-    r[n++] = (struct http_route){"GET", "/health", on_health, ctx};
-    r[n++] = (struct http_route){"GET", "/metrics", on_metrics, ctx};
-    r[n++] = (struct http_route){"GET", "/v1/decisions", on_decisions, ctx};
-    return n;
+    static const struct http_route table[] = {
+        {"POST", "/v1/data/trino/allow", on_allow, NULL, on_allow_cached},
+        {"POST", "/v1/data/trino/batch", on_batch, NULL, on_batch_cached},
+        {"POST", "/v1/data/trino/rowFilters", NULL, NULL, on_no_filters},
+        {"POST", "/v1/data/trino/batchColumnMasks", NULL, NULL, on_no_filters},
+        {"POST", "/v1/data/*", NULL, NULL, on_undefined},
+        {"GET", "/health", on_health, NULL, on_health_inline},
+        {"GET", "/metrics", NULL, NULL, on_metrics},
+        {"GET", "/v1/decisions", NULL, NULL, on_decisions},
+    };
+    _Static_assert(sizeof table / sizeof table[0] == HTTP_ROUTES_COUNT, "HTTP_ROUTES_COUNT");
+    for (int i = 0; i < HTTP_ROUTES_COUNT; i++) {
+        r[i] = table[i];
+        r[i].ctx = ctx;
+    }
+    return HTTP_ROUTES_COUNT;
 }

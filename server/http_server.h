@@ -1,7 +1,9 @@
-/* http_server.h -- an HTTP/1.1 listener (libmicrohttpd, one thread per connection, keep-alive)
- * that routes requests to handlers by method and path. It buffers bodies up to a bound,
- * answers JSON errors for unknown paths, oversize bodies and wrong methods, and never lets a
- * handler's failure escape as anything but a well-formed response. */
+/* http_server.h -- an HTTP/1.1 listener (libmicrohttpd in epoll mode: a few event-loop
+ * threads own every socket, a bounded worker pool runs blocking handlers) that routes requests
+ * to handlers by method and path. It buffers bodies up to a bound, enforces head/body/idle
+ * deadlines and connection limits, answers JSON errors for unknown paths, oversize bodies,
+ * ambiguous framing and wrong methods, and never lets a handler's failure escape as anything
+ * but a well-formed response. docs/http.md describes the design and the bounds. */
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H
 
@@ -46,14 +48,24 @@ void http_response_errorv(struct http_response *resp, int status, const char *ty
 /* Adds a response header (silently dropped past HTTP_MAX_EXTRA_HEADERS). */
 void http_response_header(struct http_response *resp, const char *name, const char *value);
 
+/* A handler that may block (an upstream call): it runs on a worker thread while the
+ * connection is suspended, and the connection is resumed when it returns. */
 typedef void (*http_handler_fn)(void *ctx, const struct http_request *req,
                                 struct http_response *resp);
+/* A handler that never blocks: it runs on the event-loop thread that owns the connection.
+ * Returns true when it answered (resp filled); false to hand the request to the route's
+ * blocking fn on a worker, with resp left as it was. */
+typedef bool (*http_inline_fn)(void *ctx, const struct http_request *req,
+                               struct http_response *resp);
 
+/* A route answers inline when it can and on a worker otherwise: set inline_fn, fn or both
+ * (inline_fn alone must always answer; fn alone always runs on a worker). */
 struct http_route {
     const char *method;     /* "GET", "POST", ... */
     const char *path;       /* exact match, or prefix match when it ends in '*' */
     http_handler_fn fn;
     void *ctx;
+    http_inline_fn inline_fn;
 };
 
 struct http_server_opts {
@@ -62,8 +74,14 @@ struct http_server_opts {
     int nroutes;
     size_t max_body;                /* request bodies above this get 413 */
     size_t max_response;            /* bound of a response body */
-    unsigned max_connections;
-    unsigned idle_timeout_s;        /* keep-alive connections idle longer are closed */
+    unsigned max_connections;       /* more are accepted and closed at once (503 without TLS) */
+    unsigned max_connections_per_ip;/* 0: no per-address limit; more are closed at once */
+    unsigned idle_timeout_s;        /* keep-alive connections silent longer are closed */
+    unsigned head_timeout_ms;       /* 0: 10 s. Whole request head, however it trickles */
+    unsigned body_timeout_ms;       /* 0: 30 s. Whole body, from the end of the head */
+    unsigned loop_threads;          /* 0: 2. Event-loop threads owning the sockets */
+    unsigned workers;               /* 0: 64. Threads running blocking handlers */
+    unsigned worker_queue;          /* 0: 1024. Blocking requests waiting beyond that get 503 */
     const char *tls_cert_file;      /* both set: serve HTTPS */
     const char *tls_key_file;
     const char *name;               /* for log lines, e.g. "http" */
@@ -77,7 +95,8 @@ struct http_server *http_server_start(const struct http_server_opts *opts, struc
     LW_MUSTCHECK;
 /* The port actually bound (useful with port 0). */
 int http_server_port(const struct http_server *srv);
-/* Stops accepting, closes connections, waits for handler threads, frees srv. */
+/* Runs the queued blocking handlers to completion, then closes every connection and frees
+ * srv. */
 void http_server_stop(struct http_server *srv);
 
 #endif
