@@ -51,6 +51,7 @@ if [[ "$mode" != --asan-only ]]; then
     stage unit unit_run build unit
     stage stack env LW_STACK_DIR="$LW_TEST_STACK_DIR" tests/stack/start.sh postgres openfga keycloak standin
     stage integration pytest_run integration build tests/integration
+    stage sqldiff pytest_run sqldiff build tests/sqldiff
     stage e2e pytest_run e2e build tests/e2e
 fi
 if [[ "$mode" != --no-asan ]]; then
@@ -60,6 +61,7 @@ if [[ "$mode" != --no-asan ]]; then
     stage asan-unit unit_run build/asan asan-unit
     stage asan-stack env LW_STACK_DIR="$LW_TEST_STACK_DIR" tests/stack/start.sh postgres openfga keycloak standin
     stage asan-integration pytest_run asan-integration build/asan tests/integration
+    stage asan-sqldiff pytest_run asan-sqldiff build/asan tests/sqldiff
     stage asan-e2e pytest_run asan-e2e build/asan tests/e2e
 fi
 log "suite took $((SECONDS - started)) s"

@@ -29,6 +29,10 @@ def main(reports):
         skipped += s
     stages = [l for l in (reports / "stages-failed").read_text().split() if l] \
         if (reports / "stages-failed").exists() else []
+    # The SQL differential suites' agreement counts (tests/sqldiff), one line per suite and build.
+    if (reports / "sqldiff-summary.txt").exists():
+        for line in (reports / "sqldiff-summary.txt").read_text().splitlines():
+            print(line)
     if stages:
         print("stages that failed: " + ", ".join(stages))
     # A failed stage whose tests all passed (a build, a crash, a sanitizer exit) still fails.

@@ -1,0 +1,72 @@
+"""Fixtures of the differential suite: the test stack's real PostgreSQL 15 (only the postgres
+service is needed; an already running stack is reused) with a scratch database set up like
+lakeward's session, and a fresh lakeward whose Postgres port is compared against it."""
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from psycopg import pq
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+REPO = pathlib.Path(__file__).resolve().parents[2]
+STACK_DIR = pathlib.Path(os.environ.get("LW_TEST_STACK_DIR", REPO / "build" / "test-stack"))
+
+SCRATCH_DB = "sqldiff"
+
+# The scratch database mirrors what lakeward shows a session: a `lakeward` schema first on
+# the search path, holding an (empty) decisions table with lakeward.decisions' columns, so
+# current_schema() and the captured Grafana queries (run over lakeward.decisions) mean the
+# same thing on both servers.
+SCRATCH_SETUP = """
+CREATE SCHEMA IF NOT EXISTS lakeward;
+CREATE TABLE IF NOT EXISTS lakeward.decisions (
+    "time" timestamptz, decision_id text, query_id text, user_name text, operation text,
+    endpoint text, allowed boolean, items int4, allowed_items int4, lakekeeper_calls int4,
+    cache_hits int4, latency_ms float8, record json);
+"""
+# Session settings of lakeward's Postgres face (server/pg_session.c ParameterStatus).
+PG_OPTIONS = ("-c TimeZone=UTC -c DateStyle=ISO,MDY -c IntervalStyle=postgres "
+              "-c extra_float_digits=1 -c search_path=lakeward -c statement_timeout=20s")
+
+
+def _exec(conninfo, sql):
+    conn = pq.PGconn.connect(conninfo.encode())
+    try:
+        if conn.status != pq.ConnStatus.OK:
+            raise ConnectionError(str(conn.get_error_message()))
+        res = conn.exec_(sql.encode())
+        if res.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+            raise RuntimeError(str(res.error_message))
+        return [res.get_value(r, 0) for r in range(res.ntuples)] if res.nfields else []
+    finally:
+        conn.finish()
+
+
+@pytest.fixture(scope="session")
+def pg_conninfo():
+    """libpq conninfo of the scratch database on the stack's PostgreSQL 15."""
+    env = dict(os.environ, LW_STACK_DIR=str(STACK_DIR))
+    subprocess.run([str(REPO / "tests/stack/start.sh"), "postgres"], check=True, env=env,
+                   timeout=300)
+    info = dict(l.split("=", 1) for l in (STACK_DIR / "stack.env").read_text().splitlines()
+                if "=" in l and not l.startswith("#"))
+    base = f"host={info['PG_HOST']} port={info['PG_PORT']} user={info['PG_USER']}"
+    if not _exec(base + " dbname=postgres",
+                 f"SELECT 1 FROM pg_database WHERE datname = '{SCRATCH_DB}'"):
+        _exec(base + " dbname=postgres", f"CREATE DATABASE {SCRATCH_DB}")
+    conninfo = f"{base} dbname={SCRATCH_DB} options='{PG_OPTIONS}'"
+    _exec(conninfo, SCRATCH_SETUP)
+    version = _exec(conninfo, "SHOW server_version_num")[0].decode()
+    assert version.startswith("15"), f"the differential reference must be PostgreSQL 15, not {version}"
+    yield conninfo
+    if not os.environ.get("LW_TEST_STACK_KEEP"):
+        subprocess.run([str(REPO / "tests/stack/stop.sh")], env=env, timeout=120)
+
+
+@pytest.fixture
+def lakeward_conninfo(lakeward_factory):
+    """A fresh lakeward (no Lakekeeper needed for SQL) and the conninfo of its Postgres port."""
+    lw = lakeward_factory({})
+    return lw, f"host=127.0.0.1 port={lw.pg_port} user=alice dbname=lakeward connect_timeout=10"

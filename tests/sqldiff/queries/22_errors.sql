@@ -1,0 +1,90 @@
+-- Error cases: the SQLSTATE must match PostgreSQL's.
+SELECT 1 / 0
+SELECT 1.0 / 0
+SELECT 1 % 0
+SELECT 1::float8 / 0
+SELECT 5 / (2 - 2)
+SELECT x / (x - 2) FROM generate_series(1, 3) x
+SELECT 'abc'::int
+SELECT ''::int
+SELECT '1.5'::int
+SELECT 'x'::boolean
+SELECT 'nope'::uuid
+SELECT '{bad'::int[]
+SELECT '{'::json
+SELECT 'abc'::numeric
+SELECT 'a' + 1
+SELECT '12abc'::int8
+SELECT 'notadate'::date
+SELECT '2024-13-01'::date
+SELECT '2024-01-01 25:00'::timestamp
+SELECT 'bogus'::interval
+SELECT 2147483647 + 1
+SELECT '99999999999'::int
+SELECT 32768::int2
+SELECT -9223372036854775808::int8 - 1
+SELECT 10::numeric(2,0) * 100
+SELECT 1e308::float8 * 10
+SELECT nosuchcol
+SELECT v.c FROM (VALUES (1)) v(a)
+SELECT x FROM (VALUES (1)) v(a)
+SELECT 1 AS a ORDER BY b
+SELECT * FROM nosuchtable
+SELECT * FROM lakeward.nosuchtable
+SELECT * FROM nosuchschema.t
+SELECT * FROM pg_catalog.nosuchtable
+SELECT nosuchfunc(1)
+SELECT lower(1)
+SELECT 'a'::text + 1
+SELECT abs('x'::text)
+SELECT sum('a')
+SELECT x FROM generate_series(1, 2) a(x), generate_series(1, 2) b(x)
+SELECT x FROM generate_series(1, 2) a(x) JOIN generate_series(1, 2) b(x) ON true
+SELECT FROM WHERE
+SELEC 1
+SELECT (1
+SELECT 1 +
+SELECT 'unterminated
+SELECT 1 1
+SELECT x, count(*) FROM generate_series(1, 3) x
+SELECT sum(sum(1))
+SELECT 1 FROM generate_series(1, 2) x WHERE count(*) > 1
+SELECT 1 FROM generate_series(1, 2) x WHERE row_number() OVER () > 1
+SELECT (SELECT x FROM generate_series(1, 2) x)
+SELECT ln(0)
+SELECT sqrt(-1)
+SELECT log(-1)
+SELECT 'a' ~ '('
+SELECT 'a' LIKE 'a' ESCAPE 'xx'
+SELECT generate_series(1, 10, 0)
+SELECT CASE WHEN true THEN 1 ELSE 'a'::text END
+SELECT 1 UNION SELECT 'a'::text
+SELECT 1, 2 UNION SELECT 1
+SELECT true::date
+SELECT DISTINCT ON (a) a, b FROM (VALUES (1, 2)) v(a, b) ORDER BY b
+SELECT 1 ORDER BY 2
+SELECT 1 LIMIT -1
+SELECT 1 OFFSET -1
+SELECT format('%s %s', 'a')
+SELECT to_timestamp('x', 'YYYY')
+SELECT ARRAY[1, 2] || ARRAY[[3]]
+SELECT (SELECT 1, 2)
+SELECT 1 IN (SELECT 1, 2)
+SELECT 'a'::regclass
+SELECT 'nosuchtype'::regtype
+SELECT current_setting('no_such_setting')
+SELECT '{"a":1}'::jsonb -> 1 -> 'x' ->> NULL, '[1]'::json ->> 'a', 1::json
+SELECT jsonb_array_length('{}')
+SELECT repeat('x', 1) FROM generate_series(1, 2) x GROUP BY y
+SELECT count(*) OVER (ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW)
+SELECT x FROM generate_series(1, 3) x GROUP BY 2
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM r) SELECT * FROM r
+SELECT * FROM generate_series(1, 2) x JOIN generate_series(1, 2) y ON z = 1
+SELECT 1::int4 = 'a'::text
+SELECT date '2024-01-01' + date '2024-01-02'
+SELECT interval '1 day' * interval '1 day'
+SELECT array_length(ARRAY[1], 'x')
+SELECT ''::jsonb
+SELECT substring('abc' from -1 for -1)
+SELECT 'x' LIKE
+SELECT $1
