@@ -37,6 +37,7 @@ STANDIN_LIB := $(BUILD)/obj/server/core/lw.o $(BUILD)/obj/server/core/lw_buf.o \
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
+.PHONY: fuzz fuzz-build fuzz-bin
 .PHONY: all standin unit pkg-check test test-unit test-asan bench demo demo-stop clean lint deps
 
 all: $(BUILD)/lakeward $(BUILD)/lakekeeper-standin
@@ -65,6 +66,24 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_FIXTURES) $(BUILD)/liblakeward.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/liblakeward.a \
 	    $(LDFLAGS) $(shell pkg-config --libs cmocka) $(LDLIBS)
+
+# Fuzz targets: one libFuzzer binary per tests/fuzz/fuzz_*.c (a new file is a new target),
+# linked against a liblakeward.a built by clang with coverage and ASan+UBSan in FUZZ_BUILD.
+# `make fuzz` builds them and runs each for FUZZ_SECONDS (tests/fuzz/run.sh).
+FUZZ_CC      ?= clang-14
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BIN      = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SANITIZE="$(FUZZ_SAN)" OPT=-O1 fuzz-bin
+fuzz-bin: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/liblakeward.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/liblakeward.a $(LDFLAGS) $(LDLIBS)
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 pkg-check:
 	@$(if $(PKG_MISSING),echo "lakeward: libraries missing ($(PKGS) per pkg-config); install them with 'make deps'" >&2; exit 1,:)

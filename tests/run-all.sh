@@ -53,6 +53,8 @@ if [[ "$mode" != --asan-only ]]; then
     stage integration pytest_run integration build tests/integration
     stage sqldiff pytest_run sqldiff build tests/sqldiff
     stage e2e pytest_run e2e build tests/e2e
+    # A short libFuzzer run of every tests/fuzz target (make fuzz runs them for minutes).
+    stage fuzz-smoke env REPORT_DIR="$reports" make -j2 fuzz FUZZ_SECONDS=20
 fi
 if [[ "$mode" != --no-asan ]]; then
     san=(BUILD=build/asan SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" OPT=-O1)

@@ -17,7 +17,8 @@ MAVEN_REPO="${MAVEN_REPO:-https://repo1.maven.org/maven2}"   # same variable as 
 GO_PROXY_URL="${LW_GO_PROXY_URL:-https://proxy.golang.org}"
 APT_PACKAGES=(build-essential pkg-config libpq-dev libpg-query-dev libcurl4-openssl-dev
     libjansson-dev libssl-dev libmicrohttpd-dev libconfig-dev libcmocka-dev libprotobuf-c-dev
-    postgresql-15 postgresql-client-15 curl jq unzip python3 python3-venv openjdk-17-jre-headless)
+    postgresql-15 postgresql-client-15 curl jq unzip python3 python3-venv openjdk-17-jre-headless
+    clang-14 libclang-rt-14-dev)   # the last two: libFuzzer targets (make fuzz)
 
 CACHE="$(cache_dir)"
 DL="$CACHE/downloads"
