@@ -63,9 +63,11 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
-static int open_cursor(void *aux, struct sql_cursor **cur, struct lw_err *err)
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
 {
     struct cursor *c = lw_calloc(1, sizeof *c);
+    (void)qc;
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     c->base.mod = &authz_decision_sql_module;

@@ -34,10 +34,10 @@ char sql_session_tx_status(const struct sql_session *s)
 static int run_statement(struct sql_session *s, const char *query, size_t query_len,
                          json_t *stmt, const struct sql_sink *sink, struct sql_error *err)
 {
-    struct sql_plan_ctx ctx = {s->o.tables, query, query_len, s->o.user, s->o.database,
-                               s->o.version};
-    struct sql_plan plan;
     struct lw_arena arena;
+    struct sql_plan_ctx ctx = {s->o.tables, query, query_len, s->o.user, s->o.database,
+                               s->o.version, &arena};
+    struct sql_plan plan;
     uint64_t nrows = 0;
     char tag[64];
     int rc;

@@ -131,6 +131,7 @@ static int scan(struct exec *x, long max_rows_buffered, struct sql_error *err)
     struct sql_value *argv = NULL, *row = NULL, **buffered = NULL;
     struct sql_cursor *cur = NULL;
     struct lw_err le = {0};
+    struct sql_query_ctx qc = {0};
     bool *used = NULL, sort;
     size_t nbuf = 0, capbuf = 0;
 
@@ -182,7 +183,7 @@ static int scan(struct exec *x, long max_rows_buffered, struct sql_error *err)
     }
     sort = in.norderby > 0 && !out.order_consumed;
 
-    if ((rc = m->open(t->aux, &cur, &le)) != 0)
+    if ((rc = m->open(t->aux, &qc, &cur, &le)) != 0)
         return sql_error_from_lw(err, &le);
     rc = m->filter(cur, out.plan, argc, argv, &le);
     while (rc == 0 && !m->eof(cur) && !x->done) {

@@ -306,7 +306,7 @@ static int lit_value(const struct sql_plan_ctx *ctx, const struct lit *l, uint32
     if (l->oid == SQL_OID_BOOL && oid != SQL_OID_BOOL && oid != SQL_OID_TEXT)
         return fail_at(ctx, err, l->loc, "42846", "cannot cast type boolean to %s",
                        sql_type_name(oid));
-    if (sql_value_parse(l->text, l->len, oid, out, err) != 0) {
+    if (sql_value_parse_in(l->text, l->len, oid, ctx->arena, out, err) != 0) {
         sql_error_at(err, ctx->query, l->loc);
         return LW_EINVAL;
     }

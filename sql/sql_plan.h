@@ -67,6 +67,7 @@ struct sql_plan_ctx {
     const char *user;
     const char *database;
     const char *version;        /* the text of version() */
+    struct lw_arena *arena;     /* the statement's arena (values parsed from literals) */
 };
 
 /* Binds stmt (the "stmt" member of one RawStmt). Plan memory comes from arena and lives as

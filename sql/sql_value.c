@@ -1,6 +1,9 @@
-/* sql_value.c -- text output, literal input and comparison of SQL values (sql_value.h).
- * Output follows Postgres 15 with DateStyle ISO, TimeZone UTC and extra_float_digits 1. */
+/* sql_value.c -- primitives under the types' text I/O (sql_value.h): number and boolean
+ * parsing as PostgreSQL's input functions do it, float8 shortest-exact output, civil
+ * dates, ISO timestamps; plus the registry-backed helpers the rest of sql/ calls. */
 #include "sql_value.h"
+
+#include "sql_type.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,74 +16,69 @@
 
 enum sql_vtype sql_vtype_of(uint32_t oid)
 {
-    switch (oid) {
-    case SQL_OID_BOOL: return SQL_V_BOOL;
-    case SQL_OID_INT4:
-    case SQL_OID_INT8: return SQL_V_INT;
-    case SQL_OID_FLOAT8: return SQL_V_FLOAT;
-    case SQL_OID_TIMESTAMPTZ: return SQL_V_TIME;
-    default: return SQL_V_TEXT;
-    }
+    const struct sql_type *t = sql_type_get(oid);
+    return t ? t->vtype : SQL_V_TEXT;
 }
 
 const char *sql_type_name(uint32_t oid)
 {
-    switch (oid) {
-    case SQL_OID_BOOL: return "boolean";
-    case SQL_OID_INT4: return "integer";
-    case SQL_OID_INT8: return "bigint";
-    case SQL_OID_TEXT: return "text";
-    case SQL_OID_JSON: return "json";
-    case SQL_OID_FLOAT8: return "double precision";
-    case SQL_OID_UNKNOWN: return "unknown";
-    case SQL_OID_TIMESTAMPTZ: return "timestamp with time zone";
-    case SQL_OID_NUMERIC: return "numeric";
-    default: return "unknown";
-    }
+    const struct sql_type *t = sql_type_get(oid);
+    return t ? t->sql_name : "unknown";
 }
 
 int sql_type_len(uint32_t oid)
 {
-    switch (oid) {
-    case SQL_OID_BOOL: return 1;
-    case SQL_OID_INT4: return 4;
-    case SQL_OID_INT8:
-    case SQL_OID_FLOAT8:
-    case SQL_OID_TIMESTAMPTZ: return 8;
-    case SQL_OID_UNKNOWN: return -2;    /* a C string, as Postgres declares it */
-    default: return -1;
-    }
-}
-
-/* Type categories for comparison: 0 none (json), then numbers, strings, bool, timestamps. */
-static int category(uint32_t oid)
-{
-    switch (oid) {
-    case SQL_OID_INT4:
-    case SQL_OID_INT8:
-    case SQL_OID_FLOAT8:
-    case SQL_OID_NUMERIC: return 1;
-    case SQL_OID_TEXT:
-    case SQL_OID_UNKNOWN: return 2;
-    case SQL_OID_BOOL: return 3;
-    case SQL_OID_TIMESTAMPTZ: return 4;
-    default: return 0;
-    }
+    const struct sql_type *t = sql_type_get(oid);
+    return t ? t->len : -1;
 }
 
 bool sql_types_comparable(uint32_t a, uint32_t b)
 {
-    return category(a) != 0 && category(a) == category(b);
+    const struct sql_type *ta = sql_type_get(a), *tb = sql_type_get(b);
+    if (!ta || !tb || !ta->cmp || !tb->cmp)
+        return false;
+    if (a == b || sql_type_implicit(a, b) || sql_type_implicit(b, a))
+        return true;
+    return ta->category == tb->category && ta->category == SQL_TCAT_NUMERIC;
 }
 
 bool sql_type_orderable(uint32_t oid)
 {
-    return category(oid) != 0;
+    const struct sql_type *t = sql_type_get(oid);
+    return t && t->cmp;
+}
+
+void sql_value_text(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
+{
+    const struct sql_type *t = sql_type_get(oid);
+    if (v->type == SQL_V_NULL)
+        return;
+    if (t && t->out)
+        t->out(v, oid, b);
+    else if (v->type == SQL_V_TEXT)
+        lw_buf_append(b, v->u.s.p, v->u.s.len);
+}
+
+int sql_value_parse(const char *s, size_t len, uint32_t oid, struct sql_value *out,
+                    struct sql_error *err)
+{
+    return sql_value_parse_in(s, len, oid, NULL, out, err);
+}
+
+int sql_value_parse_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
+                       struct sql_value *out, struct sql_error *err)
+{
+    const struct sql_type *t = sql_type_get(oid);
+    memset(out, 0, sizeof *out);
+    if (!t || !t->in)
+        return sql_error_set(err, "0A000", "input of type %s is not supported yet",
+                             t ? t->sql_name : "unknown");
+    return t->in(s, len, oid, arena, out, err);
 }
 
 /* Shortest text that reads back as the same double, laid out as Postgres's float8out:
  * plain notation for decimal exponents -4..14, exponent notation outside. */
-static void format_float8(double f, struct lw_buf *b)
+void sql_format_float8(double f, struct lw_buf *b)
 {
     char tmp[48];
     char *e;
@@ -141,26 +139,9 @@ void sql_time_format(int64_t us, char *out)
     snprintf(out + n, (size_t)(40 - n), "+00");
 }
 
-void sql_value_text(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
-{
-    char tbuf[40];
-    switch (v->type) {
-    case SQL_V_NULL: break;
-    case SQL_V_BOOL: lw_buf_putc(b, v->u.b ? 't' : 'f'); break;
-    case SQL_V_INT: lw_buf_printf(b, "%lld", (long long)v->u.i); break;
-    case SQL_V_FLOAT: format_float8(v->u.f, b); break;
-    case SQL_V_TEXT: lw_buf_append(b, v->u.s.p, v->u.s.len); break;
-    case SQL_V_TIME:
-        sql_time_format(v->u.us, tbuf);
-        lw_buf_puts(b, tbuf);
-        break;
-    }
-    (void)oid;
-}
-
 /* --- input ---------------------------------------------------------------------------- */
 
-static void trim(const char **s, size_t *len)
+void sql_trim(const char **s, size_t *len)
 {
     while (*len && isspace((unsigned char)**s)) {
         (*s)++;
@@ -170,21 +151,8 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-static int bad_syntax(struct sql_error *err, uint32_t oid, const char *s, size_t len)
-{
-    const char *state = oid == SQL_OID_TIMESTAMPTZ ? "22007" : "22P02";
-    return sql_error_set(err, state, "invalid input syntax for type %s: \"%.*s\"",
-                         sql_type_name(oid), (int)(len > 120 ? 120 : len), s);
-}
-
-static int out_of_range(struct sql_error *err, uint32_t oid, const char *s, size_t len)
-{
-    return sql_error_set(err, "22003", "value \"%.*s\" is out of range for type %s",
-                         (int)(len > 120 ? 120 : len), s, sql_type_name(oid));
-}
-
 /* Postgres's parse_bool: true/false, yes/no, on/off and unique prefixes, 1/0. */
-static bool parse_bool(const char *s, size_t len, bool *out)
+bool sql_parse_bool(const char *s, size_t len, bool *out)
 {
     if (len == 0)
         return false;
@@ -206,7 +174,7 @@ static bool parse_bool(const char *s, size_t len, bool *out)
     }
 }
 
-static bool parse_int(const char *s, size_t len, int64_t *out, bool *overflow)
+bool sql_parse_int(const char *s, size_t len, int64_t *out, bool *overflow)
 {
     size_t i = 0;
     bool neg = false;
@@ -231,7 +199,7 @@ static bool parse_int(const char *s, size_t len, int64_t *out, bool *overflow)
     return true;
 }
 
-static bool parse_float(const char *s, size_t len, double *out, bool *overflow)
+bool sql_parse_float(const char *s, size_t len, double *out, bool *overflow)
 {
     char tmp[128], *end;
     *overflow = false;
@@ -261,7 +229,7 @@ static bool digits(const char **p, const char *end, int n, int *out)
     return true;
 }
 
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t sql_days_from_civil(int64_t y, int m, int d)
 {
     int64_t era, yoe, doy, doe;
     y -= m <= 2;
@@ -272,24 +240,26 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static int days_in_month(int y, int m)
+int sql_days_in_month(int y, int m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : dm[m - 1];
 }
 
-/* Returns 0, or 1 for a syntax error, 2 for a field out of range. */
-static int time_parse(const char *s, size_t len, int64_t *us)
+int sql_time_parse_ex(const char *s, size_t len, int64_t *us, int64_t *zone_s_out, bool *has_time)
 {
     const char *p = s, *end = s + len;
     int y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0;
     int64_t frac = 0, zone_s = 0;
+    *zone_s_out = SQL_NO_ZONE;
+    *has_time = false;
     if (!digits(&p, end, 4, &y) || p >= end || *p++ != '-' || !digits(&p, end, 2, &mo) ||
         p >= end || *p++ != '-' || !digits(&p, end, 2, &d))
         return 1;
     if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
         p++;
+        *has_time = true;
         while (p < end && *p == ' ')
             p++;
         if (!digits(&p, end, 2, &h) || p >= end || *p++ != ':' || !digits(&p, end, 2, &mi))
@@ -319,6 +289,7 @@ static int time_parse(const char *s, size_t len, int64_t *us)
             if ((rest == 1 && (*p == 'Z' || *p == 'z')) ||
                 (rest == 3 && (strncasecmp(p, "UTC", 3) == 0 || strncasecmp(p, "GMT", 3) == 0))) {
                 p = end;
+                *zone_s_out = 0;
             } else if (*p == '+' || *p == '-') {
                 int sign = *p++ == '-' ? -1 : 1;
                 if (!digits(&p, end, 2, &zh))
@@ -330,74 +301,26 @@ static int time_parse(const char *s, size_t len, int64_t *us)
                 if (zh > 15 || zm > 59)
                     return 2;
                 zone_s = sign * (zh * 3600 + zm * 60);
+                *zone_s_out = zone_s;
             }
         }
     }
     if (p != end)
         return 1;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 24 || mi > 59 ||
+    if (mo < 1 || mo > 12 || d < 1 || d > sql_days_in_month(y, mo) || h > 24 || mi > 59 ||
         sec > 60 || (h == 24 && (mi || sec || frac)))
         return 2;
-    *us = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - zone_s) * 1000000 +
+    *us = ((sql_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - zone_s) * 1000000 +
           frac;
     return 0;
 }
 
 int sql_time_parse(const char *s, size_t len, int64_t *us)
 {
-    trim(&s, &len);
-    return time_parse(s, len, us) == 0 ? 0 : LW_EINVAL;
-}
-
-int sql_value_parse(const char *s, size_t len, uint32_t oid, struct sql_value *out,
-                    struct sql_error *err)
-{
-    const char *t = s;
-    size_t tl = len;
-    bool overflow;
-    int rc;
-    memset(out, 0, sizeof *out);
-    out->type = sql_vtype_of(oid);
-    trim(&t, &tl);
-    switch (out->type) {
-    case SQL_V_BOOL:
-        if (!parse_bool(t, tl, &out->u.b))
-            return bad_syntax(err, oid, s, len);
-        return 0;
-    case SQL_V_INT:
-        if (!parse_int(t, tl, &out->u.i, &overflow))
-            return bad_syntax(err, oid, s, len);
-        if (overflow || (oid == SQL_OID_INT4 && (out->u.i < INT32_MIN || out->u.i > INT32_MAX)))
-            return out_of_range(err, oid, s, len);
-        return 0;
-    case SQL_V_FLOAT:
-        if (!parse_float(t, tl, &out->u.f, &overflow))
-            return bad_syntax(err, oid, s, len);
-        if (overflow)
-            return sql_error_set(err, "22003", "\"%.*s\" is out of range for type double precision",
-                                 (int)(tl > 120 ? 120 : tl), t);
-        return 0;
-    case SQL_V_TIME:
-        rc = time_parse(t, tl, &out->u.us);
-        if (rc == 1)
-            return bad_syntax(err, oid, s, len);
-        if (rc == 2)
-            return sql_error_set(err, "22008", "date/time field value out of range: \"%.*s\"",
-                                 (int)(len > 120 ? 120 : len), s);
-        return 0;
-    case SQL_V_TEXT:
-    case SQL_V_NULL:
-        if (oid == SQL_OID_NUMERIC) {
-            double f;
-            if (!parse_float(t, tl, &f, &overflow) || isinf(f))
-                return bad_syntax(err, oid, s, len);
-        }
-        out->type = SQL_V_TEXT;
-        out->u.s.p = s;
-        out->u.s.len = len;
-        return 0;
-    }
-    return bad_syntax(err, oid, s, len);
+    int64_t z;
+    bool t;
+    sql_trim(&s, &len);
+    return sql_time_parse_ex(s, len, us, &z, &t) == 0 ? 0 : LW_EINVAL;
 }
 
 /* --- comparison ----------------------------------------------------------------------- */

@@ -8,16 +8,56 @@
 
 #include "../server/core/lw.h"
 
-/* Postgres type OIDs of the types lakeward's columns and values use. */
+struct lw_arena;
+
+/* Postgres type OIDs (pg_type.dat) of the types lakeward knows; sql_type.c has one registry
+ * entry per type (name, length, I/O, comparison). */
 #define SQL_OID_BOOL 16u
+#define SQL_OID_BYTEA 17u
+#define SQL_OID_CHAR 18u
+#define SQL_OID_NAME 19u
 #define SQL_OID_INT8 20u
+#define SQL_OID_INT2 21u
+#define SQL_OID_INT2VECTOR 22u
 #define SQL_OID_INT4 23u
+#define SQL_OID_REGPROC 24u
 #define SQL_OID_TEXT 25u
+#define SQL_OID_OID 26u
+#define SQL_OID_OIDVECTOR 30u
 #define SQL_OID_JSON 114u
+#define SQL_OID_FLOAT4 700u
 #define SQL_OID_FLOAT8 701u
 #define SQL_OID_UNKNOWN 705u
+#define SQL_OID_BOOL_ARRAY 1000u
+#define SQL_OID_CHAR_ARRAY 1002u
+#define SQL_OID_NAME_ARRAY 1003u
+#define SQL_OID_INT2_ARRAY 1005u
+#define SQL_OID_INT4_ARRAY 1007u
+#define SQL_OID_TEXT_ARRAY 1009u
+#define SQL_OID_INT8_ARRAY 1016u
+#define SQL_OID_FLOAT8_ARRAY 1022u
+#define SQL_OID_OID_ARRAY 1028u
+#define SQL_OID_BPCHAR_ARRAY 1014u
+#define SQL_OID_VARCHAR_ARRAY 1015u
+#define SQL_OID_BPCHAR 1042u
+#define SQL_OID_VARCHAR 1043u
+#define SQL_OID_DATE 1082u
+#define SQL_OID_TIME 1083u
+#define SQL_OID_TIMESTAMP 1114u
 #define SQL_OID_TIMESTAMPTZ 1184u
+#define SQL_OID_INTERVAL 1186u
 #define SQL_OID_NUMERIC 1700u
+#define SQL_OID_REGPROCEDURE 2202u
+#define SQL_OID_REGCLASS 2205u
+#define SQL_OID_REGTYPE 2206u
+#define SQL_OID_RECORD 2249u
+#define SQL_OID_ANY 2276u
+#define SQL_OID_ANYARRAY 2277u
+#define SQL_OID_VOID 2278u
+#define SQL_OID_ANYELEMENT 2283u
+#define SQL_OID_UUID 2950u
+#define SQL_OID_JSONB 3802u
+#define SQL_OID_REGNAMESPACE 4089u
 
 /* Column flags. KEY_REQUIRED: queries must constrain the column (best_index says how);
  * KEY_OPTIONAL: a constraint on it makes the scan cheaper; HIDDEN: not part of `*`. */
@@ -38,7 +78,17 @@ enum sql_vtype {
     SQL_V_INT,      /* int4, int8 */
     SQL_V_FLOAT,    /* float8 */
     SQL_V_TEXT,     /* text, json, numeric (as its text), unknown */
-    SQL_V_TIME,     /* timestamptz: microseconds since 1970-01-01 00:00:00 UTC */
+    SQL_V_TIME,     /* timestamptz, timestamp, date: microseconds since 1970-01-01 00:00:00
+                     * UTC (timestamp: local wall-clock time; date: its midnight) */
+    SQL_V_INTERVAL, /* interval: months, days and microseconds, kept apart as Postgres does */
+    SQL_V_ARRAY,    /* arrays: u.arr (elements of the array type's element type) */
+};
+
+struct sql_array;
+
+struct sql_interval {
+    int64_t us;
+    int32_t days, months;
 };
 
 /* A value. Text is borrowed: not necessarily NUL-terminated, valid as long as whoever
@@ -50,11 +100,20 @@ struct sql_value {
         int64_t i;
         double f;
         int64_t us;
+        struct sql_interval iv;
+        const struct sql_array *arr;
         struct {
             const char *p;
             size_t len;
         } s;
     } u;
+};
+
+/* A one-dimensional array value (lower bound 1), as the engine builds them. */
+struct sql_array {
+    uint32_t elem_oid;
+    int n;
+    const struct sql_value *v;  /* n elements, SQL_V_NULL for NULL elements */
 };
 
 /* Comparison operators a constraint can carry. */
@@ -67,6 +126,8 @@ enum sql_op {
     SQL_OP_GE,
     SQL_OP_ISNULL,
     SQL_OP_ISNOTNULL,
+    SQL_OP_IN,      /* column IN (list): filter's argument is an SQL_V_ARRAY holding the whole
+                     * list (its non-NULL members), so a table can fetch all keys at once */
 };
 
 /* best_index inputs (read-only). A constraint is `column op value`; value itself is only
@@ -108,6 +169,16 @@ struct sql_index_out {
  * another plan". Other failures are negative LW_E* codes with a message in err. */
 #define SQL_VTAB_CONSTRAINT 1
 
+/* What a table learns about the query that scans it (borrowed for the scan's lifetime):
+ * who asks, whether they are an administrator, when the statement must be finished, and
+ * an arena for per-scan memory that the engine frees with the statement. */
+struct sql_query_ctx {
+    const char *principal;  /* the session's user */
+    bool admin;
+    int64_t deadline_us;    /* lw_mono_us() bound; 0: none */
+    struct lw_arena *arena;
+};
+
 /* A scan in progress. Modules allocate a larger struct that starts with this one. */
 struct sql_cursor {
     const struct sql_vtab_module *mod;
@@ -123,8 +194,11 @@ struct sql_vtab_module {
     /* Pure: may be called several times per query with different usable sets. */
     int (*best_index)(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
                       struct lw_err *err);
-    /* *cur is owned by the engine until it calls close. */
-    int (*open)(void *aux, struct sql_cursor **cur, struct lw_err *err);
+    /* *cur is owned by the engine until it calls close; qc lives as long as the cursor.
+     * Columns flagged SQL_COL_KEY_REQUIRED are enforced by the engine: a query without a
+     * usable `=` or IN constraint on each is refused (42P10) naming the column. */
+    int (*open)(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                struct lw_err *err);
     int (*filter)(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err);
     int (*next)(struct sql_cursor *cur, struct lw_err *err);

@@ -73,10 +73,12 @@ static int fake_best_index(void *aux, const struct sql_index_in *in, struct sql_
     return 0;
 }
 
-static int fake_open(void *aux, struct sql_cursor **c, struct lw_err *err)
+static int fake_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **c,
+                     struct lw_err *err)
 {
     struct cur *k = lw_calloc(1, sizeof *k);
     (void)aux;
+    (void)qc;
     if (!k)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     *c = &k->base;
