@@ -69,13 +69,21 @@ def test_sqldiff(pg_conninfo, lakeward_conninfo):
         f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"
 
 
+# Inputs the SQL fuzz target (tests/fuzz/fuzz_sql.c) once crashed the engine with, one file
+# each (the file name says what it found); they also seed the fuzz corpus.
+REGRESSIONS = pgdiff.HERE / "fuzz-regressions"
+
+
 def test_extreme_inputs_answered_and_connection_kept(lakeward_conninfo):
     lw, lw_conninfo = lakeward_conninfo
     client = pgdiff.Client(lw_conninfo)
+    inputs = EXTREME + [p.read_bytes().decode("utf-8", errors="replace").replace("\0", " ")
+                        for p in sorted(REGRESSIONS.glob("*"))]
     try:
-        for sql in EXTREME:
+        for sql in inputs:
             got = client.run(sql)
-            assert got.kind in ("error", "rows"), f"{got.brief()} for {pgdiff.shorten(sql, 80)}"
+            assert got.kind in ("error", "rows", "empty", "command"), \
+                f"{got.brief()} for {pgdiff.shorten(sql, 80)}"
             after = client.run("SELECT 1")
             assert after.kind == "rows" and after.rows == [("1",)], after.brief()
     finally:
