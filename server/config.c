@@ -152,8 +152,8 @@ static int add_catalog(struct lw_config *cfg, const char *name, const char *lk, 
     return n->name && n->lakekeeper_id && n->warehouse ? 0 : LW_ENOMEM;
 }
 
-/* The decision engine's numeric bounds: one row per setting, read the same way from the
- * environment and the config file. */
+/* The decision engine's and the HTTP layer's numeric bounds: one row per setting, read the
+ * same way from the environment and the config file. */
 static const struct engine_bound {
     const char *env, *file;
     size_t offset;
@@ -167,6 +167,22 @@ static const struct engine_bound {
      offsetof(struct lw_config, check_cache_max_bytes), 64 << 20, 1 << 20, 1LL << 40},
     {"LAKEWARD_DECISION_LOG_MAX_BYTES", "decision_log_max_bytes",
      offsetof(struct lw_config, decision_log_max_bytes), 64 << 20, 1 << 20, 1LL << 40},
+    /* HTTP layer (server/http_server.h, docs/http.md). */
+    {"LAKEWARD_HTTP_MAX_CONNECTIONS", "http_max_connections",
+     offsetof(struct lw_config, http_max_connections), 10000, 1, 1000000},
+    {"LAKEWARD_HTTP_MAX_CONNECTIONS_PER_IP", "http_max_connections_per_ip",
+     offsetof(struct lw_config, http_max_connections_per_ip), 1024, 0, 1000000},
+    {"LAKEWARD_HTTP_HEAD_TIMEOUT_MS", "http_head_timeout_ms",
+     offsetof(struct lw_config, http_head_timeout_ms), 10000, 100, 600000},
+    {"LAKEWARD_HTTP_BODY_TIMEOUT_MS", "http_body_timeout_ms",
+     offsetof(struct lw_config, http_body_timeout_ms), 30000, 100, 3600000},
+    {"LAKEWARD_HTTP_IDLE_TIMEOUT_MS", "http_idle_timeout_ms",
+     offsetof(struct lw_config, http_idle_timeout_ms), 120000, 1000, 86400000},
+    {"LAKEWARD_HTTP_THREADS", "http_threads", offsetof(struct lw_config, http_threads), 2, 1, 64},
+    {"LAKEWARD_HTTP_WORKERS", "http_workers", offsetof(struct lw_config, http_workers), 64, 1,
+     4096},
+    {"LAKEWARD_HTTP_QUEUE", "http_queue", offsetof(struct lw_config, http_queue), 1024, 1,
+     1000000},
 };
 #define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
 
@@ -453,7 +469,11 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "max_body_bytes", "max_filter_items", "max_connections",
                                       "decision_log_ring", "decision_log_file",
                                       "decision_deadline_ms", "decision_cache_max_bytes",
-                                      "check_cache_max_bytes", "decision_log_max_bytes", NULL};
+                                      "check_cache_max_bytes", "decision_log_max_bytes",
+                                      "http_max_connections", "http_max_connections_per_ip",
+                                      "http_head_timeout_ms", "http_body_timeout_ms",
+                                      "http_idle_timeout_ms", "http_threads", "http_workers",
+                                      "http_queue", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;

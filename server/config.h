@@ -47,13 +47,22 @@ struct lw_config {
     long check_cache_max_entries;   /* default 200000 */
     long max_body_bytes;            /* default 16 MiB (Trino's max-content-length) */
     long max_filter_items;          /* default 100000 */
-    long max_connections;           /* default 256 */
+    long max_connections;           /* default 256: Postgres-wire sessions */
     long decision_log_ring;         /* default 10000 */
     /* Decision-engine bounds (docs/authz.md, configuration); see engine_bounds in config.c. */
     int64_t decision_deadline_ms;   /* default 8000: one decision, all its upstream calls */
     int64_t decision_cache_max_bytes;  /* default 64 MiB */
     int64_t check_cache_max_bytes;  /* default 64 MiB */
     int64_t decision_log_max_bytes; /* default 64 MiB: JSON records held by the ring */
+    /* HTTP layer bounds (docs/http.md); rows of the same table in config.c. */
+    int64_t http_max_connections;   /* default 10000; more are refused with 503 */
+    int64_t http_max_connections_per_ip; /* default 1024; 0: no per-address limit */
+    int64_t http_head_timeout_ms;   /* default 10000: whole request head */
+    int64_t http_body_timeout_ms;   /* default 30000: whole request body */
+    int64_t http_idle_timeout_ms;   /* default 120000: keep-alive silence (whole seconds) */
+    int64_t http_threads;           /* default 2: event-loop threads */
+    int64_t http_workers;           /* default 64: threads for decisions that call upstream */
+    int64_t http_queue;             /* default 1024: decisions waiting for a worker */
     char *decision_log_file;        /* NULL: ring only; "-": stdout */
 };
 

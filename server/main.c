@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define LAKEWARD_VERSION "0.1.0"
 
@@ -61,12 +62,35 @@ struct app {
     struct pg_listener *pg;
 };
 
+/* Every HTTP connection holds a descriptor: raise the soft limit as far as the hard one
+ * allows, and say what we got, since the connection bounds cannot be held without it. */
+static void raise_fd_limit(const struct lw_config *c)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)(c->http_max_connections + c->max_connections + 256);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < want)
+        LW_WARN("main", "fd_limit", "nofile=%llu wanted=%llu reason=\"hard limit below "
+                "http_max_connections + max_connections + 256; excess connections fail\"",
+                (unsigned long long)rl.rlim_cur, (unsigned long long)want);
+    else
+        LW_INFO("main", "fd_limit", "nofile=%llu wanted=%llu", (unsigned long long)rl.rlim_cur,
+                (unsigned long long)want);
+}
+
 static int app_start(struct app *a, struct lw_err *err)
 {
     const struct lw_config *c = &a->cfg;
     struct authz_engine_opts eo = {0};
     struct http_server_opts ho = {0};
 
+    raise_fd_limit(c);
     if (http_client_global_init(err) != 0)
         return err->code;
     a->cache = check_cache_new((size_t)c->check_cache_max_entries,
@@ -150,8 +174,14 @@ static int app_start(struct app *a, struct lw_err *err)
     ho.nroutes = http_routes_fill(a->routes, &a->routes_ctx);
     ho.max_body = (size_t)c->max_body_bytes;
     ho.max_response = 64u << 20;
-    ho.max_connections = (unsigned)c->max_connections;
-    ho.idle_timeout_s = 120;
+    ho.max_connections = (unsigned)c->http_max_connections;
+    ho.max_connections_per_ip = (unsigned)c->http_max_connections_per_ip;
+    ho.idle_timeout_s = (unsigned)((c->http_idle_timeout_ms + 999) / 1000);
+    ho.head_timeout_ms = (unsigned)c->http_head_timeout_ms;
+    ho.body_timeout_ms = (unsigned)c->http_body_timeout_ms;
+    ho.loop_threads = (unsigned)c->http_threads;
+    ho.workers = (unsigned)c->http_workers;
+    ho.worker_queue = (unsigned)c->http_queue;
     ho.tls_cert_file = c->tls_cert_file;
     ho.tls_key_file = c->tls_key_file;
     ho.name = "http";

@@ -101,12 +101,40 @@ void lw_buf_printf(struct lw_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-/* Bytes that JSON strings may carry as they are. */
+/* ASCII bytes that JSON strings may carry as they are. */
 static bool json_plain(unsigned char c)
 {
-    return c >= 0x20 && c != '"' && c != '\\';
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+/* Length of the well-formed UTF-8 sequence starting at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. p is NUL-terminated, and NUL is never a
+ * continuation byte, so a sequence cut by the end of the string is simply not well formed. */
+static size_t utf8_len(const unsigned char *p)
+{
+    /* Lead byte ranges: total length and the allowed range of the second byte. */
+    static const struct {
+        unsigned char lo, hi, len, second_lo, second_hi;
+    } leads[] = {
+        {0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF}, {0xE1, 0xEC, 3, 0x80, 0xBF},
+        {0xED, 0xED, 3, 0x80, 0x9F}, {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
+        {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F},
+    };
+    for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++) {
+        if (p[0] < leads[k].lo || p[0] > leads[k].hi)
+            continue;
+        if (p[1] < leads[k].second_lo || p[1] > leads[k].second_hi)
+            return 0;
+        for (size_t i = 2; i < leads[k].len; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        return leads[k].len;
+    }
+    return 0;
+}
+
+/* Escapes s as a JSON string. The output is always valid UTF-8: a byte that does not start a
+ * well-formed sequence (invalid input, or a sequence cut by truncation) becomes U+FFFD. */
 void lw_buf_json_str(struct lw_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -114,12 +142,24 @@ void lw_buf_json_str(struct lw_buf *b, const char *s)
     lw_buf_putc(b, '"');
     while (*p) {
         const unsigned char *run = p;
+        size_t n;
         while (*p && json_plain(*p))
             p++;
         if (p > run)
             lw_buf_append(b, run, (size_t)(p - run));
         if (!*p)
             break;
+        if (*p >= 0x80) {
+            n = utf8_len(p);
+            if (n > 0) {
+                lw_buf_append(b, p, n);
+                p += n;
+            } else {
+                lw_buf_append(b, "\\ufffd", 6);
+                p++;
+            }
+            continue;
+        }
         switch (*p) {
         case '"': lw_buf_append(b, "\\\"", 2); break;
         case '\\': lw_buf_append(b, "\\\\", 2); break;
