@@ -5,6 +5,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 import pytest
 from psycopg import pq
@@ -65,8 +66,47 @@ def pg_conninfo():
         subprocess.run([str(REPO / "tests/stack/stop.sh")], env=env, timeout=120)
 
 
+def make_decisions(lw):
+    """Four Trino decisions that need no Lakekeeper (default-access rules answer them), a
+    few milliseconds apart so that ORDER BY time has no ties."""
+    from lakeward_proc import catalog
+    assert lw.allow("alice", "ExecuteQuery", query_id="20260101_104200_00001_abcde") is True
+    time.sleep(0.01)
+    assert lw.batch("bob", "FilterCatalogs", [catalog("system"), catalog("other")]) == [0]
+    time.sleep(0.01)
+    assert lw.batch("carol", "FilterCatalogs", [catalog("other")]) == []
+    time.sleep(0.01)
+    assert lw.allow("alice", "ExecuteQuery") is True
+
+
+def mirror_decisions(lw_conninfo, pg_conninfo):
+    """Copies lakeward.decisions, as lakeward's text output, into the scratch database's
+    table, so queries over it compare real rows."""
+    src = pq.PGconn.connect(lw_conninfo.encode())
+    dst = pq.PGconn.connect(pg_conninfo.encode())
+    try:
+        res = src.exec_(b"SELECT * FROM lakeward.decisions")
+        assert res.status == pq.ExecStatus.TUPLES_OK, str(res.error_message)
+        assert res.nfields == 13, f"lakeward.decisions has {res.nfields} columns, not 13"
+        assert dst.exec_(b"TRUNCATE lakeward.decisions").status == pq.ExecStatus.COMMAND_OK
+        insert = ("INSERT INTO lakeward.decisions VALUES ("
+                  + ", ".join(f"${i + 1}" for i in range(res.nfields)) + ")").encode()
+        for r in range(res.ntuples):
+            values = [res.get_value(r, i) for i in range(res.nfields)]
+            ins = dst.exec_params(insert, values)
+            assert ins.status == pq.ExecStatus.COMMAND_OK, str(ins.error_message)
+        return res.ntuples
+    finally:
+        src.finish()
+        dst.finish()
+
+
 @pytest.fixture
-def lakeward_conninfo(lakeward_factory):
-    """A fresh lakeward (no Lakekeeper needed for SQL) and the conninfo of its Postgres port."""
+def lakeward_conninfo(lakeward_factory, pg_conninfo):
+    """A fresh lakeward (no Lakekeeper needed for SQL) holding a few decisions, the same rows
+    copied into PostgreSQL's lakeward.decisions, and the conninfo of lakeward's Postgres port."""
     lw = lakeward_factory({})
-    return lw, f"host=127.0.0.1 port={lw.pg_port} user=alice dbname=lakeward connect_timeout=10"
+    make_decisions(lw)
+    conninfo = f"host=127.0.0.1 port={lw.pg_port} user=alice dbname=lakeward connect_timeout=10"
+    assert mirror_decisions(conninfo, pg_conninfo) == 4
+    return lw, conninfo
