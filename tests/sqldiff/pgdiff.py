@@ -270,7 +270,9 @@ def build_label():
 
 
 def shorten(sql, limit=300):
-    return sql if len(sql) <= limit else f"{sql[:limit]}... ({len(sql)} characters)"
+    """sql on one line (whitespace runs folded), cut after limit characters."""
+    flat = " ".join(sql.split())
+    return flat if len(flat) <= limit else f"{flat[:limit]}... ({len(sql)} characters)"
 
 
 def write_reports(suite, results, total, notes=()):
