@@ -19,6 +19,9 @@ seed() {    # seed CORPUS-DIR: the Trino-shaped starting points
     local dir="$1" f
     mkdir -p "$dir"
     [[ -n "$(ls -A "$dir")" ]] && return 0
+    # A target with its own seeder (tests/fuzz/<target>.seed DIR) is seeded by it alone.
+    local own; own="tests/fuzz/$(basename "$dir").seed"
+    if [[ -x "$own" ]]; then "$own" "$dir"; return; fi
     for f in tests/e2e/captured/*.json; do
         [[ -f "$f" ]] && cp "$f" "$dir/captured-$(basename "$f")"
     done

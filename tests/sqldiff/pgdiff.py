@@ -2,7 +2,7 @@
 client (psycopg's low-level pq binding, text results exactly as the server formats them)
 with a hang bound per statement, the outcome of one statement, the comparison of two
 outcomes into AGREE / UNSUPPORTED / DISAGREE / CRASH, the corpus and captured-query
-readers, the ratchet and known-bugs files, and the report files of a run."""
+readers (corpus.py), the ratchet and known-bugs files, and the report files of a run."""
 import os
 import pathlib
 import re
@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 
 from psycopg import pq
+
+from corpus import Query, read_corpus  # noqa: F401 (re-exported for the tests)
 
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -179,27 +181,6 @@ def compare(sql, pg, lw, rows_too=True):
 
 
 # --- files -------------------------------------------------------------------------------
-
-@dataclass
-class Query:
-    ident: str             # file:line
-    sql: str
-    params: list = None
-    param_types: list = None
-
-
-def read_corpus(directory):
-    """Every non-blank line of directory/*.sql that is not a `--` comment is one query;
-    a trailing ';' is dropped."""
-    out = []
-    for path in sorted(pathlib.Path(directory).glob("*.sql")):
-        for n, line in enumerate(path.read_text().splitlines(), 1):
-            s = line.strip()
-            if not s or s.startswith("--"):
-                continue
-            out.append(Query(f"{path.name}:{n}", s[:-1].rstrip() if s.endswith(";") else s))
-    return out
-
 
 def read_ratchet(name):
     """The minimum AGREE count for suite `name` from ratchet.txt (`name N` lines)."""

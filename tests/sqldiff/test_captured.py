@@ -9,60 +9,12 @@ Grafana's panel and query-builder statements name a user table `metrics(ts, valu
 here they run over lakeward's own decision log, with the same mapping on both servers:
 metrics -> lakeward.decisions, ts -> "time", value -> latency_ms, host -> user_name
 (literal table and schema names and the schemads parameters likewise)."""
-import ast
-import os
-import pathlib
 import re
 
 import pytest
 
 import pgdiff
-
-CAPTURES = pathlib.Path(os.environ.get(
-    "LW_PGWIRE_CAPTURES", pgdiff.REPO.parent / "shared" / "reference" / "pgwire"))
-EXPECTED = {"psql-queries.sql": 84, "grafana-queries.sql": 19, "jdbc-metadata-queries.sql": 5}
-# pgJDBC's TypeInfoCache lookups bind one binary parameter; its value here, by parameter type.
-JDBC_PARAM = {"20": "3802", "23": "23"}
-
-HEADER = re.compile(r"^-- ===== (.*) =====\s*$")
-
-
-def read_captures(path):
-    """[(title, sql, params, param_types)]: the SQL lines under each `-- =====` header up to
-    the next one, comments dropped, the trailing ';' removed. A header with no SQL is a
-    client-side command (psql \\x), except Grafana's health check, whose whole query is a
-    comment (`-- ping`)."""
-    out, title, lines = [], None, []
-
-    def flush():
-        if title is None:
-            return
-        sql = "\n".join(l.rstrip() for l in lines if not l.lstrip().startswith("--")).strip()
-        if sql.endswith(";"):
-            sql = sql[:-1].rstrip()
-        if not sql and "'-- ping'" in title:
-            sql = "-- ping"
-        if not sql:
-            return
-        params = types = None
-        m = re.search(r"params=(\[[^\]]*\])", title)
-        if m:
-            params = [str(p) for p in ast.literal_eval(m.group(1))]
-            types = [0] * len(params)
-        m = re.search(r"paramOIDs=\[(\d+)\]", title)
-        if m:
-            params, types = [JDBC_PARAM[m.group(1)]], [int(m.group(1))]
-        out.append((title, sql, params, types))
-
-    for line in path.read_text().splitlines():
-        m = HEADER.match(line)
-        if m:
-            flush()
-            title, lines = m.group(1), []
-        elif title is not None:
-            lines.append(line)
-    flush()
-    return out
+from corpus import CAPTURES, EXPECTED, read_captures
 
 
 # Grafana's `metrics` table mapped onto lakeward.decisions (see the module comment).

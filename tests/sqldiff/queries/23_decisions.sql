@@ -40,3 +40,4 @@ SELECT lakekeeper_calls, cache_hits, latency_ms >= 0 FROM lakeward.decisions ORD
 SELECT nosuchcolumn FROM lakeward.decisions
 SELECT decisions.user_name FROM lakeward.decisions ORDER BY decisions.time
 SELECT time::date > '2000-01-01'::date, date_trunc('year', time) >= '2026-01-01' FROM lakeward.decisions ORDER BY time
+SELECT user_name FROM lakeward.decisions WHERE user_name = 'nobody' ORDER BY time
