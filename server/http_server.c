@@ -254,6 +254,12 @@ static void run_blocking(void *arg)
     MHD_resume_connection(st->conn);
 }
 
+/* Sends a handler's answer; resp.drop_connection closes without one (fault injection). */
+static enum MHD_Result answer(struct request_state *st)
+{
+    return st->resp.drop_connection ? MHD_NO : send_response(st, false);
+}
+
 /* The request is complete: answer it inline or hand it to a worker. */
 static enum MHD_Result dispatch(struct request_state *st)
 {
@@ -286,7 +292,7 @@ static enum MHD_Result dispatch(struct request_state *st)
         return MHD_YES;
     }
     st->answered = true;
-    return send_response(st, false);
+    return answer(st);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -336,8 +342,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (st->answered && st->route) {
-        /* Resumed after a worker answered. resp.drop_connection: close without answering. */
-        return st->resp.drop_connection ? MHD_NO : send_response(st, false);
+        return answer(st);   /* resumed after a worker answered */
     }
     if (st->answered)
         return MHD_YES;   /* refused at the head, answer already queued */
