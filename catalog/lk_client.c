@@ -185,6 +185,9 @@ static char *get_token(struct lk_client *c, struct lk_stats *st)
     if (!tok) {
         LW_WARN("catalog", "token_failed", "instance=%s reason=\"%s\"", c->o.id, err.msg);
         note_failure(st, "token: %s", err.msg);
+        /* Fetching or waiting for another thread's fetch, cut short by the deadline. */
+        if (st && err.code == LW_ETIMEOUT && timeout < c->o.timeout_ms)
+            st->deadline_hit = true;
     }
     return tok;
 }

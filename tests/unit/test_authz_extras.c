@@ -330,12 +330,13 @@ static void extra_decision_log_bounded_in_bytes(void **state)
 static void sleep_ms(int ms);
 
 static _Atomic long deadline_max_timeout;
+static enum fx_kind stalled_kind = FX_BATCH;
 
-/* Lakekeeper's batch-check stalls: each request waits out its whole timeout. */
+/* Requests of stalled_kind stall: each waits out its whole timeout. */
 static bool stall_batch_checks(const struct fx_req *req, struct http_client_resp *resp)
 {
     long seen;
-    if (req->kind != FX_BATCH)
+    if (req->kind != stalled_kind)
         return false;
     seen = atomic_load(&deadline_max_timeout);
     while (req->timeout_ms > seen && !atomic_compare_exchange_weak(&deadline_max_timeout, &seen,
@@ -385,6 +386,31 @@ static void extra_decision_deadline_with_stalled_upstream(void **state)
     /* Lakekeeper back: the next decision is answered normally. */
     fx_mock.hook = NULL;
     assert_true(fx_allow("AccessCatalog", R_CAT("managed")));
+}
+
+/* A stalled IdP: the token request's timeout is cut to the deadline as well. */
+static void extra_decision_deadline_with_stalled_idp(void **state)
+{
+    struct authz_decision_summary *rows = NULL;
+    int64_t t0;
+    int n = 0;
+    (void)state;
+    struct fx_cfg c = {.lk = true, .deadline_ms = 300, .decision_log = true};
+    fx_start(&c);
+    fx_mock.rule = M_ALLOW_ALL;
+    fx_mock.hook = stall_batch_checks;
+    stalled_kind = FX_TOKEN;
+    atomic_store(&deadline_max_timeout, 0);
+    t0 = lw_mono_us();
+    assert_false(fx_allow("AccessCatalog", R_CAT("managed")));
+    stalled_kind = FX_BATCH;
+    assert_true(lw_mono_us() - t0 < 4000000);
+    assert_true(atomic_load(&deadline_max_timeout) <= 300);
+    assert_int_equal(fx_n(FX_BATCH), 0);
+    assert_int_equal(authz_decision_log_copy(fx.log, -1, true, &rows, &n), 0);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(rows[0].json, "\"error\":\"decision deadline passed\""));
+    authz_decision_log_rows_free(rows, n);
 }
 
 /* ---- coalescing across threads ----------------------------------------------------------- */
@@ -914,6 +940,7 @@ int main(void)
         FX_CASE(extra_check_cache_bounded_in_bytes),
         FX_CASE(extra_decision_log_bounded_in_bytes),
         FX_CASE(extra_decision_deadline_with_stalled_upstream),
+        FX_CASE(extra_decision_deadline_with_stalled_idp),
         FX_CASE(extra_coalescing_identical_checks_across_threads),
         FX_CASE(extra_coalescing_owner_finishes_first),
         FX_CASE(extra_batch_check_failures_deny_then_recover),
