@@ -52,48 +52,6 @@ static int parse_resource(json_t *j, struct authz_resource *r, const char *where
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when s does not start one: a
- * truncated sequence, a stray continuation byte, an overlong form, a surrogate or a code
- * point above U+10FFFF (RFC 3629 table 3-7 ranges). */
-static int utf8_seq_len(const unsigned char *s)
-{
-    static const struct { unsigned char lead_lo, lead_hi, second_lo, second_hi; int len; } forms[] = {
-        {0xC2, 0xDF, 0x80, 0xBF, 2}, {0xE0, 0xE0, 0xA0, 0xBF, 3}, {0xE1, 0xEC, 0x80, 0xBF, 3},
-        {0xED, 0xED, 0x80, 0x9F, 3}, {0xEE, 0xEF, 0x80, 0xBF, 3}, {0xF0, 0xF0, 0x90, 0xBF, 4},
-        {0xF1, 0xF3, 0x80, 0xBF, 4}, {0xF4, 0xF4, 0x80, 0x8F, 4},
-    };
-    if (s[0] < 0x80)
-        return 1;
-    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
-        if (s[0] < forms[f].lead_lo || s[0] > forms[f].lead_hi)
-            continue;
-        if (s[1] < forms[f].second_lo || s[1] > forms[f].second_hi)
-            return 0;
-        for (int k = 2; k < forms[f].len; k++)
-            if (s[k] < 0x80 || s[k] > 0xBF)    /* also stops at the NUL terminator */
-                return 0;
-        return forms[f].len;
-    }
-    return 0;
-}
-
-/* jansson quotes the offending input in its error text, cut after a byte count, so a
- * multi-byte character can be split (and the input need not be UTF-8 at all). The message
- * goes into a JSON error body: every byte that is not part of a whole, valid UTF-8
- * character becomes '?', so what is left is text that JSON escaping keeps valid. */
-static void utf8_sanitize(char *msg)
-{
-    unsigned char *p = (unsigned char *)msg;
-    while (*p) {
-        int n = utf8_seq_len(p);
-        if (n == 0) {
-            *p++ = '?';
-        } else {
-            p += n;
-        }
-    }
-}
-
 int authz_input_parse(const char *body, size_t len, int max_items, struct authz_input *in,
                       struct lw_err *err)
 {
@@ -103,13 +61,12 @@ int authz_input_parse(const char *body, size_t len, int max_items, struct authz_
 
     memset(in, 0, sizeof *in);
     in->doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!in->doc) {
-        lw_err_set(err, LW_EINVAL, "malformed JSON at line %d column %d: %s", jerr.line,
-                   jerr.column, jerr.text);
-        if (err)
-            utf8_sanitize(err->msg);
-        return LW_EINVAL;
-    }
+    /* jansson quotes the offending input, cut after a byte count (a character can be split,
+     * and the input need not be UTF-8 at all): the 400 body carries it through
+     * lw_buf_json_str, which turns every ill-formed byte into U+FFFD. */
+    if (!in->doc)
+        return lw_err_set(err, LW_EINVAL, "malformed JSON at line %d column %d: %s", jerr.line,
+                          jerr.column, jerr.text);
     if (!json_is_object(in->doc))
         return lw_err_set(err, LW_EINVAL, "request body must be a JSON object");
     input = json_object_get(in->doc, "input");
