@@ -9,7 +9,7 @@ SANITIZE  ?=
 OPT       ?= -O2
 CFLAGS    := -std=c17 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE -pthread \
              -fno-omit-frame-pointer $(SANITIZE) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpg_query -pthread
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpg_query -lm -pthread
 # The probes above stay quiet: on a fresh machine `make test` / `make deps` / `make demo` parse
 # this file before they install the libraries. Building without them stops at pkg-check, with
 # one line that says what to do.
@@ -38,7 +38,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .PHONY: fuzz fuzz-build fuzz-bin
-.PHONY: all standin unit pkg-check test test-unit test-asan bench demo demo-stop clean lint deps
+.PHONY: all standin unit pkg-check test test-unit test-asan bench soak demo demo-stop clean lint deps
 
 all: $(BUILD)/lakeward $(BUILD)/lakekeeper-standin
 
@@ -104,6 +104,10 @@ deps:
 
 bench:
 	tests/bench/run.sh
+
+# 30 minutes (SOAK_SECONDS) of Trino load, SQL sessions and Lakekeeper faults; see tests/soak/run.sh.
+soak:
+	tests/soak/run.sh
 
 demo:
 	tests/demo.sh
