@@ -537,6 +537,7 @@ out:
                  o->peer, lw_log_q(qu, sizeof qu, s->user ? s->user : ""),
                  (unsigned long long)s->nqueries, (long long)((lw_mono_us() - t0) / 1000), why);
     }
+    sql_session_free(&s->sql);
     lw_free(s->user);
     lw_free(s->database);
     lw_free(s->app);

@@ -1,21 +1,25 @@
 /* sql_engine.h -- the SQL engine's entry point for one client session: takes a query string
  * as the simple query protocol delivers it (possibly several statements), parses it with
- * libpg_query, binds and runs each statement in turn, and keeps the session's transaction
- * status. lakeward is read-only, so BEGIN/COMMIT/ROLLBACK only track the status clients
- * expect to see; there is nothing to commit.
- * Threads: any thread may run sessions. libpg_query keeps a memory context per thread and
- * frees it itself when the thread exits (calling pg_query_exit() as well frees it twice in
- * libpg_query 15-4.0.0), so a thread needs no clean-up call. */
+ * libpg_query, and runs each statement through prepare/bind/execute (sql_exec.h), keeping
+ * the session's transaction status and settings. lakeward is read-only, so BEGIN/COMMIT/
+ * ROLLBACK only track the status clients expect to see; there is nothing to commit.
+ * Threads: any thread may run sessions (with SQL_STACK_SIZE of stack, sql_parse.h).
+ * libpg_query keeps a memory context per thread and frees it itself when the thread exits
+ * (calling pg_query_exit() as well frees it twice in libpg_query 15-4.0.0), so a thread
+ * needs no clean-up call. */
 #ifndef SQL_ENGINE_H
 #define SQL_ENGINE_H
 
 #include "sql_exec.h"
+#include "sql_settings.h"
+#include "sql_tables.h"
 
 struct sql_session_opts {
     const struct sql_tables *tables;    /* borrowed for the session's lifetime */
     const char *user;                   /* the session's user and database (borrowed) */
     const char *database;
     const char *version;                /* text of version() */
+    bool admin;                         /* handed to tables (struct sql_query_ctx) */
     size_t max_query_memory;            /* bound of one statement's arena (0: 256 MiB) */
     long max_rows_buffered;             /* rows one statement may sort (0: 1,000,000) */
 };
@@ -23,9 +27,13 @@ struct sql_session_opts {
 struct sql_session {
     struct sql_session_opts o;
     char tx;                            /* 'I' idle, 'T' in a transaction, 'E' failed one */
+    int64_t tx_start_us;                /* now() inside a transaction block */
+    struct sql_settings settings;       /* SET values (defaults in sql_settings.c) */
 };
 
 void sql_session_init(struct sql_session *s, const struct sql_session_opts *o);
+/* Releases the session (nothing is allocated today; call it for future state). */
+void sql_session_free(struct sql_session *s);
 
 /* Runs every statement of query (NUL-terminated, valid UTF-8) through sink: for each, its
  * columns and rows and a completion tag, or one `empty` call when the string holds no

@@ -1,275 +1,370 @@
-/* sql_exec.c -- the executor for single-table SELECT plans (sql_exec.h). */
+/* sql_exec.c -- prepared statements, portals and their execution (sql_exec.h), and the
+ * session statements (BEGIN/COMMIT/ROLLBACK, SET/RESET/SHOW, DISCARD, DEALLOCATE). */
 #include "sql_exec.h"
 
+#include "../server/core/lw_arena.h"
+#include "sql_bind.h"
+#include "sql_engine.h"
+#include "sql_exec_int.h"
+#include "sql_parse.h"
+#include "sql_settings.h"
 #include "sql_value.h"
 
-#include <stdlib.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
-struct exec {
-    const struct sql_plan *p;
-    const struct sql_sink *sink;
-    const struct sql_vtab_module *mod;
-    struct lw_arena *arena;
-    struct sql_value *out;          /* ntargets values of the row being sent */
-    uint64_t sent, skipped;
-    bool done;                      /* LIMIT reached */
+struct sql_stmt {
+    struct sql_session *session;
+    struct sql_parsed parsed;
+    char *text;
+    const PgQuery__Node *node;      /* NULL: empty query */
+    struct lw_arena arena;
+    struct sql_bound bound;
+    struct sql_result_col *cols;
+    int refs;                       /* the statement and its portals */
 };
 
-static int nomem(struct lw_arena *arena, struct sql_error *err)
-{
-    if (arena->exceeded) {
-        sql_error_set(err, "54000", "query needs more than %zu bytes of memory", arena->max);
-        snprintf(err->hint, sizeof err->hint, "Add a WHERE condition or a LIMIT.");
-        return LW_ENOMEM;
-    }
-    sql_error_set(err, "53200", "out of memory");
-    return LW_ENOMEM;
-}
-
-static bool pred_true(const struct sql_pred *pr, const struct sql_value *v)
-{
-    int c;
-    if (pr->op == SQL_OP_ISNULL)
-        return v->type == SQL_V_NULL;
-    if (pr->op == SQL_OP_ISNOTNULL)
-        return v->type != SQL_V_NULL;
-    if (v->type == SQL_V_NULL || pr->value.type == SQL_V_NULL)
-        return false;
-    c = sql_value_cmp(v, &pr->value);
-    switch (pr->op) {
-    case SQL_OP_EQ: return c == 0;
-    case SQL_OP_NE: return c != 0;
-    case SQL_OP_LT: return c < 0;
-    case SQL_OP_LE: return c <= 0;
-    case SQL_OP_GT: return c > 0;
-    case SQL_OP_GE: return c >= 0;
-    default: return false;
-    }
-}
-
-/* Sends one row made of the table row `row` (indexed by column) and the constants. */
-static int emit(struct exec *x, const struct sql_value *row, struct sql_error *err)
-{
-    const struct sql_plan *p = x->p;
-    if (x->done)
-        return 0;
-    if (x->skipped < (uint64_t)p->offset) {
-        x->skipped++;
-        return 0;
-    }
-    for (int i = 0; i < p->ntargets; i++)
-        x->out[i] = p->targets[i].kind == SQL_TGT_COLUMN ? row[p->targets[i].column]
-                                                         : p->targets[i].value;
-    if (x->sink->row(x->sink->ctx, p->ntargets, x->out, err) != 0)
-        return LW_EIO;
-    x->sent++;
-    if (p->limit >= 0 && x->sent >= (uint64_t)p->limit)
-        x->done = true;
-    return 0;
-}
-
-static int cmp_rows(const void *a, const void *b, void *ctx)
-{
-    const struct sql_plan *p = ctx;
-    const struct sql_value *ra = *(const struct sql_value *const *)a;
-    const struct sql_value *rb = *(const struct sql_value *const *)b;
-    for (int i = 0; i < p->nsorts; i++) {
-        const struct sql_sort *s = &p->sorts[i];
-        const struct sql_value *va, *vb;
-        int c;
-        if (s->column < 0)
-            continue;
-        va = &ra[s->column];
-        vb = &rb[s->column];
-        if (va->type == SQL_V_NULL || vb->type == SQL_V_NULL) {
-            if (va->type == vb->type)
-                continue;
-            return (va->type == SQL_V_NULL) == s->nulls_first ? -1 : 1;
-        }
-        c = sql_value_cmp(va, vb);
-        if (c)
-            return s->desc ? -c : c;
-    }
-    return 0;
-}
-
-/* Copies the used columns of a row into the arena. */
-static struct sql_value *copy_row(struct exec *x, const struct sql_value *row,
-                                  const bool *used, struct sql_error *err)
-{
-    int n = x->mod->ncols;
-    struct sql_value *r = lw_arena_alloc(x->arena, (size_t)n * sizeof *r);
-    if (!r) {
-        nomem(x->arena, err);
-        return NULL;
-    }
-    for (int c = 0; c < n; c++) {
-        r[c] = used[c] ? row[c] : (struct sql_value){0};
-        if (used[c] && r[c].type == SQL_V_TEXT) {
-            char *s = lw_arena_strndup(x->arena, row[c].u.s.p, row[c].u.s.len);
-            if (!s) {
-                nomem(x->arena, err);
-                return NULL;
-            }
-            r[c].u.s.p = s;
-        }
-    }
-    return r;
-}
-
-static int scan(struct exec *x, long max_rows_buffered, struct sql_error *err)
-{
-    const struct sql_plan *p = x->p;
-    const struct sql_table *t = p->table;
-    const struct sql_vtab_module *m = t->mod;
-    int n = m->ncols, rc = 0, argc = 0;
-    struct sql_index_constraint *cons = NULL;
-    struct sql_index_orderby *ob = NULL;
-    struct sql_index_in in = {0};
-    struct sql_index_out out = {0};
-    struct sql_value *argv = NULL, *row = NULL, **buffered = NULL;
-    struct sql_cursor *cur = NULL;
-    struct lw_err le = {0};
-    struct sql_query_ctx qc = {0};
-    bool *used = NULL, sort;
-    size_t nbuf = 0, capbuf = 0;
-
-    used = lw_arena_alloc(x->arena, (size_t)n * sizeof *used);
-    row = lw_arena_alloc(x->arena, (size_t)n * sizeof *row);
-    cons = lw_arena_alloc(x->arena, (size_t)(p->npreds + 1) * sizeof *cons);
-    out.usage = lw_arena_alloc(x->arena, (size_t)(p->npreds + 1) * sizeof *out.usage);
-    argv = lw_arena_alloc(x->arena, (size_t)(p->npreds + 1) * sizeof *argv);
-    ob = lw_arena_alloc(x->arena, (size_t)(p->nsorts + 1) * sizeof *ob);
-    if (!used || !row || !cons || !out.usage || !argv || !ob)
-        return nomem(x->arena, err);
-    memset(used, 0, (size_t)n * sizeof *used);
-    memset(out.usage, 0, (size_t)(p->npreds + 1) * sizeof *out.usage);
-
-    /* What the table is told: constraints, ORDER BY, columns read. */
-    for (int i = 0; i < p->ntargets; i++)
-        if (p->targets[i].kind == SQL_TGT_COLUMN)
-            used[p->targets[i].column] = true;
-    for (int i = 0; i < p->npreds; i++) {
-        used[p->preds[i].column] = true;
-        cons[i] = (struct sql_index_constraint){p->preds[i].column, p->preds[i].op, true};
-    }
-    for (int i = 0; i < p->nsorts; i++)
-        if (p->sorts[i].column >= 0) {
-            used[p->sorts[i].column] = true;
-            ob[in.norderby++] = (struct sql_index_orderby){p->sorts[i].column, p->sorts[i].desc};
-        }
-    for (int c = 0; c < n; c++)
-        if (used[c])
-            in.cols_used |= 1ull << (c < 63 ? c : 63);
-    in.nconstraint = p->npreds;
-    in.constraint = cons;
-    in.orderby = ob;
-
-    rc = m->best_index(t->aux, &in, &out, &le);
-    if (rc == SQL_VTAB_CONSTRAINT)
-        return sql_error_set(err, "0A000", "table %s.%s cannot answer a query with these "
-                             "conditions", t->schema, t->name);
-    if (rc != 0)
-        return sql_error_from_lw(err, &le);
-    for (int i = 0; i < p->npreds; i++) {
-        int k = out.usage[i].arg_index;
-        if (k < 0 || k > p->npreds)
-            return sql_error_set(err, "XX000", "table %s returned a bad plan", t->name);
-        if (k > 0) {
-            argv[k - 1] = p->preds[i].value;
-            argc = k > argc ? k : argc;
-        }
-    }
-    sort = in.norderby > 0 && !out.order_consumed;
-
-    if ((rc = m->open(t->aux, &qc, &cur, &le)) != 0)
-        return sql_error_from_lw(err, &le);
-    rc = m->filter(cur, out.plan, argc, argv, &le);
-    while (rc == 0 && !m->eof(cur) && !x->done) {
-        bool keep = true;
-        for (int c = 0; c < n && rc == 0; c++) {
-            row[c] = (struct sql_value){0};
-            if (used[c] && (rc = m->column(cur, c, &row[c], &le)) == 0 &&
-                row[c].type != SQL_V_NULL && row[c].type != sql_vtype_of(m->cols[c].type_oid)) {
-                sql_error_set(err, "XX000", "table %s returned a value of the wrong type for "
-                              "column %s", t->name, m->cols[c].name);
-                rc = LW_EINVAL;
-                goto out;
-            }
-        }
-        if (rc != 0)
-            break;
-        for (int i = 0; i < p->npreds && keep; i++)
-            if (!out.usage[i].omit)
-                keep = pred_true(&p->preds[i], &row[p->preds[i].column]);
-        if (keep && sort) {
-            if (nbuf == capbuf) {
-                size_t ncap = capbuf ? capbuf * 2 : 256;
-                struct sql_value **nb = lw_arena_alloc(x->arena, ncap * sizeof *nb);
-                if (!nb) {
-                    rc = nomem(x->arena, err);
-                    goto out;
-                }
-                if (nbuf)
-                    memcpy(nb, buffered, nbuf * sizeof *nb);
-                buffered = nb;
-                capbuf = ncap;
-            }
-            if ((long)nbuf >= max_rows_buffered) {
-                sql_error_set(err, "54000", "query would sort more than %ld rows",
-                              max_rows_buffered);
-                snprintf(err->hint, sizeof err->hint, "Add a WHERE condition.");
-                rc = LW_ENOMEM;
-                goto out;
-            }
-            if (!(buffered[nbuf] = copy_row(x, row, used, err))) {
-                rc = LW_ENOMEM;
-                goto out;
-            }
-            nbuf++;
-        } else if (keep && (rc = emit(x, row, err)) != 0) {
-            goto out;
-        }
-        rc = m->next(cur, &le);
-    }
-    if (rc != 0) {
-        sql_error_from_lw(err, &le);
-        goto out;
-    }
-    if (sort) {
-        qsort_r(buffered, nbuf, sizeof *buffered, cmp_rows, (void *)p);
-        for (size_t i = 0; i < nbuf && !x->done && rc == 0; i++)
-            rc = emit(x, buffered[i], err);
-    }
-out:
-    m->close(cur);
-    return rc;
-}
-
-int sql_exec_select(const struct sql_plan *p, const struct sql_sink *sink,
-                    struct lw_arena *arena, long max_rows_buffered, uint64_t *nrows,
-                    struct sql_error *err)
-{
-    struct exec x = {p, sink, p->table ? p->table->mod : NULL, arena, NULL, 0, 0, false};
+struct sql_portal {
+    struct sql_stmt *st;
+    struct sql_run run;
     struct sql_result_col *cols;
-    int rc = 0;
+};
 
-    *nrows = 0;
-    cols = lw_arena_alloc(arena, (size_t)(p->ntargets + 1) * sizeof *cols);
-    x.out = lw_arena_alloc(arena, (size_t)(p->ntargets + 1) * sizeof *x.out);
-    if (!cols || !x.out)
-        return nomem(arena, err);
-    for (int i = 0; i < p->ntargets; i++)
-        cols[i] = (struct sql_result_col){p->targets[i].name, p->targets[i].type_oid};
-    if (sink->columns(sink->ctx, p->ntargets, cols, err) != 0)
-        return LW_EIO;
-    if (p->limit == 0)
-        x.done = true;
-    if (!p->table)
-        rc = emit(&x, NULL, err);   /* one row of constants */
-    else
-        rc = scan(&x, max_rows_buffered, err);
-    *nrows = x.sent;
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct sql_result_col *result_cols(struct lw_arena *a, const struct sql_bound *bd)
+{
+    struct sql_result_col *c = lw_arena_alloc(a, (size_t)(bd->ncols + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    for (int i = 0; i < bd->ncols; i++)
+        c[i] = (struct sql_result_col){bd->names[i], bd->types[i]};
+    return c;
+}
+
+/* --- running one bound statement ------------------------------------------------------ */
+
+int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
+                  const PgQuery__Node *node, int nparams, const uint32_t *ptypes,
+                  struct sql_error *err)
+{
+    struct sql_bind_ctx ctx = {s->o.tables, query, nparams, ptypes};
+    memset(r, 0, sizeof *r);
+    r->s = s;
+    lw_arena_init(&r->arena, s->o.max_query_memory);
+    r->arena_live = true;
+    if (sql_bind(&ctx, node, &r->arena, &r->bound, err) != 0)
+        return LW_EINVAL;
+    if (r->bound.kind == SQL_STMT_SHOW) {
+        /* one text column named after the setting */
+        const char *name = r->bound.set_name ? r->bound.set_name : "?";
+        const struct sql_setting_def *defs;
+        int n = sql_settings_defs(&defs);
+        if (strcmp(name, "all") == 0)
+            return sql_error_set(err, "0A000", "SHOW ALL is not supported yet; query "
+                                 "pg_settings");
+        for (int i = 0; i < n; i++)
+            if (strcasecmp(defs[i].name, name) == 0)
+                name = defs[i].name;
+        r->show_name = name;
+        r->show_col = (struct sql_result_col){name, SQL_OID_TEXT};
+        if (!sql_settings_get(&s->settings, name, err))
+            return LW_EINVAL;
+    }
+    return 0;
+}
+
+void sql_run_end(struct sql_run *r)
+{
+    if (r->opened)
+        sql_node_close(r->bound.plan, &r->x);
+    r->opened = false;
+    if (r->arena_live)
+        lw_arena_free(&r->arena);
+    r->arena_live = false;
+}
+
+int sql_run_columns(const struct sql_run *r, const struct sql_result_col **cols,
+                    struct sql_result_col *buf_unused)
+{
+    (void)buf_unused;
+    if (r->bound.kind == SQL_STMT_SHOW) {
+        *cols = &r->show_col;
+        return 1;
+    }
+    *cols = r->cols;
+    return r->bound.kind == SQL_STMT_SELECT ? r->bound.ncols : 0;
+}
+
+static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct sql_error *err)
+{
+    struct sql_session *s = r->s;
+    const struct sql_bound *bd = &r->bound;
+    const char *tag = "SET";
+    switch (bd->kind) {
+    case SQL_STMT_BEGIN:
+        if (s->tx == 'I')
+            s->tx_start_us = wall_us();
+        s->tx = s->tx == 'I' ? 'T' : s->tx;
+        tag = "BEGIN";
+        break;
+    case SQL_STMT_COMMIT:
+        tag = s->tx == 'E' ? "ROLLBACK" : "COMMIT";
+        s->tx = 'I';
+        break;
+    case SQL_STMT_ROLLBACK:
+        tag = "ROLLBACK";
+        s->tx = 'I';
+        break;
+    case SQL_STMT_SET:
+        if (sql_settings_set(&s->settings, bd->set_name, bd->set_value, err) != 0)
+            return LW_EINVAL;
+        tag = bd->set_value ? "SET" : "RESET";
+        break;
+    case SQL_STMT_RESET_ALL:
+        sql_settings_reset_all(&s->settings);
+        tag = "RESET";
+        break;
+    case SQL_STMT_SHOW: {
+        const char *v = sql_settings_get(&s->settings, r->show_name, err);
+        struct sql_value val = {SQL_V_TEXT, {.s = {v, v ? strlen(v) : 0}}};
+        if (!v)
+            return LW_EINVAL;
+        if (sink->row(sink->ctx, 1, &val, err) != 0)
+            return LW_EIO;
+        tag = "SHOW";
+        break;
+    }
+    case SQL_STMT_DISCARD_ALL:
+        if (s->tx != 'I')
+            return sql_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction "
+                                 "block");
+        sql_settings_reset_all(&s->settings);
+        tag = "DISCARD ALL";
+        break;
+    case SQL_STMT_DEALLOCATE:
+        if (bd->set_name)
+            return sql_error_set(err, "26000", "prepared statement \"%s\" does not exist",
+                                 bd->set_name);
+        tag = "DEALLOCATE ALL";
+        break;
+    case SQL_STMT_SELECT:
+        break;
+    }
+    return sink->complete(sink->ctx, tag, err);
+}
+
+int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_rows,
+                    bool *suspended, struct sql_error *err)
+{
+    struct sql_session *s = r->s;
+    const struct sql_bound *bd = &r->bound;
+    long sent = 0;
+    int rc;
+    *suspended = false;
+    if (s->tx == 'E' && bd->kind != SQL_STMT_COMMIT && bd->kind != SQL_STMT_ROLLBACK)
+        return sql_error_set(err, "25P02", "current transaction is aborted, commands ignored "
+                             "until end of transaction block");
+    if (r->done)
+        return sql_error_set(err, "55000", "portal has already run to completion");
+    if (bd->kind != SQL_STMT_SELECT) {
+        r->done = true;
+        return session_stmt(r, sink, err);
+    }
+    if (!r->opened) {
+        memset(&r->x, 0, sizeof r->x);
+        r->x.arena = &r->arena;
+        r->x.err = err;
+        r->x.max_rows = s->o.max_rows_buffered;
+        r->x.ev.fc.arena = &r->arena;
+        r->x.ev.fc.session = s;
+        r->x.ev.fc.stmt_start_us = s->tx == 'T' ? s->tx_start_us : wall_us();
+        r->x.ev.fc.err = err;
+        r->x.ev.params = r->params;
+        r->x.ev.nparams = r->nparams;
+        r->x.qc.principal = s->o.user;
+        r->x.qc.admin = s->o.admin;
+        r->x.qc.arena = &r->arena;
+        r->opened = true;
+        if ((rc = sql_node_open(bd->plan, &r->x)) != 0)
+            return LW_EINVAL;
+    }
+    r->x.err = err;
+    r->x.ev.fc.err = err;
+    while (max_rows <= 0 || sent < max_rows) {
+        rc = sql_node_next(bd->plan, &r->x);
+        if (rc < 0)
+            return LW_EINVAL;
+        if (rc == 0) {
+            char tag[48];
+            sql_node_close(bd->plan, &r->x);
+            r->opened = false;
+            r->done = true;
+            snprintf(tag, sizeof tag, "SELECT %llu", (unsigned long long)r->nrows);
+            return sink->complete(sink->ctx, tag, err);
+        }
+        if (sink->row(sink->ctx, bd->ncols, bd->plan->row, err) != 0)
+            return LW_EIO;
+        r->nrows++;
+        sent++;
+    }
+    *suspended = true;
+    return 0;
+}
+
+/* --- the extended protocol's objects --------------------------------------------------- */
+
+int sql_prepare(struct sql_session *s, const char *text, int nparams, const uint32_t *param_types,
+                struct sql_stmt **out, struct sql_error *err)
+{
+    struct sql_stmt *st = lw_calloc(1, sizeof *st);
+    struct sql_bind_ctx ctx = {s->o.tables, NULL, nparams, param_types};
+    *out = NULL;
+    if (!st)
+        return sql_error_set(err, "53200", "out of memory");
+    st->session = s;
+    st->refs = 1;
+    lw_arena_init(&st->arena, s->o.max_query_memory);
+    if (!(st->text = lw_strdup(text))) {
+        sql_stmt_free(st);
+        return sql_error_set(err, "53200", "out of memory");
+    }
+    if (sql_parse(st->text, &st->parsed, err) != 0) {
+        sql_stmt_free(st);
+        return LW_EINVAL;
+    }
+    if (st->parsed.tree->n_stmts > 1) {
+        sql_stmt_free(st);
+        return sql_error_set(err, "42601", "cannot insert multiple commands into a prepared "
+                             "statement");
+    }
+    if (st->parsed.tree->n_stmts == 1) {
+        st->node = st->parsed.tree->stmts[0]->stmt;
+        ctx.query = st->text;
+        if (sql_bind(&ctx, st->node, &st->arena, &st->bound, err) != 0 ||
+            !(st->cols = result_cols(&st->arena, &st->bound))) {
+            if (!err->sqlstate[0])
+                sql_error_set(err, "53200", "out of memory");
+            sql_stmt_free(st);
+            return LW_EINVAL;
+        }
+    }
+    *out = st;
+    return 0;
+}
+
+static void stmt_unref(struct sql_stmt *st)
+{
+    if (!st || --st->refs > 0)
+        return;
+    sql_parsed_free(&st->parsed);
+    lw_arena_free(&st->arena);
+    lw_free(st->text);
+    lw_free(st);
+}
+
+void sql_stmt_free(struct sql_stmt *st)
+{
+    stmt_unref(st);
+}
+
+int sql_stmt_params(const struct sql_stmt *st, const uint32_t **types)
+{
+    *types = st->bound.param_types;
+    return st->bound.kind == SQL_STMT_SELECT ? st->bound.nparams : 0;
+}
+
+int sql_stmt_columns(const struct sql_stmt *st, const struct sql_result_col **cols)
+{
+    *cols = st->cols;
+    return st->node && st->bound.kind == SQL_STMT_SELECT ? st->bound.ncols : 0;
+}
+
+bool sql_stmt_empty(const struct sql_stmt *st)
+{
+    return st->node == NULL;
+}
+
+int sql_portal_bind(struct sql_stmt *st, int nvalues, const char *const *values,
+                    const int *lengths, struct sql_portal **out, struct sql_error *err)
+{
+    struct sql_portal *p;
+    const uint32_t *ptypes;
+    int np = sql_stmt_params(st, &ptypes);
+    *out = NULL;
+    if (nvalues != np)
+        return sql_error_set(err, "08P01", "bind message supplies %d parameters, but prepared "
+                             "statement requires %d", nvalues, np);
+    if (!(p = lw_calloc(1, sizeof *p)))
+        return sql_error_set(err, "53200", "out of memory");
+    p->st = st;
+    st->refs++;
+    if (st->node) {
+        if (sql_run_begin(&p->run, st->session, st->text, st->node, np, ptypes, err) != 0 ||
+            !(p->cols = result_cols(&p->run.arena, &p->run.bound))) {
+            if (!err->sqlstate[0])
+                sql_error_set(err, "53200", "out of memory");
+            sql_portal_free(p);
+            return LW_EINVAL;
+        }
+        p->run.cols = p->cols;
+        if (np && !(p->run.params = lw_arena_alloc(&p->run.arena, (size_t)np * sizeof *p->run.params))) {
+            sql_portal_free(p);
+            return sql_error_set(err, "53200", "out of memory");
+        }
+        for (int i = 0; i < np; i++) {
+            memset(&p->run.params[i], 0, sizeof p->run.params[i]);
+            if (values[i] && sql_value_parse_in(values[i], (size_t)lengths[i], ptypes[i],
+                                                &p->run.arena, &p->run.params[i], err) != 0) {
+                sql_portal_free(p);
+                return LW_EINVAL;
+            }
+            if (sql_value_copy(&p->run.arena, &p->run.params[i]) != 0) {
+                sql_portal_free(p);
+                return sql_error_set(err, "53200", "out of memory");
+            }
+        }
+        p->run.nparams = np;
+    }
+    *out = p;
+    return 0;
+}
+
+void sql_portal_free(struct sql_portal *p)
+{
+    if (!p)
+        return;
+    if (p->st && p->st->node)
+        sql_run_end(&p->run);
+    stmt_unref(p->st);
+    lw_free(p);
+}
+
+int sql_portal_columns(const struct sql_portal *p, const struct sql_result_col **cols)
+{
+    if (!p->st->node) {
+        *cols = NULL;
+        return 0;
+    }
+    return sql_run_columns(&p->run, cols, NULL);
+}
+
+int sql_portal_execute(struct sql_portal *p, const struct sql_sink *sink, long max_rows,
+                       bool *suspended, struct sql_error *err)
+{
+    int rc;
+    *suspended = false;
+    if (!p->st->node)
+        return sink->empty(sink->ctx, err);
+    rc = sql_run_execute(&p->run, sink, max_rows, suspended, err);
+    if (rc != 0)
+        sql_session_error(p->st->session);
     return rc;
 }

@@ -1,11 +1,24 @@
-/* sql_exec.h -- runs a bound SELECT plan (sql_plan.h) against its virtual table: asks the
- * table for a plan (best_index), scans it (open/filter/next/column), re-checks the WHERE
- * constraints the table did not promise to answer exactly, sorts (buffering rows up to a
- * bound) and applies OFFSET/LIMIT, handing each output row to a sink. */
+/* sql_exec.h -- running statements: prepare (parse + check, once), bind (parameters into a
+ * portal), execute (rows to a sink, at most max_rows at a time, resumable). The simple
+ * query protocol (sql_session_query, sql_engine.h) runs the three in a row per statement;
+ * the extended protocol (Parse/Bind/Describe/Execute) maps onto them one to one:
+ *
+ *   Parse    -> sql_prepare(session, text, declared param types)  -> struct sql_stmt
+ *   Describe -> sql_stmt_params / sql_stmt_columns  (statement);   sql_portal_columns (portal)
+ *   Bind     -> sql_portal_bind(stmt, text parameter values)       -> struct sql_portal
+ *   Execute  -> sql_portal_execute(portal, sink, max_rows, &suspended)
+ *   Close    -> sql_portal_free / sql_stmt_free
+ *
+ * A statement owns a copy of its text and parse tree; each portal binds that tree again in
+ * its own arena, so portals of one statement are independent and a statement may be freed
+ * while its portals live on. All calls for one session come from one thread. */
 #ifndef SQL_EXEC_H
 #define SQL_EXEC_H
 
-#include "sql_plan.h"
+#include "sql_error.h"
+#include "sql_vtab.h"
+
+struct sql_session;
 
 struct sql_result_col {
     const char *name;
@@ -24,11 +37,36 @@ struct sql_sink {
     int (*empty)(void *ctx, struct sql_error *err);
 };
 
-/* Runs p (kind SQL_STMT_SELECT): the columns, then the rows. Rows that must be sorted are
- * copied into arena and at most max_rows_buffered are kept (SQLSTATE 54000 beyond).
- * *nrows gets the number of rows sent. Returns 0 or a negative code with err filled. */
-int sql_exec_select(const struct sql_plan *p, const struct sql_sink *sink,
-                    struct lw_arena *arena, long max_rows_buffered, uint64_t *nrows,
-                    struct sql_error *err) LW_MUSTCHECK;
+struct sql_stmt;
+struct sql_portal;
+
+/* Prepares text (exactly one statement; none gives a statement that runs as empty).
+ * nparams/param_types: the types the client declared ($n; 0 entries mean "infer").
+ * Errors: 42601 for syntax or several statements, and every binding error. */
+int sql_prepare(struct sql_session *s, const char *text, int nparams, const uint32_t *param_types,
+                struct sql_stmt **out, struct sql_error *err) LW_MUSTCHECK;
+void sql_stmt_free(struct sql_stmt *st);
+/* Parameter types after inference (valid while st lives). */
+int sql_stmt_params(const struct sql_stmt *st, const uint32_t **types);
+/* Result columns (0 for statements without rows, e.g. SET). */
+int sql_stmt_columns(const struct sql_stmt *st, const struct sql_result_col **cols);
+/* True when the statement has no statement at all (an empty query). */
+bool sql_stmt_empty(const struct sql_stmt *st);
+
+/* Binds parameter values given as text (values[i] NULL: SQL NULL; lengths[i] bytes).
+ * Binary-format parameters are not supported (0A000). Errors: 22P02 etc. from the types'
+ * input, 08P01 for a wrong count. */
+int sql_portal_bind(struct sql_stmt *st, int nvalues, const char *const *values,
+                    const int *lengths, struct sql_portal **out, struct sql_error *err)
+    LW_MUSTCHECK;
+void sql_portal_free(struct sql_portal *p);
+int sql_portal_columns(const struct sql_portal *p, const struct sql_result_col **cols);
+
+/* Runs p: rows go to sink->row (sink->columns is not called: Describe's job); at most
+ * max_rows rows when max_rows > 0, then *suspended is set and a later call resumes; when
+ * the statement finishes, sink->complete gets its tag ("SELECT 3", "SET", "BEGIN").
+ * Errors fail the session's transaction (sql_session_error). */
+int sql_portal_execute(struct sql_portal *p, const struct sql_sink *sink, long max_rows,
+                       bool *suspended, struct sql_error *err) LW_MUSTCHECK;
 
 #endif

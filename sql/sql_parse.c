@@ -142,3 +142,32 @@ int sql_parse_check_depth(const char *query, struct sql_error *err)
     }
     return 0;
 }
+
+int sql_parse(const char *query, struct sql_parsed *out, struct sql_error *err)
+{
+    PgQueryProtobufParseResult r;
+    int rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = sql_parse_check_depth(query, err)) != 0)
+        return rc;
+    r = pg_query_parse_protobuf(query);
+    if (r.error) {
+        sql_error_set(err, "42601", "%s", r.error->message ? r.error->message : "syntax error");
+        err->position = r.error->cursorpos > 0 ? r.error->cursorpos : 0;
+        pg_query_free_protobuf_parse_result(r);
+        return LW_EINVAL;
+    }
+    out->tree = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
+                                               (const uint8_t *)r.parse_tree.data);
+    pg_query_free_protobuf_parse_result(r);
+    if (!out->tree)
+        return sql_error_set(err, "53200", "out of memory reading the parse tree");
+    return 0;
+}
+
+void sql_parsed_free(struct sql_parsed *p)
+{
+    if (p->tree)
+        pg_query__parse_result__free_unpacked(p->tree, NULL);
+    p->tree = NULL;
+}

@@ -34,4 +34,17 @@ long sql_parse_depth_bound(const char *query);
  * out (53200). Returns 0 when it may be parsed. */
 int sql_parse_check_depth(const char *query, struct sql_error *err);
 
+/* A parsed query string: its statements as protobuf nodes (libpg_query's typed tree). */
+struct PgQuery__ParseResult;
+struct sql_parsed {
+    struct PgQuery__ParseResult *tree;  /* tree->n_stmts, tree->stmts[i]->stmt */
+    void *raw;                          /* libpg_query's buffer (private) */
+    size_t raw_len;
+};
+
+/* Checks the depth bound, then parses query. A syntax error is 42601 with its position.
+ * On success the caller frees out with sql_parsed_free. */
+int sql_parse(const char *query, struct sql_parsed *out, struct sql_error *err) LW_MUSTCHECK;
+void sql_parsed_free(struct sql_parsed *p);
+
 #endif

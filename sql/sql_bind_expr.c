@@ -1,0 +1,1105 @@
+/* sql_bind_expr.c -- binding expressions: names to columns (innermost scope first, then
+ * enclosing queries), literals to typed constants, operators and functions through the
+ * registry with PostgreSQL's resolution, implicit casts made explicit, constant casts
+ * folded, aggregates collected into the current query. */
+#include "sql_bind_int.h"
+
+#include "sql_func_impl.h"
+#include "sql_type_io.h"
+#include "sql_value.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DEPTH 5000
+
+int sql_bind_fail(struct binder *b, int loc, const char *state, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sql_error_set(b->err, state, "%s", msg);
+    sql_error_at(b->err, b->ctx->query, loc);
+    return LW_EINVAL;
+}
+
+int sql_bind_nomem(struct binder *b)
+{
+    return sql_op_nomem(b->a, b->err);
+}
+
+char *sql_bind_strdup(struct binder *b, const char *s)
+{
+    char *p = lw_arena_strndup(b->a, s ? s : "", s ? strlen(s) : 0);
+    if (!p)
+        sql_bind_nomem(b);
+    return p;
+}
+
+const char *sql_bind_str(const PgQuery__Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string ? n->string->sval
+                                                                          : NULL;
+}
+
+static const char *tname(uint32_t oid)
+{
+    const struct sql_type *t = sql_type_get(oid);
+    return t ? t->sql_name : "unknown";
+}
+
+static struct sql_expr *new_expr(struct binder *b, enum sql_expr_kind k, uint32_t type, int loc,
+                                 int nargs)
+{
+    struct sql_expr *e = sql_expr_new(b->a, k, type, loc, nargs);
+    if (!e)
+        sql_bind_nomem(b);
+    return e;
+}
+
+static bool is_unknown_literal(const struct sql_expr *e)
+{
+    return e->type == SQL_OID_UNKNOWN && (e->kind == SQL_E_CONST || e->kind == SQL_E_PARAM);
+}
+
+/* --- coercion ------------------------------------------------------------------------- */
+
+struct sql_expr *sql_bind_coerce(struct binder *b, struct sql_expr *e, uint32_t type,
+                                 bool explicit_cast, const char *what)
+{
+    const struct sql_cast *c;
+    char ctx;
+    struct sql_expr *ce;
+    if (!e || e->type == type)
+        return e;
+    if (e->kind == SQL_E_PARAM && e->type == SQL_OID_UNKNOWN) {
+        e->type = type;
+        b->params[e->col] = type;
+        return e;
+    }
+    if (e->kind == SQL_E_CONST && e->type == SQL_OID_UNKNOWN) {
+        struct sql_value v;
+        struct sql_error perr;
+        if (e->val.type != SQL_V_NULL) {
+            if (sql_value_parse_in(e->val.u.s.p, e->val.u.s.len, type, b->a, &v, &perr) != 0) {
+                *b->err = perr;
+                sql_error_at(b->err, b->ctx->query, e->loc);
+                return NULL;
+            }
+            if (sql_value_copy(b->a, &v) != 0) {
+                sql_bind_nomem(b);
+                return NULL;
+            }
+            e->val = v;
+        }
+        e->type = type;
+        return e;
+    }
+    c = sql_cast_find(e->type, type, &ctx);
+    if (!c || (!explicit_cast && ctx != SQL_CAST_IMPLICIT)) {
+        if (explicit_cast || !c)
+            sql_bind_fail(b, e->loc, explicit_cast ? "42846" : "42804",
+                          explicit_cast ? "cannot cast type %s to %s"
+                                        : "%s is of type %s but expression is of type %s",
+                          explicit_cast ? tname(e->type) : what,
+                          explicit_cast ? tname(type) : tname(type), tname(e->type));
+        else
+            sql_bind_fail(b, e->loc, "42804", "%s is of type %s but expression is of type %s",
+                          what, tname(type), tname(e->type));
+        return NULL;
+    }
+    /* fold casts of constants now: errors then point at the constant, as PostgreSQL's do */
+    if (e->kind == SQL_E_CONST) {
+        struct sql_value v;
+        if (sql_cast_value(&e->val, e->type, type, b->a, &v, b->err) != 0) {
+            sql_error_at(b->err, b->ctx->query, e->loc);
+            return NULL;
+        }
+        if (sql_value_copy(b->a, &v) != 0) {
+            sql_bind_nomem(b);
+            return NULL;
+        }
+        e->val = v;
+        e->type = type;
+        return e;
+    }
+    if (!(ce = new_expr(b, SQL_E_CAST, type, e->loc, 1)))
+        return NULL;
+    ce->args[0] = e;
+    ce->cast_src = e->type;
+    return ce;
+}
+
+uint32_t sql_bind_common_type(struct binder *b, struct sql_expr **e, int n, const char *what)
+{
+    uint32_t t = 0;
+    const struct sql_expr *first = NULL;
+    for (int i = 0; i < n; i++) {
+        uint32_t u = e[i]->type;
+        if (u == SQL_OID_UNKNOWN)
+            continue;
+        if (!t) {
+            t = u;
+            first = e[i];
+            continue;
+        }
+        if (u == t)
+            continue;
+        if (sql_type_implicit(t, u) && !sql_type_implicit(u, t)) {
+            t = u;
+            continue;
+        }
+        if (sql_type_implicit(u, t))
+            continue;
+        {
+            const struct sql_type *tt = sql_type_get(t), *tu = sql_type_get(u);
+            if (tt && tu && tt->category == tu->category && tu->preferred) {
+                t = u;
+                continue;
+            }
+        }
+        sql_bind_fail(b, e[i]->loc, "42804", "%s types %s and %s cannot be matched", what,
+                      tname(first->type), tname(u));
+        return 0;
+    }
+    return t ? t : SQL_OID_TEXT;
+}
+
+/* --- constants and names -------------------------------------------------------------- */
+
+static struct sql_expr *bind_const(struct binder *b, const PgQuery__AConst *c)
+{
+    struct sql_expr *e = new_expr(b, SQL_E_CONST, SQL_OID_UNKNOWN, c->location, 0);
+    if (!e)
+        return NULL;
+    if (c->isnull)
+        return e;
+    switch (c->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL:
+        e->type = SQL_OID_INT4;
+        e->val.type = SQL_V_INT;
+        e->val.u.i = c->ival ? c->ival->ival : 0;
+        return e;
+    case PG_QUERY__A__CONST__VAL_FVAL: {
+        const char *s = c->fval && c->fval->fval ? c->fval->fval : "0";
+        int64_t iv;
+        if (!strpbrk(s, ".eE") && lw_parse_i64(s, INT64_MIN, INT64_MAX, &iv) == 0) {
+            e->type = SQL_OID_INT8;
+            e->val.type = SQL_V_INT;
+            e->val.u.i = iv;
+            return e;
+        }
+        e->type = SQL_OID_NUMERIC;
+        if (sql_numeric_canon(s, strlen(s), b->a, &e->val, b->err) != 0) {
+            sql_error_at(b->err, b->ctx->query, c->location);
+            return NULL;
+        }
+        return e;
+    }
+    case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        e->type = SQL_OID_BOOL;
+        e->val.type = SQL_V_BOOL;
+        e->val.u.b = c->boolval && c->boolval->boolval;
+        return e;
+    case PG_QUERY__A__CONST__VAL_SVAL: {
+        const char *s = c->sval && c->sval->sval ? c->sval->sval : "";
+        char *p = sql_bind_strdup(b, s);
+        if (!p)
+            return NULL;
+        e->val.type = SQL_V_TEXT;
+        e->val.u.s.p = p;
+        e->val.u.s.len = strlen(p);
+        return e;
+    }
+    default:
+        sql_bind_fail(b, c->location, "0A000", "bit-string constants are not supported yet");
+        return NULL;
+    }
+}
+
+/* Resolves a ColumnRef through the scopes (innermost first); `rel.*` is handled by the
+ * select list. */
+static struct sql_expr *bind_column(struct binder *b, const PgQuery__ColumnRef *cr,
+                                    struct bscope *sc)
+{
+    const char *col, *rel = NULL, *sch = NULL;
+    size_t n = cr->n_fields;
+    int level = 0;
+    if (n == 0 || n > 3)
+        return sql_bind_fail(b, cr->location, n > 3 ? "0A000" : "42601",
+                             n > 3 ? "column references with more than three parts are not "
+                                     "supported" : "improper column reference"), NULL;
+    if (cr->fields[n - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR)
+        return sql_bind_fail(b, cr->location, "0A000", "* is only supported in the select "
+                             "list"), NULL;
+    col = sql_bind_str(cr->fields[n - 1]);
+    if (n >= 2)
+        rel = sql_bind_str(cr->fields[n - 2]);
+    if (n == 3)
+        sch = sql_bind_str(cr->fields[0]);
+    if (!col || (n >= 2 && !rel))
+        return sql_bind_fail(b, cr->location, "42601", "improper column reference"), NULL;
+    for (struct bscope *s = sc; s; s = s->parent, level++) {
+        int found = -1, hits = 0;
+        uint32_t type = 0;
+        bool rel_seen = false;
+        for (int r = 0; r < s->nrels; r++) {
+            const struct brel *br = s->rels[r];
+            if (rel && (strcmp(br->name, rel) != 0 ||
+                        (sch && (!br->schema || strcmp(br->schema, sch) != 0))))
+                continue;
+            rel_seen = true;
+            for (int c = 0; c < br->ncols; c++)
+                if (br->cols[c].name && strcmp(br->cols[c].name, col) == 0) {
+                    hits++;
+                    found = br->base + c;
+                    type = br->cols[c].type;
+                }
+        }
+        if (hits > 1)
+            return sql_bind_fail(b, cr->location, "42702", "column reference \"%s\" is "
+                                 "ambiguous", col), NULL;
+        if (hits == 1) {
+            struct sql_expr *e = new_expr(b, SQL_E_COL, type, cr->location, 0);
+            if (!e)
+                return NULL;
+            e->col = found;
+            e->level = level;
+            /* every query between the reference and its scope depends on outer rows */
+            {
+                struct bquery *q = sc->q;
+                for (int k = 0; k < level && q; k++, q = q->parent)
+                    q->correlated = true;
+            }
+            return e;
+        }
+        if (rel && rel_seen)
+            return sql_bind_fail(b, cr->location, "42703", "column %s.%s does not exist", rel,
+                                 col), NULL;
+    }
+    if (rel)
+        return sql_bind_fail(b, cr->location, "42P01", "missing FROM-clause entry for table "
+                             "\"%s\"", rel), NULL;
+    return sql_bind_fail(b, cr->location, "42703", "column \"%s\" does not exist", col), NULL;
+}
+
+/* --- operators ------------------------------------------------------------------------ */
+
+static const char *op_name(PgQuery__Node **names, size_t n)
+{
+    return n ? sql_bind_str(names[n - 1]) : NULL;
+}
+
+static struct sql_expr *make_call(struct binder *b, const struct sql_func *fn, uint32_t ret,
+                                  int loc, struct sql_expr **args, const uint32_t *want,
+                                  int nargs)
+{
+    struct sql_expr *e = new_expr(b, SQL_E_FUNC, ret, loc, nargs);
+    if (!e)
+        return NULL;
+    e->fn = fn;
+    for (int i = 0; i < nargs; i++)
+        if (!(e->args[i] = sql_bind_coerce(b, args[i], want[i], false, "argument")))
+            return NULL;
+    return e;
+}
+
+/* left op right (left NULL: prefix). */
+static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_expr *l,
+                                struct sql_expr *r, int loc)
+{
+    const struct sql_func *fn;
+    uint32_t wl, wr;
+    int nm;
+    struct sql_expr *args[2];
+    uint32_t want[2];
+    const struct sql_oper *op = sql_oper_resolve(name, l ? l->type : 0, r->type, &wl, &wr, &fn,
+                                                 &nm);
+    if (!op) {
+        if (nm > 1)
+            sql_bind_fail(b, loc, "42725", "operator is not unique: %s%s%s %s", l ? tname(l->type)
+                          : "", l ? " " : "", name, tname(r->type));
+        else if (l)
+            sql_bind_fail(b, loc, "42883", "operator does not exist: %s %s %s", tname(l->type),
+                          name, tname(r->type));
+        else
+            sql_bind_fail(b, loc, "42883", "operator does not exist: %s %s", name,
+                          tname(r->type));
+        if (nm <= 1)
+            snprintf(b->err->hint, sizeof b->err->hint, "No operator matches the given name "
+                     "and argument types. You might need to add explicit type casts.");
+        return NULL;
+    }
+    if (fn->fn == sql_fn_unsupported)
+        return sql_bind_fail(b, loc, "0A000", "operator %s for type %s is not supported yet",
+                             name, tname(wr)), NULL;
+    if (l) {
+        args[0] = l;
+        args[1] = r;
+        want[0] = wl;
+        want[1] = wr;
+        return make_call(b, fn, op->result == SQL_OID_ANYELEMENT ? wl : op->result, loc, args,
+                         want, 2);
+    }
+    args[0] = r;
+    want[0] = wr;
+    return make_call(b, fn, op->result, loc, args, want, 1);
+}
+
+static struct sql_expr *bind_bool(struct binder *b, enum sql_expr_kind k, struct sql_expr **args,
+                                  int n, int loc, const char *what)
+{
+    struct sql_expr *e = new_expr(b, k, SQL_OID_BOOL, loc, n);
+    if (!e)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        struct sql_expr *a = args[i];
+        if (a->type != SQL_OID_BOOL && !is_unknown_literal(a))
+            return sql_bind_fail(b, a->loc, "42804", "argument of %s must be type boolean, not "
+                                 "type %s", what, tname(a->type)), NULL;
+        if (!(e->args[i] = sql_bind_coerce(b, a, SQL_OID_BOOL, false, what)))
+            return NULL;
+    }
+    return e;
+}
+
+/* The `=` function for two expressions, with both coerced to its parameter types. */
+static const struct sql_func *equality(struct binder *b, struct sql_expr **l, struct sql_expr **r,
+                                       int loc)
+{
+    struct sql_expr *e = bind_op(b, "=", *l, *r, loc);
+    if (!e)
+        return NULL;
+    *l = e->args[0];
+    *r = e->args[1];
+    return e->fn;
+}
+
+static struct sql_expr *bind_list(struct binder *b, PgQuery__Node **items, size_t n,
+                                  struct bscope *sc, struct sql_expr **out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(out[i] = sql_bind_expr(b, items[i], sc)))
+            return NULL;
+    return out[0];
+}
+
+static struct sql_expr *bind_in(struct binder *b, const PgQuery__AExpr *ae, struct bscope *sc,
+                                bool not_in)
+{
+    const PgQuery__List *list = ae->rexpr && ae->rexpr->node_case == PG_QUERY__NODE__NODE_LIST
+                                    ? ae->rexpr->list : NULL;
+    struct sql_expr **all, *e;
+    uint32_t t;
+    int n;
+    if (!list)
+        return sql_bind_fail(b, ae->location, "0A000", "IN with this right-hand side is not "
+                             "supported yet"), NULL;
+    n = (int)list->n_items + 1;
+    if (!(all = lw_arena_alloc(b->a, (size_t)n * sizeof *all)))
+        return sql_bind_nomem(b), NULL;
+    if (!(all[0] = sql_bind_expr(b, ae->lexpr, sc)) ||
+        (list->n_items && !bind_list(b, list->items, list->n_items, sc, all + 1)))
+        return NULL;
+    if (!(t = sql_bind_common_type(b, all, n, "IN")))
+        return NULL;
+    if (!(e = new_expr(b, SQL_E_IN, SQL_OID_BOOL, ae->location, n)))
+        return NULL;
+    for (int i = 0; i < n; i++)
+        if (!(e->args[i] = sql_bind_coerce(b, all[i], t, false, "IN")))
+            return NULL;
+    {
+        struct sql_expr *l = e->args[0], *r = e->args[1];
+        if (!(e->fn = equality(b, &l, &r, ae->location)))
+            return NULL;
+    }
+    e->flag = not_in;
+    return e;
+}
+
+static struct sql_expr *bind_aexpr(struct binder *b, const PgQuery__AExpr *ae, struct bscope *sc)
+{
+    const char *name = op_name(ae->name, ae->n_name);
+    struct sql_expr *l = NULL, *r = NULL, *e;
+    switch (ae->kind) {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+        if (!name)
+            return sql_bind_fail(b, ae->location, "42601", "improper operator"), NULL;
+        if (ae->rexpr && ae->rexpr->node_case == PG_QUERY__NODE__NODE_FUNC_CALL &&
+            ae->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP)
+            return sql_bind_fail(b, ae->location, "0A000", "LIKE ... ESCAPE is not supported "
+                                 "yet"), NULL;
+        if ((ae->lexpr && !(l = sql_bind_expr(b, ae->lexpr, sc))) ||
+            !(r = sql_bind_expr(b, ae->rexpr, sc)))
+            return NULL;
+        return bind_op(b, name, l, r, ae->location);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF:
+        if (!(l = sql_bind_expr(b, ae->lexpr, sc)) || !(r = sql_bind_expr(b, ae->rexpr, sc)))
+            return NULL;
+        {
+            bool nullif = ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF;
+            uint32_t lt = l->type == SQL_OID_UNKNOWN && nullif ? SQL_OID_TEXT : l->type;
+            const struct sql_func *eq;
+            if (nullif && l->type == SQL_OID_UNKNOWN && !(l = sql_bind_coerce(b, l, lt, false,
+                                                                               "NULLIF")))
+                return NULL;
+            if (!(eq = equality(b, &l, &r, ae->location)))
+                return NULL;
+            if (!(e = new_expr(b, nullif ? SQL_E_NULLIF : SQL_E_DISTINCT,
+                               nullif ? l->type : SQL_OID_BOOL, ae->location, 2)))
+                return NULL;
+            e->fn = eq;
+            e->args[0] = l;
+            e->args[1] = r;
+            e->flag = ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT;
+            return e;
+        }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN:
+        return bind_in(b, ae, sc, name && strcmp(name, "<>") == 0);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN: {
+        const PgQuery__List *list = ae->rexpr && ae->rexpr->node_case ==
+                                    PG_QUERY__NODE__NODE_LIST ? ae->rexpr->list : NULL;
+        bool neg = ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN;
+        struct sql_expr *lo, *hi, *x2, *c1, *c2, *args[2];
+        if (!list || list->n_items != 2)
+            return sql_bind_fail(b, ae->location, "42601", "improper BETWEEN"), NULL;
+        if (!(l = sql_bind_expr(b, ae->lexpr, sc)) ||
+            !(lo = sql_bind_expr(b, list->items[0], sc)) ||
+            !(hi = sql_bind_expr(b, list->items[1], sc)))
+            return NULL;
+        x2 = l;     /* the operand is evaluated twice, as PostgreSQL's expansion does */
+        if (!(c1 = bind_op(b, neg ? "<" : ">=", l, lo, ae->location)) ||
+            !(c2 = bind_op(b, neg ? ">" : "<=", x2, hi, ae->location)))
+            return NULL;
+        args[0] = c1;
+        args[1] = c2;
+        return bind_bool(b, neg ? SQL_E_OR : SQL_E_AND, args, 2, ae->location, "BETWEEN");
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL:
+        if (name && strcmp(name, "=") == 0 && ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY &&
+            ae->rexpr && ae->rexpr->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR) {
+            /* x = ANY (ARRAY[a, b]) is x IN (a, b) */
+            PgQuery__AExpr in = *ae;
+            PgQuery__List lst = PG_QUERY__LIST__INIT;
+            PgQuery__Node ln = PG_QUERY__NODE__INIT;
+            lst.n_items = ae->rexpr->a_array_expr->n_elements;
+            lst.items = ae->rexpr->a_array_expr->elements;
+            ln.node_case = PG_QUERY__NODE__NODE_LIST;
+            ln.list = &lst;
+            in.rexpr = &ln;
+            if (lst.n_items == 0)
+                return sql_bind_fail(b, ae->location, "0A000", "= ANY of an empty array is not "
+                                     "supported yet"), NULL;
+            return bind_in(b, &in, sc, false);
+        }
+        return sql_bind_fail(b, ae->location, "0A000", "%s with an array operand is not "
+                             "supported yet", ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY
+                                                  ? "ANY" : "ALL"), NULL;
+    default:
+        return sql_bind_fail(b, ae->location, "0A000", "%s is not supported yet",
+                             ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR ? "SIMILAR TO"
+                                                                                : "BETWEEN "
+                                                                                  "SYMMETRIC"),
+               NULL;
+    }
+}
+
+/* --- functions ------------------------------------------------------------------------ */
+
+static void type_list(char *buf, size_t cap, struct sql_expr **args, int n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", tname(args[i]->type));
+}
+
+static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
+                                  struct bscope *sc)
+{
+    const char *name = fc->n_funcname ? sql_bind_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+    const char *schema = fc->n_funcname == 2 ? sql_bind_str(fc->funcname[0]) : NULL;
+    struct sql_expr *args[SQL_FUNC_MAX_ARGS * 4];
+    uint32_t argt[SQL_FUNC_MAX_ARGS * 4] = {0}, want[SQL_FUNC_MAX_ARGS * 4] = {0}, ret = 0;
+    const struct sql_func *fn;
+    int n = (int)fc->n_args, nm;
+    struct bquery *q = sc ? sc->q : NULL;
+    if (!name || fc->n_funcname > 2 || (schema && strcmp(schema, "pg_catalog") != 0))
+        return sql_bind_fail(b, fc->location, "42883", "function %s does not exist",
+                             name ? name : "?"), NULL;
+    if (fc->over)
+        return sql_bind_fail(b, fc->location, "0A000", "window functions are not supported "
+                             "yet"), NULL;
+    if (fc->n_agg_order || fc->agg_within_group)
+        return sql_bind_fail(b, fc->location, "0A000", "ORDER BY inside an aggregate call is "
+                             "not supported yet"), NULL;
+    if (fc->func_variadic)
+        return sql_bind_fail(b, fc->location, "0A000", "VARIADIC is not supported yet"), NULL;
+    if (n > (int)(sizeof args / sizeof args[0]))
+        return sql_bind_fail(b, fc->location, "54023", "cannot pass more than %d arguments to "
+                             "a function", (int)(sizeof args / sizeof args[0])), NULL;
+    if (fc->agg_star && n == 0) {
+        fn = sql_func_resolve(name, 0, argt, SQL_FN_AGG, want, &ret, &nm);
+        if (!fn)
+            return sql_bind_fail(b, fc->location, "42809", "%s(*) specified, but %s is not an "
+                                 "aggregate function", name, name), NULL;
+    } else {
+        bool was_in_agg = q && q->in_agg;
+        /* arguments of an aggregate are bound with aggregates refused inside */
+        bool maybe_agg = false;
+        for (int fam = 0; fam < sql_func_nfamilies() && !maybe_agg; fam++) {
+            const struct sql_func_family *f = sql_func_family_at(fam);
+            for (int i = 0; i < f->nfuncs; i++)
+                if (f->funcs[i].kind == SQL_FN_AGG && strcmp(f->funcs[i].name, name) == 0) {
+                    maybe_agg = true;
+                    break;
+                }
+        }
+        if (maybe_agg && q) {
+            if (q->in_agg)
+                return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
+                                     "be nested"), NULL;
+            if (q->no_agg)
+                return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
+                                     "allowed in %s", q->no_agg), NULL;
+            q->in_agg = true;
+        }
+        for (int i = 0; i < n; i++)
+            if (!(args[i] = sql_bind_expr(b, fc->args[i], sc))) {
+                if (q)
+                    q->in_agg = was_in_agg;
+                return NULL;
+            }
+        if (q)
+            q->in_agg = was_in_agg;
+        for (int i = 0; i < n; i++)
+            argt[i] = args[i]->type;
+        fn = sql_func_resolve(name, n, argt, 0, want, &ret, &nm);
+        if (!fn) {
+            char types[200];
+            type_list(types, sizeof types, args, n);
+            if (nm > 1)
+                return sql_bind_fail(b, fc->location, "42725", "function %s(%s) is not unique",
+                                     name, types), NULL;
+            sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist", name, types);
+            snprintf(b->err->hint, sizeof b->err->hint, "No function matches the given name and "
+                     "argument types. You might need to add explicit type casts.");
+            return NULL;
+        }
+    }
+    if ((fn->kind == SQL_FN_SCALAR && fn->fn == sql_fn_unsupported) ||
+        (fn->kind == SQL_FN_AGG && !fn->agg) || (fn->kind == SQL_FN_SRF && !fn->srf)) {
+        char types[200];
+        type_list(types, sizeof types, args, fc->agg_star ? 0 : n);
+        return sql_bind_fail(b, fc->location, "0A000", "function %s(%s) is not supported yet",
+                             name, types), NULL;
+    }
+    if (fn->kind != SQL_FN_AGG && (fc->agg_distinct || fc->agg_filter || fc->agg_star))
+        return sql_bind_fail(b, fc->location, "42809", "DISTINCT or FILTER specified, but %s is "
+                             "not an aggregate function", name), NULL;
+    if (fn->kind == SQL_FN_SRF)
+        return sql_bind_fail(b, fc->location, "0A000", "set-returning functions are only "
+                             "supported in FROM"), NULL;
+    if (fn->kind == SQL_FN_AGG) {
+        struct sql_agg_call *ac;
+        struct sql_expr *ref;
+        if (!q)
+            return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
+                                 "allowed here"), NULL;
+        if ((fn == sql_func_by_oid(2116) || fn == sql_func_by_oid(2132)) &&
+            (!sql_type_get(ret) || !sql_type_get(ret)->cmp))
+            return sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist",
+                                 name, tname(ret)), NULL;
+        if (q->naggs == q->capaggs) {
+            int nc = q->capaggs ? q->capaggs * 2 : 8;
+            struct sql_agg_call *na = lw_arena_alloc(b->a, (size_t)nc * sizeof *na);
+            if (!na)
+                return sql_bind_nomem(b), NULL;
+            if (q->naggs)
+                memcpy(na, q->aggs, (size_t)q->naggs * sizeof *na);
+            q->aggs = na;
+            q->capaggs = nc;
+        }
+        ac = &q->aggs[q->naggs];
+        memset(ac, 0, sizeof *ac);
+        ac->fn = fn;
+        ac->nargs = fc->agg_star ? 0 : n;
+        ac->distinct = fc->agg_distinct;
+        ac->ret = ret;
+        if (ac->nargs && !(ac->args = lw_arena_alloc(b->a, (size_t)n * sizeof *ac->args)))
+            return sql_bind_nomem(b), NULL;
+        for (int i = 0; i < ac->nargs; i++) {
+            if (!(ac->args[i] = sql_bind_coerce(b, args[i], want[i], false, "argument")))
+                return NULL;
+            ac->arg_types[i] = ac->args[i]->type;
+        }
+        if (fc->agg_filter) {
+            const char *saved = q->no_agg;
+            q->no_agg = "FILTER";
+            ac->filter = sql_bind_condition(b, fc->agg_filter, sc, "FILTER");
+            q->no_agg = saved;
+            if (!ac->filter)
+                return NULL;
+        }
+        if (!(ref = new_expr(b, SQL_E_AGGREF, ret, fc->location, 0)))
+            return NULL;
+        ref->col = q->naggs++;
+        return ref;
+    }
+    return make_call(b, fn, ret, fc->location, args, want, n);
+}
+
+/* --- the rest ------------------------------------------------------------------------- */
+
+static struct sql_expr *bind_case(struct binder *b, const PgQuery__CaseExpr *ce,
+                                  struct bscope *sc)
+{
+    int nw = (int)ce->n_args, n = nw * 2 + 1;
+    struct sql_expr *e = new_expr(b, SQL_E_CASE, 0, ce->location, n), *arg = NULL;
+    struct sql_expr **results;
+    uint32_t t;
+    if (!e || !(results = lw_arena_alloc(b->a, (size_t)(nw + 1) * sizeof *results)))
+        return e ? (sql_bind_nomem(b), NULL) : NULL;
+    if (ce->arg && !(arg = sql_bind_expr(b, ce->arg, sc)))
+        return NULL;
+    for (int i = 0; i < nw; i++) {
+        const PgQuery__CaseWhen *w = ce->args[i]->case_when;
+        struct sql_expr *cond;
+        if (ce->args[i]->node_case != PG_QUERY__NODE__NODE_CASE_WHEN || !w)
+            return sql_bind_fail(b, ce->location, "42601", "improper CASE"), NULL;
+        if (arg) {
+            struct sql_expr *v = sql_bind_expr(b, w->expr, sc);
+            if (!v || !(cond = bind_op(b, "=", arg, v, w->location)))
+                return NULL;
+        } else if (!(cond = sql_bind_condition(b, w->expr, sc, "CASE/WHEN"))) {
+            return NULL;
+        }
+        e->args[2 * i] = cond;
+        if (!(results[i] = sql_bind_expr(b, w->result, sc)))
+            return NULL;
+    }
+    if (ce->defresult) {
+        if (!(results[nw] = sql_bind_expr(b, ce->defresult, sc)))
+            return NULL;
+    } else if (!(results[nw] = new_expr(b, SQL_E_CONST, SQL_OID_UNKNOWN, ce->location, 0))) {
+        return NULL;
+    }
+    if (!(t = sql_bind_common_type(b, results, nw + 1, "CASE")))
+        return NULL;
+    e->type = t;
+    for (int i = 0; i <= nw; i++)
+        if (!(e->args[i < nw ? 2 * i + 1 : n - 1] = sql_bind_coerce(b, results[i], t, false,
+                                                                     "CASE result")))
+            return NULL;
+    return e;
+}
+
+static struct sql_expr *bind_variadic(struct binder *b, enum sql_expr_kind k, PgQuery__Node **items,
+                                      size_t n, int loc, struct bscope *sc, const char *what)
+{
+    struct sql_expr *e = new_expr(b, k, 0, loc, (int)n);
+    uint32_t t;
+    if (!e || !bind_list(b, items, n, sc, e->args) ||
+        !(t = sql_bind_common_type(b, e->args, (int)n, what)))
+        return NULL;
+    e->type = t;
+    for (size_t i = 0; i < n; i++)
+        if (!(e->args[i] = sql_bind_coerce(b, e->args[i], t, false, what)))
+            return NULL;
+    if (k == SQL_E_MINMAX && (!sql_type_get(t) || !sql_type_get(t)->cmp))
+        return sql_bind_fail(b, loc, "42883", "could not identify a comparison function for "
+                             "type %s", tname(t)), NULL;
+    return e;
+}
+
+static struct sql_expr *bind_svf(struct binder *b, const PgQuery__SQLValueFunction *f)
+{
+    static const struct {
+        PgQuery__SQLValueFunctionOp op;
+        const char *func;
+        uint32_t cast;
+    } map[] = {
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE, "now", SQL_OID_DATE},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP, "now", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP, "now", SQL_OID_TIMESTAMP},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER, "current_user", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE, "current_user", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER, "current_user", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER, "session_user", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG, "current_database", 0},
+        {PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA, "current_schema", 0},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].op == f->op) {
+            uint32_t want[1] = {0}, ret;
+            int nm;
+            const struct sql_func *fn = sql_func_resolve(map[i].func, 0, want, SQL_FN_SCALAR,
+                                                         want, &ret, &nm);
+            struct sql_expr *e = fn ? make_call(b, fn, ret, f->location, NULL, NULL, 0) : NULL;
+            if (!fn)
+                return sql_bind_fail(b, f->location, "XX000", "missing %s", map[i].func), NULL;
+            if (e && map[i].cast)
+                e = sql_bind_coerce(b, e, map[i].cast, true, "");
+            return e;
+        }
+    return sql_bind_fail(b, f->location, "0A000", "this SQL value function (with a precision) "
+                         "is not supported yet"), NULL;
+}
+
+uint32_t sql_bind_typename(struct binder *b, const PgQuery__TypeName *tn)
+{
+    const char *last = tn->n_names ? sql_bind_str(tn->names[tn->n_names - 1]) : NULL;
+    const char *first = tn->n_names == 2 ? sql_bind_str(tn->names[0]) : NULL;
+    const struct sql_type *t;
+    if (!last || tn->n_names > 2 || (first && strcmp(first, "pg_catalog") != 0 &&
+                                     strcmp(first, "public") != 0))
+        return sql_bind_fail(b, tn->location, "42704", "type \"%s\" does not exist",
+                             last ? last : "?"), 0;
+    if (tn->setof || tn->pct_type)
+        return sql_bind_fail(b, tn->location, "0A000", "this type syntax is not supported"), 0;
+    if (tn->n_typmods)
+        return sql_bind_fail(b, tn->location, "0A000", "type modifiers (%s(...)) are not "
+                             "supported yet", last), 0;
+    if (!(t = sql_type_by_name(last)) || t->category == SQL_TCAT_PSEUDO) {
+        if (t)
+            return sql_bind_fail(b, tn->location, "0A000", "casts to %s are not supported",
+                                 last), 0;
+        return sql_bind_fail(b, tn->location, "42704", "type \"%s\" does not exist", last), 0;
+    }
+    if (tn->n_array_bounds) {
+        if (!t->array_oid || !sql_type_get(t->array_oid))
+            return sql_bind_fail(b, tn->location, "42704", "type \"%s[]\" does not exist",
+                                 last), 0;
+        return t->array_oid;
+    }
+    return t->oid;
+}
+
+static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *sl,
+                                     struct bscope *sc)
+{
+    struct sql_subplan *sp = lw_arena_alloc(b->a, sizeof *sp);
+    struct sql_expr *e;
+    const char **names;
+    uint32_t *types;
+    int ncols;
+    bool corr = false;
+    if (!sp)
+        return sql_bind_nomem(b), NULL;
+    memset(sp, 0, sizeof *sp);
+    if (!sl->subselect || sl->subselect->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+        return sql_bind_fail(b, sl->location, "42601", "improper subquery"), NULL;
+    switch (sl->sub_link_type) {
+    case PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK: sp->kind = SQL_SUB_EXISTS; break;
+    case PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK: sp->kind = SQL_SUB_EXPR; break;
+    case PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK: sp->kind = SQL_SUB_ANY; break;
+    case PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK: sp->kind = SQL_SUB_ALL; break;
+    case PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK: sp->kind = SQL_SUB_ARRAY; break;
+    default:
+        return sql_bind_fail(b, sl->location, "0A000", "this kind of subquery is not supported "
+                             "yet"), NULL;
+    }
+    if (sql_bind_select(b, sl->subselect->select_stmt, sc, sc ? sc->q : NULL, &sp->plan, &ncols,
+                        &names, &types, &corr) != 0)
+        return NULL;
+    sp->correlated = corr;
+    if (sp->kind != SQL_SUB_EXISTS && ncols != 1)
+        return sql_bind_fail(b, sl->location, "42601", ncols > 1 ? "subquery must return only "
+                             "one column" : "subquery has too few columns"), NULL;
+    if (!(e = new_expr(b, SQL_E_SUBLINK, SQL_OID_BOOL, sl->location, 0)))
+        return NULL;
+    e->sub = sp;
+    if (sp->kind == SQL_SUB_EXPR)
+        e->type = types[0] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : types[0];
+    if (sp->kind == SQL_SUB_ARRAY) {
+        const struct sql_type *t = sql_type_get(types[0]);
+        if (!t || !t->array_oid)
+            return sql_bind_fail(b, sl->location, "42704", "could not find array type for data "
+                                 "type %s", tname(types[0])), NULL;
+        e->type = t->array_oid;
+    }
+    if (sp->kind == SQL_SUB_ANY || sp->kind == SQL_SUB_ALL) {
+        const char *opn = sl->n_oper_name ? op_name(sl->oper_name, sl->n_oper_name) : "=";
+        struct sql_expr *left = sql_bind_expr(b, sl->testexpr, sc), *col, *call;
+        if (!left || !(col = new_expr(b, SQL_E_COL, types[0], sl->location, 0)))
+            return NULL;
+        if (!(call = bind_op(b, opn ? opn : "=", left, col, sl->location)))
+            return NULL;
+        if (call->args[1]->kind != SQL_E_COL)
+            return sql_bind_fail(b, sl->location, "0A000", "a subquery whose column needs a cast "
+                                 "for %s is not supported yet", opn), NULL;
+        sp->left = call->args[0];
+        sp->cmp = call->fn;
+    }
+    return e;
+}
+
+struct sql_expr *sql_bind_condition(struct binder *b, const PgQuery__Node *n, struct bscope *sc,
+                                    const char *what)
+{
+    struct sql_expr *e = sql_bind_expr(b, n, sc);
+    if (!e)
+        return NULL;
+    if (e->type != SQL_OID_BOOL && !is_unknown_literal(e))
+        return sql_bind_fail(b, e->loc, "42804", "argument of %s must be type boolean, not type "
+                             "%s", what, tname(e->type)), NULL;
+    return sql_bind_coerce(b, e, SQL_OID_BOOL, false, what);
+}
+
+static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, struct bscope *sc)
+{
+    struct sql_expr *e;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST:
+        return bind_const(b, n->a_const);
+    case PG_QUERY__NODE__NODE_COLUMN_REF:
+        if (!sc)
+            return sql_bind_fail(b, n->column_ref->location, "42P10", "column references are "
+                                 "not allowed here"), NULL;
+        return bind_column(b, n->column_ref, sc);
+    case PG_QUERY__NODE__NODE_PARAM_REF: {
+        int k = n->param_ref->number;
+        if (k < 1 || k > SQL_BIND_MAX_PARAMS)
+            return sql_bind_fail(b, n->param_ref->location, "42P02", "there is no parameter "
+                                 "$%d", k), NULL;
+        if (!(e = new_expr(b, SQL_E_PARAM, b->params[k - 1] ? b->params[k - 1]
+                                                           : SQL_OID_UNKNOWN,
+                           n->param_ref->location, 0)))
+            return NULL;
+        e->col = k - 1;
+        if (k > b->nparams)
+            b->nparams = k;
+        return e;
+    }
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        return bind_aexpr(b, n->a_expr, sc);
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+        const PgQuery__BoolExpr *be = n->bool_expr;
+        struct sql_expr **args = lw_arena_alloc(b->a, (be->n_args + 1) * sizeof *args);
+        const char *what = be->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR   ? "AND"
+                           : be->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR  ? "OR"
+                                                                              : "NOT";
+        if (!args)
+            return sql_bind_nomem(b), NULL;
+        if (be->n_args && !bind_list(b, be->args, be->n_args, sc, args))
+            return NULL;
+        return bind_bool(b, be->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR  ? SQL_E_AND
+                            : be->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? SQL_E_OR
+                                                                              : SQL_E_NOT,
+                         args, (int)be->n_args, be->location, what);
+    }
+    case PG_QUERY__NODE__NODE_NULL_TEST:
+        if (!(e = new_expr(b, SQL_E_NULLTEST, SQL_OID_BOOL, n->null_test->location, 1)) ||
+            !(e->args[0] = sql_bind_expr(b, n->null_test->arg, sc)))
+            return NULL;
+        if (is_unknown_literal(e->args[0]) &&
+            !(e->args[0] = sql_bind_coerce(b, e->args[0], SQL_OID_TEXT, false, "")))
+            return NULL;
+        e->flag = n->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL;
+        return e;
+    case PG_QUERY__NODE__NODE_BOOLEAN_TEST: {
+        static const int map[] = {0, SQL_BT_TRUE, SQL_BT_NOT_TRUE, SQL_BT_FALSE,
+                                  SQL_BT_NOT_FALSE, SQL_BT_UNKNOWN, SQL_BT_NOT_UNKNOWN};
+        struct sql_expr *a = sql_bind_expr(b, n->boolean_test->arg, sc);
+        int t = (int)n->boolean_test->booltesttype;
+        if (!a || !(e = bind_bool(b, SQL_E_BOOLTEST, &a, 1, n->boolean_test->location,
+                                  "IS TRUE")))
+            return NULL;
+        e->flag = t >= 1 && t <= 6 ? map[t] : SQL_BT_TRUE;
+        return e;
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        uint32_t t = sql_bind_typename(b, n->type_cast->type_name);
+        struct sql_expr *a;
+        if (!t || !(a = sql_bind_expr(b, n->type_cast->arg, sc)))
+            return NULL;
+        if (a->loc < 0)
+            a->loc = n->type_cast->location;
+        return sql_bind_coerce(b, a, t, true, "");
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+        return bind_func(b, n->func_call, sc);
+    case PG_QUERY__NODE__NODE_CASE_EXPR:
+        return bind_case(b, n->case_expr, sc);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        return bind_variadic(b, SQL_E_COALESCE, n->coalesce_expr->args,
+                             n->coalesce_expr->n_args, n->coalesce_expr->location, sc,
+                             "COALESCE");
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+        if (!(e = bind_variadic(b, SQL_E_MINMAX, n->min_max_expr->args, n->min_max_expr->n_args,
+                                n->min_max_expr->location, sc,
+                                n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST
+                                    ? "GREATEST" : "LEAST")))
+            return NULL;
+        e->flag = n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST;
+        return e;
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
+        return bind_svf(b, n->sqlvalue_function);
+    case PG_QUERY__NODE__NODE_SUB_LINK:
+        return bind_sublink(b, n->sub_link, sc);
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: {
+        const PgQuery__AArrayExpr *ae = n->a_array_expr;
+        uint32_t t;
+        const struct sql_type *et;
+        if (ae->n_elements == 0)
+            return sql_bind_fail(b, ae->location, "42P18", "cannot determine type of empty "
+                                 "array"), NULL;
+        if (!(e = bind_variadic(b, SQL_E_ARRAY, ae->elements, ae->n_elements, ae->location, sc,
+                                "ARRAY")))
+            return NULL;
+        t = e->type;
+        if (!(et = sql_type_get(t)) || !et->array_oid || et->category == SQL_TCAT_ARRAY)
+            return sql_bind_fail(b, ae->location, "0A000", "arrays of %s are not supported yet",
+                                 tname(t)), NULL;
+        e->type = et->array_oid;
+        return e;
+    }
+    default: {
+        const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(
+            &pg_query__node__descriptor, (unsigned)n->node_case);
+        return sql_bind_fail(b, -1, "0A000", "expressions of this kind (%s) are not supported "
+                             "yet", fd ? fd->name : "?"), NULL;
+    }
+    }
+}
+
+struct sql_expr *sql_bind_expr(struct binder *b, const PgQuery__Node *n, struct bscope *sc)
+{
+    struct sql_expr *e;
+    if (!n)
+        return sql_bind_fail(b, -1, "XX000", "missing expression"), NULL;
+    if (++b->depth > MAX_DEPTH) {
+        b->depth--;
+        return sql_bind_fail(b, -1, "54001", "stack depth limit exceeded"), NULL;
+    }
+    e = bind_inner(b, n, sc);
+    b->depth--;
+    return e;
+}
+
+/* --- output column names (PostgreSQL's FigureColname) ---------------------------------- */
+
+static const char *colname_inner(const PgQuery__Node *n, int *strength)
+{
+    *strength = 0;
+    if (!n)
+        return NULL;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_COLUMN_REF: {
+        const PgQuery__ColumnRef *cr = n->column_ref;
+        const char *s = cr->n_fields ? sql_bind_str(cr->fields[cr->n_fields - 1]) : NULL;
+        if (s) {
+            *strength = 2;
+            return s;
+        }
+        return NULL;
+    }
+    case PG_QUERY__NODE__NODE_FUNC_CALL: {
+        const PgQuery__FuncCall *fc = n->func_call;
+        *strength = 2;
+        return fc->n_funcname ? sql_bind_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: {
+        int s;
+        const char *name = colname_inner(n->type_cast->arg, &s);
+        const PgQuery__TypeName *tn = n->type_cast->type_name;
+        if (s >= 2 && name) {
+            *strength = s;
+            return name;
+        }
+        if (tn && tn->n_names) {
+            *strength = 1;
+            return sql_bind_str(tn->names[tn->n_names - 1]);
+        }
+        return name;
+    }
+    case PG_QUERY__NODE__NODE_A_CONST:
+        if (n->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && !n->a_const->isnull) {
+            *strength = 1;
+            return "bool";
+        }
+        return NULL;
+    case PG_QUERY__NODE__NODE_CASE_EXPR:
+        *strength = 1;
+        return "case";
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+        *strength = 2;
+        return "coalesce";
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+        *strength = 2;
+        return n->min_max_expr->op == PG_QUERY__MIN_MAX_OP__IS_GREATEST ? "greatest" : "least";
+    case PG_QUERY__NODE__NODE_A_EXPR:
+        if (n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF) {
+            *strength = 2;
+            return "nullif";
+        }
+        return NULL;
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+        *strength = 2;
+        return "array";
+    case PG_QUERY__NODE__NODE_SUB_LINK: {
+        const PgQuery__SubLink *sl = n->sub_link;
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {
+            *strength = 2;
+            return "exists";
+        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) {
+            *strength = 2;
+            return "array";
+        }
+        if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK && sl->subselect &&
+            sl->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+            const PgQuery__SelectStmt *ss = sl->subselect->select_stmt;
+            if (ss->n_target_list == 1 &&
+                ss->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET) {
+                const PgQuery__ResTarget *rt = ss->target_list[0]->res_target;
+                if (rt->name && *rt->name) {
+                    *strength = 2;
+                    return rt->name;
+                }
+                return colname_inner(rt->val, strength);
+            }
+        }
+        return NULL;
+    }
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: {
+        static const char *const names[] = {
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE] = "current_date",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME] = "current_time",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N] = "current_time",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP] = "current_timestamp",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N] = "current_timestamp",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME] = "localtime",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N] = "localtime",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP] = "localtimestamp",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N] = "localtimestamp",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE] = "current_role",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER] = "current_user",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER] = "user",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER] = "session_user",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG] = "current_catalog",
+            [PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA] = "current_schema",
+        };
+        unsigned op = (unsigned)n->sqlvalue_function->op;
+        *strength = 2;
+        return op < sizeof names / sizeof names[0] ? names[op] : NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+const char *sql_bind_colname(const PgQuery__Node *n)
+{
+    int s;
+    const char *name = colname_inner(n, &s);
+    return name ? name : "?column?";
+}

@@ -1,0 +1,93 @@
+/* sql_bind_int.h -- what the binder's two files share (sql_bind.c: statements, FROM and
+ * the SELECT pipeline; sql_bind_expr.c: expressions): scopes, the per-query state that
+ * collects aggregates, and the helpers for errors and coercion. */
+#ifndef SQL_BIND_INT_H
+#define SQL_BIND_INT_H
+
+#include "sql_bind.h"
+
+#define SQL_BIND_MAX_PARAMS 65535
+
+struct bcol {
+    const char *name;
+    uint32_t type;
+    bool hidden;                /* not part of `*` */
+};
+
+/* A FROM item as names see it: its columns sit at [base, base + ncols) of the row. */
+struct brel {
+    const char *name;           /* alias, or the table's own name */
+    const char *schema;         /* for schema-qualified references; NULL for aliases */
+    int base, ncols;
+    struct bcol *cols;
+};
+
+struct bquery;
+
+struct bscope {
+    struct brel **rels;
+    int nrels, cap;
+    int width;                  /* columns in the row */
+    struct bscope *parent;      /* the enclosing query's scope (correlated references) */
+    struct bquery *q;
+};
+
+struct bcte {
+    const char *name;
+    struct sql_material *m;
+    int ncols;
+    const char **names;
+    uint32_t *types;
+    struct bcte *next;
+};
+
+struct bquery {
+    struct bquery *parent;
+    bool correlated;            /* refers to an enclosing query's row */
+    const char *no_agg;         /* non-NULL: aggregates are refused here ("WHERE", ...) */
+    bool in_agg;                /* binding an aggregate's arguments */
+    int naggs, capaggs;
+    struct sql_agg_call *aggs;
+    struct bcte *ctes;
+};
+
+struct binder {
+    const struct sql_bind_ctx *ctx;
+    struct lw_arena *a;
+    struct sql_error *err;
+    int depth;
+    int nparams;
+    uint32_t *params;           /* SQL_BIND_MAX_PARAMS entries, 0: not yet known */
+};
+
+/* Errors: fills b->err with SQLSTATE, message and the position of byte offset loc. */
+int sql_bind_fail(struct binder *b, int loc, const char *state, const char *fmt, ...)
+    LW_PRINTF(4, 5);
+int sql_bind_nomem(struct binder *b);
+char *sql_bind_strdup(struct binder *b, const char *s);
+
+/* Expressions (sql_bind_expr.c). NULL on error. */
+struct sql_expr *sql_bind_expr(struct binder *b, const PgQuery__Node *n, struct bscope *sc);
+/* Converts e to type: implicitly (explicit false: only implicit casts; what names the
+ * context in the 42804 message) or as CAST does. Unknown literals and parameters take the
+ * type directly. NULL on error. */
+struct sql_expr *sql_bind_coerce(struct binder *b, struct sql_expr *e, uint32_t type,
+                                 bool explicit_cast, const char *what);
+/* PostgreSQL's select_common_type over n expressions (unknown alone: text). 0 on error. */
+uint32_t sql_bind_common_type(struct binder *b, struct sql_expr **e, int n, const char *what);
+/* A boolean condition (WHERE, HAVING, ON, ...). */
+struct sql_expr *sql_bind_condition(struct binder *b, const PgQuery__Node *n, struct bscope *sc,
+                                    const char *what);
+/* The column name PostgreSQL gives an output expression ("?column?" when none). */
+const char *sql_bind_colname(const PgQuery__Node *n);
+/* The type a TypeName names; 0 with b->err set. */
+uint32_t sql_bind_typename(struct binder *b, const PgQuery__TypeName *tn);
+/* The string of a String node, or NULL. */
+const char *sql_bind_str(const PgQuery__Node *n);
+
+/* SELECT binding (sql_bind.c), used by subqueries in expressions. */
+int sql_bind_select(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
+                    struct bquery *parentq, struct sql_node **plan, int *ncols,
+                    const char ***names, uint32_t **types, bool *correlated);
+
+#endif

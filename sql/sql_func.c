@@ -1,0 +1,267 @@
+/* sql_func.c -- the function and operator registry (sql_func.h): the list of families and
+ * call resolution with PostgreSQL's rules (exact match, then implicit casts scored by
+ * exact matches and preferred types, unknown literals taking their partners' types). */
+#include "sql_func.h"
+
+#include "sql_func_impl.h"
+#include "sql_catalog_func.h"
+
+#include <string.h>
+
+static const struct sql_func_family *const families[] = {
+    &sql_func_family_ops,
+    &sql_func_family_misc,
+    &sql_func_family_agg,
+    &sql_func_family_srf,
+    &sql_func_family_catalog,
+};
+
+#define NFAMILIES ((int)(sizeof families / sizeof families[0]))
+
+int sql_func_nfamilies(void)
+{
+    return NFAMILIES;
+}
+
+const struct sql_func_family *sql_func_family_at(int i)
+{
+    return i >= 0 && i < NFAMILIES ? families[i] : NULL;
+}
+
+const struct sql_func *sql_func_by_oid(uint32_t oid)
+{
+    for (int f = 0; f < NFAMILIES; f++)
+        for (int i = 0; i < families[f]->nfuncs; i++)
+            if (families[f]->funcs[i].oid == oid)
+                return &families[f]->funcs[i];
+    return NULL;
+}
+
+bool sql_func_exists(const char *name)
+{
+    for (int f = 0; f < NFAMILIES; f++)
+        for (int i = 0; i < families[f]->nfuncs; i++)
+            if (strcmp(families[f]->funcs[i].name, name) == 0)
+                return true;
+    return false;
+}
+
+static bool polymorphic(uint32_t t)
+{
+    return t == SQL_OID_ANYELEMENT || t == SQL_OID_ANYARRAY || t == SQL_OID_ANY;
+}
+
+static char category_of(uint32_t t)
+{
+    const struct sql_type *ty = sql_type_get(t);
+    return ty ? ty->category : SQL_TCAT_USER;
+}
+
+/* How well argument types fit parameter types: -1 when some argument cannot reach its
+ * parameter; else the number of exact matches (and *preferred: of preferred-type params
+ * reached by a cast). Unknown literals reach anything. */
+static int fit(int argc, const uint32_t *argt, const uint32_t *params, bool variadic,
+               int nparams, int *preferred)
+{
+    int exact = 0;
+    uint32_t poly = 0;
+    *preferred = 0;
+    for (int i = 0; i < argc; i++) {
+        uint32_t p = params[i < nparams ? i : nparams - 1];
+        uint32_t a = argt[i];
+        (void)variadic;
+        if (a == p) {
+            exact++;
+            continue;
+        }
+        if (polymorphic(p)) {
+            const struct sql_type *at = sql_type_get(a);
+            if (p == SQL_OID_ANYARRAY && (!at || (at->category != SQL_TCAT_ARRAY &&
+                                                  a != SQL_OID_UNKNOWN)))
+                return -1;
+            if (p == SQL_OID_ANYELEMENT && a != SQL_OID_UNKNOWN) {
+                if (poly && poly != a)
+                    return -1;
+                poly = a;
+            }
+            continue;
+        }
+        if (a == SQL_OID_UNKNOWN)
+            continue;
+        if (!sql_type_implicit(a, p))
+            return -1;
+        {
+            const struct sql_type *pt = sql_type_get(p);
+            if (pt && pt->preferred)
+                (*preferred)++;
+        }
+    }
+    return exact;
+}
+
+/* The resolved result type of a polymorphic function: the type its anyelement arguments
+ * have (or the array of it), text for unknown literals. */
+static uint32_t resolve_ret(const struct sql_func *f, int argc, const uint32_t *argt)
+{
+    uint32_t elem = 0, arr = 0;
+    if (!polymorphic(f->ret))
+        return f->ret;
+    for (int i = 0; i < argc; i++) {
+        uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
+        if (p == SQL_OID_ANYELEMENT && argt[i] != SQL_OID_UNKNOWN)
+            elem = argt[i];
+        if (p == SQL_OID_ANYARRAY && argt[i] != SQL_OID_UNKNOWN)
+            arr = argt[i];
+    }
+    if (f->ret == SQL_OID_ANYELEMENT) {
+        if (!elem && arr && sql_type_get(arr))
+            elem = sql_type_get(arr)->elem_oid;
+        return elem ? elem : SQL_OID_TEXT;
+    }
+    if (!arr && elem && sql_type_get(elem))
+        arr = sql_type_get(elem)->array_oid;
+    return arr ? arr : SQL_OID_TEXT_ARRAY;
+}
+
+/* The best candidate among n entries reached by get(i), PostgreSQL's way. */
+static const struct sql_func *choose(const struct sql_func *const *cand, int n, int argc,
+                                     const uint32_t *argt, int *nmatch)
+{
+    int best_exact = -1, best_pref = -1, count = 0;
+    const struct sql_func *best = NULL;
+    int score_e[64], score_p[64];
+    n = n > 64 ? 64 : n;
+    for (int i = 0; i < n; i++) {
+        int pref;
+        int e = fit(argc, argt, cand[i]->args, cand[i]->variadic, cand[i]->nargs, &pref);
+        score_e[i] = e;
+        score_p[i] = pref;
+        if (e > best_exact)
+            best_exact = e;
+    }
+    if (best_exact < 0) {
+        *nmatch = 0;
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        if (score_e[i] == best_exact && score_p[i] > best_pref)
+            best_pref = score_p[i];
+    for (int i = 0; i < n; i++)
+        if (score_e[i] == best_exact && score_p[i] == best_pref) {
+            count++;
+            best = cand[i];
+        }
+    if (count > 1) {
+        /* unknown literals: prefer candidates whose parameter at an unknown argument is in
+         * the string category (PostgreSQL resolves unknown as text when in doubt), and the
+         * category the known arguments share */
+        const struct sql_func *pick = NULL;
+        int picks = 0;
+        char known_cat = 0;
+        for (int a = 0; a < argc; a++)
+            if (argt[a] != SQL_OID_UNKNOWN)
+                known_cat = category_of(argt[a]);
+        for (int i = 0; i < n; i++) {
+            bool ok = score_e[i] == best_exact && score_p[i] == best_pref;
+            for (int a = 0; ok && a < argc; a++) {
+                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                if (argt[a] == SQL_OID_UNKNOWN)
+                    ok = known_cat ? (category_of(p) == known_cat || polymorphic(p))
+                                   : category_of(p) == SQL_TCAT_STRING;
+            }
+            if (ok) {
+                pick = cand[i];
+                picks++;
+            }
+        }
+        if (picks == 1) {
+            *nmatch = 1;
+            return pick;
+        }
+        *nmatch = count;
+        return NULL;
+    }
+    *nmatch = 1;
+    return best;
+}
+
+static void fill_want(const struct sql_func *f, int argc, const uint32_t *argt, uint32_t *want,
+                      uint32_t ret)
+{
+    for (int i = 0; i < argc; i++) {
+        uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
+        if (p == SQL_OID_ANYELEMENT)
+            p = argt[i] == SQL_OID_UNKNOWN
+                    ? (ret != SQL_OID_TEXT_ARRAY && !polymorphic(f->ret) ? SQL_OID_TEXT
+                       : f->ret == SQL_OID_ANYELEMENT ? ret : SQL_OID_TEXT)
+                    : argt[i];
+        else if (p == SQL_OID_ANYARRAY || p == SQL_OID_ANY)
+            p = argt[i] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argt[i];
+        want[i] = p;
+    }
+}
+
+const struct sql_func *sql_func_resolve(const char *name, int argc, const uint32_t *argt,
+                                        char kind, uint32_t *want, uint32_t *ret, int *nmatch)
+{
+    const struct sql_func *cand[64], *f;
+    int n = 0;
+    for (int fam = 0; fam < NFAMILIES; fam++)
+        for (int i = 0; i < families[fam]->nfuncs && n < 64; i++) {
+            const struct sql_func *c = &families[fam]->funcs[i];
+            if (strcmp(c->name, name) != 0 || (kind && c->kind != kind))
+                continue;
+            if (c->variadic ? argc < c->nargs - 1 : argc != c->nargs)
+                continue;
+            cand[n++] = c;
+        }
+    f = choose(cand, n, argc, argt, nmatch);
+    if (f) {
+        *ret = resolve_ret(f, argc, argt);
+        fill_want(f, argc, argt, want, *ret);
+    }
+    return f;
+}
+
+const struct sql_oper *sql_oper_resolve(const char *name, uint32_t left, uint32_t right,
+                                        uint32_t *want_left, uint32_t *want_right,
+                                        const struct sql_func **fn, int *nmatch)
+{
+    const struct sql_func *cand[64], *f;
+    const struct sql_oper *ops[64];
+    uint32_t argt[2] = {left, right}, want[2], ret;
+    int n = 0;
+    for (int fam = 0; fam < NFAMILIES; fam++)
+        for (int i = 0; i < families[fam]->nopers && n < 64; i++) {
+            const struct sql_oper *o = &families[fam]->opers[i];
+            const struct sql_func *of;
+            if (strcmp(o->name, name) != 0 || (o->left == 0) != (left == 0))
+                continue;
+            if (!(of = sql_func_by_oid(o->func_oid)))
+                continue;
+            ops[n] = o;
+            cand[n++] = of;
+        }
+    if (left == 0) {
+        argt[0] = right;
+        f = choose(cand, n, 1, argt, nmatch);
+    } else {
+        f = choose(cand, n, 2, argt, nmatch);
+    }
+    if (!f)
+        return NULL;
+    ret = resolve_ret(f, left ? 2 : 1, argt);
+    fill_want(f, left ? 2 : 1, argt, want, ret);
+    *fn = f;
+    if (left) {
+        *want_left = want[0];
+        *want_right = want[1];
+    } else {
+        *want_left = 0;
+        *want_right = want[0];
+    }
+    for (int i = 0; i < n; i++)
+        if (cand[i] == f)
+            return ops[i];
+    return NULL;
+}

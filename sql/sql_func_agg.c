@@ -1,0 +1,405 @@
+/* sql_func_agg.c -- aggregate functions: count, sum, avg, min, max, bool_and/bool_or/every,
+ * string_agg, array_agg. Integer sums are exact (128-bit); sum(int8) and avg of integers
+ * answer numeric as PostgreSQL does, avg with PostgreSQL's division scale. */
+#include "sql_func_impl.h"
+
+#include "sql_expr.h"
+#include "sql_type_io.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STEP(name)                                                                            \
+    static int name(struct sql_fcall *c, void *state, int argc, const struct sql_value *argv)
+#define FINAL(name) static int name(struct sql_fcall *c, void *state, struct sql_value *out)
+
+/* count(*) and count(x) (strict: NULLs skipped before step) */
+STEP(count_step)
+{
+    (void)c, (void)argc, (void)argv;
+    (*(int64_t *)state)++;
+    return 0;
+}
+
+FINAL(count_final)
+{
+    (void)c;
+    sql_ret_int(out, *(int64_t *)state);
+    return 0;
+}
+
+/* Integer sums in 128 bits. */
+struct isum {
+    __int128 sum;
+    int64_t n;
+};
+
+STEP(isum_step)
+{
+    struct isum *s = state;
+    (void)c, (void)argc;
+    s->sum += argv[0].u.i;
+    s->n++;
+    return 0;
+}
+
+static void i128_text(__int128 v, char *buf, size_t cap)
+{
+    char tmp[48];
+    int n = 0;
+    bool neg = v < 0;
+    unsigned __int128 m = neg ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    do {
+        tmp[n++] = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m);
+    if (neg)
+        tmp[n++] = '-';
+    for (int i = 0; i < n && (size_t)i + 1 < cap; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n < (int)cap ? n : (int)cap - 1] = '\0';
+}
+
+FINAL(isum_final)
+{
+    struct isum *s = state;
+    char buf[64];
+    if (s->n == 0)
+        return 0;
+    if (c->result_oid == SQL_OID_NUMERIC) {
+        i128_text(s->sum, buf, sizeof buf);
+        return sql_numeric_canon(buf, strlen(buf), c->arena, out, c->err);
+    }
+    if (s->sum > INT64_MAX || s->sum < INT64_MIN)
+        return sql_error_set(c->err, "22003", "bigint out of range");
+    sql_ret_int(out, (int64_t)s->sum);
+    return 0;
+}
+
+/* Leading base-10000 digit and weight of |v| > 0 (PostgreSQL's numeric layout). */
+static void nbase(unsigned __int128 v, int *weight, unsigned *first)
+{
+    *weight = 0;
+    while (v >= 10000) {
+        v /= 10000;
+        (*weight)++;
+    }
+    *first = (unsigned)v;
+}
+
+/* avg of integers: sum / n with PostgreSQL's select_div_scale, rounded half away from 0. */
+FINAL(iavg_final)
+{
+    struct isum *s = state;
+    unsigned __int128 m, q, r, n;
+    int w1, w2, rscale;
+    unsigned f1, f2;
+    char buf[128];
+    size_t o = 0;
+    if (s->n == 0)
+        return 0;
+    m = s->sum < 0 ? (unsigned __int128)0 - (unsigned __int128)s->sum : (unsigned __int128)s->sum;
+    n = (unsigned __int128)s->n;
+    if (m == 0) {
+        w1 = 0;
+        f1 = 0;
+    } else {
+        nbase(m, &w1, &f1);
+    }
+    nbase(n, &w2, &f2);
+    rscale = 16 - ((w1 - w2) - (f1 <= f2 ? 1 : 0)) * 4;
+    if (rscale < 0)
+        rscale = 0;
+    if (rscale > 1000)
+        rscale = 1000;
+    if (s->sum < 0)
+        buf[o++] = '-';
+    q = m / n;
+    r = m % n;
+    {
+        char ib[48];
+        i128_text((__int128)q, ib, sizeof ib);
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", ib);
+    }
+    if (rscale > 0 && o + (size_t)rscale + 2 < sizeof buf) {
+        char *digits = buf + o + 1;
+        buf[o] = '.';
+        for (int i = 0; i < rscale; i++) {
+            r *= 10;
+            digits[i] = (char)('0' + (int)(r / n));
+            r %= n;
+        }
+        o += 1 + (size_t)rscale;
+        buf[o] = '\0';
+        if (r * 2 >= n) {       /* round the last digit, carrying leftwards */
+            size_t k = o;
+            while (k > 0) {
+                k--;
+                if (buf[k] == '.' || buf[k] == '-')
+                    continue;
+                if (buf[k] == '9') {
+                    buf[k] = '0';
+                    continue;
+                }
+                buf[k]++;
+                break;
+            }
+            if (k == 0 && (buf[0] == '0' || buf[0] == '-')) {
+                /* all nines carried past the first digit: prepend a 1 */
+                size_t start = buf[0] == '-' ? 1 : 0;
+                if (buf[start] == '0') {
+                    memmove(buf + start + 1, buf + start, o - start + 1);
+                    buf[start] = '1';
+                    o++;
+                }
+            }
+        }
+    } else if (r * 2 >= n) {
+        q++;
+        i128_text(s->sum < 0 ? -(__int128)q : (__int128)q, buf, sizeof buf);
+        o = strlen(buf);
+    }
+    return sql_numeric_canon(buf, o, c->arena, out, c->err);
+}
+
+struct fsum {
+    double sum;
+    int64_t n;
+};
+
+STEP(fsum_step)
+{
+    struct fsum *s = state;
+    (void)c, (void)argc;
+    s->sum += argv[0].u.f;
+    s->n++;
+    return 0;
+}
+
+FINAL(fsum_final)
+{
+    struct fsum *s = state;
+    (void)c;
+    if (s->n)
+        sql_ret_float(out, s->sum);
+    return 0;
+}
+
+FINAL(favg_final)
+{
+    struct fsum *s = state;
+    (void)c;
+    if (s->n)
+        sql_ret_float(out, s->sum / (double)s->n);
+    return 0;
+}
+
+/* min/max keep a copy of the best value so far. */
+struct best {
+    bool have;
+    struct sql_value v;
+};
+
+static int best_step(struct sql_fcall *c, struct best *b, const struct sql_value *v, int want)
+{
+    if (!b->have || (sql_value_cmp_typed(c->arg_oids[0], v, &b->v) > 0) == (want > 0)) {
+        if (b->have && sql_value_cmp_typed(c->arg_oids[0], v, &b->v) == 0)
+            return 0;
+        b->v = *v;
+        if (sql_value_copy(c->arena, &b->v) != 0)
+            return sql_fn_nomem(c);
+        b->have = true;
+    }
+    return 0;
+}
+
+STEP(max_step)
+{
+    (void)argc;
+    return best_step(c, state, &argv[0], 1);
+}
+
+STEP(min_step)
+{
+    (void)argc;
+    return best_step(c, state, &argv[0], -1);
+}
+
+FINAL(best_final)
+{
+    struct best *b = state;
+    (void)c;
+    if (b->have)
+        *out = b->v;
+    return 0;
+}
+
+struct band {
+    bool have, val;
+};
+
+STEP(and_step)
+{
+    struct band *s = state;
+    (void)c, (void)argc;
+    s->val = s->have ? s->val && argv[0].u.b : argv[0].u.b;
+    s->have = true;
+    return 0;
+}
+
+STEP(or_step)
+{
+    struct band *s = state;
+    (void)c, (void)argc;
+    s->val = s->have ? s->val || argv[0].u.b : argv[0].u.b;
+    s->have = true;
+    return 0;
+}
+
+FINAL(band_final)
+{
+    struct band *s = state;
+    (void)c;
+    if (s->have)
+        sql_ret_bool(out, s->val);
+    return 0;
+}
+
+/* string_agg(value, delimiter): grows in the arena (bounded by its memory bound). */
+struct sagg {
+    bool have;
+    char *p;
+    size_t len, cap;
+};
+
+static int sagg_put(struct sql_fcall *c, struct sagg *s, const char *p, size_t n)
+{
+    if (s->len + n + 1 > s->cap) {
+        size_t ncap = (s->cap ? s->cap * 2 : 64) + n;
+        char *np = lw_arena_alloc(c->arena, ncap);
+        if (!np)
+            return sql_fn_nomem(c);
+        if (s->len)
+            memcpy(np, s->p, s->len);
+        s->p = np;
+        s->cap = ncap;
+    }
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    return 0;
+}
+
+STEP(sagg_step)
+{
+    struct sagg *s = state;
+    (void)argc;
+    if (argv[0].type == SQL_V_NULL)
+        return 0;
+    if (s->have && argv[1].type != SQL_V_NULL &&
+        sagg_put(c, s, argv[1].u.s.p, argv[1].u.s.len) != 0)
+        return LW_ENOMEM;
+    s->have = true;
+    return sagg_put(c, s, argv[0].u.s.p, argv[0].u.s.len);
+}
+
+FINAL(sagg_final)
+{
+    struct sagg *s = state;
+    (void)c;
+    if (s->have) {
+        out->type = SQL_V_TEXT;
+        out->u.s.p = s->p ? s->p : "";
+        out->u.s.len = s->len;
+    }
+    return 0;
+}
+
+struct aagg {
+    int n, cap;
+    struct sql_value *v;
+};
+
+STEP(aagg_step)
+{
+    struct aagg *s = state;
+    (void)argc;
+    if (s->n == s->cap) {
+        int ncap = s->cap ? s->cap * 2 : 16;
+        struct sql_value *nv = lw_arena_alloc(c->arena, (size_t)ncap * sizeof *nv);
+        if (!nv)
+            return sql_fn_nomem(c);
+        if (s->n)
+            memcpy(nv, s->v, (size_t)s->n * sizeof *nv);
+        s->v = nv;
+        s->cap = ncap;
+    }
+    s->v[s->n] = argv[0];
+    if (sql_value_copy(c->arena, &s->v[s->n]) != 0)
+        return sql_fn_nomem(c);
+    s->n++;
+    return 0;
+}
+
+FINAL(aagg_final)
+{
+    struct aagg *s = state;
+    struct sql_array *a;
+    const struct sql_type *t = sql_type_get(c->result_oid);
+    if (s->n == 0)
+        return 0;
+    if (!(a = lw_arena_alloc(c->arena, sizeof *a)))
+        return sql_fn_nomem(c);
+    a->elem_oid = t ? t->elem_oid : SQL_OID_TEXT;
+    a->n = s->n;
+    a->v = s->v;
+    out->type = SQL_V_ARRAY;
+    out->u.arr = a;
+    return 0;
+}
+
+static const struct sql_agg_impl count_impl = {sizeof(int64_t), count_step, count_final};
+static const struct sql_agg_impl isum_impl = {sizeof(struct isum), isum_step, isum_final};
+static const struct sql_agg_impl iavg_impl = {sizeof(struct isum), isum_step, iavg_final};
+static const struct sql_agg_impl fsum_impl = {sizeof(struct fsum), fsum_step, fsum_final};
+static const struct sql_agg_impl favg_impl = {sizeof(struct fsum), fsum_step, favg_final};
+static const struct sql_agg_impl max_impl = {sizeof(struct best), max_step, best_final};
+static const struct sql_agg_impl min_impl = {sizeof(struct best), min_step, best_final};
+static const struct sql_agg_impl and_impl = {sizeof(struct band), and_step, band_final};
+static const struct sql_agg_impl or_impl = {sizeof(struct band), or_step, band_final};
+static const struct sql_agg_impl sagg_impl = {sizeof(struct sagg), sagg_step, sagg_final};
+static const struct sql_agg_impl aagg_impl = {sizeof(struct aagg), aagg_step, aagg_final};
+
+#define AGG(oid, name, strict, impl, ret, n, ...)                                             \
+    {oid, name, SQL_FN_AGG, SQL_VOL_IMMUTABLE, strict, false, n, {__VA_ARGS__}, ret, NULL,    \
+     impl, NULL}
+#define AE SQL_OID_ANYELEMENT
+
+static const struct sql_func funcs[] = {
+    AGG(2803, "count", false, &count_impl, SQL_OID_INT8, 0, 0),
+    AGG(2147, "count", true, &count_impl, SQL_OID_INT8, 1, SQL_OID_ANY),
+    AGG(2109, "sum", true, &isum_impl, SQL_OID_INT8, 1, SQL_OID_INT2),
+    AGG(2108, "sum", true, &isum_impl, SQL_OID_INT8, 1, SQL_OID_INT4),
+    AGG(2107, "sum", true, &isum_impl, SQL_OID_NUMERIC, 1, SQL_OID_INT8),
+    AGG(2110, "sum", true, &fsum_impl, SQL_OID_FLOAT4, 1, SQL_OID_FLOAT4),
+    AGG(2111, "sum", true, &fsum_impl, SQL_OID_FLOAT8, 1, SQL_OID_FLOAT8),
+    AGG(2114, "sum", true, NULL, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    AGG(2113, "sum", true, NULL, SQL_OID_INTERVAL, 1, SQL_OID_INTERVAL),
+    AGG(2102, "avg", true, &iavg_impl, SQL_OID_NUMERIC, 1, SQL_OID_INT2),
+    AGG(2101, "avg", true, &iavg_impl, SQL_OID_NUMERIC, 1, SQL_OID_INT4),
+    AGG(2100, "avg", true, &iavg_impl, SQL_OID_NUMERIC, 1, SQL_OID_INT8),
+    AGG(2104, "avg", true, &favg_impl, SQL_OID_FLOAT8, 1, SQL_OID_FLOAT4),
+    AGG(2105, "avg", true, &favg_impl, SQL_OID_FLOAT8, 1, SQL_OID_FLOAT8),
+    AGG(2103, "avg", true, NULL, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    AGG(2106, "avg", true, NULL, SQL_OID_INTERVAL, 1, SQL_OID_INTERVAL),
+    AGG(2116, "max", true, &max_impl, AE, 1, AE),
+    AGG(2132, "min", true, &min_impl, AE, 1, AE),
+    AGG(2517, "bool_and", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
+    AGG(2518, "bool_or", true, &or_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
+    AGG(2519, "every", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
+    AGG(3538, "string_agg", false, &sagg_impl, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
+    AGG(2335, "array_agg", false, &aagg_impl, SQL_OID_ANYARRAY, 1, AE),
+};
+
+const struct sql_func_family sql_func_family_agg = {
+    funcs, (int)(sizeof funcs / sizeof funcs[0]), NULL, 0,
+};

@@ -1,0 +1,1242 @@
+/* sql_op.c -- the pull executor's operators (sql_op.h). Streaming operators hand on their
+ * child's values; buffering ones (sort, aggregate, join's inner side, set operations,
+ * distinct, materialised CTEs) copy rows into the statement's arena and count them against
+ * the row bound. */
+#include "sql_op.h"
+
+#include "sql_value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sql_op_nomem(struct lw_arena *a, struct sql_error *err)
+{
+    if (a->exceeded) {
+        sql_error_set(err, "54000", "query needs more than %zu bytes of memory", a->max);
+        snprintf(err->hint, sizeof err->hint, "Add a WHERE condition or a LIMIT.");
+        return LW_ENOMEM;
+    }
+    sql_error_set(err, "53200", "out of memory");
+    return LW_ENOMEM;
+}
+
+static int too_many_rows(struct sql_exec *x)
+{
+    sql_error_set(x->err, "54000", "query would buffer more than %ld rows", x->max_rows);
+    snprintf(x->err->hint, sizeof x->err->hint, "Add a WHERE condition or a LIMIT.");
+    return LW_ENOMEM;
+}
+
+struct sql_node *sql_node_new(struct lw_arena *a, enum sql_node_kind kind, int ncols)
+{
+    struct sql_node *op = lw_arena_alloc(a, sizeof *op);
+    if (!op)
+        return NULL;
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->ncols = ncols;
+    op->types = lw_arena_alloc(a, (size_t)(ncols + 1) * sizeof *op->types);
+    op->row = lw_arena_alloc(a, (size_t)(ncols + 1) * sizeof *op->row);
+    if (!op->types || !op->row)
+        return NULL;
+    memset(op->types, 0, (size_t)(ncols + 1) * sizeof *op->types);
+    memset(op->row, 0, (size_t)(ncols + 1) * sizeof *op->row);
+    return op;
+}
+
+/* An evaluation context over row for this statement. */
+static struct sql_eval eval_on(struct sql_exec *x, const struct sql_value *row)
+{
+    struct sql_eval ev = x->ev;
+    ev.row = row;
+    ev.outer = x->outer;
+    ev.nouter = x->nouter;
+    ev.exec = x;
+    return ev;
+}
+
+static int eval(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row,
+                struct sql_value *out)
+{
+    struct sql_eval ev = eval_on(x, row);
+    return sql_expr_eval(&ev, e, out);
+}
+
+static int is_true(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row)
+{
+    struct sql_eval ev = eval_on(x, row);
+    return sql_expr_true(&ev, e);
+}
+
+/* A copy of n values in the arena (payloads included). */
+static struct sql_value *copy_row(struct sql_exec *x, const struct sql_value *row, int n)
+{
+    struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *r);
+    if (!r) {
+        sql_op_nomem(x->arena, x->err);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        r[i] = row[i];
+        if (sql_value_copy(x->arena, &r[i]) != 0) {
+            sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+/* --- a growable list of rows and a hash set of rows ------------------------------------ */
+
+struct rowlist {
+    struct sql_value **rows;
+    long n, cap;
+};
+
+static int rowlist_add(struct sql_exec *x, struct rowlist *l, struct sql_value *r)
+{
+    if (l->n >= x->max_rows)
+        return too_many_rows(x);
+    if (l->n == l->cap) {
+        long ncap = l->cap ? l->cap * 2 : 64;
+        struct sql_value **nr = lw_arena_alloc(x->arena, (size_t)ncap * sizeof *nr);
+        if (!nr)
+            return sql_op_nomem(x->arena, x->err);
+        if (l->n)
+            memcpy(nr, l->rows, (size_t)l->n * sizeof *nr);
+        l->rows = nr;
+        l->cap = ncap;
+    }
+    l->rows[l->n++] = r;
+    return 0;
+}
+
+struct rowent {
+    uint64_t hash;
+    struct sql_value *vals;
+    int64_t count;
+    void *payload;
+};
+
+struct rowset {
+    int nkeys;
+    const uint32_t *types;
+    struct rowent **slots;
+    long cap, n;
+    struct rowlist order;       /* entries in insertion order (as struct sql_value **) */
+    struct rowent **ents;       /* entries in insertion order */
+    long ncap;
+};
+
+static uint64_t hash_vals(const struct sql_value *v, const uint32_t *types, int n)
+{
+    uint64_t h = 0x84222325cbf29ce4ull;
+    for (int i = 0; i < n; i++) {
+        const struct sql_type *t = sql_type_get(types[i]);
+        uint64_t k = v[i].type == SQL_V_NULL ? 0x1234567ull
+                     : t && t->hash            ? t->hash(&v[i])
+                                               : 0;
+        h = (h ^ k) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+static bool eq_vals(const struct sql_value *a, const struct sql_value *b, const uint32_t *types,
+                    int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (a[i].type == SQL_V_NULL || b[i].type == SQL_V_NULL) {
+            if (a[i].type != b[i].type)
+                return false;
+            continue;
+        }
+        if (sql_value_cmp_typed(types[i], &a[i], &b[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void rowset_init(struct rowset *s, int nkeys, const uint32_t *types)
+{
+    memset(s, 0, sizeof *s);
+    s->nkeys = nkeys;
+    s->types = types;
+}
+
+/* Finds the entry for vals, or inserts a copy when insert is set (*created tells).
+ * NULL with x->err set on failure; NULL without error when absent and not inserting. */
+static struct rowent *rowset_get(struct sql_exec *x, struct rowset *s,
+                                 const struct sql_value *vals, bool insert, bool *created)
+{
+    uint64_t h = hash_vals(vals, s->types, s->nkeys);
+    long i;
+    *created = false;
+    if (s->cap) {
+        for (i = (long)(h & (uint64_t)(s->cap - 1)); s->slots[i]; i = (i + 1) & (s->cap - 1))
+            if (s->slots[i]->hash == h && eq_vals(s->slots[i]->vals, vals, s->types, s->nkeys))
+                return s->slots[i];
+    }
+    if (!insert)
+        return NULL;
+    if (s->n >= x->max_rows) {
+        too_many_rows(x);
+        return NULL;
+    }
+    if ((s->n + 1) * 2 > s->cap) {
+        long ncap = s->cap ? s->cap * 2 : 64;
+        struct rowent **ns = lw_arena_alloc(x->arena, (size_t)ncap * sizeof *ns);
+        if (!ns) {
+            sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+        memset(ns, 0, (size_t)ncap * sizeof *ns);
+        for (long k = 0; k < s->cap; k++)
+            if (s->slots[k]) {
+                long j = (long)(s->slots[k]->hash & (uint64_t)(ncap - 1));
+                while (ns[j])
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = s->slots[k];
+            }
+        s->slots = ns;
+        s->cap = ncap;
+    }
+    if (s->n == s->ncap) {
+        long nc = s->ncap ? s->ncap * 2 : 64;
+        struct rowent **ne = lw_arena_alloc(x->arena, (size_t)nc * sizeof *ne);
+        if (!ne) {
+            sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+        if (s->n)
+            memcpy(ne, s->ents, (size_t)s->n * sizeof *ne);
+        s->ents = ne;
+        s->ncap = nc;
+    }
+    {
+        struct rowent *e = lw_arena_alloc(x->arena, sizeof *e);
+        if (!e || !(e->vals = copy_row(x, vals, s->nkeys))) {
+            if (!e)
+                sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+        e->hash = h;
+        e->count = 0;
+        e->payload = NULL;
+        for (i = (long)(h & (uint64_t)(s->cap - 1)); s->slots[i]; i = (i + 1) & (s->cap - 1))
+            ;
+        s->slots[i] = e;
+        s->ents[s->n++] = e;
+        *created = true;
+        return e;
+    }
+}
+
+/* --- scan ----------------------------------------------------------------------------- */
+
+struct scan_st {
+    struct sql_cursor *cur;
+    struct sql_index_usage *usage;
+    bool advance;
+};
+
+static int required_missing(struct sql_node *op, struct sql_exec *x,
+                            const struct sql_index_out *out)
+{
+    const struct sql_vtab_module *m = op->u.scan.table->mod;
+    for (int c = 0; c < m->ncols; c++) {
+        bool ok = false;
+        if (!(m->cols[c].flags & SQL_COL_KEY_REQUIRED))
+            continue;
+        for (int i = 0; i < op->u.scan.ncons && !ok; i++)
+            ok = op->u.scan.cons[i].column == c && out->usage[i].arg_index > 0 &&
+                 (op->u.scan.cons[i].op == SQL_OP_EQ || op->u.scan.cons[i].op == SQL_OP_IN);
+        if (!ok) {
+            sql_error_set(x->err, "42P10", "table %s.%s needs a condition on column \"%s\"",
+                          op->u.scan.table->schema, op->u.scan.table->name, m->cols[c].name);
+            snprintf(x->err->hint, sizeof x->err->hint, "Add WHERE %s = ... or %s IN (...).",
+                      m->cols[c].name, m->cols[c].name);
+            return LW_EINVAL;
+        }
+    }
+    return 0;
+}
+
+static int scan_open(struct sql_node *op, struct sql_exec *x)
+{
+    const struct sql_table *t = op->u.scan.table;
+    const struct sql_vtab_module *m = t->mod;
+    int n = op->u.scan.ncons, argc = 0, rc;
+    struct scan_st *st = op->st;
+    struct sql_index_constraint *cons;
+    struct sql_index_in in = {0};
+    struct sql_index_out out = {0};
+    struct sql_value *argv;
+    struct lw_err le = {0};
+
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    cons = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *cons);
+    out.usage = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *out.usage);
+    argv = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *argv);
+    if (!cons || !out.usage || !argv)
+        return sql_op_nomem(x->arena, x->err);
+    memset(out.usage, 0, (size_t)(n + 1) * sizeof *out.usage);
+    for (int i = 0; i < n; i++)
+        cons[i] = (struct sql_index_constraint){op->u.scan.cons[i].column, op->u.scan.cons[i].op,
+                                                true};
+    in.nconstraint = n;
+    in.constraint = cons;
+    in.norderby = op->u.scan.norder;
+    in.orderby = op->u.scan.order;
+    in.cols_used = op->u.scan.cols_used;
+    rc = m->best_index(t->aux, &in, &out, &le);
+    if (rc == SQL_VTAB_CONSTRAINT)
+        return sql_error_set(x->err, "0A000", "table %s.%s cannot answer a query with these "
+                             "conditions", t->schema, t->name);
+    if (rc != 0)
+        return sql_error_from_lw(x->err, &le);
+    if (required_missing(op, x, &out) != 0)
+        return LW_EINVAL;
+    for (int i = 0; i < n; i++) {
+        int k = out.usage[i].arg_index;
+        if (k < 0 || k > n)
+            return sql_error_set(x->err, "XX000", "table %s returned a bad plan", t->name);
+        if (k > 0) {
+            struct sql_value v;
+            if (eval(x, op->u.scan.cons[i].value, NULL, &v) != 0)
+                return LW_EINVAL;
+            if (v.type == SQL_V_ARRAY) {       /* IN: the list without its NULLs */
+                struct sql_array *a = lw_arena_alloc(x->arena, sizeof *a);
+                struct sql_value *vals = lw_arena_alloc(x->arena,
+                                                        (size_t)(v.u.arr->n + 1) * sizeof *vals);
+                if (!a || !vals)
+                    return sql_op_nomem(x->arena, x->err);
+                *a = *v.u.arr;
+                a->n = 0;
+                for (int j = 0; j < v.u.arr->n; j++)
+                    if (v.u.arr->v[j].type != SQL_V_NULL)
+                        vals[a->n++] = v.u.arr->v[j];
+                a->v = vals;
+                v.u.arr = a;
+            }
+            argv[k - 1] = v;
+            argc = k > argc ? k : argc;
+        }
+    }
+    /* the constraints the table does not answer exactly are re-checked */
+    st->usage = out.usage;
+    if ((rc = m->open(t->aux, &x->qc, &st->cur, &le)) != 0) {
+        st->cur = NULL;
+        return sql_error_from_lw(x->err, &le);
+    }
+    if ((rc = m->filter(st->cur, out.plan, argc, argv, &le)) != 0)
+        return sql_error_from_lw(x->err, &le);
+    return 0;
+}
+
+static int scan_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct scan_st *st = op->st;
+    const struct sql_vtab_module *m = op->u.scan.table->mod;
+    struct lw_err le = {0};
+    for (;;) {
+        bool keep = true;
+        if (st->advance && m->next(st->cur, &le) != 0)
+            return sql_error_from_lw(x->err, &le);
+        st->advance = true;
+        if (m->eof(st->cur))
+            return 0;
+        for (int c = 0; c < m->ncols; c++) {
+            struct sql_value *v = &op->row[c];
+            memset(v, 0, sizeof *v);
+            if (!(op->u.scan.cols_used & (1ull << (c < 63 ? c : 63))))
+                continue;
+            if (m->column(st->cur, c, v, &le) != 0)
+                return sql_error_from_lw(x->err, &le);
+            if (v->type != SQL_V_NULL && v->type != sql_vtype_of(m->cols[c].type_oid))
+                return sql_error_set(x->err, "XX000", "table %s returned a value of the wrong "
+                                     "type for column %s", op->u.scan.table->name,
+                                     m->cols[c].name);
+        }
+        for (int i = 0; i < op->u.scan.ncons && keep; i++) {
+            int r;
+            if (st->usage[i].omit && st->usage[i].arg_index > 0)
+                continue;
+            if ((r = is_true(x, op->u.scan.cons[i].pred, op->row)) < 0)
+                return LW_EINVAL;
+            keep = r;
+        }
+        if (keep && op->u.scan.recheck) {
+            int r = is_true(x, op->u.scan.recheck, op->row);
+            if (r < 0)
+                return LW_EINVAL;
+            keep = r;
+        }
+        if (keep)
+            return 1;
+    }
+}
+
+static void scan_close(struct sql_node *op, struct sql_exec *x)
+{
+    struct scan_st *st = op->st;
+    (void)x;
+    if (st && st->cur) {
+        op->u.scan.table->mod->close(st->cur);
+        st->cur = NULL;
+    }
+}
+
+/* --- leaves: one empty row, VALUES, function scans ------------------------------------- */
+
+struct pos_st {
+    long pos;
+    bool started;
+    void *fstate;
+    int64_t ord;
+};
+
+static struct pos_st *pos_state(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    void *keep;
+    if (!st) {
+        if (!(st = op->st = lw_arena_alloc(x->arena, sizeof *st))) {
+            sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+        st->fstate = NULL;
+    }
+    keep = st->fstate;      /* a function's state is reused when the scan is re-opened */
+    memset(st, 0, sizeof *st);
+    st->fstate = keep;
+    return st;
+}
+
+static int pos_open(struct sql_node *op, struct sql_exec *x)
+{
+    return pos_state(op, x) ? 0 : LW_ENOMEM;
+}
+
+static int result_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    (void)x;
+    return st->pos++ == 0;
+}
+
+static int values_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    if (st->pos >= op->u.values.nrows)
+        return 0;
+    for (int c = 0; c < op->ncols; c++)
+        if (eval(x, op->u.values.rows[st->pos][c], NULL, &op->row[c]) != 0)
+            return LW_EINVAL;
+    st->pos++;
+    return 1;
+}
+
+static int srf_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = pos_state(op, x);
+    const struct sql_func *fn = op->u.srf.fn;
+    struct sql_value args[SQL_FUNC_MAX_ARGS];
+    uint32_t types[SQL_FUNC_MAX_ARGS];
+    struct sql_eval ev = eval_on(x, NULL);
+    if (!st)
+        return LW_ENOMEM;
+    if (!st->fstate && !(st->fstate = lw_arena_alloc(x->arena, fn->srf->state_size + 1)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st->fstate, 0, fn->srf->state_size + 1);
+    for (int i = 0; i < op->u.srf.nargs; i++) {
+        if (sql_expr_eval(&ev, op->u.srf.args[i], &args[i]) != 0)
+            return LW_EINVAL;
+        types[i] = op->u.srf.args[i]->type;
+        if (args[i].type == SQL_V_NULL && fn->strict)
+            st->started = true;     /* strict with a NULL argument: no rows */
+    }
+    if (st->started)
+        return 0;
+    ev.fc.result_oid = op->types[0];
+    ev.fc.arg_oids = types;
+    return fn->srf->start(&ev.fc, st->fstate, op->u.srf.nargs, args);
+}
+
+static int srf_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    struct sql_eval ev = eval_on(x, NULL);
+    int rc;
+    if (st->started)
+        return 0;
+    ev.fc.result_oid = op->types[0];
+    memset(&op->row[0], 0, sizeof op->row[0]);
+    rc = op->u.srf.fn->srf->next(&ev.fc, st->fstate, &op->row[0]);
+    if (rc < 0)
+        return LW_EINVAL;
+    if (rc == 1) {
+        st->started = true;
+        return 0;
+    }
+    if (++st->pos > x->max_rows * 100)
+        return too_many_rows(x);
+    if (op->u.srf.ordinality) {
+        op->row[1].type = SQL_V_INT;
+        op->row[1].u.i = st->pos;
+    }
+    return 1;
+}
+
+/* --- filter, project, limit ------------------------------------------------------------ */
+
+static int child_open(struct sql_node *op, struct sql_exec *x)
+{
+    return sql_node_open(op->child, x);
+}
+
+static void child_close(struct sql_node *op, struct sql_exec *x)
+{
+    if (op->child)
+        sql_node_close(op->child, x);
+}
+
+static int filter_next(struct sql_node *op, struct sql_exec *x)
+{
+    int rc, r;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        if ((r = is_true(x, op->u.filter.pred, op->child->row)) < 0)
+            return LW_EINVAL;
+        if (r) {
+            memcpy(op->row, op->child->row, (size_t)op->ncols * sizeof *op->row);
+            return 1;
+        }
+    }
+    return rc;
+}
+
+static int project_next(struct sql_node *op, struct sql_exec *x)
+{
+    int rc = sql_node_next(op->child, x);
+    if (rc != 1)
+        return rc;
+    for (int c = 0; c < op->ncols; c++)
+        if (eval(x, op->u.project.exprs[c], op->child->row, &op->row[c]) != 0)
+            return LW_EINVAL;
+    return 1;
+}
+
+struct limit_st {
+    int64_t count, offset, sent, skipped;
+};
+
+static int limit_value(struct sql_exec *x, struct sql_expr *e, const char *what,
+                       const char *state, int64_t *out)
+{
+    struct sql_value v;
+    *out = -1;
+    if (!e)
+        return 0;
+    if (eval(x, e, NULL, &v) != 0)
+        return LW_EINVAL;
+    if (v.type == SQL_V_NULL)
+        return 0;
+    if (v.u.i < 0)
+        return sql_error_set(x->err, state, "%s must not be negative", what);
+    *out = v.u.i;
+    return 0;
+}
+
+static int limit_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct limit_st *st = op->st;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    if (limit_value(x, op->u.limit.count, "LIMIT", "2201W", &st->count) != 0 ||
+        limit_value(x, op->u.limit.offset, "OFFSET", "2201X", &st->offset) != 0)
+        return LW_EINVAL;
+    if (st->count == 0)
+        return 0;   /* nothing will be read */
+    return sql_node_open(op->child, x);
+}
+
+static int limit_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct limit_st *st = op->st;
+    int rc;
+    if (st->count >= 0 && st->sent >= st->count)
+        return 0;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        if (st->offset > 0 && st->skipped < st->offset) {
+            st->skipped++;
+            continue;
+        }
+        memcpy(op->row, op->child->row, (size_t)op->ncols * sizeof *op->row);
+        st->sent++;
+        return 1;
+    }
+    return rc;
+}
+
+/* --- sort ----------------------------------------------------------------------------- */
+
+struct sort_st {
+    struct rowlist rows;
+    long pos;
+};
+
+static int cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql_value *a,
+                    const struct sql_value *b)
+{
+    for (int i = 0; i < nkeys; i++) {
+        const struct sql_sort_key *k = &keys[i];
+        const struct sql_value *va = &a[k->col], *vb = &b[k->col];
+        int c;
+        if (va->type == SQL_V_NULL || vb->type == SQL_V_NULL) {
+            if (va->type == vb->type)
+                continue;
+            return (va->type == SQL_V_NULL) == k->nulls_first ? -1 : 1;
+        }
+        c = sql_value_cmp_typed(k->type, va, vb);
+        if (c)
+            return k->desc ? -c : c;
+    }
+    return 0;
+}
+
+static int sort_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct sql_node *op = ctx;
+    return cmp_keys(op->u.sort.keys, op->u.sort.nkeys, *(const struct sql_value *const *)a,
+                    *(const struct sql_value *const *)b);
+}
+
+static int sort_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct sort_st *st = op->st;
+    int rc;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    if ((rc = sql_node_open(op->child, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        struct sql_value *r = copy_row(x, op->child->row, op->ncols);
+        if (!r || rowlist_add(x, &st->rows, r) != 0)
+            return LW_ENOMEM;
+    }
+    if (rc < 0)
+        return rc;
+    if (st->rows.n > 1)
+        qsort_r(st->rows.rows, (size_t)st->rows.n, sizeof *st->rows.rows, sort_cmp, op);
+    return 0;
+}
+
+static int list_next(struct sql_node *op, struct rowlist *l, long *pos)
+{
+    if (*pos >= l->n)
+        return 0;
+    memcpy(op->row, l->rows[(*pos)++], (size_t)op->ncols * sizeof *op->row);
+    return 1;
+}
+
+static int sort_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct sort_st *st = op->st;
+    (void)x;
+    return list_next(op, &st->rows, &st->pos);
+}
+
+/* --- distinct ------------------------------------------------------------------------- */
+
+struct distinct_st {
+    struct rowset set;
+    uint32_t *types;
+    struct sql_value *keys;
+};
+
+static int distinct_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct distinct_st *st = op->st;
+    int n = op->u.distinct.nkeys ? op->u.distinct.nkeys : op->ncols;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    st->types = op->types;
+    if (op->u.distinct.keycols) {
+        if (!(st->types = lw_arena_alloc(x->arena, (size_t)n * sizeof *st->types)) ||
+            !(st->keys = lw_arena_alloc(x->arena, (size_t)n * sizeof *st->keys)))
+            return sql_op_nomem(x->arena, x->err);
+        for (int i = 0; i < n; i++)
+            st->types[i] = op->types[op->u.distinct.keycols[i]];
+    }
+    rowset_init(&st->set, n, st->types);
+    return sql_node_open(op->child, x);
+}
+
+static int distinct_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct distinct_st *st = op->st;
+    int rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        bool created;
+        const struct sql_value *k = op->child->row;
+        if (st->keys) {
+            for (int i = 0; i < st->set.nkeys; i++)
+                st->keys[i] = op->child->row[op->u.distinct.keycols[i]];
+            k = st->keys;
+        }
+        if (!rowset_get(x, &st->set, k, true, &created))
+            return LW_ENOMEM;
+        if (created) {
+            memcpy(op->row, op->child->row, (size_t)op->ncols * sizeof *op->row);
+            return 1;
+        }
+    }
+    return rc;
+}
+
+/* --- nested-loop join ----------------------------------------------------------------- */
+
+struct join_st {
+    struct rowlist right;
+    bool *matched;          /* per right row (RIGHT/FULL) */
+    bool have_left, left_matched, left_done;
+    long rpos, upos;
+};
+
+static int join_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct join_st *st = op->st;
+    int rc;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    if ((rc = sql_node_open(op->right, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->right, x)) == 1) {
+        struct sql_value *r = copy_row(x, op->right->row, op->right->ncols);
+        if (!r || rowlist_add(x, &st->right, r) != 0)
+            return LW_ENOMEM;
+    }
+    sql_node_close(op->right, x);
+    if (rc < 0)
+        return rc;
+    if (op->u.join.type == SQL_JOIN_RIGHT || op->u.join.type == SQL_JOIN_FULL) {
+        if (!(st->matched = lw_arena_alloc(x->arena, (size_t)(st->right.n + 1))))
+            return sql_op_nomem(x->arena, x->err);
+        memset(st->matched, 0, (size_t)(st->right.n + 1));
+    }
+    return sql_node_open(op->child, x);
+}
+
+static int join_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct join_st *st = op->st;
+    int nl = op->child->ncols, nr = op->right->ncols, rc;
+    enum sql_join_type jt = op->u.join.type;
+    for (;;) {
+        if (st->left_done) {
+            /* RIGHT/FULL: the right rows nothing matched, with NULLs on the left */
+            while (st->matched && st->upos < st->right.n) {
+                long k = st->upos++;
+                if (st->matched[k])
+                    continue;
+                memset(op->row, 0, (size_t)nl * sizeof *op->row);
+                memcpy(op->row + nl, st->right.rows[k], (size_t)nr * sizeof *op->row);
+                return 1;
+            }
+            return 0;
+        }
+        if (!st->have_left) {
+            if ((rc = sql_node_next(op->child, x)) < 0)
+                return rc;
+            if (rc == 0) {
+                st->left_done = true;
+                continue;
+            }
+            memcpy(op->row, op->child->row, (size_t)nl * sizeof *op->row);
+            st->have_left = true;
+            st->left_matched = false;
+            st->rpos = 0;
+        }
+        while (st->rpos < st->right.n) {
+            long k = st->rpos++;
+            int r = 1;
+            memcpy(op->row + nl, st->right.rows[k], (size_t)nr * sizeof *op->row);
+            if (op->u.join.on && (r = is_true(x, op->u.join.on, op->row)) < 0)
+                return LW_EINVAL;
+            if (r) {
+                st->left_matched = true;
+                if (st->matched)
+                    st->matched[k] = true;
+                return 1;
+            }
+        }
+        st->have_left = false;
+        if (!st->left_matched && (jt == SQL_JOIN_LEFT || jt == SQL_JOIN_FULL)) {
+            memset(op->row + nl, 0, (size_t)nr * sizeof *op->row);
+            return 1;
+        }
+    }
+}
+
+/* --- hash aggregate ------------------------------------------------------------------- */
+
+struct agg_group {
+    void **states;
+    struct rowset *seen;    /* per DISTINCT aggregate */
+};
+
+struct agg_st {
+    struct rowset groups;
+    long pos;
+    uint32_t *key_types;
+};
+
+static int agg_feed(struct sql_node *op, struct sql_exec *x, struct agg_group *g,
+                    const struct sql_value *row)
+{
+    for (int a = 0; a < op->u.agg.naggs; a++) {
+        const struct sql_agg_call *ac = &op->u.agg.aggs[a];
+        struct sql_value args[SQL_FUNC_MAX_ARGS];
+        struct sql_eval ev = eval_on(x, row);
+        bool skip = false;
+        if (ac->filter) {
+            int r = is_true(x, ac->filter, row);
+            if (r < 0)
+                return LW_EINVAL;
+            if (!r)
+                continue;
+        }
+        for (int i = 0; i < ac->nargs; i++) {
+            if (sql_expr_eval(&ev, ac->args[i], &args[i]) != 0)
+                return LW_EINVAL;
+            if (args[i].type == SQL_V_NULL && ac->fn->strict)
+                skip = true;
+        }
+        if (skip)
+            continue;
+        if (ac->distinct) {
+            bool created;
+            if (!g->seen[a].types)
+                rowset_init(&g->seen[a], ac->nargs, ac->arg_types);
+            if (!rowset_get(x, &g->seen[a], args, true, &created))
+                return LW_ENOMEM;
+            if (!created)
+                continue;
+        }
+        ev.fc.result_oid = ac->ret;
+        ev.fc.arg_oids = ac->arg_types;
+        if (ac->fn->agg->step(&ev.fc, g->states[a], ac->nargs, args) != 0)
+            return LW_EINVAL;
+    }
+    return 0;
+}
+
+static struct agg_group *agg_group_new(struct sql_node *op, struct sql_exec *x)
+{
+    struct agg_group *g = lw_arena_alloc(x->arena, sizeof *g);
+    int n = op->u.agg.naggs;
+    if (!g || !(g->states = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *g->states)) ||
+        !(g->seen = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *g->seen))) {
+        sql_op_nomem(x->arena, x->err);
+        return NULL;
+    }
+    memset(g->seen, 0, (size_t)(n + 1) * sizeof *g->seen);
+    for (int a = 0; a < n; a++) {
+        size_t sz = op->u.agg.aggs[a].fn->agg->state_size;
+        if (!(g->states[a] = lw_arena_alloc(x->arena, sz + 1))) {
+            sql_op_nomem(x->arena, x->err);
+            return NULL;
+        }
+        memset(g->states[a], 0, sz + 1);
+    }
+    return g;
+}
+
+static int agg_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct agg_st *st = op->st;
+    int ng = op->u.agg.ngroup, rc;
+    struct sql_value *keys;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    rowset_init(&st->groups, ng, op->types);
+    if (!(keys = lw_arena_alloc(x->arena, (size_t)(ng + 1) * sizeof *keys)))
+        return sql_op_nomem(x->arena, x->err);
+    if ((rc = sql_node_open(op->child, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        struct rowent *e;
+        bool created;
+        for (int k = 0; k < ng; k++)
+            if (eval(x, op->u.agg.group[k], op->child->row, &keys[k]) != 0)
+                return LW_EINVAL;
+        if (!(e = rowset_get(x, &st->groups, keys, true, &created)))
+            return LW_ENOMEM;
+        if (created && !(e->payload = agg_group_new(op, x)))
+            return LW_ENOMEM;
+        if (agg_feed(op, x, e->payload, op->child->row) != 0)
+            return LW_EINVAL;
+    }
+    if (rc < 0)
+        return rc;
+    if (st->groups.n == 0 && op->u.agg.whole) {
+        bool created;
+        struct rowent *e = rowset_get(x, &st->groups, keys, true, &created);
+        if (!e || !(e->payload = agg_group_new(op, x)))
+            return LW_ENOMEM;
+    }
+    return 0;
+}
+
+static int agg_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct agg_st *st = op->st;
+    struct rowent *e;
+    struct agg_group *g;
+    int ng = op->u.agg.ngroup;
+    if (st->pos >= st->groups.n)
+        return 0;
+    e = st->groups.ents[st->pos++];
+    g = e->payload;
+    memcpy(op->row, e->vals, (size_t)ng * sizeof *op->row);
+    for (int a = 0; a < op->u.agg.naggs; a++) {
+        const struct sql_agg_call *ac = &op->u.agg.aggs[a];
+        struct sql_eval ev = eval_on(x, NULL);
+        memset(&op->row[ng + a], 0, sizeof op->row[ng + a]);
+        ev.fc.result_oid = ac->ret;
+        ev.fc.arg_oids = ac->arg_types;
+        if (ac->fn->agg->final(&ev.fc, g->states[a], &op->row[ng + a]) != 0)
+            return LW_EINVAL;
+    }
+    return 1;
+}
+
+/* --- set operations ------------------------------------------------------------------- */
+
+struct setop_st {
+    struct rowset seen;
+    bool left_done;
+    int phase;
+};
+
+static int setop_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct setop_st *st = op->st;
+    int rc;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    rowset_init(&st->seen, op->ncols, op->types);
+    if (op->u.setop.op != SQL_SET_UNION) {
+        /* INTERSECT / EXCEPT: count the right side's rows first */
+        if ((rc = sql_node_open(op->right, x)) != 0)
+            return rc;
+        while ((rc = sql_node_next(op->right, x)) == 1) {
+            bool created;
+            struct rowent *e = rowset_get(x, &st->seen, op->right->row, true, &created);
+            if (!e)
+                return LW_ENOMEM;
+            e->count++;
+        }
+        sql_node_close(op->right, x);
+        if (rc < 0)
+            return rc;
+    }
+    return sql_node_open(op->child, x);
+}
+
+static int setop_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct setop_st *st = op->st;
+    int rc;
+    for (;;) {
+        struct sql_node *src = st->phase == 0 ? op->child : op->right;
+        bool created;
+        struct rowent *e;
+        if ((rc = sql_node_next(src, x)) < 0)
+            return rc;
+        if (rc == 0) {
+            if (op->u.setop.op != SQL_SET_UNION || st->phase == 1)
+                return 0;
+            sql_node_close(op->child, x);
+            if ((rc = sql_node_open(op->right, x)) != 0)
+                return rc;
+            st->phase = 1;
+            continue;
+        }
+        memcpy(op->row, src->row, (size_t)op->ncols * sizeof *op->row);
+        if (op->u.setop.op == SQL_SET_UNION) {
+            if (op->u.setop.all)
+                return 1;
+            if (!rowset_get(x, &st->seen, src->row, true, &created))
+                return LW_ENOMEM;
+            if (created)
+                return 1;
+            continue;
+        }
+        e = rowset_get(x, &st->seen, src->row, false, &created);
+        if (op->u.setop.op == SQL_SET_INTERSECT) {
+            if (!e || e->count <= 0)
+                continue;
+            if (op->u.setop.all)
+                e->count--;
+            else
+                e->count = -1;      /* emitted once */
+            return 1;
+        }
+        /* EXCEPT */
+        if (e && e->count > 0) {
+            if (op->u.setop.all)
+                e->count--;
+            continue;
+        }
+        if (op->u.setop.all)
+            return 1;
+        if (!e) {
+            if (!(e = rowset_get(x, &st->seen, src->row, true, &created)))
+                return LW_ENOMEM;
+            e->count = -1;
+            return 1;
+        }
+        if (e->count == 0) {
+            e->count = -1;
+            return 1;
+        }
+    }
+}
+
+static void setop_close(struct sql_node *op, struct sql_exec *x)
+{
+    struct setop_st *st = op->st;
+    sql_node_close(op->child, x);
+    if (st && st->phase == 1)
+        sql_node_close(op->right, x);
+}
+
+/* --- materialised subqueries (CTEs) ---------------------------------------------------- */
+
+struct sql_material {
+    struct sql_node *plan;
+    struct rowlist rows;
+    bool done, running;
+};
+
+struct sql_material *sql_material_new(struct lw_arena *a, struct sql_node *plan)
+{
+    struct sql_material *m = lw_arena_alloc(a, sizeof *m);
+    if (m) {
+        memset(m, 0, sizeof *m);
+        m->plan = plan;
+    }
+    return m;
+}
+
+static int material_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct sql_material *m = op->u.material.m;
+    struct pos_st *st = pos_state(op, x);
+    int rc;
+    if (!st)
+        return LW_ENOMEM;
+    if (m->done)
+        return 0;
+    if (m->running)
+        return sql_error_set(x->err, "0A000", "recursive queries are not supported yet");
+    m->running = true;
+    rc = sql_node_open(m->plan, x);
+    while (rc == 0 && (rc = sql_node_next(m->plan, x)) == 1) {
+        struct sql_value *r = copy_row(x, m->plan->row, m->plan->ncols);
+        rc = !r ? LW_ENOMEM : rowlist_add(x, &m->rows, r);
+    }
+    sql_node_close(m->plan, x);
+    m->running = false;
+    if (rc < 0)
+        return rc;
+    m->done = true;
+    return 0;
+}
+
+static int material_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    (void)x;
+    return list_next(op, &op->u.material.m->rows, &st->pos);
+}
+
+/* --- dispatch ------------------------------------------------------------------------- */
+
+struct node_vt {
+    int (*open)(struct sql_node *, struct sql_exec *);
+    int (*next)(struct sql_node *, struct sql_exec *);
+    void (*close)(struct sql_node *, struct sql_exec *);
+};
+
+static void no_close(struct sql_node *op, struct sql_exec *x)
+{
+    (void)op;
+    (void)x;
+}
+
+static void join_close(struct sql_node *op, struct sql_exec *x)
+{
+    sql_node_close(op->child, x);
+}
+
+static const struct node_vt vts[] = {
+    [SQL_N_RESULT] = {pos_open, result_next, no_close},
+    [SQL_N_SCAN] = {scan_open, scan_next, scan_close},
+    [SQL_N_VALUES] = {pos_open, values_next, no_close},
+    [SQL_N_SRF] = {srf_open, srf_next, no_close},
+    [SQL_N_FILTER] = {child_open, filter_next, child_close},
+    [SQL_N_PROJECT] = {child_open, project_next, child_close},
+    [SQL_N_JOIN] = {join_open, join_next, join_close},
+    [SQL_N_AGG] = {agg_open, agg_next, child_close},
+    [SQL_N_SORT] = {sort_open, sort_next, child_close},
+    [SQL_N_DISTINCT] = {distinct_open, distinct_next, child_close},
+    [SQL_N_LIMIT] = {limit_open, limit_next, child_close},
+    [SQL_N_SETOP] = {setop_open, setop_next, setop_close},
+    [SQL_N_MATERIAL] = {material_open, material_next, no_close},
+};
+
+int sql_node_open(struct sql_node *op, struct sql_exec *x)
+{
+    return vts[op->kind].open(op, x);
+}
+
+int sql_node_next(struct sql_node *op, struct sql_exec *x)
+{
+    int rc = vts[op->kind].next(op, x);
+    return rc < 0 ? LW_EINVAL : rc;
+}
+
+void sql_node_close(struct sql_node *op, struct sql_exec *x)
+{
+    vts[op->kind].close(op, x);
+}
+
+/* --- sublinks ------------------------------------------------------------------------- */
+
+int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out)
+{
+    struct sql_exec *x = ev->exec;
+    struct sql_value left = {0};
+    bool saw_null = false, found = false;
+    struct rowlist arr = {0};
+    int rc, result = -1;
+    if (!sp->correlated && sp->cached && sp->kind != SQL_SUB_ANY && sp->kind != SQL_SUB_ALL) {
+        *out = sp->cache;
+        return 0;
+    }
+    if ((sp->kind == SQL_SUB_ANY || sp->kind == SQL_SUB_ALL) &&
+        sql_expr_eval(ev, sp->left, &left) != 0)
+        return LW_EINVAL;
+    if (x->nouter >= (int)(sizeof x->outer / sizeof x->outer[0]))
+        return sql_error_set(ev->fc.err, "54001", "subqueries nested too deeply");
+    x->outer[x->nouter++] = ev->row;
+    memset(out, 0, sizeof *out);
+    rc = sql_node_open(sp->plan, x);
+    while (rc == 0) {
+        const struct sql_value *v;
+        int nr = sql_node_next(sp->plan, x);
+        if (nr <= 0) {
+            rc = nr;
+            break;
+        }
+        v = &sp->plan->row[0];
+        if (sp->kind == SQL_SUB_EXISTS) {
+            found = true;
+            break;
+        }
+        if (sp->kind == SQL_SUB_EXPR) {
+            if (found) {
+                rc = sql_error_set(ev->fc.err, "21000", "more than one row returned by a "
+                                   "subquery used as an expression");
+                break;
+            }
+            found = true;
+            *out = *v;
+            if (sql_value_copy(x->arena, out) != 0) {
+                rc = sql_op_nomem(x->arena, ev->fc.err);
+                break;
+            }
+            continue;
+        }
+        if (sp->kind == SQL_SUB_ARRAY) {
+            struct sql_value *c = copy_row(x, v, 1);
+            rc = c ? rowlist_add(x, &arr, c) : LW_ENOMEM;
+            if (rc)
+                break;
+            continue;
+        }
+        /* ANY / ALL */
+        if (left.type == SQL_V_NULL || v->type == SQL_V_NULL) {
+            saw_null = true;
+            continue;
+        }
+        {
+            struct sql_value args[2] = {left, *v}, r;
+            uint32_t types[2] = {sp->left->type, sp->plan->types[0]};
+            ev->fc.result_oid = SQL_OID_BOOL;
+            ev->fc.arg_oids = types;
+            memset(&r, 0, sizeof r);
+            if (sp->cmp->fn(&ev->fc, 2, args, &r) != 0) {
+                rc = LW_EINVAL;
+                break;
+            }
+            if (r.type == SQL_V_NULL)
+                saw_null = true;
+            else if (r.u.b == (sp->kind == SQL_SUB_ANY)) {
+                result = sp->kind == SQL_SUB_ANY;
+                break;
+            }
+        }
+    }
+    sql_node_close(sp->plan, x);
+    x->nouter--;
+    if (rc < 0)
+        return LW_EINVAL;
+    switch (sp->kind) {
+    case SQL_SUB_EXISTS:
+        out->type = SQL_V_BOOL;
+        out->u.b = found;
+        break;
+    case SQL_SUB_ANY:
+    case SQL_SUB_ALL:
+        if (result < 0)
+            result = saw_null ? -1 : sp->kind == SQL_SUB_ALL;
+        if (result >= 0) {
+            out->type = SQL_V_BOOL;
+            out->u.b = result;
+        }
+        break;
+    case SQL_SUB_ARRAY: {
+        struct sql_array *a = lw_arena_alloc(x->arena, sizeof *a);
+        struct sql_value *vals = lw_arena_alloc(x->arena, (size_t)(arr.n + 1) * sizeof *vals);
+        if (!a || !vals)
+            return sql_op_nomem(x->arena, ev->fc.err);
+        for (long i = 0; i < arr.n; i++)
+            vals[i] = arr.rows[i][0];
+        a->elem_oid = sp->plan->types[0];
+        a->n = (int)arr.n;
+        a->v = vals;
+        out->type = SQL_V_ARRAY;
+        out->u.arr = a;
+        break;
+    }
+    case SQL_SUB_EXPR:
+        break;
+    }
+    if (!sp->correlated) {
+        sp->cache = *out;
+        sp->cached = true;
+    }
+    return 0;
+}
