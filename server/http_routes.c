@@ -2,7 +2,11 @@
  *
  * Trino fails a query on any non-2xx answer or a non-JSON content type, so every decision
  * endpoint answers 200 with JSON for a well-formed request; only a body that is not a Trino
- * input gets 400. Paths OPA would treat as undefined documents answer 200 {} like OPA. */
+ * input gets 400. Paths OPA would treat as undefined documents answer 200 {} like OPA.
+ *
+ * Each route answers on the event loop when it can without blocking (decision-cache hits,
+ * a fresh /health report, metrics, fixed answers) and names a worker handler for the rest
+ * (a decision that asks Lakekeeper, a /health refresh); see http_server.h. */
 #include "http_routes.h"
 
 #include "core/lw_metrics.h"

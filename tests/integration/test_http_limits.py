@@ -167,6 +167,29 @@ def test_head_and_body_deadlines_close_tricklers(lakeward_factory):
                                  b"{") is not None
     assert lw.metric("lakeward_http_deadline_closed_total", stage="head") >= 1
     assert lw.metric("lakeward_http_deadline_closed_total", stage="body") >= 1
+
+
+def test_next_head_on_keepalive_cannot_trickle(lakeward_factory):
+    # After an answer, the next head is due idle + head timeouts later, trickle or not.
+    lw = lakeward_factory({"LAKEWARD_HTTP_HEAD_TIMEOUT_MS": "1000",
+                           "LAKEWARD_HTTP_IDLE_TIMEOUT_MS": "1000"})
+    s = connect(lw)
+    s.sendall(request("/v1/data/trino/allow", EXEC))
+    assert read_response(s)[0] == 200
+    s.sendall(b"GET /health HTTP/1.1\r\n")
+    s.settimeout(0.2)
+    start, closed = time.time(), False
+    while not closed and time.time() - start < HANG:
+        try:
+            s.send(b"X")
+            closed = s.recv(4096) == b""
+        except socket.timeout:
+            continue
+        except OSError:
+            closed = True
+    s.close()
+    assert closed
+    assert lw.metric("lakeward_http_deadline_closed_total", stage="idle") >= 1
     # A keep-alive connection that answers promptly is not touched by them.
     with connect(lw) as s:
         for _ in range(3):
