@@ -1,45 +1,108 @@
-/* authz_decision_log.c -- the decision ring and JSON-lines sink (authz_decision_log.h). */
+/* authz_decision_log.c -- the decision ring in shared memory and the JSON-lines sink
+ * (authz_decision_log.h).
+ *
+ * Layout of the memfd: a header, `capacity` slots with each record's fixed fields, then an
+ * area of JSON bytes addressed by a logical position that only grows (the byte of position p
+ * is at area[p % size]; a line never wraps: one that would is placed at the next multiple of
+ * size). Records are added and dropped strictly in order, so the live JSON is the logical
+ * range [oldest record's position, write position), at most `size` bytes long.
+ *
+ * Concurrency: the creating process's writers serialise on a process-local mutex. Readers
+ * (other processes among them) take no lock: a slot's `seq` is odd while it is empty or being
+ * (re)written and even when stable; the writer makes a slot odd before it reuses the slot or
+ * any JSON bytes the slot points to, so a reader that copied a slot and finds `seq` unchanged
+ * afterwards copied a consistent record. A reader never makes the writer wait. */
 #include "authz_decision_log.h"
 
 #include "../server/core/lw_buf.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define ALLOC_OVERHEAD 16    /* malloc's header and alignment per JSON line (glibc) */
 #define DEFAULT_MAX_BYTES (64u << 20)
+#define RING_MAGIC 0x6c77646c6f673031ull    /* "lwdlog01" */
+#define READ_TRIES 3                        /* a slot still changing after this is skipped */
 
-/* The ring holds the newest `count` records ending before `next`. Besides the capacity it is
- * bounded by the bytes of its JSON lines: a record can be large (a long group list, user name
- * or query id is kept whole), so the count alone would not bound memory. */
+struct ring_hdr {
+    uint64_t magic;
+    uint64_t capacity;
+    uint64_t area_size;
+    _Atomic uint64_t next;          /* number of records ever added */
+    _Atomic uint64_t bytes;         /* JSON bytes of the live records */
+    /* Writer-only state (readers ignore it). */
+    uint64_t oldest;                /* number of the oldest live record */
+    uint64_t wpos;                  /* logical position of the next JSON line */
+};
+
+struct ring_slot {
+    _Atomic uint64_t seq;
+    uint64_t recno;
+    uint64_t pos;                   /* logical position of the JSON line */
+    uint64_t len;                   /* its bytes; 0: none */
+    struct authz_decision_summary sum;  /* json is always NULL here */
+};
+
 struct authz_decision_log {
-    pthread_mutex_t mu;
-    struct authz_decision_summary *ring;
-    int capacity, next, count;
-    size_t bytes, max_bytes;
+    pthread_mutex_t mu;             /* serialises writers of this process */
+    bool writer;                    /* false: an attached read-only view */
+    int fd;                         /* memfd (-1 in a view: the fd is the caller's) */
+    void *map;
+    size_t map_size;
+    struct ring_hdr *hdr;
+    struct ring_slot *slots;
+    char *area;
     FILE *sink;
     bool own_sink;
 };
 
-static size_t record_bytes(const struct authz_decision_summary *r)
+static size_t map_size_for(uint64_t capacity, uint64_t area)
 {
-    return r->json ? strlen(r->json) + 1 + ALLOC_OVERHEAD : 0;
+    return sizeof(struct ring_hdr) + (size_t)capacity * sizeof(struct ring_slot) + (size_t)area;
+}
+
+static void set_views(struct authz_decision_log *l)
+{
+    l->hdr = l->map;
+    l->slots = (struct ring_slot *)(l->hdr + 1);
+    l->area = (char *)(l->slots + l->hdr->capacity);
 }
 
 struct authz_decision_log *authz_decision_log_new(int capacity, size_t max_bytes,
                                                   const char *path, struct lw_err *err)
 {
     struct authz_decision_log *l = lw_calloc(1, sizeof *l);
-    if (!l || !(l->ring = lw_calloc((size_t)(capacity > 0 ? capacity : 1), sizeof *l->ring))) {
-        lw_free(l);
+    uint64_t cap = capacity > 0 ? (uint64_t)capacity : 1;
+    uint64_t area = max_bytes ? max_bytes : DEFAULT_MAX_BYTES;
+
+    if (!l) {
         lw_err_set(err, LW_ENOMEM, "out of memory for the decision log");
         return NULL;
     }
-    l->capacity = capacity > 0 ? capacity : 1;
-    l->max_bytes = max_bytes ? max_bytes : DEFAULT_MAX_BYTES;
     pthread_mutex_init(&l->mu, NULL);
+    l->writer = true;
+    l->map = MAP_FAILED;
+    l->map_size = map_size_for(cap, area);
+    l->fd = memfd_create("lakeward-decisions", MFD_CLOEXEC);
+    if (l->fd < 0 || ftruncate(l->fd, (off_t)l->map_size) != 0 ||
+        (l->map = mmap(NULL, l->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, l->fd, 0)) ==
+            MAP_FAILED) {
+        lw_err_set(err, LW_ENOMEM, "cannot create the decision log's shared memory (%zu bytes)",
+                   l->map_size);
+        authz_decision_log_free(l);
+        return NULL;
+    }
+    l->hdr = l->map;
+    l->hdr->capacity = cap;
+    l->hdr->area_size = area;
+    set_views(l);
+    for (uint64_t i = 0; i < cap; i++)
+        atomic_init(&l->slots[i].seq, 1);           /* odd: empty */
+    l->hdr->magic = RING_MAGIC;
     if (path && strcmp(path, "-") == 0) {
         l->sink = stdout;
     } else if (path && *path) {
@@ -54,118 +117,223 @@ struct authz_decision_log *authz_decision_log_new(int capacity, size_t max_bytes
     return l;
 }
 
+int authz_decision_log_fd(const struct authz_decision_log *l)
+{
+    return l->fd;
+}
+
+struct authz_decision_log *authz_decision_log_attach(int fd, struct lw_err *err)
+{
+    struct authz_decision_log *l = lw_calloc(1, sizeof *l);
+    const struct ring_hdr *h;
+    struct stat st;
+
+    if (!l) {
+        lw_err_set(err, LW_ENOMEM, "out of memory for the decision log");
+        return NULL;
+    }
+    pthread_mutex_init(&l->mu, NULL);
+    l->fd = -1;
+    l->map = MAP_FAILED;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof *h ||
+        (l->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+        lw_err_set(err, LW_EINVAL, "cannot map the decision log from descriptor %d", fd);
+        authz_decision_log_free(l);
+        return NULL;
+    }
+    l->map_size = (size_t)st.st_size;
+    h = l->map;
+    if (h->magic != RING_MAGIC || h->capacity == 0 || h->area_size == 0 ||
+        h->capacity > l->map_size / sizeof(struct ring_slot) ||
+        map_size_for(h->capacity, h->area_size) != l->map_size) {
+        lw_err_set(err, LW_EINVAL, "descriptor %d does not hold a decision log", fd);
+        authz_decision_log_free(l);
+        return NULL;
+    }
+    set_views(l);
+    return l;
+}
+
 void authz_decision_log_free(struct authz_decision_log *l)
 {
     if (!l)
         return;
-    for (int i = 0; i < l->capacity; i++)
-        lw_free(l->ring[i].json);
     if (l->own_sink && l->sink)
         fclose(l->sink);
+    if (l->map != MAP_FAILED)
+        munmap(l->map, l->map_size);
+    if (l->fd >= 0)
+        close(l->fd);
     pthread_mutex_destroy(&l->mu);
-    lw_free(l->ring);
     lw_free(l);
 }
 
 /* One write(2) per record, outside the ring's lock: with O_APPEND (or a pipe, for lines
  * under PIPE_BUF) lines from concurrent threads do not interleave, and a slow reader of
  * stdout delays only the thread writing, not every decision. */
-static void write_line(struct authz_decision_log *l, const char *json)
+static void write_line(struct authz_decision_log *l, char *json)
 {
     size_t n = strlen(json);
-    char *line = lw_malloc(n + 1);
     ssize_t w;
-    if (!line)
-        return;
-    memcpy(line, json, n);
-    line[n] = '\n';
-    w = write(fileno(l->sink), line, n + 1);
+    json[n] = '\n';             /* the string is ours: borrow its terminator for the newline */
+    w = write(fileno(l->sink), json, n + 1);
+    json[n] = '\0';
     (void)w;    /* a lost decision-log line is not worth failing a decision for */
-    lw_free(line);
 }
 
-/* Forgets the oldest record. Called with l->mu held and count > 0. */
+/* Forgets the oldest record: its slot goes odd before anything reuses it or its bytes.
+ * Called with l->mu held and at least one live record. */
 static void drop_oldest(struct authz_decision_log *l)
 {
-    struct authz_decision_summary *r = &l->ring[(l->next - l->count + l->capacity) % l->capacity];
-    l->bytes -= record_bytes(r);
-    lw_free(r->json);
-    memset(r, 0, sizeof *r);
-    l->count--;
+    struct ring_hdr *h = l->hdr;
+    struct ring_slot *s = &l->slots[h->oldest % h->capacity];
+    atomic_store_explicit(&s->seq, atomic_load_explicit(&s->seq, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_fetch_sub_explicit(&h->bytes, s->len, memory_order_relaxed);
+    h->oldest++;
 }
 
 void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec)
 {
+    struct ring_hdr *h = l->hdr;
+    struct ring_slot *s;
+    uint64_t len = 0, pos, recno;
+
+    if (!l->writer) {
+        lw_free(rec->json);
+        rec->json = NULL;
+        return;
+    }
     if (l->sink && rec->json)
         write_line(l, rec->json);
+    if (rec->json && (len = strlen(rec->json)) > h->area_size)
+        len = 0;                /* larger than the whole area: keep the summary only */
     pthread_mutex_lock(&l->mu);
-    if (l->count == l->capacity)
+    pos = h->wpos;
+    if (len && pos % h->area_size + len > h->area_size)
+        pos += h->area_size - pos % h->area_size;   /* a line never wraps */
+    recno = atomic_load_explicit(&h->next, memory_order_relaxed);
+    while (h->oldest < recno &&
+           (recno - h->oldest >= h->capacity ||
+            pos + len - l->slots[h->oldest % h->capacity].pos > h->area_size))
         drop_oldest(l);
-    l->ring[l->next] = *rec;
-    l->bytes += record_bytes(rec);
-    rec->json = NULL;
-    l->next = (l->next + 1) % l->capacity;
-    l->count++;
-    while (l->count > 1 && l->bytes > l->max_bytes)
-        drop_oldest(l);
+    s = &l->slots[recno % h->capacity];     /* empty (odd) now */
+    s->recno = recno;
+    s->pos = pos;
+    s->len = len;
+    s->sum = *rec;
+    s->sum.json = NULL;
+    if (len)
+        memcpy(l->area + pos % h->area_size, rec->json, (size_t)len);
+    atomic_store_explicit(&s->seq, atomic_load_explicit(&s->seq, memory_order_relaxed) + 1,
+                          memory_order_release);
+    h->wpos = pos + len;
+    atomic_fetch_add_explicit(&h->bytes, len, memory_order_relaxed);
+    atomic_store_explicit(&h->next, recno + 1, memory_order_release);
     pthread_mutex_unlock(&l->mu);
+    lw_free(rec->json);
+    rec->json = NULL;
 }
 
 size_t authz_decision_log_bytes(struct authz_decision_log *l)
 {
-    size_t n;
-    pthread_mutex_lock(&l->mu);
-    n = l->bytes;
-    pthread_mutex_unlock(&l->mu);
-    return n;
+    return (size_t)atomic_load_explicit(&l->hdr->bytes, memory_order_relaxed);
 }
 
-char *authz_decision_log_tail(struct authz_decision_log *l, int n)
+static void terminate_strings(struct authz_decision_summary *r)
 {
-    struct lw_buf b;
-    lw_buf_init(&b, 64u << 20);
-    pthread_mutex_lock(&l->mu);
-    if (n > l->count || n < 0)
-        n = l->count;
-    for (int k = n; k > 0; k--) {
-        const struct authz_decision_summary *r =
-            &l->ring[(l->next - k + l->capacity) % l->capacity];
-        if (r->json) {
-            lw_buf_puts(&b, r->json);
-            lw_buf_putc(&b, '\n');
+    r->decision_id[sizeof r->decision_id - 1] = '\0';
+    r->query_id[sizeof r->query_id - 1] = '\0';
+    r->user[sizeof r->user - 1] = '\0';
+    r->operation[sizeof r->operation - 1] = '\0';
+}
+
+/* Copies record recno into *out (json into *json, which the caller frees, when wanted).
+ * Returns 1 when copied, 0 when the record is gone or kept changing, LW_ENOMEM. */
+static int read_slot(const struct authz_decision_log *l, uint64_t recno, bool with_json,
+                     struct authz_decision_summary *out, char **json)
+{
+    const struct ring_hdr *h = l->hdr;
+    struct ring_slot *s = &l->slots[recno % h->capacity];
+    for (int t = 0; t < READ_TRIES; t++) {
+        uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire), pos, len;
+        char *copy = NULL;
+        if (seq & 1)
+            return 0;                               /* dropped (or not yet published) */
+        *out = s->sum;
+        pos = s->pos;
+        len = s->len;
+        if (s->recno != recno)
+            return 0;
+        if (with_json && len && len <= h->area_size && pos % h->area_size + len <= h->area_size) {
+            if (!(copy = lw_malloc((size_t)len + 1)))
+                return LW_ENOMEM;
+            memcpy(copy, l->area + pos % h->area_size, (size_t)len);
+            copy[len] = '\0';
         }
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&s->seq, memory_order_relaxed) == seq) {
+            out->json = NULL;
+            terminate_strings(out);
+            *json = copy;
+            return 1;
+        }
+        lw_free(copy);
     }
-    pthread_mutex_unlock(&l->mu);
-    return lw_buf_take(&b);
+    return 0;
 }
 
 int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_json,
                             struct authz_decision_summary **rows, int *n)
 {
+    const struct ring_hdr *h = l->hdr;
+    uint64_t next = atomic_load_explicit(&h->next, memory_order_acquire);
+    uint64_t from = next > h->capacity ? next - h->capacity : 0;
     struct authz_decision_summary *out = NULL;
-    int count, k = 0;
+    int k = 0;
+
     *rows = NULL;
     *n = 0;
-    pthread_mutex_lock(&l->mu);
-    count = max < 0 || max > l->count ? l->count : max;
-    if (count > 0 && !(out = lw_calloc((size_t)count, sizeof *out)))
-        goto fail;
-    for (; k < count; k++) {
-        const struct authz_decision_summary *r =
-            &l->ring[(l->next - count + k + l->capacity) % l->capacity];
-        out[k] = *r;
-        out[k].json = NULL;
-        if (with_json && r->json && !(out[k].json = lw_strdup(r->json)))
-            goto fail;
+    if (max >= 0 && next - from > (uint64_t)max)
+        from = next - (uint64_t)max;
+    if (next > from && !(out = lw_calloc((size_t)(next - from), sizeof *out)))
+        return LW_ENOMEM;
+    for (uint64_t r = from; r < next; r++) {
+        char *json = NULL;
+        int rc = read_slot(l, r, with_json, &out[k], &json);
+        if (rc < 0) {
+            authz_decision_log_rows_free(out, k);
+            return LW_ENOMEM;
+        }
+        if (rc == 1)
+            out[k++].json = json;
     }
-    pthread_mutex_unlock(&l->mu);
+    if (k == 0) {
+        lw_free(out);
+        out = NULL;
+    }
     *rows = out;
-    *n = count;
+    *n = k;
     return 0;
-fail:
-    pthread_mutex_unlock(&l->mu);
-    authz_decision_log_rows_free(out, k);
-    return LW_ENOMEM;
+}
+
+char *authz_decision_log_tail(struct authz_decision_log *l, int n)
+{
+    struct authz_decision_summary *rows;
+    struct lw_buf b;
+    int count;
+    if (authz_decision_log_copy(l, n, true, &rows, &count) != 0)
+        return NULL;
+    lw_buf_init(&b, 64u << 20);
+    for (int k = 0; k < count; k++) {
+        if (rows[k].json) {
+            lw_buf_puts(&b, rows[k].json);
+            lw_buf_putc(&b, '\n');
+        }
+    }
+    authz_decision_log_rows_free(rows, count);
+    return lw_buf_take(&b);
 }
 
 void authz_decision_log_rows_free(struct authz_decision_summary *rows, int n)
