@@ -48,3 +48,13 @@ const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *
             return &t->tab[i];
     return NULL;
 }
+
+int sql_tables_count(const struct sql_tables *t)
+{
+    return t->n;
+}
+
+const struct sql_table *sql_tables_at(const struct sql_tables *t, int i)
+{
+    return i >= 0 && i < t->n ? &t->tab[i] : NULL;
+}

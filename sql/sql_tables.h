@@ -25,5 +25,9 @@ int sql_tables_add(struct sql_tables *t, const char *schema, const char *name,
 /* The table, or NULL. schema NULL searches the default search path (lakeward). */
 const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *schema,
                                         const char *name);
+/* Iteration in registration order (pg_class and information_schema list every table):
+ * the count, and entry i (0..count-1) or NULL. */
+int sql_tables_count(const struct sql_tables *t);
+const struct sql_table *sql_tables_at(const struct sql_tables *t, int i);
 
 #endif

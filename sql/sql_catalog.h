@@ -1,0 +1,55 @@
+/* sql_catalog.h -- pg_catalog and information_schema: PostgreSQL 15's catalog relations as
+ * virtual tables generated, at scan time, from lakeward's registries (tables: sql_tables.h,
+ * types: sql_type.h, functions and operators: sql_func.h), so psql's \d family, Grafana's
+ * and JDBC's metadata queries see lakeward's tables, types and functions. A table, type or
+ * function added to its registry appears in the catalogs with no catalog change.
+ *
+ * OIDs are stable: PostgreSQL's own OIDs for its catalog relations, types, functions,
+ * operators and the pg_catalog namespace (11); every other relation and schema gets an OID
+ * derived from its name (sql_catalog_oid), so joins on oid columns work across relations
+ * and across sessions and replicas. lakeward's tables are relkind 'r' (docs/sql.md says
+ * why). */
+#ifndef SQL_CATALOG_H
+#define SQL_CATALOG_H
+
+#include "sql_tables.h"
+
+/* The role that owns every catalog object (PostgreSQL's bootstrap superuser OID). */
+#define SQL_CATALOG_OWNER_OID 10u
+#define SQL_CATALOG_OWNER_NAME "lakeward"
+/* The one database lakeward presents. */
+#define SQL_CATALOG_DATABASE "lakeward"
+#define SQL_CATALOG_NS_PG_CATALOG 11u
+
+struct sql_catalog;
+
+/* Registers every pg_catalog and information_schema relation into t. Call it once, after
+ * the other tables are registered or before (pg_class reads the registry at scan time, so
+ * the order does not matter). Returns the registration's state, to be freed with
+ * sql_catalog_free after t; NULL with err filled (a duplicate name, SQL_TABLES_MAX, memory,
+ * or two names deriving the same OID). */
+struct sql_catalog *sql_catalog_register(struct sql_tables *t, struct lw_err *err) LW_MUSTCHECK;
+void sql_catalog_free(struct sql_catalog *c);
+
+/* The OID of a name of a kind ("rel" for relations, "nsp" for schemas, "role" for roles,
+ * "db" for databases): FNV-1a of kind, schema and name, folded into [16384, 2^31) -- the
+ * range PostgreSQL gives user objects, and positive as an int4. */
+uint32_t sql_catalog_oid(const char *kind, const char *schema, const char *name);
+
+/* The OID of relation schema.name as pg_class shows it (PostgreSQL's for its catalogs);
+ * for regclass input. 0 when t has no such table. */
+uint32_t sql_catalog_rel_oid(const struct sql_tables *t, const char *schema, const char *name);
+/* The table with pg_class OID oid, or NULL; for regclass output and the pg_get_* functions. */
+const struct sql_table *sql_catalog_rel_by_oid(const struct sql_tables *t, uint32_t oid);
+/* The OID of schema name (PostgreSQL's 11 for pg_catalog); 0 when no table lives there and
+ * it is not one of the fixed schemas (pg_catalog, information_schema, lakeward). */
+uint32_t sql_catalog_nsp_oid(const struct sql_tables *t, const char *name);
+/* The name of schema oid, or NULL. */
+const char *sql_catalog_nsp_name(const struct sql_tables *t, uint32_t oid);
+
+/* The relation kind pg_class shows for a registered table: 'v' for the catalog relations
+ * that are views in PostgreSQL (pg_roles, pg_settings, information_schema.*), 'r' for the
+ * rest, lakeward's tables included. */
+char sql_catalog_relkind(const struct sql_table *tab);
+
+#endif
