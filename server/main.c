@@ -6,6 +6,7 @@
 #include "../catalog/check_cache.h"
 #include "../catalog/http_client.h"
 #include "../catalog/lk_client.h"
+#include "../sql/sql_catalog.h"
 #include "config.h"
 #include "core/lw_log.h"
 #include "http_routes.h"
@@ -59,6 +60,7 @@ struct app {
     struct http_route routes[HTTP_ROUTES_COUNT];
     struct http_server *http;
     struct sql_tables *tables;
+    struct sql_catalog *sql_catalog;    /* pg_catalog and information_schema in tables */
     struct pg_listener *pg;
 };
 
@@ -158,6 +160,8 @@ static int app_start(struct app *a, struct lw_err *err)
     if (sql_tables_add(a->tables, "lakeward", "decisions", &authz_decision_sql_module, a->log,
                        err) != 0)
         return err->code;
+    if (!(a->sql_catalog = sql_catalog_register(a->tables, err)))
+        return err->code;
     if (c->pg_listen && *c->pg_listen) {
         struct pg_listener_opts po = {0};
         po.listen = c->pg_listen;
@@ -194,6 +198,7 @@ static void app_stop(struct app *a)
 {
     pg_listener_stop(a->pg);
     sql_tables_free(a->tables);
+    sql_catalog_free(a->sql_catalog);
     http_server_stop(a->http);
     authz_engine_free(a->engine);
     authz_decision_log_free(a->log);

@@ -284,15 +284,72 @@ static int f_current_schemas(ARGS)
     return 0;
 }
 
+/* The encodings a client may meet here, by PostgreSQL's numbers: lakeward speaks UTF8. */
+static const char *const encodings[] = {[0] = "SQL_ASCII", [6] = "UTF8"};
+#define NENCODINGS ((int64_t)(sizeof encodings / sizeof encodings[0]))
+#define DATABASE_ENCODING 6
+
 static int f_pg_encoding_to_char(ARGS)
 {
-    /* The encodings a client may meet here: lakeward speaks UTF8 only. */
-    static const char *const names[] = {[0] = "SQL_ASCII", [6] = "UTF8"};
     int64_t e = argv[0].u.i;
-    const char *name = e >= 0 && e < (int64_t)(sizeof names / sizeof names[0]) && names[e]
-                           ? names[e] : "";
+    const char *name = e >= 0 && e < NENCODINGS && encodings[e] ? encodings[e] : "";
     (void)argc;
     return ret_text(c, out, name, strlen(name));
+}
+
+/* Case and punctuation are ignored, as PostgreSQL's clean_encoding_name does ("utf-8"). */
+static int f_pg_char_to_encoding(ARGS)
+{
+    char want[32];
+    size_t n = 0;
+    (void)c, (void)argc;
+    for (size_t i = 0; i < argv[0].u.s.len && n < sizeof want - 1; i++)
+        if (isalnum((unsigned char)argv[0].u.s.p[i]))
+            want[n++] = (char)tolower((unsigned char)argv[0].u.s.p[i]);
+    want[n] = '\0';
+    ret_int(out, -1);
+    for (int64_t e = 0; e < NENCODINGS; e++) {
+        char have[32];
+        size_t k = 0;
+        for (const char *p = encodings[e]; p && *p && k < sizeof have - 1; p++)
+            if (isalnum((unsigned char)*p))
+                have[k++] = (char)tolower((unsigned char)*p);
+        have[k] = '\0';
+        if (encodings[e] && strcmp(have, want) == 0)
+            ret_int(out, e);
+    }
+    return 0;
+}
+
+static int f_getdatabaseencoding(ARGS)
+{
+    (void)argc, (void)argv;
+    return ret_text(c, out, encodings[DATABASE_ENCODING], strlen(encodings[DATABASE_ENCODING]));
+}
+
+static int f_pg_operator_is_visible(ARGS)
+{
+    (void)c, (void)argc;
+    ret_null(out);
+    for (int f = 0; f < sql_func_nfamilies(); f++) {
+        const struct sql_func_family *fam = sql_func_family_at(f);
+        for (int i = 0; i < fam->nopers; i++)
+            if (fam->opers[i].oid == (uint32_t)argv[0].u.i)
+                ret_bool(out, true);    /* every operator lives in pg_catalog */
+    }
+    return 0;
+}
+
+static int f_pg_collation_is_visible(ARGS)
+{
+    /* pg_collation's rows: default, C, POSIX (sql_catalog_pg.c). */
+    uint32_t oid = (uint32_t)argv[0].u.i;
+    (void)c, (void)argc;
+    if (oid == 100 || oid == 950 || oid == 951)
+        ret_bool(out, true);
+    else
+        ret_null(out);
+    return 0;
 }
 
 /* --- definitions, descriptions, sizes: lakeward has none ------------------------------ */
@@ -604,6 +661,14 @@ static const struct sql_func funcs[] = {
     FN(1282, "quote_ident", I, true, f_quote_ident, T, 1, T),
     FN(1403, "current_schemas", S, true, f_current_schemas, SQL_OID_NAME_ARRAY, 1, B),
     FN(1597, "pg_encoding_to_char", S, true, f_pg_encoding_to_char, N, 1, I4),
+    FN(1264, "pg_char_to_encoding", S, true, f_pg_char_to_encoding, I4, 1, N),
+    FN(1039, "getdatabaseencoding", S, true, f_getdatabaseencoding, N, 0, 0),
+    FN(2082, "pg_operator_is_visible", S, true, f_pg_operator_is_visible, B, 1, O),
+    FN(3815, "pg_collation_is_visible", S, true, f_pg_collation_is_visible, B, 1, O),
+    FN(2083, "pg_opclass_is_visible", S, true, f_null, B, 1, O),
+    FN(2093, "pg_conversion_is_visible", S, true, f_null, B, 1, O),
+    FN(3403, "pg_statistics_obj_is_visible", S, true, f_null, B, 1, O),
+    FN(3758, "pg_ts_config_is_visible", S, true, f_null, B, 1, O),
     FN(1716, "pg_get_expr", S, true, f_pg_get_expr, T, 2, T, O),
     FN(2509, "pg_get_expr", S, true, f_pg_get_expr, T, 3, T, O, B),
     FN(1643, "pg_get_indexdef", S, true, f_null, T, 1, O),

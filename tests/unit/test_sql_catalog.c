@@ -575,6 +575,12 @@ static void test_quote_ident_and_sizes(void **state)
     assert_string_equal(call(1597, 1, "0"), "SQL_ASCII");
     assert_string_equal(call(1597, 1, "999"), "");
     assert_string_equal(call(1597, 1, "-1"), "");
+    assert_string_equal(call(1264, 1, "UTF8"), "6");
+    assert_string_equal(call(1264, 1, "utf-8"), "6");
+    assert_string_equal(call(1264, 1, "bogus"), "-1");
+    assert_string_equal(call(1039, 0), "UTF8");
+    assert_string_equal(call(3815, 1, "100"), "t");
+    assert_string_equal(call(3815, 1, "12345"), "NULL");
     assert_string_equal(call(2997, 1, "1259"), "0");
     assert_string_equal(call(1216, 2, "1259", "1"), "NULL");
     assert_string_equal(call(1643, 1, "1259"), "NULL");
