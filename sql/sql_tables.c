@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-/* Schemas searched for an unqualified table name, in order. */
-static const char *const search_path[] = {"lakeward"};
+/* Schemas searched for an unqualified table name, in order: pg_catalog first, as
+ * PostgreSQL searches it implicitly (`SELECT ... FROM pg_extension` from Grafana). */
+static const char *const search_path[] = {"pg_catalog", "lakeward"};
 
 struct sql_tables {
     struct sql_table tab[SQL_TABLES_MAX];

@@ -22,7 +22,7 @@ void sql_tables_free(struct sql_tables *t);
  * SQL_TABLES_MAX; strings and module are borrowed for the registry's lifetime. */
 int sql_tables_add(struct sql_tables *t, const char *schema, const char *name,
                    const struct sql_vtab_module *mod, void *aux, struct lw_err *err) LW_MUSTCHECK;
-/* The table, or NULL. schema NULL searches the default search path (lakeward). */
+/* The table, or NULL. schema NULL searches the default search path (pg_catalog, lakeward). */
 const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *schema,
                                         const char *name);
 /* Iteration in registration order (pg_class and information_schema list every table):
