@@ -239,10 +239,16 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
     n = (int)fc->n_args;
     if (!name || n > SQL_FUNC_MAX_ARGS)
         return sql_bind_fail(b, fc->location, "42883", "function does not exist");
-    for (int i = 0; i < n; i++) {
-        if (!(args[i] = sql_bind_expr(b, fc->args[i], NULL)))
-            return LW_EINVAL;
-        argt[i] = args[i]->type;
+    {
+        /* arguments see enclosing queries (correlated) but not this FROM (no LATERAL) */
+        struct bscope outer = {0};
+        outer.parent = sc->parent;
+        outer.q = sc->q;
+        for (int i = 0; i < n; i++) {
+            if (!(args[i] = sql_bind_expr(b, fc->args[i], &outer)))
+                return LW_EINVAL;
+            argt[i] = args[i]->type;
+        }
     }
     fn = sql_func_resolve(name, n, argt, SQL_FN_SRF, want, &ret, &nm);
     if (!fn) {
@@ -250,8 +256,8 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
         if (sql_func_resolve(name, n, argt, SQL_FN_SCALAR, want, &ret, &nm))
             return sql_bind_fail(b, fc->location, "0A000", "scalar functions in FROM are not "
                                  "supported yet");
-        return sql_bind_fail(b, fc->location, "42883", "function %s does not exist or is not "
-                             "supported in FROM", name);
+        return sql_bind_fail(b, fc->location, "0A000", "function %s with these arguments is "
+                             "not supported in FROM yet", name);
     }
     if (!fn->srf)
         return sql_bind_fail(b, fc->location, "0A000", "function %s over these types is not "
@@ -861,8 +867,11 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
                                                                            : "EXCEPT";
     if (!s->larg || !s->rarg)
         return sql_bind_fail(b, -1, "42601", "improper %s", what);
-    if (bind_select_into(b, s->larg, parent, parentq, &l, correlated) != 0 ||
-        bind_select_into(b, s->rarg, parent, parentq, &r, correlated) != 0)
+    b->setop_branch = true;
+    if (bind_select_into(b, s->larg, parent, parentq, &l, correlated) != 0)
+        return LW_EINVAL;
+    b->setop_branch = true;
+    if (bind_select_into(b, s->rarg, parent, parentq, &r, correlated) != 0)
         return LW_EINVAL;
     if (l.ncols != r.ncols)
         return sql_bind_fail(b, -1, "42601", "each %s query must have the same number of "
@@ -910,9 +919,6 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
             for (int c = 0; c < so->ncols; c++) {
                 /* unknown literal columns become the common type through text input */
                 struct sql_expr *e = x[c];
-                if (e->type == SQL_OID_UNKNOWN) {
-                    e->type = SQL_OID_TEXT;
-                }
                 if (!(p->u.project.exprs[c] = sql_bind_coerce(b, e, node->types[c], false, what)))
                     return LW_EINVAL;
                 p->types[c] = node->types[c];
@@ -981,7 +987,8 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     struct targets t = {0};
     struct grouping g = {0};
     int *sort_keys = NULL, *distinct_keys = NULL, ndistinct = 0;
-    bool distinct_all = false, aggregated;
+    bool distinct_all = false, aggregated, setop_branch = b->setop_branch;
+    b->setop_branch = false;
     if (++b->depth > 200)
         return sql_bind_fail(b, -1, "54001", "stack depth limit exceeded");
     q.parent = parentq;
@@ -1216,8 +1223,9 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         !(proj->u.project.exprs = lw_arena_alloc(b->a, (size_t)(t.n + 1) * sizeof *t.exprs)))
         return sql_bind_nomem(b);
     for (int i = 0; i < t.n; i++) {
-        /* unknown literals in the output become text, as in PostgreSQL */
-        if (t.exprs[i]->type == SQL_OID_UNKNOWN &&
+        /* unknown literals in the output become text, as in PostgreSQL, except in a set
+         * operation's branches, where the other branches decide */
+        if (t.exprs[i]->type == SQL_OID_UNKNOWN && !setop_branch &&
             !(t.exprs[i] = sql_bind_coerce(b, t.exprs[i], SQL_OID_TEXT, false, "")))
             return LW_EINVAL;
         proj->u.project.exprs[i] = t.exprs[i];
@@ -1359,7 +1367,7 @@ static int bind_set(struct binder *b, const PgQuery__VariableSetStmt *vs, struct
 int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct lw_arena *arena,
              struct sql_bound *out, struct sql_error *err)
 {
-    struct binder b = {ctx, arena, err, 0, 0, NULL};
+    struct binder b = {.ctx = ctx, .a = arena, .err = err};
     memset(out, 0, sizeof *out);
     if (!stmt)
         return sql_error_set(err, "XX000", "unexpected parse tree");

@@ -39,6 +39,7 @@ struct sql_bound {
 struct sql_bind_ctx {
     const struct sql_tables *tables;
     const char *query;              /* parse-tree locations index it */
+    bool simple;                    /* simple protocol: $n refers to nothing (42P02) */
     int nparams;                    /* parameter types the client declared (0: unknown) */
     const uint32_t *param_types;
 };

@@ -98,6 +98,9 @@ struct sql_expr *sql_bind_coerce(struct binder *b, struct sql_expr *e, uint32_t 
         return e;
     }
     c = sql_cast_find(e->type, type, &ctx);
+    if (!c && explicit_cast && (e->type == SQL_OID_JSONB || type == SQL_OID_JSONB))
+        return sql_bind_fail(b, e->loc, "0A000", "casts to and from jsonb are not supported "
+                             "yet"), NULL;
     if (!c || (!explicit_cast && ctx != SQL_CAST_IMPLICIT)) {
         if (explicit_cast || !c)
             sql_bind_fail(b, e->loc, explicit_cast ? "42846" : "42804",
@@ -317,6 +320,8 @@ static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_e
     uint32_t want[2];
     const struct sql_oper *op = sql_oper_resolve(name, l ? l->type : 0, r->type, &wl, &wr, &fn,
                                                  &nm);
+    if (!op && nm == 0 && !sql_oper_exists(name))
+        return sql_bind_fail(b, loc, "0A000", "operator %s is not supported yet", name), NULL;
     if (!op) {
         if (nm > 1)
             sql_bind_fail(b, loc, "42725", "operator is not unique: %s%s%s %s", l ? tname(l->type)
@@ -546,7 +551,16 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (n > (int)(sizeof args / sizeof args[0]))
         return sql_bind_fail(b, fc->location, "54023", "cannot pass more than %d arguments to "
                              "a function", (int)(sizeof args / sizeof args[0])), NULL;
+    if (!sql_func_exists(name))
+        return sql_bind_fail(b, fc->location, "0A000", "function %s() is not supported yet",
+                             name), NULL;
     if (fc->agg_star && n == 0) {
+        if (q && q->in_agg)
+            return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
+                                 "be nested"), NULL;
+        if (q && q->no_agg)
+            return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
+                                 "allowed in %s", q->no_agg), NULL;
         fn = sql_func_resolve(name, 0, argt, SQL_FN_AGG, want, &ret, &nm);
         if (!fn)
             return sql_bind_fail(b, fc->location, "42809", "%s(*) specified, but %s is not an "
@@ -615,7 +629,9 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
             return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
                                  "allowed here"), NULL;
         if ((fn == sql_func_by_oid(2116) || fn == sql_func_by_oid(2132)) &&
-            (!sql_type_get(ret) || !sql_type_get(ret)->cmp))
+            (!sql_type_get(ret) || !sql_type_get(ret)->cmp || ret == SQL_OID_BOOL ||
+             ret == SQL_OID_UUID || ret == SQL_OID_BYTEA || ret == SQL_OID_NAME ||
+             ret == SQL_OID_CHAR))
             return sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist",
                                  name, tname(ret)), NULL;
         if (q->naggs == q->capaggs) {
@@ -807,6 +823,10 @@ static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *s
         return sql_bind_fail(b, sl->location, "0A000", "this kind of subquery is not supported "
                              "yet"), NULL;
     }
+    if ((sp->kind == SQL_SUB_ANY || sp->kind == SQL_SUB_ALL) && sl->testexpr &&
+        sl->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
+        return sql_bind_fail(b, sl->location, "0A000", "row comparisons with a subquery are not "
+                             "supported yet"), NULL;
     if (sql_bind_select(b, sl->subselect->select_stmt, sc, sc ? sc->q : NULL, &sp->plan, &ncols,
                         &names, &types, &corr) != 0)
         return NULL;
@@ -867,7 +887,7 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         return bind_column(b, n->column_ref, sc);
     case PG_QUERY__NODE__NODE_PARAM_REF: {
         int k = n->param_ref->number;
-        if (k < 1 || k > SQL_BIND_MAX_PARAMS)
+        if (k < 1 || k > SQL_BIND_MAX_PARAMS || b->ctx->simple)
             return sql_bind_fail(b, n->param_ref->location, "42P02", "there is no parameter "
                                  "$%d", k), NULL;
         if (!(e = new_expr(b, SQL_E_PARAM, b->params[k - 1] ? b->params[k - 1]
@@ -918,9 +938,29 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
     }
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
         uint32_t t = sql_bind_typename(b, n->type_cast->type_name);
+        const PgQuery__Node *arg = n->type_cast->arg;
+        const struct sql_type *tt = sql_type_get(t);
         struct sql_expr *a;
-        if (!t || !(a = sql_bind_expr(b, n->type_cast->arg, sc)))
+        if (!t)
             return NULL;
+        if (arg && arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR &&
+            arg->a_array_expr->n_elements == 0 && tt && tt->category == SQL_TCAT_ARRAY) {
+            /* ARRAY[]::T[]: an empty array of the cast's type */
+            struct sql_array *arr = lw_arena_alloc(b->a, sizeof *arr);
+            if (!arr || !(e = new_expr(b, SQL_E_CONST, t, n->type_cast->location, 0)))
+                return arr ? NULL : (sql_bind_nomem(b), NULL);
+            *arr = (struct sql_array){tt->elem_oid, 0, NULL};
+            e->val.type = SQL_V_ARRAY;
+            e->val.u.arr = arr;
+            return e;
+        }
+        if (!(a = sql_bind_expr(b, arg, sc)))
+            return NULL;
+        if (a->type != t && a->type != SQL_OID_UNKNOWN && tt &&
+            tt->category == SQL_TCAT_ARRAY && sql_type_get(a->type) &&
+            sql_type_get(a->type)->category == SQL_TCAT_ARRAY)
+            return sql_bind_fail(b, n->type_cast->location, "0A000", "casts between array types "
+                                 "are not supported yet"), NULL;
         if (a->loc < 0)
             a->loc = n->type_cast->location;
         return sql_bind_coerce(b, a, t, true, "");
@@ -1027,9 +1067,16 @@ static const char *colname_inner(const PgQuery__Node *n, int *strength)
             return "bool";
         }
         return NULL;
-    case PG_QUERY__NODE__NODE_CASE_EXPR:
+    case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        int s2;
+        const char *name = colname_inner(n->case_expr->defresult, &s2);
+        if (name && s2 > 1) {
+            *strength = s2;
+            return name;
+        }
         *strength = 1;
         return "case";
+    }
     case PG_QUERY__NODE__NODE_COALESCE_EXPR:
         *strength = 2;
         return "coalesce";

@@ -56,6 +56,7 @@ struct binder {
     struct lw_arena *a;
     struct sql_error *err;
     int depth;
+    bool setop_branch;          /* the next SELECT is a set operation's branch */
     int nparams;
     uint32_t *params;           /* SQL_BIND_MAX_PARAMS entries, 0: not yet known */
 };

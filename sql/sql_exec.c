@@ -55,7 +55,7 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
                   const PgQuery__Node *node, int nparams, const uint32_t *ptypes,
                   struct sql_error *err)
 {
-    struct sql_bind_ctx ctx = {s->o.tables, query, nparams, ptypes};
+    struct sql_bind_ctx ctx = {s->o.tables, query, ptypes == NULL, nparams, ptypes};
     memset(r, 0, sizeof *r);
     r->s = s;
     lw_arena_init(&r->arena, s->o.max_query_memory);
@@ -124,6 +124,8 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
         s->tx = 'I';
         break;
     case SQL_STMT_SET:
+        if (bd->set_local)
+            return sql_error_set(err, "0A000", "SET LOCAL is not supported yet");
         if (sql_settings_set(&s->settings, bd->set_name, bd->set_value, err) != 0)
             return LW_EINVAL;
         tag = bd->set_value ? "SET" : "RESET";
@@ -225,7 +227,7 @@ int sql_prepare(struct sql_session *s, const char *text, int nparams, const uint
                 struct sql_stmt **out, struct sql_error *err)
 {
     struct sql_stmt *st = lw_calloc(1, sizeof *st);
-    struct sql_bind_ctx ctx = {s->o.tables, NULL, nparams, param_types};
+    struct sql_bind_ctx ctx = {s->o.tables, NULL, false, nparams, param_types};
     *out = NULL;
     if (!st)
         return sql_error_set(err, "53200", "out of memory");

@@ -4,7 +4,6 @@
 #include "sql_func.h"
 
 #include "sql_func_impl.h"
-#include "sql_catalog_func.h"
 
 #include <string.h>
 
@@ -13,7 +12,6 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_misc,
     &sql_func_family_agg,
     &sql_func_family_srf,
-    &sql_func_family_catalog,
 };
 
 #define NFAMILIES ((int)(sizeof families / sizeof families[0]))
@@ -42,6 +40,15 @@ bool sql_func_exists(const char *name)
     for (int f = 0; f < NFAMILIES; f++)
         for (int i = 0; i < families[f]->nfuncs; i++)
             if (strcmp(families[f]->funcs[i].name, name) == 0)
+                return true;
+    return false;
+}
+
+bool sql_oper_exists(const char *name)
+{
+    for (int f = 0; f < NFAMILIES; f++)
+        for (int i = 0; i < families[f]->nopers; i++)
+            if (strcmp(families[f]->opers[i].name, name) == 0)
                 return true;
     return false;
 }
@@ -152,34 +159,57 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
             best = cand[i];
         }
     if (count > 1) {
-        /* unknown literals: prefer candidates whose parameter at an unknown argument is in
-         * the string category (PostgreSQL resolves unknown as text when in doubt), and the
-         * category the known arguments share */
-        const struct sql_func *pick = NULL;
-        int picks = 0;
+        /* Unknown literals (PostgreSQL's func_select_candidate): at each unknown position,
+         * keep the candidates taking a string-category type when any does (else those in
+         * the category the known arguments share), then those taking a preferred type. */
+        bool keep[64];
+        int left = 0;
         char known_cat = 0;
         for (int a = 0; a < argc; a++)
-            if (argt[a] != SQL_OID_UNKNOWN)
+            if (argt[a] != SQL_OID_UNKNOWN && !known_cat)
                 known_cat = category_of(argt[a]);
-        for (int i = 0; i < n; i++) {
-            bool ok = score_e[i] == best_exact && score_p[i] == best_pref;
-            for (int a = 0; ok && a < argc; a++) {
+        for (int i = 0; i < n; i++)
+            keep[i] = score_e[i] == best_exact && score_p[i] == best_pref;
+        for (int a = 0; a < argc; a++) {
+            bool any_string = false, any_known = false, any_pref = false;
+            if (argt[a] != SQL_OID_UNKNOWN)
+                continue;
+            for (int i = 0; i < n; i++) {
                 uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
-                if (argt[a] == SQL_OID_UNKNOWN)
-                    ok = known_cat ? (category_of(p) == known_cat || polymorphic(p))
-                                   : category_of(p) == SQL_TCAT_STRING;
+                if (!keep[i])
+                    continue;
+                any_string |= !polymorphic(p) && category_of(p) == SQL_TCAT_STRING;
+                any_known |= !polymorphic(p) && category_of(p) == known_cat;
             }
-            if (ok) {
-                pick = cand[i];
-                picks++;
+            for (int i = 0; i < n; i++) {
+                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                if (!keep[i])
+                    continue;
+                if (any_string)
+                    keep[i] = !polymorphic(p) && category_of(p) == SQL_TCAT_STRING;
+                else if (any_known)
+                    keep[i] = !polymorphic(p) && category_of(p) == known_cat;
+            }
+            for (int i = 0; i < n; i++) {
+                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                const struct sql_type *pt = sql_type_get(p);
+                if (keep[i] && pt && pt->preferred)
+                    any_pref = true;
+            }
+            for (int i = 0; i < n && any_pref; i++) {
+                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                const struct sql_type *pt = sql_type_get(p);
+                if (keep[i])
+                    keep[i] = pt && pt->preferred;
             }
         }
-        if (picks == 1) {
-            *nmatch = 1;
-            return pick;
-        }
-        *nmatch = count;
-        return NULL;
+        for (int i = 0; i < n; i++)
+            if (keep[i]) {
+                left++;
+                best = cand[i];
+            }
+        *nmatch = left;
+        return left == 1 ? best : NULL;
     }
     *nmatch = 1;
     return best;
@@ -195,8 +225,10 @@ static void fill_want(const struct sql_func *f, int argc, const uint32_t *argt, 
                     ? (ret != SQL_OID_TEXT_ARRAY && !polymorphic(f->ret) ? SQL_OID_TEXT
                        : f->ret == SQL_OID_ANYELEMENT ? ret : SQL_OID_TEXT)
                     : argt[i];
-        else if (p == SQL_OID_ANYARRAY || p == SQL_OID_ANY)
+        else if (p == SQL_OID_ANYARRAY)
             p = argt[i] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argt[i];
+        else if (p == SQL_OID_ANY)
+            p = argt[i];
         want[i] = p;
     }
 }

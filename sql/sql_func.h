@@ -117,8 +117,11 @@ const struct sql_oper *sql_oper_resolve(const char *name, uint32_t left, uint32_
                                         const struct sql_func **fn, int *nmatch);
 /* The entry with pg_proc OID oid, or NULL. */
 const struct sql_func *sql_func_by_oid(uint32_t oid);
-/* True when some function is called name (for 42883 versus 42809 messages). */
+/* True when some function is called name; unknown names are refused with 0A000 (the
+ * registry is a subset of PostgreSQL's catalog), known ones with 42883 on a type mismatch. */
 bool sql_func_exists(const char *name);
+/* The same for operators. */
+bool sql_oper_exists(const char *name);
 
 /* Iteration for pg_proc / pg_operator: family i (0..sql_func_nfamilies()-1). */
 int sql_func_nfamilies(void);

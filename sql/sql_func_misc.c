@@ -5,6 +5,7 @@
 
 #include "sql_engine.h"
 #include "sql_expr.h"
+#include "sql_settings.h"
 #include "sql_type_io.h"
 #include "sql_value.h"
 
@@ -528,6 +529,60 @@ static int f_pg_typeof(ARGS)
     return 0;
 }
 
+/* current_setting(name [, missing_ok]) and set_config(name, value, is_local) */
+static int f_current_setting(ARGS)
+{
+    const char *v;
+    struct sql_error e2;
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)argv[0].u.s.len, argv[0].u.s.p);
+    v = sql_settings_get(&c->session->settings, name, &e2);
+    if (!v) {
+        if (argc > 1 && argv[1].type == SQL_V_BOOL && argv[1].u.b)
+            return 0;
+        *c->err = e2;
+        return LW_EINVAL;
+    }
+    return sql_ret_text(c, out, v, strlen(v));
+}
+
+static int f_set_config(ARGS)
+{
+    char name[128], value[SQL_SETTING_VALUE_MAX];
+    const char *v;
+    (void)argc;
+    if (argv[0].type == SQL_V_NULL)
+        return sql_error_set(c->err, "22004", "SET requires parameter name");
+    if (argv[2].type == SQL_V_BOOL && argv[2].u.b)
+        return sql_error_set(c->err, "0A000", "set_config(..., true) (transaction-local) is "
+                             "not supported yet");
+    snprintf(name, sizeof name, "%.*s", (int)argv[0].u.s.len, argv[0].u.s.p);
+    if (argv[1].type != SQL_V_NULL)
+        snprintf(value, sizeof value, "%.*s", (int)argv[1].u.s.len, argv[1].u.s.p);
+    if (sql_settings_set(&c->session->settings, name, argv[1].type == SQL_V_NULL ? NULL : value,
+                         c->err) != 0)
+        return LW_EINVAL;
+    v = sql_settings_get(&c->session->settings, name, c->err);
+    return v ? sql_ret_text(c, out, v, strlen(v)) : LW_EINVAL;
+}
+
+/* current_schemas(include_implicit): {pg_catalog,lakeward} or {lakeward} */
+static int f_current_schemas(ARGS)
+{
+    static const struct sql_value names[] = {
+        {SQL_V_TEXT, {.s = {"pg_catalog", 10}}}, {SQL_V_TEXT, {.s = {"lakeward", 8}}}};
+    struct sql_array *a = lw_arena_alloc(c->arena, sizeof *a);
+    (void)argc;
+    if (!a)
+        return sql_fn_nomem(c);
+    a->elem_oid = SQL_OID_NAME;
+    a->n = argv[0].u.b ? 2 : 1;
+    a->v = argv[0].u.b ? names : names + 1;
+    out->type = SQL_V_ARRAY;
+    out->u.arr = a;
+    return 0;
+}
+
 /* --- arrays --------------------------------------------------------------------------- */
 
 static int f_array_length(ARGS)
@@ -646,6 +701,25 @@ static const struct sql_func funcs[] = {
     FN(1171, "date_part", S, true, f_date_part, F8, 2, T, TZ),
     FN(2021, "date_part", I, true, f_date_part, F8, 2, T, TS),
     FN(1172, "date_part", I, true, f_date_part, F8, 2, T, SQL_OID_INTERVAL),
+    FN(2077, "current_setting", S, true, f_current_setting, T, 1, T),
+    FN(3294, "current_setting", S, true, f_current_setting, T, 2, T, SQL_OID_BOOL),
+    {2078, "set_config", SQL_FN_SCALAR, SQL_VOL_VOLATILE, false, false, 3,
+     {T, T, SQL_OID_BOOL}, T, f_set_config, NULL, NULL},
+    FN(1403, "current_schemas", S, true, f_current_schemas, SQL_OID_NAME_ARRAY, 1, SQL_OID_BOOL),
+    /* numeric variants PostgreSQL resolves numeric arguments to: present so that the
+     * choice is PostgreSQL's, refused until numeric arithmetic is written */
+    FN(1706, "sign", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    FN(1709, "trunc", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC, I4),
+    FN(1710, "trunc", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    FN(1730, "sqrt", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    FN(1738, "power", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC,
+       SQL_OID_NUMERIC),
+    FN(1728, "mod", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC,
+       SQL_OID_NUMERIC),
+    FN(940, "mod", I, true, sql_fn_unsupported, SQL_OID_INT2, 2, SQL_OID_INT2, SQL_OID_INT2),
+    FN(1778, "to_timestamp", S, true, sql_fn_unsupported, TZ, 2, T, T),
+    FN(2073, "substring", I, true, sql_fn_unsupported, T, 2, T, T),
+    FN(2074, "substring", I, true, sql_fn_unsupported, T, 3, T, T, T),
     FN(89, "version", S, true, f_version, T, 0, 0),
     FN(861, "current_database", S, true, f_current_database, SQL_OID_NAME, 0, 0),
     FN(745, "current_user", S, true, f_current_user, SQL_OID_NAME, 0, 0),

@@ -9,6 +9,7 @@
 #include "sql_type_io.h"
 #include "sql_value.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <string.h>
@@ -367,6 +368,26 @@ static int date_mi_date(struct sql_fcall *c, int argc, const struct sql_value *a
     return 0;
 }
 
+/* time +/- interval wraps around midnight; months and days do not move a time of day */
+static int time_pl_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                      struct sql_value *out)
+{
+    int64_t t = argv[0].type == SQL_V_TIME ? argv[0].u.us : argv[1].u.us;
+    const struct sql_interval *iv = argv[0].type == SQL_V_INTERVAL ? &argv[0].u.iv : &argv[1].u.iv;
+    (void)c, (void)argc;
+    t = ((t + iv->us) % US_PER_DAY + US_PER_DAY) % US_PER_DAY;
+    sql_ret_time(out, t);
+    return 0;
+}
+
+static int time_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                      struct sql_value *out)
+{
+    (void)c, (void)argc;
+    sql_ret_time(out, ((argv[0].u.us - argv[1].u.iv.us) % US_PER_DAY + US_PER_DAY) % US_PER_DAY);
+    return 0;
+}
+
 /* --- strings -------------------------------------------------------------------------- */
 
 /* Text of any value through its type's output (for || with a non-text side). */
@@ -458,13 +479,94 @@ LIKE_FN(f_nlike, false, true)
 LIKE_FN(f_ilike, true, false)
 LIKE_FN(f_nilike, true, true)
 
+/* PostgreSQL's advanced regular expressions add class escapes (\d \w \s and their
+ * negations) to POSIX ERE; they are rewritten to bracket classes here. Other ARE-only
+ * syntax (lookahead, non-greedy quantifiers, back-references) is refused with 0A000. */
+static char *are_to_ere(struct sql_fcall *c, const char *p, size_t n)
+{
+    static const struct {
+        char esc;
+        const char *out, *in_bracket;
+    } classes[] = {
+        {'d', "[[:digit:]]", "[:digit:]"}, {'w', "[[:alnum:]_]", "[:alnum:]_"},
+        {'s', "[[:space:]]", "[:space:]"}, {'D', "[^[:digit:]]", NULL},
+        {'W', "[^[:alnum:]_]", NULL},      {'S', "[^[:space:]]", NULL},
+    };
+    struct lw_buf b;
+    bool in_bracket = false;
+    char *r;
+    lw_buf_init(&b, 1 << 20);
+    for (size_t i = 0; i < n; i++) {
+        bool done = false;
+        if (p[i] == '[' && !in_bracket) {
+            in_bracket = true;
+            lw_buf_putc(&b, p[i]);
+            if (i + 1 < n && p[i + 1] == '^')
+                lw_buf_putc(&b, p[++i]);
+            if (i + 1 < n && p[i + 1] == ']')
+                lw_buf_putc(&b, p[++i]);
+            continue;
+        }
+        if (p[i] == ']' && in_bracket) {
+            in_bracket = false;
+            lw_buf_putc(&b, p[i]);
+            continue;
+        }
+        if (p[i] == '\\' && i + 1 < n) {
+            for (size_t k = 0; k < sizeof classes / sizeof classes[0] && !done; k++)
+                if (classes[k].esc == p[i + 1]) {
+                    const char *o = in_bracket ? classes[k].in_bracket : classes[k].out;
+                    if (!o) {
+                        lw_buf_free(&b);
+                        sql_error_set(c->err, "0A000", "\\%c inside brackets is not "
+                                      "supported yet", p[i + 1]);
+                        return NULL;
+                    }
+                    lw_buf_puts(&b, o);
+                    done = true;
+                }
+            if (!done && (isdigit((unsigned char)p[i + 1]) || strchr("mMyYAZzbB", p[i + 1]))) {
+                lw_buf_free(&b);
+                sql_error_set(c->err, "0A000", "regular expression escape \\%c is not "
+                              "supported yet", p[i + 1]);
+                return NULL;
+            }
+            if (done) {
+                i++;
+                continue;
+            }
+            lw_buf_putc(&b, p[i++]);
+            lw_buf_putc(&b, p[i]);
+            continue;
+        }
+        if (!in_bracket && (p[i] == '?' ) && i > 0 && strchr("*+?}", p[i - 1])) {
+            lw_buf_free(&b);
+            sql_error_set(c->err, "0A000", "non-greedy quantifiers are not supported yet");
+            return NULL;
+        }
+        if (!in_bracket && p[i] == '(' && i + 1 < n && p[i + 1] == '?') {
+            lw_buf_free(&b);
+            sql_error_set(c->err, "0A000", "(?...) groups are not supported yet");
+            return NULL;
+        }
+        lw_buf_putc(&b, p[i]);
+    }
+    r = b.failed ? NULL : lw_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    lw_buf_free(&b);
+    if (!r)
+        sql_fn_nomem(c);
+    return r;
+}
+
 static int regex_match(struct sql_fcall *c, const struct sql_value *argv, bool ci, bool *res)
 {
     regex_t re;
-    char *pat = lw_arena_strndup(c->arena, argv[1].u.s.p, argv[1].u.s.len);
+    char *pat = are_to_ere(c, argv[1].u.s.p, argv[1].u.s.len);
     char *str = lw_arena_strndup(c->arena, argv[0].u.s.p, argv[0].u.s.len);
     int rc;
-    if (!pat || !str)
+    if (!pat)
+        return LW_EINVAL;
+    if (!str)
         return sql_fn_nomem(c);
     if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB | (ci ? REG_ICASE : 0))) != 0) {
         char msg[128];
@@ -544,6 +646,14 @@ static const struct sql_func funcs[] = {
     ARITH(3, SQL_OID_FLOAT4, f_add, f_sub, f_mul, f_div, UNSUP, f_neg),
     ARITH(4, SQL_OID_FLOAT8, f_add, f_sub, f_mul, f_div, UNSUP, f_neg),
     ARITH(5, SQL_OID_NUMERIC, UNSUP, UNSUP, UNSUP, UNSUP, UNSUP, n_neg),
+    F(63090, "float48pl", f_add, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
+    F(63091, "float48mi", f_sub, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
+    F(63092, "float48mul", f_mul, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
+    F(63093, "float48div", f_div, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
+    F(63094, "float84pl", f_add, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
+    F(63095, "float84mi", f_sub, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
+    F(63096, "float84mul", f_mul, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
+    F(63097, "float84div", f_div, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
     F(63100, "interval_pl", iv_add, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_INTERVAL),
     F(63101, "interval_mi", iv_sub, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_INTERVAL),
     F(63102, "interval_um", iv_neg, SQL_OID_INTERVAL, 1, SQL_OID_INTERVAL),
@@ -571,6 +681,13 @@ static const struct sql_func funcs[] = {
     F(63132, "date_mi", date_mi_date, SQL_OID_INT4, 2, SQL_OID_DATE, SQL_OID_DATE),
     F(63133, "date_pl_interval", ts_pl_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_INTERVAL),
     F(63134, "date_mi_interval", ts_mi_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_INTERVAL),
+    F(63135, "time_pl_interval", time_pl_iv, SQL_OID_TIME, 2, SQL_OID_TIME, SQL_OID_INTERVAL),
+    F(63136, "interval_pl_time", time_pl_iv, SQL_OID_TIME, 2, SQL_OID_INTERVAL, SQL_OID_TIME),
+    F(63137, "time_mi_interval", time_mi_iv, SQL_OID_TIME, 2, SQL_OID_TIME, SQL_OID_INTERVAL),
+    F(63138, "timestamp_pl_time", UNSUP, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_TIME),
+    F(63143, "array_append", UNSUP, SQL_OID_ANYARRAY, 2, SQL_OID_ANYARRAY, SQL_OID_ANYELEMENT),
+    F(63144, "array_prepend", UNSUP, SQL_OID_ANYARRAY, 2, SQL_OID_ANYELEMENT, SQL_OID_ANYARRAY),
+    F(63145, "array_cat", UNSUP, SQL_OID_ANYARRAY, 2, SQL_OID_ANYARRAY, SQL_OID_ANYARRAY),
     F(63140, "textcat", concat, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
     F(63141, "textanycat", concat, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_ANYELEMENT),
     F(63142, "anytextcat", concat, SQL_OID_TEXT, 2, SQL_OID_ANYELEMENT, SQL_OID_TEXT),
@@ -594,6 +711,14 @@ static const struct sql_oper opers[] = {
     CMP_OPS(18, SQL_OID_BYTEA), CMP_OPS(19, SQL_OID_ANYARRAY),
     ARITH_OPS(0, SQL_OID_INT2), ARITH_OPS(1, SQL_OID_INT4), ARITH_OPS(2, SQL_OID_INT8),
     ARITH_OPS(3, SQL_OID_FLOAT4), ARITH_OPS(4, SQL_OID_FLOAT8), ARITH_OPS(5, SQL_OID_NUMERIC),
+    {64090, "+", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63090},
+    {64091, "-", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63091},
+    {64092, "*", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63092},
+    {64093, "/", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63093},
+    {64094, "+", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63094},
+    {64095, "-", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63095},
+    {64096, "*", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63096},
+    {64097, "/", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63097},
     {64100, "+", SQL_OID_INTERVAL, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63100},
     {64101, "-", SQL_OID_INTERVAL, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63101},
     {64102, "-", 0, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63102},
@@ -613,6 +738,13 @@ static const struct sql_oper opers[] = {
     {64132, "-", SQL_OID_DATE, SQL_OID_DATE, SQL_OID_INT4, 63132},
     {64133, "+", SQL_OID_DATE, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63133},
     {64134, "-", SQL_OID_DATE, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63134},
+    {64135, "+", SQL_OID_TIME, SQL_OID_INTERVAL, SQL_OID_TIME, 63135},
+    {64136, "+", SQL_OID_INTERVAL, SQL_OID_TIME, SQL_OID_TIME, 63136},
+    {64137, "-", SQL_OID_TIME, SQL_OID_INTERVAL, SQL_OID_TIME, 63137},
+    {64138, "+", SQL_OID_DATE, SQL_OID_TIME, SQL_OID_TIMESTAMP, 63138},
+    {64143, "||", SQL_OID_ANYARRAY, SQL_OID_ANYELEMENT, SQL_OID_ANYARRAY, 63143},
+    {64144, "||", SQL_OID_ANYELEMENT, SQL_OID_ANYARRAY, SQL_OID_ANYARRAY, 63144},
+    {64145, "||", SQL_OID_ANYARRAY, SQL_OID_ANYARRAY, SQL_OID_ANYARRAY, 63145},
     {64140, "||", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_TEXT, 63140},
     {64141, "||", SQL_OID_TEXT, SQL_OID_ANYELEMENT, SQL_OID_TEXT, 63141},
     {64142, "||", SQL_OID_ANYELEMENT, SQL_OID_TEXT, SQL_OID_TEXT, 63142},

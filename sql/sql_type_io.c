@@ -723,6 +723,8 @@ int sql_io_time_in(const char *s, size_t len, uint32_t oid, struct lw_arena *are
     (void)arena;
     sql_trim(&t, &tl);
     out->type = SQL_V_TIME;
+    if (tl >= 2 && strncasecmp(t + tl - 2, "BC", 2) == 0)
+        return sql_error_set(err, "0A000", "dates before the Common Era are not supported yet");
     if (oid == SQL_OID_TIME)
         rc = time_of_day(t, tl, &out->u.us);
     else
@@ -1190,10 +1192,13 @@ int sql_io_cast_num(const struct sql_value *in, uint32_t src, uint32_t dst,
         else if (in->type == SQL_V_FLOAT)
             out->u.f = in->u.f;
         else {
-            char tmp[128];
-            snprintf(tmp, sizeof tmp, "%.*s", (int)(in->u.s.len < 127 ? in->u.s.len : 127),
-                     in->u.s.p);
+            /* numeric text may run to a thousand digits: read all of it */
+            char *tmp = lw_arena_strndup(arena, in->u.s.p, in->u.s.len);
+            if (!tmp)
+                return nomem(arena, err);
             out->u.f = strtod(tmp, NULL);
+            if (isinf(out->u.f) && !strstr(tmp, "Infinity"))
+                return sql_error_set(err, "22003", "value out of range: overflow");
         }
         if (dst == SQL_OID_FLOAT4) {
             if (!isinf(out->u.f) && isinf((float)out->u.f))
