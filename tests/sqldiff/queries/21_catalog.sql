@@ -17,7 +17,6 @@ SHOW client_encoding
 SHOW IntervalStyle
 SHOW integer_datetimes
 SHOW search_path
-SHOW transaction_read_only
 SELECT set_config('application_name', 'sqldiff', false)
 SELECT oid, typname, typlen, typtype, typcategory, typbyval, typdelim, typelem, typarray FROM pg_catalog.pg_type WHERE oid IN (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1043, 1082, 1083, 1114, 1184, 1186, 1700, 2950, 3802) ORDER BY oid
 SELECT oid, typname, typelem, typcategory FROM pg_type WHERE oid IN (1000, 1005, 1007, 1009, 1016, 1015, 1021, 1022, 1231) ORDER BY oid
