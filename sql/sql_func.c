@@ -12,6 +12,7 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_misc,
     &sql_func_family_agg,
     &sql_func_family_srf,
+    &sql_func_family_numeric,
 };
 
 #define NFAMILIES ((int)(sizeof families / sizeof families[0]))

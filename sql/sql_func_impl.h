@@ -10,6 +10,7 @@ extern const struct sql_func_family sql_func_family_ops;    /* operators' functi
 extern const struct sql_func_family sql_func_family_misc;   /* string, math, time, session */
 extern const struct sql_func_family sql_func_family_agg;    /* aggregates */
 extern const struct sql_func_family sql_func_family_srf;    /* set-returning */
+extern const struct sql_func_family sql_func_family_numeric;    /* numeric arithmetic */
 
 /* Result setters. */
 static inline void sql_ret_bool(struct sql_value *o, bool b)

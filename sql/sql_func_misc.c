@@ -673,15 +673,10 @@ static const struct sql_func funcs[] = {
     FN(1397, "abs", I, true, f_abs_int, I4, 1, I4),
     FN(1396, "abs", I, true, f_abs_int, I8, 1, I8),
     FN(1395, "abs", I, true, f_fabs, F8, 1, F8),
-    FN(1705, "abs", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
     FN(2309, "floor", I, true, f_floor, F8, 1, F8),
-    FN(1712, "floor", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
     FN(2308, "ceil", I, true, f_ceil, F8, 1, F8),
-    FN(1711, "ceil", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
     FN(2320, "ceiling", I, true, f_ceil, F8, 1, F8),
     FN(228, "round", I, true, f_round, F8, 1, F8),
-    FN(1708, "round", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
-    FN(1707, "round", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC, I4),
     FN(229, "trunc", I, true, f_trunc, F8, 1, F8),
     FN(2310, "sign", I, true, f_sign, F8, 1, F8),
     FN(230, "sqrt", I, true, f_sqrt, F8, 1, F8),
@@ -706,15 +701,10 @@ static const struct sql_func funcs[] = {
     {2078, "set_config", SQL_FN_SCALAR, SQL_VOL_VOLATILE, false, false, 3,
      {T, T, SQL_OID_BOOL}, T, f_set_config, NULL, NULL},
     FN(1403, "current_schemas", S, true, f_current_schemas, SQL_OID_NAME_ARRAY, 1, SQL_OID_BOOL),
-    /* numeric variants PostgreSQL resolves numeric arguments to: present so that the
-     * choice is PostgreSQL's, refused until numeric arithmetic is written */
-    FN(1706, "sign", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
-    FN(1709, "trunc", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC, I4),
-    FN(1710, "trunc", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
+    /* variants PostgreSQL resolves these arguments to: present so that the choice is
+     * PostgreSQL's, refused until written */
     FN(1730, "sqrt", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
     FN(1738, "power", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC,
-       SQL_OID_NUMERIC),
-    FN(1728, "mod", I, true, sql_fn_unsupported, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC,
        SQL_OID_NUMERIC),
     FN(940, "mod", I, true, sql_fn_unsupported, SQL_OID_INT2, 2, SQL_OID_INT2, SQL_OID_INT2),
     FN(1778, "to_timestamp", S, true, sql_fn_unsupported, TZ, 2, T, T),

@@ -602,6 +602,9 @@ def test_joins_aggregates_settings_through_the_wire(lakeward_factory):
         assert conn.execute("show application_name").fetchone() == ("grafana",)
         conn.execute("set search_path = lakeward")
         assert conn.execute("show TimeZone").fetchone() == ("UTC",)
-        with pytest.raises(psycopg.Error) as ei:
-            conn.execute("select 1 + 2.5")      # numeric arithmetic: refused, never float
-        assert ei.value.sqlstate == "0A000"
+        # numeric stays exact (never computed in floating point), as Grafana's macros need
+        assert str(conn.execute("select 1 + 2.5, 10 / 3.0").fetchone()) == \
+            "(Decimal('3.5'), Decimal('3.3333333333333333'))"
+        assert conn.execute("select count(*) from lakeward.decisions where "
+                            "floor(extract(epoch from time) / 300) * 300 <= "
+                            "extract(epoch from now())").fetchone() == (3,)

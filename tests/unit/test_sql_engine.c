@@ -450,6 +450,20 @@ static void expressions_and_clauses(void **state)
         {"select id from t.items where id not in (select id from t.items where id > 1)",
          "id:23|1|SELECT 1;"},
         {"select (select id from t.items)", "ERR 21000"},
+        /* numeric: exact, with PostgreSQL's scales (outputs captured from PostgreSQL 15) */
+        {"select 1 + 2.5, 10 / 3.0, 1.50 * 2.25, 7.5 % 2, 2.5 - 10, 1/7::numeric",
+         "?column?:1700,?column?:1700,?column?:1700,?column?:1700,?column?:1700,?column?:1700|"
+         "3.5,3.3333333333333333,3.3750,1.5,-7.5,0.14285714285714285714|SELECT 1;"},
+        {"select 12345678/7::numeric, 0.001/3, floor(-2.5), ceil(2.1), round(2.5), round(-2.5)",
+         "?column?:1700,?column?:1700,floor:1700,ceil:1700,round:1700,round:1700|"
+         "1763668.285714285714,0.00033333333333333333,-3,3,3,-3|SELECT 1;"},
+        {"select round(1.2345, 2), round(1234.5, -2), trunc(-1.789, 1), abs(-1.50), sign(-0.5), "
+         "100::numeric / 0.003", "round:1700,round:1700,trunc:1700,abs:1700,sign:1700,?column?:1700|"
+         "1.23,1200,-1.7,1.50,-1,33333.333333333333|SELECT 1;"},
+        {"select floor(extract(epoch from timestamptz '2024-01-01 00:07:30+00')/300)*300, avg(x), "
+         "sum(x) from (values (1.5), (2.25), (3)) v(x)",
+         "?column?:1700,avg:1700,sum:1700|1704067500,2.2500000000000000,6.75|SELECT 1;"},
+        {"select 1 / 0.0", "ERR 22012"},
         {"select case when id > 2 then 'big' else 'small' end, coalesce(name, '-'), "
          "nullif(id, 2), greatest(id, 3) from t.items where id in (2, 3) order by id",
          "case:25,coalesce:25,nullif:23,greatest:23|small,beta,NULL,3|big,-,3,3|SELECT 2;"},
