@@ -1226,6 +1226,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         /* unknown literals in the output become text, as in PostgreSQL, except in a set
          * operation's branches, where the other branches decide */
         if (t.exprs[i]->type == SQL_OID_UNKNOWN && !setop_branch &&
+            t.exprs[i]->kind != SQL_E_PARAM &&     /* PostgreSQL: 42P18 for SELECT $1 */
             !(t.exprs[i] = sql_bind_coerce(b, t.exprs[i], SQL_OID_TEXT, false, "")))
             return LW_EINVAL;
         proj->u.project.exprs[i] = t.exprs[i];

@@ -488,6 +488,91 @@ static void expressions_and_clauses(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* prepare -> bind -> execute(max_rows): portals stop after N rows and resume. */
+static void extended_protocol(void **state)
+{
+    struct sql_stmt *st, *st2;
+    struct sql_portal *p;
+    const uint32_t *pt;
+    const struct sql_result_col *cols;
+    const char *vals[2] = {"5", "1"};
+    int lens[2] = {1, 1};
+    bool suspended;
+    (void)state;
+    assert_int_equal(sql_prepare(&sess, "select g, g * 10 as t from generate_series(1, $1) g "
+                                 "where g > $2", 0, NULL, &st, &err), 0);
+    assert_int_equal(sql_stmt_params(st, &pt), 2);
+    assert_int_equal(pt[0], SQL_OID_INT4);
+    assert_int_equal(pt[1], SQL_OID_INT4);
+    assert_int_equal(sql_stmt_columns(st, &cols), 2);
+    assert_string_equal(cols[1].name, "t");
+    assert_int_equal(sql_portal_bind(st, 2, vals, lens, &p, &err), 0);
+    sql_stmt_free(st);      /* the portal keeps what it needs */
+    assert_int_equal(sql_portal_columns(p, &cols), 2);
+    oids[0] = oids[1] = SQL_OID_INT4;
+    lw_buf_reset(&out);
+    assert_int_equal(sql_portal_execute(p, &sink, 2, &suspended, &err), 0);
+    assert_true(suspended);
+    assert_int_equal(sql_portal_execute(p, &sink, 2, &suspended, &err), 0);
+    assert_true(suspended);
+    assert_int_equal(sql_portal_execute(p, &sink, 2, &suspended, &err), 0);
+    assert_false(suspended);
+    assert_string_equal(out.data, "|2,20|3,30|4,40|5,50|SELECT 4;");
+    assert_int_not_equal(sql_portal_execute(p, &sink, 0, &suspended, &err), 0);
+    assert_string_equal(err.sqlstate, "55000");
+    sql_portal_free(p);
+    sql_session_error(&sess);   /* the failed execute left no transaction to fail */
+
+    /* declared types, text values, errors of Bind */
+    {
+        uint32_t decl[1] = {SQL_OID_TEXT};
+        const char *v1[1] = {"abc"}, *bad[1] = {"x"};
+        int l1[1] = {3};
+        assert_int_equal(sql_prepare(&sess, "select upper($1)", 1, decl, &st, &err), 0);
+        assert_int_equal(sql_portal_bind(st, 1, v1, l1, &p, &err), 0);
+        oids[0] = SQL_OID_TEXT;
+        lw_buf_reset(&out);
+        assert_int_equal(sql_portal_execute(p, &sink, 0, &suspended, &err), 0);
+        assert_string_equal(out.data, "|ABC|SELECT 1;");
+        sql_portal_free(p);
+        assert_int_not_equal(sql_portal_bind(st, 0, NULL, NULL, &p, &err), 0);
+        assert_string_equal(err.sqlstate, "08P01");
+        sql_stmt_free(st);
+        assert_int_equal(sql_prepare(&sess, "select $1::int + 1", 0, NULL, &st2, &err), 0);
+        assert_int_not_equal(sql_portal_bind(st2, 1, bad, l1, &p, &err), 0);
+        assert_string_equal(err.sqlstate, "22P02");
+        sql_stmt_free(st2);
+    }
+    assert_int_not_equal(sql_prepare(&sess, "select 1; select 2", 0, NULL, &st, &err), 0);
+    assert_string_equal(err.sqlstate, "42601");
+    assert_int_not_equal(sql_prepare(&sess, "select $1", 0, NULL, &st, &err), 0);
+    assert_string_equal(err.sqlstate, "42P18");
+    assert_int_equal(sql_prepare(&sess, "-- nothing", 0, NULL, &st, &err), 0);
+    assert_true(sql_stmt_empty(st));
+    assert_int_equal(sql_portal_bind(st, 0, NULL, NULL, &p, &err), 0);
+    lw_buf_reset(&out);
+    assert_int_equal(sql_portal_execute(p, &sink, 0, &suspended, &err), 0);
+    assert_string_equal(out.data, "EMPTY;");
+    sql_portal_free(p);
+    sql_stmt_free(st);
+    /* session statements through portals */
+    assert_int_equal(sql_prepare(&sess, "set application_name = 'x'", 0, NULL, &st, &err), 0);
+    assert_int_equal(sql_portal_bind(st, 0, NULL, NULL, &p, &err), 0);
+    lw_buf_reset(&out);
+    assert_int_equal(sql_portal_execute(p, &sink, 0, &suspended, &err), 0);
+    assert_string_equal(out.data, "|SET;");
+    sql_portal_free(p);
+    sql_stmt_free(st);
+    assert_string_equal(run("show application_name"), "application_name:25|x|SHOW;");
+    assert_string_equal(run("select current_setting('application_name'), "
+                            "set_config('application_name', 'y', false)"),
+                        "current_setting:25,set_config:25|x,y|SELECT 1;");
+    assert_string_equal(run("reset application_name; show application_name"),
+                        "|RESET;application_name:25||SHOW;");
+    assert_string_equal(run("set timezone = 'Europe/Paris'"), "ERR 22023");
+    assert_string_equal(run("show nope"), "ERR 42704");
+}
+
 static void table_contract(void **state)
 {
     (void)state;
@@ -682,6 +767,7 @@ int main(void)
         cmocka_unit_test(comparison),
         cmocka_unit_test(selects),
         cmocka_unit_test(expressions_and_clauses),
+        cmocka_unit_test(extended_protocol),
         cmocka_unit_test(table_contract),
         cmocka_unit_test(errors),
         cmocka_unit_test(transactions),
