@@ -527,7 +527,7 @@ static void extended_protocol(void **state)
     {
         uint32_t decl[1] = {SQL_OID_TEXT};
         const char *v1[1] = {"abc"}, *bad[1] = {"x"};
-        int l1[1] = {3};
+        int l1[1] = {3}, lbad[1] = {1};
         assert_int_equal(sql_prepare(&sess, "select upper($1)", 1, decl, &st, &err), 0);
         assert_int_equal(sql_portal_bind(st, 1, v1, l1, &p, &err), 0);
         oids[0] = SQL_OID_TEXT;
@@ -539,7 +539,7 @@ static void extended_protocol(void **state)
         assert_string_equal(err.sqlstate, "08P01");
         sql_stmt_free(st);
         assert_int_equal(sql_prepare(&sess, "select $1::int + 1", 0, NULL, &st2, &err), 0);
-        assert_int_not_equal(sql_portal_bind(st2, 1, bad, l1, &p, &err), 0);
+        assert_int_not_equal(sql_portal_bind(st2, 1, bad, lbad, &p, &err), 0);
         assert_string_equal(err.sqlstate, "22P02");
         sql_stmt_free(st2);
     }
