@@ -12,6 +12,8 @@
 #ifndef SQL_CATALOG_H
 #define SQL_CATALOG_H
 
+#include "../server/core/lw_buf.h"
+#include "sql_error.h"
 #include "sql_tables.h"
 
 /* The role that owns every catalog object (PostgreSQL's bootstrap superuser OID). */
@@ -51,5 +53,20 @@ const char *sql_catalog_nsp_name(const struct sql_tables *t, uint32_t oid);
  * that are views in PostgreSQL (pg_roles, pg_settings, information_schema.*), 'r' for the
  * rest, lakeward's tables included. */
 char sql_catalog_relkind(const struct sql_table *tab);
+
+/* Text input of the reg* types, which name catalog objects (regclass, regtype, regproc,
+ * regnamespace; regprocedure by OID only): a number is the OID itself, "-" is 0, a name is
+ * parsed as PostgreSQL parses it (optionally schema-qualified, "quoted" parts kept as
+ * written, others folded to lower case) and looked up along the search path. Errors are
+ * PostgreSQL's: 42P01 (relation), 42704 (type), 42883/42725 (function missing/ambiguous),
+ * 3F000 (schema), 42601 (bad name), 0A000 (a three-part name). The engine calls this
+ * where it has the session's tables (casts of text to a reg* type). */
+int sql_catalog_reg_in(const struct sql_tables *t, uint32_t type, const char *s, size_t len,
+                       uint32_t *oid, struct sql_error *err) LW_MUSTCHECK;
+/* Text output of a reg* value: the object's name (a relation schema-qualified when its name
+ * alone would not find it; a regprocedure with its argument types), "-" for 0, the number
+ * when nothing has that OID -- as PostgreSQL prints them. */
+void sql_catalog_reg_out(const struct sql_tables *t, uint32_t type, uint32_t oid,
+                         struct lw_buf *b);
 
 #endif

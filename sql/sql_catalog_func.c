@@ -11,7 +11,7 @@
 #include "sql_catalog_func.h"
 
 #include "../server/core/lw_arena.h"
-#include "sql_catalog.h"
+#include "sql_catalog_int.h"
 #include "sql_engine.h"
 
 #include <ctype.h>
@@ -98,10 +98,6 @@ static int f_pg_get_userbyid(ARGS)
     return ret_text(c, out, buf, strlen(buf));
 }
 
-/* Schemas searched for unqualified names, pg_catalog first as PostgreSQL does implicitly. */
-static const char *const search_path[] = {"pg_catalog", "lakeward"};
-#define NSEARCH ((int)(sizeof search_path / sizeof search_path[0]))
-
 static int f_pg_table_is_visible(ARGS)
 {
     const struct sql_tables *t = tables_of(c);
@@ -112,12 +108,7 @@ static int f_pg_table_is_visible(ARGS)
         return 0;
     }
     /* Visible when its schema is on the path and no earlier schema has the same name. */
-    for (int i = 0; i < NSEARCH; i++)
-        if (sql_tables_find(t, search_path[i], tab->name)) {
-            ret_bool(out, strcmp(search_path[i], tab->schema) == 0);
-            return 0;
-        }
-    ret_bool(out, false);
+    ret_bool(out, cat_find_table(t, NULL, tab->name) == tab);
     return 0;
 }
 
@@ -141,25 +132,6 @@ static int f_pg_function_is_visible(ARGS)
     return 0;
 }
 
-/* format_type's text for oid with typmod (-1: none), PostgreSQL's rules for the types
- * lakeward has: a bare bpchar is "bpchar" with typmod -1 but "character" with none, and
- * the length of character types shows as (n). */
-static void format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b)
-{
-    const struct sql_type *ty = sql_type_get(oid);
-    if (!ty) {
-        lw_buf_append(b, "???", 3);
-        return;
-    }
-    if (oid == SQL_OID_BPCHAR && has_typmod && typmod < 0) {
-        lw_buf_printf(b, "bpchar");
-        return;
-    }
-    lw_buf_printf(b, "%s", ty->sql_name);
-    if ((oid == SQL_OID_BPCHAR || oid == SQL_OID_VARCHAR) && has_typmod && typmod >= 4)
-        lw_buf_printf(b, "(%lld)", (long long)(typmod - 4));
-}
-
 static int f_format_type(ARGS)
 {
     struct lw_buf b;
@@ -169,7 +141,7 @@ static int f_format_type(ARGS)
         return 0;
     }
     lw_buf_init(&b, 1024);
-    format_type((uint32_t)argv[0].u.i, argv[1].type == SQL_V_NULL ? -1 : argv[1].u.i,
+    cat_format_type((uint32_t)argv[0].u.i, argv[1].type == SQL_V_NULL ? -1 : argv[1].u.i,
                 argv[1].type != SQL_V_NULL, &b);
     return ret_buf(c, out, &b);
 }
@@ -186,7 +158,7 @@ static int f_pg_get_function_result(ARGS)
     lw_buf_init(&b, 1024);
     if (fn->kind == SQL_FN_SRF)
         lw_buf_printf(&b, "SETOF ");
-    format_type(fn->ret, -1, false, &b);
+    cat_format_type(fn->ret, -1, false, &b);
     return ret_buf(c, out, &b);
 }
 
@@ -203,69 +175,26 @@ static int f_pg_get_function_arguments(ARGS)
     for (int i = 0; i < fn->nargs; i++) {
         bool variadic = fn->variadic && i == fn->nargs - 1;
         lw_buf_printf(&b, "%s%s", i ? ", " : "", variadic ? "VARIADIC " : "");
-        format_type(fn->args[i], -1, false, &b);
+        cat_format_type(fn->args[i], -1, false, &b);
         if (variadic && fn->args[i] != SQL_OID_ANY)
             lw_buf_printf(&b, "[]");    /* the parameter is declared as the array */
     }
     return ret_buf(c, out, &b);
 }
 
-/* PostgreSQL's keywords that quote_ident quotes (every category but unreserved). */
-static const char *const quoted_keywords[] = {
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
-    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
-    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
-    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant",
-    "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout",
-    "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "lateral",
-    "leading", "least", "left", "like", "limit", "localtime", "localtimestamp", "national",
-    "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif", "numeric",
-    "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay", "placing",
-    "position", "precision", "primary", "real", "references", "returning", "right", "row",
-    "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric",
-    "table", "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim",
-    "true", "union", "unique", "user", "using", "values", "varchar", "variadic", "verbose",
-    "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement",
-    "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
-    "xmlserialize", "xmltable",
-};
-
-static bool needs_quotes(const char *p, size_t n)
-{
-    if (n == 0 || isdigit((unsigned char)p[0]))
-        return true;
-    for (size_t i = 0; i < n; i++)
-        if (!(islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '_'))
-            return true;    /* upper case, punctuation and non-ASCII bytes */
-    for (size_t k = 0; k < sizeof quoted_keywords / sizeof quoted_keywords[0]; k++)
-        if (strlen(quoted_keywords[k]) == n && memcmp(quoted_keywords[k], p, n) == 0)
-            return true;
-    return false;
-}
-
 static int f_quote_ident(ARGS)
 {
-    const char *p = argv[0].u.s.p;
-    size_t n = argv[0].u.s.len;
     struct lw_buf b;
     (void)argc;
-    if (!needs_quotes(p, n))
-        return ret_text(c, out, p, n);
-    lw_buf_init(&b, 2 * n + 3);
-    lw_buf_append(&b, "\"", 1);
-    for (size_t i = 0; i < n; i++)
-        lw_buf_append(&b, p[i] == '"' ? "\"\"" : &p[i], p[i] == '"' ? 2 : 1);
-    lw_buf_append(&b, "\"", 1);
+    lw_buf_init(&b, 2 * argv[0].u.s.len + 3);
+    cat_quote_ident(argv[0].u.s.p, argv[0].u.s.len, &b);
     return ret_buf(c, out, &b);
 }
 
 static int f_current_schemas(ARGS)
 {
     /* true: with the implicit pg_catalog, as PostgreSQL lists it. */
-    int first = argv[0].u.b ? 0 : 1, n = NSEARCH - first;
+    int first = argv[0].u.b ? 0 : 1, n = cat_nsearch - first;
     struct sql_array *a = lw_arena_alloc(c->arena, sizeof *a);
     struct sql_value *e = lw_arena_alloc(c->arena, (size_t)n * sizeof *e);
     (void)argc;
@@ -273,8 +202,8 @@ static int f_current_schemas(ARGS)
         return sql_error_set(c->err, "54000", "out of memory for the statement");
     for (int i = 0; i < n; i++) {
         e[i].type = SQL_V_TEXT;
-        e[i].u.s.p = search_path[first + i];
-        e[i].u.s.len = strlen(search_path[first + i]);
+        e[i].u.s.p = cat_search_path[first + i];
+        e[i].u.s.len = strlen(cat_search_path[first + i]);
     }
     a->elem_oid = SQL_OID_NAME;
     a->n = n;
@@ -498,42 +427,16 @@ static int priv_role(struct sql_fcall *c, const struct sql_value *v, uint32_t ty
                          v->u.s.p);
 }
 
-/* Splits "schema.name" (or "name", searched on the path), unquoting "quoted" parts and
- * folding unquoted ones to lower case as the parser does. */
+/* The table a name argument names ("schema.name" or a name on the search path). */
 static const struct sql_table *find_table(struct sql_fcall *c, const struct sql_value *v)
 {
     const struct sql_tables *t = tables_of(c);
-    char *s = arg_str(c, v), *parts[2] = {NULL, NULL};
-    int n = 0;
-    if (!t || !s)
+    char buf[256];
+    const char *parts[2];
+    int n = cat_parse_name(v->u.s.p, v->u.s.len, buf, sizeof buf, parts, 2);
+    if (!t || n < 1)
         return NULL;
-    for (char *p = s, *w = s; n < 2;) {
-        bool quoted = *p == '"';
-        char sep;
-        parts[n++] = w;
-        if (quoted) {
-            for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++)
-                *w++ = *p == '"' ? *++p : *p;
-            if (*p == '"')
-                p++;
-        } else {
-            for (; *p && *p != '.'; p++)
-                *w++ = (char)tolower((unsigned char)*p);
-        }
-        sep = *p;       /* read before the terminator: w may be p when nothing was unquoted */
-        *w++ = '\0';
-        if (sep != '.')
-            break;
-        p++;
-    }
-    if (n == 2)
-        return sql_tables_find(t, parts[0], parts[1]);
-    for (int i = 0; i < NSEARCH; i++) {
-        const struct sql_table *tab = sql_tables_find(t, search_path[i], parts[0]);
-        if (tab)
-            return tab;
-    }
-    return NULL;
+    return cat_find_table(t, n == 2 ? parts[0] : NULL, parts[n - 1]);
 }
 
 /* Resolves the object argument: *exists false makes the result NULL (an OID that names

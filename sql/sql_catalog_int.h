@@ -93,6 +93,23 @@ const char *cat_fmt(struct cat_scan *s, const char *fmt, ...) LW_PRINTF(2, 3);
 int cat_schemas(const struct sql_tables *t, const char **out, int max);
 #define CAT_MAX_SCHEMAS 32
 
+/* Names (sql_catalog_name.c). The search path for unqualified names: pg_catalog, then
+ * lakeward. */
+extern const char *const cat_search_path[];
+extern const int cat_nsearch;
+/* Splits a possibly qualified name s[0..len) into at most max parts, copied into buf:
+ * "quoted" parts as written ("" for a quote), others folded to lower case, surrounding
+ * blanks ignored. Returns the count, or -1 for a malformed name or one too long for buf. */
+int cat_parse_name(const char *s, size_t len, char *buf, size_t bufsize, const char **parts,
+                   int max);
+/* Appends p[0..n) as quote_ident prints it. */
+void cat_quote_ident(const char *p, size_t n, struct lw_buf *b);
+/* Appends format_type(oid, typmod) (typmod ignored when has_typmod is false). */
+void cat_format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b);
+/* schema.name, or name along the search path when schema is NULL. */
+const struct sql_table *cat_find_table(const struct sql_tables *t, const char *schema,
+                                       const char *name);
+
 /* pg_class.oid of a registered table; pg_namespace.oid of a schema name. */
 uint32_t cat_table_oid(const struct sql_table *tab);
 uint32_t cat_schema_oid(const char *name);

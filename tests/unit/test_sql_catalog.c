@@ -578,6 +578,99 @@ static void test_privileges(void **state)
     assert_string_equal(call(2705, 3, "lakeward", "lakeward", "USAGE"), "t");
 }
 
+/* --- reg* types ----------------------------------------------------------------------- */
+
+static const char *reg_in(uint32_t type, const char *text)
+{
+    struct sql_error e = {0};
+    uint32_t oid = 12345;
+    lw_buf_reset(&out);
+    if (sql_catalog_reg_in(tables, type, text, strlen(text), &oid, &e) != 0)
+        lw_buf_printf(&out, "ERR %s %s", e.sqlstate, e.msg);
+    else
+        lw_buf_printf(&out, "%u", oid);
+    return rows();
+}
+
+static const char *reg_out(uint32_t type, uint32_t oid)
+{
+    lw_buf_reset(&out);
+    sql_catalog_reg_out(tables, type, oid, &out);
+    return rows();
+}
+
+/* Expected values are PostgreSQL 15's answers to the same casts. */
+static void test_reg_types(void **state)
+{
+    char want[64];
+    (void)state;
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "pg_catalog.pg_class"), "1259");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "PG_CLASS"), "1259");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "  pg_class "), "1259");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "\"pg_class\""), "1259");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "\"PG_CLASS\""),
+                        "ERR 42P01 relation \"PG_CLASS\" does not exist");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "NOSUCH"),
+                        "ERR 42P01 relation \"nosuch\" does not exist");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "lakeward.NoSuch"),
+                        "ERR 42P01 relation \"lakeward.nosuch\" does not exist");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "Nope.x"),
+                        "ERR 3F000 schema \"nope\" does not exist");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "a.b.c"),
+                        "ERR 0A000 cross-database references are not implemented: \"a.b.c\"");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "a..b"), "ERR 42601 invalid name syntax");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "\"open"), "ERR 42601 invalid name syntax");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "16384"), "16384");
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "-"), "0");
+    snprintf(want, sizeof want, "%u", sql_catalog_rel_oid(tables, "lakeward", "items"));
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "items"), want);
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "lakeward.items"), want);
+    assert_string_equal(reg_in(SQL_OID_REGCLASS, "things"),
+                        "ERR 42P01 relation \"things\" does not exist");   /* not on the path */
+    assert_string_equal(reg_out(SQL_OID_REGCLASS, 1259), "pg_class");
+    assert_string_equal(reg_out(SQL_OID_REGCLASS, sql_catalog_rel_oid(tables, "lakeward", "items")),
+                        "items");
+    assert_string_equal(reg_out(SQL_OID_REGCLASS, sql_catalog_rel_oid(tables, "extra", "things")),
+                        "extra.things");
+    assert_string_equal(reg_out(SQL_OID_REGCLASS,
+                                sql_catalog_rel_oid(tables, "information_schema", "tables")),
+                        "information_schema.tables");
+    assert_string_equal(reg_out(SQL_OID_REGCLASS, 0), "-");
+    assert_string_equal(reg_out(SQL_OID_REGCLASS, 999999), "999999");
+
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "integer"), "23");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "INT4"), "23");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "pg_catalog.int4"), "23");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "int4[]"), "1007");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "integer[]"), "1007");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "character varying"), "1043");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "\"char\""), "18");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "char"), "1042");
+    assert_string_equal(reg_in(SQL_OID_REGTYPE, "NOSUCH"),
+                        "ERR 42704 type \"nosuch\" does not exist");
+    assert_string_equal(reg_out(SQL_OID_REGTYPE, 23), "integer");
+    assert_string_equal(reg_out(SQL_OID_REGTYPE, 1007), "integer[]");
+    assert_string_equal(reg_out(SQL_OID_REGTYPE, 0), "-");
+
+    assert_string_equal(reg_in(SQL_OID_REGPROC, "version"), "89");
+    assert_string_equal(reg_in(SQL_OID_REGPROC, "pg_catalog.version"), "89");
+    assert_string_equal(reg_in(SQL_OID_REGPROC, "pg_catalog.array_in"), "750");
+    assert_string_equal(reg_in(SQL_OID_REGPROC, "abs"),
+                        "ERR 42725 more than one function named \"abs\"");
+    assert_string_equal(reg_in(SQL_OID_REGPROC, "NOSUCH"),
+                        "ERR 42883 function \"NOSUCH\" does not exist");
+    assert_string_equal(reg_out(SQL_OID_REGPROC, 2079), "pg_table_is_visible");
+    assert_string_equal(reg_out(SQL_OID_REGPROCEDURE, 2079), "pg_table_is_visible(oid)");
+    assert_string_equal(reg_out(SQL_OID_REGPROCEDURE, 1081), "format_type(oid,integer)");
+    assert_string_equal(reg_out(SQL_OID_REGPROC, 0), "-");
+    assert_string_equal(reg_in(SQL_OID_REGPROCEDURE, "870"), "870");
+
+    assert_string_equal(reg_in(SQL_OID_REGNAMESPACE, "pg_catalog"), "11");
+    assert_string_equal(reg_in(SQL_OID_REGNAMESPACE, "NOSUCH"),
+                        "ERR 3F000 schema \"nosuch\" does not exist");
+    assert_string_equal(reg_out(SQL_OID_REGNAMESPACE, 11), "pg_catalog");
+}
+
 int main(void)
 {
     const struct CMUnitTest scans[] = {
@@ -598,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_names_and_visibility),
         cmocka_unit_test(test_quote_ident_and_sizes),
         cmocka_unit_test(test_privileges),
+        cmocka_unit_test(test_reg_types),
     };
     int failed = cmocka_run_group_tests_name("sql_catalog", scans, setup, teardown);
     return failed + cmocka_run_group_tests_name("sql_catalog_func", funcs, fsetup, teardown);
