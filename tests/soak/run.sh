@@ -11,8 +11,8 @@
 # own run directory $SOAK_BUILD-stack and is stopped at the end.
 #
 # Knobs (environment): SOAK_SECONDS (default 1800), SOAK_RATE (requests/s, 2000),
-# SOAK_CONNECTIONS (64), SOAK_MISS_PCT (20), SOAK_QUERY_SIZE (requests per query id, 100), SOAK_SQL_SESSIONS (20), SOAK_SQL_PAUSE (s between
-# a session's statements, 0.05), SOAK_FAULT_EVERY (s, default 180, or a quarter of a run shorter
+# SOAK_CONNECTIONS (128), SOAK_MISS_PCT (20), SOAK_QUERY_SIZE (requests per query id, 100), SOAK_SQL_SESSIONS (20), SOAK_SQL_PAUSE (s between
+# a session's statements, 0.25), SOAK_FAULT_EVERY (s, default 180, or a quarter of a run shorter
 # than 12 minutes), SOAK_FAULT_SECONDS (20), SOAK_BUILD (build/soak), SOAK_FROM (HEAD|worktree),
 # SOAK_OPENFGA_CACHE (1: OpenFGA's check caches on, see below), LW_SOAK_NO_DOC=1 (leave
 # docs/benchmarks.md alone).
@@ -115,9 +115,9 @@ doc=(--doc "$REPO/docs/benchmarks.md")
 rc=0
 "$PY" tests/soak/soak.py --lw-url "http://127.0.0.1:$HTTP_PORT" --pg-port "$PG_PORT" --lw-pid "$LW_PID" \
     --lk-url "$LK_URL" --control-token "$CONTROL_TOKEN" --loadgen "$BUILD_DIR/loadgen" --out "$BUILD_DIR" \
-    --seconds "$SECONDS_RUN" --rate "${SOAK_RATE:-2000}" --connections "${SOAK_CONNECTIONS:-64}" \
+    --seconds "$SECONDS_RUN" --rate "${SOAK_RATE:-2000}" --connections "${SOAK_CONNECTIONS:-128}" \
     --miss-pct "${SOAK_MISS_PCT:-20}" --query-size "${SOAK_QUERY_SIZE:-100}" --sql-sessions "${SOAK_SQL_SESSIONS:-20}" \
-    --sql-pause "${SOAK_SQL_PAUSE:-0.05}" --fault-every "$FAULT_EVERY" \
+    --sql-pause "${SOAK_SQL_PAUSE:-0.25}" --fault-every "$FAULT_EVERY" \
     --fault-seconds "${SOAK_FAULT_SECONDS:-20}" --commit "$COMMIT" "${doc[@]}" || rc=$?
 kill -0 "$LW_PID" 2>/dev/null || { warn "lakeward exited during the soak; last lines of its log:"; tail -20 "$BUILD_DIR/lakeward.log" >&2; rc=1; }
 exit "$rc"

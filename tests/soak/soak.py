@@ -57,8 +57,14 @@ REFERENCE = {"input": {"context": {"identity": {"user": USERS["airflow-sp-2"], "
                                                          "columns": ["id"]}}}}}
 
 # Fault cycle: mode, its parameters; each is applied for --fault-seconds, then cleared.
+# The delay is what an open-loop load at 2,000/s can take: while it lasts, every decision whose
+# checks must be refreshed (the check cache lives 5 s) waits for it, so about rate x delay x
+# (delay / 5 s) x 2 decisions wait at once, which must stay below the connections; with 2 s
+# nearly all do, the generator's connections fill and its requests time out in its own queue
+# (seen at 64 connections). Trino, whose query threads wait for their answers, would slow down
+# instead of piling up requests.
 FAULTS = [
-    ("delay", {"ms": 2000}),
+    ("delay", {"ms": 500}),
     ("status", {"status": 500}),
     ("garbage", {}),
     ("drop", {}),
@@ -408,13 +414,13 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seconds", type=float, default=1800)
     ap.add_argument("--rate", type=float, default=2000)
-    ap.add_argument("--connections", type=int, default=64)
-    ap.add_argument("--warmup-seconds", type=float, default=20)
-    ap.add_argument("--warmup-rate", type=float, default=100)
+    ap.add_argument("--connections", type=int, default=128)
+    ap.add_argument("--warmup-seconds", type=float, default=45)
+    ap.add_argument("--warmup-rate", type=float, default=200)
     ap.add_argument("--miss-pct", type=int, default=20)
     ap.add_argument("--query-size", type=int, default=100)
     ap.add_argument("--sql-sessions", type=int, default=20)
-    ap.add_argument("--sql-pause", type=float, default=0.05)
+    ap.add_argument("--sql-pause", type=float, default=0.25)
     ap.add_argument("--fault-every", type=float, default=180)
     ap.add_argument("--fault-seconds", type=float, default=20)
     ap.add_argument("--commit", default="?")
