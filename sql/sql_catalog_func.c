@@ -1,6 +1,6 @@
 /* sql_catalog_func.c -- the functions catalog queries call (psql's \d family, Grafana's and
  * JDBC's metadata queries): names and visibility (pg_get_userbyid, pg_*_is_visible,
- * format_type, quote_ident, current_schemas), object definitions (pg_get_*def, pg_get_expr:
+ * format_type, quote_ident), object definitions (pg_get_*def, pg_get_expr:
  * lakeward has no indexes, constraints, rules or defaults, so they are NULL), descriptions
  * (none), sizes (virtual tables occupy no storage: 0), and privileges. One function family
  * of the registry (sql_func.h), with PostgreSQL's pg_proc OIDs and signatures.
@@ -189,28 +189,6 @@ static int f_quote_ident(ARGS)
     lw_buf_init(&b, 2 * argv[0].u.s.len + 3);
     cat_quote_ident(argv[0].u.s.p, argv[0].u.s.len, &b);
     return ret_buf(c, out, &b);
-}
-
-static int f_current_schemas(ARGS)
-{
-    /* true: with the implicit pg_catalog, as PostgreSQL lists it. */
-    int first = argv[0].u.b ? 0 : 1, n = cat_nsearch - first;
-    struct sql_array *a = lw_arena_alloc(c->arena, sizeof *a);
-    struct sql_value *e = lw_arena_alloc(c->arena, (size_t)n * sizeof *e);
-    (void)argc;
-    if (!a || !e)
-        return sql_error_set(c->err, "54000", "out of memory for the statement");
-    for (int i = 0; i < n; i++) {
-        e[i].type = SQL_V_TEXT;
-        e[i].u.s.p = cat_search_path[first + i];
-        e[i].u.s.len = strlen(cat_search_path[first + i]);
-    }
-    a->elem_oid = SQL_OID_NAME;
-    a->n = n;
-    a->v = e;
-    out->type = SQL_V_ARRAY;
-    out->u.arr = a;
-    return 0;
 }
 
 /* The encodings a client may meet here, by PostgreSQL's numbers: lakeward speaks UTF8. */
@@ -562,7 +540,6 @@ static const struct sql_func funcs[] = {
     FN(2232, "pg_get_function_identity_arguments", S, true, f_pg_get_function_arguments, T, 1,
        O),
     FN(1282, "quote_ident", I, true, f_quote_ident, T, 1, T),
-    FN(1403, "current_schemas", S, true, f_current_schemas, SQL_OID_NAME_ARRAY, 1, B),
     FN(1597, "pg_encoding_to_char", S, true, f_pg_encoding_to_char, N, 1, I4),
     FN(1264, "pg_char_to_encoding", S, true, f_pg_char_to_encoding, I4, 1, N),
     FN(1039, "getdatabaseencoding", S, true, f_getdatabaseencoding, N, 0, 0),

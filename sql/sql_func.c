@@ -4,6 +4,7 @@
 #include "sql_func.h"
 
 #include "sql_func_impl.h"
+#include "sql_catalog_func.h"
 
 #include <string.h>
 
@@ -13,6 +14,7 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_agg,
     &sql_func_family_srf,
     &sql_func_family_numeric,
+    &sql_func_family_catalog,
 };
 
 #define NFAMILIES ((int)(sizeof families / sizeof families[0]))
@@ -202,6 +204,25 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
                 const struct sql_type *pt = sql_type_get(p);
                 if (keep[i])
                     keep[i] = pt && pt->preferred;
+            }
+        }
+        /* still tied: the candidates with the fewest polymorphic parameters (name ||
+         * unknown is text || text, not anynonarray || text) */
+        {
+            int fewest = 1 << 30;
+            for (int i = 0; i < n; i++) {
+                int np = 0;
+                for (int k = 0; keep[i] && k < cand[i]->nargs; k++)
+                    np += polymorphic(cand[i]->args[k]);
+                if (keep[i] && np < fewest)
+                    fewest = np;
+            }
+            for (int i = 0; i < n; i++) {
+                int np = 0;
+                for (int k = 0; keep[i] && k < cand[i]->nargs; k++)
+                    np += polymorphic(cand[i]->args[k]);
+                if (keep[i] && np > fewest)
+                    keep[i] = false;
             }
         }
         for (int i = 0; i < n; i++)

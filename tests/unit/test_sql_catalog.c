@@ -279,6 +279,16 @@ static void test_pg_proc_from_registry(void **state)
             n += sql_func_family_at(f)->nfuncs;
         assert_int_equal(scan("pg_catalog", "pg_proc", NULL, false, NULL, NULL, "oid"), n);
     }
+    /* pg_proc.oid and pg_operator.oid are keys: no two entries share one. */
+    for (int f = 0; f < sql_func_nfamilies(); f++)
+        for (int i = 0; i < sql_func_family_at(f)->nfuncs; i++) {
+            const struct sql_func *fn = &sql_func_family_at(f)->funcs[i];
+            char key[16];
+            snprintf(key, sizeof key, "%u", fn->oid);
+            scan("pg_catalog", "pg_proc", NULL, false, "oid", key, "proname");
+            if (strchr(rows(), '\n') != strrchr(rows(), '\n'))
+                fail_msg("pg_proc OID %u belongs to several functions:\n%s", fn->oid, rows());
+        }
     scan("pg_catalog", "pg_operator", NULL, false, "oprname", "||", "oprkind");
     assert_non_null(strstr(rows(), "oprkind=b"));
 }
