@@ -505,9 +505,41 @@ static struct sql_expr *bind_aexpr(struct binder *b, const PgQuery__AExpr *ae, s
                                      "supported yet"), NULL;
             return bind_in(b, &in, sc, false);
         }
-        return sql_bind_fail(b, ae->location, "0A000", "%s with an array operand is not "
-                             "supported yet", ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY
-                                                  ? "ANY" : "ALL"), NULL;
+        {
+            struct sql_expr *arr, *elem, *call;
+            const struct sql_type *at;
+            if (!name || !(l = sql_bind_expr(b, ae->lexpr, sc)) ||
+                !(arr = sql_bind_expr(b, ae->rexpr, sc)))
+                return NULL;
+            if (is_unknown_literal(arr)) {
+                /* an untyped array literal takes the array type of the left side */
+                const struct sql_type *lt = sql_type_get(l->type);
+                if (!lt || !lt->array_oid)
+                    return sql_bind_fail(b, ae->location, "42809", "op ANY/ALL (array) requires "
+                                         "array on right side"), NULL;
+                if (!(arr = sql_bind_coerce(b, arr, lt->array_oid, false, "ANY")))
+                    return NULL;
+            }
+            if (!(at = sql_type_get(arr->type)) || at->category != SQL_TCAT_ARRAY)
+                return sql_bind_fail(b, ae->location, "42809", "op ANY/ALL (array) requires "
+                                     "array on right side"), NULL;
+            if (!(elem = new_expr(b, SQL_E_COL, at->elem_oid, ae->location, 0)) ||
+                !(call = bind_op(b, name, l, elem, ae->location)))
+                return NULL;
+            if (call->type != SQL_OID_BOOL)
+                return sql_bind_fail(b, ae->location, "42809", "op ANY/ALL (array) requires "
+                                     "operator to yield boolean"), NULL;
+            if (call->args[1] != elem)
+                return sql_bind_fail(b, ae->location, "0A000", "ANY/ALL over an array whose "
+                                     "elements need a cast is not supported yet"), NULL;
+            if (!(e = new_expr(b, SQL_E_ANY, SQL_OID_BOOL, ae->location, 2)))
+                return NULL;
+            e->args[0] = call->args[0];
+            e->args[1] = arr;
+            e->fn = call->fn;
+            e->flag = ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL;
+            return e;
+        }
     default:
         return sql_bind_fail(b, ae->location, "0A000", "%s is not supported yet",
                              ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR ? "SIMILAR TO"
@@ -985,6 +1017,24 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         return bind_svf(b, n->sqlvalue_function);
     case PG_QUERY__NODE__NODE_SUB_LINK:
         return bind_sublink(b, n->sub_link, sc);
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE: {
+        /* lakeward's database collation is C: text compares bytewise, so "default", "C"
+         * and "POSIX" change nothing; other collations are refused */
+        const PgQuery__CollateClause *cc = n->collate_clause;
+        const char *cn = cc->n_collname ? sql_bind_str(cc->collname[cc->n_collname - 1]) : NULL;
+        if (!cn || (strcmp(cn, "default") != 0 && strcmp(cn, "C") != 0 &&
+                    strcmp(cn, "POSIX") != 0))
+            return sql_bind_fail(b, cc->location, "0A000", "collation \"%s\" is not supported "
+                                 "yet", cn ? cn : "?"), NULL;
+        if (!(e = sql_bind_expr(b, cc->arg, sc)))
+            return NULL;
+        if (is_unknown_literal(e) && !(e = sql_bind_coerce(b, e, SQL_OID_TEXT, false, "")))
+            return NULL;
+        if (sql_type_get(e->type) && sql_type_get(e->type)->category != SQL_TCAT_STRING)
+            return sql_bind_fail(b, cc->location, "42804", "collations are not supported by "
+                                 "type %s", tname(e->type)), NULL;
+        return e;
+    }
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR: {
         const PgQuery__AArrayExpr *ae = n->a_array_expr;
         uint32_t t;

@@ -3,14 +3,18 @@
 #include "sql_engine.h"
 
 #include "../server/core/lw_arena.h"
+#include "sql_catalog.h"
 #include "sql_exec_int.h"
 #include "sql_parse.h"
 #include "sql_settings.h"
+#include "sql_type.h"
 
 #include <string.h>
 
 void sql_session_init(struct sql_session *s, const struct sql_session_opts *o)
 {
+    /* reg* values are named through the catalogs (idempotent, same for every session) */
+    sql_type_set_reg_hooks(sql_catalog_reg_in, sql_catalog_reg_out);
     memset(s, 0, sizeof *s);
     s->o = *o;
     if (!s->o.max_query_memory)
@@ -82,6 +86,7 @@ int sql_session_query(struct sql_session *s, const char *query, const struct sql
         rc = run_one(s, query, p.tree->stmts[i]->stmt, sink, err);
     if (rc != 0)
         sql_session_error(s);
+    sql_type_set_reg_tables(NULL);
     sql_parsed_free(&p);
     return rc;
 }

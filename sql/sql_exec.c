@@ -8,6 +8,7 @@
 #include "sql_exec_int.h"
 #include "sql_parse.h"
 #include "sql_settings.h"
+#include "sql_type.h"
 #include "sql_value.h"
 
 #include <ctype.h>
@@ -57,6 +58,7 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
 {
     struct sql_bind_ctx ctx = {s->o.tables, query, ptypes == NULL, nparams, ptypes};
     memset(r, 0, sizeof *r);
+    sql_type_set_reg_tables(s->o.tables);
     r->s = s;
     lw_arena_init(&r->arena, s->o.max_query_memory);
     r->arena_live = true;
@@ -171,6 +173,7 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
     long sent = 0;
     int rc;
     *suspended = false;
+    sql_type_set_reg_tables(s->o.tables);
     if (s->tx == 'E' && bd->kind != SQL_STMT_COMMIT && bd->kind != SQL_STMT_ROLLBACK)
         return sql_error_set(err, "25P02", "current transaction is aborted, commands ignored "
                              "until end of transaction block");
@@ -229,6 +232,7 @@ int sql_prepare(struct sql_session *s, const char *text, int nparams, const uint
     struct sql_stmt *st = lw_calloc(1, sizeof *st);
     struct sql_bind_ctx ctx = {s->o.tables, NULL, false, nparams, param_types};
     *out = NULL;
+    sql_type_set_reg_tables(s->o.tables);
     if (!st)
         return sql_error_set(err, "53200", "out of memory");
     st->session = s;
@@ -366,6 +370,7 @@ int sql_portal_execute(struct sql_portal *p, const struct sql_sink *sink, long m
     if (!p->st->node)
         return sink->empty(sink->ctx, err);
     rc = sql_run_execute(&p->run, sink, max_rows, suspended, err);
+    sql_type_set_reg_tables(NULL);
     if (rc != 0)
         sql_session_error(p->st->session);
     return rc;

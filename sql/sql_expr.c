@@ -300,6 +300,34 @@ static int eval_inner(struct sql_eval *ev, const struct sql_expr *e, struct sql_
         set_bool(out, saw_null ? -1 : e->flag != 0);
         return 0;
     }
+    case SQL_E_ANY: {
+        /* true as soon as one element gives true (ALL: false as soon as one gives false);
+         * otherwise NULL when a comparison was NULL */
+        bool saw_null = false, all = e->flag != 0;
+        const struct sql_array *arr;
+        const struct sql_type *at;
+        if (sql_expr_eval(ev, e->args[0], &a) != 0 || sql_expr_eval(ev, e->args[1], &b) != 0)
+            return LW_EINVAL;
+        if (b.type == SQL_V_NULL) {
+            memset(out, 0, sizeof *out);
+            return 0;
+        }
+        arr = b.u.arr;
+        at = sql_type_get(e->args[1]->type);
+        for (int i = 0; i < arr->n; i++) {
+            if (equal_via(ev, e->fn, e->args[0]->type, at ? at->elem_oid : e->args[0]->type,
+                          &a, &arr->v[i], &r) != 0)
+                return LW_EINVAL;
+            if (r < 0)
+                saw_null = true;
+            else if (r != all) {
+                set_bool(out, !all);
+                return 0;
+            }
+        }
+        set_bool(out, saw_null ? -1 : all);
+        return 0;
+    }
     case SQL_E_ARRAY: {
         struct sql_array *arr = lw_arena_alloc(ev->fc.arena, sizeof *arr);
         struct sql_value *vals = lw_arena_alloc(ev->fc.arena,

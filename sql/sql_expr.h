@@ -27,6 +27,7 @@ enum sql_expr_kind {
     SQL_E_DISTINCT,     /* args[0] IS [NOT] DISTINCT FROM args[1] (flag: NOT), fn: = */
     SQL_E_IN,           /* args[0] IN (args[1..]) (flag: NOT IN), fn: = */
     SQL_E_ARRAY,        /* ARRAY[args...] */
+    SQL_E_ANY,          /* args[0] fn ANY (args[1], an array) (flag: ALL) */
     SQL_E_SUBLINK,      /* a subquery: scalar, EXISTS, IN / ANY (see sql_op.h) */
     SQL_E_AGGREF,       /* an aggregate's result: col = its index (binder rewrites it) */
     SQL_E_WINREF,       /* a window function's result: col = its index */

@@ -99,4 +99,20 @@ int sql_cast_value(const struct sql_value *v, uint32_t src, uint32_t dst, struct
 /* True when values of src may be implicitly cast to dst (identity included). */
 bool sql_type_implicit(uint32_t src, uint32_t dst);
 
+/* The reg* types (regclass, regtype, regproc, regprocedure, regnamespace) name catalog
+ * objects, so their text I/O needs the session's tables: the catalog module
+ * (sql_catalog*.c) provides it through these hooks, and the engine names the tables of
+ * the statement running on the calling thread around binding and execution (output
+ * happens in the sink, on that thread). Without hooks or tables, input by name is 0A000
+ * and output is the number (what PostgreSQL prints for an OID nothing has), except
+ * regtype, which the type registry names itself. */
+struct sql_tables;
+typedef int (*sql_reg_in_fn)(const struct sql_tables *t, uint32_t type, const char *s,
+                             size_t len, uint32_t *oid, struct sql_error *err);
+typedef void (*sql_reg_out_fn)(const struct sql_tables *t, uint32_t type, uint32_t oid,
+                               struct lw_buf *b);
+void sql_type_set_reg_hooks(sql_reg_in_fn in, sql_reg_out_fn out);
+/* Thread-local; NULL when no statement runs. */
+void sql_type_set_reg_tables(const struct sql_tables *t);
+
 #endif

@@ -106,6 +106,21 @@ static int int_out_of_range(struct sql_error *err, uint32_t oid, const char *s, 
                          s, tname(oid));
 }
 
+static sql_reg_in_fn reg_in;
+static sql_reg_out_fn reg_out;
+static _Thread_local const struct sql_tables *reg_tables;
+
+void sql_type_set_reg_hooks(sql_reg_in_fn in, sql_reg_out_fn out)
+{
+    reg_in = in;
+    reg_out = out;
+}
+
+void sql_type_set_reg_tables(const struct sql_tables *t)
+{
+    reg_tables = t;
+}
+
 int sql_io_int_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
                   struct sql_value *out, struct sql_error *err)
 {
@@ -116,6 +131,13 @@ int sql_io_int_in(const char *s, size_t len, uint32_t oid, struct lw_arena *aren
     sql_trim(&t, &tl);
     out->type = SQL_V_INT;
     if (!sql_parse_int(t, tl, &out->u.i, &overflow)) {
+        if (is_oid_type(oid) && oid != SQL_OID_OID && reg_in && reg_tables) {
+            uint32_t o;
+            if (reg_in(reg_tables, oid, s, len, &o, err) != 0)
+                return LW_EINVAL;
+            out->u.i = o;
+            return 0;
+        }
         if (is_oid_type(oid) && oid != SQL_OID_OID)
             return sql_error_set(err, "0A000", "input of type %s by name is not supported "
                                  "yet", tname(oid));
@@ -133,6 +155,10 @@ void sql_io_int_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
     const struct sql_type *t;
     /* regtype prints the type's name; the other reg* types print their number until the
      * catalogs (sql_catalog*.c) provide names, PostgreSQL's fallback for unknown OIDs. */
+    if (is_oid_type(oid) && oid != SQL_OID_OID && reg_out && reg_tables) {
+        reg_out(reg_tables, oid, (uint32_t)v->u.i, b);
+        return;
+    }
     if (oid == SQL_OID_REGTYPE && (t = sql_type_get((uint32_t)v->u.i)) != NULL) {
         lw_buf_puts(b, t->sql_name);
         return;

@@ -464,6 +464,15 @@ static void expressions_and_clauses(void **state)
          "sum(x) from (values (1.5), (2.25), (3)) v(x)",
          "?column?:1700,avg:1700,sum:1700|1704067500,2.2500000000000000,6.75|SELECT 1;"},
         {"select 1 / 0.0", "ERR 22012"},
+        {"select 2 = any (array[1,2]), 3 > all ('{1,2}'), 1 = any ('{2,NULL}'), "
+         "5 <> all (array[]::int[]), 'b' collate \"C\" < 'a', 'ab'::name || 'c'",
+         "?column?:16,?column?:16,?column?:16,?column?:16,?column?:16,?column?:25|"
+         "t,t,NULL,t,f,abc|SELECT 1;"},
+        {"select id from t.items where id = any (array[1, 3])", "id:23|1|3|SELECT 2;"},
+        {"select 'a' collate \"de_DE\"", "ERR 0A000"},
+        {"select 't.items'::regclass, 23::regtype, 'nope'::regclass", "ERR 42P01"},
+        {"select 't.items'::regclass::oid > 16383, 23::regtype",
+         "?column?:16,regtype:2206|t,integer|SELECT 1;"},
         {"select case when id > 2 then 'big' else 'small' end, coalesce(name, '-'), "
          "nullif(id, 2), greatest(id, 3) from t.items where id in (2, 3) order by id",
          "case:25,coalesce:25,nullif:23,greatest:23|small,beta,NULL,3|big,-,3,3|SELECT 2;"},
