@@ -54,3 +54,17 @@ SELECT count(*) > 0 FROM pg_catalog.pg_settings WHERE name = 'TimeZone'
 SELECT name, setting FROM pg_settings WHERE name IN ('DateStyle', 'IntervalStyle', 'standard_conforming_strings') ORDER BY name
 SELECT pg_catalog.pg_is_in_recovery()
 SELECT 'pg_class'::regclass = 1259::oid, 'pg_type'::regclass::oid
+SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid WHERE n.nspname = 'lakeward' AND c.relname = 'decisions' AND a.attnum > 0 ORDER BY a.attnum
+SELECT c.relname, c.relkind, c.relnatts FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'lakeward' ORDER BY 1
+SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'lakeward' AND data_type LIKE 'time%' ORDER BY 1, 2
+SELECT typname, typarray, typelem FROM pg_type WHERE typname IN ('int4', 'text', 'bool', '_text') ORDER BY 1
+SELECT nspname FROM pg_namespace n WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'decisions')
+SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'pg_catalog' AND t.typname IN ('int2', 'int4', 'int8')
+SELECT setting FROM pg_settings WHERE name = 'server_encoding'
+SELECT datname, pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'lakeward'
+SELECT count(*) FROM information_schema.tables WHERE table_schema = 'pg_catalog' AND table_name IN ('pg_type', 'pg_class', 'pg_namespace')
+SELECT c.relname FROM pg_class c WHERE c.relname IN ('pg_type', 'pg_class', 'pg_attribute', 'pg_namespace') ORDER BY 1
+SELECT attname, attnum FROM pg_attribute WHERE attrelid = 'pg_catalog.pg_namespace'::regclass AND attnum > 0 ORDER BY attnum
+SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'pg_catalog' AND table_name = 'pg_namespace' ORDER BY ordinal_position
+SELECT t.typname, t.typlen FROM pg_type t WHERE t.oid = ANY (ARRAY[16, 20, 25]::oid[]) ORDER BY 1
+SELECT n.nspname, count(c.oid) > 0 FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid WHERE n.nspname IN ('lakeward', 'pg_catalog') GROUP BY 1 ORDER BY 1
