@@ -320,10 +320,11 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
     node->right = r.node;
     node->u.join.type = jt;
     if (je->quals) {
-        const char *saved = q->no_agg;
-        q->no_agg = "JOIN conditions";
+        const char *saved = q->no_agg, *saved_win = q->no_win;
+        q->no_agg = q->no_win = "JOIN conditions";
         node->u.join.on = sql_bind_condition(b, je->quals, sc, "JOIN/ON");
         q->no_agg = saved;
+        q->no_win = saved_win;
         if (!node->u.join.on)
             return LW_EINVAL;
     }
@@ -563,6 +564,19 @@ static struct sql_expr *regroup(struct binder *b, struct sql_expr *e, const stru
         return c;
     }
     return e;
+}
+
+/* Window references become columns of the window operator's output (after its input's). */
+static void wire_winrefs(struct sql_expr *e, int base)
+{
+    if (e->kind == SQL_E_WINREF) {
+        e->kind = SQL_E_COL;
+        e->col = base + e->col;
+        e->level = 0;
+        return;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        wire_winrefs(e->args[i], base);
 }
 
 /* --- the select list, ORDER BY -------------------------------------------------------- */
@@ -1014,7 +1028,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         return rc;
     }
     if (s->n_window_clause)
-        return sql_bind_fail(b, -1, "0A000", "WINDOW is not supported yet");
+        return sql_bind_fail(b, -1, "0A000", "named windows (WINDOW) are not supported yet");
     if (s->group_distinct)
         return sql_bind_fail(b, -1, "0A000", "GROUP BY DISTINCT is not supported yet");
 
@@ -1044,9 +1058,9 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
 
     /* WHERE */
     if (s->where_clause) {
-        q.no_agg = "WHERE";
+        q.no_agg = q.no_win = "WHERE";
         where = sql_bind_condition(b, s->where_clause, &sc, "WHERE");
-        q.no_agg = NULL;
+        q.no_agg = q.no_win = NULL;
         if (!where)
             return LW_EINVAL;
     }
@@ -1059,7 +1073,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     if (s->n_group_clause) {
         if (!(g.group = lw_arena_alloc(b->a, s->n_group_clause * sizeof *g.group)))
             return sql_bind_nomem(b);
-        q.no_agg = "GROUP BY";
+        q.no_agg = q.no_win = "GROUP BY";
         for (size_t i = 0; i < s->n_group_clause; i++) {
             const PgQuery__Node *gn = s->group_clause[i];
             int k;
@@ -1094,10 +1108,12 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
             if (!(g.group[g.ngroup++] = sql_bind_expr(b, gn, &sc)))
                 return LW_EINVAL;
         }
-        q.no_agg = NULL;
+        q.no_agg = q.no_win = NULL;
     }
+    q.no_win = "HAVING";
     if (s->having_clause && !(having = sql_bind_condition(b, s->having_clause, &sc, "HAVING")))
         return LW_EINVAL;
+    q.no_win = NULL;
 
     /* DISTINCT [ON] */
     if (s->n_distinct_clause) {
@@ -1189,6 +1205,34 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
             plan = f;
         }
     }
+    if (q.nwins) {
+        struct sql_node *wn = sql_node_new(b->a, SQL_N_WINDOW, plan->ncols + q.nwins);
+        if (!wn)
+            return sql_bind_nomem(b);
+        for (int w = 0; aggregated && w < q.nwins; w++) {
+            struct sql_win_call *wc = &q.wins[w];
+            for (int i = 0; i < wc->nargs; i++)
+                if (!(wc->args[i] = regroup(b, wc->args[i], &g)))
+                    return LW_EINVAL;
+            for (int i = 0; i < wc->npart; i++)
+                if (!(wc->part[i] = regroup(b, wc->part[i], &g)))
+                    return LW_EINVAL;
+            for (int i = 0; i < wc->norder; i++)
+                if (!(wc->order[i] = regroup(b, wc->order[i], &g)))
+                    return LW_EINVAL;
+            if (wc->filter && !(wc->filter = regroup(b, wc->filter, &g)))
+                return LW_EINVAL;
+        }
+        memcpy(wn->types, plan->types, (size_t)plan->ncols * sizeof *wn->types);
+        for (int w = 0; w < q.nwins; w++)
+            wn->types[plan->ncols + w] = q.wins[w].ret;
+        wn->u.window.nwins = q.nwins;
+        wn->u.window.wins = q.wins;
+        wn->child = plan;
+        for (int i = 0; i < t.n; i++)
+            wire_winrefs(t.exprs[i], plan->ncols);
+        plan = wn;
+    }
     /* the scan reads the columns anything above it uses */
     if (scan) {
         scan->u.scan.cols_used = 0;
@@ -1204,6 +1248,8 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
                 mark_used(q.aggs[a].args[i], &scan->u.scan.cols_used, 0, scan->ncols);
             mark_used(q.aggs[a].filter, &scan->u.scan.cols_used, 0, scan->ncols);
         }
+        if (q.nwins)
+            scan->u.scan.cols_used = ~0ull;     /* window arguments read the FROM row */
         /* ORDER BY on plain columns is offered to the table */
         if (s->n_sort_clause && !aggregated && !distinct_all && !ndistinct) {
             struct sql_index_orderby *ob = lw_arena_alloc(b->a, s->n_sort_clause * sizeof *ob);
@@ -1211,7 +1257,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
                 return sql_bind_nomem(b);
             for (size_t i = 0; i < s->n_sort_clause; i++) {
                 const struct sql_expr *e = t.exprs[sort_keys[i]];
-                if (e->kind == SQL_E_COL && e->level == 0)
+                if (e->kind == SQL_E_COL && e->level == 0 && e->col < scan->ncols)
                     ob[scan->u.scan.norder++] = (struct sql_index_orderby){
                         e->col, s->sort_clause[i]->sort_by->sortby_dir ==
                                     PG_QUERY__SORT_BY_DIR__SORTBY_DESC};

@@ -559,6 +559,130 @@ static void type_list(char *buf, size_t cap, struct sql_expr **args, int n)
         o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", tname(args[i]->type));
 }
 
+/* fn(args) OVER (PARTITION BY ... ORDER BY ...): collected into the query like an
+ * aggregate, computed by a window operator over the (grouped) rows. */
+static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *fc,
+                                    struct bscope *sc, const char *name)
+{
+    const PgQuery__WindowDef *wd = fc->over;
+    struct bquery *q = sc ? sc->q : NULL;
+    struct sql_expr *args[SQL_FUNC_MAX_ARGS], *ref;
+    uint32_t argt[SQL_FUNC_MAX_ARGS] = {0}, want[SQL_FUNC_MAX_ARGS] = {0}, ret = 0;
+    const struct sql_func *fn;
+    struct sql_win_call *w;
+    int n = fc->agg_star ? 0 : (int)fc->n_args, nm;
+    if (!q)
+        return sql_bind_fail(b, fc->location, "42P20", "window functions are not allowed "
+                             "here"), NULL;
+    if (q->no_win)
+        return sql_bind_fail(b, fc->location, "42P20", "window functions are not allowed in "
+                             "%s", q->no_win), NULL;
+    if (q->in_agg)
+        return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
+                             "contain window function calls"), NULL;
+    if (q->in_win)
+        return sql_bind_fail(b, fc->location, "42P20", "window function calls cannot be "
+                             "nested"), NULL;
+    if ((wd->name && *wd->name) || (wd->refname && *wd->refname))
+        return sql_bind_fail(b, fc->location, "0A000", "named windows are not supported "
+                             "yet"), NULL;
+    if (wd->frame_options & 1)
+        return sql_bind_fail(b, fc->location, "0A000", "window frame clauses are not "
+                             "supported yet"), NULL;
+    if (fc->agg_distinct)
+        return sql_bind_fail(b, fc->location, "0A000", "DISTINCT is not implemented for "
+                             "window functions"), NULL;
+    if (n > SQL_FUNC_MAX_ARGS)
+        return sql_bind_fail(b, fc->location, "54023", "too many arguments"), NULL;
+    if (q->nwins == q->capwins) {
+        int nc = q->capwins ? q->capwins * 2 : 4;
+        struct sql_win_call *nw = lw_arena_alloc(b->a, (size_t)nc * sizeof *nw);
+        if (!nw)
+            return sql_bind_nomem(b), NULL;
+        if (q->nwins)
+            memcpy(nw, q->wins, (size_t)q->nwins * sizeof *nw);
+        q->wins = nw;
+        q->capwins = nc;
+    }
+    w = &q->wins[q->nwins];
+    memset(w, 0, sizeof *w);
+    q->in_win = true;
+    for (int i = 0; i < n; i++)
+        if (!(args[i] = sql_bind_expr(b, fc->args[i], sc)))
+            return q->in_win = false, NULL;
+    w->npart = (int)wd->n_partition_clause;
+    w->norder = (int)wd->n_order_clause;
+    if (!(w->part = lw_arena_alloc(b->a, (size_t)(w->npart + 1) * sizeof *w->part)) ||
+        !(w->order = lw_arena_alloc(b->a, (size_t)(w->norder + 1) * sizeof *w->order)) ||
+        !(w->okeys = lw_arena_alloc(b->a, (size_t)(w->norder + 1) * sizeof *w->okeys)))
+        return q->in_win = false, sql_bind_nomem(b), NULL;
+    for (int i = 0; i < w->npart; i++)
+        if (!(w->part[i] = sql_bind_expr(b, wd->partition_clause[i], sc)))
+            return q->in_win = false, NULL;
+    for (int i = 0; i < w->norder; i++) {
+        const PgQuery__SortBy *sb = wd->order_clause[i]->sort_by;
+        const struct sql_type *ty;
+        if (wd->order_clause[i]->node_case != PG_QUERY__NODE__NODE_SORT_BY ||
+            sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+            return q->in_win = false, sql_bind_fail(b, fc->location, "0A000", "this window "
+                                                    "ORDER BY is not supported"), NULL;
+        if (!(w->order[i] = sql_bind_expr(b, sb->node, sc)))
+            return q->in_win = false, NULL;
+        if (w->order[i]->type == SQL_OID_UNKNOWN &&
+            !(w->order[i] = sql_bind_coerce(b, w->order[i], SQL_OID_TEXT, false, "")))
+            return q->in_win = false, NULL;
+        ty = sql_type_get(w->order[i]->type);
+        if (!ty || !ty->cmp)
+            return q->in_win = false, sql_bind_fail(b, sb->location, "42883", "could not "
+                                                    "identify an ordering operator for type "
+                                                    "%s", ty ? ty->sql_name : "unknown"), NULL;
+        w->okeys[i].col = i;
+        w->okeys[i].type = w->order[i]->type;
+        w->okeys[i].desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+        w->okeys[i].nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST
+                                      ? true
+                                  : sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST
+                                      ? false
+                                      : w->okeys[i].desc;
+    }
+    q->in_win = false;
+    for (int i = 0; i < n; i++)
+        argt[i] = args[i]->type;
+    fn = sql_func_resolve(name, n, argt, 0, want, &ret, &nm);
+    if (!fn || (fn->kind != SQL_FN_WINDOW && fn->kind != SQL_FN_AGG)) {
+        if (fn)
+            return sql_bind_fail(b, fc->location, "42809", "OVER specified, but %s is not a "
+                                 "window function nor an aggregate function", name), NULL;
+        return sql_bind_fail(b, fc->location, nm > 1 ? "42725" : "42883", "function %s with "
+                             "these argument types %s", name,
+                             nm > 1 ? "is not unique" : "does not exist"), NULL;
+    }
+    if (fn->kind == SQL_FN_AGG && !fn->agg)
+        return sql_bind_fail(b, fc->location, "0A000", "function %s over these types is not "
+                             "supported yet", name), NULL;
+    w->fn = fn;
+    w->nargs = n;
+    w->ret = ret;
+    if (n && !(w->args = lw_arena_alloc(b->a, (size_t)n * sizeof *w->args)))
+        return sql_bind_nomem(b), NULL;
+    for (int i = 0; i < n; i++) {
+        if (!(w->args[i] = sql_bind_coerce(b, args[i], want[i], false, "argument")))
+            return NULL;
+        w->arg_types[i] = w->args[i]->type;
+    }
+    if (fc->agg_filter) {
+        if (fn->kind != SQL_FN_AGG)
+            return sql_bind_fail(b, fc->location, "0A000", "FILTER is not implemented for "
+                                 "non-aggregate window functions"), NULL;
+        if (!(w->filter = sql_bind_condition(b, fc->agg_filter, sc, "FILTER")))
+            return NULL;
+    }
+    if (!(ref = new_expr(b, SQL_E_WINREF, ret, fc->location, 0)))
+        return NULL;
+    ref->col = q->nwins++;
+    return ref;
+}
+
 static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
                                   struct bscope *sc)
 {
@@ -572,9 +696,6 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (!name || fc->n_funcname > 2 || (schema && strcmp(schema, "pg_catalog") != 0))
         return sql_bind_fail(b, fc->location, "42883", "function %s does not exist",
                              name ? name : "?"), NULL;
-    if (fc->over)
-        return sql_bind_fail(b, fc->location, "0A000", "window functions are not supported "
-                             "yet"), NULL;
     if (fc->n_agg_order || fc->agg_within_group)
         return sql_bind_fail(b, fc->location, "0A000", "ORDER BY inside an aggregate call is "
                              "not supported yet"), NULL;
@@ -586,6 +707,8 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (!sql_func_exists(name))
         return sql_bind_fail(b, fc->location, "0A000", "function %s() is not supported yet",
                              name), NULL;
+    if (fc->over)
+        return bind_window(b, fc, sc, name);
     if (fc->agg_star && n == 0) {
         if (q && q->in_agg)
             return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
@@ -648,6 +771,9 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
         return sql_bind_fail(b, fc->location, "0A000", "function %s(%s) is not supported yet",
                              name, types), NULL;
     }
+    if (fn->kind == SQL_FN_WINDOW)
+        return sql_bind_fail(b, fc->location, "42809", "window function %s requires an OVER "
+                             "clause", name), NULL;
     if (fn->kind != SQL_FN_AGG && (fc->agg_distinct || fc->agg_filter || fc->agg_star))
         return sql_bind_fail(b, fc->location, "42809", "DISTINCT or FILTER specified, but %s is "
                              "not an aggregate function", name), NULL;

@@ -48,6 +48,10 @@ struct bquery {
     bool in_agg;                /* binding an aggregate's arguments */
     int naggs, capaggs;
     struct sql_agg_call *aggs;
+    const char *no_win;         /* non-NULL: window functions are refused here */
+    bool in_win;                /* binding a window function's arguments */
+    int nwins, capwins;
+    struct sql_win_call *wins;
     struct bcte *ctes;
 };
 

@@ -373,6 +373,9 @@ static const struct sql_agg_impl aagg_impl = {sizeof(struct aagg), aagg_step, aa
     {oid, name, SQL_FN_AGG, SQL_VOL_IMMUTABLE, strict, false, n, {__VA_ARGS__}, ret, NULL,    \
      impl, NULL}
 #define AE SQL_OID_ANYELEMENT
+#define WIN(oid, name, ret, n, ...)                                                           \
+    {oid, name, SQL_FN_WINDOW, SQL_VOL_IMMUTABLE, false, false, n, {__VA_ARGS__}, ret, NULL,  \
+     NULL, NULL}
 
 static const struct sql_func funcs[] = {
     AGG(2803, "count", false, &count_impl, SQL_OID_INT8, 0, 0),
@@ -396,6 +399,17 @@ static const struct sql_func funcs[] = {
     AGG(2519, "every", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
     AGG(3538, "string_agg", false, &sagg_impl, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
     AGG(2335, "array_agg", false, &aagg_impl, SQL_OID_ANYARRAY, 1, AE),
+    /* window functions: computed by the window operator (sql_op.c), which knows them by
+     * name; lag/lead are not strict (their value argument may be NULL) */
+    WIN(3100, "row_number", SQL_OID_INT8, 0, 0),
+    WIN(3101, "rank", SQL_OID_INT8, 0, 0),
+    WIN(3102, "dense_rank", SQL_OID_INT8, 0, 0),
+    WIN(3106, "lag", AE, 1, AE),
+    WIN(3107, "lag", AE, 2, AE, SQL_OID_INT4),
+    WIN(3108, "lag", AE, 3, AE, SQL_OID_INT4, AE),
+    WIN(3109, "lead", AE, 1, AE),
+    WIN(3110, "lead", AE, 2, AE, SQL_OID_INT4),
+    WIN(3111, "lead", AE, 3, AE, SQL_OID_INT4, AE),
 };
 
 const struct sql_func_family sql_func_family_agg = {

@@ -1071,6 +1071,228 @@ static int material_next(struct sql_node *op, struct sql_exec *x)
     return list_next(op, &op->u.material.m->rows, &st->pos);
 }
 
+/* --- window functions ----------------------------------------------------------------- */
+
+/* Window functions the node computes itself (the SQL_FN_WINDOW entries, by name). */
+enum { WIN_OTHER, WIN_ROW_NUMBER, WIN_RANK, WIN_DENSE_RANK, WIN_LAG, WIN_LEAD };
+
+static int win_kind(const struct sql_func *fn)
+{
+    static const char *const names[] = {"", "row_number", "rank", "dense_rank", "lag", "lead"};
+    for (int i = 1; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(fn->name, names[i]) == 0)
+            return i;
+    return WIN_OTHER;
+}
+
+struct win_st {
+    struct rowlist rows;        /* the child's rows, each widened by the window columns */
+    long pos;
+};
+
+/* Sort context: per row, its partition and order key values. */
+struct win_sort {
+    const struct sql_win_call *w;
+    struct sql_value **keys;    /* keys[row]: npart partition values, then norder order */
+};
+
+static int win_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct win_sort *ws = ctx;
+    long ra = *(const long *)a, rb = *(const long *)b;
+    const struct sql_value *ka = ws->keys[ra], *kb = ws->keys[rb];
+    int np = ws->w->npart, c;
+    for (int i = 0; i < np; i++) {
+        const struct sql_value *x = &ka[i], *y = &kb[i];
+        if (x->type == SQL_V_NULL || y->type == SQL_V_NULL) {
+            if (x->type != y->type)
+                return x->type == SQL_V_NULL ? 1 : -1;
+            continue;
+        }
+        if ((c = sql_value_cmp_typed(ws->w->part[i]->type, x, y)) != 0)
+            return c;
+    }
+    if ((c = cmp_keys(ws->w->okeys, ws->w->norder, ka + np, kb + np)) != 0)
+        return c;
+    return (ra > rb) - (ra < rb);       /* stable: input order among equals */
+}
+
+static bool same_keys(const struct sql_win_call *w, const struct sql_value *a,
+                      const struct sql_value *b, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        uint32_t t = i < w->npart ? w->part[i]->type : w->okeys[i - w->npart].type;
+        if (a[i].type == SQL_V_NULL || b[i].type == SQL_V_NULL) {
+            if (a[i].type != b[i].type)
+                return false;
+            continue;
+        }
+        if (sql_value_cmp_typed(t, &a[i], &b[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Computes one window function into column `col` of every row. */
+static int win_compute(struct sql_node *op, struct sql_exec *x, const struct sql_win_call *w,
+                       int col)
+{
+    struct win_st *st = op->st;
+    long n = st->rows.n;
+    int nk = w->npart + w->norder;
+    struct win_sort ws = {w, NULL};
+    long *idx;
+    if (!(idx = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *idx)) ||
+        !(ws.keys = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *ws.keys)))
+        return sql_op_nomem(x->arena, x->err);
+    for (long r = 0; r < n; r++) {
+        struct sql_value *k = lw_arena_alloc(x->arena, (size_t)(nk + 1) * sizeof *k);
+        if (!k)
+            return sql_op_nomem(x->arena, x->err);
+        for (int i = 0; i < nk; i++)
+            if (eval(x, i < w->npart ? w->part[i] : w->order[i - w->npart], st->rows.rows[r],
+                     &k[i]) != 0)
+                return LW_EINVAL;
+        ws.keys[r] = k;
+        idx[r] = r;
+    }
+    if (n > 1)
+        qsort_r(idx, (size_t)n, sizeof *idx, win_cmp, &ws);
+    for (long ps = 0; ps < n;) {
+        long pe = ps + 1, gs;
+        void *state = NULL;
+        while (pe < n && same_keys(w, ws.keys[idx[ps]], ws.keys[idx[pe]], 0, w->npart))
+            pe++;
+        if (w->fn->kind == SQL_FN_AGG &&
+            !(state = lw_arena_alloc(x->arena, w->fn->agg->state_size + 1)))
+            return sql_op_nomem(x->arena, x->err);
+        if (state)
+            memset(state, 0, w->fn->agg->state_size + 1);
+        /* peer groups: rows with equal ORDER BY keys (the whole partition without one) */
+        for (gs = ps; gs < pe;) {
+            long ge = gs + 1;
+            while (ge < pe && (w->norder == 0 ||
+                               same_keys(w, ws.keys[idx[gs]], ws.keys[idx[ge]], w->npart, nk)))
+                ge++;
+            if (w->fn->kind == SQL_FN_AGG) {
+                struct sql_eval ev = eval_on(x, NULL);
+                struct sql_value res;
+                for (long r = gs; r < ge; r++) {
+                    struct sql_value args[SQL_FUNC_MAX_ARGS];
+                    const struct sql_value *row = st->rows.rows[idx[r]];
+                    bool skip = false;
+                    if (w->filter) {
+                        int t = is_true(x, w->filter, row);
+                        if (t < 0)
+                            return LW_EINVAL;
+                        if (!t)
+                            continue;
+                    }
+                    ev.row = row;
+                    for (int i = 0; i < w->nargs; i++) {
+                        if (sql_expr_eval(&ev, w->args[i], &args[i]) != 0)
+                            return LW_EINVAL;
+                        skip |= args[i].type == SQL_V_NULL && w->fn->strict;
+                    }
+                    ev.fc.result_oid = w->ret;
+                    ev.fc.arg_oids = w->arg_types;
+                    if (!skip && w->fn->agg->step(&ev.fc, state, w->nargs, args) != 0)
+                        return LW_EINVAL;
+                }
+                memset(&res, 0, sizeof res);
+                ev.fc.result_oid = w->ret;
+                ev.fc.arg_oids = w->arg_types;
+                if (w->fn->agg->final(&ev.fc, state, &res) != 0 ||
+                    sql_value_copy(x->arena, &res) != 0)
+                    return res.type == SQL_V_NULL ? LW_EINVAL : sql_op_nomem(x->arena, x->err);
+                for (long r = gs; r < ge; r++)
+                    st->rows.rows[idx[r]][col] = res;
+            } else {
+                for (long r = gs; r < ge; r++) {
+                    struct sql_value *v = &st->rows.rows[idx[r]][col];
+                    memset(v, 0, sizeof *v);
+                    switch (win_kind(w->fn)) {
+                    case WIN_ROW_NUMBER: v->type = SQL_V_INT; v->u.i = r - ps + 1; break;
+                    case WIN_RANK: v->type = SQL_V_INT; v->u.i = gs - ps + 1; break;
+                    case WIN_DENSE_RANK: {
+                        long groups = 1;
+                        for (long k = ps + 1; k <= gs; k++)
+                            groups += !same_keys(w, ws.keys[idx[k - 1]], ws.keys[idx[k]],
+                                                 w->npart, nk);
+                        v->type = SQL_V_INT;
+                        v->u.i = groups;
+                        break;
+                    }
+                    case WIN_LAG:
+                    case WIN_LEAD: {
+                        const struct sql_value *row = st->rows.rows[idx[r]];
+                        struct sql_value off = {SQL_V_INT, {.i = 1}};
+                        long t;
+                        if (w->nargs > 1 && eval(x, w->args[1], row, &off) != 0)
+                            return LW_EINVAL;
+                        if (off.type == SQL_V_NULL)
+                            break;
+                        t = win_kind(w->fn) == WIN_LAG ? r - off.u.i : r + off.u.i;
+                        if (t >= ps && t < pe) {
+                            if (eval(x, w->args[0], st->rows.rows[idx[t]], v) != 0)
+                                return LW_EINVAL;
+                        } else if (w->nargs > 2 && eval(x, w->args[2], row, v) != 0) {
+                            return LW_EINVAL;
+                        }
+                        if (sql_value_copy(x->arena, v) != 0)
+                            return sql_op_nomem(x->arena, x->err);
+                        break;
+                    }
+                    default:
+                        return sql_error_set(x->err, "0A000", "window function %s is not "
+                                             "supported yet", w->fn->name);
+                    }
+                }
+            }
+            gs = ge;
+        }
+        ps = pe;
+    }
+    return 0;
+}
+
+static int window_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct win_st *st = op->st;
+    int nin = op->child->ncols, rc;
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    if ((rc = sql_node_open(op->child, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(op->ncols + 1) * sizeof *r);
+        if (!r)
+            return sql_op_nomem(x->arena, x->err);
+        memset(r, 0, (size_t)(op->ncols + 1) * sizeof *r);
+        for (int i = 0; i < nin; i++) {
+            r[i] = op->child->row[i];
+            if (sql_value_copy(x->arena, &r[i]) != 0)
+                return sql_op_nomem(x->arena, x->err);
+        }
+        if (rowlist_add(x, &st->rows, r) != 0)
+            return LW_ENOMEM;
+    }
+    if (rc < 0)
+        return rc;
+    for (int w = 0; w < op->u.window.nwins; w++)
+        if (win_compute(op, x, &op->u.window.wins[w], nin + w) != 0)
+            return LW_EINVAL;
+    return 0;
+}
+
+static int window_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct win_st *st = op->st;
+    (void)x;
+    return list_next(op, &st->rows, &st->pos);
+}
+
 /* --- dispatch ------------------------------------------------------------------------- */
 
 struct node_vt {
@@ -1104,6 +1326,7 @@ static const struct node_vt vts[] = {
     [SQL_N_LIMIT] = {limit_open, limit_next, child_close},
     [SQL_N_SETOP] = {setop_open, setop_next, setop_close},
     [SQL_N_MATERIAL] = {material_open, material_next, no_close},
+    [SQL_N_WINDOW] = {window_open, window_next, child_close},
 };
 
 int sql_node_open(struct sql_node *op, struct sql_exec *x)

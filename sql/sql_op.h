@@ -38,6 +38,7 @@ enum sql_node_kind {
     SQL_N_LIMIT,
     SQL_N_SETOP,       /* UNION / INTERSECT / EXCEPT [ALL] */
     SQL_N_MATERIAL,    /* a CTE or subquery computed once and read by several scans */
+    SQL_N_WINDOW,      /* window functions: the child's columns, then one per function */
 };
 
 enum sql_join_type { SQL_JOIN_INNER, SQL_JOIN_LEFT, SQL_JOIN_RIGHT, SQL_JOIN_FULL };
@@ -66,6 +67,22 @@ struct sql_agg_call {
     bool distinct;
     uint32_t arg_types[SQL_FUNC_MAX_ARGS];
     uint32_t ret;
+};
+
+/* One window function call: fn OVER (PARTITION BY part ORDER BY order), default frame
+ * (RANGE UNBOUNDED PRECEDING .. CURRENT ROW; the whole partition without ORDER BY). */
+struct sql_win_call {
+    const struct sql_func *fn;      /* SQL_FN_WINDOW entry or an aggregate */
+    int nargs;
+    struct sql_expr **args;
+    uint32_t arg_types[SQL_FUNC_MAX_ARGS];
+    uint32_t ret;
+    struct sql_expr *filter;        /* aggregates' FILTER, or NULL */
+    int npart;
+    struct sql_expr **part;
+    int norder;
+    struct sql_expr **order;
+    struct sql_sort_key *okeys;     /* col: index into order[]; desc/nulls/type */
 };
 
 struct sql_material;
@@ -134,6 +151,10 @@ struct sql_node {
         struct {
             struct sql_material *m;
         } material;
+        struct {
+            int nwins;
+            struct sql_win_call *wins;
+        } window;
     } u;
 };
 

@@ -464,6 +464,20 @@ static void expressions_and_clauses(void **state)
          "sum(x) from (values (1.5), (2.25), (3)) v(x)",
          "?column?:1700,avg:1700,sum:1700|1704067500,2.2500000000000000,6.75|SELECT 1;"},
         {"select 1 / 0.0", "ERR 22012"},
+        /* window functions (outputs captured from PostgreSQL 15) */
+        {"select x, row_number() over (order by x), rank() over (order by x/2), "
+         "dense_rank() over (order by x/2), lag(x) over (order by x), "
+         "lead(x, 2, -1) over (order by x), sum(x) over (order by x/2), count(*) over (), "
+         "sum(x) over (partition by x%2 order by x) from generate_series(1,5) x order by x",
+         "x:23,row_number:20,rank:20,dense_rank:20,lag:23,lead:23,sum:20,count:20,sum:20|"
+         "1,1,1,1,NULL,3,1,5,1|2,2,2,2,1,4,6,5,2|3,3,2,2,2,5,6,5,4|4,4,4,3,3,-1,15,5,6|"
+         "5,5,4,3,4,-1,15,5,9|SELECT 5;"},
+        {"select flag, count(*), rank() over (order by count(*) desc) from t.items "
+         "group by flag order by 3, 1", "flag:16,count:20,rank:20|t,2,1|f,1,2|NULL,1,2|SELECT 3;"},
+        {"select row_number()", "ERR 42809"},
+        {"select id from t.items where row_number() over () > 1", "ERR 42P20"},
+        {"select sum(x) over (rows between 1 preceding and current row) "
+         "from generate_series(1, 3) x", "ERR 0A000"},
         {"select 2 = any (array[1,2]), 3 > all ('{1,2}'), 1 = any ('{2,NULL}'), "
          "5 <> all (array[]::int[]), 'b' collate \"C\" < 'a', 'ab'::name || 'c'",
          "?column?:16,?column?:16,?column?:16,?column?:16,?column?:16,?column?:25|"
