@@ -10,26 +10,38 @@
 #   3. one FilterTables of 10,000 tables, slow path (warehouse probe false) and fast path;
 #   4. instructions per request of the warm path under callgrind (noise-free on a busy machine).
 #
+#   tests/bench/run.sh http   only the HTTP-face comparison (part 1 with nginx, the static
+#                             responder and the cached allow; no batch, cold path, 10k or
+#                             callgrind), rewriting only the section "## HTTP face vs nginx".
+#   Every full run also measures nginx (Debian package, unprivileged, one process on the
+#   server CPU, config under build/bench/nginx) returning a fixed JSON answer, in the same
+#   rounds as lakeward: the aim (issue 11) is a cached allow at >= 0.7x nginx's requests/s and
+#   a p99 at most 2x nginx's.
+#
 # Benchmarks never assert on speed. The script fails only when something does not work
 # (stack, build, wrong answers), because numbers of a broken path would be meaningless.
 # All load goes to 127.0.0.1, bounded in time (wrk -d) and count (lw_sample -n).
 #
 # Knobs (environment): LW_BENCH_DURATION (s per wrk run, default 8), LW_BENCH_ROUNDS (rounds
 # of the three wrk runs, default 3), LW_BENCH_SAMPLES (cold-path samples, default 500),
-# LW_BENCH_NO_DOC=1 (print the summary, leave docs/benchmarks.md alone).
+# LW_BENCH_NO_DOC=1 (print the summary, leave docs/benchmarks.md alone), LW_BENCH_BUILD (the
+# build directory, default build).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
+MODE="${1:-all}"
+case "$MODE" in all|http) ;; *) echo "usage: tests/bench/run.sh [all|http]" >&2; exit 2 ;; esac
 # lakeward reads these; only what this script sets may reach it (LAKEWARD_CACHE is the
 # installers' download cache, not lakeward's).
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(LAKEKEEPER_|TRINO_|LAKEWARD_)' | grep -vx LAKEWARD_CACHE || true)
-BUILD=build
+BUILD="${LW_BENCH_BUILD:-build}"      # where lakeward is built (make BUILD=...)
 OUT="$REPO/$BUILD/bench"
 export LW_STACK_DIR="$BUILD/bench-stack"
 STACK_ENV="$REPO/$LW_STACK_DIR/stack.env"
 DOC="$REPO/docs/benchmarks.md"
 SECTION="## Trino authorization endpoint (make bench)"
+NGINX_SECTION="## HTTP face vs nginx (make bench)"
 
 DURATION="${LW_BENCH_DURATION:-8}"
 ROUNDS="${LW_BENCH_ROUNDS:-3}"
@@ -80,7 +92,7 @@ log "installing the stack's dependencies (idempotent)"
 tests/stack/install.sh all >"$OUT/install.log" 2>&1 || { tail -20 "$OUT/install.log" >&2; die "install.sh all failed"; }
 
 log "building lakeward and the bench tools"
-make -s -j2 "$BUILD/lakeward" "$BUILD/liblakeward.a" >&2
+make -s -j2 BUILD="$BUILD" "$BUILD/lakeward" "$BUILD/liblakeward.a" >&2
 PKGS="libmicrohttpd jansson libcurl libconfig openssl libpq"
 # The Makefile's flags (CFLAGS / LDLIBS), so the static responder is built like lakeward.
 # shellcheck disable=SC2046
@@ -143,15 +155,58 @@ start_lakeward() {
     printf -v "LW_PID_$name" '%s' "$pid"
 }
 
-log "starting lakeward (decision cache on, default TTL) and the static responder on CPUs $SRV_CPUS"
+log "starting lakeward (decision cache on, default TTL), the static responder and nginx on CPUs $SRV_CPUS"
 start_lakeward warm
-start_lakeward cold LAKEWARD_DECISION_CACHE_TTL_MS=0
+[[ "$MODE" == http ]] || start_lakeward cold LAKEWARD_DECISION_CACHE_TTL_MS=0
 "${SRV_PIN[@]}" "$OUT/static_responder" 127.0.0.1:0 >"$OUT/static.port" 2>"$OUT/static.log" </dev/null &
 STATIC_PID=$!
 PIDS+=("$STATIC_PID")
 for _ in $(seq 100); do grep -q '^port=' "$OUT/static.port" 2>/dev/null && break; sleep 0.05; done
 STATIC_URL="http://127.0.0.1:$(sed -n 's/^port=//p' "$OUT/static.port")"
 wait_port "${STATIC_URL##*:}" "$STATIC_PID" || die "static responder did not start"
+
+# nginx answering every request with the fixed allow answer: one process (master_process off,
+# like lakeward and the static responder), access log off, keep-alive unbounded, as an
+# unprivileged user when run as root, on a loopback port; everything it writes stays in $NGX.
+NGX="$OUT/nginx"
+rm -rf "$NGX"; mkdir -p "$NGX/tmp"
+NGINX_PORT="$(free_port)"
+cat >"$NGX/nginx.conf" <<NGINX_CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 120s;
+    client_body_temp_path $NGX/tmp/body;
+    proxy_temp_path $NGX/tmp/proxy;
+    fastcgi_temp_path $NGX/tmp/fastcgi;
+    uwsgi_temp_path $NGX/tmp/uwsgi;
+    scgi_temp_path $NGX/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            default_type application/json;
+            return 200 '{"result":true}';
+        }
+    }
+}
+NGINX_CONF
+NGX_USER=()
+if ((EUID == 0)); then
+    chown -R nobody:nogroup "$NGX"
+    NGX_USER=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+"${SRV_PIN[@]}" "${NGX_USER[@]}" nginx -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" \
+    >"$NGX/stdout.log" 2>&1 </dev/null &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+wait_port "$NGINX_PORT" "$NGINX_PID" || { cat "$NGX/error.log" >&2; die "nginx did not start"; }
 
 # ---- request bodies (Trino's shapes, tests/lakeward_proc.py: trino_input, table) --------
 B="$OUT/bodies"
@@ -204,6 +259,9 @@ got="$(post "$LW_URL_warm/v1/data/trino/allow" "$B/allow.json" | jq -c .result)"
 [[ "$got" == true ]] || die "allow answered $got, expected true (decision: $(last_decision "$LW_URL_warm"))"
 got="$(post "$LW_URL_warm/v1/data/trino/batch" "$B/batch10.json" | jq -c .result)"
 [[ "$got" == "[0]" ]] || die "batch answered $got, expected [0] (decision: $(last_decision "$LW_URL_warm"))"
+got="$(post "$NGINX_URL/v1/data/trino/allow" "$B/allow.json" | jq -c .result)"
+[[ "$got" == true ]] || die "nginx answered $got, expected true"
+if [[ "$MODE" == all ]]; then
 # Twice: the first cold decision also fetches the token and the warehouse id.
 post "$LW_URL_cold/v1/data/trino/allow" "$B/allow.json" >/dev/null
 got="$(post "$LW_URL_cold/v1/data/trino/allow" "$B/allow.json" | jq -c .result)"
@@ -214,6 +272,7 @@ got="$(curl -fsS --max-time 20 -H "Authorization: Bearer $TOKEN" -H 'Content-Typ
 cold_rec="$(last_decision "$LW_URL_cold")"
 [[ "$(jq -c '[.lakekeeper_calls, .checks_sent]' <<<"$cold_rec")" == "[1,2]" ]] ||
     log "WARNING: the cold decision made $(jq -c '{lakekeeper_calls, checks_sent}' <<<"$cold_rec"), expected 1 call with 2 checks"
+fi
 
 # ---- 1. warm path: wrk against static, allow, batch, interleaved -------------------------
 cpu_ticks() { local s; s="$(cat "/proc/$1/stat")"; s="${s##*) }"; read -ra f <<<"$s"; echo $((f[11] + f[12])); }
@@ -235,7 +294,7 @@ busy_other() {
 # run_wrk NAME URL BODY SECONDS: one wrk run; appends "NAME rps p50 p99 cpu_us_per_req gen_cpu% other_cpu%" to $OUT/raw/wrk.tsv
 run_wrk() {
     local name="$1" url="$2" body="$3" secs="$4" pid t0 t1 line out
-    case "$name" in static) pid=$STATIC_PID ;; *) pid=$LW_PID_warm ;; esac
+    case "$name" in static) pid=$STATIC_PID ;; nginx) pid=$NGINX_PID ;; *) pid=$LW_PID_warm ;; esac
     out="$OUT/raw/wrk-$name-$(date +%s%N).txt"
     local -a st0 st1
     read -ra st0 < <(head -1 /proc/stat)
@@ -266,19 +325,23 @@ run_wrk() {
 : >"$OUT/raw/wrk.tsv"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "warm path: wrk -t$GEN_THREADS -c$CONNS, ${DURATION}s per run, $ROUNDS rounds (server CPUs $SRV_CPUS, wrk CPUs $GEN_CPUS)"
+# The measured targets, "NAME URL BODY", in the order of each round.
+TARGETS=("static $STATIC_URL/v1/data/trino/allow $B/allow.json"
+         "nginx $NGINX_URL/v1/data/trino/allow $B/allow.json"
+         "allow $LW_URL_warm/v1/data/trino/allow $B/allow.json")
+[[ "$MODE" == http ]] || TARGETS+=("batch $LW_URL_warm/v1/data/trino/batch $B/batch10.json")
 # Untimed warm-up of each target (connections, thread stacks, caches).
-for t in "static $STATIC_URL/v1/data/trino/allow $B/allow.json" \
-         "allow $LW_URL_warm/v1/data/trino/allow $B/allow.json" \
-         "batch $LW_URL_warm/v1/data/trino/batch $B/batch10.json"; do
+for t in "${TARGETS[@]}"; do
     read -r n u b <<<"$t"
     LW_BENCH_BODY="$b" "${GEN_PIN[@]}" wrk -t"$GEN_THREADS" -c"$CONNS" -d2s -s tests/bench/post.lua "$u" >/dev/null 2>&1 ||
         die "wrk warm-up failed ($n)"
 done
 m0="$(curl -fsS "$LW_URL_warm/metrics")"
 for r in $(seq "$ROUNDS"); do
-    run_wrk static "$STATIC_URL/v1/data/trino/allow" "$B/allow.json" "$DURATION"
-    run_wrk allow "$LW_URL_warm/v1/data/trino/allow" "$B/allow.json" "$DURATION"
-    run_wrk batch "$LW_URL_warm/v1/data/trino/batch" "$B/batch10.json" "$DURATION"
+    for t in "${TARGETS[@]}"; do
+        read -r n u b <<<"$t"
+        run_wrk "$n" "$u" "$b" "$DURATION"
+    done
 done
 m1="$(curl -fsS "$LW_URL_warm/metrics")"
 metric_sum() { grep -E "^$1(\{| )" <<<"$2" | grep -F "${3:-}" | awk '{ s += $NF } END { printf "%.0f", s }'; }
@@ -289,13 +352,86 @@ lk_calls=$(( $(metric_sum lakeward_lakekeeper_requests_total "$m1") - $(metric_s
 # Median run (by req/s) of each target.
 median_row() { awk -F'\t' -v n="$1" '$1 == n' "$OUT/raw/wrk.tsv" | sort -t$'\t' -k2,2g | awk -v k="$ROUNDS" 'NR == int((k + 1) / 2)'; }
 read -r _ S_RPS S_P50 S_P99 S_CPU S_GEN S_OTH < <(median_row static)
+read -r _ N_RPS N_P50 N_P99 N_CPU N_GEN N_OTH < <(median_row nginx)
 read -r _ A_RPS A_P50 A_P99 A_CPU A_GEN A_OTH < <(median_row allow)
-read -r _ T_RPS T_P50 T_P99 T_CPU T_GEN T_OTH < <(median_row batch)
+[[ "$MODE" == http ]] || read -r _ T_RPS T_P50 T_P99 T_CPU T_GEN T_OTH < <(median_row batch)
 OTHER_MAX="$(awk -F'\t' '$7 > m { m = $7 } END { print m + 0 }' "$OUT/raw/wrk.tsv")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'; }
 thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 int() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
+pkgver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
+CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+LW_REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- . 2>/dev/null || echo ', uncommitted changes')"
+
+# write_section HEADER TEXT: replace the section HEADER of docs/benchmarks.md (to the next
+# "## " header or the end) with TEXT, or append it; nothing with LW_BENCH_NO_DOC=1.
+write_section() {
+    if [[ "${LW_BENCH_NO_DOC:-}" == 1 ]]; then
+        log "LW_BENCH_NO_DOC=1: docs/benchmarks.md left alone ($1)"
+        return 0
+    fi
+    if [[ ! -f "$DOC" ]]; then
+        printf '# Benchmarks\n\nMeasured numbers. Benchmarks never assert on speed; each section says how it was measured and\nwhich command reproduces it.\n\n' >"$DOC"
+    fi
+    local sect_file="$OUT/section.md"
+    printf '%s\n' "$2" >"$sect_file"
+    awk -v hdr="$1" -v sf="$sect_file" '
+        function emit(   l) { while ((getline l < sf) > 0) print l; close(sf); done = 1 }
+        $0 == hdr { emit(); skip = 1; next }
+        skip && /^## / { skip = 0; print "" }
+        !skip { print }
+        END { if (!done) { print ""; emit() } }' "$DOC" >"$DOC.tmp"
+    mv "$DOC.tmp" "$DOC"
+    log "wrote \"$1\" in $DOC"
+}
+
+# The nginx comparison: its own section, written by every run (`run.sh http` writes only it).
+write_nginx_section() {
+    local aim_rps aim_p99
+    aim_rps="$(awk -v a="$A_RPS" -v n="$N_RPS" 'BEGIN { print (a >= 0.7 * n ? "met" : "not met") }')"
+    aim_p99="$(awk -v a="$A_P99" -v n="$N_P99" 'BEGIN { print (a <= 2 * n ? "met" : "not met") }')"
+    write_section "$NGINX_SECTION" "$(cat <<EOF
+$NGINX_SECTION
+
+Measured on $(date -u +%F) by \`tests/bench/run.sh${1:+ $1}\` (\`make bench\` measures this too). lakeward $LW_REV,
+nginx $(pkgver nginx), libmicrohttpd $(pkgver libmicrohttpd12), wrk $(pkgver wrk); $NCPU CPUs ($CPU_MODEL).
+
+| server, same request (POST of the Trino allow body) | requests/s | p50 | p99 | server CPU per request |
+|---|---:|---:|---:|---:|
+| nginx, fixed answer \`{"result":true}\` | $(int "$N_RPS") | $(ms "$N_P50") ms | $(ms "$N_P99") ms | $N_CPU µs |
+| lakeward's HTTP layer, fixed answer (static responder) | $(int "$S_RPS") | $(ms "$S_P50") ms | $(ms "$S_P99") ms | $S_CPU µs |
+| lakeward \`/v1/data/trino/allow\`, cached decision | $(int "$A_RPS") | $(ms "$A_P50") ms | $(ms "$A_P99") ms | $A_CPU µs |
+
+lakeward's cached allow against nginx: throughput **$(ratio "$A_RPS" "$N_RPS")x** nginx's (aim >= 0.7x: $aim_rps), p99
+**$(ratio "$A_P99" "$N_P99")x** nginx's (aim <= 2x: $aim_p99), p50 $(ratio "$A_P50" "$N_P50")x. The static responder (lakeward's HTTP
+layer without a decision) does $(ratio "$S_RPS" "$N_RPS")x nginx's throughput.
+
+Method: the same wrk runs as the warm path above ($CONNS keep-alive connections, $GEN_THREADS wrk thread(s) on CPU(s) $GEN_CPUS,
+${DURATION} s per run, $ROUNDS rounds with the targets interleaved, median round by requests/s), every
+server pinned to CPU(s) $SRV_CPUS. nginx runs as one process (\`master_process off\`: no separate
+worker, as lakeward is one process), access log off, unbounded keep-alive, \`return 200\` of the
+fixed body, started unprivileged with a configuration under build/bench/nginx. wrk used about
+${N_GEN}% / ${A_GEN}% of its CPU(s) in the nginx / allow runs (near 100% means wrk was the limit, which
+understates the faster server). Other processes used up to ${OTHER_MAX}% of the machine during these runs.
+EOF
+)"
+}
+
+if [[ "$MODE" == http ]]; then
+    log "summary (http)"
+    cat >&2 <<EOF
+
+  nginx        : $N_RPS req/s  p50 $(ms "$N_P50") ms  p99 $(ms "$N_P99") ms  (CPU $N_CPU us/req, wrk CPU ${N_GEN}%)
+  static       : $S_RPS req/s  p50 $(ms "$S_P50") ms  p99 $(ms "$S_P99") ms  (CPU $S_CPU us/req)
+  cached allow : $A_RPS req/s  p50 $(ms "$A_P50") ms  p99 $(ms "$A_P99") ms  (CPU $A_CPU us/req, wrk CPU ${A_GEN}%)
+  allow/nginx  : throughput $(ratio "$A_RPS" "$N_RPS")x (aim >= 0.7), p99 $(ratio "$A_P99" "$N_P99")x (aim <= 2)
+  raw results  : $OUT/raw/
+
+EOF
+    write_nginx_section http
+    exit 0
+fi
 
 # ---- 2. cold path: lakeward (cache off) vs the same batch-check straight to the stand-in --
 log "cold path: $SAMPLES samples each, lakeward (decision cache off) alternating with a direct batch-check"
@@ -428,9 +564,7 @@ done
 
 # ---- report -------------------------------------------------------------------------------
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
-CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-pkgver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
-VERSIONS="lakeward $("$BUILD/lakeward" --version | awk '{ print $2 }') ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- . 2>/dev/null || echo ', uncommitted changes')), libmicrohttpd $(pkgver libmicrohttpd12), jansson $(pkgver libjansson4), libcurl $(pkgver libcurl4), gcc $(cc -dumpfullversion), wrk $(pkgver wrk), kernel $(uname -r)"
+VERSIONS="lakeward $("$BUILD/lakeward" --version | awk '{ print $2 }') ($LW_REV), libmicrohttpd $(pkgver libmicrohttpd12), jansson $(pkgver libjansson4), libcurl $(pkgver libcurl4), gcc $(cc -dumpfullversion), wrk $(pkgver wrk), kernel $(uname -r)"
 TODAY="$(date -u +%F)"
 
 section="$(cat <<EOF
@@ -473,7 +607,7 @@ here so that no refresh falls inside the count):
 The memset is libmicrohttpd clearing its per-connection memory pool for each request; it
 uses \`rep stosb\`, which callgrind counts one instruction per byte although the hardware
 clears those tens of KiB in about a microsecond, so "without memset" is the fairer comparison of the code each server
-runs. Kernel time (scheduling the thread per connection, loopback TCP) is not in these counts
+runs. Kernel time (scheduling, loopback TCP) is not in these counts
 but dominates the static responder's CPU time, which is why the CPU-per-request ratio is far
 smaller than the instruction ratio.
 
@@ -481,7 +615,7 @@ Method: wrk (Lua script tests/bench/post.lua: POST of a fixed Trino-shaped body)
 $CONNS keep-alive connections (like Trino's pool), $GEN_THREADS wrk thread(s), ${DURATION} s per run,
 $ROUNDS rounds of static / allow / batch interleaved after a 2 s warm-up of each; the table shows
 the median round by requests/s. The static responder (tests/bench/static_responder.c) is
-lakeward's own \`server/http_server.c\` (libmicrohttpd, thread per connection) with one
+lakeward's own \`server/http_server.c\` (libmicrohttpd, event loop) with one inline
 handler, built with the Makefile's flags. allow: user \`$USER_SP2\` (airflow-sp-2),
 SelectFromColumns on \`lakekeeper.finance.product\` (allowed); batch: the same user,
 FilterTables of 10 tables (4 exist, 1 allowed), fixed query id. **The machine has $NCPU cores**: the
@@ -548,6 +682,7 @@ EOF
 log "summary"
 cat >&2 <<EOF
 
+  nginx        : $N_RPS req/s  p50 $(ms "$N_P50") ms  p99 $(ms "$N_P99") ms; cached allow / nginx: throughput $(ratio "$A_RPS" "$N_RPS")x, p99 $(ratio "$A_P99" "$N_P99")x
   warm allow   : $A_RPS req/s  p50 $(ms "$A_P50") ms  p99 $(ms "$A_P99") ms  (static $S_RPS req/s, p50 $(ms "$S_P50") ms; ratio $(ratio "$S_RPS" "$A_RPS")x)
   warm batch10 : $T_RPS req/s  p50 $(ms "$T_P50") ms  p99 $(ms "$T_P99") ms  (ratio $(ratio "$S_RPS" "$T_RPS")x)
   server CPU/req: static $S_CPU us, allow $A_CPU us, batch10 $T_CPU us; wrk CPU ${S_GEN}/${A_GEN}/${T_GEN}%
@@ -561,21 +696,5 @@ cat >&2 <<EOF
 
 EOF
 
-if [[ "${LW_BENCH_NO_DOC:-}" == 1 ]]; then
-    log "LW_BENCH_NO_DOC=1: docs/benchmarks.md left alone"
-    exit 0
-fi
-# Replace our section (from its header to the next "## " header or the end), keep the rest.
-if [[ ! -f "$DOC" ]]; then
-    printf '# Benchmarks\n\nMeasured numbers. Benchmarks never assert on speed; each section says how it was measured and\nwhich command reproduces it.\n\n' >"$DOC"
-fi
-sect_file="$OUT/section.md"
-printf '%s\n' "$section" >"$sect_file"
-awk -v hdr="$SECTION" -v sf="$sect_file" '
-    function emit(   l) { while ((getline l < sf) > 0) print l; close(sf); done = 1 }
-    $0 == hdr { emit(); skip = 1; next }
-    skip && /^## / { skip = 0; print "" }
-    !skip { print }
-    END { if (!done) { print ""; emit() } }' "$DOC" >"$DOC.tmp"
-mv "$DOC.tmp" "$DOC"
-log "wrote $DOC"
+write_section "$SECTION" "$section"
+write_nginx_section
