@@ -101,12 +101,40 @@ def mirror_decisions(lw_conninfo, pg_conninfo):
         dst.finish()
 
 
+class LakewardUnderTest:
+    """The lakeward a differential run talks to: .lw (the process), .conninfo, and restart(),
+    which starts a fresh one with the same decisions mirrored, so that one statement that
+    kills the server shows up as one CRASH instead of taking every later statement with it
+    (the dead process still fails the test when the fixture checks it)."""
+
+    def __init__(self, factory, pg_conninfo):
+        self.factory, self.pg_conninfo = factory, pg_conninfo
+        self.restarts = 0
+        self.restart()
+
+    def restart(self):
+        self.lw = self.factory({})
+        make_decisions(self.lw)
+        self.conninfo = (f"host=127.0.0.1 port={self.lw.pg_port} user=alice dbname=lakeward "
+                         "connect_timeout=10")
+        assert mirror_decisions(self.conninfo, self.pg_conninfo) == 4
+        return self.conninfo
+
+    def crashed(self):
+        """After a lost connection or a hang: waits for a dying lakeward to exit (a
+        sanitizer report takes a moment), stops one that still runs, starts a fresh one;
+        returns the conninfo to use."""
+        try:
+            self.lw.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.lw.stop()
+        self.restarts += 1
+        return self.restart()
+
+
 @pytest.fixture
 def lakeward_conninfo(lakeward_factory, pg_conninfo):
     """A fresh lakeward (no Lakekeeper needed for SQL) holding a few decisions, the same rows
-    copied into PostgreSQL's lakeward.decisions, and the conninfo of lakeward's Postgres port."""
-    lw = lakeward_factory({})
-    make_decisions(lw)
-    conninfo = f"host=127.0.0.1 port={lw.pg_port} user=alice dbname=lakeward connect_timeout=10"
-    assert mirror_decisions(conninfo, pg_conninfo) == 4
-    return lw, conninfo
+    copied into PostgreSQL's lakeward.decisions (a LakewardUnderTest)."""
+    return LakewardUnderTest(lakeward_factory, pg_conninfo)

@@ -208,12 +208,13 @@ def read_known_bugs():
             if l.strip() and not l.lstrip().startswith("#")}
 
 
-def run_all(queries, pg_conninfo, lw_conninfo, rows_too=True, pg_must_succeed=False):
-    """Runs every query on PostgreSQL, then on lakeward, and classifies it. Returns
-    (results [(Query, verdict, reason, pg, lw)], notes): a known bug's DISAGREE becomes
-    KNOWN, and a known-bugs entry whose query no longer disagrees is noted as stale."""
+def run_all(queries, pg_conninfo, target, rows_too=True, pg_must_succeed=False):
+    """Runs every query on PostgreSQL, then on lakeward (target: conninfo and crashed(),
+    which restarts a dead lakeward and returns the new conninfo), and classifies it.
+    Returns (results [(Query, verdict, reason, pg, lw)], notes): a known bug's DISAGREE
+    becomes KNOWN, and a known-bugs entry whose query no longer disagrees is noted."""
     known = read_known_bugs()
-    pg, lw = Client(pg_conninfo), Client(lw_conninfo)
+    pg, lw = Client(pg_conninfo), Client(target.conninfo)
     results, notes = [], []
     try:
         for q in queries:
@@ -223,6 +224,9 @@ def run_all(queries, pg_conninfo, lw_conninfo, rows_too=True, pg_must_succeed=Fa
                 f"PostgreSQL cannot run {q.ident}: {want.brief()}\n{shorten(q.sql)}"
             got = lw.run(q.sql, q.params, q.param_types)
             verdict, reason = compare(q.sql, want, got, rows_too)
+            if verdict == CRASH:
+                lw.close()
+                lw = Client(target.crashed())
             if known_key(q) in known:
                 if verdict == DISAGREE:
                     verdict = KNOWN

@@ -74,15 +74,15 @@ def test_grafana_mapping():
 
 
 def test_captured(pg_conninfo, lakeward_conninfo):
-    lw, lw_conninfo = lakeward_conninfo
+    target = lakeward_conninfo
     queries = captured_queries()
-    results, notes = pgdiff.run_all(queries, pg_conninfo, lw_conninfo, rows_too=False,
+    results, notes = pgdiff.run_all(queries, pg_conninfo, target, rows_too=False,
                                     pg_must_succeed=True)
     counts, line = pgdiff.write_reports("captured", results, len(queries), notes)
     print(line, *notes, sep="\n")
     bad, text = pgdiff.failures(results)
     assert not bad, f"{len(bad)} DISAGREE/CRASH (all in sqldiff-captured-*.txt):\n{text}"
-    assert lw.proc.poll() is None, "lakeward exited during the run"
+    assert target.restarts == 0 and target.lw.proc.poll() is None, "lakeward died during the run"
     floor = pgdiff.read_ratchet("captured")
     assert counts[pgdiff.AGREE] >= floor, \
         f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"

@@ -55,15 +55,15 @@ def test_corpus_is_large_and_well_formed():
 
 
 def test_sqldiff(pg_conninfo, lakeward_conninfo):
-    lw, lw_conninfo = lakeward_conninfo
+    target = lakeward_conninfo
     queries = pgdiff.read_corpus(QUERIES) + [pgdiff.Query(f"generated:{name}", sql)
                                              for name, sql in GENERATED]
-    results, notes = pgdiff.run_all(queries, pg_conninfo, lw_conninfo)
+    results, notes = pgdiff.run_all(queries, pg_conninfo, target)
     counts, line = pgdiff.write_reports("sqldiff", results, len(queries), notes)
     print(line, *notes, sep="\n")
     bad, text = pgdiff.failures(results)
     assert not bad, f"{len(bad)} DISAGREE/CRASH (all in sqldiff-sqldiff-*.txt):\n{text}"
-    assert lw.proc.poll() is None, "lakeward exited during the run"
+    assert target.restarts == 0 and target.lw.proc.poll() is None, "lakeward died during the run"
     floor = pgdiff.read_ratchet("sqldiff")
     assert counts[pgdiff.AGREE] >= floor, \
         f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"
@@ -75,8 +75,8 @@ REGRESSIONS = pgdiff.HERE / "fuzz-regressions"
 
 
 def test_extreme_inputs_answered_and_connection_kept(lakeward_conninfo):
-    lw, lw_conninfo = lakeward_conninfo
-    client = pgdiff.Client(lw_conninfo)
+    lw = lakeward_conninfo.lw
+    client = pgdiff.Client(lakeward_conninfo.conninfo)
     inputs = EXTREME + [p.read_bytes().decode("utf-8", errors="replace").replace("\0", " ")
                         for p in sorted(REGRESSIONS.glob("*"))]
     try:

@@ -88,3 +88,8 @@ SELECT ''::jsonb
 SELECT substring('abc' from -1 for -1)
 SELECT 'x' LIKE
 SELECT $1
+SELECT '10202444444444444:0'::interval
+SELECT interval '99999999999999999999:0'
+SELECT interval '1 day 9223372036854775807 hours'
+SELECT interval '2562048 hours', interval '2562047:47:16'
+SELECT '9999999999 minutes'::interval, '1e10 seconds'::interval
