@@ -809,22 +809,33 @@ static const struct {
 };
 
 /* Adds amount of a unit, spreading fractions downwards as PostgreSQL does (a month is 30
- * days, a day 24 hours). */
-static void add_unit(struct sql_interval *iv, double amount, int kind, double mult)
+ * days, a day 24 hours). False when a field leaves its range (months and days are 32-bit,
+ * microseconds 64-bit), which PostgreSQL reports as 22015. */
+static bool add_unit(struct sql_interval *iv, double amount, int kind, double mult)
 {
     double v = amount * mult;
+    if (isnan(v) || isinf(v))
+        return false;
     if (kind == 2) {
-        double whole = trunc(v);
-        iv->months += (int32_t)whole;
-        v = (v - whole) * 30;
+        double whole = trunc(v) + (double)iv->months;
+        if (whole > INT32_MAX || whole < INT32_MIN)
+            return false;
+        iv->months = (int32_t)whole;
+        v = (v - trunc(v)) * 30;
         kind = 1;
     }
     if (kind == 1) {
-        double whole = trunc(v);
-        iv->days += (int32_t)whole;
-        v = (v - whole) * (double)US_PER_DAY;
+        double whole = trunc(v) + (double)iv->days;
+        if (whole > INT32_MAX || whole < INT32_MIN)
+            return false;
+        iv->days = (int32_t)whole;
+        v = (v - trunc(v)) * (double)US_PER_DAY;
     }
-    iv->us += (int64_t)llround(v);
+    v += (double)iv->us;
+    if (v >= 9.2e18 || v <= -9.2e18)
+        return false;
+    iv->us = (int64_t)llround(v);
+    return true;
 }
 
 int sql_io_interval_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
@@ -868,9 +879,12 @@ int sql_io_interval_in(const char *s, size_t len, uint32_t oid, struct lw_arena 
                 if (tl2 >= sizeof tmp || sscanf(memcpy(tmp, ts, tl2) ? (tmp[tl2] = 0, tmp) : tmp,
                                                 "%ld:%ld:%lf", &hh, &mm, &ss) < 2)
                     return bad_syntax(err, oid, s, len);
+                if (hh < 0 || hh > 2562047787L || mm < 0 || mm > 59 || !(ss >= 0 && ss < 60))
+                    goto range;
                 us = (int64_t)hh * 3600000000LL + (int64_t)mm * 60000000LL + llround(ss * 1e6);
             }
-            iv.us += neg ? -us : us;
+            if (__builtin_add_overflow(iv.us, neg ? -us : us, &iv.us))
+                goto range;
             any = true;
             continue;
         }
@@ -902,7 +916,8 @@ int sql_io_interval_in(const char *s, size_t len, uint32_t oid, struct lw_arena 
         wl = (size_t)(p - st);
         if (wl == 0) {
             /* a bare number means seconds */
-            add_unit(&iv, amount, 0, 1e6);
+            if (!add_unit(&iv, amount, 0, 1e6))
+                goto range;
             any = true;
             continue;
         }
@@ -913,7 +928,8 @@ int sql_io_interval_in(const char *s, size_t len, uint32_t oid, struct lw_arena 
         word[wl] = '\0';
         for (size_t k = 0; k < sizeof units / sizeof units[0] && !found; k++)
             if (strcmp(units[k].name, word) == 0) {
-                add_unit(&iv, amount, units[k].kind, units[k].mult);
+                if (!add_unit(&iv, amount, units[k].kind, units[k].mult))
+                    goto range;
                 found = true;
             }
         if (!found)
@@ -930,6 +946,9 @@ int sql_io_interval_in(const char *s, size_t len, uint32_t oid, struct lw_arena 
     out->type = SQL_V_INTERVAL;
     out->u.iv = iv;
     return 0;
+range:
+    return sql_error_set(err, "22015", "interval field value out of range: \"%.*s\"",
+                         CLIP(len), s);
 }
 
 static void interval_part(struct lw_buf *b, int64_t value, const char *unit, bool *is_zero,

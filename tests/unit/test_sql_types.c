@@ -130,6 +130,10 @@ static void input_errors_match_postgres(void **state)
         {SQL_OID_NUMERIC, "1.2.3", "22P02", "invalid input syntax for type numeric: \"1.2.3\""},
         {SQL_OID_JSON, "{\"a\":", "22P02", "invalid input syntax for type json"},
         {SQL_OID_JSONB, "{}", "0A000", NULL},
+        /* found by fuzz_sql: a day count past 32 bits once overflowed a conversion */
+        {SQL_OID_INTERVAL, "1 year 21704085020days", "22015",
+         "interval field value out of range: \"1 year 21704085020days\""},
+        {SQL_OID_INTERVAL, "99999999999:00", "22015", NULL},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
