@@ -113,7 +113,7 @@ def no_libraries_env(tmp_path):
 
 def test_make_parses_quietly_before_the_libraries_are_installed(tmp_path):
     env = no_libraries_env(tmp_path)
-    for goal in ("test", "deps", "demo", "bench"):
+    for goal in ("test", "deps", "demo", "bench", "soak"):
         r = subprocess.run(["make", "-n", goal], cwd=REPO, env=env, capture_output=True, text=True,
                            timeout=60)
         assert r.returncode == 0 and r.stderr == "", (goal, r.stderr)
