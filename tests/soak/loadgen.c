@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -217,11 +218,24 @@ static void judge(struct slot *s, CURLcode rc, const struct tmpl *t, struct coun
                 s->due, t->path, detail);
 }
 
+/* A whole option value as a number, or exit through usage (no silent 0 for "abc"). */
+static double num_arg(const char *s, const char *me);
+
 static void usage(const char *me)
 {
     fprintf(stderr, "usage: %s -u BASE_URL -f TEMPLATES -r RATE -d SECONDS [-c CONNECTIONS] "
                     "[-m MISS_PERCENT] [-q QUERY_SIZE] [-i INTERVAL_S] [-t TIMEOUT_MS]\n", me);
     exit(2);
+}
+
+static double num_arg(const char *s, const char *me)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end)
+        usage(me);
+    return v;
 }
 
 int main(int argc, char **argv)
@@ -234,13 +248,13 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'u': base = optarg; break;
         case 'f': file = optarg; break;
-        case 'r': rate = atof(optarg); break;
-        case 'd': duration = atof(optarg); break;
-        case 'c': conns = atol(optarg); break;
-        case 'm': miss_pct = atol(optarg); break;
-        case 'q': query_size = atol(optarg); break;
-        case 'i': interval = atof(optarg); break;
-        case 't': timeout_ms = atol(optarg); break;
+        case 'r': rate = num_arg(optarg, argv[0]); break;
+        case 'd': duration = num_arg(optarg, argv[0]); break;
+        case 'c': conns = (long)num_arg(optarg, argv[0]); break;
+        case 'm': miss_pct = (long)num_arg(optarg, argv[0]); break;
+        case 'q': query_size = (long)num_arg(optarg, argv[0]); break;
+        case 'i': interval = num_arg(optarg, argv[0]); break;
+        case 't': timeout_ms = (long)num_arg(optarg, argv[0]); break;
         default: usage(argv[0]);
         }
     }
