@@ -183,6 +183,17 @@ static const struct engine_bound {
      4096},
     {"LAKEWARD_HTTP_QUEUE", "http_queue", offsetof(struct lw_config, http_queue), 1024, 1,
      1000000},
+    /* Postgres-wire face (server/pg_listener.h, docs/sql.md). */
+    {"LAKEWARD_PG_STARTUP_TIMEOUT_MS", "pg_startup_timeout_ms",
+     offsetof(struct lw_config, pg_startup_timeout_ms), 10000, 100, 600000},
+    {"LAKEWARD_PG_IDLE_TIMEOUT_MS", "pg_idle_timeout_ms",
+     offsetof(struct lw_config, pg_idle_timeout_ms), 600000, 1000, 86400000},
+    {"LAKEWARD_PG_MAX_CONNECTIONS_PER_IP", "pg_max_connections_per_ip",
+     offsetof(struct lw_config, pg_max_connections_per_ip), 32, 0, 100000},
+    {"LAKEWARD_PG_BACKEND_MAX_MEMORY", "pg_backend_max_memory",
+     offsetof(struct lw_config, pg_backend_max_memory), 512LL << 20, 64LL << 20, 1LL << 40},
+    {"LAKEWARD_PG_MEMORY_BUDGET", "pg_memory_budget",
+     offsetof(struct lw_config, pg_memory_budget), 32LL << 30, 64LL << 20, 1LL << 50},
 };
 #define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
 
@@ -473,7 +484,9 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "http_max_connections", "http_max_connections_per_ip",
                                       "http_head_timeout_ms", "http_body_timeout_ms",
                                       "http_idle_timeout_ms", "http_threads", "http_workers",
-                                      "http_queue", NULL};
+                                      "http_queue", "pg_startup_timeout_ms",
+                                      "pg_idle_timeout_ms", "pg_max_connections_per_ip",
+                                      "pg_backend_max_memory", "pg_memory_budget", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;

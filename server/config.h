@@ -63,6 +63,12 @@ struct lw_config {
     int64_t http_threads;           /* default 2: event-loop threads */
     int64_t http_workers;           /* default 64: threads for decisions that call upstream */
     int64_t http_queue;             /* default 1024: decisions waiting for a worker */
+    /* Postgres-wire bounds (docs/sql.md, "Connecting"); rows of the same table in config.c. */
+    int64_t pg_startup_timeout_ms;  /* default 10000: connect to ReadyForQuery */
+    int64_t pg_idle_timeout_ms;     /* default 600000: silence inside a session */
+    int64_t pg_max_connections_per_ip; /* default 32; 0: no per-address limit */
+    int64_t pg_backend_max_memory;  /* default 512 MiB: data segment of one SQL backend */
+    int64_t pg_memory_budget;       /* default 32 GiB: all SQL backends together */
     char *decision_log_file;        /* NULL: ring only; "-": stdout */
 };
 

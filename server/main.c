@@ -1,5 +1,7 @@
 /* main.c -- the lakeward process: flags, configuration, wiring the modules together, the
- * listeners, and an orderly stop on SIGINT/SIGTERM. */
+ * listeners, and an orderly stop on SIGINT/SIGTERM. The same executable also runs as the SQL
+ * process (the internal --pg-sql-process option, set by pg_supervisor.c): the Postgres face
+ * is a separate, supervised process tree (docs/architecture-process.md). */
 #include "../authz/authz_decision_log.h"
 #include "../authz/authz_decision_sql.h"
 #include "../authz/authz_engine.h"
@@ -11,7 +13,9 @@
 #include "core/lw_log.h"
 #include "http_routes.h"
 #include "http_server.h"
+#include "pg_debug_sql.h"
 #include "pg_listener.h"
+#include "pg_supervisor.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #define LAKEWARD_VERSION "0.1.0"
 
@@ -59,9 +64,8 @@ struct app {
     struct http_routes_ctx routes_ctx;
     struct http_route routes[HTTP_ROUTES_COUNT];
     struct http_server *http;
-    struct sql_tables *tables;
-    struct sql_catalog *sql_catalog;    /* pg_catalog and information_schema in tables */
-    struct pg_listener *pg;
+    struct pg_supervisor *pg;
+    char **argv;                        /* repeated to the SQL process */
 };
 
 /* Every HTTP connection holds a descriptor: raise the soft limit as far as the hard one
@@ -153,22 +157,12 @@ static int app_start(struct app *a, struct lw_err *err)
     if (!(a->engine = authz_engine_new(&eo, err)))
         return err->code;
 
-    /* The Postgres-wire face: SQL tables over what the modules above hold. Started before
-     * HTTP so that once the process answers HTTP, it answers Postgres clients too. */
-    if (!(a->tables = sql_tables_new()))
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    if (sql_tables_add(a->tables, "lakeward", "decisions", &authz_decision_sql_module, a->log,
-                       err) != 0)
-        return err->code;
-    if (!(a->sql_catalog = sql_catalog_register(a->tables, err)))
-        return err->code;
+    /* The Postgres-wire face runs in its own process tree (pg_supervisor.h), reading the
+     * decision ring through shared memory. Started before HTTP so that once the process
+     * answers HTTP, it answers Postgres clients too. */
     if (c->pg_listen && *c->pg_listen) {
-        struct pg_listener_opts po = {0};
-        po.listen = c->pg_listen;
-        po.max_connections = (unsigned)c->max_connections;
-        po.tables = a->tables;
-        po.lakeward_version = LAKEWARD_VERSION;
-        if (!(a->pg = pg_listener_start(&po, err)))
+        struct pg_supervisor_opts po = {c->pg_listen, a->argv, authz_decision_log_fd(a->log)};
+        if (!(a->pg = pg_supervisor_start(&po, err)))
             return err->code;
     }
 
@@ -196,9 +190,7 @@ static int app_start(struct app *a, struct lw_err *err)
 
 static void app_stop(struct app *a)
 {
-    pg_listener_stop(a->pg);
-    sql_tables_free(a->tables);
-    sql_catalog_free(a->sql_catalog);
+    pg_supervisor_stop(a->pg);
     http_server_stop(a->http);
     authz_engine_free(a->engine);
     authz_decision_log_free(a->log);
@@ -212,15 +204,68 @@ static void app_stop(struct app *a)
     lw_config_free(&a->cfg);
 }
 
+/* The SQL process: the tables over the shared decision ring (and the catalogs), then the
+ * postmaster loop until main goes away or stops it. Returns the exit status. */
+static int sql_process_main(const struct lw_config *c, const char *fdspec)
+{
+    struct pg_listener_opts po = {0};
+    struct authz_decision_log *ring = NULL;
+    struct pg_shared_stats *stats = NULL;
+    struct sql_tables *tables = NULL;
+    struct sql_catalog *catalog = NULL;
+    struct lw_err err = {0};
+    int fds[4], rc = 1;
+
+    if (pg_supervisor_child_fds(fdspec, fds) != 0) {
+        fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
+        return 2;
+    }
+    if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
+        !(stats = pg_supervisor_attach_stats(fds[2])) || !(tables = sql_tables_new()) ||
+        sql_tables_add(tables, "lakeward", "decisions", &authz_decision_sql_module, ring,
+                       &err) != 0 ||
+#ifdef LW_DEBUG_BUILD
+        sql_tables_add(tables, "lakeward", "debug_crash", &pg_debug_crash_module, NULL,
+                       &err) != 0 ||
+#endif
+        !(catalog = sql_catalog_register(tables, &err))) {
+        LW_ERROR("pg", "sql_process_start_failed", "reason=\"%s\"",
+                 err.msg[0] ? err.msg : "out of memory");
+        goto out;
+    }
+    po.listen_fd = fds[0];
+    po.alive_fd = fds[3];
+    po.max_connections = (unsigned)c->max_connections;
+    po.max_per_address = (unsigned)c->pg_max_connections_per_ip;
+    po.startup_timeout_ms = (int)c->pg_startup_timeout_ms;
+    po.idle_timeout_ms = (int)c->pg_idle_timeout_ms;
+    po.backend_max_memory = c->pg_backend_max_memory;
+    po.memory_budget = c->pg_memory_budget;
+    po.tables = tables;
+    po.stats = stats;
+    po.lakeward_version = LAKEWARD_VERSION;
+    rc = pg_listener_run(&po);
+out:
+    sql_tables_free(tables);
+    sql_catalog_free(catalog);
+    pg_supervisor_detach_stats(stats);
+    authz_decision_log_free(ring);
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"http-listen", required_argument, NULL, 'h'}, {"pg-listen", required_argument, NULL, 'p'},
         {"config", required_argument, NULL, 'c'},      {"log-level", required_argument, NULL, 'l'},
         {"check-config", no_argument, NULL, 'C'},      {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, '?' + 256},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, '?' + 256},
+        {PG_SUPERVISOR_OPTION, required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
     };
-    const char *config_path = NULL, *http_listen = NULL, *pg_listen = NULL, *log_level = NULL;
+    const char *sql_process = NULL, *config_path = NULL, *http_listen = NULL, *pg_listen = NULL, *log_level = NULL;
     bool check_only = false;
     struct app a;
     struct lw_err err = {0};
@@ -238,6 +283,7 @@ int main(int argc, char **argv)
         case 'c': config_path = optarg; break;
         case 'l': log_level = optarg; break;
         case 'C': check_only = true; break;
+        case 'S': sql_process = optarg; break;
         case 'V': printf("lakeward %s\n", LAKEWARD_VERSION); return 0;
         case '?' + 256: usage(stdout); return 0;
         default:
@@ -282,6 +328,11 @@ int main(int argc, char **argv)
         return 2;
     }
     lw_log_level = lvl;
+    if (sql_process) {
+        int rc = sql_process_main(&a.cfg, sql_process);
+        lw_config_free(&a.cfg);
+        return rc;
+    }
     if (check_only) {
         printf("lakeward: configuration OK (%d Lakekeeper instance(s), %d catalog(s), %d rule(s))\n",
                a.cfg.ninstances, a.cfg.ncatalogs, a.cfg.nrules);
@@ -296,6 +347,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    a.argv = argv;
     if (app_start(&a, &err) != 0) {
         fprintf(stderr, "lakeward: %s\n", err.msg);
         LW_ERROR("main", "start_failed", "reason=\"%s\"", err.msg);
@@ -303,7 +355,7 @@ int main(int argc, char **argv)
         return 1;
     }
     LW_INFO("main", "started", "version=%s http=%s port=%d pg_port=%d", LAKEWARD_VERSION,
-            a.cfg.http_listen, http_server_port(a.http), a.pg ? pg_listener_port(a.pg) : 0);
+            a.cfg.http_listen, http_server_port(a.http), a.pg ? pg_supervisor_port(a.pg) : 0);
     sigwait(&stop, &sig);
     LW_INFO("main", "stopping", "signal=%d", sig);
     app_stop(&a);

@@ -1,6 +1,7 @@
-/* pg_listener.c -- accepting Postgres-wire connections and running one session thread per
- * connection (pg_listener.h). Sessions block on their own socket with timeouts, so one slow
- * client never holds up another; the connection bound caps the thread count. */
+/* pg_listener.c -- the SQL process's postmaster (pg_listener.h): accept, bound, fork a
+ * backend, reap. Single-threaded on purpose: fork() is only safe from a process with one
+ * thread, and a loop that does nothing but accept and fork has no reason to stall. Signals
+ * (SIGCHLD, SIGTERM, SIGINT) arrive through a signalfd in the same poll. */
 #include "pg_listener.h"
 
 #include "core/lw_log.h"
@@ -10,49 +11,51 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-/* Connections over the bound still get the startup exchange (so that clients, which do not
- * trust errors sent in answer to an SSLRequest, show the real reason) on a few extra
- * short-lived threads; past those they are closed at once. */
+/* Connections over a bound still get the startup exchange (clients do not trust errors sent
+ * in answer to an SSLRequest, so they would not show the real reason) in a few extra
+ * short-lived backends; past those they get the error at once and are closed. */
 #define MAX_REFUSING 8
+#define REFUSING_STARTUP_MS 5000
+#define STOP_GRACE_MS 2000          /* backends get this long after SIGTERM, then SIGKILL */
 
-struct pg_conn {
-    struct pg_listener *l;
+#if defined(__SANITIZE_ADDRESS__)
+#define LW_HAVE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LW_HAVE_ASAN 1
+#endif
+#endif
+
+struct backend {
+    pid_t pid;                      /* 0: free slot */
     bool refusing;
-    struct pg_session_opts so;
-    char peer[80];
-    struct pg_conn *prev, *next;
+    unsigned char addr[16];         /* client address (IPv4 mapped into IPv6) */
 };
 
-struct pg_listener {
-    struct pg_listener_opts opts;
-    int fd;
-    int wake[2];                    /* pipe: a byte tells the accept thread to stop */
-    int port;
-    bool trust;                     /* the listen address is loopback */
-    pthread_t thread;
-    bool thread_started;
+struct postmaster {
+    const struct pg_listener_opts *o;
+    int sigfd;
+    bool trust;
+    unsigned limit;                 /* pg_listener_backend_limit */
+    struct backend *b;
+    unsigned nslots, nserving, nrefusing;
     struct pg_metrics metrics;
-    struct lw_counter *rejected;
-
-    pthread_mutex_t mu;             /* guards the fields below */
-    pthread_cond_t cv;              /* signalled when a connection ends */
-    struct pg_conn *conns;
-    unsigned nconns;                /* sessions being served */
-    unsigned nrefusing;             /* over the bound, being told so */
-    int32_t next_pid;
-    bool stopping;
 };
 
 static bool is_loopback(const struct sockaddr *sa)
@@ -66,66 +69,137 @@ static bool is_loopback(const struct sockaddr *sa)
     return false;
 }
 
-static void peer_name(const struct sockaddr_storage *ss, char *out, size_t n)
+static void peer_name(const struct sockaddr_storage *ss, char *out, size_t n, unsigned char *a16)
 {
     char host[INET6_ADDRSTRLEN] = "?";
     int port = 0;
+    memset(a16, 0, 16);
     if (ss->ss_family == AF_INET) {
         const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
         inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
         port = ntohs(a->sin_port);
+        a16[10] = a16[11] = 0xff;
+        memcpy(a16 + 12, &a->sin_addr, 4);
     } else if (ss->ss_family == AF_INET6) {
         const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
         inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
         port = ntohs(a->sin6_port);
+        memcpy(a16, &a->sin6_addr, 16);
     }
     snprintf(out, n, "%s:%d", host, port);
 }
 
-static void *conn_main(void *arg)
+unsigned pg_listener_backend_limit(const struct pg_listener_opts *o)
 {
-    struct pg_conn *c = arg;
-    struct pg_listener *l = c->l;
-    pg_session_run(&c->so);
-    pthread_mutex_lock(&l->mu);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        l->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    if (c->refusing)
-        l->nrefusing--;
-    else
-        l->nconns--;
-    close(c->so.fd);
-    pthread_cond_broadcast(&l->cv);
-    pthread_mutex_unlock(&l->mu);
-    lw_free(c);
-    return NULL;
+    unsigned limit = o->max_connections ? o->max_connections : 64;
+    if (o->memory_budget > 0 && o->backend_max_memory > 0) {
+        int64_t fit = o->memory_budget / o->backend_max_memory;
+        if (fit < 1)
+            fit = 1;
+        if ((uint64_t)fit < limit)
+            limit = (unsigned)fit;
+    }
+    return limit;
 }
 
-/* Refuses a connection beyond the bound with the message Postgres sends. */
-static void refuse(int fd)
+/* Tells a client it is over a bound without a backend (the refusing backends are all busy). */
+static void refuse_now(int fd, const char *msg)
 {
     struct lw_buf b;
     lw_buf_init(&b, 512);
-    pg_put_error(&b, 'E', "FATAL", "53300", "sorry, too many clients already", NULL, NULL, 0);
+    pg_put_error(&b, 'E', "FATAL", "53300", msg, NULL, NULL, 0);
     if (!b.failed && send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
         LW_DEBUG("pg", "refuse_send_failed", "errno=%d", errno);
     lw_buf_free(&b);
 }
 
-static void accept_one(struct pg_listener *l)
+/* --- the backend (runs in the forked child) ----------------------------------------------- */
+
+static void *session_thread(void *arg)
+{
+    pg_session_run(arg);
+    return NULL;
+}
+
+/* The data segment cap that keeps one backend's statements inside its share of the budget.
+ * Not under AddressSanitizer, whose shadow memory is itself a huge private mapping. */
+static void limit_memory(int64_t bytes)
+{
+#ifndef LW_HAVE_ASAN
+    if (bytes > 0) {
+        struct rlimit rl = {(rlim_t)bytes, (rlim_t)bytes};
+        if (setrlimit(RLIMIT_DATA, &rl) != 0)
+            LW_WARN("pg", "rlimit_failed", "errno=%d", errno);
+    }
+#else
+    (void)bytes;
+#endif
+}
+
+static void backend_main(struct postmaster *pm, struct pg_session_opts *so)
+{
+    sigset_t none;
+    pthread_attr_t attr;
+    pthread_t t;
+
+    /* Dies with the postmaster: connection accounting lives there, so no backend outlives it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    close(pm->o->listen_fd);
+    close(pm->o->alive_fd);
+    close(pm->sigfd);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGCHLD, SIG_DFL);
+    limit_memory(pm->o->backend_max_memory);
+    pthread_attr_init(&attr);
+    /* A known stack for the SQL engine's bounded recursion (sql_parse.h). */
+    pthread_attr_setstacksize(&attr, SQL_STACK_SIZE);
+    if (pthread_create(&t, &attr, session_thread, so) == 0)
+        pthread_join(t, NULL);
+    else
+        refuse_now(so->fd, "out of memory starting a backend");
+    pthread_attr_destroy(&attr);
+    close(so->fd);
+    lw_free(pm->b);
+    exit(0);
+}
+
+/* --- the postmaster ---------------------------------------------------------------------- */
+
+static struct backend *free_slot(struct postmaster *pm)
+{
+    for (unsigned i = 0; i < pm->nslots; i++)
+        if (!pm->b[i].pid)
+            return &pm->b[i];
+    return NULL;
+}
+
+static unsigned count_address(const struct postmaster *pm, const unsigned char *a16)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < pm->nslots; i++)
+        if (pm->b[i].pid && !pm->b[i].refusing && memcmp(pm->b[i].addr, a16, 16) == 0)
+            n++;
+    return n;
+}
+
+static void publish_count(struct postmaster *pm)
+{
+    lw_gauge_set(&pm->o->stats->backends, pm->nserving + pm->nrefusing);
+}
+
+static void accept_one(struct postmaster *pm)
 {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    struct pg_conn *c;
-    pthread_attr_t attr;
-    pthread_t t;
-    int one = 1, rc;
-    bool over;
-    int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+    struct backend *slot;
+    unsigned char a16[16];
+    char peer[80];
+    const char *over = NULL;
+    int one = 1;
+    pid_t pid;
+    int fd = accept4(pm->o->listen_fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+
     if (fd < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
             LW_WARN("pg", "accept_failed", "errno=%d msg=\"%s\"", errno, strerror(errno));
@@ -134,228 +208,185 @@ static void accept_one(struct pg_listener *l)
         return;
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    pthread_mutex_lock(&l->mu);
-    over = l->nconns >= l->opts.max_connections;
-    if (over)
-        LW_WARN("pg", "connection_refused", "reason=too_many_connections max=%u",
-                l->opts.max_connections);
-    if (l->stopping || (over && l->nrefusing >= MAX_REFUSING)) {
-        pthread_mutex_unlock(&l->mu);
-        lw_counter_add(l->rejected, 1);
-        refuse(fd);
+    peer_name(&ss, peer, sizeof peer, a16);
+    if (pm->nserving >= pm->limit)
+        over = pm->limit < pm->o->max_connections ? "memory_budget" : "too_many_connections";
+    else if (pm->o->max_per_address && count_address(pm, a16) >= pm->o->max_per_address)
+        over = "too_many_connections_from_address";
+    if (over) {
+        lw_counter_add(&pm->o->stats->refused, 1);
+        LW_WARN("pg", "connection_refused", "peer=%s reason=%s max=%u per_address=%u", peer,
+                over, pm->limit, pm->o->max_per_address);
+    }
+    if ((over && pm->nrefusing >= MAX_REFUSING) || !(slot = free_slot(pm))) {
+        refuse_now(fd, "sorry, too many clients already");
         close(fd);
         return;
     }
-    if (over)
-        lw_counter_add(l->rejected, 1);
-    c = lw_calloc(1, sizeof *c);
-    if (!c) {
-        pthread_mutex_unlock(&l->mu);
-        close(fd);
-        return;
-    }
-    c->l = l;
-    c->refusing = over;
-    peer_name(&ss, c->peer, sizeof c->peer);
-    c->so = (struct pg_session_opts){
+    struct pg_session_opts so = {
         .fd = fd,
-        .peer = c->peer,
-        .trust = l->trust,
-        .too_many = over,
-        .tables = l->opts.tables,
-        .metrics = &l->metrics,
-        .lakeward_version = l->opts.lakeward_version,
-        .backend_pid = ++l->next_pid,
-        .startup_timeout_ms = over ? 5000 : 30000,
-        .idle_timeout_ms = l->opts.idle_timeout_s * 1000,
+        .peer = peer,
+        .trust = pm->trust,
+        .too_many = over != NULL,
+        .tables = pm->o->tables,
+        .metrics = &pm->metrics,
+        .lakeward_version = pm->o->lakeward_version,
+        .startup_timeout_ms = over && pm->o->startup_timeout_ms > REFUSING_STARTUP_MS
+                                  ? REFUSING_STARTUP_MS : pm->o->startup_timeout_ms,
+        .idle_timeout_ms = pm->o->idle_timeout_ms,
         .io_timeout_ms = 30000,
-        .max_message = l->opts.max_message,
+        .max_message = pm->o->max_message ? pm->o->max_message : 1u << 20,
     };
-    if (getrandom(&c->so.backend_key, sizeof c->so.backend_key, 0) !=
-        (ssize_t)sizeof c->so.backend_key)
-        c->so.backend_key = (int32_t)lw_mono_us();
-    c->next = l->conns;
-    if (l->conns)
-        l->conns->prev = c;
-    l->conns = c;
-    if (over)
-        l->nrefusing++;
-    else
-        l->nconns++;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* A known stack for the SQL engine's bounded recursion (sql_parse.h). */
-    pthread_attr_setstacksize(&attr, SQL_STACK_SIZE);
-    rc = pthread_create(&t, &attr, conn_main, c);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
-        l->conns = c->next;
-        if (c->next)
-            c->next->prev = NULL;
-        if (over)
-            l->nrefusing--;
-        else
-            l->nconns--;
-        pthread_mutex_unlock(&l->mu);
-        LW_ERROR("pg", "thread_create_failed", "rc=%d peer=%s", rc, c->peer);
-        refuse(fd);
-        close(fd);
-        lw_free(c);
+    if (getrandom(&so.backend_key, sizeof so.backend_key, 0) != (ssize_t)sizeof so.backend_key)
+        so.backend_key = (int32_t)lw_mono_us();
+    pid = fork();
+    if (pid == 0) {
+        so.backend_pid = (int32_t)getpid();
+        backend_main(pm, &so);
+    }
+    close(fd);
+    if (pid < 0) {
+        LW_ERROR("pg", "fork_failed", "errno=%d peer=%s", errno, peer);
         return;
     }
-    pthread_mutex_unlock(&l->mu);
-    LW_DEBUG("pg", "connection_accepted", "peer=%s", c->peer);
+    slot->pid = pid;
+    slot->refusing = over != NULL;
+    memcpy(slot->addr, a16, 16);
+    if (over)
+        pm->nrefusing++;
+    else
+        pm->nserving++;
+    publish_count(pm);
+    LW_DEBUG("pg", "connection_accepted", "peer=%s pid=%d", peer, (int)pid);
 }
 
-static void *accept_main(void *arg)
+static void reap(struct postmaster *pm)
 {
-    struct pg_listener *l = arg;
-    for (;;) {
-        struct pollfd p[2] = {{l->fd, POLLIN, 0}, {l->wake[0], POLLIN, 0}};
-        int rc = poll(p, 2, -1);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        if (rc < 0) {
-            LW_ERROR("pg", "poll_failed", "errno=%d", errno);
+    int st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        for (unsigned i = 0; i < pm->nslots; i++) {
+            struct backend *b = &pm->b[i];
+            if (b->pid != pid)
+                continue;
+            if (b->refusing)
+                pm->nrefusing--;
+            else
+                pm->nserving--;
+            b->pid = 0;
             break;
         }
-        if (p[1].revents)
-            break;
-        if (p[0].revents & (POLLERR | POLLNVAL)) {
-            LW_ERROR("pg", "listener_failed", "revents=%d", p[0].revents);
-            break;
+        if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM) {
+            lw_counter_add(&pm->o->stats->backend_crashes, 1);
+            LW_WARN("pg", "backend_crashed", "pid=%d signal=%d reason=\"only its own connection "
+                    "is lost\"", (int)pid, WTERMSIG(st));
+        } else if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+            LW_WARN("pg", "backend_failed", "pid=%d status=%d", (int)pid, WEXITSTATUS(st));
         }
-        if (p[0].revents & POLLIN)
-            accept_one(l);
     }
-    return NULL;
+    publish_count(pm);
 }
 
-static void register_metrics(struct pg_listener *l)
+/* SIGTERM to every backend, a grace period, then SIGKILL; every child reaped. */
+static void stop_backends(struct postmaster *pm)
 {
-    l->metrics.sessions = lw_metrics_counter("lakeward_pg_sessions_total",
-                                             "Postgres-wire sessions started", "");
-    l->metrics.auth_refused = lw_metrics_counter("lakeward_pg_auth_refused_total",
-                                                 "Postgres-wire logins refused", "");
-    l->metrics.protocol_errors = lw_metrics_counter(
-        "lakeward_pg_protocol_errors_total", "Postgres-wire connections closed for a protocol "
-        "violation", "");
-    l->metrics.queries_ok = lw_metrics_counter("lakeward_pg_queries_total",
-                                               "Postgres-wire queries", "result=\"ok\"");
-    l->metrics.queries_failed = lw_metrics_counter("lakeward_pg_queries_total",
-                                                   "Postgres-wire queries", "result=\"error\"");
-    l->rejected = lw_metrics_counter("lakeward_pg_connections_refused_total",
-                                     "Postgres-wire connections refused at the connection bound",
-                                     "");
+    int64_t deadline = lw_mono_us() + STOP_GRACE_MS * 1000LL;
+    for (unsigned i = 0; i < pm->nslots; i++)
+        if (pm->b[i].pid)
+            kill(pm->b[i].pid, SIGTERM);
+    while (pm->nserving + pm->nrefusing > 0) {
+        if (lw_mono_us() > deadline) {
+            for (unsigned i = 0; i < pm->nslots; i++)
+                if (pm->b[i].pid)
+                    kill(pm->b[i].pid, SIGKILL);
+            deadline = INT64_MAX;
+        }
+        reap(pm);
+        if (pm->nserving + pm->nrefusing > 0)
+            usleep(10000);
+    }
 }
 
-static int bind_listen(struct pg_listener *l, struct lw_err *err)
+static void init_metrics(struct postmaster *pm)
 {
-    struct addrinfo hints, *ai = NULL;
+    struct pg_shared_stats *s = pm->o->stats;
+    pm->metrics = (struct pg_metrics){&s->sessions, &s->auth_refused, &s->protocol_errors,
+                                      &s->queries_ok, &s->queries_failed};
+}
+
+int pg_listener_run(const struct pg_listener_opts *o)
+{
+    struct postmaster pm = {.o = o, .sigfd = -1};
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    char host[256], portstr[16];
-    int port, one = 1;
+    sigset_t mask;
+    int rc = 0;
 
-    if (lw_parse_hostport(l->opts.listen, host, sizeof host, &port) != 0)
-        return lw_err_set(err, LW_ECONFIG, "bad Postgres listen address '%s' (want HOST:PORT)",
-                          l->opts.listen);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(portstr, sizeof portstr, "%d", port);
-    if (getaddrinfo(host, portstr, &hints, &ai) != 0 || !ai)
-        return lw_err_set(err, LW_ECONFIG, "cannot resolve Postgres listen host '%s'", host);
-    l->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(l->fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(l->fd, 128) != 0) {
-        int e = errno;
-        freeaddrinfo(ai);
-        return lw_err_set(err, LW_ECONFIG, "cannot listen on %s for Postgres clients: %s",
-                          l->opts.listen, strerror(e));
+    pm.limit = pg_listener_backend_limit(o);
+    pm.nslots = pm.limit + MAX_REFUSING;
+    if (!(pm.b = lw_calloc(pm.nslots, sizeof *pm.b))) {
+        LW_ERROR("pg", "out_of_memory", "slots=%u", pm.nslots);
+        return 1;
     }
-    freeaddrinfo(ai);
-    if (getsockname(l->fd, (struct sockaddr *)&ss, &sl) != 0)
-        return lw_err_set(err, LW_ECONFIG, "getsockname: %s", strerror(errno));
-    l->trust = is_loopback((struct sockaddr *)&ss);
-    l->port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                                       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    LW_INFO("pg", "listening", "addr=%s port=%d auth=%s max_connections=%u", host, l->port,
-            l->trust ? "trust(loopback)" : "refused(no TLS yet)", l->opts.max_connections);
-    if (!l->trust)
+    init_metrics(&pm);
+    pm.trust = getsockname(o->listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
+               is_loopback((struct sockaddr *)&ss);
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_SETMASK, &mask, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if ((pm.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+        LW_ERROR("pg", "signalfd_failed", "errno=%d", errno);
+        lw_free(pm.b);
+        return 1;
+    }
+    LW_INFO("pg", "sql_process_started", "pid=%d auth=%s max_backends=%u max_connections=%u "
+            "per_address=%u startup_timeout_ms=%d idle_timeout_ms=%d backend_max_memory=%lld",
+            (int)getpid(), pm.trust ? "trust(loopback)" : "refused(no TLS yet)", pm.limit,
+            o->max_connections, o->max_per_address, o->startup_timeout_ms, o->idle_timeout_ms,
+            (long long)o->backend_max_memory);
+    if (!pm.trust)
         LW_WARN("pg", "no_authentication_method", "reason=\"the Postgres listener is not on "
                 "loopback and password authentication needs TLS, which is not there yet: every "
                 "login is refused\"");
-    return 0;
-}
-
-struct pg_listener *pg_listener_start(const struct pg_listener_opts *opts, struct lw_err *err)
-{
-    struct pg_listener *l = lw_calloc(1, sizeof *l);
-    if (!l) {
-        lw_err_set(err, LW_ENOMEM, "out of memory");
-        return NULL;
+    for (;;) {
+        struct pollfd p[3] = {{o->listen_fd, POLLIN, 0}, {o->alive_fd, POLLIN, 0},
+                              {pm.sigfd, POLLIN, 0}};
+        int n = poll(p, 3, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            LW_ERROR("pg", "poll_failed", "errno=%d", errno);
+            rc = 1;
+            break;
+        }
+        if (p[1].revents) {
+            LW_INFO("pg", "sql_process_stopping", "reason=\"main process gone\"");
+            break;
+        }
+        if (p[2].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            bool stop = false;
+            while (read(pm.sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+                stop |= si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT;
+            reap(&pm);
+            if (stop) {
+                LW_INFO("pg", "sql_process_stopping", "reason=signal");
+                break;
+            }
+        }
+        if (p[0].revents & (POLLERR | POLLNVAL)) {
+            LW_ERROR("pg", "listener_failed", "revents=%d", p[0].revents);
+            rc = 1;
+            break;
+        }
+        if (p[0].revents & POLLIN)
+            accept_one(&pm);
     }
-    l->opts = *opts;
-    l->fd = l->wake[0] = l->wake[1] = -1;
-    if (!l->opts.idle_timeout_s)
-        l->opts.idle_timeout_s = 600;
-    if (!l->opts.max_message)
-        l->opts.max_message = 1u << 20;
-    if (!l->opts.max_connections)
-        l->opts.max_connections = 64;
-    if (!l->opts.lakeward_version)
-        l->opts.lakeward_version = "?";
-    pthread_mutex_init(&l->mu, NULL);
-    pthread_cond_init(&l->cv, NULL);
-    register_metrics(l);
-    if (bind_listen(l, err) != 0)
-        goto fail;
-    if (pipe2(l->wake, O_CLOEXEC) != 0) {
-        lw_err_set(err, LW_EIO, "pipe: %s", strerror(errno));
-        goto fail;
-    }
-    if (pthread_create(&l->thread, NULL, accept_main, l) != 0) {
-        lw_err_set(err, LW_EIO, "cannot start the Postgres listener thread");
-        goto fail;
-    }
-    l->thread_started = true;
-    return l;
-fail:
-    pg_listener_stop(l);
-    return NULL;
-}
-
-int pg_listener_port(const struct pg_listener *l)
-{
-    return l->port;
-}
-
-void pg_listener_stop(struct pg_listener *l)
-{
-    if (!l)
-        return;
-    if (l->thread_started) {
-        char b = 1;
-        if (write(l->wake[1], &b, 1) != 1)
-            LW_ERROR("pg", "wake_failed", "errno=%d", errno);
-        pthread_join(l->thread, NULL);
-    }
-    /* Sessions see their socket shut down, finish and unregister themselves. */
-    pthread_mutex_lock(&l->mu);
-    l->stopping = true;
-    for (struct pg_conn *c = l->conns; c; c = c->next)
-        shutdown(c->so.fd, SHUT_RDWR);
-    while (l->nconns > 0 || l->nrefusing > 0)
-        pthread_cond_wait(&l->cv, &l->mu);
-    pthread_mutex_unlock(&l->mu);
-    if (l->fd >= 0)
-        close(l->fd);
-    if (l->wake[0] >= 0)
-        close(l->wake[0]);
-    if (l->wake[1] >= 0)
-        close(l->wake[1]);
-    pthread_cond_destroy(&l->cv);
-    pthread_mutex_destroy(&l->mu);
-    lw_free(l);
+    stop_backends(&pm);
+    close(pm.sigfd);
+    lw_free(pm.b);
+    return rc;
 }

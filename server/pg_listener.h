@@ -1,32 +1,50 @@
-/* pg_listener.h -- the Postgres-wire listener: one thread accepting connections (poll on
- * the listening socket and a wake-up pipe), one thread per connection running
- * pg_session_run, and a bound on how many connections are served at once (clients beyond
- * it get FATAL 53300 and are closed). Authentication is trust when the listener address is
- * loopback and refused otherwise, until TLS and password methods arrive. */
+/* pg_listener.h -- the SQL process's postmaster: a single-threaded loop that owns the
+ * Postgres listening socket (inherited from the main process), forks one backend process per
+ * connection (the backend runs pg_session_run on a thread with SQL_STACK_SIZE of stack, then
+ * exits), reaps them, and enforces the connection bounds: a total, a per-address limit and a
+ * memory budget that caps how many backends may exist at once (each backend's data segment
+ * is capped with RLIMIT_DATA). Connections beyond a bound still get the startup exchange and
+ * then FATAL 53300, as Postgres does. A crashing backend takes only its own connection.
+ * See docs/architecture-process.md. */
 #ifndef PG_LISTENER_H
 #define PG_LISTENER_H
 
 #include "../sql/sql_tables.h"
+#include "core/lw_metrics.h"
+
+/* Counters shared with the main process (a MAP_SHARED page it created), which renders them
+ * in /metrics. Only the SQL side writes them. */
+struct pg_shared_stats {
+    struct lw_counter sessions;         /* sessions that reached ReadyForQuery */
+    struct lw_counter auth_refused;
+    struct lw_counter protocol_errors;
+    struct lw_counter queries_ok;
+    struct lw_counter queries_failed;
+    struct lw_counter refused;          /* connections refused at a bound */
+    struct lw_counter backend_crashes;  /* backends that died from a signal */
+    struct lw_counter backends;         /* gauge: backends alive now */
+};
 
 struct pg_listener_opts {
-    const char *listen;             /* "host:port"; port 0 picks a free port */
-    unsigned max_connections;
-    int idle_timeout_s;             /* a connection idle this long is closed (0: 600) */
+    int listen_fd;                  /* bound and listening, non-blocking */
+    int alive_fd;                   /* read end of a pipe the main process holds open */
+    unsigned max_connections;       /* sessions at once */
+    unsigned max_per_address;       /* sessions at once from one client address (0: no limit) */
+    int startup_timeout_ms;         /* connect to ReadyForQuery */
+    int idle_timeout_ms;            /* between messages of a session */
     size_t max_message;             /* bound of one client message body (0: 1 MiB) */
-    const struct sql_tables *tables;    /* borrowed until pg_listener_stop returns */
+    int64_t backend_max_memory;     /* RLIMIT_DATA of a backend (0: none) */
+    int64_t memory_budget;          /* backends * backend_max_memory stays below (0: none) */
+    const struct sql_tables *tables;
+    struct pg_shared_stats *stats;
     const char *lakeward_version;
 };
 
-struct pg_listener;
+/* Serves until SIGTERM/SIGINT or until the main process goes away (alive_fd hangs up), then
+ * terminates the backends and returns the process's exit status. */
+int pg_listener_run(const struct pg_listener_opts *opts);
 
-/* Binds and starts accepting. Returns NULL and fills err when the address is invalid or
- * cannot be bound. The caller frees the result with pg_listener_stop. */
-struct pg_listener *pg_listener_start(const struct pg_listener_opts *opts, struct lw_err *err)
-    LW_MUSTCHECK;
-/* The port actually bound (useful with port 0). */
-int pg_listener_port(const struct pg_listener *l);
-/* Stops accepting, shuts down every open connection, waits for their threads, frees l.
- * NULL is a no-op. */
-void pg_listener_stop(struct pg_listener *l);
+/* The backends the bounds allow at once: min(max_connections, budget / per-backend memory). */
+unsigned pg_listener_backend_limit(const struct pg_listener_opts *opts);
 
 #endif

@@ -104,11 +104,24 @@ static void render_hist(struct lw_buf *b, const struct series *s)
                   (unsigned long long)atomic_load(&s->hist.count));
 }
 
+static void (*render_hook)(void *);
+static void *render_hook_arg;
+
+void lw_metrics_on_render(void (*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&reg_mu);
+    render_hook = fn;
+    render_hook_arg = arg;
+    pthread_mutex_unlock(&reg_mu);
+}
+
 void lw_metrics_render(struct lw_buf *b)
 {
     bool done[MAX_SERIES] = {false};
     int n;
     pthread_mutex_lock(&reg_mu);
+    if (render_hook)
+        render_hook(render_hook_arg);
     n = nseries;
     pthread_mutex_unlock(&reg_mu);
     /* Prometheus wants each family's series together, under one HELP/TYPE header. */

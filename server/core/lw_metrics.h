@@ -46,5 +46,8 @@ void lw_histogram_observe_us(struct lw_histogram *h, int64_t us);
 
 /* Renders every registered series, families grouped, into b. */
 void lw_metrics_render(struct lw_buf *b);
+/* fn(arg) runs at the start of every lw_metrics_render (NULL: none), to refresh series that
+ * mirror values kept elsewhere (the SQL process's counters in shared memory). One hook. */
+void lw_metrics_on_render(void (*fn)(void *), void *arg);
 
 #endif
