@@ -14,6 +14,7 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_agg,
     &sql_func_family_srf,
     &sql_func_family_numeric,
+    &sql_func_family_json,
     &sql_func_family_catalog,
 };
 

@@ -11,6 +11,7 @@ extern const struct sql_func_family sql_func_family_misc;   /* string, math, tim
 extern const struct sql_func_family sql_func_family_agg;    /* aggregates */
 extern const struct sql_func_family sql_func_family_srf;    /* set-returning */
 extern const struct sql_func_family sql_func_family_numeric;    /* numeric arithmetic */
+extern const struct sql_func_family sql_func_family_json;   /* json operators */
 
 /* Result setters. */
 static inline void sql_ret_bool(struct sql_value *o, bool b)

@@ -475,6 +475,17 @@ static void expressions_and_clauses(void **state)
         {"select flag, count(*), rank() over (order by count(*) desc) from t.items "
          "group by flag order by 3, 1", "flag:16,count:20,rank:20|t,2,1|f,1,2|NULL,1,2|SELECT 3;"},
         {"select row_number()", "ERR 42809"},
+        /* json (outputs captured from PostgreSQL 15) */
+        {"select '{\"a\": [1, 2], \"b\": \"x\\\\ny\", \"c\": null}'::json -> 'a', "
+         "'{\"a\": [1, 2], \"b\": \"x\\\\ny\"}'::json ->> 'b', "
+         "'[1, {\"k\": true}]'::json -> -1, '[1,2]'::json ->> 0, "
+         "'{\"c\": null}'::json ->> 'c', '{\"c\": null}'::json -> 'c', "
+         "json_typeof('{\"a\":1}'::json -> 'a'), json_array_length('[1,[2,3],\"x\"]'), "
+         "'{\"a\":1}'::json -> 'zz'",
+         "?column?:114,?column?:25,?column?:114,?column?:25,?column?:25,?column?:114,"
+         "json_typeof:25,json_array_length:23,?column?:114|[1, 2],x\\ny,{\"k\": true},1,NULL,null,number,3,"
+         "NULL|SELECT 1;"},
+        {"select doc ->> 'a' from t.items where id = 1", "?column?:25|1|SELECT 1;"},
         {"select id from t.items where row_number() over () > 1", "ERR 42P20"},
         {"select sum(x) over (rows between 1 preceding and current row) "
          "from generate_series(1, 3) x", "ERR 0A000"},
