@@ -145,13 +145,17 @@ static int bind_range_var(struct binder *b, const PgQuery__RangeVar *rv, struct 
             for (struct bcte *c = qq->ctes; c; c = c->next)
                 if (strcmp(c->name, rv->relname) == 0) {
                     if (!(r = rel_new(b, c->name, NULL, c->ncols)) ||
-                        !(node = sql_node_new(b->a, SQL_N_MATERIAL, c->ncols)))
+                        !(node = sql_node_new(b->a, c->wt ? SQL_N_WORKTABLE : SQL_N_MATERIAL,
+                                              c->ncols)))
                         return sql_bind_nomem(b);
                     for (int i = 0; i < c->ncols; i++) {
                         r->cols[i] = (struct bcol){c->names[i], c->types[i], false};
                         node->types[i] = c->types[i];
                     }
-                    node->u.material.m = c->m;
+                    if (c->wt)
+                        node->u.worktable.wt = c->wt;
+                    else
+                        node->u.material.m = c->m;
                     if (apply_alias(b, r, rv->alias, rv->location) != 0 ||
                         scope_add(b, sc, r) != 0)
                         return LW_EINVAL;
@@ -723,11 +727,81 @@ struct selout {
 static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
                             struct bquery *parentq, struct selout *out, bool *correlated);
 
+static bool has_node(const struct sql_node *n, enum sql_node_kind k)
+{
+    for (; n; n = n->child)
+        if (n->kind == k || (n->right && has_node(n->right, k)))
+            return true;
+    return false;
+}
+
+/* WITH RECURSIVE name AS (non-recursive UNION [ALL] recursive): the first term fixes the
+ * columns; the second is bound with name meaning the previous round's rows. */
+static int bind_recursive(struct binder *b, const PgQuery__CommonTableExpr *ct,
+                          struct bscope *parent, struct bquery *q, struct bcte *c)
+{
+    const PgQuery__SelectStmt *u = ct->ctequery->select_stmt;
+    struct selout l, r;
+    struct sql_node *node;
+    bool corr = false;
+    if (!u->larg || !u->rarg || u->n_sort_clause || u->limit_count || u->limit_offset ||
+        u->with_clause)
+        return sql_bind_fail(b, ct->location, "0A000", "this form of recursive query is not "
+                             "supported yet");
+    b->setop_branch = false;
+    if (bind_select_into(b, u->larg, parent, q, &l, &corr) != 0)
+        return LW_EINVAL;
+    for (int k = 0; k < l.ncols; k++)
+        if (l.types[k] == SQL_OID_UNKNOWN)
+            l.types[k] = SQL_OID_TEXT;
+    if ((int)ct->n_aliascolnames > l.ncols)
+        return sql_bind_fail(b, ct->location, "42P10", "WITH query \"%s\" has %d columns "
+                             "available but %d columns specified", ct->ctename, l.ncols,
+                             (int)ct->n_aliascolnames);
+    for (size_t k = 0; k < ct->n_aliascolnames; k++)
+        l.names[k] = sql_bind_str(ct->aliascolnames[k]);
+    if (!(c->wt = sql_worktable_new(b->a)))
+        return sql_bind_nomem(b);
+    c->name = ct->ctename;
+    c->ncols = l.ncols;
+    c->names = l.names;
+    c->types = l.types;
+    c->next = q->ctes;
+    q->ctes = c;
+    if (bind_select_into(b, u->rarg, parent, q, &r, &corr) != 0)
+        return LW_EINVAL;
+    if (corr)
+        return sql_bind_fail(b, ct->location, "0A000", "correlated WITH queries are not "
+                             "supported yet");
+    if (has_node(r.plan, SQL_N_AGG))
+        return sql_bind_fail(b, ct->location, "42P19", "aggregate functions are not allowed in "
+                             "a recursive query's recursive term");
+    if (r.ncols != l.ncols)
+        return sql_bind_fail(b, ct->location, "42601", "each UNION query must have the same "
+                             "number of columns");
+    for (int k = 0; k < l.ncols; k++)
+        if (r.types[k] != l.types[k])
+            return sql_bind_fail(b, ct->location, "42804", "recursive query \"%s\" column %d "
+                                 "has type %s in non-recursive term but type %s overall",
+                                 ct->ctename, k + 1, sql_type_get(l.types[k])->sql_name,
+                                 sql_type_get(r.types[k]) ? sql_type_get(r.types[k])->sql_name
+                                                          : "unknown");
+    if (!(node = sql_node_new(b->a, SQL_N_RECURSIVE, l.ncols)))
+        return sql_bind_nomem(b);
+    memcpy(node->types, l.types, (size_t)l.ncols * sizeof *node->types);
+    node->child = l.plan;
+    node->right = r.plan;
+    node->u.recursive.wt = c->wt;
+    node->u.recursive.all = u->all;
+    if (!(c->m = sql_material_new(b->a, node)))
+        return sql_bind_nomem(b);
+    c->wt = NULL;       /* from here on, name means the whole result */
+    return 0;
+}
+
 static int bind_ctes(struct binder *b, const PgQuery__WithClause *w, struct bscope *parent,
                      struct bquery *q)
 {
-    if (w->recursive)
-        return sql_bind_fail(b, w->location, "0A000", "WITH RECURSIVE is not supported yet");
     for (size_t i = 0; i < w->n_ctes; i++) {
         const PgQuery__CommonTableExpr *ct = w->ctes[i]->common_table_expr;
         struct selout so;
@@ -737,6 +811,14 @@ static int bind_ctes(struct binder *b, const PgQuery__WithClause *w, struct bsco
             ct->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
             return sql_bind_fail(b, w->location, "25006", "lakeward is read-only: only SELECT "
                                  "is accepted in WITH");
+        if (w->recursive && ct->ctequery->select_stmt->op == PG_QUERY__SET_OPERATION__SETOP_UNION) {
+            if (!(c = lw_arena_alloc(b->a, sizeof *c)))
+                return sql_bind_nomem(b);
+            memset(c, 0, sizeof *c);
+            if (bind_recursive(b, ct, parent, q, c) != 0)
+                return LW_EINVAL;
+            continue;
+        }
         if (bind_select_into(b, ct->ctequery->select_stmt, parent, q, &so, &corr) != 0)
             return LW_EINVAL;
         if (corr)
@@ -744,6 +826,7 @@ static int bind_ctes(struct binder *b, const PgQuery__WithClause *w, struct bsco
                                  "supported yet");
         if (!(c = lw_arena_alloc(b->a, sizeof *c)) || !(c->m = sql_material_new(b->a, so.plan)))
             return sql_bind_nomem(b);
+        c->wt = NULL;
         if ((int)ct->n_aliascolnames > so.ncols)
             return sql_bind_fail(b, ct->location, "42P10", "WITH query \"%s\" has %d columns "
                                  "available but %d columns specified", ct->ctename, so.ncols,

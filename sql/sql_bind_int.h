@@ -35,6 +35,7 @@ struct bscope {
 struct bcte {
     const char *name;
     struct sql_material *m;
+    struct sql_worktable *wt;   /* non-NULL while its recursive term is bound */
     int ncols;
     const char **names;
     uint32_t *types;

@@ -1293,6 +1293,91 @@ static int window_next(struct sql_node *op, struct sql_exec *x)
     return list_next(op, &st->rows, &st->pos);
 }
 
+/* --- WITH RECURSIVE ------------------------------------------------------------------- */
+
+struct sql_worktable {
+    struct rowlist cur;         /* the previous round's rows */
+};
+
+struct sql_worktable *sql_worktable_new(struct lw_arena *a)
+{
+    struct sql_worktable *wt = lw_arena_alloc(a, sizeof *wt);
+    if (wt)
+        memset(wt, 0, sizeof *wt);
+    return wt;
+}
+
+struct rec_st {
+    struct rowlist all;         /* every row produced, in order */
+    struct rowset seen;         /* UNION: rows already produced */
+    long pos;
+};
+
+/* Runs plan to its end, keeping each new row in `all` and in `round`. */
+static int rec_round(struct sql_node *op, struct sql_exec *x, struct sql_node *plan,
+                     struct rowlist *round)
+{
+    struct rec_st *st = op->st;
+    int rc = sql_node_open(plan, x);
+    while (rc == 0 && (rc = sql_node_next(plan, x)) == 1) {
+        struct sql_value *r;
+        if (!op->u.recursive.all) {
+            bool created;
+            if (!rowset_get(x, &st->seen, plan->row, true, &created)) {
+                rc = LW_ENOMEM;
+                break;
+            }
+            if (!created) {
+                rc = 0;
+                continue;
+            }
+        }
+        if (!(r = copy_row(x, plan->row, op->ncols)) || rowlist_add(x, &st->all, r) != 0 ||
+            rowlist_add(x, round, r) != 0) {
+            rc = LW_ENOMEM;
+            break;
+        }
+        rc = 0;
+    }
+    sql_node_close(plan, x);
+    return rc < 0 ? rc : 0;
+}
+
+static int recursive_open(struct sql_node *op, struct sql_exec *x)
+{
+    struct rec_st *st = op->st;
+    struct sql_worktable *wt = op->u.recursive.wt;
+    struct rowlist round = {0};
+    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
+        return sql_op_nomem(x->arena, x->err);
+    memset(st, 0, sizeof *st);
+    rowset_init(&st->seen, op->ncols, op->types);
+    if (rec_round(op, x, op->child, &round) != 0)
+        return LW_EINVAL;
+    /* each round reads the previous round's rows; the row bound ends a runaway recursion */
+    while (round.n > 0) {
+        wt->cur = round;
+        memset(&round, 0, sizeof round);
+        if (rec_round(op, x, op->right, &round) != 0)
+            return LW_EINVAL;
+    }
+    return 0;
+}
+
+static int recursive_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct rec_st *st = op->st;
+    (void)x;
+    return list_next(op, &st->all, &st->pos);
+}
+
+static int worktable_next(struct sql_node *op, struct sql_exec *x)
+{
+    struct pos_st *st = op->st;
+    (void)x;
+    return list_next(op, &op->u.worktable.wt->cur, &st->pos);
+}
+
 /* --- dispatch ------------------------------------------------------------------------- */
 
 struct node_vt {
@@ -1327,6 +1412,8 @@ static const struct node_vt vts[] = {
     [SQL_N_SETOP] = {setop_open, setop_next, setop_close},
     [SQL_N_MATERIAL] = {material_open, material_next, no_close},
     [SQL_N_WINDOW] = {window_open, window_next, child_close},
+    [SQL_N_RECURSIVE] = {recursive_open, recursive_next, no_close},
+    [SQL_N_WORKTABLE] = {pos_open, worktable_next, no_close},
 };
 
 int sql_node_open(struct sql_node *op, struct sql_exec *x)

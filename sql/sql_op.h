@@ -39,7 +39,12 @@ enum sql_node_kind {
     SQL_N_SETOP,       /* UNION / INTERSECT / EXCEPT [ALL] */
     SQL_N_MATERIAL,    /* a CTE or subquery computed once and read by several scans */
     SQL_N_WINDOW,      /* window functions: the child's columns, then one per function */
+    SQL_N_RECURSIVE,   /* WITH RECURSIVE: child (non-recursive term) UNION [ALL] right,
+                        * right re-run over the rows of the previous round until none */
+    SQL_N_WORKTABLE,   /* the recursive term's reference to the previous round's rows */
 };
+
+struct sql_worktable;
 
 enum sql_join_type { SQL_JOIN_INNER, SQL_JOIN_LEFT, SQL_JOIN_RIGHT, SQL_JOIN_FULL };
 enum sql_setop { SQL_SET_UNION, SQL_SET_INTERSECT, SQL_SET_EXCEPT };
@@ -155,6 +160,13 @@ struct sql_node {
             int nwins;
             struct sql_win_call *wins;
         } window;
+        struct {
+            struct sql_worktable *wt;
+            bool all;                       /* UNION ALL: keep duplicates */
+        } recursive;
+        struct {
+            struct sql_worktable *wt;
+        } worktable;
     } u;
 };
 
@@ -169,6 +181,8 @@ struct sql_node *sql_node_new(struct lw_arena *a, enum sql_node_kind kind, int n
 /* A shared materialisation of plan (a CTE): every MATERIAL operator over it reads the
  * same rows, computed on first use. */
 struct sql_material *sql_material_new(struct lw_arena *a, struct sql_node *plan);
+/* The rows a recursive CTE's recursive term reads (shared by its two nodes). */
+struct sql_worktable *sql_worktable_new(struct lw_arena *a);
 
 /* A subquery inside an expression. */
 enum sql_sublink_kind {

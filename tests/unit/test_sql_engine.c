@@ -475,6 +475,15 @@ static void expressions_and_clauses(void **state)
         {"select flag, count(*), rank() over (order by count(*) desc) from t.items "
          "group by flag order by 3, 1", "flag:16,count:20,rank:20|t,2,1|f,1,2|NULL,1,2|SELECT 3;"},
         {"select row_number()", "ERR 42809"},
+        /* WITH RECURSIVE (outputs captured from PostgreSQL 15) */
+        {"with recursive t(n) as (select 1 union all select n + 1 from t where n < 5) "
+         "select sum(n), count(*) from t", "sum:20,count:20|15,5|SELECT 1;"},
+        {"with recursive t(n) as (select 1 union select n % 3 + 1 from t) select n from t "
+         "order by n", "n:23|1|2|3|SELECT 3;"},
+        {"with recursive f(a, b) as (select 0::int8, 1::int8 union all select b, a + b from f "
+         "where a < 50) select max(a) from f", "max:20|55|SELECT 1;"},
+        {"with recursive t(n) as (select 1 union all select n + 1.5 from t where n < 5) "
+         "select n from t", "ERR 42804"},
         /* json (outputs captured from PostgreSQL 15) */
         {"select '{\"a\": [1, 2], \"b\": \"x\\\\ny\", \"c\": null}'::json -> 'a', "
          "'{\"a\": [1, 2], \"b\": \"x\\\\ny\"}'::json ->> 'b', "
@@ -734,6 +743,11 @@ static void row_and_memory_bounds(void **state)
     memset(&err, 0, sizeof err);
     assert_int_not_equal(sql_session_query(&small, "select id from t.items order by id", &sink,
                                            &err), 0);
+    assert_string_equal(err.sqlstate, "54000");
+    /* a recursion that never ends stops at the row bound */
+    assert_int_not_equal(sql_session_query(&small, "with recursive t(n) as (select 1 union all "
+                                           "select n + 1 from t) select count(*) from t",
+                                           &sink, &err), 0);
     assert_string_equal(err.sqlstate, "54000");
     o.max_rows_buffered = 0;
     o.max_query_memory = 256;
