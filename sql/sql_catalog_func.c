@@ -565,6 +565,7 @@ static const struct sql_func funcs[] = {
     FN(1662, "pg_get_triggerdef", S, true, f_null, T, 1, O),
     FN(2730, "pg_get_triggerdef", S, true, f_null, T, 2, O, B),
     FN(6174, "pg_get_statisticsobjdef_columns", S, true, f_null, T, 1, O),
+    FN(6197, "pg_get_function_sqlbody", S, true, f_null, T, 1, O),
     FN(1348, "obj_description", S, true, f_null, T, 1, O),
     FN(1215, "obj_description", S, true, f_null, T, 2, O, N),
     FN(1216, "col_description", S, true, f_null, T, 2, O, I4),

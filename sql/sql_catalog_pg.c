@@ -631,6 +631,30 @@ static int build_collation(struct cat_scan *s)
 }
 CAT_REL(pg_collation, "pg_collation", "pg_catalog", 3456, 'r', PG_COLLATION, build_collation);
 
+#define PG_LANGUAGE(X)                                                                       \
+    X(lan, oid, O) X(lan, lanname, N) X(lan, lanowner, O) X(lan, lanispl, B)                \
+    X(lan, lanpltrusted, B) X(lan, lanplcallfoid, O) X(lan, laninline, O)                  \
+    X(lan, lanvalidator, O) X(lan, lanacl, CAT_ACL)
+enum { PG_LANGUAGE(CAT_IDX) };
+
+static int build_language(struct cat_scan *s)
+{
+    /* Every lakeward function is built in: pg_proc.prolang is "internal". */
+    struct sql_value *v = cat_row(s);
+    if (!v)
+        return 0;
+    cat_int(&v[lan_oid], LANG_INTERNAL);
+    cat_text(&v[lan_lanname], "internal");
+    cat_int(&v[lan_lanowner], SQL_CATALOG_OWNER_OID);
+    cat_bool(&v[lan_lanispl], false);
+    cat_bool(&v[lan_lanpltrusted], false);
+    cat_int(&v[lan_lanplcallfoid], 0);
+    cat_int(&v[lan_laninline], 0);
+    cat_int(&v[lan_lanvalidator], 0);
+    return 0;
+}
+CAT_REL(pg_language, "pg_language", "pg_catalog", 2612, 'r', PG_LANGUAGE, build_language);
+
 /* --- relations lakeward has no rows for --------------------------------------------- */
 
 #define PG_SETTINGS(X)                                                                       \
@@ -791,6 +815,6 @@ const struct cat_rel *const cat_pg_rels[] = {
     &pg_constraint, &pg_index, &pg_indexes, &pg_inherits, &pg_extension, &pg_policy,
     &pg_trigger, &pg_rewrite, &pg_statistic_ext, &pg_publication, &pg_publication_namespace,
     &pg_publication_rel, &pg_foreign_table, &pg_foreign_server, &pg_sequence, &pg_depend,
-    &pg_enum, &pg_matviews,
+    &pg_enum, &pg_matviews, &pg_language,
 };
 const int cat_pg_nrels = (int)(sizeof cat_pg_rels / sizeof cat_pg_rels[0]);

@@ -5,9 +5,8 @@ pg_catalog answers; plus information_schema as Grafana and JDBC read it. lakewar
 are relkind 'r', so \\dt lists them.
 
 Meta-commands whose queries still need engine features are not here (docs/sql.md,
-"Catalogs", lists them): any command with a name pattern (\\dt PATTERN, \\d TABLE,
-\\d+ TABLE: COLLATE, = ANY(array), correlated function scans), \\dp (name || unknown),
-\\dx (regclass input by name)."""
+"Catalogs", lists them): \\d TABLE and \\d+ TABLE for a table (array_upper,
+text[] || text[])."""
 import subprocess
 
 import pytest
@@ -15,14 +14,15 @@ import pytest
 PSQL_TIMEOUT = 30
 
 
-def psql(lw, command, *extra):
-    """Runs one psql command (unaligned, '|' separated); returns (stdout lines, stderr)."""
+def psql(lw, command, *extra, rc=0):
+    """Runs one psql command (unaligned, '|' separated); returns (stdout lines, stderr).
+    rc: the exit status psql must give (\\d of a missing name exits 1, as with PostgreSQL)."""
     cmd = ["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", "alice", "-d", "lakeward",
            "-X", "-A", "-F", "|", "-P", "pager=off", "-v", "ON_ERROR_STOP=1", *extra,
            "-c", command]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=PSQL_TIMEOUT,
                        env={"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"})
-    assert r.returncode == 0 and "ERROR" not in r.stderr, (command, r.stderr)
+    assert r.returncode == rc and "ERROR" not in r.stderr, (command, r.stderr)
     return r.stdout.splitlines(), r.stderr
 
 
@@ -124,3 +124,39 @@ def test_catalog_joins_and_functions(lw):
                       "pg_catalog.pg_get_function_arguments(p.oid) FROM pg_catalog.pg_proc p "
                       "WHERE p.proname = 'pg_table_is_visible'")
     assert out[1] == "boolean|oid"
+
+
+def test_patterns_views_privileges_extensions(lw):
+    """Name patterns (psql's anchored regex with COLLATE), \\d of a view, \\dp, \\dx, and
+    the system objects with S."""
+    want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|decisions|table|lakeward",
+            "(1 row)"]
+    for command in ("\\dt dec*", "\\dt lakeward.*", "\\dt lakeward.decisions"):
+        out, _ = psql(lw, command)
+        assert out == want, (command, out)
+    for command, rc in (("\\dt nosuch", 0), ("\\d nosuch", 1)):
+        out, err = psql(lw, command, rc=rc)
+        assert out == [] and err.strip() == 'Did not find any relation named "nosuch".'
+    out, _ = psql(lw, "\\dn lake*")
+    assert out[2] == "lakeward|lakeward"
+    out, _ = psql(lw, "\\dp")
+    assert out == ["Access privileges",
+                   "Schema|Name|Type|Access privileges|Column privileges|Policies",
+                   "lakeward|decisions|table|||", "(1 row)"]
+    out, _ = psql(lw, "\\dx")
+    assert out == ["List of installed extensions", "Name|Version|Schema|Description", "(0 rows)"]
+    out, _ = psql(lw, "\\dvS pg_roles")
+    assert out[2] == "pg_catalog|pg_roles|view|lakeward"
+    out, _ = psql(lw, "\\d pg_catalog.pg_roles")
+    assert out[:3] == ['View "pg_catalog.pg_roles"', "Column|Type|Collation|Nullable|Default",
+                       "rolname|name|||"]
+    assert "rolvaliduntil|timestamp with time zone|||" in out and "oid|oid|||" in out
+    out, _ = psql(lw, "\\dfS pg_get_userbyid")
+    assert out[2] == "pg_catalog|pg_get_userbyid|name|oid|func"
+    out, _ = psql(lw, "\\dfS+ quote_ident")
+    assert out[2].startswith("pg_catalog|quote_ident|text|text|func|immutable|safe|lakeward|"
+                             "invoker||internal|quote_ident|")
+    out, _ = psql(lw, "\\dTS int4")
+    assert out[2] == "pg_catalog|integer|"
+    out, _ = psql(lw, "\\do ||")
+    assert "pg_catalog||||text|text|text|" in out     # the name is ||

@@ -145,6 +145,9 @@ static const struct {
      "text"},
     {"pg_catalog", "pg_inherits",
      "inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool"},
+    {"pg_catalog", "pg_language",
+     "oid oid, lanname name, lanowner oid, lanispl bool, lanpltrusted bool, "
+     "lanplcallfoid oid, laninline oid, lanvalidator oid, lanacl _text"},
     {"pg_catalog", "pg_matviews",
      "schemaname name, matviewname name, matviewowner name, tablespace name, "
      "hasindexes bool, ispopulated bool, definition text"},
