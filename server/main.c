@@ -225,8 +225,10 @@ static int sql_process_main(const struct lw_config *c, const char *fdspec)
         sql_tables_add(tables, "lakeward", "decisions", &authz_decision_sql_module, ring,
                        &err) != 0 ||
 #ifdef LW_DEBUG_BUILD
-        sql_tables_add(tables, "lakeward", "debug_crash", &pg_debug_crash_module, NULL,
-                       &err) != 0 ||
+        /* Only on request, so that the catalogs of other debug-build runs are the product's. */
+        (getenv("LAKEWARD_DEBUG_CRASH") &&
+         sql_tables_add(tables, "lakeward", "debug_crash", &pg_debug_crash_module, NULL,
+                        &err) != 0) ||
 #endif
         !(catalog = sql_catalog_register(tables, &err))) {
         LW_ERROR("pg", "sql_process_start_failed", "reason=\"%s\"",

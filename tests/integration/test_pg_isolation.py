@@ -2,7 +2,7 @@
 may stop or stall Trino's decisions. The SQL face is a supervised process tree (one backend
 process per connection under a single-threaded postmaster that main restarts;
 docs/architecture-process.md). While threads post Trino decisions continuously, these tests
-crash a backend mid-query (debug builds: lakeward.debug_crash), send the known crash inputs,
+crash a backend mid-query (debug builds with LAKEWARD_DEBUG_CRASH=1: lakeward.debug_crash), send the known crash inputs,
 and kill -9 the SQL process; every decision must succeed, the SQL face must answer again
 within a second and other sessions must go on. Then each connection bound: startup timeout,
 idle timeout, per-address limit and the memory budget."""
@@ -129,7 +129,7 @@ def is_debug_build(lw):
 
 @pytest.fixture
 def lw(lakeward_factory):
-    return lakeward_factory({})
+    return lakeward_factory({"LAKEWARD_DEBUG_CRASH": "1"})
 
 
 def test_backend_crash_mid_query_costs_only_its_connection(lw):
