@@ -296,9 +296,30 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
     return 0;
 }
 
+/* Shifts this query's column references in e down by base; a reference to a FROM item
+ * outside [base, end) is PostgreSQL's 42P01. Subqueries' own references are untouched
+ * (their level-1 references to this row are refused for now: LATERAL-like). */
+static int rebase_cols(struct binder *b, struct sql_expr *e, int base, int end)
+{
+    if (e->kind == SQL_E_COL && e->level == 0) {
+        if (e->col < base || e->col >= end)
+            return sql_bind_fail(b, e->loc, "42703", "column cannot be referenced from this "
+                                 "part of the query (JOIN/ON sees only its join's tables)");
+        e->col -= base;
+    }
+    if (e->kind == SQL_E_SUBLINK && e->sub->correlated)
+        return sql_bind_fail(b, e->loc, "0A000", "correlated subqueries in JOIN/ON are not "
+                             "supported yet");
+    for (int i = 0; i < e->nargs; i++)
+        if (rebase_cols(b, e->args[i], base, end) != 0)
+            return LW_EINVAL;
+    return 0;
+}
+
 static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscope *sc,
                      struct bquery *q, struct from_item *out)
 {
+    int jbase;
     struct from_item l, r;
     struct sql_node *node;
     enum sql_join_type jt;
@@ -314,6 +335,7 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
                              "use ON");
     if (je->alias)
         return sql_bind_fail(b, -1, "0A000", "aliases on joins are not supported yet");
+    jbase = sc->width;      /* the join's columns are [jbase, sc->width) of the FROM row */
     if (bind_from_item(b, je->larg, sc, q, &l) != 0 || bind_from_item(b, je->rarg, sc, q, &r) != 0)
         return LW_EINVAL;
     if (!(node = sql_node_new(b->a, SQL_N_JOIN, l.node->ncols + r.node->ncols)))
@@ -330,6 +352,9 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
         q->no_agg = saved;
         q->no_win = saved_win;
         if (!node->u.join.on)
+            return LW_EINVAL;
+        /* ON is evaluated over the join's own row, which starts at jbase */
+        if (jbase && rebase_cols(b, node->u.join.on, jbase, sc->width) != 0)
             return LW_EINVAL;
     }
     out->node = node;

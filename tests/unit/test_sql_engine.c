@@ -475,6 +475,12 @@ static void expressions_and_clauses(void **state)
         {"select flag, count(*), rank() over (order by count(*) desc) from t.items "
          "group by flag order by 3, 1", "flag:16,count:20,rank:20|t,2,1|f,1,2|NULL,1,2|SELECT 3;"},
         {"select row_number()", "ERR 42809"},
+        /* a JOIN after a comma: its ON sees its own tables at their own positions */
+        {"select * from generate_series(1,2) x, generate_series(1,2) a join "
+         "generate_series(1,2) b on a = b order by 1, 2",
+         "x:23,a:23,b:23|1,1,1|1,2,2|2,1,1|2,2,2|SELECT 4;"},
+        {"select * from generate_series(1,2) x, generate_series(1,2) a join "
+         "generate_series(1,2) b on a = x", "ERR 42703"},
         /* WITH RECURSIVE (outputs captured from PostgreSQL 15) */
         {"with recursive t(n) as (select 1 union all select n + 1 from t where n < 5) "
          "select sum(n), count(*) from t", "sum:20,count:20|15,5|SELECT 1;"},
