@@ -300,6 +300,32 @@ def test_memory_budget_caps_backends(lakeward_factory):
     b.close()
 
 
+def test_backend_memory_cap_fails_only_the_statement(lakeward_factory):
+    """A statement needing ~100 MB under a 64 MiB per-backend cap (below the statement arena's
+    own 256 MiB bound): in a release build the kernel cap refuses the memory and the engine
+    answers an error; the session, other sessions and the decisions go on."""
+    lw = lakeward_factory({"LAKEWARD_PG_BACKEND_MAX_MEMORY": str(64 << 20),
+                           "LAKEWARD_DEBUG_CRASH": "1"})
+    load = DecisionLoad(lw)
+    other = Raw(lw)
+    other.login()
+    raw = Raw(lw, timeout=60)
+    raw.login()
+    msgs = raw.query("select count(*) from (select repeat('x', 1000) || g::text as s "
+                     "from generate_series(1, 100000) g order by s) t")
+    errors = [body for t, body in msgs if t == b"E"]
+    assert len(errors) == 1 and msgs[-1] == (b"Z", b"I"), msgs
+    f = error_fields(errors[0])
+    if not is_debug_build(lw):      # sanitizer builds do not apply RLIMIT_DATA
+        assert f["M"] == "out of memory", f
+    assert [t for t, _ in raw.query("select 1")] == [b"T", b"D", b"C", b"Z"]
+    assert [t for t, _ in other.query("select 1")] == [b"T", b"D", b"C", b"Z"]
+    raw.close()
+    other.close()
+    load.wait_for_progress()
+    load.finish()
+
+
 def test_settings_are_validated(lakeward_factory, tmp_path):
     import subprocess
     from lakeward_proc import BUILD
