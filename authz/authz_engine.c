@@ -25,7 +25,8 @@
 struct authz_engine {
     struct authz_engine_opts opts;
     struct lw_counter *m_decisions[AUTHZ_OP_COUNT][2][2];  /* op, batch?, allowed? */
-    struct lw_counter *m_bad_requests, *m_unknown_ops, *m_deadline;
+    struct lw_counter *m_bad_requests, *m_unknown_ops, *m_deadline, *m_shed;
+    _Atomic int64_t shed_logged_ms;         /* last overload log line (one a second at most) */
     struct lw_histogram *m_latency[2];
     struct lw_counter *m_decision_cache[2];     /* miss, hit */
     /* Whole answers, keyed by endpoint + request body. A whole answer lives only as long as
@@ -70,6 +71,8 @@ struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, stru
                                           "Decisions for operations lakeward does not know (denied)", "");
     e->m_deadline = lw_metrics_counter("lakeward_decision_deadline_total",
                                        "Decisions whose deadline passed before Lakekeeper answered (denied)", "");
+    e->m_shed = lw_metrics_counter("lakeward_decisions_shed_total",
+                                   "Requests denied unread because no worker could take them", "");
     e->m_decision_cache[0] = lw_metrics_counter("lakeward_decision_cache_total",
                                                 "Decisions answered from / stored in the decision cache", "result=\"miss\"");
     e->m_decision_cache[1] = lw_metrics_counter("lakeward_decision_cache_total",
@@ -328,6 +331,21 @@ int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body
                             struct lw_buf *out)
 {
     return try_cached(e, batch, body, len, out, lw_mono_us(), NULL) ? 200 : 0;
+}
+
+int authz_engine_shed(struct authz_engine *e, bool batch, struct lw_buf *out)
+{
+    char id[40];
+    int64_t now = lw_now_ms(), last = atomic_load(&e->shed_logged_ms);
+    make_decision_id(e, id, sizeof id);
+    lw_counter_add(e->m_shed, 1);
+    /* An overload sheds many requests at once: one line a second says so without adding
+     * log I/O to the overload. */
+    if (now - last >= 1000 && atomic_compare_exchange_strong(&e->shed_logged_ms, &last, now))
+        LW_WARN("authz", "overloaded", "decision_id=%s endpoint=%s reason=\"no worker free; "
+                "denied unread (see lakeward_decisions_shed_total)\"", id, batch ? "batch" : "allow");
+    lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", batch ? "[]" : "false", id);
+    return 200;
 }
 
 static void remember(struct authz_engine *e, const char *key, const struct cached_head *h,

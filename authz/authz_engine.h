@@ -65,4 +65,11 @@ int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body
  * is off). Also exported as lakeward_cache_bytes{cache="decision"}. */
 size_t authz_engine_cache_bytes(struct authz_engine *e);
 
+/* Answers a request that cannot be worked on now (every worker busy and the queue full):
+ * deny without reading the body — {"result": false} or, for batch, {"result": []} — counted
+ * in lakeward_decisions_shed_total and logged (one line a second). Trino fails a query on a
+ * non-2xx answer as surely as on a deny, but a deny is the authorizer's answer and says so
+ * in its log. Returns 200. Never blocks. */
+int authz_engine_shed(struct authz_engine *e, bool batch, struct lw_buf *out);
+
 #endif

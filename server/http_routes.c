@@ -54,6 +54,22 @@ static bool on_batch_cached(void *ctx, const struct http_request *req, struct ht
     return cached(ctx, req, resp, true);
 }
 
+/* On the loop thread when no worker is free: a fail-closed deny rather than a 503 (the
+ * design's rule: a well-formed request always gets a 200 JSON decision). */
+static bool on_allow_busy(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    (void)req;
+    resp->status = authz_engine_shed(((struct http_routes_ctx *)ctx)->engine, false, &resp->body);
+    return true;
+}
+
+static bool on_batch_busy(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+    (void)req;
+    resp->status = authz_engine_shed(((struct http_routes_ctx *)ctx)->engine, true, &resp->body);
+    return true;
+}
+
 /* Row filters and batch column masks: lakeward defines none, answered in the shapes Trino
  * accepts (trino-opa-contract.md §3: batch masks need a non-null result). */
 static bool on_no_filters(void *ctx, const struct http_request *req, struct http_response *resp)
@@ -170,14 +186,14 @@ static bool on_decisions(void *ctx, const struct http_request *req, struct http_
 int http_routes_fill(struct http_route *r, struct http_routes_ctx *ctx)
 {
     static const struct http_route table[] = {
-        {"POST", "/v1/data/trino/allow", on_allow, NULL, on_allow_cached},
-        {"POST", "/v1/data/trino/batch", on_batch, NULL, on_batch_cached},
-        {"POST", "/v1/data/trino/rowFilters", NULL, NULL, on_no_filters},
-        {"POST", "/v1/data/trino/batchColumnMasks", NULL, NULL, on_no_filters},
-        {"POST", "/v1/data/*", NULL, NULL, on_undefined},
-        {"GET", "/health", on_health, NULL, on_health_inline},
-        {"GET", "/metrics", NULL, NULL, on_metrics},
-        {"GET", "/v1/decisions", NULL, NULL, on_decisions},
+        {"POST", "/v1/data/trino/allow", on_allow, NULL, on_allow_cached, on_allow_busy},
+        {"POST", "/v1/data/trino/batch", on_batch, NULL, on_batch_cached, on_batch_busy},
+        {"POST", "/v1/data/trino/rowFilters", NULL, NULL, on_no_filters, NULL},
+        {"POST", "/v1/data/trino/batchColumnMasks", NULL, NULL, on_no_filters, NULL},
+        {"POST", "/v1/data/*", NULL, NULL, on_undefined, NULL},
+        {"GET", "/health", on_health, NULL, on_health_inline, NULL},
+        {"GET", "/metrics", NULL, NULL, on_metrics, NULL},
+        {"GET", "/v1/decisions", NULL, NULL, on_decisions, NULL},
     };
     _Static_assert(sizeof table / sizeof table[0] == HTTP_ROUTES_COUNT, "HTTP_ROUTES_COUNT");
     for (int i = 0; i < HTTP_ROUTES_COUNT; i++) {

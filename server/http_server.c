@@ -285,8 +285,9 @@ static enum MHD_Result dispatch(struct request_state *st)
         MHD_suspend_connection(st->conn);
         if (http_workers_submit(srv->workers, run_blocking, st) != 0) {
             lw_counter_add(srv->refused_queue_full, 1);
-            http_response_error(&st->resp, 503, "server busy: %u requests already waiting",
-                                srv->opts.worker_queue);
+            if (!route->busy_fn || !route->busy_fn(route->ctx, &req, &st->resp))
+                http_response_error(&st->resp, 503, "server busy: %u requests already waiting",
+                                    srv->opts.worker_queue);
             st->answered = true;
             MHD_resume_connection(st->conn);
         }

@@ -59,13 +59,16 @@ typedef bool (*http_inline_fn)(void *ctx, const struct http_request *req,
                                struct http_response *resp);
 
 /* A route answers inline when it can and on a worker otherwise: set inline_fn, fn or both
- * (inline_fn alone must always answer; fn alone always runs on a worker). */
+ * (inline_fn alone must always answer; fn alone always runs on a worker). busy_fn, when set,
+ * answers on the loop thread instead of fn when no worker can take the request (the queue
+ * is full); without it such a request gets 503. */
 struct http_route {
     const char *method;     /* "GET", "POST", ... */
     const char *path;       /* exact match, or prefix match when it ends in '*' */
     http_handler_fn fn;
     void *ctx;
     http_inline_fn inline_fn;
+    http_inline_fn busy_fn;
 };
 
 struct http_server_opts {

@@ -27,8 +27,8 @@ int main(int argc, char **argv)
 {
     struct lw_err err = {0};
     struct http_route routes[] = {
-        {"POST", "/*", NULL, NULL, on_any},
-        {"GET", "/*", NULL, NULL, on_any},
+        {"POST", "/*", NULL, NULL, on_any, NULL},
+        {"GET", "/*", NULL, NULL, on_any, NULL},
     };
     struct http_server_opts o = {0};
     struct http_server *srv;

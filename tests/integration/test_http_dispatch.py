@@ -1,7 +1,7 @@
 """The HTTP layer's two ways of answering (docs/http.md): decision-cache hits, /health and
 /metrics on the event loop, everything that waits on Lakekeeper on the bounded worker pool.
 With the only worker stuck on a stalled Lakekeeper, cached answers must still come back, and a
-full worker queue must give 503 JSON, not a hang. The stall is injected into the real
+full worker queue must give a fail-closed 200 deny at once (a 503 on other routes), not a hang. The stall is injected into the real
 stand-in."""
 import json
 import threading
@@ -63,7 +63,7 @@ def test_cache_hits_and_health_answer_while_workers_are_stuck(stack, lakeward_fa
     assert isinstance(results["revenue"].json()["result"], bool)
 
 
-def test_full_worker_queue_answers_503(stack, lakeward_factory):
+def test_full_worker_queue_denies_at_once(stack, lakeward_factory):
     lw = lakeward_factory(stack_env(stack, LAKEWARD_HTTP_WORKERS="1", LAKEWARD_HTTP_QUEUE="1",
                                     LAKEWARD_DECISION_CACHE_TTL_MS="0"))
     assert lw.allow(SP2, "ExecuteQuery") is True
@@ -77,12 +77,19 @@ def test_full_worker_queue_answers_503(stack, lakeward_factory):
         refused = post(lw, trino_input(SP2, "SelectFromColumns",
                                        resource=table(CAT, "finance", "product_summary", ["id"]),
                                        query_id="third"))
-        assert refused.status_code == 503
-        assert refused.json()["error"]["code"] == 503
+        # A well-formed decision request always gets a 200 JSON decision: here a deny.
+        assert refused.status_code == 200
+        assert refused.json()["result"] is False and refused.json()["decision_id"]
+        shed_batch = requests.post(lw.url + "/v1/data/trino/batch", timeout=30,
+                                   data=json.dumps(trino_input(SP2, "FilterCatalogs", filter_resources=[{"catalog": {"name": CAT}}])),
+                                   headers={"Content-Type": "application/json"})
+        assert shed_batch.status_code == 200 and shed_batch.json()["result"] == []
         assert running.is_alive()               # refused at once, not after the stall
         running.join(30)
         queued.join(30)
     # The queued request was run, not dropped.
     assert results["revenue"].status_code == 200 and results["product"].status_code == 200
-    assert lw.metric("lakeward_http_refused_total", reason="queue_full") >= 1
+    assert lw.metric("lakeward_http_refused_total", reason="queue_full") >= 2
+    assert lw.metric("lakeward_decisions_shed_total") >= 2
+    assert "event=overloaded" in lw.log_text()
     assert lw.allow(SP2, "ExecuteQuery") is True

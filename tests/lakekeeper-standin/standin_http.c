@@ -215,12 +215,12 @@ static struct http_route routes[8];
 int standin_http_routes(struct standin *si, const struct http_route **out)
 {
     int n = 0;
-    routes[n++] = (struct http_route){"GET", "/health", on_health, si, NULL};
-    routes[n++] = (struct http_route){"GET", "/_control/*", standin_control, si, NULL};
-    routes[n++] = (struct http_route){"POST", "/_control/*", standin_control, si, NULL};
-    routes[n++] = (struct http_route){"GET", "/management/v1/*", on_mgmt, si, NULL};
-    routes[n++] = (struct http_route){"POST", "/management/v1/*", on_mgmt, si, NULL};
-    routes[n++] = (struct http_route){"GET", "/catalog/v1/*", on_catalog, si, NULL};
+    routes[n++] = (struct http_route){"GET", "/health", on_health, si, NULL, NULL};
+    routes[n++] = (struct http_route){"GET", "/_control/*", standin_control, si, NULL, NULL};
+    routes[n++] = (struct http_route){"POST", "/_control/*", standin_control, si, NULL, NULL};
+    routes[n++] = (struct http_route){"GET", "/management/v1/*", on_mgmt, si, NULL, NULL};
+    routes[n++] = (struct http_route){"POST", "/management/v1/*", on_mgmt, si, NULL, NULL};
+    routes[n++] = (struct http_route){"GET", "/catalog/v1/*", on_catalog, si, NULL, NULL};
     *out = routes;
     return n;
 }
