@@ -316,6 +316,86 @@ static int rebase_cols(struct binder *b, struct sql_expr *e, int base, int end)
     return 0;
 }
 
+static int conjuncts(struct binder *b, struct sql_expr *e, struct sql_expr ***out, int *n,
+                     int *cap);
+static int cmp_of(const struct sql_func *fn);
+
+/* Which side of a join an expression reads: 1 left only, 2 right only, 0 neither (a
+ * constant), -1 both or something that must not be moved (subqueries, volatile calls). */
+static int side_of(const struct sql_expr *e, int nl)
+{
+    int side = 0;
+    if (e->kind == SQL_E_SUBLINK || e->kind == SQL_E_PARAM ||
+        (e->kind == SQL_E_FUNC && e->fn->volatility == SQL_VOL_VOLATILE))
+        return -1;
+    if (e->kind == SQL_E_COL && e->level == 0)
+        return e->col < nl ? 1 : 2;
+    for (int i = 0; i < e->nargs; i++) {
+        int s = side_of(e->args[i], nl);
+        if (s < 0 || (side && s && s != side))
+            return -1;
+        if (s)
+            side = s;
+    }
+    return side;
+}
+
+/* Turns the `left = right` conjuncts of ON into hash-join keys (equality over one type
+ * that hashes); the other conjuncts stay in ON. */
+static int equi_keys(struct binder *b, struct sql_node *j, int nl)
+{
+    struct sql_expr **cj = NULL, **rest;
+    int n = 0, cap = 0, nrest = 0;
+    if (conjuncts(b, j->u.join.on, &cj, &n, &cap) != 0)
+        return LW_EINVAL;
+    if (!(j->u.join.lkeys = lw_arena_alloc(b->a, (size_t)n * sizeof *j->u.join.lkeys)) ||
+        !(j->u.join.rkeys = lw_arena_alloc(b->a, (size_t)n * sizeof *j->u.join.rkeys)) ||
+        !(rest = lw_arena_alloc(b->a, (size_t)n * sizeof *rest)))
+        return sql_bind_nomem(b);
+    for (int i = 0; i < n; i++) {
+        struct sql_expr *e = cj[i], *lk, *rk;
+        const struct sql_type *t;
+        int s0, s1;
+        if (e->kind != SQL_E_FUNC || e->nargs != 2 || cmp_of(e->fn) != 0 ||
+            e->args[0]->type != e->args[1]->type || !(t = sql_type_get(e->args[0]->type)) ||
+            !t->hash || !t->cmp) {
+            rest[nrest++] = e;
+            continue;
+        }
+        s0 = side_of(e->args[0], nl);
+        s1 = side_of(e->args[1], nl);
+        if (s0 == 1 && s1 == 2) {
+            lk = e->args[0];
+            rk = e->args[1];
+        } else if (s0 == 2 && s1 == 1) {
+            lk = e->args[1];
+            rk = e->args[0];
+        } else {
+            rest[nrest++] = e;
+            continue;
+        }
+        /* the right key reads the right row on its own: shift its columns */
+        if (rebase_cols(b, rk, nl, 1 << 30) != 0)
+            return LW_EINVAL;
+        j->u.join.lkeys[j->u.join.nkeys] = lk;
+        j->u.join.rkeys[j->u.join.nkeys++] = rk;
+    }
+    if (!j->u.join.nkeys)
+        return 0;
+    if (nrest == 0) {
+        j->u.join.on = NULL;
+    } else if (nrest == 1) {
+        j->u.join.on = rest[0];
+    } else {
+        struct sql_expr *and = sql_expr_new(b->a, SQL_E_AND, SQL_OID_BOOL, -1, nrest);
+        if (!and)
+            return sql_bind_nomem(b);
+        memcpy(and->args, rest, (size_t)nrest * sizeof *rest);
+        j->u.join.on = and;
+    }
+    return 0;
+}
+
 static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscope *sc,
                      struct bquery *q, struct from_item *out)
 {
@@ -355,6 +435,8 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
             return LW_EINVAL;
         /* ON is evaluated over the join's own row, which starts at jbase */
         if (jbase && rebase_cols(b, node->u.join.on, jbase, sc->width) != 0)
+            return LW_EINVAL;
+        if (equi_keys(b, node, l.node->ncols) != 0)
             return LW_EINVAL;
     }
     out->node = node;

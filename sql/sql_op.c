@@ -702,12 +702,75 @@ static int distinct_next(struct sql_node *op, struct sql_exec *x)
 
 /* --- nested-loop join ----------------------------------------------------------------- */
 
+struct idxlist {
+    long *v;
+    long n, cap;
+};
+
 struct join_st {
     struct rowlist right;
     bool *matched;          /* per right row (RIGHT/FULL) */
     bool have_left, left_matched, left_done;
     long rpos, upos;
+    /* hash join: right rows by key; the current left row's candidates */
+    struct rowset ht;
+    uint32_t *ktypes;
+    struct sql_value *kbuf;
+    const struct idxlist *cand;
 };
+
+/* Evaluates n key expressions over row into out; false when one is NULL (= never holds). */
+static int join_keys(struct sql_exec *x, struct sql_expr **keys, int n,
+                     const struct sql_value *row, struct sql_value *out, bool *has_null)
+{
+    *has_null = false;
+    for (int i = 0; i < n; i++) {
+        if (eval(x, keys[i], row, &out[i]) != 0)
+            return LW_EINVAL;
+        if (out[i].type == SQL_V_NULL)
+            *has_null = true;
+    }
+    return 0;
+}
+
+static int join_build(struct sql_node *op, struct sql_exec *x, struct join_st *st)
+{
+    int nk = op->u.join.nkeys;
+    if (!(st->ktypes = lw_arena_alloc(x->arena, (size_t)nk * sizeof *st->ktypes)) ||
+        !(st->kbuf = lw_arena_alloc(x->arena, (size_t)nk * sizeof *st->kbuf)))
+        return sql_op_nomem(x->arena, x->err);
+    for (int i = 0; i < nk; i++)
+        st->ktypes[i] = op->u.join.rkeys[i]->type;
+    rowset_init(&st->ht, nk, st->ktypes);
+    for (long r = 0; r < st->right.n; r++) {
+        bool has_null, created;
+        struct rowent *e;
+        struct idxlist *l;
+        if (join_keys(x, op->u.join.rkeys, nk, st->right.rows[r], st->kbuf, &has_null) != 0)
+            return LW_EINVAL;
+        if (has_null)
+            continue;
+        if (!(e = rowset_get(x, &st->ht, st->kbuf, true, &created)))
+            return LW_ENOMEM;
+        if (created && !(e->payload = lw_arena_alloc(x->arena, sizeof(struct idxlist))))
+            return sql_op_nomem(x->arena, x->err);
+        if (created)
+            memset(e->payload, 0, sizeof(struct idxlist));
+        l = e->payload;
+        if (l->n == l->cap) {
+            long nc = l->cap ? l->cap * 2 : 4;
+            long *nv = lw_arena_alloc(x->arena, (size_t)nc * sizeof *nv);
+            if (!nv)
+                return sql_op_nomem(x->arena, x->err);
+            if (l->n)
+                memcpy(nv, l->v, (size_t)l->n * sizeof *nv);
+            l->v = nv;
+            l->cap = nc;
+        }
+        l->v[l->n++] = r;
+    }
+    return 0;
+}
 
 static int join_open(struct sql_node *op, struct sql_exec *x)
 {
@@ -726,6 +789,8 @@ static int join_open(struct sql_node *op, struct sql_exec *x)
     sql_node_close(op->right, x);
     if (rc < 0)
         return rc;
+    if (op->u.join.nkeys && join_build(op, x, st) != 0)
+        return LW_EINVAL;
     if (op->u.join.type == SQL_JOIN_RIGHT || op->u.join.type == SQL_JOIN_FULL) {
         if (!(st->matched = lw_arena_alloc(x->arena, (size_t)(st->right.n + 1))))
             return sql_op_nomem(x->arena, x->err);
@@ -763,9 +828,19 @@ static int join_next(struct sql_node *op, struct sql_exec *x)
             st->have_left = true;
             st->left_matched = false;
             st->rpos = 0;
+            if (op->u.join.nkeys) {
+                bool has_null, created;
+                const struct rowent *e = NULL;
+                if (join_keys(x, op->u.join.lkeys, op->u.join.nkeys, op->row, st->kbuf,
+                              &has_null) != 0)
+                    return LW_EINVAL;
+                if (!has_null)
+                    e = rowset_get(x, &st->ht, st->kbuf, false, &created);
+                st->cand = e ? e->payload : NULL;
+            }
         }
-        while (st->rpos < st->right.n) {
-            long k = st->rpos++;
+        while (op->u.join.nkeys ? st->cand && st->rpos < st->cand->n : st->rpos < st->right.n) {
+            long k = op->u.join.nkeys ? st->cand->v[st->rpos++] : st->rpos++;
             int r = 1;
             memcpy(op->row + nl, st->right.rows[k], (size_t)nr * sizeof *op->row);
             if (op->u.join.on && (r = is_true(x, op->u.join.on, op->row)) < 0)

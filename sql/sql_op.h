@@ -129,6 +129,10 @@ struct sql_node {
             enum sql_join_type type;
             struct sql_expr *on;            /* over the concatenated row; NULL: true */
             bool lateral;                   /* right side re-run per left row */
+            /* equi-join keys (hash join): lkeys over the left row, rkeys over the right
+             * row, pairwise equal under their type's equality; `on` keeps the rest */
+            int nkeys;
+            struct sql_expr **lkeys, **rkeys;
         } join;
         struct {
             int ngroup;

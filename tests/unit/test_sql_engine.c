@@ -475,6 +475,15 @@ static void expressions_and_clauses(void **state)
         {"select flag, count(*), rank() over (order by count(*) desc) from t.items "
          "group by flag order by 3, 1", "flag:16,count:20,rank:20|t,2,1|f,1,2|NULL,1,2|SELECT 3;"},
         {"select row_number()", "ERR 42809"},
+        /* equi-joins run as hash joins: outer variants, NULL keys, extra conditions */
+        {"select a.x, b.y from (values (1), (2), (null)) a(x) full join "
+         "(values (2, 'two'), (3, 'three'), (null, 'n')) b(z, y) on a.x = b.z "
+         "order by 1 nulls last, 2", "x:23,y:25|1,NULL|2,two|NULL,n|NULL,three|NULL,NULL|"
+         "SELECT 5;"},
+        {"select count(*) from generate_series(1, 20000) a join generate_series(1, 20000) b "
+         "on a = b and b % 2 = 0", "count:20|10000|SELECT 1;"},
+        {"select count(*) from generate_series(1, 300) a left join generate_series(1, 300) b "
+         "on b = a * 2 and a < 100", "count:20|300|SELECT 1;"},
         /* a JOIN after a comma: its ON sees its own tables at their own positions */
         {"select * from generate_series(1,2) x, generate_series(1,2) a join "
          "generate_series(1,2) b on a = b order by 1, 2",
