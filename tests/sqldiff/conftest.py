@@ -134,7 +134,7 @@ class LakewardUnderTest:
 
 
 @pytest.fixture
-def lakeward_conninfo(lakeward_factory, pg_conninfo):
+def lakeward_target(lakeward_factory, pg_conninfo):
     """A fresh lakeward (no Lakekeeper needed for SQL) holding a few decisions, the same rows
     copied into PostgreSQL's lakeward.decisions (a LakewardUnderTest)."""
     return LakewardUnderTest(lakeward_factory, pg_conninfo)

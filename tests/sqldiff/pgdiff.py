@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 from psycopg import pq
 
-from corpus import Query, read_corpus  # noqa: F401 (re-exported for the tests)
+from corpus import HERE, REPO, Query, read_corpus  # noqa: F401 (re-exported for the tests)
 
-HERE = pathlib.Path(__file__).resolve().parent
-REPO = HERE.parent.parent
 REPORTS = pathlib.Path(os.environ.get("LW_REPORTS_DIR", REPO / "build" / "reports"))
 QUERY_TIMEOUT = 30.0          # seconds; a statement still running after this is a hang
 

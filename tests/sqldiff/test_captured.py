@@ -73,8 +73,8 @@ def test_grafana_mapping():
                    "DISTINCT \"user_name\" FROM \"lakeward\".\"decisions\") sub_0")
 
 
-def test_captured(pg_conninfo, lakeward_conninfo):
-    target = lakeward_conninfo
+def test_captured(pg_conninfo, lakeward_target):
+    target = lakeward_target
     queries = captured_queries()
     results, notes = pgdiff.run_all(queries, pg_conninfo, target, rows_too=False,
                                     pg_must_succeed=True)

@@ -54,8 +54,8 @@ def test_corpus_is_large_and_well_formed():
     assert not dupes, f"duplicate queries: {dupes[:5]}"
 
 
-def test_sqldiff(pg_conninfo, lakeward_conninfo):
-    target = lakeward_conninfo
+def test_sqldiff(pg_conninfo, lakeward_target):
+    target = lakeward_target
     queries = pgdiff.read_corpus(QUERIES) + [pgdiff.Query(f"generated:{name}", sql)
                                              for name, sql in GENERATED]
     results, notes = pgdiff.run_all(queries, pg_conninfo, target)
@@ -69,11 +69,11 @@ def test_sqldiff(pg_conninfo, lakeward_conninfo):
         f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"
 
 
-def test_sqldiff_extended_protocol(pg_conninfo, lakeward_conninfo):
+def test_sqldiff_extended_protocol(pg_conninfo, lakeward_target):
     """The corpus again through Parse/Bind/Execute (no parameters, text results), the path
     drivers such as pgJDBC and pgx use for every statement. Until the wire layer speaks the
     extended protocol every statement is UNSUPPORTED (0A000) here, which is allowed."""
-    target = lakeward_conninfo
+    target = lakeward_target
     queries = [pgdiff.Query(q.ident, q.sql, [], []) for q in pgdiff.read_corpus(QUERIES)]
     results, _ = pgdiff.run_all(queries, pg_conninfo, target)
     # (stale known bugs are judged by the simple-protocol run above)
@@ -92,9 +92,9 @@ def test_sqldiff_extended_protocol(pg_conninfo, lakeward_conninfo):
 REGRESSIONS = pgdiff.HERE / "fuzz-regressions"
 
 
-def test_extreme_inputs_answered_and_connection_kept(lakeward_conninfo):
-    lw = lakeward_conninfo.lw
-    client = pgdiff.Client(lakeward_conninfo.conninfo)
+def test_extreme_inputs_answered_and_connection_kept(lakeward_target):
+    lw = lakeward_target.lw
+    client = pgdiff.Client(lakeward_target.conninfo)
     inputs = EXTREME + [p.read_bytes().decode("utf-8", errors="replace").replace("\0", " ")
                         for p in sorted(REGRESSIONS.glob("*"))]
     try:
