@@ -13,6 +13,9 @@
 #   tests/bench/run.sh http   only the HTTP-face comparison (part 1 with nginx, the static
 #                             responder and the cached allow; no batch, cold path, 10k or
 #                             callgrind), rewriting only the section "## HTTP face vs nginx".
+#   tests/bench/run.sh sql    only the SQL engine against PostgreSQL 15 (tests/bench/sql_bench.py,
+#                             on the stack's postgres alone), rewriting only the section
+#                             "## SQL engine (make bench)"; every full run ends with it too.
 #   Every full run also measures nginx (Debian package, unprivileged, one process on the
 #   server CPU, config under build/bench/nginx) returning a fixed JSON answer, in the same
 #   rounds as lakeward: the aim (issue 11) is a cached allow at >= 0.7x nginx's requests/s and
@@ -31,7 +34,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-all}"
-case "$MODE" in all|http) ;; *) echo "usage: tests/bench/run.sh [all|http]" >&2; exit 2 ;; esac
+case "$MODE" in all|http|sql) ;; *) echo "usage: tests/bench/run.sh [all|http|sql]" >&2; exit 2 ;; esac
 # lakeward reads these; only what this script sets may reach it (LAKEWARD_CACHE is the
 # installers' download cache, not lakeward's).
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(LAKEKEEPER_|TRINO_|LAKEWARD_)' | grep -vx LAKEWARD_CACHE || true)
@@ -42,6 +45,12 @@ STACK_ENV="$REPO/$LW_STACK_DIR/stack.env"
 DOC="$REPO/docs/benchmarks.md"
 SECTION="## Trino authorization endpoint (make bench)"
 NGINX_SECTION="## HTTP face vs nginx (make bench)"
+# The SQL benchmark is a Python program (psycopg) in the suite's venv; it builds lakeward itself.
+SQL_BENCH=("$(. tests/stack/lib.sh && cache_dir)/venv/bin/python" tests/bench/sql_bench.py --build "$BUILD")
+if [[ "$MODE" == sql ]]; then
+    tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }
+    exec "${SQL_BENCH[@]}" --stack-dir "$LW_STACK_DIR" --own-stack
+fi
 
 DURATION="${LW_BENCH_DURATION:-8}"
 ROUNDS="${LW_BENCH_ROUNDS:-3}"
@@ -698,3 +707,6 @@ EOF
 
 write_section "$SECTION" "$section"
 write_nginx_section
+
+# The SQL engine against PostgreSQL, on this run's stack (its own section of the doc).
+[[ "$MODE" == http ]] || "${SQL_BENCH[@]}" --stack-dir "$LW_STACK_DIR" || die "tests/bench/sql_bench.py failed"
