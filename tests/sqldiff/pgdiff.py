@@ -193,7 +193,7 @@ def known_key(q):
     """How known-bugs.txt names a query: a corpus query by its text (line numbers move), a
     captured or generated one by its ident's first word (`psql-queries.sql#12`)."""
     first = q.ident.split()[0]
-    return first if "#" in first or first.startswith("generated:") else q.sql
+    return first if "#" in first or first.startswith(("generated:", "random:")) else q.sql
 
 
 def read_known_bugs():

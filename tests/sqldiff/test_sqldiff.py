@@ -6,6 +6,7 @@ errors. lakeward answering 0A000 counts as UNSUPPORTED (allowed); anything else 
 is a DISAGREE and fails the test, as does a lakeward crash, disconnect or hang, or fewer
 AGREEs than the ratchet in ratchet.txt. Counts go to build/reports/sqldiff-summary.txt."""
 import pgdiff
+import randexpr
 
 QUERIES = pgdiff.HERE / "queries"
 MIN_CORPUS = 500
@@ -65,6 +66,21 @@ def test_sqldiff(pg_conninfo, lakeward_target):
     assert not bad, f"{len(bad)} DISAGREE/CRASH (all in sqldiff-sqldiff-*.txt):\n{text}"
     assert target.restarts == 0 and target.lw.proc.poll() is None, "lakeward died during the run"
     floor = pgdiff.read_ratchet("sqldiff")
+    assert counts[pgdiff.AGREE] >= floor, \
+        f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"
+
+
+def test_random_expressions(pg_conninfo, lakeward_target):
+    """600 seeded random expressions (randexpr.py) over a small VALUES table, as multisets."""
+    target = lakeward_target
+    queries = [pgdiff.Query(f"random:{i}", sql) for i, sql in enumerate(randexpr.statements())]
+    results, notes = pgdiff.run_all(queries, pg_conninfo, target)
+    counts, line = pgdiff.write_reports("random", results, len(queries), notes)
+    print(line, *notes, sep="\n")
+    bad, text = pgdiff.failures(results)
+    assert not bad, f"{len(bad)} DISAGREE/CRASH (all in sqldiff-random-*.txt):\n{text}"
+    assert target.restarts == 0 and target.lw.proc.poll() is None, "lakeward died during the run"
+    floor = pgdiff.read_ratchet("random")
     assert counts[pgdiff.AGREE] >= floor, \
         f"{counts[pgdiff.AGREE]} AGREE is below the ratchet {floor} (ratchet.txt)"
 
