@@ -14,8 +14,9 @@ docs/benchmarks.md.
      Postgres face, COPY into a table created by the differential suite's own definition of
      lakeward.decisions, tests/sqldiff/conftest.py), then VACUUM ANALYZE;
   4. each statement sent with the simple protocol by one libpq client (psycopg's pq layer) to
-     both servers, alternating, after a warm-up; median wall time of LW_BENCH_SQL_RUNS runs,
-     from sending the query to the last row received; both answers compared.
+     lakeward, to PostgreSQL and to PostgreSQL without parallel workers, rotating, after a
+     warm-up; median wall time of LW_BENCH_SQL_RUNS runs, from sending the query to the last
+     row received; lakeward's and PostgreSQL's answers compared.
 
 Like tests/bench/run.sh it never asserts on speed: it fails only when something does not work
 (lakeward or PostgreSQL down, the ring not filled, the copy incomplete). A statement lakeward
@@ -237,23 +238,44 @@ def copy_rows(pq, src, dst):
     return res.ntuples
 
 
-def measure(pq, lw, pg, runs):
-    """Per statement: one warm-up on each server, then `runs` runs alternating which server
-    goes first; the median and both answers."""
+def same_cell(x, y):
+    """Equal text, or two floats equal to 1e-9 relative (avg() of floats may differ in the
+    last digit with the summation order)."""
+    if x == y:
+        return True
+    try:
+        fx, fy = float(x), float(y)
+    except (TypeError, ValueError):
+        return False
+    return abs(fx - fy) <= 1e-9 * max(1.0, abs(fy))
+
+
+def same_answer(a, b, ordered):
+    if a is None or b is None or len(a) != len(b):
+        return False
+    if not ordered:
+        a, b = sorted(a, key=repr), sorted(b, key=repr)
+    return all(len(x) == len(y) and all(map(same_cell, x, y)) for x, y in zip(a, b))
+
+
+def measure(pq, targets, runs):
+    """Per statement: one warm-up on each target, then `runs` runs rotating which target goes
+    first; per target the median, the fastest run and the last answer (or the error)."""
+    names = list(targets)
     results = []
     for name, what, sql in QUERIES:
-        times = {"lw": [], "pg": []}
+        times = {who: [] for who in names}
         answers = {}
         for k in range(runs + 1):
-            order = (("lw", lw), ("pg", pg)) if k % 2 == 0 else (("pg", pg), ("lw", lw))
-            for who, conn in order:
-                sec, res = run_sql(pq, conn, sql)
+            for j in range(len(names)):
+                who = names[(k + j) % len(names)]
+                sec, res = run_sql(pq, targets[who], sql)
                 if k:
                     times[who].append(sec)
                 if k == runs:
                     answers[who] = res
         entry = {"name": name, "what": what, "sql": sql}
-        for who in ("lw", "pg"):
+        for who in names:
             res = answers[who]
             if res.status == pq.ExecStatus.TUPLES_OK:
                 entry[who] = {"median_ms": statistics.median(times[who]) * 1000,
@@ -262,26 +284,28 @@ def measure(pq, lw, pg, runs):
             else:
                 entry[who] = {"error": f"{text(res.error_field(pq.DiagnosticField.SQLSTATE))} "
                                        f"{text(res.error_message).strip()}"}
-        a, b = entry["lw"].get("answer"), entry["pg"].get("answer")
-        entry["same"] = a is not None and b is not None and (
-            a == b if "ORDER BY" in sql else sorted(a) == sorted(b))
-        if not entry["same"] and a is not None and b is not None and name == "group":
-            # avg() of floats may differ in the last digit with the summation order.
-            entry["same"] = len(a) == len(b) and all(
-                x[:3] == y[:3] and abs(float(x[3]) - float(y[3])) <= 1e-9 * max(1, abs(float(y[3])))
-                for x, y in zip(a, b))
+        entry["same"] = same_answer(entry["lw"].get("answer"), entry["pg"].get("answer"),
+                                    "ORDER BY" in sql)
+        _, plan = run_sql(pq, targets["pg"], "EXPLAIN (COSTS OFF) " + sql)
+        entry["pg_plan"] = [r[0] for r in rows_of(plan)] if plan.status == pq.ExecStatus.TUPLES_OK else []
         results.append(entry)
-        lw_ms = entry["lw"].get("median_ms")
-        pg_ms = entry["pg"].get("median_ms")
-        log(f"  {name:12s} lakeward {fmt_ms(lw_ms) if lw_ms is not None else entry['lw']['error']}"
-            f"  postgres {fmt_ms(pg_ms) if pg_ms is not None else entry['pg']['error']}"
-            f"  same answer: {entry['same']}")
+        log(f"  {name:12s} " + "  ".join(
+            f"{who} {fmt_ms(entry[who]['median_ms']) if 'median_ms' in entry[who] else entry[who]['error']}"
+            for who in names) + f"  same answer: {entry['same']}")
     return results
 
 
 # ---- report ------------------------------------------------------------------------------
 def fmt_ms(v):
     return f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def cell_ms(m):
+    return f"{fmt_ms(m['median_ms'])} ms" if "median_ms" in m else f"error {m['error'][:5]}"
+
+
+def cell_ratio(a, b):
+    return f"{a['median_ms'] / b['median_ms']:.2f}x" if "median_ms" in a and "median_ms" in b else "–"
 
 
 def md_code(s):
@@ -315,23 +339,26 @@ def section_text(ctx, results):
         f"work_mem {ctx['pg_wm']}, max_parallel_workers_per_gather {ctx['pg_par']}).", "",
         f"Each statement went to both servers with the simple protocol from one libpq client "
         f"(psycopg's pq layer, text results), one warm-up each and then {ctx['runs']} runs "
-        "alternating which server goes first; time is from sending the query to the last row "
+        "rotating which of the three sessions goes first; time is from sending the query to the last row "
         "received, so both include encoding and sending every result row. Ratio: lakeward's "
         "median over PostgreSQL's (below 1: lakeward faster; the aim of issue 7 is at most 1). "
-        "\"same answer\": both returned the same rows (in order where ORDER BY fixes it).", "",
-        "| query | lakeward median | PostgreSQL median | ratio | rows | same answer |",
-        "|---|---:|---:|---:|---:|---|",
+        "\"same answer\": both returned the same rows (in order where ORDER BY fixes it). "
+        "\"parallel plan\": PostgreSQL's plan had a Gather (parallel workers); the next column "
+        "is a second session with `max_parallel_workers_per_gather = 0`, measured in the same "
+        "rotation. PostgreSQL's table (well under its shared_buffers) and lakeward's ring are "
+        "both in memory after the warm-up; neither has an index.", "",
+        "| query | lakeward median | PostgreSQL median | ratio | PostgreSQL, no parallel workers | "
+        "ratio to it | rows | same answer |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for e in results:
-        lw, pg = e["lw"], e["pg"]
-        lw_s = f"{fmt_ms(lw['median_ms'])} ms" if "median_ms" in lw else f"error {lw['error'][:5]}"
-        pg_s = f"{fmt_ms(pg['median_ms'])} ms" if "median_ms" in pg else f"error {pg['error'][:5]}"
-        ratio = (f"**{lw['median_ms'] / pg['median_ms']:.2f}x**"
-                 if "median_ms" in lw and "median_ms" in pg else "–")
+        lw, pg, pg1 = e["lw"], e["pg"], e["pg1"]
         rows = pg.get("rows", lw.get("rows"))
         rows_s = "–" if rows is None else f"{rows:,}"
-        lines.append(f"| {e['what']} | {lw_s} | {pg_s} | {ratio} | {rows_s} | "
-                     f"{'yes' if e['same'] else 'NO'} |")
+        par = " (parallel plan)" if any("Gather" in l for l in e["pg_plan"]) else ""
+        lines.append(f"| {e['what']} | {cell_ms(lw)} | {cell_ms(pg)}{par} | "
+                     f"**{cell_ratio(lw, pg)}** | {cell_ms(pg1)} | {cell_ratio(lw, pg1)} | "
+                     f"{rows_s} | {'yes' if e['same'] else 'NO'} |")
     lines += ["", "The statements (identical text on both servers):", ""]
     for e in results:
         sql = e["sql"]
@@ -432,7 +459,9 @@ def main():
             die(f"the reference must be PostgreSQL 15, not {pg_version}")
 
         ring = n_rows
-        log_bytes = max(64 << 20, n_rows * 4096)   # a record's JSON is well under 4 KiB
+        # The byte bound, with room: these records' JSON is 350-900 bytes (the default 64 MiB
+        # would hold about 100,000 of them, too close to the count).
+        log_bytes = max(64 << 20, n_rows * 2048)
         log(f"starting lakeward (decision_log_ring {ring}, decision_log_max_bytes {log_bytes})")
         lw = lp.Lakeward(out, {"TRINO_ALLOW_UNMANAGED_CATALOGS": "true",
                                "LAKEWARD_DECISION_LOG_MAX_BYTES": str(log_bytes)},
@@ -464,7 +493,11 @@ def main():
 
         load_start = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
         log(f"measuring {len(QUERIES)} statements, {runs} runs each (load {load_start})")
-        results = measure(pq, lwc, pg, runs)
+        # PostgreSQL a second time without parallel workers: on a small, shared machine the
+        # workers compete with everything else, so both of its plans are shown.
+        pg_serial = connect(pq, f"{base} dbname=sqlbench options='{sqldiff.PG_OPTIONS} "
+                                "-c max_parallel_workers_per_gather=0'")
+        results = measure(pq, {"lw": lwc, "pg": pg, "pg1": pg_serial}, runs)
         load_end = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
 
         cpu = "?"
@@ -490,6 +523,7 @@ def main():
         ctx["summary"] = verdict(results)
         lwc.finish()
         pg.finish()
+        pg_serial.finish()
         (out / "results.json").write_text(json.dumps(
             {"ctx": ctx, "platform": platform.platform(),
              "results": [{k: ({kk: vv for kk, vv in v.items() if kk != "answer"}
