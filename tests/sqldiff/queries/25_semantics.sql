@@ -63,4 +63,4 @@ SELECT sum(x) FILTER (WHERE x > 2) OVER () FROM generate_series(1, 3) x
 SELECT count(*) FROM generate_series(1, 3) a, generate_series(1, 3) b WHERE a.a < b.b
 SELECT x FROM (SELECT x FROM generate_series(1, 10) x ORDER BY x DESC LIMIT 5) s ORDER BY x LIMIT 2
 SELECT max(x) FROM (SELECT x FROM generate_series(1, 10) x ORDER BY x LIMIT 3 OFFSET 2) s
-SELECT NULL::int + (x / x), NULL::int % x FROM (VALUES (0)) v(x)
+SELECT NULL::int + (x / x), NULL::int % x FROM (VALUES (0), (1)) v(x)
