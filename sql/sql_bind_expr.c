@@ -309,6 +309,41 @@ static struct sql_expr *make_call(struct binder *b, const struct sql_func *fn, u
     return e;
 }
 
+/* The resolver's nmatch -1 (sql_func.h). */
+static int poly_unknown_fail(struct binder *b, int loc)
+{
+    return sql_bind_fail(b, loc, "42804", "could not determine polymorphic type because input "
+                         "has type unknown");
+}
+
+/* arr[i] on a one-dimensional array: a call of the subscript entry (NULL outside the
+ * bounds, as in PostgreSQL). Slices, several subscripts and field selection are refused;
+ * arrays here have one dimension, where PostgreSQL's a[i][j] would answer NULL. */
+static struct sql_expr *bind_subscript(struct binder *b, const PgQuery__AIndirection *ind,
+                                       struct bscope *sc)
+{
+    const PgQuery__Node *sub = ind->n_indirection == 1 ? ind->indirection[0] : NULL;
+    const struct sql_type *at;
+    struct sql_expr *args[2];
+    uint32_t want[2];
+    if (!sub || sub->node_case != PG_QUERY__NODE__NODE_A_INDICES || sub->a_indices->is_slice ||
+        !sub->a_indices->uidx)
+        return sql_bind_fail(b, -1, "0A000", "%s are not supported yet",
+                             ind->n_indirection > 1 ? "several subscripts"
+                             : sub && sub->node_case == PG_QUERY__NODE__NODE_A_INDICES
+                                 ? "array slices" : "field selections"), NULL;
+    if (!(args[0] = sql_bind_expr(b, ind->arg, sc)) ||
+        !(args[1] = sql_bind_expr(b, sub->a_indices->uidx, sc)))
+        return NULL;
+    at = sql_type_get(args[0]->type);
+    if (!at || at->category != SQL_TCAT_ARRAY || !at->elem_oid)
+        return sql_bind_fail(b, args[0]->loc, "42804", "cannot subscript type %s because it "
+                             "does not support subscripting", tname(args[0]->type)), NULL;
+    want[0] = args[0]->type;
+    want[1] = SQL_OID_INT4;
+    return make_call(b, &sql_func_subscript, at->elem_oid, args[0]->loc, args, want, 2);
+}
+
 /* left op right (left NULL: prefix). */
 static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_expr *l,
                                 struct sql_expr *r, int loc)
@@ -320,6 +355,8 @@ static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_e
     uint32_t want[2];
     const struct sql_oper *op = sql_oper_resolve(name, l ? l->type : 0, r->type, &wl, &wr, &fn,
                                                  &nm);
+    if (!op && nm < 0)
+        return poly_unknown_fail(b, loc), NULL;
     if (!op && nm == 0 && !sql_oper_exists(name))
         return sql_bind_fail(b, loc, "0A000", "operator %s is not supported yet", name), NULL;
     if (!op) {
@@ -345,8 +382,11 @@ static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_e
         args[1] = r;
         want[0] = wl;
         want[1] = wr;
-        return make_call(b, fn, op->result == SQL_OID_ANYELEMENT ? wl : op->result, loc, args,
-                         want, 2);
+        /* a polymorphic result is the element (anyelement) or the array argument's type */
+        return make_call(b, fn, op->result == SQL_OID_ANYELEMENT ? wl
+                                : op->result != SQL_OID_ANYARRAY ? op->result
+                                : op->left == SQL_OID_ANYARRAY ? wl : wr,
+                         loc, args, want, 2);
     }
     args[0] = r;
     want[0] = wr;
@@ -755,6 +795,8 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
         if (!fn) {
             char types[200];
             type_list(types, sizeof types, args, n);
+            if (nm < 0)
+                return poly_unknown_fail(b, fc->location), NULL;
             if (nm > 1)
                 return sql_bind_fail(b, fc->location, "42725", "function %s(%s) is not unique",
                                      name, types), NULL;
@@ -1114,6 +1156,13 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         }
         if (!(a = sql_bind_expr(b, arg, sc)))
             return NULL;
+        if ((a->type == SQL_OID_INT2VECTOR || a->type == SQL_OID_OIDVECTOR) && tt &&
+            tt->oid == sql_type_get(sql_type_get(a->type)->elem_oid)->array_oid) {
+            /* binary-coercible in PostgreSQL, keeping the lower bound 0 (refused when run) */
+            uint32_t want = a->type;
+            return make_call(b, &sql_func_vector_to_array, t, n->type_cast->location, &a, &want,
+                             1);
+        }
         if (a->type != t && a->type != SQL_OID_UNKNOWN && tt &&
             tt->category == SQL_TCAT_ARRAY && sql_type_get(a->type) &&
             sql_type_get(a->type)->category == SQL_TCAT_ARRAY)
@@ -1178,6 +1227,8 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         e->type = et->array_oid;
         return e;
     }
+    case PG_QUERY__NODE__NODE_A_INDIRECTION:
+        return bind_subscript(b, n->a_indirection, sc);
     default: {
         const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(
             &pg_query__node__descriptor, (unsigned)n->node_case);
@@ -1268,6 +1319,14 @@ static const char *colname_inner(const PgQuery__Node *n, int *strength)
     case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
         *strength = 2;
         return "array";
+    case PG_QUERY__NODE__NODE_A_INDIRECTION:
+        /* the last field name, else the subscripted expression's name */
+        for (size_t i = n->a_indirection->n_indirection; i-- > 0;)
+            if (n->a_indirection->indirection[i]->node_case == PG_QUERY__NODE__NODE_STRING) {
+                *strength = 2;
+                return n->a_indirection->indirection[i]->string->sval;
+            }
+        return colname_inner(n->a_indirection->arg, strength);
     case PG_QUERY__NODE__NODE_SUB_LINK: {
         const PgQuery__SubLink *sl = n->sub_link;
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK) {

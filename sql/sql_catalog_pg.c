@@ -448,7 +448,10 @@ static int build_proc(struct cat_scan *s)
         for (int i = 0; i < fam->nfuncs; i++) {
             const struct sql_func *fn = &fam->funcs[i];
             bool srf = fn->kind == SQL_FN_SRF;
-            struct sql_value *v = cat_row(s), *args;
+            struct sql_value *v, *args;
+            if (fn->oid == 0)
+                continue;   /* a shorter call form of the entry before it (a default) */
+            v = cat_row(s);
             if (!v || !cat_array(s, &v[pro_proargtypes], SQL_OID_OID, fn->nargs, &args))
                 return 0;
             for (int a = 0; a < fn->nargs; a++)

@@ -15,6 +15,7 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_srf,
     &sql_func_family_numeric,
     &sql_func_family_json,
+    &sql_func_family_array,
     &sql_func_family_catalog,
 };
 
@@ -57,9 +58,15 @@ bool sql_oper_exists(const char *name)
     return false;
 }
 
+/* anyelement and anynonarray: one element type shared with the call's anyarray arguments */
+static bool elem_poly(uint32_t t)
+{
+    return t == SQL_OID_ANYELEMENT || t == SQL_OID_ANYNONARRAY;
+}
+
 static bool polymorphic(uint32_t t)
 {
-    return t == SQL_OID_ANYELEMENT || t == SQL_OID_ANYARRAY || t == SQL_OID_ANY;
+    return elem_poly(t) || t == SQL_OID_ANYARRAY || t == SQL_OID_ANY;
 }
 
 static char category_of(uint32_t t)
@@ -70,12 +77,15 @@ static char category_of(uint32_t t)
 
 /* How well argument types fit parameter types: -1 when some argument cannot reach its
  * parameter; else the number of exact matches (and *preferred: of preferred-type params
- * reached by a cast). Unknown literals reach anything. */
+ * reached by a cast). Unknown literals reach anything. Polymorphic parameters must agree
+ * as PostgreSQL checks them: every anyarray argument is the same array type, whose element
+ * type is every anyelement argument's type, and anynonarray takes no array (so text[] ||
+ * text[] is array_cat, not array_append nor text || anynonarray). */
 static int fit(int argc, const uint32_t *argt, const uint32_t *params, bool variadic,
                int nparams, int *preferred)
 {
     int exact = 0;
-    uint32_t poly = 0;
+    uint32_t poly = 0, arr = 0;
     *preferred = 0;
     for (int i = 0; i < argc; i++) {
         uint32_t p = params[i < nparams ? i : nparams - 1];
@@ -87,14 +97,20 @@ static int fit(int argc, const uint32_t *argt, const uint32_t *params, bool vari
         }
         if (polymorphic(p)) {
             const struct sql_type *at = sql_type_get(a);
-            if (p == SQL_OID_ANYARRAY && (!at || (at->category != SQL_TCAT_ARRAY &&
-                                                  a != SQL_OID_UNKNOWN)))
-                return -1;
-            if (p == SQL_OID_ANYELEMENT && a != SQL_OID_UNKNOWN) {
-                if (poly && poly != a)
+            uint32_t elem = a;
+            if (p == SQL_OID_ANY || a == SQL_OID_UNKNOWN)
+                continue;
+            if (p == SQL_OID_ANYARRAY) {
+                if (!at || at->category != SQL_TCAT_ARRAY || (arr && arr != a))
                     return -1;
-                poly = a;
+                arr = a;
+                elem = at->elem_oid;
+            } else if (p == SQL_OID_ANYNONARRAY && at && at->category == SQL_TCAT_ARRAY) {
+                return -1;
             }
+            if (poly && poly != elem)
+                return -1;
+            poly = elem;
             continue;
         }
         if (a == SQL_OID_UNKNOWN)
@@ -119,12 +135,12 @@ static uint32_t resolve_ret(const struct sql_func *f, int argc, const uint32_t *
         return f->ret;
     for (int i = 0; i < argc; i++) {
         uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
-        if (p == SQL_OID_ANYELEMENT && argt[i] != SQL_OID_UNKNOWN)
+        if (elem_poly(p) && argt[i] != SQL_OID_UNKNOWN)
             elem = argt[i];
         if (p == SQL_OID_ANYARRAY && argt[i] != SQL_OID_UNKNOWN)
             arr = argt[i];
     }
-    if (f->ret == SQL_OID_ANYELEMENT) {
+    if (elem_poly(f->ret)) {
         if (!elem && arr && sql_type_get(arr))
             elem = sql_type_get(arr)->elem_oid;
         return elem ? elem : SQL_OID_TEXT;
@@ -207,6 +223,29 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
                     keep[i] = pt && pt->preferred;
             }
         }
+        /* PostgreSQL's last rule: when the known arguments share one type, take the unknown
+         * ones as that type too and keep the candidate that alone accepts it (int[] ||
+         * unknown is array_cat) */
+        {
+            uint32_t same = 0, as_known[SQL_FUNC_MAX_ARGS];
+            int fits = 0, pref, which = -1;
+            for (int a = 0; a < argc; a++)
+                if (argt[a] != SQL_OID_UNKNOWN)
+                    same = !same || same == argt[a] ? argt[a] : (uint32_t)-1;
+            for (int a = 0; a < argc && a < SQL_FUNC_MAX_ARGS; a++)
+                as_known[a] = argt[a] == SQL_OID_UNKNOWN ? same : argt[a];
+            for (int i = 0; same && same != (uint32_t)-1 && argc <= SQL_FUNC_MAX_ARGS && i < n;
+                 i++)
+                if (keep[i] && fit(argc, as_known, cand[i]->args, cand[i]->variadic,
+                                   cand[i]->nargs, &pref) >= 0) {
+                    fits++;
+                    which = i;
+                }
+            if (fits == 1) {
+                *nmatch = 1;
+                return cand[which];
+            }
+        }
         /* still tied: the candidates with the fewest polymorphic parameters (name ||
          * unknown is text || text, not anynonarray || text) */
         {
@@ -238,18 +277,38 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
     return best;
 }
 
+/* True when f has polymorphic parameters (other than "any") but every argument given for
+ * them is an unknown literal: PostgreSQL cannot infer their type then (42804). */
+static bool poly_unknown(const struct sql_func *f, int argc, const uint32_t *argt)
+{
+    bool poly = false;
+    for (int i = 0; i < argc; i++) {
+        uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
+        if (!polymorphic(p) || p == SQL_OID_ANY)
+            continue;
+        if (argt[i] != SQL_OID_UNKNOWN)
+            return false;
+        poly = true;
+    }
+    return poly;
+}
+
 static void fill_want(const struct sql_func *f, int argc, const uint32_t *argt, uint32_t *want,
                       uint32_t ret)
 {
     for (int i = 0; i < argc; i++) {
         uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
-        if (p == SQL_OID_ANYELEMENT)
+        if (elem_poly(p))
             p = argt[i] == SQL_OID_UNKNOWN
                     ? (ret != SQL_OID_TEXT_ARRAY && !polymorphic(f->ret) ? SQL_OID_TEXT
-                       : f->ret == SQL_OID_ANYELEMENT ? ret : SQL_OID_TEXT)
+                       : elem_poly(f->ret) ? ret
+                       : f->ret == SQL_OID_ANYARRAY && sql_type_get(ret) &&
+                               sql_type_get(ret)->elem_oid ? sql_type_get(ret)->elem_oid
+                       : SQL_OID_TEXT)
                     : argt[i];
         else if (p == SQL_OID_ANYARRAY)
-            p = argt[i] == SQL_OID_UNKNOWN ? SQL_OID_TEXT : argt[i];
+            p = argt[i] != SQL_OID_UNKNOWN ? argt[i]
+                : f->ret == SQL_OID_ANYARRAY ? ret : SQL_OID_TEXT;
         else if (p == SQL_OID_ANY)
             p = argt[i];
         want[i] = p;
@@ -271,6 +330,10 @@ const struct sql_func *sql_func_resolve(const char *name, int argc, const uint32
             cand[n++] = c;
         }
     f = choose(cand, n, argc, argt, nmatch);
+    if (f && poly_unknown(f, argc, argt)) {
+        *nmatch = -1;
+        return NULL;
+    }
     if (f) {
         *ret = resolve_ret(f, argc, argt);
         fill_want(f, argc, argt, want, *ret);
@@ -302,6 +365,10 @@ const struct sql_oper *sql_oper_resolve(const char *name, uint32_t left, uint32_
         f = choose(cand, n, 1, argt, nmatch);
     } else {
         f = choose(cand, n, 2, argt, nmatch);
+    }
+    if (f && poly_unknown(f, left ? 2 : 1, argt)) {
+        *nmatch = -1;
+        return NULL;
     }
     if (!f)
         return NULL;

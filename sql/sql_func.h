@@ -70,7 +70,8 @@ struct sql_srf_impl {
 };
 
 struct sql_func {
-    uint32_t oid;               /* pg_proc OID (PostgreSQL's where one exists) */
+    uint32_t oid;               /* pg_proc OID (PostgreSQL's where one exists); 0: another
+                                 * call form of the entry before it (a default argument) */
     const char *name;           /* lower case, as called */
     char kind;                  /* enum sql_func_kind */
     char volatility;            /* enum sql_volatility */
@@ -106,8 +107,9 @@ struct sql_func_family {
  * preferring the most exact matches, then the most preferred-type matches, then unknown
  * literals resolved to the category their other arguments use (string by default).
  * Returns the entry and fills want[] with the parameter types to cast each argument to
- * (*ret gets the resolved result type); NULL with nmatch 0 (no candidate: 42883) or > 1
- * (ambiguous: 42725). kind 0 accepts any kind. */
+ * (*ret gets the resolved result type); NULL with nmatch 0 (no candidate: 42883), > 1
+ * (ambiguous: 42725) or -1 (polymorphic parameters given only unknown literals: 42804,
+ * "could not determine polymorphic type"). kind 0 accepts any kind. */
 const struct sql_func *sql_func_resolve(const char *name, int argc, const uint32_t *argt,
                                         char kind, uint32_t *want, uint32_t *ret, int *nmatch);
 /* The same for an operator: left 0 for a prefix operator. Returns the operator row and
@@ -115,6 +117,11 @@ const struct sql_func *sql_func_resolve(const char *name, int argc, const uint32
 const struct sql_oper *sql_oper_resolve(const char *name, uint32_t left, uint32_t right,
                                         uint32_t *want_left, uint32_t *want_right,
                                         const struct sql_func **fn, int *nmatch);
+/* Entries the binder calls for syntax rather than by name (no pg_proc row): arr[i]
+ * (anyarray, int4) -> element, and a vector type cast to the array of its element. */
+extern const struct sql_func sql_func_subscript;
+extern const struct sql_func sql_func_vector_to_array;
+
 /* The entry with pg_proc OID oid, or NULL. */
 const struct sql_func *sql_func_by_oid(uint32_t oid);
 /* True when some function is called name; unknown names are refused with 0A000 (the

@@ -122,6 +122,8 @@ static const struct sql_type types[] = {
      IO(NULL, sql_io_text_out, NULL, NULL)},
     {SQL_OID_ANYELEMENT, "anyelement", "anyelement", 4, SQL_TCAT_PSEUDO, false, 0, 0,
      SQL_V_NULL, IO(NULL, NULL, NULL, NULL)},
+    {SQL_OID_ANYNONARRAY, "anynonarray", "anynonarray", 4, SQL_TCAT_PSEUDO, false, 0, 0,
+     SQL_V_NULL, IO(NULL, NULL, NULL, NULL)},
     {SQL_OID_UUID, "uuid", "uuid", 16, SQL_TCAT_USER, false, 2951, 0, SQL_V_TEXT,
      IO(sql_io_uuid_in, sql_io_text_out, sql_io_text_cmp, sql_io_text_hash)},
     {2951, "_uuid", "uuid[]", -1, SQL_TCAT_ARRAY, false, 0, SQL_OID_UUID, SQL_V_ARRAY, ARR},

@@ -2,11 +2,8 @@
 queries (pg_class, pg_namespace, pg_roles, pg_database, pg_proc, pg_am, pg_tablespace,
 pg_cast and the pg_get_*/pg_*_is_visible functions) and renders what lakeward's
 pg_catalog answers; plus information_schema as Grafana and JDBC read it. lakeward's tables
-are relkind 'r', so \\dt lists them.
-
-Meta-commands whose queries still need engine features are not here (docs/sql.md,
-"Catalogs", lists them): \\d TABLE and \\d+ TABLE for a table (array_upper,
-text[] || text[])."""
+are relkind 'r', so \\dt lists them; \\d TABLE and \\d+ TABLE describe them as PostgreSQL 15
+describes a table with the same columns."""
 import subprocess
 
 import pytest
@@ -160,3 +157,38 @@ def test_patterns_views_privileges_extensions(lw):
     assert out[2] == "pg_catalog|integer|"
     out, _ = psql(lw, "\\do ||")
     assert "pg_catalog||||text|text|text|" in out     # the name is ||
+
+
+# lakeward.decisions as psql describes it; PostgreSQL 15 prints exactly these lines for a
+# table created with the same columns (no collation, nullability or default shown).
+DECISIONS_COLUMNS = [
+    ("time", "timestamp with time zone", "plain"), ("decision_id", "text", "extended"),
+    ("query_id", "text", "extended"), ("user_name", "text", "extended"),
+    ("operation", "text", "extended"), ("endpoint", "text", "extended"),
+    ("allowed", "boolean", "plain"), ("items", "integer", "plain"),
+    ("allowed_items", "integer", "plain"), ("lakekeeper_calls", "integer", "plain"),
+    ("cache_hits", "integer", "plain"), ("latency_ms", "double precision", "plain"),
+    ("record", "json", "extended"),
+]
+
+
+def test_describe_table(lw):
+    """\\d TABLE: psql's ten catalog queries (publications through array_upper, policies,
+    statistics, inheritance) all run; every column with its type."""
+    want = ['Table "lakeward.decisions"', "Column|Type|Collation|Nullable|Default"]
+    want += [f"{name}|{typ}|||" for name, typ, _ in DECISIONS_COLUMNS]
+    for command in ("\\d lakeward.decisions", "\\d decisions"):
+        out, _ = psql(lw, command)
+        assert out == want, (command, out)
+
+
+def test_describe_table_verbose(lw):
+    """\\d+ TABLE adds storage, compression, statistics target and description, and the
+    relation options (reloptions || the TOAST table's, a text[] || text[] concatenation)
+    and access method footer."""
+    out, _ = psql(lw, "\\d+ lakeward.decisions")
+    want = ['Table "lakeward.decisions"',
+            "Column|Type|Collation|Nullable|Default|Storage|Compression|Stats target|Description"]
+    want += [f"{name}|{typ}||||{storage}|||" for name, typ, storage in DECISIONS_COLUMNS]
+    want += ["Access method: heap"]
+    assert out == want, out
