@@ -93,3 +93,6 @@ SELECT interval '99999999999999999999:0'
 SELECT interval '1 day 9223372036854775807 hours'
 SELECT interval '2562048 hours', interval '2562047:47:16'
 SELECT '9999999999 minutes'::interval, '1e10 seconds'::interval
+SELECT 'x' ~ 'a++++++++++++++++'
+SELECT 'aaa' ~ 'a**'
+SELECT 'ab' ~ 'a+?b'
