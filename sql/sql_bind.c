@@ -230,6 +230,7 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
     const struct sql_func *fn;
     struct sql_node *node;
     struct brel *r;
+    struct bscope outer = {0};
     int n, nm, ncols;
     if (rf->lateral || rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist)
         return sql_bind_fail(b, -1, "0A000", "this form of function in FROM (LATERAL, ROWS "
@@ -243,25 +244,29 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
     n = (int)fc->n_args;
     if (!name || n > SQL_FUNC_MAX_ARGS)
         return sql_bind_fail(b, fc->location, "42883", "function does not exist");
-    {
-        /* arguments see enclosing queries (correlated) but not this FROM (no LATERAL) */
-        struct bscope outer = {0};
-        outer.parent = sc->parent;
-        outer.q = sc->q;
-        for (int i = 0; i < n; i++) {
-            if (!(args[i] = sql_bind_expr(b, fc->args[i], &outer)))
-                return LW_EINVAL;
-            argt[i] = args[i]->type;
-        }
+    /* arguments see enclosing queries (correlated) but not this FROM (no LATERAL) */
+    outer.parent = sc->parent;
+    outer.q = sc->q;
+    for (int i = 0; i < n; i++) {
+        if (!(args[i] = sql_bind_expr(b, fc->args[i], &outer)))
+            return LW_EINVAL;
+        argt[i] = args[i]->type;
     }
     fn = sql_func_resolve(name, n, argt, SQL_FN_SRF, want, &ret, &nm);
     if (!fn) {
-        /* a scalar function in FROM yields one row */
-        if (sql_func_resolve(name, n, argt, SQL_FN_SCALAR, want, &ret, &nm))
-            return sql_bind_fail(b, fc->location, "0A000", "scalar functions in FROM are not "
-                                 "supported yet");
-        return sql_bind_fail(b, fc->location, "0A000", "function %s with these arguments is "
-                             "not supported in FROM yet", name);
+        /* a scalar function in FROM yields one row: bound as the call in the select list
+         * would be, handed to the one-row entry */
+        struct sql_expr *bound;
+        if (!sql_func_resolve(name, n, argt, SQL_FN_SCALAR, want, &ret, &nm))
+            return sql_bind_fail(b, fc->location, "0A000", "function %s with these arguments "
+                                 "is not supported in FROM yet", name);
+        if (!(bound = sql_bind_expr(b, call, &outer)))
+            return LW_EINVAL;
+        fn = &sql_func_scalar_in_from;
+        ret = bound->type;
+        args[0] = bound;
+        want[0] = bound->type;
+        n = 1;
     }
     if (!fn->srf)
         return sql_bind_fail(b, fc->location, "0A000", "function %s over these types is not "

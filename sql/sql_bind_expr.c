@@ -880,9 +880,10 @@ static struct sql_expr *bind_case(struct binder *b, const PgQuery__CaseExpr *ce,
 {
     int nw = (int)ce->n_args, n = nw * 2 + 1;
     struct sql_expr *e = new_expr(b, SQL_E_CASE, 0, ce->location, n), *arg = NULL;
-    struct sql_expr **results;
+    struct sql_expr **results, **order;
     uint32_t t;
-    if (!e || !(results = lw_arena_alloc(b->a, (size_t)(nw + 1) * sizeof *results)))
+    if (!e || !(results = lw_arena_alloc(b->a, (size_t)(nw + 1) * sizeof *results)) ||
+        !(order = lw_arena_alloc(b->a, (size_t)(nw + 1) * sizeof *order)))
         return e ? (sql_bind_nomem(b), NULL) : NULL;
     if (ce->arg && !(arg = sql_bind_expr(b, ce->arg, sc)))
         return NULL;
@@ -908,7 +909,11 @@ static struct sql_expr *bind_case(struct binder *b, const PgQuery__CaseExpr *ce,
     } else if (!(results[nw] = new_expr(b, SQL_E_CONST, SQL_OID_UNKNOWN, ce->location, 0))) {
         return NULL;
     }
-    if (!(t = sql_bind_common_type(b, results, nw + 1, "CASE")))
+    /* PostgreSQL resolves the ELSE result first (CASE WHEN .. THEN user ELSE text_expr END
+     * is text, THEN text_expr ELSE user is name) */
+    order[0] = results[nw];
+    memcpy(order + 1, results, (size_t)nw * sizeof *order);
+    if (!(t = sql_bind_common_type(b, order, nw + 1, "CASE")))
         return NULL;
     e->type = t;
     for (int i = 0; i <= nw; i++)
@@ -1053,9 +1058,9 @@ static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *s
             return NULL;
         if (!(call = bind_op(b, opn ? opn : "=", left, col, sl->location)))
             return NULL;
+        /* text IN (SELECT name ...): the cast reads only the subquery's column */
         if (call->args[1]->kind != SQL_E_COL)
-            return sql_bind_fail(b, sl->location, "0A000", "a subquery whose column needs a cast "
-                                 "for %s is not supported yet", opn), NULL;
+            sp->right = call->args[1];
         sp->left = call->args[0];
         sp->cmp = call->fn;
     }

@@ -121,6 +121,9 @@ const struct sql_oper *sql_oper_resolve(const char *name, uint32_t left, uint32_
  * (anyarray, int4) -> element, and a vector type cast to the array of its element. */
 extern const struct sql_func sql_func_subscript;
 extern const struct sql_func sql_func_vector_to_array;
+/* A scalar function called in FROM: the set-returning entry yielding its argument (the
+ * bound call) as the one row. */
+extern const struct sql_func sql_func_scalar_in_from;
 
 /* The entry with pg_proc OID oid, or NULL. */
 const struct sql_func *sql_func_by_oid(uint32_t oid);

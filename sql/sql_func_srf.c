@@ -1,5 +1,6 @@
 /* sql_func_srf.c -- set-returning functions: generate_series over integers and over
- * timestamps with an interval step, and unnest of a one-dimensional array. */
+ * timestamps with an interval step, unnest of a one-dimensional array, and the one row
+ * a scalar function yields in FROM. */
 #include "sql_func_impl.h"
 
 #include <string.h>
@@ -105,6 +106,38 @@ static const struct sql_func funcs[] = {
         SQL_OID_TIMESTAMPTZ, SQL_OID_INTERVAL),
     SRF(2331, "unnest", &unnest_impl, SQL_OID_ANYELEMENT, 1, SQL_OID_ANYARRAY),
 };
+
+/* A scalar function in FROM (FROM string_to_array(...) s) is one row holding its result,
+ * NULL included: the binder hands this entry the bound call as its one argument. */
+struct once {
+    struct sql_value v;
+    bool done;
+};
+
+static int once_start(struct sql_fcall *c, void *state, int argc, const struct sql_value *argv)
+{
+    struct once *o = state;
+    (void)c, (void)argc;
+    o->v = argv[0];
+    return 0;
+}
+
+static int once_next(struct sql_fcall *c, void *state, struct sql_value *out)
+{
+    struct once *o = state;
+    (void)c;
+    if (o->done)
+        return 1;
+    o->done = true;
+    *out = o->v;
+    return 0;
+}
+
+static const struct sql_srf_impl once_impl = {sizeof(struct once), once_start, once_next};
+const struct sql_func sql_func_scalar_in_from = {0, "scalar in FROM", SQL_FN_SRF,
+                                                 SQL_VOL_IMMUTABLE, false, false, 1,
+                                                 {SQL_OID_ANY}, SQL_OID_ANY, NULL, NULL,
+                                                 &once_impl};
 
 const struct sql_func_family sql_func_family_srf = {
     funcs, (int)(sizeof funcs / sizeof funcs[0]), NULL, 0,

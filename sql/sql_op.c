@@ -1515,6 +1515,7 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
     struct sql_value left = {0};
     bool saw_null = false, found = false;
     struct rowlist arr = {0};
+    struct sql_value arr_conv;
     int rc, result = -1;
     if (!sp->correlated && sp->cached && sp->kind != SQL_SUB_ANY && sp->kind != SQL_SUB_ALL) {
         *out = sp->cache;
@@ -1562,13 +1563,24 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
             continue;
         }
         /* ANY / ALL */
+        if (sp->right) {
+            struct sql_eval rev = *ev;
+            struct sql_value *conv = &arr_conv;
+            rev.row = v;
+            if (sql_expr_eval(&rev, sp->right, conv) != 0) {
+                rc = LW_EINVAL;
+                break;
+            }
+            v = conv;
+        }
         if (left.type == SQL_V_NULL || v->type == SQL_V_NULL) {
             saw_null = true;
             continue;
         }
         {
             struct sql_value args[2] = {left, *v}, r;
-            uint32_t types[2] = {sp->left->type, sp->plan->types[0]};
+            uint32_t types[2] = {sp->left->type, sp->right ? sp->right->type
+                                                           : sp->plan->types[0]};
             ev->fc.result_oid = SQL_OID_BOOL;
             ev->fc.arg_oids = types;
             memset(&r, 0, sizeof r);

@@ -202,6 +202,8 @@ struct sql_subplan {
     struct sql_node *plan;
     struct sql_expr *left;          /* ANY/ALL: the left operand */
     const struct sql_func *cmp;     /* ANY/ALL: left op column */
+    struct sql_expr *right;         /* ANY/ALL: the column converted to cmp's right type (a
+                                     * cast over column 0 of the subquery's row), or NULL */
     bool correlated;                /* re-run for each outer row; else cached */
     bool cached;
     struct sql_value cache;

@@ -1,8 +1,10 @@
 /* test_sql_arrays.c -- sql/: array functions, subscripts and the polymorphic resolution
  * that psql's \d+ and Grafana's and JDBC's metadata queries depend on (array_lower,
  * array_upper, text[] || text[], a[i], (expr)[i], parse_ident, string_to_array,
- * pg_backend_pid). Every expected answer (columns with type OIDs, values, SQLSTATE) was
- * captured from PostgreSQL 15 running the same statement. */
+ * pg_backend_pid), and the rest of what Grafana's search-path subquery needs: a scalar
+ * function in FROM, CASE typed from its ELSE first, `text IN (SELECT name ...)`. Every
+ * expected answer (columns with type OIDs, values, SQLSTATE) was captured from
+ * PostgreSQL 15 running the same statement. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +211,30 @@ static void parse_ident_and_split(void **state)
     check(c, sizeof c / sizeof c[0]);
 }
 
+static void grafana_search_path(void **state)
+{
+    static const struct qcase c[] = {
+        {"select * from string_to_array('a,b', ',') s", "s:1009|{a,b}|SELECT 1;"},
+        {"select * from upper(NULL) with ordinality", "upper:25,ordinality:20|NULL,1|SELECT 1;"},
+        {"select * from string_to_array('a,b', ',') as t(c)", "c:1009|{a,b}|SELECT 1;"},
+        {"select i, trim(s[i]) from generate_series(1,2) i, string_to_array('x, y', ',') s "
+         "order by 1", "i:23,btrim:25|1,x|2,y|SELECT 2;"},
+        {"select pg_typeof(CASE WHEN true THEN user ELSE 'x'::text END), "
+         "pg_typeof(CASE WHEN true THEN 'x'::text ELSE user END)",
+         "pg_typeof:2206,pg_typeof:2206|text,name|SELECT 1;"},
+        {"select 'a'::text IN (select 'a'::name), 'b'::text IN (select 'a'::name), "
+         "'a'::text = ALL (select NULL::name), 1::int8 IN (select 2::int4 union select 1)",
+         "?column?:16,?column?:16,?column?:16,?column?:16|t,f,NULL,t|SELECT 1;"},
+        {"select 'alice' IN (select CASE WHEN trim(s[i]) = '\"$user\"' THEN user "
+         "ELSE trim(s[i]) END from generate_series(array_lower(string_to_array("
+         "'\"$user\", public', ','), 1), array_upper(string_to_array('\"$user\", public', "
+         "','), 1)) as i, string_to_array('\"$user\", public', ',') s)",
+         "?column?:16|t|SELECT 1;"},
+    };
+    (void)state;
+    check(c, sizeof c / sizeof c[0]);
+}
+
 static void backend_pid(void **state)
 {
     char want[64];
@@ -224,6 +250,7 @@ int main(void)
         cmocka_unit_test(concatenation),
         cmocka_unit_test(subscripts),
         cmocka_unit_test(parse_ident_and_split),
+        cmocka_unit_test(grafana_search_path),
         cmocka_unit_test(backend_pid),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
