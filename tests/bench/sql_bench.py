@@ -25,7 +25,7 @@ rejects is reported with its SQLSTATE in the table, not hidden.
 Usage: sql_bench.py --build DIR --stack-dir DIR [--own-stack]. --own-stack starts the stack's
 postgres service when it is not running and stops it at the end (tests/bench/run.sh sql);
 without it the caller's running stack is used (the full `make bench`).
-Knobs (environment): LW_BENCH_SQL_ROWS (default 100000), LW_BENCH_SQL_RUNS (default 7),
+Knobs (environment): LW_BENCH_SQL_ROWS (default 100000), LW_BENCH_SQL_RUNS (default 9),
 LW_BENCH_NO_DOC=1 (print the section, leave docs/benchmarks.md alone).
 """
 import argparse
@@ -53,6 +53,7 @@ WAREHOUSE_CATALOGS = ("hive", "postgresql", "kafka")   # unmanaged: answered wit
 
 QUERY_ID = "20261128_000000_{:06d}_bench"      # the i-th posted request's query id
 FIRST_1000 = QUERY_ID.format(1000)              # query_id < this: the first 1,000 requests
+COPY_SLICE = 20000                              # requests per SELECT of the copy
 
 # The statements: (name, what it exercises, SQL). Same text on both servers.
 QUERIES = [
@@ -219,12 +220,11 @@ def scalar(pq, conn, sql):
     return text(res.get_value(0, 0))
 
 
-def copy_rows(pq, src, dst):
+def copy_rows(pq, src, dst, n_posted):
     """SELECT * from lakeward's table, COPY into PostgreSQL's: lakeward's text output of
-    each value becomes PostgreSQL's input, as in the differential suite's mirror."""
-    _, res = run_sql(pq, src, f"SELECT * FROM {TABLE}")
-    if res.status != pq.ExecStatus.TUPLES_OK:
-        die("SELECT * from lakeward: " + text(res.error_message))
+    each value becomes PostgreSQL's input, as in the differential suite's mirror. Read in
+    slices of COPY_SLICE requests by query id (plus the rows without one, none expected), so
+    no single result approaches lakeward's per-backend memory bound."""
     esc = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
     _, r = run_sql(pq, dst, f"TRUNCATE {TABLE}")
     if r.status != pq.ExecStatus.COMMAND_OK:
@@ -232,21 +232,26 @@ def copy_rows(pq, src, dst):
     _, r = run_sql(pq, dst, f"COPY {TABLE} FROM STDIN")
     if r.status != pq.ExecStatus.COPY_IN:
         die("COPY: " + text(r.error_message))
-    buf = []
-    for row in range(res.ntuples):
-        vals = (("\\N" if v is None else text(v).translate(esc))
-                for v in (res.get_value(row, c) for c in range(res.nfields)))
-        buf.append("\t".join(vals))
-        if len(buf) == 5000 or row == res.ntuples - 1:
-            dst.put_copy_data(("\n".join(buf) + "\n").encode())
-            buf = []
+    slices = [f"query_id >= '{QUERY_ID.format(lo)}' AND query_id < '{QUERY_ID.format(lo + COPY_SLICE)}'"
+              for lo in range(0, n_posted, COPY_SLICE)]
+    total = 0
+    for where in slices + ["query_id IS NULL"]:
+        _, res = run_sql(pq, src, f"SELECT * FROM {TABLE} WHERE {where}")
+        if res.status != pq.ExecStatus.TUPLES_OK:
+            die("SELECT * from lakeward: " + text(res.error_message))
+        lines = ["\t".join("\\N" if v is None else text(v).translate(esc)
+                           for v in (res.get_value(row, c) for c in range(res.nfields)))
+                 for row in range(res.ntuples)]
+        if lines:
+            dst.put_copy_data(("\n".join(lines) + "\n").encode())
+        total += res.ntuples
     dst.put_copy_end()
     r = dst.get_result()
     if r.status != pq.ExecStatus.COMMAND_OK:
         die("COPY: " + text(r.error_message))
     while dst.get_result() is not None:
         pass
-    return res.ntuples
+    return total
 
 
 def same_cell(x, y):
@@ -430,9 +435,9 @@ def main():
     build = (REPO / args.build).resolve()
     stack_dir = (REPO / (args.stack_dir or f"{args.build}/bench-stack")).resolve()
     n_rows = int(os.environ.get("LW_BENCH_SQL_ROWS", "100000"))
-    runs = int(os.environ.get("LW_BENCH_SQL_RUNS", "7"))
-    if n_rows < 1000 or runs < 1:
-        die("LW_BENCH_SQL_ROWS must be >= 1000 and LW_BENCH_SQL_RUNS >= 1")
+    runs = int(os.environ.get("LW_BENCH_SQL_RUNS", "9"))
+    if not 1000 <= n_rows <= 999999 or runs < 1:     # query ids have six digits
+        die("LW_BENCH_SQL_ROWS must be 1000 to 999999 and LW_BENCH_SQL_RUNS >= 1")
     out = build / "bench" / "sql"
     out.mkdir(parents=True, exist_ok=True)
 
@@ -495,7 +500,7 @@ def main():
 
         log("copying the rows into PostgreSQL")
         t0 = time.monotonic()
-        copied = copy_rows(pq, lwc, pg)
+        copied = copy_rows(pq, lwc, pg, n_rows)
         run_sql(pq, pg, f"VACUUM ANALYZE {TABLE}")
         copy_s = time.monotonic() - t0
         pg_rows = int(scalar(pq, pg, f"SELECT count(*) FROM {TABLE}"))
