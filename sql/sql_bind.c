@@ -149,7 +149,7 @@ static int bind_range_var(struct binder *b, const PgQuery__RangeVar *rv, struct 
                                               c->ncols)))
                         return sql_bind_nomem(b);
                     for (int i = 0; i < c->ncols; i++) {
-                        r->cols[i] = (struct bcol){c->names[i], c->types[i], false};
+                        r->cols[i] = (struct bcol){.name = c->names[i], .type = c->types[i]};
                         node->types[i] = c->types[i];
                     }
                     if (c->wt)
@@ -177,8 +177,9 @@ static int bind_range_var(struct binder *b, const PgQuery__RangeVar *rv, struct 
         !(node = sql_node_new(b->a, SQL_N_SCAN, t->mod->ncols)))
         return sql_bind_nomem(b);
     for (int i = 0; i < t->mod->ncols; i++) {
-        r->cols[i] = (struct bcol){t->mod->cols[i].name, t->mod->cols[i].type_oid,
-                                   (t->mod->cols[i].flags & SQL_COL_HIDDEN) != 0};
+        r->cols[i] = (struct bcol){.name = t->mod->cols[i].name,
+                                   .type = t->mod->cols[i].type_oid,
+                                   .hidden = (t->mod->cols[i].flags & SQL_COL_HIDDEN) != 0};
         node->types[i] = t->mod->cols[i].type_oid;
     }
     node->u.scan.table = t;
@@ -211,7 +212,7 @@ static int bind_range_subselect(struct binder *b, const PgQuery__RangeSubselect 
     if (!(r = rel_new(b, rs->alias ? rs->alias->aliasname : "unnamed_subquery", NULL, ncols)))
         return LW_ENOMEM;
     for (int i = 0; i < ncols; i++)
-        r->cols[i] = (struct bcol){names[i], types[i], false};
+        r->cols[i] = (struct bcol){.name = names[i], .type = types[i]};
     if (apply_alias(b, r, rs->alias, -1) != 0 || scope_add(b, sc, r) != 0)
         return LW_EINVAL;
     out->node = plan;
@@ -286,9 +287,9 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
         node->types[1] = SQL_OID_INT8;
     if (!(r = rel_new(b, name, NULL, ncols)))
         return LW_ENOMEM;
-    r->cols[0] = (struct bcol){name, ret, false};
+    r->cols[0] = (struct bcol){.name = name, .type = ret};
     if (rf->ordinality)
-        r->cols[1] = (struct bcol){"ordinality", SQL_OID_INT8, false};
+        r->cols[1] = (struct bcol){.name = "ordinality", .type = SQL_OID_INT8};
     if (apply_alias(b, r, rf->alias, fc->location) != 0)
         return LW_EINVAL;
     /* a single-column function's alias names its column too (FROM f() AS x) */
@@ -401,10 +402,75 @@ static int equi_keys(struct binder *b, struct sql_node *j, int nl)
     return 0;
 }
 
+/* The one column called name among scope rels [from, to) that an unqualified name
+ * reaches: 0 with *rel and *col set, or an error (absent: 42703, twice: 42702). */
+static int using_column(struct binder *b, struct bscope *sc, int from, int to, const char *name,
+                        const char *side, struct brel **rel, int *col)
+{
+    int hits = 0;
+    for (int r = from; r < to; r++)
+        for (int c = 0; c < sc->rels[r]->ncols; c++)
+            if (sc->rels[r]->cols[c].name && !sc->rels[r]->cols[c].qualified_only &&
+                strcmp(sc->rels[r]->cols[c].name, name) == 0) {
+                hits++;
+                *rel = sc->rels[r];
+                *col = c;
+            }
+    if (hits == 1)
+        return 0;
+    return sql_bind_fail(b, -1, hits ? "42702" : "42703", hits
+                         ? "common column name \"%s\" appears more than once in %s table"
+                         : "column \"%s\" specified in USING clause does not exist in %s table",
+                         name, side);
+}
+
+/* JOIN ... USING (a, b): left.a = right.a AND left.b = right.b, both sides of the rows
+ * in the FROM row (rels [rl, rr) left, [rr, nrels) right). An unqualified a then names the
+ * left column, which is the merged column of an inner or left join when both sides have
+ * one type (PostgreSQL's merged column takes their common type: refused otherwise). */
+static struct sql_expr *using_condition(struct binder *b, const PgQuery__JoinExpr *je,
+                                        struct bscope *sc, int rl, int rr)
+{
+    int n = (int)je->n_using_clause;
+    struct sql_expr *and = n > 1 ? sql_expr_new(b->a, SQL_E_AND, SQL_OID_BOOL, -1, n) : NULL;
+    struct sql_expr *eq = NULL;
+    if (n > 1 && !and)
+        return sql_bind_nomem(b), NULL;
+    for (int i = 0; i < n; i++) {
+        const char *name = sql_bind_str(je->using_clause[i]);
+        struct brel *lr, *rrel;
+        struct sql_expr *le, *re;
+        int lc, rc;
+        if (!name)
+            return sql_bind_fail(b, -1, "42601", "improper USING clause"), NULL;
+        for (int k = 0; k < i; k++)
+            if (strcmp(sql_bind_str(je->using_clause[k]), name) == 0)
+                return sql_bind_fail(b, -1, "42701", "column name \"%s\" appears more than "
+                                     "once in USING clause", name), NULL;
+        if (using_column(b, sc, rl, rr, name, "left", &lr, &lc) != 0 ||
+            using_column(b, sc, rr, sc->nrels, name, "right", &rrel, &rc) != 0)
+            return NULL;
+        if (lr->cols[lc].type != rrel->cols[rc].type)
+            return sql_bind_fail(b, -1, "0A000", "USING columns of different types (%s) are "
+                                 "not supported yet; use ON", name), NULL;
+        if (!(le = sql_expr_new(b->a, SQL_E_COL, lr->cols[lc].type, -1, 0)) ||
+            !(re = sql_expr_new(b->a, SQL_E_COL, rrel->cols[rc].type, -1, 0)))
+            return sql_bind_nomem(b), NULL;
+        le->col = lr->base + lc;
+        re->col = rrel->base + rc;
+        if (!(eq = sql_bind_op(b, "=", le, re, -1)))
+            return NULL;
+        rrel->cols[rc].qualified_only = true;
+        if (and)
+            and->args[i] = eq;
+    }
+    return and ? and : eq;
+}
+
 static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscope *sc,
                      struct bquery *q, struct from_item *out)
 {
-    int jbase;
+    int jbase, rl, rr;
     struct from_item l, r;
     struct sql_node *node;
     enum sql_join_type jt;
@@ -415,13 +481,20 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
     case PG_QUERY__JOIN_TYPE__JOIN_FULL: jt = SQL_JOIN_FULL; break;
     default: return sql_bind_fail(b, -1, "0A000", "this join type is not supported");
     }
-    if (je->is_natural || je->n_using_clause)
-        return sql_bind_fail(b, -1, "0A000", "NATURAL and USING joins are not supported yet; "
-                             "use ON");
+    if (je->is_natural)
+        return sql_bind_fail(b, -1, "0A000", "NATURAL joins are not supported yet; use USING "
+                             "or ON");
+    if (je->n_using_clause && (jt == SQL_JOIN_RIGHT || jt == SQL_JOIN_FULL))
+        return sql_bind_fail(b, -1, "0A000", "RIGHT and FULL joins with USING are not "
+                             "supported yet; use ON");
     if (je->alias)
         return sql_bind_fail(b, -1, "0A000", "aliases on joins are not supported yet");
     jbase = sc->width;      /* the join's columns are [jbase, sc->width) of the FROM row */
-    if (bind_from_item(b, je->larg, sc, q, &l) != 0 || bind_from_item(b, je->rarg, sc, q, &r) != 0)
+    rl = sc->nrels;
+    if (bind_from_item(b, je->larg, sc, q, &l) != 0)
+        return LW_EINVAL;
+    rr = sc->nrels;
+    if (bind_from_item(b, je->rarg, sc, q, &r) != 0)
         return LW_EINVAL;
     if (!(node = sql_node_new(b->a, SQL_N_JOIN, l.node->ncols + r.node->ncols)))
         return sql_bind_nomem(b);
@@ -442,6 +515,11 @@ static int bind_join(struct binder *b, const PgQuery__JoinExpr *je, struct bscop
         if (jbase && rebase_cols(b, node->u.join.on, jbase, sc->width) != 0)
             return LW_EINVAL;
         if (equi_keys(b, node, l.node->ncols) != 0)
+            return LW_EINVAL;
+    } else if (je->n_using_clause) {
+        if (!(node->u.join.on = using_condition(b, je, sc, rl, rr)) ||
+            (jbase && rebase_cols(b, node->u.join.on, jbase, sc->width) != 0) ||
+            equi_keys(b, node, l.node->ncols) != 0)
             return LW_EINVAL;
     }
     out->node = node;
@@ -732,6 +810,12 @@ static int expand_star(struct binder *b, struct bscope *sc, const char *rel, int
     bool any = false;
     if (!sc->nrels && !rel)
         return sql_bind_fail(b, loc, "42601", "SELECT * with no tables specified is not valid");
+    for (int r = 0; r < sc->nrels && !rel; r++)
+        for (int c = 0; c < sc->rels[r]->ncols; c++)
+            if (sc->rels[r]->cols[c].qualified_only)
+                /* PostgreSQL lists the merged USING columns first */
+                return sql_bind_fail(b, loc, "0A000", "* over a USING join is not supported "
+                                     "yet; name the columns");
     for (int r = 0; r < sc->nrels; r++) {
         const struct brel *br = sc->rels[r];
         if (rel && strcmp(br->name, rel) != 0)
@@ -1158,7 +1242,7 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
         if (!rel || !(keys = lw_arena_alloc(b->a, s->n_sort_clause * sizeof *keys)))
             return LW_ENOMEM;
         for (int c = 0; c < l.ncols; c++)
-            rel->cols[c] = (struct bcol){l.names[c], node->types[c], false};
+            rel->cols[c] = (struct bcol){.name = l.names[c], .type = node->types[c]};
         if (scope_add(b, &sc, rel) != 0)
             return LW_EINVAL;
         sc.q = parentq;

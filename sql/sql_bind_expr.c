@@ -255,7 +255,8 @@ static struct sql_expr *bind_column(struct binder *b, const PgQuery__ColumnRef *
                 continue;
             rel_seen = true;
             for (int c = 0; c < br->ncols; c++)
-                if (br->cols[c].name && strcmp(br->cols[c].name, col) == 0) {
+                if (br->cols[c].name && strcmp(br->cols[c].name, col) == 0 &&
+                    (rel || !br->cols[c].qualified_only)) {
                     hits++;
                     found = br->base + c;
                     type = br->cols[c].type;
@@ -319,6 +320,15 @@ static int poly_unknown_fail(struct binder *b, int loc)
 /* arr[i] on a one-dimensional array: a call of the subscript entry (NULL outside the
  * bounds, as in PostgreSQL). Slices, several subscripts and field selection are refused;
  * arrays here have one dimension, where PostgreSQL's a[i][j] would answer NULL. */
+static struct sql_expr *bind_op(struct binder *b, const char *name, struct sql_expr *l,
+                                struct sql_expr *r, int loc);
+
+struct sql_expr *sql_bind_op(struct binder *b, const char *name, struct sql_expr *l,
+                             struct sql_expr *r, int loc)
+{
+    return bind_op(b, name, l, r, loc);
+}
+
 static struct sql_expr *bind_subscript(struct binder *b, const PgQuery__AIndirection *ind,
                                        struct bscope *sc)
 {

@@ -12,6 +12,8 @@ struct bcol {
     const char *name;
     uint32_t type;
     bool hidden;                /* not part of `*` */
+    bool qualified_only;        /* a USING join's right-hand column: only rel.col reaches it
+                                 * (an unqualified name is the merged, left-hand column) */
 };
 
 /* A FROM item as names see it: its columns sit at [base, base + ncols) of the row. */
@@ -74,6 +76,9 @@ char *sql_bind_strdup(struct binder *b, const char *s);
 
 /* Expressions (sql_bind_expr.c). NULL on error. */
 struct sql_expr *sql_bind_expr(struct binder *b, const PgQuery__Node *n, struct bscope *sc);
+/* left op right (left NULL: prefix) with PostgreSQL's operator resolution. */
+struct sql_expr *sql_bind_op(struct binder *b, const char *name, struct sql_expr *l,
+                             struct sql_expr *r, int loc);
 /* Converts e to type: implicitly (explicit false: only implicit casts; what names the
  * context in the 42804 message) or as CAST does. Unknown literals and parameters take the
  * type directly. NULL on error. */

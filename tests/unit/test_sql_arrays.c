@@ -1,8 +1,9 @@
 /* test_sql_arrays.c -- sql/: array functions, subscripts and the polymorphic resolution
  * that psql's \d+ and Grafana's and JDBC's metadata queries depend on (array_lower,
  * array_upper, text[] || text[], a[i], (expr)[i], parse_ident, string_to_array,
- * pg_backend_pid), and the rest of what Grafana's search-path subquery needs: a scalar
- * function in FROM, CASE typed from its ELSE first, `text IN (SELECT name ...)`. Every
+ * pg_backend_pid), the rest of what Grafana's search-path subquery needs (a scalar
+ * function in FROM, CASE typed from its ELSE first, `text IN (SELECT name ...)`) and
+ * JDBC's type lookup needs (JOIN ... USING). Every
  * expected answer (columns with type OIDs, values, SQLSTATE) was captured from
  * PostgreSQL 15 running the same statement. */
 #include <setjmp.h>
@@ -235,6 +236,36 @@ static void grafana_search_path(void **state)
     check(c, sizeof c / sizeof c[0]);
 }
 
+static void join_using(void **state)
+{
+    static const struct qcase c[] = {
+        {"select x, a.x, b.x, a.y, b.z from (values (1, 'a'), (2, 'b')) a(x, y) join "
+         "(values (2, 'c'), (3, 'd')) b(x, z) using (x)",
+         "x:23,x:23,x:23,y:25,z:25|2,2,2,b,c|SELECT 1;"},
+        {"select x, y, z from (values (1, 'a'), (2, 'b')) a(x, y) left join "
+         "(values (2, 'c'), (3, 'd')) b(x, z) using (x) order by 1",
+         "x:23,y:25,z:25|1,a,NULL|2,b,c|SELECT 2;"},
+        {"select x from (values (1, 2)) a(x, y) join (values (1, 2)) b(x, y) using (x, y)",
+         "x:23|1|SELECT 1;"},
+        {"select x from (values (1)) a(x) join (values (1)) b(x) using (x) "
+         "join (values (1)) c(x) using (x)", "x:23|1|SELECT 1;"},
+        {"select 1 from (values (1)) a(x) join (values (1)) b(y) using (x)", "ERR 42703"},
+        {"select 1 from (values (1)) a(x) join (values (1)) b(x) using (x, x)", "ERR 42701"},
+        /* PostgreSQL lists the merged column first, and merges differing types: refused */
+        {"select * from (values (1)) a(x) join (values (1)) b(x) using (x)", "ERR 0A000"},
+        {"select 1 from (values (1)) a(x) join (values (1::int8)) b(x) using (x)",
+         "ERR 0A000"},
+        {"select 1 from (values (1)) a(x) full join (values (1)) b(x) using (x)", "ERR 0A000"},
+        /* the shape of pgJDBC's TypeInfoCache lookup (over pg_namespace there) */
+        {"select ns.nspname, r.r from (values ('lakeward'::name)) ns(nspname) join "
+         "(select s.r, (current_schemas(false))[s.r] as nspname from generate_series(1, "
+         "array_upper(current_schemas(false), 1)) as s(r)) as r using (nspname)",
+         "nspname:19,r:23|lakeward,1|SELECT 1;"},
+    };
+    (void)state;
+    check(c, sizeof c / sizeof c[0]);
+}
+
 static void backend_pid(void **state)
 {
     char want[64];
@@ -251,6 +282,7 @@ int main(void)
         cmocka_unit_test(subscripts),
         cmocka_unit_test(parse_ident_and_split),
         cmocka_unit_test(grafana_search_path),
+        cmocka_unit_test(join_using),
         cmocka_unit_test(backend_pid),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
