@@ -355,10 +355,41 @@ enum { PG_TYPE(CAT_IDX) };
 
 /* PostgreSQL's array I/O functions: JDBC tells arrays by `typinput = 'array_in'::regproc`. */
 #define PROC_ARRAY_SUBSCRIPT 6179u
+#define PROC_RAW_ARRAY_SUBSCRIPT 6180u
+#define PROC_JSONB_SUBSCRIPT 6098u
 #define PROC_ARRAY_IN 750u
 #define PROC_ARRAY_OUT 751u
 #define PROC_ARRAY_RECV 2400u
 #define PROC_ARRAY_SEND 2401u
+
+/* What PostgreSQL 15's pg_type says that neither the type registry (which describes
+ * values) nor the layout rules above give; 0 keeps the derived value. */
+static const struct type_fact {
+    uint32_t oid;
+    uint32_t elem;          /* typelem: name is a fixed-length array of "char" */
+    uint32_t subscript;     /* typsubscript */
+    char typtype, align, storage;
+    bool array_io;          /* array_in/array_out... (the pseudo-type _record) */
+} type_facts[] = {
+    {SQL_OID_NAME, SQL_OID_CHAR, PROC_RAW_ARRAY_SUBSCRIPT, 0, 0, 0, false},
+    {SQL_OID_INT2VECTOR, 0, PROC_ARRAY_SUBSCRIPT, 0, 0, 'p', false},
+    {SQL_OID_OIDVECTOR, 0, PROC_ARRAY_SUBSCRIPT, 0, 0, 'p', false},
+    {SQL_OID_NUMERIC, 0, 0, 0, 0, 'm', false},
+    {SQL_OID_JSONB, 0, PROC_JSONB_SUBSCRIPT, 0, 0, 0, false},
+    {SQL_OID_UNKNOWN, 0, 0, 'p', 0, 0, false},
+    {SQL_OID_RECORD, 0, 0, 0, 'd', 0, false},
+    {SQL_OID_ANYARRAY, 0, 0, 0, 'd', 0, false},
+    {2287, 0, PROC_ARRAY_SUBSCRIPT, 0, 'd', 0, true},    /* _record */
+};
+
+static const struct type_fact *type_fact(uint32_t oid)
+{
+    static const struct type_fact none = {0};
+    for (size_t i = 0; i < sizeof type_facts / sizeof type_facts[0]; i++)
+        if (type_facts[i].oid == oid)
+            return &type_facts[i];
+    return &none;
+}
 
 static int build_type(struct cat_scan *s)
 {
@@ -366,7 +397,8 @@ static int build_type(struct cat_scan *s)
     int n = sql_type_all(&types);
     for (int i = 0; i < n; i++) {
         const struct sql_type *ty = &types[i];
-        bool array = type_is_array(ty);
+        const struct type_fact *f = type_fact(ty->oid);
+        bool array = type_is_array(ty) || f->array_io;
         struct sql_value *v = cat_row(s);
         if (!v)
             return 0;
@@ -376,14 +408,16 @@ static int build_type(struct cat_scan *s)
         cat_int(&v[typ_typowner], SQL_CATALOG_OWNER_OID);
         cat_int(&v[typ_typlen], ty->len);
         cat_bool(&v[typ_typbyval], type_byval(ty));
-        cat_char(&v[typ_typtype], ty->category == SQL_TCAT_PSEUDO ? 'p' : 'b');
+        cat_char(&v[typ_typtype], f->typtype ? f->typtype
+                                  : ty->category == SQL_TCAT_PSEUDO ? 'p' : 'b');
         cat_char(&v[typ_typcategory], ty->category);
         cat_bool(&v[typ_typispreferred], ty->preferred);
         cat_bool(&v[typ_typisdefined], true);
         cat_text(&v[typ_typdelim], ",");
         cat_int(&v[typ_typrelid], 0);
-        cat_int(&v[typ_typsubscript], array ? PROC_ARRAY_SUBSCRIPT : 0);
-        cat_int(&v[typ_typelem], ty->elem_oid);
+        cat_int(&v[typ_typsubscript], f->subscript ? f->subscript
+                                      : array ? PROC_ARRAY_SUBSCRIPT : 0);
+        cat_int(&v[typ_typelem], f->elem ? f->elem : ty->elem_oid);
         cat_int(&v[typ_typarray], ty->array_oid);
         cat_int(&v[typ_typinput], array ? PROC_ARRAY_IN : 0);
         cat_int(&v[typ_typoutput], array ? PROC_ARRAY_OUT : 0);
@@ -392,13 +426,15 @@ static int build_type(struct cat_scan *s)
         cat_int(&v[typ_typmodin], 0);
         cat_int(&v[typ_typmodout], 0);
         cat_int(&v[typ_typanalyze], 0);
-        cat_char(&v[typ_typalign], type_align(ty));
-        cat_char(&v[typ_typstorage], type_storage(ty));
+        cat_char(&v[typ_typalign], f->align ? f->align : type_align(ty));
+        cat_char(&v[typ_typstorage], f->storage ? f->storage : type_storage(ty));
         cat_bool(&v[typ_typnotnull], false);
         cat_int(&v[typ_typbasetype], 0);
         cat_int(&v[typ_typtypmod], -1);
         cat_int(&v[typ_typndims], 0);
-        cat_int(&v[typ_typcollation], cat_type_collation(ty->oid));
+        /* an array collates as its elements do */
+        cat_int(&v[typ_typcollation], cat_type_collation(type_is_array(ty) ? ty->elem_oid
+                                                                           : ty->oid));
     }
     return 0;
 }

@@ -30,6 +30,7 @@ struct lw_arena;
 #define SQL_TCAT_TIMESPAN 'T'
 #define SQL_TCAT_USER 'U'
 #define SQL_TCAT_UNKNOWN 'X'
+#define SQL_TCAT_INTERNAL 'Z'   /* "char": PostgreSQL's internal-use category */
 
 /* Text input: parses s[0..len) (not NUL-terminated) into *out. Text results may point into
  * s or into arena (which may be NULL when the type never needs it). Failures return

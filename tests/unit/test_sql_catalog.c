@@ -272,11 +272,13 @@ static void test_pg_proc_from_registry(void **state)
          "proname,proretset,prorettype,proargtypes");
     assert_string_equal(rows(), "proname=generate_series|proretset=t|prorettype=23|"
                                 "proargtypes=23 23\n");
-    /* Every function entry is one row. */
+    /* Every function entry is one row (but the OID 0 entries: shorter call forms of the
+     * entry before them, PostgreSQL's default arguments). */
     {
         int n = 0;
         for (int f = 0; f < sql_func_nfamilies(); f++)
-            n += sql_func_family_at(f)->nfuncs;
+            for (int i = 0; i < sql_func_family_at(f)->nfuncs; i++)
+                n += sql_func_family_at(f)->funcs[i].oid != 0;
         assert_int_equal(scan("pg_catalog", "pg_proc", NULL, false, NULL, NULL, "oid"), n);
     }
     /* pg_proc.oid and pg_operator.oid are keys: no two entries share one. */
@@ -284,6 +286,8 @@ static void test_pg_proc_from_registry(void **state)
         for (int i = 0; i < sql_func_family_at(f)->nfuncs; i++) {
             const struct sql_func *fn = &sql_func_family_at(f)->funcs[i];
             char key[16];
+            if (fn->oid == 0)
+                continue;
             snprintf(key, sizeof key, "%u", fn->oid);
             scan("pg_catalog", "pg_proc", NULL, false, "oid", key, "proname");
             if (strchr(rows(), '\n') != strrchr(rows(), '\n'))
