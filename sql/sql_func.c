@@ -293,22 +293,33 @@ static bool poly_unknown(const struct sql_func *f, int argc, const uint32_t *arg
     return poly;
 }
 
+/* The types to cast each argument to. Polymorphic parameters take the types the known
+ * arguments fix: an unknown literal given for anyarray becomes that array type (ARRAY[1] =
+ * '{1}' compares int4[] values), one given for anyelement its element type. */
 static void fill_want(const struct sql_func *f, int argc, const uint32_t *argt, uint32_t *want,
                       uint32_t ret)
 {
+    uint32_t elem = 0, arr = 0;
+    for (int i = 0; i < argc; i++) {
+        uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
+        if (argt[i] == SQL_OID_UNKNOWN)
+            continue;
+        if (elem_poly(p))
+            elem = argt[i];
+        else if (p == SQL_OID_ANYARRAY)
+            arr = argt[i];
+    }
+    if (!elem && arr && sql_type_get(arr))
+        elem = sql_type_get(arr)->elem_oid;
+    if (!arr && elem && sql_type_get(elem))
+        arr = sql_type_get(elem)->array_oid;
+    (void)ret;
     for (int i = 0; i < argc; i++) {
         uint32_t p = f->args[i < f->nargs ? i : f->nargs - 1];
         if (elem_poly(p))
-            p = argt[i] == SQL_OID_UNKNOWN
-                    ? (ret != SQL_OID_TEXT_ARRAY && !polymorphic(f->ret) ? SQL_OID_TEXT
-                       : elem_poly(f->ret) ? ret
-                       : f->ret == SQL_OID_ANYARRAY && sql_type_get(ret) &&
-                               sql_type_get(ret)->elem_oid ? sql_type_get(ret)->elem_oid
-                       : SQL_OID_TEXT)
-                    : argt[i];
+            p = argt[i] != SQL_OID_UNKNOWN ? argt[i] : elem ? elem : SQL_OID_TEXT;
         else if (p == SQL_OID_ANYARRAY)
-            p = argt[i] != SQL_OID_UNKNOWN ? argt[i]
-                : f->ret == SQL_OID_ANYARRAY ? ret : SQL_OID_TEXT;
+            p = argt[i] != SQL_OID_UNKNOWN ? argt[i] : arr ? arr : SQL_OID_TEXT_ARRAY;
         else if (p == SQL_OID_ANY)
             p = argt[i];
         want[i] = p;

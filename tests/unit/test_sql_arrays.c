@@ -160,6 +160,11 @@ static void concatenation(void **state)
         {"select 1 || '{2}', '{1}' || 2, 'x' || 1", "?column?:25,?column?:25,?column?:25"
          "|1{2},{1}2,x1|SELECT 1;"},
         {"select 'a' || ARRAY['b']", "ERR 22P02"},
+        /* an unknown literal beside an array is that array type (compared as text once) */
+        {"select ARRAY[1] = '{1}', '{1,2}' = ARRAY[1,2], ARRAY['a'] <> '{b}', "
+         "ARRAY[1,2] < '{1,3}', array_prepend(1, '{2}')",
+         "?column?:16,?column?:16,?column?:16,?column?:16,array_prepend:1007|t,t,t,t,{1,2}"
+         "|SELECT 1;"},
         {"select ARRAY[1] || ARRAY['a']", "ERR 42883"},
         /* psql's \d+ relation options: a NULL reloptions concatenated with an empty array */
         {"select array_to_string(NULL::text[] || array(select 'toast.' || x from "
