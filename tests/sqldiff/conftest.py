@@ -110,10 +110,12 @@ class LakewardUnderTest:
     def __init__(self, factory, pg_conninfo):
         self.factory, self.pg_conninfo = factory, pg_conninfo
         self.restarts = 0
+        self.started = []
         self.restart()
 
     def restart(self):
         self.lw = self.factory({})
+        self.started.append(self.lw)
         make_decisions(self.lw)
         self.conninfo = (f"host=127.0.0.1 port={self.lw.pg_port} user=alice dbname=lakeward "
                          "connect_timeout=10")
@@ -137,4 +139,9 @@ class LakewardUnderTest:
 def lakeward_target(lakeward_factory, pg_conninfo):
     """A fresh lakeward (no Lakekeeper needed for SQL) holding a few decisions, the same rows
     copied into PostgreSQL's lakeward.decisions (a LakewardUnderTest)."""
-    return LakewardUnderTest(lakeward_factory, pg_conninfo)
+    target = LakewardUnderTest(lakeward_factory, pg_conninfo)
+    yield target
+    # Stop every one started here first: the factory's check stops at the first lakeward
+    # that died, and would leave the ones started after it running.
+    for lw in target.started:
+        lw.stop()
