@@ -821,6 +821,29 @@ static void depth_and_crash_regressions(void **state)
     lw_free(q);
 }
 
+/* Patterns glibc's regcomp would expand without bound (or read differently from
+ * PostgreSQL) are refused before it sees them; ordinary quantifiers still work. */
+static void regex_bounds(void **state)
+{
+    char *q;
+    (void)state;
+    q = repeat("select 'x' ~ 'a", "+", 100, "'");       /* 4x memory per '+' in glibc */
+    assert_string_equal(run(q), "ERR 2201B");
+    lw_free(q);
+    q = repeat("select 'x' ~ '", "(", 200, "a");
+    {
+        char *all = repeat(q, "){255}", 200, "'");      /* nested repetitions multiply */
+        assert_string_equal(run(all), "ERR 2201B");
+        lw_free(all);
+    }
+    lw_free(q);
+    assert_string_equal(run("select 'aaa' ~ '((a{200}){200})'"), "ERR 2201B");
+    assert_string_equal(run("select 'aaa' ~ 'a{256}'"), "ERR 2201B");
+    assert_string_equal(run("select 'a' ~ 'a{,3}'"), "ERR 0A000"); /* PostgreSQL: literal */
+    assert_string_equal(run("select '{x' ~ '{x'"), "ERR 0A000");
+    assert_string_equal(run("select 'aaa' ~ '(a{2}){1,5}$'"), "?column?:16|t|SELECT 1;");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,6 +860,7 @@ int main(void)
         cmocka_unit_test(failed_allocations),
         cmocka_unit_test(row_and_memory_bounds),
         cmocka_unit_test(depth_and_crash_regressions),
+        cmocka_unit_test(regex_bounds),
     };
     return cmocka_run_group_tests_name("sql engine", tests, setup, teardown);
 }

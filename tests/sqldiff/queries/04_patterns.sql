@@ -38,3 +38,14 @@ SELECT 'abc' LIKE ANY (ARRAY['x%', 'a%'])
 SELECT 'abc' LIKE ALL (ARRAY['%b%', 'a%'])
 SELECT 'Straße' ILIKE 'STRASSE', upper('straße')
 SELECT 'x' ~ ''
+
+-- Regular expressions glibc would read differently or expand without bound (sql_func_ops.c
+-- ere_check): PostgreSQL's refusals, same SQLSTATE and message.
+SELECT 'a' ~ '*'
+SELECT 'a' ~ '^*a'
+SELECT 'ab' ~ 'a|*b'
+SELECT 'ab' ~ '(*a)'
+SELECT 'aaa' ~ 'a{256}'
+SELECT 'aaa' ~ 'a{3,2}'
+SELECT 'aaa' ~ 'a{2}', 'aaa' ~ 'a{2,}', 'aaa' ~ 'a{1,3}$', 'aaa' ~* 'A{4}'
+SELECT 'abc' ~ '[]a]b', 'a+b' ~ 'a\+b', 'ab' ~ '(a|b)+', 'x' ~ '[[:alpha:]]+x*'
