@@ -391,15 +391,21 @@ static int time_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *arg
 
 /* --- strings -------------------------------------------------------------------------- */
 
-/* Text of any value through its type's output (for || with a non-text side). */
+/* Text of one side of ||. PostgreSQL's anytextcat/textanycat are `$1::text || $2`: the
+ * non-text side goes through its cast to text, which is not always its output (bool's cast
+ * spells "true" where its output is "t"; bpchar's drops trailing blanks). */
 static int as_text(struct sql_fcall *c, const struct sql_value *v, uint32_t oid, struct lw_buf *b)
 {
-    if (v->type == SQL_V_TEXT && sql_type_get(oid) && sql_type_get(oid)->vtype == SQL_V_TEXT &&
-        oid != SQL_OID_BYTEA)
+    struct sql_value t;
+    if (oid != SQL_OID_TEXT && oid != SQL_OID_UNKNOWN) {
+        if (sql_cast_value(v, oid, SQL_OID_TEXT, c->arena, &t, c->err) != 0)
+            return LW_EINVAL;
+        v = &t;
+    }
+    if (v->type == SQL_V_TEXT)
         lw_buf_append(b, v->u.s.p, v->u.s.len);
     else
         sql_value_text(v, oid, b);
-    (void)c;
     return 0;
 }
 
@@ -410,7 +416,10 @@ static int concat(struct sql_fcall *c, int argc, const struct sql_value *argv,
     int rc;
     lw_buf_init(&b, c->arena->max ? c->arena->max : (64u << 20));
     for (int i = 0; i < argc; i++)
-        as_text(c, &argv[i], c->arg_oids[i], &b);
+        if (as_text(c, &argv[i], c->arg_oids[i], &b) != 0) {
+            lw_buf_free(&b);
+            return LW_EINVAL;
+        }
     rc = b.failed ? sql_fn_nomem(c) : sql_ret_text(c, out, b.data, b.len);
     lw_buf_free(&b);
     return rc;
