@@ -1303,11 +1303,9 @@ static const char *colname_inner(const PgQuery__Node *n, int *strength)
         }
         return name;
     }
+    /* A constant names nothing: PostgreSQL 15 parses TRUE/FALSE as a boolean A_Const (no
+     * longer a cast of 't' to bool), so `SELECT true` is ?column? as any literal is. */
     case PG_QUERY__NODE__NODE_A_CONST:
-        if (n->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && !n->a_const->isnull) {
-            *strength = 1;
-            return "bool";
-        }
         return NULL;
     case PG_QUERY__NODE__NODE_CASE_EXPR: {
         int s2;
