@@ -404,7 +404,7 @@ static void selects(void **state)
     assert_string_equal(run("select doc from t.items where id = 1"), "doc:114|{\"a\":1}|SELECT 1;");
     assert_string_equal(run("select 1, -7, 0, 2.50, 3000000000, 'x'::text, true, null, '5'::int8"),
                         "?column?:23,?column?:23,?column?:23,?column?:1700,?column?:20,text:25,"
-                        "bool:16,?column?:25,int8:20|1,-7,0,2.50,3000000000,x,t,NULL,5|SELECT 1;");
+                        "?column?:16,?column?:25,int8:20|1,-7,0,2.50,3000000000,x,t,NULL,5|SELECT 1;");
     assert_string_equal(run("select version(), current_database(), current_user, session_user"),
                         "version:25,current_database:19,current_user:19,session_user:19|"
                         "PostgreSQL 15.0 (test),lakeward,alice,alice|SELECT 1;");
