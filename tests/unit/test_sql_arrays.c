@@ -12,89 +12,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../sql/sql_engine.h"
-#include "../../sql/sql_value.h"
-
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-/* --- a sink rendering everything as text: "name:oid,...|v,v|v,v|TAG;" ----------------- */
-
-static struct lw_buf out;
-static uint32_t oids[16];
-
-static int s_columns(void *ctx, int n, const struct sql_result_col *c, struct sql_error *err)
-{
-    (void)ctx;
-    (void)err;
-    for (int i = 0; i < n && i < 16; i++) {
-        oids[i] = c[i].type_oid;
-        lw_buf_printf(&out, "%s%s:%u", i ? "," : "", c[i].name, c[i].type_oid);
-    }
-    return 0;
-}
-
-static int s_row(void *ctx, int n, const struct sql_value *v, struct sql_error *err)
-{
-    (void)ctx;
-    (void)err;
-    lw_buf_putc(&out, '|');
-    for (int i = 0; i < n; i++) {
-        if (i)
-            lw_buf_putc(&out, ',');
-        if (v[i].type == SQL_V_NULL)
-            lw_buf_puts(&out, "NULL");
-        else
-            sql_value_text(&v[i], oids[i], &out);
-    }
-    return 0;
-}
-
-static int s_complete(void *ctx, const char *tag, struct sql_error *err)
-{
-    (void)ctx;
-    (void)err;
-    lw_buf_printf(&out, "|%s;", tag);
-    return 0;
-}
-
-static int s_empty(void *ctx, struct sql_error *err)
-{
-    (void)ctx;
-    (void)err;
-    lw_buf_puts(&out, "EMPTY;");
-    return 0;
-}
-
-static const struct sql_sink sink = {NULL, s_columns, s_row, s_complete, s_empty};
-static struct sql_tables *tables;
-static struct sql_session sess;
-static struct sql_error err;
-
-static int setup(void **state)
-{
-    struct sql_session_opts o = {0};
-    (void)state;
-    lw_alloc_install_json();
-    tables = sql_tables_new();
-    assert_non_null(tables);
-    o.tables = tables;
-    o.user = "alice";
-    o.database = "lakeward";
-    o.version = "PostgreSQL 15.0 (test)";
-    sql_session_init(&sess, &o);
-    lw_buf_init(&out, 1 << 20);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    lw_buf_free(&out);
-    sql_tables_free(tables);
-    return 0;
-}
+#include "sql_sink_fixture.h"
 
 /* Runs q; returns the rendered output, or "ERR sqlstate" (and the detail, if any). */
 static const char *run(const char *q)
@@ -290,5 +212,5 @@ int main(void)
         cmocka_unit_test(join_using),
         cmocka_unit_test(backend_pid),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, sql_fixture_setup, sql_fixture_teardown);
 }
