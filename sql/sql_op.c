@@ -615,6 +615,32 @@ static int sort_cmp(const void *a, const void *b, void *ctx)
                     *(const struct sql_value *const *)b);
 }
 
+/* Opens op's child and copies every row it yields into l: the first ncopy values (payloads
+ * included), then zeroes up to width (plus the spare slot copy_row also keeps). Sort and
+ * window both buffer their whole input this way; window leaves one zeroed value a window
+ * function for win_compute to fill, sort copies the row as it is (ncopy == width). */
+static int collect_child_rows(struct sql_node *op, struct sql_exec *x, struct rowlist *l,
+                              int ncopy, int width)
+{
+    int rc;
+    if ((rc = sql_node_open(op->child, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(width + 1) * sizeof *r);
+        if (!r)
+            return sql_op_nomem(x->arena, x->err);
+        memset(r, 0, (size_t)(width + 1) * sizeof *r);
+        for (int i = 0; i < ncopy; i++) {
+            r[i] = op->child->row[i];
+            if (sql_value_copy(x->arena, &r[i]) != 0)
+                return sql_op_nomem(x->arena, x->err);
+        }
+        if (rowlist_add(x, l, r) != 0)
+            return LW_ENOMEM;
+    }
+    return rc < 0 ? rc : 0;
+}
+
 static int sort_open(struct sql_node *op, struct sql_exec *x)
 {
     struct sort_st *st = op->st;
@@ -622,14 +648,7 @@ static int sort_open(struct sql_node *op, struct sql_exec *x)
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
-    if ((rc = sql_node_open(op->child, x)) != 0)
-        return rc;
-    while ((rc = sql_node_next(op->child, x)) == 1) {
-        struct sql_value *r = copy_row(x, op->child->row, op->ncols);
-        if (!r || rowlist_add(x, &st->rows, r) != 0)
-            return LW_ENOMEM;
-    }
-    if (rc < 0)
+    if ((rc = collect_child_rows(op, x, &st->rows, op->ncols, op->ncols)) != 0)
         return rc;
     if (st->rows.n > 1)
         qsort_r(st->rows.rows, (size_t)st->rows.n, sizeof *st->rows.rows, sort_cmp, op);
@@ -1338,22 +1357,7 @@ static int window_open(struct sql_node *op, struct sql_exec *x)
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
-    if ((rc = sql_node_open(op->child, x)) != 0)
-        return rc;
-    while ((rc = sql_node_next(op->child, x)) == 1) {
-        struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(op->ncols + 1) * sizeof *r);
-        if (!r)
-            return sql_op_nomem(x->arena, x->err);
-        memset(r, 0, (size_t)(op->ncols + 1) * sizeof *r);
-        for (int i = 0; i < nin; i++) {
-            r[i] = op->child->row[i];
-            if (sql_value_copy(x->arena, &r[i]) != 0)
-                return sql_op_nomem(x->arena, x->err);
-        }
-        if (rowlist_add(x, &st->rows, r) != 0)
-            return LW_ENOMEM;
-    }
-    if (rc < 0)
+    if ((rc = collect_child_rows(op, x, &st->rows, nin, op->ncols)) != 0)
         return rc;
     for (int w = 0; w < op->u.window.nwins; w++)
         if (win_compute(op, x, &op->u.window.wins[w], nin + w) != 0)
