@@ -609,6 +609,22 @@ static void type_list(char *buf, size_t cap, struct sql_expr **args, int n)
         o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", tname(args[i]->type));
 }
 
+/* A full arena array of a query's collected calls (windows, aggregates) copied into one
+ * twice as large (`first` elements the first time); the old one stays in the arena. On
+ * failure the error is set and the array and *cap are left as they were. */
+static void *grow_calls(struct binder *b, const void *items, int n, int *cap, size_t size,
+                        int first)
+{
+    int nc = *cap ? *cap * 2 : first;
+    void *p = lw_arena_alloc(b->a, (size_t)nc * size);
+    if (!p)
+        return sql_bind_nomem(b), NULL;
+    if (n)
+        memcpy(p, items, (size_t)n * size);
+    *cap = nc;
+    return p;
+}
+
 /* fn(args) OVER (PARTITION BY ... ORDER BY ...): collected into the query like an
  * aggregate, computed by a window operator over the (grouped) rows. */
 static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *fc,
@@ -645,14 +661,10 @@ static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *f
     if (n > SQL_FUNC_MAX_ARGS)
         return sql_bind_fail(b, fc->location, "54023", "too many arguments"), NULL;
     if (q->nwins == q->capwins) {
-        int nc = q->capwins ? q->capwins * 2 : 4;
-        struct sql_win_call *nw = lw_arena_alloc(b->a, (size_t)nc * sizeof *nw);
+        struct sql_win_call *nw = grow_calls(b, q->wins, q->nwins, &q->capwins, sizeof *nw, 4);
         if (!nw)
-            return sql_bind_nomem(b), NULL;
-        if (q->nwins)
-            memcpy(nw, q->wins, (size_t)q->nwins * sizeof *nw);
+            return NULL;
         q->wins = nw;
-        q->capwins = nc;
     }
     w = &q->wins[q->nwins];
     memset(w, 0, sizeof *w);
@@ -845,14 +857,11 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
             return sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist",
                                  name, tname(ret)), NULL;
         if (q->naggs == q->capaggs) {
-            int nc = q->capaggs ? q->capaggs * 2 : 8;
-            struct sql_agg_call *na = lw_arena_alloc(b->a, (size_t)nc * sizeof *na);
+            struct sql_agg_call *na =
+                grow_calls(b, q->aggs, q->naggs, &q->capaggs, sizeof *na, 8);
             if (!na)
-                return sql_bind_nomem(b), NULL;
-            if (q->naggs)
-                memcpy(na, q->aggs, (size_t)q->naggs * sizeof *na);
+                return NULL;
             q->aggs = na;
-            q->capaggs = nc;
         }
         ac = &q->aggs[q->naggs];
         memset(ac, 0, sizeof *ac);
