@@ -340,65 +340,58 @@ static int nan_out(struct sql_fcall *c, const struct dnum *a, const struct dnum 
     return 0;
 }
 
-static int n_add(ARGS)
+/* The four operators and % share their whole shape: parse both operands, NaN in gives NaN
+ * out, otherwise one dnum operation and its text; each operation below has that one
+ * signature so `arith` is written once. */
+typedef int dn_binop(struct sql_fcall *c, const struct dnum *a, const struct dnum *b,
+                     struct dnum *r);
+
+static int dn_sum(struct sql_fcall *c, const struct dnum *a, const struct dnum *b,
+                  struct dnum *r)
 {
-    struct dnum a, b, r;
-    (void)argc;
-    if (two(c, argv, &a, &b) != 0)
-        return LW_EINVAL;
-    if (nan_out(c, &a, &b, out))
-        return 0;
-    return dn_add(c, &a, &b, false, &r) != 0 ? LW_EINVAL : dn_text(c, &r, out);
+    return dn_add(c, a, b, false, r);
 }
 
-static int n_sub(ARGS)
+static int dn_diff(struct sql_fcall *c, const struct dnum *a, const struct dnum *b,
+                   struct dnum *r)
 {
-    struct dnum a, b, r;
-    (void)argc;
-    if (two(c, argv, &a, &b) != 0)
-        return LW_EINVAL;
-    if (nan_out(c, &a, &b, out))
-        return 0;
-    return dn_add(c, &a, &b, true, &r) != 0 ? LW_EINVAL : dn_text(c, &r, out);
+    return dn_add(c, a, b, true, r);
 }
 
-static int n_mul(ARGS)
+static int dn_quot(struct sql_fcall *c, const struct dnum *a, const struct dnum *b,
+                   struct dnum *r)
 {
-    struct dnum a, b, r;
-    (void)argc;
-    if (two(c, argv, &a, &b) != 0)
-        return LW_EINVAL;
-    if (nan_out(c, &a, &b, out))
-        return 0;
-    return dn_mul(c, &a, &b, &r) != 0 ? LW_EINVAL : dn_text(c, &r, out);
-}
-
-static int n_div(ARGS)
-{
-    struct dnum a, b, r;
-    (void)argc;
-    if (two(c, argv, &a, &b) != 0)
-        return LW_EINVAL;
-    if (nan_out(c, &a, &b, out))
-        return 0;
-    return dn_div(c, &a, &b, div_scale(&a, &b), &r) != 0 ? LW_EINVAL : dn_text(c, &r, out);
+    return dn_div(c, a, b, div_scale(a, b), r);
 }
 
 /* a % b = a - trunc(a / b) * b, scale max(sa, sb) */
-static int n_mod(ARGS)
+static int dn_mod(struct sql_fcall *c, const struct dnum *a, const struct dnum *b,
+                  struct dnum *r)
 {
-    struct dnum a, b, q, t, p, r;
+    struct dnum q, t, p;
+    /* the quotient truncated toward zero (divided to two places, then cut) */
+    if (dn_div(c, a, b, 2, &q) != 0 || dn_round(c, &q, 0, true, &t) != 0 ||
+        dn_mul(c, &t, b, &p) != 0 || dn_add(c, a, &p, true, r) != 0)
+        return LW_EINVAL;
+    return 0;
+}
+
+static int arith(ARGS, dn_binop *op)
+{
+    struct dnum a, b, r;
     (void)argc;
     if (two(c, argv, &a, &b) != 0)
         return LW_EINVAL;
     if (nan_out(c, &a, &b, out))
         return 0;
-    /* the quotient truncated toward zero (divided to two places, then cut) */
-    if (dn_div(c, &a, &b, 2, &q) != 0 || dn_round(c, &q, 0, true, &t) != 0 ||
-        dn_mul(c, &t, &b, &p) != 0 || dn_add(c, &a, &p, true, &r) != 0)
-        return LW_EINVAL;
-    return dn_text(c, &r, out);
+    return op(c, &a, &b, &r) != 0 ? LW_EINVAL : dn_text(c, &r, out);
 }
+
+static int n_add(ARGS) { return arith(c, argc, argv, out, dn_sum); }
+static int n_sub(ARGS) { return arith(c, argc, argv, out, dn_diff); }
+static int n_mul(ARGS) { return arith(c, argc, argv, out, dn_mul); }
+static int n_div(ARGS) { return arith(c, argc, argv, out, dn_quot); }
+static int n_mod(ARGS) { return arith(c, argc, argv, out, dn_mod); }
 
 static int n_abs(ARGS)
 {
