@@ -52,6 +52,32 @@ static bool flat_token(PgQuery__Token t)
     }
 }
 
+/* Closes the innermost open bracket: it counts in its parent's element as one level more
+ * than its own deepest element. */
+static void close_level(struct level *lv, size_t *top)
+{
+    long d;
+    end_element(&lv[*top]);
+    d = lv[*top].best + 1;
+    (*top)--;
+    if (d > lv[*top].child)
+        lv[*top].child = d;
+}
+
+/* Ends a statement, at a `;` or at the end of the text: brackets still open are folded as
+ * if closed, and the larger of `result` and this statement's depth is returned; the
+ * levels are left empty for the next statement. One function so both ends agree. */
+static long end_statement(struct level *lv, size_t *top, long result)
+{
+    while (*top > 0)
+        close_level(lv, top);
+    end_element(&lv[0]);
+    if (lv[0].best > result)
+        result = lv[0].best;
+    lv[0] = (struct level){0, 0, 0};
+    return result;
+}
+
 static long bound_of(const PgQuery__ScanResult *sr)
 {
     /* Levels live on the heap: one per open bracket, at most one per token. */
@@ -69,29 +95,14 @@ static long bound_of(const PgQuery__ScanResult *sr)
             break;
         case PG_QUERY__TOKEN__ASCII_41:     /* ) */
         case PG_QUERY__TOKEN__ASCII_93:     /* ] */
-            if (top > 0) {
-                long d;
-                end_element(&lv[top]);
-                d = lv[top].best + 1;
-                top--;
-                if (d > lv[top].child)
-                    lv[top].child = d;
-            }
+            if (top > 0)
+                close_level(lv, &top);
             break;
         case PG_QUERY__TOKEN__ASCII_44:     /* , */
             end_element(&lv[top]);
             break;
         case PG_QUERY__TOKEN__ASCII_59:     /* ; ends a statement at any level */
-            while (top > 0) {
-                end_element(&lv[top]);
-                top--;
-                if (lv[top + 1].best + 1 > lv[top].child)
-                    lv[top].child = lv[top + 1].best + 1;
-            }
-            end_element(&lv[0]);
-            if (lv[0].best > result)
-                result = lv[0].best;
-            lv[0] = (struct level){0, 0, 0};
+            result = end_statement(lv, &top, result);
             break;
         default:
             if (!flat_token(t))
@@ -100,15 +111,7 @@ static long bound_of(const PgQuery__ScanResult *sr)
         }
     }
     /* Unclosed brackets: fold them as if closed (the parser will refuse the text). */
-    while (top > 0) {
-        end_element(&lv[top]);
-        top--;
-        if (lv[top + 1].best + 1 > lv[top].child)
-            lv[top].child = lv[top + 1].best + 1;
-    }
-    end_element(&lv[0]);
-    if (lv[0].best > result)
-        result = lv[0].best;
+    result = end_statement(lv, &top, result);
     lw_free(lv);
     return result;
 }
