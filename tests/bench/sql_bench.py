@@ -523,6 +523,9 @@ def main():
                 break
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                              capture_output=True, text=True).stdout.strip() or "?"
+        if subprocess.run(["git", "status", "--porcelain", "--", "server", "authz", "catalog",
+                           "sql"], cwd=REPO, capture_output=True, text=True).stdout.strip():
+            rev += " plus uncommitted changes of the work tree"
         ctx = {
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
             "rev": rev, "pg_version": pg_version, "ncpu": os.cpu_count(), "cpu": cpu,
