@@ -178,7 +178,7 @@ static const struct engine_bound {
      offsetof(struct lw_config, http_body_timeout_ms), 30000, 100, 3600000},
     {"LAKEWARD_HTTP_IDLE_TIMEOUT_MS", "http_idle_timeout_ms",
      offsetof(struct lw_config, http_idle_timeout_ms), 120000, 1000, 86400000},
-    {"LAKEWARD_HTTP_THREADS", "http_threads", offsetof(struct lw_config, http_threads), 2, 1, 64},
+    {"LAKEWARD_HTTP_THREADS", "http_threads", offsetof(struct lw_config, http_threads), 0, 0, 64},
     {"LAKEWARD_HTTP_WORKERS", "http_workers", offsetof(struct lw_config, http_workers), 64, 1,
      4096},
     {"LAKEWARD_HTTP_QUEUE", "http_queue", offsetof(struct lw_config, http_queue), 1024, 1,

@@ -60,7 +60,7 @@ struct lw_config {
     int64_t http_head_timeout_ms;   /* default 10000: whole request head */
     int64_t http_body_timeout_ms;   /* default 30000: whole request body */
     int64_t http_idle_timeout_ms;   /* default 120000: keep-alive silence (whole seconds) */
-    int64_t http_threads;           /* default 2: event-loop threads */
+    int64_t http_threads;           /* default 0: one event-loop thread per usable CPU */
     int64_t http_workers;           /* default 64: threads for decisions that call upstream */
     int64_t http_queue;             /* default 1024: decisions waiting for a worker */
     /* Postgres-wire bounds (docs/sql.md, "Connecting"); rows of the same table in config.c. */

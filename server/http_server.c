@@ -19,6 +19,7 @@
 
 #include <microhttpd.h>
 #include <netdb.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,7 +27,18 @@
 
 #define DEFAULT_HEAD_TIMEOUT_MS 10000
 #define DEFAULT_BODY_TIMEOUT_MS 30000
-#define DEFAULT_LOOP_THREADS 2
+#define MAX_AUTO_LOOP_THREADS 8
+
+/* One event-loop thread per CPU the process may run on (its affinity mask, which is what a
+ * container's cpuset or taskset leaves it): more loop threads than CPUs only take turns on
+ * a core, and a request on a descheduled loop waits a whole scheduler slice (measured: p99
+ * 0.6 ms with one loop on one core, 4.4 ms with two). */
+static unsigned auto_loop_threads(void)
+{
+    cpu_set_t set;
+    int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    return n < 1 ? 1u : n > MAX_AUTO_LOOP_THREADS ? MAX_AUTO_LOOP_THREADS : (unsigned)n;
+}
 #define DEFAULT_WORKERS 64
 #define DEFAULT_WORKER_QUEUE 1024
 #define HTTP_CONN_MEMORY (16 * 1024)
@@ -441,7 +453,7 @@ static void apply_defaults(struct http_server_opts *o)
     if (!o->body_timeout_ms)
         o->body_timeout_ms = DEFAULT_BODY_TIMEOUT_MS;
     if (!o->loop_threads)
-        o->loop_threads = DEFAULT_LOOP_THREADS;
+        o->loop_threads = auto_loop_threads();
     if (!o->workers)
         o->workers = DEFAULT_WORKERS;
     if (!o->worker_queue)

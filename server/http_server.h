@@ -82,7 +82,7 @@ struct http_server_opts {
     unsigned idle_timeout_s;        /* keep-alive connections silent longer are closed */
     unsigned head_timeout_ms;       /* 0: 10 s. Whole request head, however it trickles */
     unsigned body_timeout_ms;       /* 0: 30 s. Whole body, from the end of the head */
-    unsigned loop_threads;          /* 0: 2. Event-loop threads owning the sockets */
+    unsigned loop_threads;          /* 0: one per CPU this process may run on, at most 8 */
     unsigned workers;               /* 0: 64. Threads running blocking handlers */
     unsigned worker_queue;          /* 0: 1024. Blocking requests waiting beyond that get 503 */
     const char *tls_cert_file;      /* both set: serve HTTPS */
