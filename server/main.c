@@ -17,6 +17,7 @@
 #include "pg_listener.h"
 #include "pg_supervisor.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #define LAKEWARD_VERSION "0.1.0"
+#define SQL_PROCESS_NICE 10   /* see sql_process_main */
 
 static void usage(FILE *out)
 {
@@ -220,6 +222,12 @@ static int sql_process_main(const struct lw_config *c, const char *fdspec)
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
         return 2;
     }
+    /* The SQL side yields the CPU to the authorizer: its processes (and the backends they
+     * fork, which inherit the value) run at a lower priority, so statements that burn CPU
+     * can slow other SQL sessions but take only a small share of a core Trino's decisions
+     * also need (nice 10 weighs about a tenth of nice 0 in Linux's scheduler). */
+    if (setpriority(PRIO_PROCESS, 0, SQL_PROCESS_NICE) != 0)
+        LW_WARN("pg", "sql_process_nice_failed", "errno=%d", errno);
     if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
         !(stats = pg_supervisor_attach_stats(fds[2])) || !(tables = sql_tables_new()) ||
         sql_tables_add(tables, "lakeward", "decisions", &authz_decision_sql_module, ring,

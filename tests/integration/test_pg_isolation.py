@@ -231,6 +231,27 @@ def test_sql_process_exits_with_main(lakeward_factory):
     lw.proc.returncode = 0      # killed on purpose: not a failure of the run
 
 
+def nice_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])     # field 19: nice
+
+
+def test_sql_side_runs_below_the_authorizer(lakeward_factory):
+    """CPU a statement burns is taken at a lower priority than Trino's decisions: the SQL
+    process and the backends it forks run at nice 10, main stays at its own."""
+    lw = lakeward_factory({})
+    pid = sql_process_pid(lw)
+    assert pid
+    main_nice = nice_of(lw.proc.pid)
+    assert nice_of(pid) >= 10 and nice_of(pid) >= main_nice
+    with psycopg.connect(host="127.0.0.1", port=lw.pg_port, user="alice", dbname="lakeward",
+                         autocommit=True, prepare_threshold=None) as conn:
+        backend = conn.execute("select pg_backend_pid()").fetchone()[0]
+        assert backend not in (lw.proc.pid, pid)
+        assert nice_of(backend) == nice_of(pid)
+    assert nice_of(lw.proc.pid) == main_nice
+
+
 # --- bounds ------------------------------------------------------------------------------
 
 def test_startup_timeout_closes_silent_connection(lakeward_factory):
