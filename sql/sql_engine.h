@@ -22,6 +22,11 @@ struct sql_session_opts {
     bool admin;                         /* handed to tables (struct sql_query_ctx) */
     size_t max_query_memory;            /* bound of one statement's arena (0: 256 MiB) */
     long max_rows_buffered;             /* rows one statement may sort (0: 1,000,000) */
+    /* The wire layer's prepared statements, which DEALLOCATE name / DEALLOCATE ALL (name
+     * NULL) and DISCARD ALL (name NULL) drop: returns 0, or 26000 for an unknown name.
+     * NULL: there are none (DEALLOCATE name is 26000). */
+    void *hook_ctx;
+    int (*deallocate)(void *ctx, const char *name, struct sql_error *err);
 };
 
 struct sql_session {

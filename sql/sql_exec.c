@@ -151,13 +151,17 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
             return sql_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction "
                                  "block");
         sql_settings_reset_all(&s->settings);
+        if (s->o.deallocate && s->o.deallocate(s->o.hook_ctx, NULL, err) != 0)
+            return LW_EINVAL;
         tag = "DISCARD ALL";
         break;
     case SQL_STMT_DEALLOCATE:
-        if (bd->set_name)
+        if (s->o.deallocate && s->o.deallocate(s->o.hook_ctx, bd->set_name, err) != 0)
+            return LW_EINVAL;
+        if (!s->o.deallocate && bd->set_name)
             return sql_error_set(err, "26000", "prepared statement \"%s\" does not exist",
                                  bd->set_name);
-        tag = "DEALLOCATE ALL";
+        tag = bd->set_name ? "DEALLOCATE" : "DEALLOCATE ALL";
         break;
     case SQL_STMT_SELECT:
         break;

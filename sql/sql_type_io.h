@@ -1,6 +1,7 @@
 /* sql_type_io.h -- the functions the type registry's entries point to (sql_type.c): text
- * input and output, comparison and hashing per representation, and the cast functions.
- * Signatures are sql_type.h's typedefs; nothing outside sql_type.c needs this header. */
+ * input and output, comparison and hashing per representation, and the cast functions
+ * (signatures are sql_type.h's typedefs); and the binary send/receive of the Postgres wire's
+ * format 1 (sql_type_bin.c), which the wire layer calls directly. */
 #ifndef SQL_TYPE_IO_H
 #define SQL_TYPE_IO_H
 
@@ -71,5 +72,15 @@ int64_t sql_interval_span_us(const struct sql_interval *iv);
 /* Date parts of microseconds since 1970 (UTC). */
 void sql_civil_from_us(int64_t us, int *y, int *mo, int *d, int *h, int *mi, int *s,
                        int *frac_us);
+
+/* Binary format (sql_type_bin.c). has_binary: the type (or array's element type) has a
+ * binary form. send appends v's (non-NULL, of type oid) binary form to b; recv parses
+ * p[0..len) into *out (text and arrays into arena). Errors: 0A000 naming a type without a
+ * binary form, 22P03 for malformed input ("incorrect binary data format"). */
+bool sql_type_has_binary(uint32_t oid);
+int sql_type_send(const struct sql_value *v, uint32_t oid, struct lw_buf *b,
+                  struct sql_error *err) LW_MUSTCHECK;
+int sql_type_recv(const char *p, size_t len, uint32_t oid, struct lw_arena *arena,
+                  struct sql_value *out, struct sql_error *err) LW_MUSTCHECK;
 
 #endif
