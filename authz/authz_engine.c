@@ -1,5 +1,6 @@
 /* authz_engine.c -- one decision from request body to JSON answer (authz_engine.h):
- * parse, plan with the rules, run the checks, render, log, count. */
+ * parse, plan with the rules, run the checks, render, log, count; and the decision cache's
+ * refresh-ahead, which re-runs a cached decision in the background before it expires. */
 #include "authz_engine.h"
 
 #include "../server/core/lw_json.h"
@@ -22,6 +23,10 @@
 #define DECISION_CACHE_MAX_ENTRIES 20000
 #define DECISION_CACHE_DEFAULT_BYTES (64u << 20)
 
+/* Outcomes of a background refresh, as labels of lakeward_cache_refreshes_total. */
+enum refresh_result { REFRESH_OK, REFRESH_FAILED, REFRESH_SKIPPED, REFRESH_NRESULTS };
+static const char *const refresh_result_names[REFRESH_NRESULTS] = {"ok", "failed", "skipped"};
+
 struct authz_engine {
     struct authz_engine_opts opts;
     struct lw_counter *m_decisions[AUTHZ_OP_COUNT][2][2];  /* op, batch?, allowed? */
@@ -29,6 +34,8 @@ struct authz_engine {
     _Atomic int64_t shed_logged_ms;         /* last overload log line (one a second at most) */
     struct lw_histogram *m_latency[2];
     struct lw_counter *m_decision_cache[2];     /* miss, hit */
+    struct lw_counter *m_refresh[REFRESH_NRESULTS];
+    bool refresh_ahead;                         /* pct > 0, a submit function and a cache */
     /* Whole answers, keyed by endpoint + request body. A whole answer lives only as long as
      * the oldest Lakekeeper answer it was made of would (catalog/check_cache), so the
      * configured TTL stays the longest a revoked grant can still be honoured. */
@@ -86,6 +93,15 @@ struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, stru
         lw_err_set(err, LW_ENOMEM, "out of memory");
         return NULL;
     }
+    for (int r = 0; r < REFRESH_NRESULTS; r++) {
+        snprintf(labels, sizeof labels, "result=\"%s\"", refresh_result_names[r]);
+        e->m_refresh[r] = lw_metrics_counter("lakeward_cache_refreshes_total",
+                                             "Background refreshes of cached decisions before "
+                                             "they expire (refresh-ahead)", labels);
+    }
+    e->refresh_ahead = e->decisions && e->opts.submit && e->opts.refresh_ahead_pct > 0;
+    if (e->refresh_ahead)
+        check_cache_set_refresh_ahead(e->decisions, e->opts.refresh_ahead_pct);
     if (getrandom(&e->id_prefix, sizeof e->id_prefix, 0) != sizeof e->id_prefix)
         e->id_prefix = (uint64_t)lw_wall_ms();
     return e;
@@ -281,22 +297,71 @@ static char *decision_key(bool batch, const char *body, size_t len)
     return key;
 }
 
-/* Answers from the decision cache when it can; returns true when it did. */
+static int run_decision(struct authz_engine *e, bool batch, const char *body, size_t len,
+                        const char *key, bool refresh, struct lw_buf *out, bool *stored);
+
+/* A queued refresh: the decision-cache key (endpoint letter, '|', request body). */
+struct refresh_job {
+    struct authz_engine *e;
+    bool batch;
+    char key[];
+};
+
+/* On a pool thread: decides the request again, asking Lakekeeper afresh; only a clean answer
+ * replaces the cached one (run_decision stores it). A failed refresh keeps its claim, so the
+ * entry is not refreshed again: it expires at its time and the next request decides anew. */
+static void run_refresh(void *arg)
+{
+    struct refresh_job *j = arg;
+    bool stored = false;
+    size_t klen = strlen(j->key);
+    run_decision(j->e, j->batch, j->key + 2, klen - 2, j->key, true, NULL, &stored);
+    lw_counter_add(j->e->m_refresh[stored ? REFRESH_OK : REFRESH_FAILED], 1);
+    lw_free(j);
+}
+
+/* Queues the refresh of the decision under key; never blocks. When the pool cannot take it
+ * the decision-cache claim is given back (a later hit may try again) and it counts as
+ * skipped; the cached answer still expires at its time. */
+static void schedule_refresh(struct authz_engine *e, bool batch, const char *key)
+{
+    size_t klen = strlen(key);
+    struct refresh_job *j = lw_malloc(sizeof *j + klen + 1);
+    if (j) {
+        j->e = e;
+        j->batch = batch;
+        memcpy(j->key, key, klen + 1);
+    }
+    if (!j || e->opts.submit(e->opts.submit_ctx, run_refresh, j) != 0) {
+        lw_free(j);
+        check_cache_unclaim(e->decisions, key);
+        lw_counter_add(e->m_refresh[REFRESH_SKIPPED], 1);
+    }
+}
+
+/* Answers from the decision cache when it can; returns true when it did. A hit in the
+ * entry's refresh window that claims the refresh queues it. */
 static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
                           struct lw_buf *out, int64_t t0)
 {
     struct lk_stats st = {0};
     struct cached_head h;
     size_t n = 0;
+    bool refresh = false;
     char *blob, id[40];
 
-    if (!key || !(blob = check_cache_get_blob(e->decisions, key, &n)))
+    if (!key || !(blob = check_cache_get_blob(e->decisions, key, &n,
+                                              e->refresh_ahead ? &refresh : NULL)))
         return false;
     memcpy(&h, blob, sizeof h);
     if (n != sizeof h + h.result_len + h.mid_len) {
         lw_free(blob);
+        if (refresh)
+            check_cache_unclaim(e->decisions, key);
         return false;
     }
+    if (refresh)
+        schedule_refresh(e, batch, key);
     make_decision_id(e, id, sizeof id);
     lw_buf_puts(out, "{\"result\":");
     lw_buf_append(out, blob + sizeof h, h.result_len);
@@ -379,16 +444,23 @@ static const char *decide_unknown_op(struct authz_engine *e, struct authz_plan *
         authz_rules_unknown_op(p, i, batch ? &in->items[i] : in->has_resource ? &in->resource : NULL);
         all = all && p->allowed[i];
     }
-    lw_counter_add(e->m_unknown_ops, 1);
+    if (!p->stats.refresh)
+        lw_counter_add(e->m_unknown_ops, 1);
     if (all && nres > 0)
         return NULL;
-    LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id,
-            lw_log_q(q, sizeof q, in->op_name));
+    if (!p->stats.refresh)
+        LW_WARN("authz", "unknown_operation", "decision_id=%s operation=\"%s\"", id,
+                lw_log_q(q, sizeof q, in->op_name));
     return "unknown operation";
 }
 
-int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
-                        struct lw_buf *out)
+/* Decides one request from scratch and stores a clean answer under key (when not NULL).
+ * For Trino (refresh false) it writes the answer into out, logs and counts the decision and,
+ * when a cached check it used claimed its refresh, queues the refresh of this decision.
+ * A refresh (out NULL) asks every check again, answers nobody and logs no decision record;
+ * *stored says whether it replaced the cached answer. Returns the HTTP status. */
+static int run_decision(struct authz_engine *e, bool batch, const char *body, size_t len,
+                        const char *key, bool refresh, struct lw_buf *out, bool *stored)
 {
     struct authz_input in;
     struct authz_plan plan;
@@ -396,19 +468,19 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     struct lk_check_opts o = {NULL, NULL, e->opts.decision_ttl_ms};
     struct cached_head h = {0};
     struct lw_buf result, mid;
-    char id[40], *key = NULL;
+    char id[40], q[300];
     const char *reason = NULL;
     int64_t t0 = lw_mono_us();
     int nanswer;
+    bool clean;
 
-    if (try_cached(e, batch, body, len, out, t0, &key))
-        return 200;
+    *stored = false;
     if (authz_input_parse(body, len, e->opts.max_items, &in, &err) != 0) {
-        lw_counter_add(e->m_bad_requests, 1);
-        char q[300];
-        LW_INFO("authz", "bad_request", "reason=\"%s\"", lw_log_q(q, sizeof q, err.msg));
         authz_input_free(&in);
-        lw_free(key);
+        if (refresh)
+            return 400;
+        lw_counter_add(e->m_bad_requests, 1);
+        LW_INFO("authz", "bad_request", "reason=\"%s\"", lw_log_q(q, sizeof q, err.msg));
         lw_buf_printf(out, "{\"error\":{\"code\":400,\"message\":");
         lw_buf_json_str(out, err.msg);
         lw_buf_puts(out, "}}");
@@ -419,11 +491,12 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     if (authz_plan_init(&plan, e, &e->opts, &in, nanswer) != 0) {
         /* Fail closed: answer "nothing allowed" rather than an error Trino would fail on. */
         authz_input_free(&in);
-        lw_free(key);
         LW_ERROR("authz", "out_of_memory", "decision_id=%s", id);
-        lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", batch ? "[]" : "false", id);
+        if (out)
+            lw_buf_printf(out, "{\"result\":%s,\"decision_id\":\"%s\"}", batch ? "[]" : "false", id);
         return 200;
     }
+    plan.stats.refresh = refresh;
     if (e->opts.deadline_ms > 0)
         plan.stats.deadline_us = t0 + e->opts.deadline_ms * 1000;
     if (!in.has_input) {
@@ -443,11 +516,13 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
     } else if (plan.stats.deadline_hit) {
         /* What Lakekeeper did not answer in time is denied (the checks concerned are false);
          * what rules or cached answers settled stands. */
-        lw_counter_add(e->m_deadline, 1);
-        char q[200];
-        LW_WARN("authz", "decision_deadline", "decision_id=%s deadline_ms=%lld reason=\"%s\"", id,
-                (long long)e->opts.deadline_ms, lw_log_q(q, sizeof q, plan.stats.last_error));
         reason = "decision deadline passed";
+        if (!refresh) {
+            lw_counter_add(e->m_deadline, 1);
+            LW_WARN("authz", "decision_deadline", "decision_id=%s deadline_ms=%lld reason=\"%s\"",
+                    id, (long long)e->opts.deadline_ms,
+                    lw_log_q(q, sizeof q, plan.stats.last_error));
+        }
     }
     h.op = in.op;
     h.nanswer = nanswer;
@@ -467,22 +542,50 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
         lw_buf_reset(&result);
         lw_buf_puts(&result, batch ? "[]" : "false");
     }
-    lw_buf_puts(out, "{\"result\":");
-    lw_buf_append(out, result.data, result.len);
-    lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
-    log_decision(e, &h, batch, id, mid.data, mid.len, &plan.stats, false, reason, t0);
-    /* Only clean answers are repeated: nothing degraded, nothing the log should see again. */
-    if (key && !reason && !plan.stats.failures && !result.failed && !mid.failed) {
+    if (out) {
+        lw_buf_puts(out, "{\"result\":");
+        lw_buf_append(out, result.data, result.len);
+        lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
+    }
+    if (!refresh)
+        log_decision(e, &h, batch, id, mid.data, mid.len, &plan.stats, false, reason, t0);
+    /* Only clean answers are repeated: nothing degraded, nothing the log should see again. A
+     * refresh that is not clean stores nothing, so the answer it was to replace expires. */
+    clean = !reason && !plan.stats.failures && !result.failed && !mid.failed;
+    if (key && clean) {
         int64_t ttl = e->opts.decision_ttl_ms;
         if (plan.stats.earliest_expiry_ms && plan.stats.earliest_expiry_ms - lw_now_ms() < ttl)
             ttl = plan.stats.earliest_expiry_ms - lw_now_ms();
-        lw_counter_add(e->m_decision_cache[0], 1);
+        if (!refresh)
+            lw_counter_add(e->m_decision_cache[0], 1);
         remember(e, key, &h, &result, &mid, ttl);
+        *stored = ttl > 0;
     }
+    if (refresh && !clean)
+        LW_INFO("authz", "refresh_failed", "endpoint=%s operation=%s reason=\"%s\"",
+                batch ? "batch" : "allow", authz_op_name((enum authz_op)h.op),
+                lw_log_q(q, sizeof q, reason ? reason : plan.stats.last_error));
+    /* A check answer this decision used is about to expire and the decision claimed its
+     * refresh: refreshing the decision asks that check again (and caches the decision). */
+    if (!refresh && key && e->refresh_ahead && plan.stats.refresh_due > 0)
+        schedule_refresh(e, batch, key);
     lw_buf_free(&result);
     lw_buf_free(&mid);
-    lw_free(key);
     authz_plan_free(&plan);
     authz_input_free(&in);
     return 200;
+}
+
+int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, size_t len,
+                        struct lw_buf *out)
+{
+    char *key = NULL;
+    bool stored;
+    int status;
+
+    if (try_cached(e, batch, body, len, out, lw_mono_us(), &key))
+        return 200;
+    status = run_decision(e, batch, body, len, key, false, out, &stored);
+    lw_free(key);
+    return status;
 }

@@ -39,6 +39,16 @@ struct authz_engine_opts {
                                          * past it, what is unanswered is denied. 0: none */
     size_t decision_cache_max_bytes;    /* 0: 64 MiB */
     struct authz_decision_log *log;     /* may be NULL */
+    /* Refresh-ahead (docs/authz.md, caches): a decision-cache hit, or a check-cache hit of a
+     * computed decision, in the last refresh_ahead_pct % of its TTL queues one background
+     * re-decision of that request through submit, which asks Lakekeeper again and replaces
+     * the cached answer only with a clean new one. submit(ctx, fn, arg) runs fn(arg) later on
+     * a thread that may block and returns 0, or nonzero when it cannot take the job (the
+     * refresh is then skipped). 0 or submit NULL: no refresh-ahead. The owner of the pool
+     * must let every submitted job finish before authz_engine_free. */
+    int refresh_ahead_pct;              /* 0..90 */
+    int (*submit)(void *ctx, void (*fn)(void *), void *arg);
+    void *submit_ctx;
 };
 
 struct authz_engine;
@@ -57,7 +67,8 @@ int authz_engine_decide(struct authz_engine *e, bool batch, const char *body, si
 /* Answers from the decision cache alone, never blocking on upstream. Returns 200 with out
  * filled when the cache holds the answer, 0 when it needs the full decide (out untouched).
  * A hit is the same answer, decision record, metrics and fresh decision_id that
- * authz_engine_decide gives on a hit (both go through one function). Thread-safe. */
+ * authz_engine_decide gives on a hit (both go through one function), and may queue the
+ * entry's refresh (submit, never waited for). Thread-safe. */
 int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body,
                             size_t len, struct lw_buf *out);
 

@@ -11,7 +11,11 @@
  * caller still gets an answer, just not a cached one). Expired entries are dropped as
  * traffic passes: from the oldest end, and by a cursor that walks the whole list a few
  * entries per call, because TTLs differ per entry (probes, decisions, checks) so the oldest
- * entry is not always the first to expire. */
+ * entry is not always the first to expire.
+ *
+ * Refresh-ahead: each settled entry remembers when its refresh window opens (refresh_at_ms);
+ * the first hit at or after it sets `refreshing` under the lock, which is the deduplication:
+ * one claim per entry until a new answer replaces the entry or the claim is given back. */
 #include "check_cache.h"
 
 #include "../server/core/lw_metrics.h"
@@ -32,10 +36,12 @@ struct entry {
     struct entry *older, *newer;/* insertion order */
     uint64_t hash;
     int64_t expires_ms;
+    int64_t refresh_at_ms;      /* hits from then on claim the refresh; see settle() */
     int waiters;
     bool in_flight;
     bool ok;
     bool allowed;
+    bool refreshing;            /* a hit claimed this entry's refresh */
     char *blob;                 /* payload of a check_cache_put_blob entry, else NULL */
     size_t blob_len;
     char key[];
@@ -49,6 +55,7 @@ struct check_cache {
     struct entry *sweep;        /* the expiry cursor's next entry; NULL: start at oldest */
     size_t count, max;
     size_t bytes, max_bytes;
+    int refresh_pct;            /* last part of a TTL in which hits claim a refresh; 0: never */
     struct lw_counter *g_bytes, *g_entries;    /* gauges; NULL when unnamed */
 };
 
@@ -97,6 +104,35 @@ struct check_cache *check_cache_new(size_t max_entries, size_t max_bytes, const 
     pthread_cond_init(&c->cv, NULL);
     publish(c);
     return c;
+}
+
+void check_cache_set_refresh_ahead(struct check_cache *c, int pct)
+{
+    pthread_mutex_lock(&c->mu);
+    c->refresh_pct = pct < 0 ? 0 : pct > 90 ? 90 : pct;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Gives e a fresh answer's lifetime: expires ttl_ms from now, refresh window opens at
+ * (100 - pct) % of it, no claim. Called with c->mu held. */
+static void settle(struct check_cache *c, struct entry *e, int64_t now, int64_t ttl_ms)
+{
+    if (ttl_ms < 0)
+        ttl_ms = 0;
+    e->expires_ms = now + ttl_ms;
+    e->refresh_at_ms = c->refresh_pct ? now + ttl_ms - ttl_ms * c->refresh_pct / 100 : INT64_MAX;
+    e->refreshing = false;
+}
+
+/* A live hit on e at now: whether this caller claims e's refresh (only when it asks to). */
+static bool claim_refresh(struct entry *e, int64_t now, bool *refresh)
+{
+    if (!refresh)
+        return false;
+    *refresh = !e->refreshing && now >= e->refresh_at_ms;
+    if (*refresh)
+        e->refreshing = true;
+    return *refresh;
 }
 
 static void unlink_entry(struct check_cache *c, struct entry *e)
@@ -198,7 +234,7 @@ static struct entry *insert(struct check_cache *c, const char *key, size_t klen,
 }
 
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
-                                           int64_t *expires_ms)
+                                           int64_t *expires_ms, bool *refresh)
 {
     uint64_t h = lw_hash_str(key);
     int64_t now = lw_now_ms();
@@ -206,6 +242,8 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
     struct entry *e;
     size_t klen = strlen(key);
 
+    if (refresh)
+        *refresh = false;
     pthread_mutex_lock(&c->mu);
     sweep(c, now);
     e = find(c, key, h);
@@ -222,6 +260,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
         *allowed = e->allowed;
         if (expires_ms)
             *expires_ms = e->expires_ms;
+        claim_refresh(e, now, refresh);
         st = CHECK_CACHE_HIT;
     } else if (e) {
         /* A settled entry still held by waiters (stale or failed): ask again through it, so
@@ -251,7 +290,7 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
         e->in_flight = false;
         e->ok = ok;
         e->allowed = allowed;
-        e->expires_ms = lw_now_ms() + (ttl_ms > 0 ? ttl_ms : 0);
+        settle(c, e, lw_now_ms(), ttl_ms);
         if (removable(e, lw_now_ms()))
             unlink_entry(c, e);
         pthread_cond_broadcast(&c->cv);
@@ -289,6 +328,45 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
     return got;
 }
 
+void check_cache_store(struct check_cache *c, const char *key, bool allowed, int64_t ttl_ms)
+{
+    uint64_t h = lw_hash_str(key);
+    int64_t now = lw_now_ms();
+    size_t klen = strlen(key);
+    struct entry *e;
+
+    if (ttl_ms <= 0)
+        return;
+    pthread_mutex_lock(&c->mu);
+    sweep(c, now);
+    e = find(c, key, h);
+    if (e && e->blob) {             /* a payload under a check's key: not ours to change */
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    if (!e)
+        e = insert(c, key, klen, h, entry_cost(klen, 0, false));
+    /* An entry in flight is someone else's question; its owner publishes. A settled one
+     * (live, expired or failed; waiters or not) takes the new answer in place. */
+    if (e && !e->in_flight) {
+        e->ok = true;
+        e->allowed = allowed;
+        settle(c, e, now, ttl_ms);
+    }
+    publish(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void check_cache_unclaim(struct check_cache *c, const char *key)
+{
+    uint64_t h = lw_hash_str(key);
+    struct entry *e;
+    pthread_mutex_lock(&c->mu);
+    if ((e = find(c, key, h)))
+        e->refreshing = false;
+    pthread_mutex_unlock(&c->mu);
+}
+
 void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
                           int64_t ttl_ms)
 {
@@ -321,19 +399,21 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
         return;
     }
     e->ok = true;
-    e->expires_ms = now + ttl_ms;
+    settle(c, e, now, ttl_ms);
     e->blob = copy;
     e->blob_len = len;
     publish(c);
     pthread_mutex_unlock(&c->mu);
 }
 
-void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
+void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len, bool *refresh)
 {
     uint64_t h = lw_hash_str(key);
     struct entry *e;
     void *copy = NULL;
     int64_t now = lw_now_ms();
+    if (refresh)
+        *refresh = false;
     pthread_mutex_lock(&c->mu);
     sweep(c, now);
     e = find(c, key, h);
@@ -341,6 +421,7 @@ void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len)
         (copy = lw_malloc(e->blob_len ? e->blob_len : 1))) {
         memcpy(copy, e->blob, e->blob_len);
         *len = e->blob_len;
+        claim_refresh(e, now, refresh);
     }
     publish(c);
     pthread_mutex_unlock(&c->mu);

@@ -4,7 +4,13 @@
  * Bounded in entries and in bytes (keys, payloads and per-entry overhead counted); the oldest
  * settled entries are evicted first, and expired ones are dropped as traffic passes, not
  * only when pushed out. Entries can also carry an opaque payload instead of a boolean (the
- * decision cache keeps whole answers this way). */
+ * decision cache keeps whole answers this way).
+ *
+ * Refresh-ahead (check_cache_set_refresh_ahead): a hit in the last part of an entry's TTL is
+ * still a hit, and the first such hit also *claims* the entry's refresh, so exactly one caller
+ * is told to ask again in the background while everyone else keeps hitting. An entry is never
+ * served past its expiry; only a new answer (check_cache_store, check_cache_put_blob) gives it
+ * a new one, so a refresh that fails or never runs lets the entry expire. */
 #ifndef CHECK_CACHE_H
 #define CHECK_CACHE_H
 
@@ -28,11 +34,17 @@ struct check_cache *check_cache_new(size_t max_entries, size_t max_bytes, const 
     LW_MUSTCHECK;
 void check_cache_free(struct check_cache *c);
 
+/* pct (0..90) of each entry's TTL at its end during which a hit claims the entry's refresh
+ * (see above); 0, the default, disables refresh-ahead. Applies to answers stored from now on. */
+void check_cache_set_refresh_ahead(struct check_cache *c, int pct);
+
 /* Looks key up. On HIT fills *allowed and, if not NULL, *expires_ms (when the cached answer
- * expires, lw_now_ms time). On OWNER the key is now marked in flight and the
- * caller must complete it (even on failure). PENDING means someone else owns it. */
+ * expires, lw_now_ms time) and *refresh (true when this caller claimed the entry's refresh:
+ * it must ask again and store the answer with check_cache_store, or give the claim back with
+ * check_cache_unclaim; a NULL refresh never claims). On OWNER the key is now marked in flight
+ * and the caller must complete it (even on failure). PENDING means someone else owns it. */
 enum check_cache_state check_cache_acquire(struct check_cache *c, const char *key, bool *allowed,
-                                           int64_t *expires_ms);
+                                           int64_t *expires_ms, bool *refresh);
 /* Publishes the owner's answer. ok=false (upstream failed) wakes waiters with a failure
  * and caches nothing. ttl_ms <= 0 caches nothing but still hands the answer to waiters. */
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
@@ -42,13 +54,23 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
  * published an answer; false on owner failure or timeout (the caller denies). */
 bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed);
 
+/* A refresh's answer, asked without acquiring the key: stored for ttl_ms (replacing a
+ * settled entry, which also ends its refresh claim), unless someone is asking through the
+ * key right now (their answer lands instead) or ttl_ms <= 0. */
+void check_cache_store(struct check_cache *c, const char *key, bool allowed, int64_t ttl_ms);
+/* Gives back a refresh claim that will not be used (the refresh could not be queued), so a
+ * later hit in the window can claim it again. Nothing happens when key is absent. */
+void check_cache_unclaim(struct check_cache *c, const char *key);
+
 /* Opaque answers (used for whole decisions): put copies len bytes of blob under key for
- * ttl_ms (nothing when ttl_ms <= 0, memory is short, or the key is in flight as a check);
- * get returns a copy the caller frees with lw_free and its length, or NULL when there is no
- * live payload under key. */
+ * ttl_ms (nothing when ttl_ms <= 0, memory is short, or the key is in flight as a check),
+ * replacing what was there; get returns a copy the caller frees with lw_free and its length,
+ * or NULL when there is no live payload under key. *refresh as in check_cache_acquire (put
+ * ends the claim). */
 void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,
                           int64_t ttl_ms);
-void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len) LW_MUSTCHECK;
+void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len, bool *refresh)
+    LW_MUSTCHECK;
 
 /* Bytes and entries held now (what the bounds are checked against). */
 size_t check_cache_bytes(struct check_cache *c);

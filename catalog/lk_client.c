@@ -441,6 +441,7 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
     int *owned = lw_calloc((size_t)n, sizeof *owned);
     bool *ok = lw_calloc((size_t)n, sizeof *ok);
     int nowned = 0, nfresh = 0;
+    bool refresh = st && st->refresh;
     struct lw_buf key;
 
     for (int i = 0; i < n; i++)
@@ -466,7 +467,17 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
             continue;
         }
         int64_t expires = 0;
-        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed, &expires);
+        bool due = false;
+        if (refresh) {
+            state[i] = CHECK_CACHE_OWNER;   /* unclaimed: answers go in by check_cache_store */
+            owned[nowned++] = i;
+            nfresh++;
+            continue;
+        }
+        state[i] = check_cache_acquire(c->cache, keys[i], &items[i].allowed, &expires,
+                                       st ? &due : NULL);
+        if (due)
+            st->refresh_due++;
         if (state[i] != CHECK_CACHE_HIT)
             nfresh++;
         if (state[i] == CHECK_CACHE_HIT) {
@@ -486,10 +497,15 @@ void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
     /* 2. Ask Lakekeeper for ours, publish the answers (or the failure) to waiters. */
     if (nowned > 0) {
         send_checks(c, items, owned, nowned, ok, o, st);
-        for (int j = 0; j < nowned; j++)
-            if (keys[owned[j]])
+        for (int j = 0; j < nowned; j++) {
+            if (!keys[owned[j]])
+                continue;
+            if (!refresh)
                 check_cache_complete(c->cache, keys[owned[j]], ok[j], items[owned[j]].allowed,
                                      o->ttl_ms);
+            else if (ok[j])     /* a failed refresh stores nothing: the old answer expires */
+                check_cache_store(c->cache, keys[owned[j]], items[owned[j]].allowed, o->ttl_ms);
+        }
     }
     /* 3. Only now wait for checks other threads own: we hold no claims, so no deadlock. The
      * owner may need a token (one timeout) and then the check (another). */

@@ -30,6 +30,11 @@ struct lk_stats {
                                  * decision must be over (request timeouts are cut to it; past
                                  * it nothing is sent and the checks concerned are denied);
                                  * 0: only the per-request timeout applies */
+    bool refresh;               /* in: a refresh-ahead: every check is asked again (cached
+                                 * answers are not read; nobody else's request is waited for)
+                                 * and the answers that came back are stored */
+    int refresh_due;            /* out: cached answers used whose refresh this decision
+                                 * claimed (check_cache.h): the caller should refresh it */
     bool deadline_hit;          /* out: the deadline denied something (a request not sent,
                                  * or cut short and timed out, or a wait for another
                                  * decision's request cut short) */

@@ -52,6 +52,8 @@ struct lw_config {
     /* Decision-engine bounds (docs/authz.md, configuration); see engine_bounds in config.c. */
     int64_t decision_deadline_ms;   /* default 8000: one decision, all its upstream calls */
     int64_t decision_cache_max_bytes;  /* default 64 MiB */
+    int64_t cache_refresh_ahead_pct; /* default 20: last part of a cache TTL in which a hit
+                                      * refreshes the answer in the background; 0 disables */
     int64_t check_cache_max_bytes;  /* default 64 MiB */
     int64_t decision_log_max_bytes; /* default 64 MiB: JSON records held by the ring */
     /* HTTP layer bounds (docs/http.md); rows of the same table in config.c. */

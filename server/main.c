@@ -13,6 +13,7 @@
 #include "core/lw_log.h"
 #include "http_routes.h"
 #include "http_server.h"
+#include "http_workers.h"
 #include "pg_debug_sql.h"
 #include "pg_listener.h"
 #include "pg_supervisor.h"
@@ -63,6 +64,7 @@ struct app {
     struct authz_rule *rules;
     struct authz_decision_log *log;
     struct authz_engine *engine;
+    struct http_workers *refresh;       /* the caches' refresh-ahead jobs */
     struct http_routes_ctx routes_ctx;
     struct http_route routes[HTTP_ROUTES_COUNT];
     struct http_server *http;
@@ -92,6 +94,17 @@ static void raise_fd_limit(const struct lw_config *c)
                 (unsigned long long)want);
 }
 
+/* Refresh-ahead jobs run on their own small pool, so a refresh never takes a worker from a
+ * Trino request that has to wait for Lakekeeper, and a burst of refreshes beyond its queue
+ * is skipped rather than queued without bound. */
+#define REFRESH_THREADS 4
+#define REFRESH_QUEUE 1024
+
+static int submit_refresh(void *ctx, void (*fn)(void *), void *arg)
+{
+    return http_workers_submit(ctx, fn, arg);
+}
+
 static int app_start(struct app *a, struct lw_err *err)
 {
     const struct lw_config *c = &a->cfg;
@@ -108,6 +121,11 @@ static int app_start(struct app *a, struct lw_err *err)
     a->rules = lw_calloc((size_t)(c->nrules ? c->nrules : 1), sizeof *a->rules);
     if (!a->cache || !a->lk || !a->catalogs || !a->rules)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
+    if (c->cache_refresh_ahead_pct > 0) {
+        if (!(a->refresh = http_workers_start(REFRESH_THREADS, REFRESH_QUEUE, "refresh", err)))
+            return err->code;
+        check_cache_set_refresh_ahead(a->cache, (int)c->cache_refresh_ahead_pct);
+    }
     for (int i = 0; i < c->ninstances; i++) {
         const struct lw_lk_instance_cfg *ic = &c->instances[i];
         struct lk_client_opts o = {ic->id, ic->url, ic->token_endpoint, ic->client_id,
@@ -156,6 +174,9 @@ static int app_start(struct app *a, struct lw_err *err)
     eo.deadline_ms = c->decision_deadline_ms;
     eo.decision_cache_max_bytes = (size_t)c->decision_cache_max_bytes;
     eo.log = a->log;
+    eo.refresh_ahead_pct = a->refresh ? (int)c->cache_refresh_ahead_pct : 0;
+    eo.submit = submit_refresh;
+    eo.submit_ctx = a->refresh;
     if (!(a->engine = authz_engine_new(&eo, err)))
         return err->code;
 
@@ -194,6 +215,7 @@ static void app_stop(struct app *a)
 {
     pg_supervisor_stop(a->pg);
     http_server_stop(a->http);
+    http_workers_free(a->refresh);      /* runs the queued refreshes: they use the engine */
     authz_engine_free(a->engine);
     authz_decision_log_free(a->log);
     for (int i = 0; i < a->nlk; i++)

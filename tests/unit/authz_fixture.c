@@ -398,6 +398,9 @@ static void start_engine(const struct fx_cfg *c)
     eo.max_items = 100000;
     eo.deadline_ms = c->deadline_ms;
     eo.decision_cache_max_bytes = c->decision_cache_max_bytes;
+    eo.refresh_ahead_pct = c->refresh_ahead_pct;
+    eo.submit = c->submit;
+    eo.submit_ctx = c->submit_ctx;
     if (c->decision_log) {
         fx.log = authz_decision_log_new(100, c->decision_log_max_bytes, NULL, &err);
         assert_non_null(fx.log);
@@ -423,6 +426,7 @@ FX_API void fx_start(const struct fx_cfg *c)
     fx_reset_requests();
     fx.cache = check_cache_new(100000, 64u << 20, NULL);
     assert_non_null(fx.cache);
+    check_cache_set_refresh_ahead(fx.cache, c->refresh_ahead_pct);
     if (c->lk) {
         struct lk_client_opts o = {
             .id = "default",

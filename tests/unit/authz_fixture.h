@@ -120,6 +120,9 @@ struct fx_cfg {
     size_t decision_log_max_bytes;  /* 0: the default (64 MiB) */
     int64_t deadline_ms;            /* 0: no decision deadline */
     size_t decision_cache_max_bytes;/* 0: the default (64 MiB) */
+    int refresh_ahead_pct;          /* 0: no refresh-ahead; else both caches, through submit */
+    int (*submit)(void *ctx, void (*fn)(void *), void *arg);
+    void *submit_ctx;
 };
 
 #define FX_WID "mock-wh-id"

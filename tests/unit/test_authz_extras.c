@@ -270,7 +270,7 @@ static void extra_check_cache_bounded_in_bytes(void **state)
         snprintf(key, 10001, "%d|", i);
         key[strlen(key)] = 'x';
         key[10000] = '\0';
-        if (check_cache_acquire(cc, key, &allowed, NULL) == CHECK_CACHE_OWNER && i % 2)
+        if (check_cache_acquire(cc, key, &allowed, NULL, NULL) == CHECK_CACHE_OWNER && i % 2)
             check_cache_complete(cc, key, true, true, 5000);
         assert_true(check_cache_bytes(cc) <= bound);
     }
@@ -280,7 +280,7 @@ static void extra_check_cache_bounded_in_bytes(void **state)
         assert_non_null(huge);
         check_cache_put_blob(cc, "huge", huge, 2u << 20, 5000);
         size_t n = 0;
-        assert_null(check_cache_get_blob(cc, "huge", &n));
+        assert_null(check_cache_get_blob(cc, "huge", &n, NULL));
         lw_free(huge);
     }
     assert_true(check_cache_bytes(cc) <= bound);
