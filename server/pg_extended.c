@@ -260,7 +260,7 @@ static int bind_params(struct pg_rd *rd, int nfmt, const int16_t *fmts, int n,
         int16_t f = nfmt == 0 ? PG_FORMAT_TEXT : fmts[nfmt == 1 ? 0 : i];
         const char *p;
         size_t bad;
-        if (!pg_get_i32(rd, &len) || len < -1 || (size_t)len > rd->len - rd->pos)
+        if (!pg_get_i32(rd, &len) || len < -1 || (len > 0 && (size_t)len > rd->len - rd->pos))
             return bad_format(err);
         if (len == -1) {
             (*vals)[i] = NULL;

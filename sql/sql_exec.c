@@ -216,7 +216,8 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
             sql_node_close(bd->plan, &r->x);
             r->opened = false;
             r->done = true;
-            snprintf(tag, sizeof tag, "SELECT %llu", (unsigned long long)r->nrows);
+            /* PostgreSQL counts the rows of this Execute only (after PortalSuspended) */
+            snprintf(tag, sizeof tag, "SELECT %ld", sent);
             return sink->complete(sink->ctx, tag, err);
         }
         if (sink->row(sink->ctx, bd->ncols, bd->plan->row, err) != 0)
