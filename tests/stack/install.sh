@@ -109,6 +109,18 @@ install_keycloak() {
     log "keycloak: unpacked into $dir"
 }
 
+# The Postgres-wire driver matrix (tests/integration/test_pg_drivers.py): pgJDBC and a JDK
+# from Debian, pgx v5 from the Go module proxy, verified against tests/drivers/pgx/go.sum
+# (pinned there), in a module cache of its own (install_openfga empties its own).
+install_drivers() {
+    apt_ensure libpostgresql-jdbc-java openjdk-17-jdk-headless || die "drivers: apt install failed"
+    local go; go="$(go_bin)"
+    (cd "$REPO/tests/drivers/pgx" && GOMODCACHE="$CACHE/go/drivers-mod" GOCACHE="$CACHE/go/drivers-build" \
+        GOFLAGS=-modcacherw GOSUMDB=off GOTOOLCHAIN=local GOPROXY="$GO_PROXY_URL" \
+        timeout 900 "$go" mod download) || die "drivers: go mod download failed"
+    log "drivers: pgJDBC, JDK and the pgx modules present"
+}
+
 install_trino() {
     local t="$REPO/tests/stack/trino/install.sh"
     if [[ -f "$t" ]]; then bash "$t"; else log "trino: $t not present, skipped"; fi
@@ -119,9 +131,9 @@ targets=("$@")
 t0=$SECONDS
 for what in "${targets[@]}"; do
     case "$what" in
-        all) install_apt; install_python; install_openfga; install_keycloak; install_trino ;;
-        apt|python|openfga|keycloak|trino) "install_$what" ;;
-        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino]..." ;;
+        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers ;;
+        apt|python|openfga|keycloak|trino|drivers) "install_$what" ;;
+        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|drivers]..." ;;
     esac
 done
 log "install ${targets[*]} done in $((SECONDS - t0))s (cache $CACHE)"
