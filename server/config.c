@@ -190,6 +190,8 @@ static const struct engine_bound {
      offsetof(struct lw_config, pg_startup_timeout_ms), 10000, 100, 600000},
     {"LAKEWARD_PG_IDLE_TIMEOUT_MS", "pg_idle_timeout_ms",
      offsetof(struct lw_config, pg_idle_timeout_ms), 600000, 1000, 86400000},
+    {"LAKEWARD_PG_STATEMENT_TIMEOUT_MS", "pg_statement_timeout_ms",
+     offsetof(struct lw_config, pg_statement_timeout_ms), 300000, 0, 86400000},
     {"LAKEWARD_PG_MAX_CONNECTIONS_PER_IP", "pg_max_connections_per_ip",
      offsetof(struct lw_config, pg_max_connections_per_ip), 32, 0, 100000},
     {"LAKEWARD_PG_BACKEND_MAX_MEMORY", "pg_backend_max_memory",
@@ -488,7 +490,8 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "http_head_timeout_ms", "http_body_timeout_ms",
                                       "http_idle_timeout_ms", "http_threads", "http_workers",
                                       "http_queue", "pg_startup_timeout_ms",
-                                      "pg_idle_timeout_ms", "pg_max_connections_per_ip",
+                                      "pg_idle_timeout_ms", "pg_statement_timeout_ms",
+                                      "pg_max_connections_per_ip",
                                       "pg_backend_max_memory", "pg_memory_budget", NULL};
     struct file_ctx f = {path, err};
     config_t c;

@@ -68,6 +68,7 @@ struct lw_config {
     /* Postgres-wire bounds (docs/sql.md, "Connecting"); rows of the same table in config.c. */
     int64_t pg_startup_timeout_ms;  /* default 10000: connect to ReadyForQuery */
     int64_t pg_idle_timeout_ms;     /* default 600000: silence inside a session */
+    int64_t pg_statement_timeout_ms; /* default 300000: a session's statement_timeout default */
     int64_t pg_max_connections_per_ip; /* default 32; 0: no per-address limit */
     int64_t pg_backend_max_memory;  /* default 512 MiB: data segment of one SQL backend */
     int64_t pg_memory_budget;       /* default 32 GiB: all SQL backends together */

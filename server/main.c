@@ -271,6 +271,7 @@ static int sql_process_main(const struct lw_config *c, const char *fdspec)
     po.max_per_address = (unsigned)c->pg_max_connections_per_ip;
     po.startup_timeout_ms = (int)c->pg_startup_timeout_ms;
     po.idle_timeout_ms = (int)c->pg_idle_timeout_ms;
+    po.statement_timeout_ms = c->pg_statement_timeout_ms;
     po.backend_max_memory = c->pg_backend_max_memory;
     po.memory_budget = c->pg_memory_budget;
     po.tables = tables;

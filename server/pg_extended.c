@@ -8,6 +8,8 @@
  * Query"; what drivers send: shared/reference/pgwire/pgwire-compat.md section 5. */
 #include "pg_session_int.h"
 
+#include "pg_cancel.h"
+
 #include "../sql/sql_type_io.h"
 #include "../sql/sql_value.h"
 #include "core/lw_arena.h"
@@ -486,7 +488,7 @@ static int execute_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *er
     struct sql_sink sink;
     int32_t max_rows;
     bool suspended = false;
-    int n;
+    int n, rc;
 
     if (!pg_get_cstr(rd, &name) || !pg_get_i32(rd, &max_rows) || !pg_rd_done(rd))
         return bad_format(err);
@@ -504,7 +506,10 @@ static int execute_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *er
         return LW_EINVAL;
     s->rows.describe = false;
     sink = pg_rows_sink(&s->rows);
-    if (sql_portal_execute(e->p, &sink, max_rows > 0 ? max_rows : 0, &suspended, err) != 0)
+    pg_cancel_statement_start(pg_sess_statement_timeout(s));
+    rc = sql_portal_execute(e->p, &sink, max_rows > 0 ? max_rows : 0, &suspended, err);
+    pg_cancel_statement_end();
+    if (rc != 0)
         return LW_EINVAL;
     if (suspended) {
         put_empty(s, 's');

@@ -5,6 +5,7 @@
 #include "pg_listener.h"
 
 #include "core/lw_log.h"
+#include "pg_cancel.h"
 #include "pg_session.h"
 #include "pg_wire.h"
 #include "../sql/sql_parse.h"
@@ -54,6 +55,7 @@ struct postmaster {
     bool trust;
     unsigned limit;                 /* pg_listener_backend_limit */
     struct backend *b;
+    struct pg_cancel_table *cancel; /* (pid, key) per slot, shared with every backend */
     unsigned nslots, nserving, nrefusing;
     struct pg_metrics metrics;
 };
@@ -147,6 +149,7 @@ static void backend_main(struct postmaster *pm, struct pg_session_opts *so)
     close(pm->o->listen_fd);
     close(pm->o->alive_fd);
     close(pm->sigfd);
+    pg_cancel_install();            /* before SIGUSR1 can arrive unblocked */
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGCHLD, SIG_DFL);
@@ -234,6 +237,8 @@ static void accept_one(struct postmaster *pm)
         .startup_timeout_ms = over && pm->o->startup_timeout_ms > REFUSING_STARTUP_MS
                                   ? REFUSING_STARTUP_MS : pm->o->startup_timeout_ms,
         .idle_timeout_ms = pm->o->idle_timeout_ms,
+        .statement_timeout_ms = pm->o->statement_timeout_ms,
+        .cancel_table = pm->cancel,
         .io_timeout_ms = 30000,
         .max_message = pm->o->max_message ? pm->o->max_message : 1u << 20,
     };
@@ -250,6 +255,7 @@ static void accept_one(struct postmaster *pm)
         return;
     }
     slot->pid = pid;
+    pg_cancel_table_set(pm->cancel, (unsigned)(slot - pm->b), pid, so.backend_key);
     slot->refusing = over != NULL;
     memcpy(slot->addr, a16, 16);
     if (over)
@@ -274,6 +280,7 @@ static void reap(struct postmaster *pm)
             else
                 pm->nserving--;
             b->pid = 0;
+            pg_cancel_table_set(pm->cancel, i, 0, 0);
             break;
         }
         if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM) {
@@ -328,6 +335,7 @@ int pg_listener_run(const struct pg_listener_opts *o)
         LW_ERROR("pg", "out_of_memory", "slots=%u", pm.nslots);
         return 1;
     }
+    pm.cancel = pg_cancel_table_new(pm.nslots);
     init_metrics(&pm);
     pm.trust = getsockname(o->listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
                is_loopback((struct sockaddr *)&ss);
@@ -339,6 +347,7 @@ int pg_listener_run(const struct pg_listener_opts *o)
     signal(SIGPIPE, SIG_IGN);
     if ((pm.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
         LW_ERROR("pg", "signalfd_failed", "errno=%d", errno);
+        pg_cancel_table_free(pm.cancel);
         lw_free(pm.b);
         return 1;
     }
@@ -387,6 +396,7 @@ int pg_listener_run(const struct pg_listener_opts *o)
     }
     stop_backends(&pm);
     close(pm.sigfd);
+    pg_cancel_table_free(pm.cancel);
     lw_free(pm.b);
     return rc;
 }

@@ -32,6 +32,7 @@ struct pg_listener_opts {
     unsigned max_per_address;       /* sessions at once from one client address (0: no limit) */
     int startup_timeout_ms;         /* connect to ReadyForQuery */
     int idle_timeout_ms;            /* between messages of a session */
+    int64_t statement_timeout_ms;   /* statement_timeout when a session sets none; 0: none */
     size_t max_message;             /* bound of one client message body (0: 1 MiB) */
     int64_t backend_max_memory;     /* RLIMIT_DATA of a backend (0: none) */
     int64_t memory_budget;          /* backends * backend_max_memory stays below (0: none) */

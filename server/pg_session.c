@@ -6,11 +6,14 @@
  * shared/reference/pgwire/pgwire-compat.md sections 1-2. */
 #include "pg_session_int.h"
 
+#include "pg_cancel.h"
+
 #include "../sql/sql_value.h"
 #include "core/lw_log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -224,8 +227,13 @@ static int startup(struct pg_sess *s)
             continue;
         }
         if ((uint32_t)code == PG_CANCEL_REQUEST_CODE) {
-            /* Queries here are short; there is nothing to cancel. No reply, as in Postgres. */
-            LW_DEBUG("pg", "cancel_request_ignored", "peer=%s", s->o->peer);
+            /* Routed to the backend with this pid and key; no reply either way, as in
+             * Postgres (pg_cancel.h). */
+            int32_t pid = 0, key = 0;
+            bool ok = pg_get_i32(&rd, &pid) && pg_get_i32(&rd, &key) && pg_rd_done(&rd) &&
+                      pg_cancel_route(s->o->cancel_table, pid, key);
+            LW_INFO("pg", "cancel_request", "peer=%s pid=%d matched=%s", s->o->peer, (int)pid,
+                    ok ? "yes" : "no");
             return -1;
         }
         break;
@@ -290,6 +298,32 @@ static int startup(struct pg_sess *s)
 
 /* --- queries -------------------------------------------------------------------------- */
 
+/* The statement_timeout in force: the session's SET value, else the configured default.
+ * PostgreSQL's units (ms, s, min, h, d; none means ms). */
+int64_t pg_sess_statement_timeout(struct pg_sess *s)
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000},
+                 {"d", 86400000}};
+    const struct sql_setting_def *defs;
+    int n = sql_settings_defs(&defs);
+    for (int i = 0; i < n && i < SQL_SETTINGS_MAX; i++) {
+        char *end;
+        long long v;
+        if (strcmp(defs[i].name, "statement_timeout") != 0 || !s->sql.settings.set[i])
+            continue;
+        v = strtoll(s->sql.settings.value[i], &end, 10);
+        while (*end == ' ')
+            end++;
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (v >= 0 && strcasecmp(end, units[u].unit) == 0)
+                return v > INT64_MAX / units[u].ms ? INT64_MAX / 1000 : v * units[u].ms;
+    }
+    return s->o->statement_timeout_ms;
+}
+
 static int simple_query(struct pg_sess *s)
 {
     struct sql_sink sink;
@@ -314,7 +348,9 @@ static int simple_query(struct pg_sess *s)
         rc = LW_EINVAL;
     } else {
         memset(&err, 0, sizeof err);
+        pg_cancel_statement_start(pg_sess_statement_timeout(s));
         rc = sql_session_query(&s->sql, q, &sink, &err);
+        pg_cancel_statement_end();
     }
     if (s->io.broken)
         return -1;
@@ -403,6 +439,7 @@ void pg_session_run(const struct pg_session_opts *o)
     so.version = s->version_text;
     so.hook_ctx = s;
     so.deallocate = deallocate_hook;
+    so.cancel = pg_cancel_flag();
     sql_session_init(&s->sql, &so);
     {
         struct sql_error err;

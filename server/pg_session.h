@@ -9,6 +9,8 @@
 #include "../sql/sql_tables.h"
 #include "core/lw_metrics.h"
 
+struct pg_cancel_table;
+
 /* Counters the listener registers once and every session updates. */
 struct pg_metrics {
     struct lw_counter *sessions;        /* sessions that reached ReadyForQuery */
@@ -32,6 +34,8 @@ struct pg_session_opts {
     int startup_timeout_ms;         /* whole startup phase */
     int idle_timeout_ms;            /* between messages */
     int io_timeout_ms;              /* rest of a message once it began; each flush */
+    int64_t statement_timeout_ms;   /* statement_timeout unless the session SETs one; 0 none */
+    const struct pg_cancel_table *cancel_table; /* CancelRequest routing (pg_cancel.h) */
     size_t max_message;             /* bound of one message body from the client */
 };
 

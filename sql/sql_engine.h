@@ -10,6 +10,8 @@
 #ifndef SQL_ENGINE_H
 #define SQL_ENGINE_H
 
+#include <signal.h>
+
 #include "sql_exec.h"
 #include "sql_settings.h"
 #include "sql_tables.h"
@@ -27,7 +29,15 @@ struct sql_session_opts {
      * NULL: there are none (DEALLOCATE name is 26000). */
     void *hook_ctx;
     int (*deallocate)(void *ctx, const char *name, struct sql_error *err);
+    /* Set (from a signal handler) to a SQL_CANCEL_* reason to stop the running statement
+     * at its next row: it fails with 57014. NULL: statements cannot be cancelled. */
+    volatile sig_atomic_t *cancel;
 };
+
+/* Why a statement was stopped through sql_session_opts.cancel. */
+enum { SQL_CANCEL_NONE = 0, SQL_CANCEL_USER = 1, SQL_CANCEL_TIMEOUT = 2 };
+/* Fills err with PostgreSQL's 57014 for reason why; returns LW_EINVAL. */
+int sql_cancel_error(struct sql_error *err, int why);
 
 struct sql_session {
     struct sql_session_opts o;

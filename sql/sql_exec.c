@@ -105,6 +105,12 @@ int sql_run_columns(const struct sql_run *r, const struct sql_result_col **cols,
     return r->bound.kind == SQL_STMT_SELECT ? r->bound.ncols : 0;
 }
 
+int sql_cancel_error(struct sql_error *err, int why)
+{
+    return sql_error_set(err, "57014", "canceling statement due to %s",
+                         why == SQL_CANCEL_TIMEOUT ? "statement timeout" : "user request");
+}
+
 static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct sql_error *err)
 {
     struct sql_session *s = r->s;
@@ -201,6 +207,7 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         r->x.qc.principal = s->o.user;
         r->x.qc.admin = s->o.admin;
         r->x.qc.arena = &r->arena;
+        r->x.cancel = s->o.cancel;
         r->opened = true;
         if ((rc = sql_node_open(bd->plan, &r->x)) != 0)
             return LW_EINVAL;

@@ -4,6 +4,7 @@
  * the row bound. */
 #include "sql_op.h"
 
+#include "sql_engine.h"
 #include "sql_value.h"
 
 #include <stdio.h>
@@ -1502,7 +1503,11 @@ int sql_node_open(struct sql_node *op, struct sql_exec *x)
 
 int sql_node_next(struct sql_node *op, struct sql_exec *x)
 {
-    int rc = vts[op->kind].next(op, x);
+    int rc;
+    /* every operator pulls its input through here: one check stops any plan */
+    if (x->cancel && *x->cancel)
+        return sql_cancel_error(x->err, *x->cancel);
+    rc = vts[op->kind].next(op, x);
     return rc < 0 ? LW_EINVAL : rc;
 }
 

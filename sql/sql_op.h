@@ -7,6 +7,8 @@
 #ifndef SQL_OP_H
 #define SQL_OP_H
 
+#include <signal.h>
+
 #include "sql_expr.h"
 #include "sql_tables.h"
 
@@ -22,6 +24,7 @@ struct sql_exec {
     int nouter;
     long max_rows;                  /* rows one buffering operator may hold */
     struct sql_query_ctx qc;        /* handed to tables' open */
+    volatile sig_atomic_t *cancel;  /* nonzero: stop (sql_session_opts.cancel); may be NULL */
 };
 
 enum sql_node_kind {

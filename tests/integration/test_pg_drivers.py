@@ -99,6 +99,14 @@ def test_pgx_default_mode_and_others(lw, pg, pgxcheck):
     assert '{"check":"batch_error","error":"division by zero","sqlstate":"22012"}' in out
 
 
+def test_pgx_context_deadline_cancels(lw, pgxcheck):
+    # pgx sends a CancelRequest when the context expires, then the statement must stop
+    out = run([str(pgxcheck), pgx_dsn(lw_target(lw)), "cancel"])
+    assert '{"check":"cancel","value":true,"error":"timeout: context deadline exceeded"}' in out
+    assert '{"check":"after_cancel"}' in out
+    assert "event=cancel_request" in lw.log_text() and "matched=yes" in lw.log_text()
+
+
 # --- pgJDBC ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

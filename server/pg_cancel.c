@@ -1,0 +1,134 @@
+/* pg_cancel.c -- CancelRequest routing between backends and statement cancellation inside
+ * one (pg_cancel.h). Backends are processes, one per connection, so a cancel is a signal:
+ * the handlers only set a flag the engine polls between rows, which is async-signal-safe
+ * and leaves every statement to end through its ordinary error path (57014). */
+#include "pg_cancel.h"
+
+#include "../sql/sql_engine.h"
+#include "core/lw_log.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+
+struct pg_cancel_slot {
+    volatile int32_t pid;
+    volatile int32_t key;
+};
+
+struct pg_cancel_table {
+    unsigned n;
+    size_t bytes;
+    struct pg_cancel_slot slot[];
+};
+
+static volatile sig_atomic_t cancel_flag;
+static volatile sig_atomic_t running;       /* a statement runs: cancels count */
+
+struct pg_cancel_table *pg_cancel_table_new(unsigned nslots)
+{
+    size_t bytes = sizeof(struct pg_cancel_table) + (size_t)nslots * sizeof(struct pg_cancel_slot);
+    struct pg_cancel_table *t = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (t == MAP_FAILED) {
+        LW_WARN("pg", "cancel_table_failed", "errno=%d", errno);
+        return NULL;
+    }
+    memset(t, 0, bytes);
+    t->n = nslots;
+    t->bytes = bytes;
+    return t;
+}
+
+void pg_cancel_table_free(struct pg_cancel_table *t)
+{
+    if (t)
+        munmap(t, t->bytes);
+}
+
+void pg_cancel_table_set(struct pg_cancel_table *t, unsigned slot, int32_t pid, int32_t key)
+{
+    if (!t || slot >= t->n)
+        return;
+    /* key first: a reader that sees the new pid sees its key */
+    t->slot[slot].pid = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->slot[slot].key = key;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->slot[slot].pid = pid;
+}
+
+bool pg_cancel_route(const struct pg_cancel_table *t, int32_t pid, int32_t key)
+{
+    if (!t || pid <= 0)
+        return false;
+    for (unsigned i = 0; i < t->n; i++) {
+        if (t->slot[i].pid != pid)
+            continue;
+        /* compared without an early exit, so timing does not tell how much of a key matched */
+        if (((uint32_t)t->slot[i].key ^ (uint32_t)key) != 0)
+            return false;
+        if (kill(pid, SIGUSR1) != 0) {
+            LW_DEBUG("pg", "cancel_signal_failed", "pid=%d errno=%d", (int)pid, errno);
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+static void on_cancel(int sig)
+{
+    (void)sig;
+    if (running)
+        cancel_flag = SQL_CANCEL_USER;
+}
+
+static void on_timeout(int sig)
+{
+    (void)sig;
+    if (running && !cancel_flag)
+        cancel_flag = SQL_CANCEL_TIMEOUT;
+}
+
+void pg_cancel_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;       /* reads and writes go on; only the flag changes */
+    sa.sa_handler = on_cancel;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_timeout;
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+volatile sig_atomic_t *pg_cancel_flag(void)
+{
+    return &cancel_flag;
+}
+
+static void arm(int64_t ms)
+{
+    struct itimerval it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)(ms / 1000);
+    it.it_value.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void pg_cancel_statement_start(int64_t timeout_ms)
+{
+    cancel_flag = SQL_CANCEL_NONE;
+    running = 1;
+    if (timeout_ms > 0)
+        arm(timeout_ms);
+}
+
+void pg_cancel_statement_end(void)
+{
+    running = 0;
+    arm(0);
+    cancel_flag = SQL_CANCEL_NONE;
+}

@@ -1,0 +1,37 @@
+/* pg_cancel.h -- stopping a running statement in a SQL backend process: the flag the SQL
+ * engine checks (sql_session_opts.cancel), set by SIGUSR1 (a CancelRequest routed here by
+ * another backend) or by SIGALRM (statement_timeout); and the table shared by all backends
+ * of one postmaster through which a CancelRequest, which arrives on a new connection and so
+ * in another backend, finds the backend whose pid AND secret key it names. */
+#ifndef PG_CANCEL_H
+#define PG_CANCEL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pg_cancel_table;
+
+/* Postmaster: a shared table of nslots (pid, key) pairs, mapped before any fork. NULL when
+ * the mapping fails (then CancelRequests are ignored, as before). */
+struct pg_cancel_table *pg_cancel_table_new(unsigned nslots);
+void pg_cancel_table_free(struct pg_cancel_table *t);
+/* Postmaster: slot now belongs to backend pid with key (pid 0: free). */
+void pg_cancel_table_set(struct pg_cancel_table *t, unsigned slot, int32_t pid, int32_t key);
+
+/* Any backend: signals the backend with this pid when key matches its key too. Returns
+ * true when one matched. Nothing is sent back to the requester either way (as PostgreSQL
+ * does: a wrong key must not be told apart from a finished statement). */
+bool pg_cancel_route(const struct pg_cancel_table *t, int32_t pid, int32_t key);
+
+/* Backend process, before its session starts: the SIGUSR1 and SIGALRM handlers. */
+void pg_cancel_install(void);
+/* The flag for sql_session_opts.cancel (SQL_CANCEL_* values, sql_engine.h). */
+volatile sig_atomic_t *pg_cancel_flag(void);
+/* Around each statement: clears the flag, and arms the statement_timeout timer when
+ * timeout_ms > 0; end disarms it and clears the flag (a cancel that arrives between
+ * statements is dropped, as in PostgreSQL). */
+void pg_cancel_statement_start(int64_t timeout_ms);
+void pg_cancel_statement_end(void);
+
+#endif
