@@ -36,6 +36,7 @@ struct authz_engine {
     struct lw_counter *m_decision_cache[2];     /* miss, hit */
     struct lw_counter *m_refresh[REFRESH_NRESULTS];
     bool refresh_ahead;                         /* pct > 0, a submit function and a cache */
+    atomic_bool refresh_stopped;                /* shutting down: queued refreshes are dropped */
     /* Whole answers, keyed by endpoint + request body. A whole answer lives only as long as
      * the oldest Lakekeeper answer it was made of would (catalog/check_cache), so the
      * configured TTL stays the longest a revoked grant can still be honoured. */
@@ -112,6 +113,11 @@ void authz_engine_free(struct authz_engine *e)
     if (e)
         check_cache_free(e->decisions);
     lw_free(e);
+}
+
+void authz_engine_stop_refreshes(struct authz_engine *e)
+{
+    atomic_store(&e->refresh_stopped, true);
 }
 
 size_t authz_engine_cache_bytes(struct authz_engine *e)
@@ -315,6 +321,11 @@ static void run_refresh(void *arg)
     struct refresh_job *j = arg;
     bool stored = false;
     size_t klen = strlen(j->key);
+    if (atomic_load(&j->e->refresh_stopped)) {
+        lw_counter_add(j->e->m_refresh[REFRESH_SKIPPED], 1);
+        lw_free(j);
+        return;
+    }
     run_decision(j->e, j->batch, j->key + 2, klen - 2, j->key, true, NULL, &stored);
     lw_counter_add(j->e->m_refresh[stored ? REFRESH_OK : REFRESH_FAILED], 1);
     lw_free(j);

@@ -57,6 +57,9 @@ struct authz_engine;
 struct authz_engine *authz_engine_new(const struct authz_engine_opts *opts, struct lw_err *err)
     LW_MUSTCHECK;
 void authz_engine_free(struct authz_engine *e);
+/* Shutdown: refreshes submitted but not started yet are dropped when their turn comes (they
+ * would only ask Lakekeeper for answers nobody will read). Call before draining the pool. */
+void authz_engine_stop_refreshes(struct authz_engine *e);
 
 /* Decides one request. `batch` selects the /batch endpoint's semantics. On success returns
  * 200 and writes the JSON answer ({"result": ..., "decision_id": ...}) into out; for a body

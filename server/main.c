@@ -215,7 +215,9 @@ static void app_stop(struct app *a)
 {
     pg_supervisor_stop(a->pg);
     http_server_stop(a->http);
-    http_workers_free(a->refresh);      /* runs the queued refreshes: they use the engine */
+    if (a->engine)
+        authz_engine_stop_refreshes(a->engine);
+    http_workers_free(a->refresh);      /* drains the queue (dropped jobs): they use the engine */
     authz_engine_free(a->engine);
     authz_decision_log_free(a->log);
     for (int i = 0; i < a->nlk; i++)

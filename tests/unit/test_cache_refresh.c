@@ -162,6 +162,24 @@ static void refresh_skipped_when_pool_full(void **state)
     lw_free(body);
 }
 
+/* At shutdown a queued refresh is dropped, not run: nothing is asked, the entry expires. */
+static void refresh_dropped_after_stop(void **state)
+{
+    char *body = fx_body("AccessCatalog", R_CAT("managed"), NULL, NULL);
+    (void)state;
+    start(PCT);
+    fx_mock.rule = M_WAREHOUSE_ONLY;
+    assert_true(fx_allow_body(body));
+    fx_advance_ms(4500);
+    assert_int_equal(cached_allow(body), 1);
+    authz_engine_stop_refreshes(fx.eng);
+    assert_int_equal(run_jobs(), 1);
+    assert_int_equal(fx_n(FX_BATCH), 1);
+    fx_advance_ms(500);
+    assert_int_equal(cached_allow(body), -1);
+    lw_free(body);
+}
+
 /* A computed decision that uses a check answer in its refresh window queues the refresh of
  * that decision, which refreshes the check for every decision using it. */
 static void refresh_from_check_cache_hit(void **state)
@@ -252,6 +270,7 @@ int main(void)
         FX_CASE(refresh_picks_up_revoke),
         FX_CASE(refresh_failure_lets_entry_expire),
         FX_CASE(refresh_skipped_when_pool_full),
+        FX_CASE(refresh_dropped_after_stop),
         FX_CASE(refresh_from_check_cache_hit),
         FX_CASE(refresh_off_with_zero),
         FX_CASE(check_cache_claims_and_stores),
