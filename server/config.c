@@ -97,9 +97,55 @@ static void free_lists(struct lw_config *cfg, bool inst, bool cats, bool rules, 
     }
 }
 
+static void str_list_free(struct lw_str_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        lw_free(l->v[i]);
+    lw_free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+static int str_list_add(struct lw_str_list *l, const char *s, size_t len)
+{
+    char **n = lw_realloc(l->v, sizeof *n * (size_t)(l->n + 1));
+    if (!n)
+        return LW_ENOMEM;
+    l->v = n;
+    if (!(l->v[l->n] = lw_strndup(s, len)))
+        return LW_ENOMEM;
+    l->n++;
+    return 0;
+}
+
+/* Splits v on sep, trims blanks, drops empty items. */
+static int str_list_split(struct lw_str_list *l, const char *v, char sep)
+{
+    str_list_free(l);
+    for (const char *p = v; p && *p;) {
+        const char *cut = strchr(p, sep), *end = cut ? cut : p + strlen(p), *b = p, *e = end;
+        while (b < e && strchr(" \t\r\n", *b))
+            b++;
+        while (e > b && strchr(" \t\r\n", e[-1]))
+            e--;
+        if (e > b && str_list_add(l, b, (size_t)(e - b)) != 0)
+            return LW_ENOMEM;
+        p = cut ? cut + 1 : NULL;
+    }
+    return 0;
+}
+
 void lw_config_free(struct lw_config *cfg)
 {
     free_lists(cfg, true, true, true, true);
+    str_list_free(&cfg->pg_hba);
+    str_list_free(&cfg->pg_users);
+    str_list_free(&cfg->pg_admins);
+    lw_free(cfg->pg_tls_cert);
+    lw_free(cfg->pg_tls_key);
+    lw_free(cfg->pg_token_endpoint);
+    lw_free(cfg->pg_oidc_issuer);
+    lw_free(cfg->pg_oidc_audience);
     lw_free(cfg->http_listen);
     lw_free(cfg->pg_listen);
     lw_free(cfg->log_level);
@@ -236,6 +282,14 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     set_str(&cfg->decision_log_file, getenv("LAKEWARD_DECISION_LOG"));
     set_str(&cfg->tls_cert_file, getenv("LAKEWARD_TLS_CERT"));
     set_str(&cfg->tls_key_file, getenv("LAKEWARD_TLS_KEY"));
+    set_str(&cfg->pg_tls_cert, getenv("LAKEWARD_PG_TLS_CERT"));
+    set_str(&cfg->pg_tls_key, getenv("LAKEWARD_PG_TLS_KEY"));
+    set_str(&cfg->pg_token_endpoint, getenv("LAKEWARD_PG_TOKEN_ENDPOINT"));
+    set_str(&cfg->pg_oidc_issuer, getenv("LAKEWARD_PG_OIDC_ISSUER"));
+    set_str(&cfg->pg_oidc_audience, getenv("LAKEWARD_PG_OIDC_AUDIENCE"));
+    if (str_list_split(&cfg->pg_hba, getenv("LAKEWARD_PG_HBA"), ';') != 0 ||
+        str_list_split(&cfg->pg_admins, getenv("LAKEWARD_PG_ADMINS"), ',') != 0)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
     cfg->upstream_timeout_ms = 5000;
     cfg->decision_cache_ttl_ms = 5000;
     cfg->probe_cache_ttl_ms = 30000;
@@ -366,6 +420,26 @@ static int read_secret_file(struct file_ctx *f, const config_setting_t *s, const
     return *out ? 0 : LW_ENOMEM;
 }
 
+/* Reads an optional array of strings, replacing what the environment gave. */
+static int member_str_list(struct file_ctx *f, const config_setting_t *grp, const char *name,
+                           struct lw_str_list *out)
+{
+    const config_setting_t *m = config_setting_get_member(grp, name);
+    if (!m)
+        return 0;
+    if (!config_setting_is_array(m) && !config_setting_is_list(m))
+        return file_err(f, m, "'%s' must be an array of strings", name);
+    str_list_free(out);
+    for (int k = 0; k < config_setting_length(m); k++) {
+        const config_setting_t *e = config_setting_get_elem(m, (unsigned)k);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING)
+            return file_err(f, e, "'%s' must be an array of strings", name);
+        if (str_list_add(out, config_setting_get_string(e), strlen(config_setting_get_string(e))))
+            return LW_ENOMEM;
+    }
+    return 0;
+}
+
 static int load_instances(struct file_ctx *f, struct lw_config *cfg, const config_setting_t *list)
 {
     static const char *const names[] = {"id", "url", "token_endpoint", "client_id", "client_secret",
@@ -492,7 +566,10 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "http_queue", "pg_startup_timeout_ms",
                                       "pg_idle_timeout_ms", "pg_statement_timeout_ms",
                                       "pg_max_connections_per_ip",
-                                      "pg_backend_max_memory", "pg_memory_budget", NULL};
+                                      "pg_backend_max_memory", "pg_memory_budget",
+                                      "pg_tls_cert", "pg_tls_key", "pg_hba", "pg_users",
+                                      "pg_admins", "pg_token_endpoint", "pg_oidc_issuer",
+                                      "pg_oidc_audience", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;
@@ -516,7 +593,15 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
         (rc = member_str(&f, root, "log_file", &cfg->log_file)) ||
         (rc = member_str(&f, root, "tls_cert_file", &cfg->tls_cert_file)) ||
         (rc = member_str(&f, root, "tls_key_file", &cfg->tls_key_file)) ||
-        (rc = member_str(&f, root, "decision_log_file", &cfg->decision_log_file)))
+        (rc = member_str(&f, root, "decision_log_file", &cfg->decision_log_file)) ||
+        (rc = member_str(&f, root, "pg_tls_cert", &cfg->pg_tls_cert)) ||
+        (rc = member_str(&f, root, "pg_tls_key", &cfg->pg_tls_key)) ||
+        (rc = member_str(&f, root, "pg_token_endpoint", &cfg->pg_token_endpoint)) ||
+        (rc = member_str(&f, root, "pg_oidc_issuer", &cfg->pg_oidc_issuer)) ||
+        (rc = member_str(&f, root, "pg_oidc_audience", &cfg->pg_oidc_audience)) ||
+        (rc = member_str_list(&f, root, "pg_hba", &cfg->pg_hba)) ||
+        (rc = member_str_list(&f, root, "pg_users", &cfg->pg_users)) ||
+        (rc = member_str_list(&f, root, "pg_admins", &cfg->pg_admins)))
         goto done;
     if ((s = config_setting_get_member(root, "lakekeeper")) && (rc = load_instances(&f, cfg, s)))
         goto done;
@@ -606,5 +691,7 @@ int lw_config_validate(const struct lw_config *cfg, struct lw_err *err)
                                   cfg->instances[i].where, cfg->instances[i].id);
     if ((cfg->tls_cert_file == NULL) != (cfg->tls_key_file == NULL))
         return lw_err_set(err, LW_ECONFIG, "TLS needs both a certificate and a key file");
+    if ((cfg->pg_tls_cert == NULL) != (cfg->pg_tls_key == NULL))
+        return lw_err_set(err, LW_ECONFIG, "Postgres TLS needs both pg_tls_cert and pg_tls_key");
     return 0;
 }

@@ -23,6 +23,12 @@ struct lw_rule_cfg {
     char where[300];
 };
 
+/* A list of strings read from a file array or a separated environment variable. */
+struct lw_str_list {
+    char **v;
+    int n;
+};
+
 struct lw_config {
     char *http_listen;              /* default 0.0.0.0:8181 (OPA's port) */
     char *pg_listen;                /* default 127.0.0.1:5433; "" disables */
@@ -73,6 +79,13 @@ struct lw_config {
     int64_t pg_backend_max_memory;  /* default 512 MiB: data segment of one SQL backend */
     int64_t pg_memory_budget;       /* default 32 GiB: all SQL backends together */
     char *decision_log_file;        /* NULL: ring only; "-": stdout */
+    /* Postgres-wire TLS and logins (server/pg_auth.h; docs/sql-clients.md, "TLS", "Logins"). */
+    char *pg_tls_cert, *pg_tls_key; /* PEM chain and key; none: SSLRequest answered 'N' */
+    struct lw_str_list pg_hba;      /* rule lines (server/pg_hba.h); none: trust loopback */
+    struct lw_str_list pg_users;    /* "name SCRAM-SHA-256$... [principal]" */
+    struct lw_str_list pg_admins;   /* principals whose sessions are admin */
+    char *pg_token_endpoint;        /* `client` logins; default: first Lakekeeper instance's */
+    char *pg_oidc_issuer, *pg_oidc_audience; /* `oidc` logins */
 };
 
 /* Builds the configuration from the environment (envp-style getenv), then the file (if

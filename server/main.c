@@ -14,8 +14,10 @@
 #include "http_routes.h"
 #include "http_server.h"
 #include "http_workers.h"
+#include "pg_auth.h"
 #include "pg_debug_sql.h"
 #include "pg_listener.h"
+#include "pg_scram.h"
 #include "pg_supervisor.h"
 
 #include <errno.h>
@@ -43,6 +45,8 @@ static void usage(FILE *out)
           "  --config FILE            configuration file (libconfig syntax; see docs/authz.md)\n"
           "  --log-level LEVEL        error, warn, info or debug (default info)\n"
           "  --check-config           load and validate the configuration, then exit\n"
+          "  --scram-verifier         read a password on stdin, print its SCRAM-SHA-256\n"
+          "                           verifier for pg_users (docs/sql-clients.md, Logins)\n"
           "  --version                print the version and exit\n"
           "  --help                   this text\n"
           "\n"
@@ -52,6 +56,28 @@ static void usage(FILE *out)
           "TRINO_*_CATALOG_NAME / LAKEKEEPER_*_WAREHOUSE, TRINO_ALLOW_UNMANAGED_CATALOGS,\n"
           "TRINO_ADMIN_USERS.\n",
           out);
+}
+
+/* --scram-verifier: the password is read from stdin (one line) so it stays out of the
+ * process list and the shell history. */
+static int print_scram_verifier(void)
+{
+    char pw[1024], out[256];
+    size_t n;
+    if (!fgets(pw, sizeof pw, stdin)) {
+        fprintf(stderr, "lakeward: --scram-verifier reads the password from stdin\n");
+        return 2;
+    }
+    n = strlen(pw);
+    while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+        pw[--n] = '\0';
+    if (n == 0 || pg_scram_make_verifier(pw, 4096, out, sizeof out) != 0) {
+        fprintf(stderr, "lakeward: no verifier made (empty password?)\n");
+        return 2;
+    }
+    memset(pw, 0, sizeof pw);
+    printf("%s\n", out);
+    return 0;
 }
 
 /* Everything the process builds from the configuration, freed in reverse order. */
@@ -232,7 +258,8 @@ static void app_stop(struct app *a)
 
 /* The SQL process: the tables over the shared decision ring (and the catalogs), then the
  * postmaster loop until main goes away or stops it. Returns the exit status. */
-static int sql_process_main(const struct lw_config *c, const char *fdspec)
+static int sql_process_main(const struct lw_config *c, const struct pg_auth *auth,
+                            const char *fdspec)
 {
     struct pg_listener_opts po = {0};
     struct authz_decision_log *ring = NULL;
@@ -277,6 +304,7 @@ static int sql_process_main(const struct lw_config *c, const char *fdspec)
     po.backend_max_memory = c->pg_backend_max_memory;
     po.memory_budget = c->pg_memory_budget;
     po.tables = tables;
+    po.auth = auth;
     po.stats = stats;
     po.lakeward_version = LAKEWARD_VERSION;
     rc = pg_listener_run(&po);
@@ -298,10 +326,12 @@ int main(int argc, char **argv)
         {"check-config", no_argument, NULL, 'C'},      {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, '?' + 256},
         {PG_SUPERVISOR_OPTION, required_argument, NULL, 'S'},
+        {"scram-verifier", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
     const char *sql_process = NULL, *config_path = NULL, *http_listen = NULL, *pg_listen = NULL, *log_level = NULL;
     bool check_only = false;
+    struct pg_auth *auth = NULL;
     struct app a;
     struct lw_err err = {0};
     char host[256];
@@ -319,6 +349,7 @@ int main(int argc, char **argv)
         case 'l': log_level = optarg; break;
         case 'C': check_only = true; break;
         case 'S': sql_process = optarg; break;
+        case 'v': return print_scram_verifier();
         case 'V': printf("lakeward %s\n", LAKEWARD_VERSION); return 0;
         case '?' + 256: usage(stdout); return 0;
         default:
@@ -363,11 +394,24 @@ int main(int argc, char **argv)
         return 2;
     }
     lw_log_level = lvl;
+    /* The Postgres face's TLS files and login rules are checked here, so a wrong one stops
+     * the start (and --check-config) instead of every login; the SQL process keeps them. */
+    if (!(auth = pg_auth_new(&a.cfg, &err)) ||
+        (sql_process && auth->needs_http && http_client_global_init(&err) != 0)) {
+        fprintf(stderr, "lakeward: %s\n", err.msg);
+        pg_auth_free(auth);
+        lw_config_free(&a.cfg);
+        return 2;
+    }
     if (sql_process) {
-        int rc = sql_process_main(&a.cfg, sql_process);
+        int rc = sql_process_main(&a.cfg, auth, sql_process);
+        if (auth->needs_http)
+            http_client_global_cleanup();
+        pg_auth_free(auth);
         lw_config_free(&a.cfg);
         return rc;
     }
+    pg_auth_free(auth);
     if (check_only) {
         printf("lakeward: configuration OK (%d Lakekeeper instance(s), %d catalog(s), %d rule(s))\n",
                a.cfg.ninstances, a.cfg.ncatalogs, a.cfg.nrules);

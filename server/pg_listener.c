@@ -5,6 +5,7 @@
 #include "pg_listener.h"
 
 #include "core/lw_log.h"
+#include "pg_auth.h"
 #include "pg_cancel.h"
 #include "pg_session.h"
 #include "pg_wire.h"
@@ -52,24 +53,12 @@ struct backend {
 struct postmaster {
     const struct pg_listener_opts *o;
     int sigfd;
-    bool trust;
     unsigned limit;                 /* pg_listener_backend_limit */
     struct backend *b;
     struct pg_cancel_table *cancel; /* (pid, key) per slot, shared with every backend */
     unsigned nslots, nserving, nrefusing;
     struct pg_metrics metrics;
 };
-
-static bool is_loopback(const struct sockaddr *sa)
-{
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-    }
-    return false;
-}
 
 static void peer_name(const struct sockaddr_storage *ss, char *out, size_t n, unsigned char *a16)
 {
@@ -229,7 +218,8 @@ static void accept_one(struct postmaster *pm)
     struct pg_session_opts so = {
         .fd = fd,
         .peer = peer,
-        .trust = pm->trust,
+        .peer_addr = a16,
+        .auth = pm->o->auth,
         .too_many = over != NULL,
         .tables = pm->o->tables,
         .metrics = &pm->metrics,
@@ -324,8 +314,6 @@ static void init_metrics(struct postmaster *pm)
 int pg_listener_run(const struct pg_listener_opts *o)
 {
     struct postmaster pm = {.o = o, .sigfd = -1};
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
     sigset_t mask;
     int rc = 0;
 
@@ -337,8 +325,6 @@ int pg_listener_run(const struct pg_listener_opts *o)
     }
     pm.cancel = pg_cancel_table_new(pm.nslots);
     init_metrics(&pm);
-    pm.trust = getsockname(o->listen_fd, (struct sockaddr *)&ss, &sl) == 0 &&
-               is_loopback((struct sockaddr *)&ss);
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
     sigaddset(&mask, SIGTERM);
@@ -351,15 +337,12 @@ int pg_listener_run(const struct pg_listener_opts *o)
         lw_free(pm.b);
         return 1;
     }
-    LW_INFO("pg", "sql_process_started", "pid=%d auth=%s max_backends=%u max_connections=%u "
-            "per_address=%u startup_timeout_ms=%d idle_timeout_ms=%d backend_max_memory=%lld",
-            (int)getpid(), pm.trust ? "trust(loopback)" : "refused(no TLS yet)", pm.limit,
+    LW_INFO("pg", "sql_process_started", "pid=%d tls=%s hba_rules=%d scram_users=%d "
+            "max_backends=%u max_connections=%u per_address=%u startup_timeout_ms=%d "
+            "idle_timeout_ms=%d backend_max_memory=%lld", (int)getpid(),
+            o->auth->tls ? "on" : "off", o->auth->hba.nrules, o->auth->nusers, pm.limit,
             o->max_connections, o->max_per_address, o->startup_timeout_ms, o->idle_timeout_ms,
             (long long)o->backend_max_memory);
-    if (!pm.trust)
-        LW_WARN("pg", "no_authentication_method", "reason=\"the Postgres listener is not on "
-                "loopback and password authentication needs TLS, which is not there yet: every "
-                "login is refused\"");
     for (;;) {
         struct pollfd p[3] = {{o->listen_fd, POLLIN, 0}, {o->alive_fd, POLLIN, 0},
                               {pm.sigfd, POLLIN, 0}};

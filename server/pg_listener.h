@@ -12,6 +12,8 @@
 #include "../sql/sql_tables.h"
 #include "core/lw_metrics.h"
 
+struct pg_auth;
+
 /* Counters shared with the main process (a MAP_SHARED page it created), which renders them
  * in /metrics. Only the SQL side writes them. */
 struct pg_shared_stats {
@@ -37,6 +39,7 @@ struct pg_listener_opts {
     int64_t backend_max_memory;     /* RLIMIT_DATA of a backend (0: none) */
     int64_t memory_budget;          /* backends * backend_max_memory stays below (0: none) */
     const struct sql_tables *tables;
+    const struct pg_auth *auth;     /* TLS and login rules (pg_auth.h) */
     struct pg_shared_stats *stats;
     const char *lakeward_version;
 };

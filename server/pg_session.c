@@ -6,7 +6,9 @@
  * shared/reference/pgwire/pgwire-compat.md sections 1-2. */
 #include "pg_session_int.h"
 
+#include "pg_auth.h"
 #include "pg_cancel.h"
+#include "pg_tls.h"
 
 #include "../sql/sql_value.h"
 #include "core/lw_log.h"
@@ -220,7 +222,19 @@ static int startup(struct pg_sess *s)
                 return pg_sess_protocol_violation(s, "received unencrypted data after %s",
                                           (uint32_t)code == PG_SSL_REQUEST_CODE
                                               ? "SSL request" : "GSSAPI encryption request");
-            /* 'N': continue unencrypted. TLS comes with a later version. */
+            /* 'S' and the TLS handshake when a certificate is configured and TLS is not on
+             * yet; 'N' (continue unencrypted) otherwise, and always for GSSAPI. */
+            if ((uint32_t)code == PG_SSL_REQUEST_CODE && s->o->auth && s->o->auth->tls && !s->io.tls) {
+                const char *why;
+                lw_buf_putc(&s->io.out, 'S');
+                if (pg_sess_flush(s) != 0)
+                    return -1;
+                if (!(s->io.tls = pg_tls_accept(s->o->auth->tls, s->io.fd, deadline, &why))) {
+                    LW_INFO("pg", "tls_failed", "peer=%s reason=\"%s\"", s->o->peer, why);
+                    return -1;
+                }
+                continue;
+            }
             lw_buf_putc(&s->io.out, 'N');
             if (pg_sess_flush(s) != 0)
                 return -1;
@@ -248,13 +262,8 @@ static int startup(struct pg_sess *s)
         return pg_sess_fatal(s, "53300", NULL, "sorry, too many clients already");
     if (!s->user || !*s->user)
         return pg_sess_fatal(s, "28000", NULL, "no PostgreSQL user name specified in startup packet");
-    if (!s->o->trust) {
-        /* No cleartext passwords over plain TCP: password methods come together with TLS. */
-        lw_counter_add(s->o->metrics->auth_refused, 1);
-        return pg_sess_fatal(s, "28000", "This version of lakeward accepts Postgres-wire clients only "
-                     "on a loopback listener (--pg-listen 127.0.0.1:PORT), without a password.",
-                     "password authentication arrives with TLS");
-    }
+    if (pg_auth_login(s, deadline) != 0)
+        return -1;
     if (!s->database || !*s->database) {
         lw_free(s->database);
         s->database = lw_strdup(s->user);
@@ -284,7 +293,7 @@ static int startup(struct pg_sess *s)
     parameter_status(s, "is_superuser", "off");
     parameter_status(s, "server_encoding", "UTF8");
     parameter_status(s, "server_version", s->server_version);
-    parameter_status(s, "session_authorization", s->user);
+    parameter_status(s, "session_authorization", s->principal);
     parameter_status(s, "standard_conforming_strings", "on");
     parameter_status(s, "TimeZone", "UTC");
     {
@@ -434,7 +443,8 @@ void pg_session_run(const struct pg_session_opts *o)
         goto out;
     }
     so.tables = o->tables;
-    so.user = s->user;
+    so.user = s->principal;
+    so.admin = s->admin;
     so.database = s->database;
     so.version = s->version_text;
     so.hook_ctx = s;
@@ -498,6 +508,8 @@ out:
     pg_ext_free(s->ext);     /* before the SQL session: its statements belong to it */
     sql_session_free(&s->sql);
     lw_free(s->user);
+    lw_free(s->principal);
+    pg_tls_free(s->io.tls);
     lw_free(s->database);
     lw_free(s->app);
     lw_buf_free(&s->msg);

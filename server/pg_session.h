@@ -10,6 +10,7 @@
 #include "core/lw_metrics.h"
 
 struct pg_cancel_table;
+struct pg_auth;
 
 /* Counters the listener registers once and every session updates. */
 struct pg_metrics {
@@ -23,7 +24,10 @@ struct pg_metrics {
 struct pg_session_opts {
     int fd;                         /* connected socket; the caller closes it afterwards */
     const char *peer;               /* "address:port" for log lines */
-    bool trust;                     /* the listener is on loopback: trust authentication */
+    const unsigned char *peer_addr; /* client address, 16 bytes, IPv4 mapped (pg_hba) */
+    const struct pg_auth *auth;     /* TLS context and login rules (pg_auth.h) */
+    bool trust;                     /* only when auth is NULL (in-process harnesses such as
+                                     * fuzzers): trust every login; otherwise refuse all */
     bool too_many;                  /* over the connection bound: refuse after the startup
                                      * packet with 53300, as Postgres does */
     const struct sql_tables *tables;

@@ -18,6 +18,8 @@ struct pg_sess {
     struct pg_io io;
     struct lw_buf msg;              /* the message being processed */
     char *user, *database, *app;
+    char *principal;                /* who logged in (pg_auth.h); the SQL session's user */
+    bool admin;                     /* principal is in pg_admins */
     struct sql_session sql;
     char server_version[64];
     char version_text[128];

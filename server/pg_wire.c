@@ -3,6 +3,8 @@
  * peer that trickles bytes cannot stretch a read beyond its bound. */
 #include "pg_wire.h"
 
+#include "pg_tls.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,8 +28,7 @@ bool pg_io_pending(const struct pg_io *io)
     return io->rpos < io->rlen;
 }
 
-/* Waits until fd is ready for `events` or the deadline passes: 1 ready, 0 timeout, -1 error. */
-static int wait_fd(int fd, short events, int64_t deadline_us)
+int pg_wait_fd(int fd, short events, int64_t deadline_us)
 {
     for (;;) {
         int64_t left = deadline_us - lw_mono_us();
@@ -51,9 +52,15 @@ static enum pg_io_result fill(struct pg_io *io, int64_t deadline_us)
     if (io->rpos < io->rlen)
         return PG_IO_OK;
     io->rpos = io->rlen = 0;
+    if (io->tls) {
+        ssize_t n = pg_tls_read(io->tls, io->rbuf, sizeof io->rbuf, deadline_us);
+        if (n > 0)
+            io->rlen = (size_t)n;
+        return n > 0 ? PG_IO_OK : n == 0 ? PG_IO_EOF : n == -2 ? PG_IO_TIMEOUT : PG_IO_ERROR;
+    }
     for (;;) {
         ssize_t n;
-        int w = wait_fd(io->fd, POLLIN, deadline_us);
+        int w = pg_wait_fd(io->fd, POLLIN, deadline_us);
         if (w == 0)
             return PG_IO_TIMEOUT;
         if (w < 0)
@@ -150,7 +157,14 @@ int pg_flush(struct pg_io *io, int timeout_ms)
     size_t off = 0;
     if (io->out.failed)
         io->broken = true;   /* a message was lost: the stream cannot be trusted */
-    while (!io->broken && off < io->out.len) {
+    while (io->tls && !io->broken && off < io->out.len) {
+        ssize_t n = pg_tls_write(io->tls, io->out.data + off, io->out.len - off, deadline);
+        if (n > 0)
+            off += (size_t)n;
+        else
+            io->broken = true;
+    }
+    while (!io->tls && !io->broken && off < io->out.len) {
         ssize_t n = send(io->fd, io->out.data + off, io->out.len - off,
                          MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
@@ -158,7 +172,7 @@ int pg_flush(struct pg_io *io, int timeout_ms)
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (wait_fd(io->fd, POLLOUT, deadline) <= 0)
+            if (pg_wait_fd(io->fd, POLLOUT, deadline) <= 0)
                 io->broken = true;
         } else {
             io->broken = true;

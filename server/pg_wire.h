@@ -25,14 +25,21 @@ enum pg_io_result {
 };
 
 /* One connection's socket with a read-ahead buffer and the output buffer. */
+struct pg_tls;
+
 struct pg_io {
     int fd;
+    struct pg_tls *tls;     /* set after an accepted SSLRequest: bytes go through TLS */
     unsigned char rbuf[8192];
     size_t rpos, rlen;
     struct lw_buf out;      /* messages waiting for pg_flush */
     bool broken;            /* a write failed: nothing more can be sent */
     uint32_t last_len;      /* the length field of the last message read (for logs) */
 };
+
+/* Waits until fd is ready for `events` (POLLIN, POLLOUT) or the monotonic deadline passes:
+ * 1 ready, 0 timeout, -1 error. */
+int pg_wait_fd(int fd, short events, int64_t deadline_us);
 
 /* out_max bounds the output buffer; pg_io_free releases it (the fd is the caller's). */
 void pg_io_init(struct pg_io *io, int fd, size_t out_max);
