@@ -39,6 +39,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 .PHONY: fuzz fuzz-build fuzz-bin
 .PHONY: all standin unit pkg-check test test-unit test-asan bench soak demo demo-stop clean lint deps
+.PHONY: image
 
 all: $(BUILD)/lakeward $(BUILD)/lakekeeper-standin
 
@@ -108,6 +109,12 @@ bench:
 # 30 minutes (SOAK_SECONDS) of Trino load, SQL sessions and Lakekeeper faults; see tests/soak/run.sh.
 soak:
 	tests/soak/run.sh
+
+# An OCI image from scratch (binary + the shared libraries it loads) with umoci, no registry
+# pull: $(BUILD)/image/oci and $(BUILD)/image/lakeward-$(IMAGE_TAG).oci.tar; docs/deployment.md.
+IMAGE_TAG ?= 0.1.0
+image: $(BUILD)/lakeward
+	helm/image/build.sh $(BUILD) $(IMAGE_TAG)
 
 demo:
 	tests/demo.sh

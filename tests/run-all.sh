@@ -51,6 +51,7 @@ if [[ "$mode" != --asan-only ]]; then
     stage unit unit_run build unit
     stage stack env LW_STACK_DIR="$LW_TEST_STACK_DIR" tests/stack/start.sh postgres openfga keycloak standin
     stage integration pytest_run integration build tests/integration
+    stage helm pytest_run helm build tests/helm          # chart lint/template + chart-vs-binary
     stage sqldiff pytest_run sqldiff build tests/sqldiff
     stage e2e pytest_run e2e build tests/e2e
     # A short libFuzzer run of every tests/fuzz target (make fuzz runs them for minutes).

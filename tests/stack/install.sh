@@ -9,6 +9,9 @@ LW_LOG_TAG=install
 # Go checksum of the OpenFGA module zip, pinned here because the checksum database is not
 # reachable; its dependencies are verified by OpenFGA's own go.sum.
 OPENFGA_SUM="h1:z43+jLcv8FjaKKRf4WlMYZsfSXLvetcxkO8D4vApEQY="
+# Helm (chart lint/template tests, tests/helm/) from its Go module, pinned by version and zip checksum.
+HELM_VERSION=v3.21.4
+HELM_SUM="h1:T/GcIEXU/gNjJnkITlIZ3e9xqkZjhFTmISuStTZ6+Qg="
 GO_FALLBACK=go1.26.8                    # Go toolchain fetched only when no go >= 1.25 is installed
 # shellcheck disable=SC2034  # read as ${!want} below
 GO_FALLBACK_SHA256_amd64=30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7
@@ -121,6 +124,28 @@ install_drivers() {
     log "drivers: pgJDBC, JDK and the pgx modules present"
 }
 
+# Helm built from helm.sh/helm/v3 (its dependencies verified by Helm's own go.sum) into
+# $CACHE/helm/<version>/bin/helm; the module and build caches are removed afterwards.
+install_helm() {
+    local bin="$CACHE/helm/$HELM_VERSION/bin/helm" mod="helm.sh/helm/v3" go sum t0=$SECONDS
+    [[ -x "$bin" ]] && { log "helm: $HELM_VERSION present"; return 0; }
+    go="$(go_bin)"
+    export GOMODCACHE="$CACHE/go/helm-mod" GOCACHE="$CACHE/go/helm-build" GOFLAGS="-modcacherw -buildvcs=false" \
+        GOTOOLCHAIN=local CGO_ENABLED=0 GONOSUMDB="$mod" GOPROXY="$GO_PROXY_URL"
+    sum="$(timeout 900 "$go" mod download -json "$mod@$HELM_VERSION" | jq -r .Sum)"
+    [[ "$sum" == "$HELM_SUM" ]] || die "helm: module checksum $sum, expected $HELM_SUM"
+    log "helm: building $HELM_VERSION with $("$go" env GOVERSION) (takes minutes)"
+    GOBIN="$(dirname "$bin")" timeout 3600 nice "$go" install -p 2 "$mod/cmd/helm@$HELM_VERSION"
+    rm -rf "$GOMODCACHE" "$GOCACHE"
+    log "helm: built in $((SECONDS - t0))s"
+}
+
+# `make image` assembles the OCI image with umoci (Debian), no registry needed.
+install_image() {
+    apt_ensure umoci || die "image: apt install umoci failed"
+    log "image: umoci present"
+}
+
 install_trino() {
     local t="$REPO/tests/stack/trino/install.sh"
     if [[ -f "$t" ]]; then bash "$t"; else log "trino: $t not present, skipped"; fi
@@ -131,9 +156,9 @@ targets=("$@")
 t0=$SECONDS
 for what in "${targets[@]}"; do
     case "$what" in
-        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers ;;
-        apt|python|openfga|keycloak|trino|drivers) "install_$what" ;;
-        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|drivers]..." ;;
+        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers; install_helm; install_image ;;
+        apt|python|openfga|keycloak|trino|drivers|helm|image) "install_$what" ;;
+        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|drivers|helm|image]..." ;;
     esac
 done
 log "install ${targets[*]} done in $((SECONDS - t0))s (cache $CACHE)"

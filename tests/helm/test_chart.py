@@ -1,0 +1,206 @@
+"""The Helm chart (helm/lakeward): `helm lint` and `helm template` for the default values and the
+workshop values file, and the proof that chart and binary agree -- the rendered Deployment's
+arguments, environment and ConfigMap start build/lakeward, which must accept every variable the
+chart sets and answer /health. Helm is the pinned build from tests/stack/install.sh (helm)."""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+import requests
+import yaml
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CHART = REPO / "helm" / "lakeward"
+WORKSHOP = REPO / "helm" / "workshop-values.yaml"
+BUILD = pathlib.Path(os.environ.get("LW_BUILD", REPO / "build"))
+SECRET = "chart-test-secret"        # the test's own value for every Secret the chart refers to
+
+
+def helm_bin():
+    version = re.search(r"^HELM_VERSION=(\S+)", (REPO / "tests/stack/install.sh").read_text(), re.M)[1]
+    cache = os.environ.get("LAKEWARD_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "lakeward")
+    path = pathlib.Path(cache) / "helm" / version / "bin" / "helm"
+    assert path.is_file(), f"{path} missing: run tests/stack/install.sh helm"
+    return str(path)
+
+
+def helm(*args, chart=CHART):
+    r = subprocess.run([helm_bin(), *args[:1], *args[1:2], str(chart), *args[2:]],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def render(*values_args, chart=CHART, namespace="lakekeeper"):
+    out = helm("template", "lakeward", "-n", namespace, *values_args, chart=chart)
+    return {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(out) if d}
+
+
+DEFAULT = ("--set", f"lakekeeper.clientSecret={SECRET}")
+WORKSHOP_ARGS = ("-f", str(WORKSHOP))
+
+
+@pytest.mark.parametrize("values", [DEFAULT, WORKSHOP_ARGS], ids=["default", "workshop"])
+def test_lint_strict(values):
+    out = helm("lint", "--strict", *values)
+    assert "0 chart(s) failed" in out
+
+
+def test_default_values_need_a_client_secret():
+    r = subprocess.run([helm_bin(), "template", "x", str(CHART)], capture_output=True, text=True)
+    assert r.returncode != 0 and "lakekeeper.clientSecret or lakekeeper.existingSecret" in r.stderr
+
+
+def test_default_render():
+    docs = render(*DEFAULT)
+    kinds = sorted(k for k, _ in docs)
+    assert kinds == ["ConfigMap", "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service"]
+    dep = docs[("Deployment", "lakeward")]
+    c = dep["spec"]["template"]["spec"]["containers"][0]
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert c[probe]["httpGet"] == {"path": "/health", "port": "http", "scheme": "HTTP"}
+    assert c["resources"]["limits"]["memory"] == "256Mi"
+    assert docs[("Secret", "lakeward")]["stringData"]["client-secret"] == SECRET
+    dash = docs[("ConfigMap", "lakeward-dashboard")]
+    assert dash["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert yaml.safe_load(dash["data"]["lakeward.json"])["panels"]
+    assert docs[("PodDisruptionBudget", "lakeward")]["spec"]["minAvailable"] == 1
+
+
+def test_workshop_render():
+    docs = render(*WORKSHOP_ARGS)
+    assert ("Secret", "lakeward") not in docs          # the client secret comes from an existing one
+    dep = docs[("Deployment", "lakeward")]
+    env = {e["name"]: e for e in dep["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["LAKEKEEPER_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"] == {
+        "name": "lakeward-keycloak", "key": "client-secret"}
+    assert "keycloak.keycloak.svc" in env["LAKEKEEPER_TOKEN_ENDPOINT"]["value"]
+    cfg = docs[("ConfigMap", "lakeward")]["data"]["lakeward.cfg"]
+    assert 'name = "prod"; lakekeeper_id = "default"; warehouse = "production";' in cfg
+    assert 'admin_users = ["admin", "trino"]' in cfg or 'admin_users = ["trino", "admin"]' in cfg
+    sm = docs[("ServiceMonitor", "lakeward")]
+    assert sm["spec"]["endpoints"][0]["path"] == "/metrics"
+    assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    assert docs[("ConfigMap", "lakeward-dashboard")]["metadata"]["namespace"] == "monitoring"
+
+
+def test_notes_print_trino_properties_and_psql(tmp_path):
+    # NOTES.txt is only rendered by install/upgrade, which need a cluster: render it through a
+    # copy of the chart with one extra template that includes it.
+    chart = tmp_path / "lakeward"
+    shutil.copytree(CHART, chart)
+    (chart / "templates" / "zz-notes.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\n"
+        'data:\n  notes: {{ include "lakeward/templates/NOTES.txt" . | quote }}\n')
+    notes = render(*WORKSHOP_ARGS, "--set", "tls.existingSecret=t", chart=chart)[
+        ("ConfigMap", "notes")]["data"]["notes"]
+    assert "access-control.name=opa" in notes
+    assert "opa.policy.uri=https://lakeward.lakekeeper.svc:8181/v1/data/trino/allow" in notes
+    assert "opa.policy.batched-uri=https://lakeward.lakekeeper.svc:8181/v1/data/trino/batch" in notes
+    assert 'psql "host=lakeward.lakekeeper.svc port=5433 dbname=lakeward' in notes
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def self_signed(tmp_path):
+    crt, key = tmp_path / "tls.crt", tmp_path / "tls.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(crt)],
+                   check=True, capture_output=True)
+    return {"tls.crt": crt, "tls.key": key}
+
+
+def run_rendered(docs, tmp_path, tls_files=None):
+    """Starts build/lakeward as the rendered Deployment would run it: the container's args
+    (listen addresses moved to free loopback ports), its env with each secretKeyRef replaced by
+    the test's own Secret value, and the ConfigMap (and TLS Secret) files at the paths the
+    volume mounts name, rewritten to a temporary directory."""
+    dep = next(d for (k, _), d in docs.items() if k == "Deployment")
+    pod = dep["spec"]["template"]["spec"]
+    c = pod["containers"][0]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    paths = {}
+    for m in c["volumeMounts"]:
+        v = volumes[m["name"]]
+        if "configMap" in v:
+            data = docs[("ConfigMap", v["configMap"]["name"])]["data"]
+            files = {}
+            for name, text in data.items():
+                files[name] = tmp_path / f"cm-{name}"
+                files[name].write_text(text)
+        else:
+            files = tls_files
+            assert set(files) == {"tls.crt", "tls.key"}, v
+        for name, local in files.items():
+            paths[f"{m['mountPath']}/{name}"] = str(local)
+    args = []
+    http_port, pg_port = free_port(), free_port()
+    for a in c["args"]:
+        a = paths.get(a, a)
+        a = {"0.0.0.0:8181": f"127.0.0.1:{http_port}", "0.0.0.0:5433": f"127.0.0.1:{pg_port}"}.get(a, a)
+        args.append(a)
+    assert f"127.0.0.1:{http_port}" in args and f"127.0.0.1:{pg_port}" in args
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAKEKEEPER_", "TRINO_", "LAKEWARD_"))}
+    binary = (BUILD / "lakeward").read_bytes()
+    for e in c["env"]:
+        # Proof the binary reads every variable the chart sets (names appear in its text).
+        assert e["name"].encode() in binary, f"the chart sets {e['name']}, which lakeward does not read"
+        if "valueFrom" in e:
+            assert "secretKeyRef" in e["valueFrom"], e
+            env[e["name"]] = SECRET
+        else:
+            env[e["name"]] = paths.get(e["value"], e["value"])
+    check = subprocess.run([str(BUILD / "lakeward"), *args, "--check-config"], env=env,
+                           capture_output=True, text=True, timeout=30)
+    assert check.returncode == 0, check.stdout + check.stderr
+    log = open(tmp_path / "lakeward.log", "wb")
+    proc = subprocess.Popen([str(BUILD / "lakeward"), *args], env=env, stdout=log, stderr=subprocess.STDOUT)
+    return proc, http_port, pg_port
+
+
+def probe(c, port):
+    p = c["readinessProbe"]["httpGet"]
+    return f"{p['scheme'].lower()}://127.0.0.1:{port}{p['path']}"
+
+
+@pytest.mark.parametrize("values,tls", [(DEFAULT, False), (WORKSHOP_ARGS, True)],
+                         ids=["default", "workshop-tls"])
+def test_rendered_deployment_runs_the_binary(tmp_path, values, tls):
+    extra = ("--set", "tls.existingSecret=lakeward-tls") if tls else ()
+    docs = render(*values, *extra)
+    tls_files = self_signed(tmp_path) if tls else None
+    verify = str(tls_files["tls.crt"]) if tls else True
+    proc, port, pg_port = run_rendered(docs, tmp_path, tls_files)
+    try:
+        c = docs[("Deployment", "lakeward")]["spec"]["template"]["spec"]["containers"][0]
+        url = probe(c, port)
+        assert url.startswith("https://" if tls else "http://")
+        deadline = time.time() + 20
+        while True:
+            assert proc.poll() is None, (tmp_path / "lakeward.log").read_text()
+            try:
+                r = requests.get(url, timeout=2, verify=verify)
+                break
+            except requests.ConnectionError:
+                assert time.time() < deadline, "lakeward never answered /health"
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["status"] == "ok"
+        m = requests.get(url.replace("/health", "/metrics"), timeout=5, verify=verify)
+        assert m.status_code == 200           # what the ServiceMonitor scrapes
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        log = (tmp_path / "lakeward.log").read_text()
+        assert f"event=lakekeeper_instance id=default url={env['LAKEKEEPER_URL']} " in log
+        assert f"tls={'on' if tls else 'off'}" in log
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0, (tmp_path / "lakeward.log").read_text()
