@@ -6,6 +6,7 @@
 #include "../catalog/oauth_token.h"
 #include "core/lw_log.h"
 #include "pg_session_int.h"
+#include "pg_jwks.h"
 #include "pg_tls.h"
 
 #include <jansson.h>
@@ -13,9 +14,11 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define AUTH_MESSAGE_MAX 16384      /* a password message: a JWT of a few KiB at most */
 #define IDP_TIMEOUT_MAX_MS 5000
+#define JWT_LEEWAY_S 30             /* clock skew allowed for exp and nbf */
 
 /* PostgreSQL's authentication request codes (message 'R'). */
 enum { AUTH_OK = 0, AUTH_CLEARTEXT = 3, AUTH_SASL = 10, AUTH_SASL_CONTINUE = 11,
@@ -51,6 +54,7 @@ void pg_auth_free(struct pg_auth *a)
     if (!a)
         return;
     pg_tls_ctx_free(a->tls);
+    pg_jwks_cache_free(a->jwks);
     pg_hba_free(&a->hba);
     for (int i = 0; i < a->nusers; i++) {
         lw_free(a->users[i].name);
@@ -70,6 +74,8 @@ struct pg_auth *pg_auth_new(const struct lw_config *cfg, struct lw_err *err)
         return NULL;
     }
     a->admins = &cfg->pg_admins;
+    a->oidc_issuer = cfg->pg_oidc_issuer;
+    a->oidc_audience = cfg->pg_oidc_audience;
     a->token_endpoint = cfg->pg_token_endpoint ? cfg->pg_token_endpoint
                         : cfg->ninstances ? cfg->instances[0].token_endpoint : NULL;
     rc = cfg->pg_hba.n ? pg_hba_parse(&a->hba, (const char *const *)cfg->pg_hba.v, cfg->pg_hba.n, err)
@@ -78,17 +84,19 @@ struct pg_auth *pg_auth_new(const struct lw_config *cfg, struct lw_err *err)
         goto fail;
     for (int i = 0; i < a->hba.nrules; i++) {
         enum pg_hba_method m = a->hba.rules[i].method;
-        if (m == PG_AUTH_OIDC) {
-            lw_err_set(err, LW_ECONFIG, "pg_hba line %d: method oidc is not available in this "
-                       "version (use client or scram-sha-256)", a->hba.rules[i].line);
+        if (m == PG_AUTH_OIDC && (!cfg->pg_oidc_issuer || !cfg->pg_oidc_audience)) {
+            lw_err_set(err, LW_ECONFIG, "pg_hba line %d: method oidc needs pg_oidc_issuer and "
+                       "pg_oidc_audience", a->hba.rules[i].line);
             goto fail;
         }
+        if (m == PG_AUTH_OIDC && !a->jwks && !(a->jwks = pg_jwks_cache_new(cfg->pg_oidc_issuer, err)))
+            goto fail;
         if (m == PG_AUTH_CLIENT && !a->token_endpoint) {
             lw_err_set(err, LW_ECONFIG, "pg_hba line %d: method client needs pg_token_endpoint "
                        "(or a Lakekeeper instance's token_endpoint)", a->hba.rules[i].line);
             goto fail;
         }
-        a->needs_http |= m == PG_AUTH_CLIENT;
+        a->needs_http |= m == PG_AUTH_CLIENT || m == PG_AUTH_OIDC;
     }
     if (cfg->pg_users.n && !(a->users = lw_calloc((size_t)cfg->pg_users.n, sizeof *a->users))) {
         lw_err_set(err, LW_ENOMEM, "out of memory");
@@ -259,6 +267,15 @@ out:
     return sub;
 }
 
+static int principal_for(struct pg_sess *s, const char *sub, char **principal)
+{
+    size_t n = strlen(sub) + 6;
+    if (!(*principal = lw_malloc(n)))
+        return pg_sess_fatal(s, "53200", NULL, "out of memory");
+    snprintf(*principal, n, "oidc~%s", sub);
+    return 0;
+}
+
 /* `client`: user = client id, password = its secret, checked by asking the IdP for a
  * client_credentials token. The principal is the token's subject (the client's service
  * account). */
@@ -289,11 +306,42 @@ static int login_client(struct pg_sess *s, const struct pg_hba_rule *rule, const
     lw_free(tok);
     if (!sub)
         return refuse(s, rule, "the IdP's token has no subject");
-    *principal = lw_malloc(strlen(sub) + 6);
-    if (*principal)
-        snprintf(*principal, strlen(sub) + 6, "oidc~%s", sub);
+    {
+        int rc = principal_for(s, sub, principal);
+        lw_free(sub);
+        return rc;
+    }
+}
+
+/* `oidc`: the password is an access token of the configured issuer, checked against its
+ * keys; an unknown key id refreshes the keys once (rate-limited) before refusing. */
+static int login_oidc(struct pg_sess *s, const struct pg_hba_rule *rule, const char *token,
+                      int64_t deadline_us, char **principal)
+{
+    const struct pg_auth *a = s->o->auth;
+    struct pg_jwt_expect e = {a->oidc_issuer, a->oidc_audience, (int64_t)time(NULL), JWT_LEEWAY_S};
+    const char *why = NULL;
+    char *sub = NULL, reason[160];
+    int rc = LW_EAUTH;
+    for (int round = 0; round < 2; round++) {
+        int left = ms_left(deadline_us);
+        struct pg_jwks *keys = pg_jwks_cache_get(a->jwks, round > 0,
+                                                 left < IDP_TIMEOUT_MAX_MS ? left : IDP_TIMEOUT_MAX_MS,
+                                                 &why);
+        if (!keys)
+            break;
+        rc = pg_jwt_verify(token, keys, &e, &sub, &why);
+        pg_jwks_free(keys);
+        if (rc != LW_ENOTFOUND)
+            break;
+    }
+    if (rc != 0) {
+        snprintf(reason, sizeof reason, "token refused: %s", why ? why : "?");
+        return refuse(s, rule, reason);
+    }
+    rc = principal_for(s, sub, principal);
     lw_free(sub);
-    return *principal ? 0 : pg_sess_fatal(s, "53200", NULL, "out of memory");
+    return rc;
 }
 
 static int login_password(struct pg_sess *s, const struct pg_hba_rule *rule, int64_t deadline_us,
@@ -320,7 +368,8 @@ static int login_password(struct pg_sess *s, const struct pg_hba_rule *rule, int
         return pg_sess_protocol_violation(s, "invalid password packet size%s", "");
     if (!*pw)
         return refuse(s, rule, "empty password");
-    rc = login_client(s, rule, pw, deadline_us, principal);
+    rc = rule->method == PG_AUTH_OIDC ? login_oidc(s, rule, pw, deadline_us, principal)
+                                      : login_client(s, rule, pw, deadline_us, principal);
     OPENSSL_cleanse(s->msg.data, s->msg.len);
     return rc;
 }

@@ -7,6 +7,7 @@
  *     trust          the startup user name (loopback peers only)
  *     scram-sha-256  the configured user's principal (default: its name)
  *     client         "oidc~<sub>" of the token the IdP issued to that client
+ *     oidc           "oidc~<sub>" of the access token given as the password
  * Failures answer 28P01 (wrong password, secret or token) or 28000 (no rule, TLS needed),
  * count in auth_refused and are logged with the reason, never with the secret. */
 #ifndef PG_AUTH_H
@@ -18,6 +19,7 @@
 
 struct pg_tls_ctx;
 struct pg_sess;
+struct pg_jwks_cache;
 
 struct pg_auth_user {
     char *name;
@@ -32,6 +34,8 @@ struct pg_auth {
     int nusers;
     const struct lw_str_list *admins;   /* borrowed from the configuration */
     const char *token_endpoint;         /* borrowed; NULL: `client` logins refused */
+    const char *oidc_issuer, *oidc_audience;    /* borrowed; `oidc` logins */
+    struct pg_jwks_cache *jwks;         /* the IdP's keys, shared by the backends */
     bool needs_http;            /* a rule uses an IdP method: http_client must be set up */
 };
 
