@@ -15,6 +15,7 @@
 #include "authz_decision_log.h"
 
 #include "../server/core/lw_buf.h"
+#include "decision_store.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,6 +59,7 @@ struct authz_decision_log {
     char *area;
     FILE *sink;
     bool own_sink;
+    struct decision_store *store;   /* NULL: no decision store; not owned */
 };
 
 static size_t map_size_for(uint64_t capacity, uint64_t area)
@@ -232,8 +234,15 @@ void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_
     atomic_fetch_add_explicit(&h->bytes, len, memory_order_relaxed);
     atomic_store_explicit(&h->next, recno + 1, memory_order_release);
     pthread_mutex_unlock(&l->mu);
+    if (l->store)
+        decision_store_add(l->store, rec);     /* takes rec->json; never waits on the store */
     lw_free(rec->json);
     rec->json = NULL;
+}
+
+void authz_decision_log_set_store(struct authz_decision_log *l, struct decision_store *store)
+{
+    l->store = store;
 }
 
 size_t authz_decision_log_bytes(struct authz_decision_log *l)

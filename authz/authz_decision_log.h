@@ -46,6 +46,10 @@ void authz_decision_log_free(struct authz_decision_log *l);
 /* Records rec, taking ownership of rec->json (copied into the ring, freed, set NULL). Thread-safe
  * among the creating process's threads; a no-op on an attached (read-only) view. */
 void authz_decision_log_add(struct authz_decision_log *l, struct authz_decision_summary *rec);
+/* Every record added from now on also goes to store (decision_store.h), which must outlive
+ * the log's writers. Set before decisions flow; NULL detaches. */
+struct decision_store;
+void authz_decision_log_set_store(struct authz_decision_log *l, struct decision_store *store);
 /* Bytes of JSON lines the ring holds now. */
 size_t authz_decision_log_bytes(struct authz_decision_log *l);
 

@@ -153,6 +153,7 @@ void lw_config_free(struct lw_config *cfg)
     lw_free(cfg->tls_cert_file);
     lw_free(cfg->tls_key_file);
     lw_free(cfg->decision_log_file);
+    lw_free(cfg->decision_store_dsn);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -244,6 +245,13 @@ static const struct engine_bound {
      offsetof(struct lw_config, pg_backend_max_memory), 512LL << 20, 64LL << 20, 1LL << 40},
     {"LAKEWARD_PG_MEMORY_BUDGET", "pg_memory_budget",
      offsetof(struct lw_config, pg_memory_budget), 32LL << 30, 64LL << 20, 1LL << 50},
+    /* Decision store (authz/decision_store.h). */
+    {"LAKEWARD_DECISION_STORE_QUEUE", "decision_store_queue",
+     offsetof(struct lw_config, decision_store_queue), 100000, 1, 10000000},
+    {"LAKEWARD_DECISION_STORE_BATCH", "decision_store_batch",
+     offsetof(struct lw_config, decision_store_batch), 1000, 1, 100000},
+    {"LAKEWARD_DECISION_STORE_RETENTION_DAYS", "decision_store_retention_days",
+     offsetof(struct lw_config, decision_store_retention_days), 7, 0, 36500},
 };
 #define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
 
@@ -280,6 +288,7 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     set_str(&cfg->log_level, env_or("LAKEWARD_LOG_LEVEL", "info"));
     set_str(&cfg->log_file, getenv("LAKEWARD_LOG_FILE"));
     set_str(&cfg->decision_log_file, getenv("LAKEWARD_DECISION_LOG"));
+    set_str(&cfg->decision_store_dsn, getenv("LAKEWARD_DECISION_STORE_DSN"));
     set_str(&cfg->tls_cert_file, getenv("LAKEWARD_TLS_CERT"));
     set_str(&cfg->tls_key_file, getenv("LAKEWARD_TLS_KEY"));
     set_str(&cfg->pg_tls_cert, getenv("LAKEWARD_PG_TLS_CERT"));
@@ -569,7 +578,9 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "pg_backend_max_memory", "pg_memory_budget",
                                       "pg_tls_cert", "pg_tls_key", "pg_hba", "pg_users",
                                       "pg_admins", "pg_token_endpoint", "pg_oidc_issuer",
-                                      "pg_oidc_audience", NULL};
+                                      "pg_oidc_audience", "decision_store_dsn",
+                                      "decision_store_queue", "decision_store_batch",
+                                      "decision_store_retention_days", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;
@@ -594,6 +605,7 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
         (rc = member_str(&f, root, "tls_cert_file", &cfg->tls_cert_file)) ||
         (rc = member_str(&f, root, "tls_key_file", &cfg->tls_key_file)) ||
         (rc = member_str(&f, root, "decision_log_file", &cfg->decision_log_file)) ||
+        (rc = member_str(&f, root, "decision_store_dsn", &cfg->decision_store_dsn)) ||
         (rc = member_str(&f, root, "pg_tls_cert", &cfg->pg_tls_cert)) ||
         (rc = member_str(&f, root, "pg_tls_key", &cfg->pg_tls_key)) ||
         (rc = member_str(&f, root, "pg_token_endpoint", &cfg->pg_token_endpoint)) ||

@@ -86,6 +86,11 @@ struct lw_config {
     struct lw_str_list pg_admins;   /* principals whose sessions are admin */
     char *pg_token_endpoint;        /* `client` logins; default: first Lakekeeper instance's */
     char *pg_oidc_issuer, *pg_oidc_audience; /* `oidc` logins */
+    /* Decision store (authz/decision_store.h; docs/deployment.md, "Decision store"). */
+    char *decision_store_dsn;       /* libpq DSN; NULL: decisions only in the in-memory ring */
+    int64_t decision_store_queue;   /* default 100000 records waiting for the store */
+    int64_t decision_store_batch;   /* default 1000 records per COPY */
+    int64_t decision_store_retention_days; /* default 7; 0: keep everything */
 };
 
 /* Builds the configuration from the environment (envp-style getenv), then the file (if

@@ -4,6 +4,8 @@
  * is a separate, supervised process tree (docs/architecture-process.md). */
 #include "../authz/authz_decision_log.h"
 #include "../authz/authz_decision_sql.h"
+#include "../authz/authz_decision_store_sql.h"
+#include "../authz/decision_store.h"
 #include "../authz/authz_engine.h"
 #include "../catalog/check_cache.h"
 #include "../catalog/http_client.h"
@@ -89,6 +91,7 @@ struct app {
     struct authz_catalog *catalogs;
     struct authz_rule *rules;
     struct authz_decision_log *log;
+    struct decision_store *store;       /* NULL: no decision store configured */
     struct authz_engine *engine;
     struct http_workers *refresh;       /* the caches' refresh-ahead jobs */
     struct http_routes_ctx routes_ctx;
@@ -187,6 +190,15 @@ static int app_start(struct app *a, struct lw_err *err)
                                           (size_t)c->decision_log_max_bytes,
                                           c->decision_log_file, err)))
         return err->code;
+    if (c->decision_store_dsn && *c->decision_store_dsn) {
+        struct decision_store_opts so = {c->decision_store_dsn, NULL,
+                                         (int)c->decision_store_queue,
+                                         (int)c->decision_store_batch,
+                                         (int)c->decision_store_retention_days};
+        if (!(a->store = decision_store_start(&so, err)))
+            return err->code;
+        authz_decision_log_set_store(a->log, a->store);
+    }
     eo.catalogs = a->catalogs;
     eo.ncatalogs = c->ncatalogs;
     eo.allow_unmanaged = c->allow_unmanaged;
@@ -245,6 +257,9 @@ static void app_stop(struct app *a)
         authz_engine_stop_refreshes(a->engine);
     http_workers_free(a->refresh);      /* drains the queue (dropped jobs): they use the engine */
     authz_engine_free(a->engine);
+    if (a->log)
+        authz_decision_log_set_store(a->log, NULL);
+    decision_store_stop(a->store);      /* after every decision thread: a last flush */
     authz_decision_log_free(a->log);
     for (int i = 0; i < a->nlk; i++)
         lk_client_free(a->lk[i]);
@@ -268,6 +283,10 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct sql_catalog *catalog = NULL;
     struct lw_err err = {0};
     int fds[4], rc = 1;
+    /* With a decision store, lakeward.decisions is every replica's, read from PostgreSQL;
+     * without one, this replica's in-memory ring. */
+    struct authz_decision_store_sql store_sql = {c->decision_store_dsn};
+    bool from_store = c->decision_store_dsn && *c->decision_store_dsn;
 
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
@@ -281,8 +300,9 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
         LW_WARN("pg", "sql_process_nice_failed", "errno=%d", errno);
     if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
         !(stats = pg_supervisor_attach_stats(fds[2])) || !(tables = sql_tables_new()) ||
-        sql_tables_add(tables, "lakeward", "decisions", &authz_decision_sql_module, ring,
-                       &err) != 0 ||
+        sql_tables_add(tables, "lakeward", "decisions",
+                       from_store ? &authz_decision_store_sql_module : &authz_decision_sql_module,
+                       from_store ? (void *)&store_sql : (void *)ring, &err) != 0 ||
 #ifdef LW_DEBUG_BUILD
         /* Only on request, so that the catalogs of other debug-build runs are the product's. */
         (getenv("LAKEWARD_DEBUG_CRASH") &&

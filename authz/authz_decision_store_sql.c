@@ -1,0 +1,430 @@
+/* authz_decision_store_sql.c -- lakeward.decisions read from the decision store
+ * (authz_decision_store_sql.h): constraints pushed into the SELECT sent to PostgreSQL,
+ * rows streamed back one at a time (libpq single-row mode), one connection per SQL backend. */
+#include "authz_decision_store_sql.h"
+
+#include "../server/core/lw_buf.h"
+#include "decision_store.h"
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+    COL_TIME,
+    COL_DECISION_ID,
+    COL_QUERY_ID,
+    COL_USER_NAME,
+    COL_OPERATION,
+    COL_ENDPOINT,
+    COL_ALLOWED,
+    COL_ITEMS,
+    COL_ALLOWED_ITEMS,
+    COL_LAKEKEEPER_CALLS,
+    COL_CACHE_HITS,
+    COL_LATENCY_MS,
+    COL_RECORD,
+    COL_REPLICA,
+    NCOLS
+};
+
+/* Column name, type, and the expression selected for it (time as epoch microseconds, so the
+ * engine gets it without parsing PostgreSQL's text form). */
+static const struct sql_col cols[NCOLS] = {
+    [COL_TIME] = {"time", SQL_OID_TIMESTAMPTZ, SQL_COL_KEY_OPTIONAL},
+    [COL_DECISION_ID] = {"decision_id", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_QUERY_ID] = {"query_id", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_USER_NAME] = {"user_name", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_OPERATION] = {"operation", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_ENDPOINT] = {"endpoint", SQL_OID_TEXT, 0},
+    [COL_ALLOWED] = {"allowed", SQL_OID_BOOL, SQL_COL_KEY_OPTIONAL},
+    [COL_ITEMS] = {"items", SQL_OID_INT4, 0},
+    [COL_ALLOWED_ITEMS] = {"allowed_items", SQL_OID_INT4, 0},
+    [COL_LAKEKEEPER_CALLS] = {"lakekeeper_calls", SQL_OID_INT4, 0},
+    [COL_CACHE_HITS] = {"cache_hits", SQL_OID_INT4, 0},
+    [COL_LATENCY_MS] = {"latency_ms", SQL_OID_FLOAT8, 0},
+    [COL_RECORD] = {"record", SQL_OID_JSON, 0},
+    [COL_REPLICA] = {"replica", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+};
+
+static const char *const select_expr[NCOLS] = {
+    [COL_TIME] = "(extract(epoch from time) * 1000000)::int8",
+    [COL_DECISION_ID] = "decision_id", [COL_QUERY_ID] = "query_id",
+    [COL_USER_NAME] = "user_name", [COL_OPERATION] = "operation", [COL_ENDPOINT] = "endpoint",
+    [COL_ALLOWED] = "allowed", [COL_ITEMS] = "items", [COL_ALLOWED_ITEMS] = "allowed_items",
+    [COL_LAKEKEEPER_CALLS] = "lakekeeper_calls", [COL_CACHE_HITS] = "cache_hits",
+    [COL_LATENCY_MS] = "latency_ms", [COL_RECORD] = "record", [COL_REPLICA] = "replica",
+};
+
+/* The constraints sent to PostgreSQL: plan bit k set means pushdown[k] is in the WHERE
+ * clause, its value in the next argv slot (slots follow the bits in order). */
+static const struct pushdown {
+    int column;
+    enum sql_op op;
+    const char *sql;        /* %d: the parameter number */
+} pushdown[] = {
+    {COL_TIME, SQL_OP_GE, "time >= $%d::timestamptz"},
+    {COL_TIME, SQL_OP_GT, "time > $%d::timestamptz"},
+    {COL_TIME, SQL_OP_LE, "time <= $%d::timestamptz"},
+    {COL_TIME, SQL_OP_LT, "time < $%d::timestamptz"},
+    {COL_TIME, SQL_OP_EQ, "time = $%d::timestamptz"},
+    {COL_USER_NAME, SQL_OP_EQ, "user_name = $%d"},
+    {COL_USER_NAME, SQL_OP_IN, "user_name = ANY($%d::text[])"},
+    {COL_OPERATION, SQL_OP_EQ, "operation = $%d"},
+    {COL_OPERATION, SQL_OP_IN, "operation = ANY($%d::text[])"},
+    {COL_REPLICA, SQL_OP_EQ, "replica = $%d"},
+    {COL_DECISION_ID, SQL_OP_EQ, "decision_id = $%d"},
+    {COL_QUERY_ID, SQL_OP_EQ, "query_id = $%d"},
+    {COL_ALLOWED, SQL_OP_EQ, "allowed = $%d::boolean"},
+};
+#define NPUSHDOWN ((int)(sizeof pushdown / sizeof pushdown[0]))
+#define PLAN_RECORD (1 << 28)   /* the query reads `record` */
+#define PLAN_DESC (1 << 29)     /* ORDER BY time DESC */
+#define PLAN_BITS ((1 << NPUSHDOWN) - 1)
+
+static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
+                      struct lw_err *err)
+{
+    int plan = 0, nargs = 0;
+    (void)aux;
+    (void)err;
+    for (int k = 0; k < NPUSHDOWN; k++) {
+        for (int i = 0; i < in->nconstraint; i++) {
+            const struct sql_index_constraint *c = &in->constraint[i];
+            if (!c->usable || c->column != pushdown[k].column || c->op != pushdown[k].op ||
+                out->usage[i].arg_index)
+                continue;
+            plan |= 1 << k;
+            out->usage[i].arg_index = ++nargs;
+            out->usage[i].omit = false;     /* cheap to re-check; PostgreSQL's answer is exact */
+            break;
+        }
+    }
+    if (in->cols_used & (1ull << COL_RECORD))
+        plan |= PLAN_RECORD;
+    if (in->norderby == 1 && in->orderby[0].column == COL_TIME) {
+        out->order_consumed = true;
+        if (in->orderby[0].desc)
+            plan |= PLAN_DESC;
+    }
+    out->plan = plan;
+    /* One round trip either way; a narrower WHERE reads fewer rows. */
+    out->est_rows = 100000.0 / (1 + 4 * nargs);
+    out->est_cost = 10 + out->est_rows / 100;
+    return 0;
+}
+
+/* A text value as a C string in b (the engine's text is not NUL-terminated). */
+static void put_value_text(struct lw_buf *b, const struct sql_value *v)
+{
+    switch (v->type) {
+    case SQL_V_TEXT: lw_buf_append(b, v->u.s.p, v->u.s.len); break;
+    case SQL_V_BOOL: lw_buf_puts(b, v->u.b ? "true" : "false"); break;
+    case SQL_V_INT: lw_buf_printf(b, "%lld", (long long)v->u.i); break;
+    case SQL_V_FLOAT: lw_buf_printf(b, "%.17g", v->u.f); break;
+    case SQL_V_TIME: {
+        int64_t us = v->u.us, secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+        time_t t = (time_t)secs;
+        struct tm tm;
+        char ts[64];
+        gmtime_r(&t, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+        lw_buf_printf(b, "%s.%06lld+00", ts, (long long)(us - secs * 1000000));
+        break;
+    }
+    default: break;
+    }
+}
+
+/* An IN list as a PostgreSQL array literal: {"a","b"} with " and \ escaped. */
+static void put_array_text(struct lw_buf *b, const struct sql_array *a)
+{
+    lw_buf_putc(b, '{');
+    for (int i = 0; a && i < a->n; i++) {
+        struct lw_buf e;
+        if (a->v[i].type == SQL_V_NULL)
+            continue;
+        lw_buf_init(&e, 1u << 20);
+        put_value_text(&e, &a->v[i]);
+        if (b->len > 1 && b->data[b->len - 1] != '{')
+            lw_buf_putc(b, ',');
+        lw_buf_putc(b, '"');
+        for (size_t k = 0; e.data && k < e.len; k++) {
+            if (e.data[k] == '"' || e.data[k] == '\\')
+                lw_buf_putc(b, '\\');
+            lw_buf_putc(b, e.data[k]);
+        }
+        lw_buf_putc(b, '"');
+        lw_buf_free(&e);
+    }
+    lw_buf_putc(b, '}');
+}
+
+void authz_decision_store_sql_free_params(char **params, int nparams)
+{
+    for (int i = 0; params && i < nparams; i++)
+        lw_free(params[i]);
+    lw_free(params);
+}
+
+int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *argv,
+                                   char **sql, char ***params, int *nparams, struct lw_err *err)
+{
+    struct lw_buf q;
+    char **p = NULL;
+    int n = 0;
+
+    *sql = NULL;
+    *params = NULL;
+    *nparams = 0;
+    lw_buf_init(&q, 64u << 10);
+    if (argc > 0 && !(p = lw_calloc((size_t)argc, sizeof *p)))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    lw_buf_puts(&q, "SELECT ");
+    for (int c = 0; c < NCOLS; c++) {
+        if (c)
+            lw_buf_puts(&q, ", ");
+        lw_buf_puts(&q, c == COL_RECORD && !(plan & PLAN_RECORD) ? "NULL" : select_expr[c]);
+    }
+    lw_buf_puts(&q, " FROM " DECISION_STORE_TABLE);
+    for (int k = 0; k < NPUSHDOWN; k++) {
+        struct lw_buf v;
+        if (!(plan & PLAN_BITS & (1 << k)))
+            continue;
+        if (n >= argc) {
+            authz_decision_store_sql_free_params(p, n);
+            lw_buf_free(&q);
+            return lw_err_set(err, LW_EINVAL, "decision store plan wants more arguments");
+        }
+        lw_buf_puts(&q, n ? " AND " : " WHERE ");
+        lw_buf_printf(&q, pushdown[k].sql, n + 1);
+        if (argv[n].type != SQL_V_NULL) {       /* NULL: PostgreSQL's NULL, no row matches */
+            lw_buf_init(&v, 16u << 20);
+            if (argv[n].type == SQL_V_ARRAY)
+                put_array_text(&v, argv[n].u.arr);
+            else
+                put_value_text(&v, &argv[n]);
+            if (v.failed) {
+                lw_buf_free(&v);
+                authz_decision_store_sql_free_params(p, n);
+                lw_buf_free(&q);
+                return lw_err_set(err, LW_ENOMEM, "decision store query value too large");
+            }
+            p[n] = lw_buf_take(&v);
+            if (!p[n])
+                p[n] = lw_strdup("");
+        }
+        n++;
+    }
+    lw_buf_puts(&q, plan & PLAN_DESC ? " ORDER BY time DESC" : " ORDER BY time");
+    if (q.failed) {
+        authz_decision_store_sql_free_params(p, n);
+        lw_buf_free(&q);
+        return lw_err_set(err, LW_ENOMEM, "out of memory building the decision store query");
+    }
+    *sql = lw_buf_take(&q);
+    *params = p;
+    *nparams = n;
+    return 0;
+}
+
+/* The backend's connection, opened on first use (never in the SQL postmaster, which forks
+ * the backends after registration) and reopened after a failure. */
+static PGconn *backend_conn;
+
+static PGconn *get_conn(const char *dsn, struct lw_err *err)
+{
+    const char *const keys[] = {"connect_timeout", "application_name", "options", "dbname", NULL};
+    const char *const vals[] = {"5", "lakeward-sql", "-c statement_timeout=300000", dsn, NULL};
+    if (backend_conn && PQstatus(backend_conn) == CONNECTION_OK &&
+        PQtransactionStatus(backend_conn) == PQTRANS_IDLE)
+        return backend_conn;
+    if (backend_conn)
+        PQfinish(backend_conn);
+    backend_conn = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(backend_conn) != CONNECTION_OK) {
+        lw_err_set(err, LW_EIO, "decision store unavailable: %.200s",
+                   PQerrorMessage(backend_conn));
+        snprintf(err->sqlstate, sizeof err->sqlstate, "58000");
+        PQfinish(backend_conn);
+        backend_conn = NULL;
+        return NULL;
+    }
+    return backend_conn;
+}
+
+struct cursor {
+    struct sql_cursor base;
+    const struct authz_decision_store_sql *aux;
+    PGconn *conn;           /* borrowed backend connection while a query runs; else NULL */
+    PGresult *row;          /* the current row (single-row mode); NULL at the end */
+    int64_t time_us;
+};
+
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    struct cursor *c = lw_calloc(1, sizeof *c);
+    (void)qc;
+    if (!c)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    c->base.mod = &authz_decision_store_sql_module;
+    c->aux = aux;
+    *cur = &c->base;
+    return 0;
+}
+
+/* Ends the running query: cancels it when rows are left, then reads what remains so the
+ * connection is ready for the next statement. */
+static void finish_query(struct cursor *c, bool cancel)
+{
+    PGresult *r;
+    PQclear(c->row);
+    c->row = NULL;
+    if (!c->conn)
+        return;
+    if (cancel) {
+        PGcancel *k = PQgetCancel(c->conn);
+        char buf[256];
+        if (k) {
+            PQcancel(k, buf, sizeof buf);
+            PQfreeCancel(k);
+        }
+    }
+    while ((r = PQgetResult(c->conn)))
+        PQclear(r);
+    c->conn = NULL;
+}
+
+static int result_error(struct cursor *c, PGresult *r, struct lw_err *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int rc = lw_err_set(err, LW_EIO, "decision store query failed: %.200s",
+                        r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+    snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state && strlen(state) == 5 ? state :
+             "58000");
+    PQclear(r);
+    finish_query(c, false);
+    return rc;
+}
+
+static int next(struct sql_cursor *cur, struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    PGresult *r;
+    PQclear(c->row);
+    c->row = NULL;
+    if (!c->conn)
+        return 0;
+    r = PQgetResult(c->conn);
+    if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+        c->row = r;
+        if (lw_parse_i64(PQgetvalue(r, 0, COL_TIME), INT64_MIN, INT64_MAX, &c->time_us) != 0)
+            return result_error(c, NULL, err);
+        return 0;
+    }
+    if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
+        PQclear(r);
+        finish_query(c, false);
+        return 0;
+    }
+    return result_error(c, r, err);
+}
+
+static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
+                  struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    char *sql, **params;
+    int nparams, rc;
+    PGconn *conn;
+
+    finish_query(c, true);
+    if ((rc = authz_decision_store_sql_build(plan, argc, argv, &sql, &params, &nparams, err)))
+        return rc;
+    if (!(conn = get_conn(c->aux->dsn, err))) {
+        lw_free(sql);
+        authz_decision_store_sql_free_params(params, nparams);
+        return err->code;
+    }
+    rc = PQsendQueryParams(conn, sql, nparams, NULL, (const char *const *)params, NULL, NULL, 0);
+    lw_free(sql);
+    authz_decision_store_sql_free_params(params, nparams);
+    c->conn = conn;
+    if (!rc || !PQsetSingleRowMode(conn))
+        return result_error(c, NULL, err);
+    return next(cur, err);
+}
+
+static bool eof(struct sql_cursor *cur)
+{
+    return ((struct cursor *)cur)->row == NULL;
+}
+
+static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    const char *s;
+    int64_t i;
+    if (col < 0 || col >= NCOLS)
+        return lw_err_set(err, LW_EINVAL, "no column %d in lakeward.decisions", col);
+    if (PQgetisnull(c->row, 0, col)) {
+        v->type = SQL_V_NULL;
+        return 0;
+    }
+    s = PQgetvalue(c->row, 0, col);
+    switch (cols[col].type_oid) {
+    case SQL_OID_TIMESTAMPTZ:
+        v->type = SQL_V_TIME;
+        v->u.us = c->time_us;
+        return 0;
+    case SQL_OID_BOOL:
+        v->type = SQL_V_BOOL;
+        v->u.b = s[0] == 't';
+        return 0;
+    case SQL_OID_INT4:
+        if (lw_parse_i64(s, INT32_MIN, INT32_MAX, &i) != 0)
+            return lw_err_set(err, LW_EIO, "decision store sent '%.40s' for an integer", s);
+        v->type = SQL_V_INT;
+        v->u.i = i;
+        return 0;
+    case SQL_OID_FLOAT8: {
+        char *end;
+        v->type = SQL_V_FLOAT;
+        v->u.f = strtod(s, &end);
+        if (end == s || *end)
+            return lw_err_set(err, LW_EIO, "decision store sent '%.40s' for a number", s);
+        return 0;
+    }
+    default:
+        v->type = SQL_V_TEXT;
+        v->u.s.p = s;
+        v->u.s.len = (size_t)PQgetlength(c->row, 0, col);
+        return 0;
+    }
+}
+
+static void close_cursor(struct sql_cursor *cur)
+{
+    struct cursor *c = (struct cursor *)cur;
+    if (!c)
+        return;
+    finish_query(c, true);
+    lw_free(c);
+}
+
+const struct sql_vtab_module authz_decision_store_sql_module = {
+    .name = "decisions",
+    .cols = cols,
+    .ncols = NCOLS,
+    .best_index = best_index,
+    .open = open_cursor,
+    .filter = filter,
+    .next = next,
+    .eof = eof,
+    .column = column,
+    .close = close_cursor,
+};
