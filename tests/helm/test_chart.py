@@ -112,36 +112,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def self_signed(tmp_path):
-    crt, key = tmp_path / "tls.crt", tmp_path / "tls.key"
+def self_signed(tmp_path, name):
+    crt, key = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(crt)],
-                   check=True, capture_output=True)
-    return {"tls.crt": crt, "tls.key": key}
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True)
+    return {"tls.crt": crt.read_text(), "tls.key": key.read_text()}
 
 
-def run_rendered(docs, tmp_path, tls_files=None):
+def run_rendered(docs, tmp_path, secrets):
     """Starts build/lakeward as the rendered Deployment would run it: the container's args
-    (listen addresses moved to free loopback ports), its env with each secretKeyRef replaced by
-    the test's own Secret value, and the ConfigMap (and TLS Secret) files at the paths the
-    volume mounts name, rewritten to a temporary directory."""
+    (listen addresses moved to free loopback ports), its env with each secretKeyRef taken from
+    `secrets` ({secret name: {key: value}}, the test's own), and the ConfigMap and Secret
+    volumes as files at the paths the mounts name, moved to a temporary directory (paths
+    inside the config file too)."""
     dep = next(d for (k, _), d in docs.items() if k == "Deployment")
     pod = dep["spec"]["template"]["spec"]
     c = pod["containers"][0]
     volumes = {v["name"]: v for v in pod["volumes"]}
-    paths = {}
+    paths, configmaps = {}, []
     for m in c["volumeMounts"]:
         v = volumes[m["name"]]
         if "configMap" in v:
-            data = docs[("ConfigMap", v["configMap"]["name"])]["data"]
-            files = {}
-            for name, text in data.items():
-                files[name] = tmp_path / f"cm-{name}"
-                files[name].write_text(text)
-        else:
-            files = tls_files
-            assert set(files) == {"tls.crt", "tls.key"}, v
-        for name, local in files.items():
+            configmaps.append((m, docs[("ConfigMap", v["configMap"]["name"])]["data"]))
+            continue
+        data = secrets[v["secret"]["secretName"]]
+        for name, text in data.items():
+            local = tmp_path / f"{m['name']}-{name}"
+            local.write_text(text)
+            paths[f"{m['mountPath']}/{name}"] = str(local)
+    for m, data in configmaps:          # after the Secrets: the config file names their paths
+        for name, text in data.items():
+            for inside, local in paths.items():
+                text = text.replace(inside, local)
+            local = tmp_path / f"cm-{name}"
+            local.write_text(text)
             paths[f"{m['mountPath']}/{name}"] = str(local)
     args = []
     http_port, pg_port = free_port(), free_port()
@@ -156,8 +161,8 @@ def run_rendered(docs, tmp_path, tls_files=None):
         # Proof the binary reads every variable the chart sets (names appear in its text).
         assert e["name"].encode() in binary, f"the chart sets {e['name']}, which lakeward does not read"
         if "valueFrom" in e:
-            assert "secretKeyRef" in e["valueFrom"], e
-            env[e["name"]] = SECRET
+            ref = e["valueFrom"]["secretKeyRef"]
+            env[e["name"]] = secrets[ref["name"]][ref["key"]]
         else:
             env[e["name"]] = paths.get(e["value"], e["value"])
     check = subprocess.run([str(BUILD / "lakeward"), *args, "--check-config"], env=env,
@@ -173,34 +178,102 @@ def probe(c, port):
     return f"{p['scheme'].lower()}://127.0.0.1:{port}{p['path']}"
 
 
-@pytest.mark.parametrize("values,tls", [(DEFAULT, False), (WORKSHOP_ARGS, True)],
-                         ids=["default", "workshop-tls"])
-def test_rendered_deployment_runs_the_binary(tmp_path, values, tls):
-    extra = ("--set", "tls.existingSecret=lakeward-tls") if tls else ()
-    docs = render(*values, *extra)
-    tls_files = self_signed(tmp_path) if tls else None
-    verify = str(tls_files["tls.crt"]) if tls else True
-    proc, port, pg_port = run_rendered(docs, tmp_path, tls_files)
+def scram_users_cfg(password):
+    verifier = subprocess.run([str(BUILD / "lakeward"), "--scram-verifier"], input=password + "\n",
+                              capture_output=True, text=True, check=True).stdout.strip()
+    return f'pg_users = [ "grafana {verifier} svc-grafana" ];\n'
+
+
+@pytest.fixture
+def store_dsn(request):
+    """A fresh database on the test stack's PostgreSQL for the workshop values' decision store."""
+    import psycopg
+    st = request.getfixturevalue("stack")
+    base = f"postgresql://{st['PG_USER']}@{st['PG_HOST']}:{st['PG_PORT']}"
+    name = "lw_chart_" + os.urandom(6).hex()
+    with psycopg.connect(base + "/postgres", autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    yield f"{base}/{name}"
+    with psycopg.connect(base + "/postgres", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def wait_health(proc, url, verify, log_path):
+    deadline = time.time() + 20
+    while True:
+        assert proc.poll() is None, log_path.read_text()
+        try:
+            return requests.get(url, timeout=2, verify=verify)
+        except requests.ConnectionError:
+            assert time.time() < deadline, "lakeward never answered /health"
+            time.sleep(0.1)
+
+
+def test_default_values_run_the_binary(tmp_path):
+    docs = render(*DEFAULT)
+    proc, port, _ = run_rendered(docs, tmp_path, {"lakeward": {"client-secret": SECRET}})
     try:
         c = docs[("Deployment", "lakeward")]["spec"]["template"]["spec"]["containers"][0]
         url = probe(c, port)
-        assert url.startswith("https://" if tls else "http://")
-        deadline = time.time() + 20
-        while True:
-            assert proc.poll() is None, (tmp_path / "lakeward.log").read_text()
-            try:
-                r = requests.get(url, timeout=2, verify=verify)
-                break
-            except requests.ConnectionError:
-                assert time.time() < deadline, "lakeward never answered /health"
-                time.sleep(0.1)
+        assert url.startswith("http://")
+        r = wait_health(proc, url, True, tmp_path / "lakeward.log")
         assert r.status_code == 200 and r.json()["status"] == "ok"
-        m = requests.get(url.replace("/health", "/metrics"), timeout=5, verify=verify)
-        assert m.status_code == 200           # what the ServiceMonitor scrapes
-        env = {e["name"]: e.get("value") for e in c["env"]}
+        assert requests.get(url.replace("/health", "/metrics"), timeout=5).status_code == 200
         log = (tmp_path / "lakeward.log").read_text()
+        env = {e["name"]: e.get("value") for e in c["env"]}
         assert f"event=lakekeeper_instance id=default url={env['LAKEKEEPER_URL']} " in log
-        assert f"tls={'on' if tls else 'off'}" in log
+        assert "tls=off" in log
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0, (tmp_path / "lakeward.log").read_text()
+
+
+def test_workshop_values_run_the_binary(tmp_path, store_dsn):
+    """Everything the workshop values turn on, with the test's own Secrets: HTTPS, Postgres TLS,
+    the SCRAM user Grafana logs in with (hostssl scram-sha-256 rule), its admin principal, and
+    the decision store shared through PostgreSQL."""
+    import psycopg
+    docs = render(*WORKSHOP_ARGS, "--set", "tls.existingSecret=lakeward-tls")
+    secrets = {
+        "lakeward-keycloak": {"client-secret": SECRET},
+        "lakeward-tls": self_signed(tmp_path, "http"),
+        "lakeward-pg-tls": self_signed(tmp_path, "pg"),
+        "lakeward-pg-users": {"pg-users.cfg": scram_users_cfg("grafana-pw")},
+        "lakeward-decision-store": {"dsn": store_dsn},
+    }
+    ca = tmp_path / "http.crt"
+    ca.write_text(secrets["lakeward-tls"]["tls.crt"])
+    proc, port, pg_port = run_rendered(docs, tmp_path, secrets)
+    try:
+        c = docs[("Deployment", "lakeward")]["spec"]["template"]["spec"]["containers"][0]
+        url = probe(c, port)
+        assert url.startswith("https://")
+        r = wait_health(proc, url, str(ca), tmp_path / "lakeward.log")
+        assert r.status_code == 200 and r.json()["status"] == "ok"
+        body = {"input": {"context": {"identity": {"user": "chart-test", "groups": []},
+                                      "softwareStack": {"trinoVersion": "455"}},
+                          "action": {"operation": "ExecuteQuery"}}}
+        d = requests.post(url.replace("/health", "/v1/data/trino/allow"), json=body, timeout=10,
+                          verify=str(ca))
+        assert d.status_code == 200 and d.json()["result"] is True
+        conn = dict(host="127.0.0.1", port=pg_port, dbname="lakeward", user="grafana",
+                    password="grafana-pw")
+        with pytest.raises(psycopg.OperationalError):      # hostssl rules only
+            psycopg.connect(**conn, sslmode="disable").close()
+        deadline = time.time() + 20
+        with psycopg.connect(**conn, sslmode="require") as pg:
+            assert pg.info.pgconn.ssl_in_use
+            assert pg.execute("SELECT current_user").fetchone() == ("svc-grafana",)
+            while True:     # the decision, through the store (the ring has no replica column)
+                rows = pg.execute("SELECT user_name, replica IS NOT NULL FROM decisions "
+                                  "WHERE user_name = 'chart-test'").fetchall()
+                if rows:
+                    break
+                assert time.time() < deadline, "the decision never reached the store"
+                time.sleep(0.1)
+            assert rows == [("chart-test", True)]
+        log = (tmp_path / "lakeward.log").read_text()
+        assert "tls=on" in log and "event=connected" in log and "mod=decision_store" in log
     finally:
         proc.terminate()
         assert proc.wait(timeout=20) == 0, (tmp_path / "lakeward.log").read_text()
