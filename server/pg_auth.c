@@ -7,6 +7,7 @@
 #include "core/lw_log.h"
 #include "pg_session_int.h"
 #include "pg_jwks.h"
+#include "pg_login_cache.h"
 #include "pg_tls.h"
 
 #include <jansson.h>
@@ -55,6 +56,7 @@ void pg_auth_free(struct pg_auth *a)
         return;
     pg_tls_ctx_free(a->tls);
     pg_jwks_cache_free(a->jwks);
+    pg_login_cache_free(a->clients);
     pg_hba_free(&a->hba);
     for (int i = 0; i < a->nusers; i++) {
         lw_free(a->users[i].name);
@@ -94,6 +96,10 @@ struct pg_auth *pg_auth_new(const struct lw_config *cfg, struct lw_err *err)
         if (m == PG_AUTH_CLIENT && !a->token_endpoint) {
             lw_err_set(err, LW_ECONFIG, "pg_hba line %d: method client needs pg_token_endpoint "
                        "(or a Lakekeeper instance's token_endpoint)", a->hba.rules[i].line);
+            goto fail;
+        }
+        if (m == PG_AUTH_CLIENT && !a->clients && !(a->clients = pg_login_cache_new())) {
+            lw_err_set(err, LW_ENOMEM, "cannot map the client login cache");
             goto fail;
         }
         a->needs_http |= m == PG_AUTH_CLIENT || m == PG_AUTH_OIDC;
@@ -289,7 +295,13 @@ static int login_client(struct pg_sess *s, const struct pg_hba_rule *rule, const
     struct oauth_token *t;
     struct lw_err err = {0};
     bool fetched = false;
-    char *tok, *sub;
+    char *tok, *sub = pg_login_cache_get(s->o->auth->clients, s->user, secret);
+    if (sub) {
+        int rc = principal_for(s, sub, principal);
+        LW_DEBUG("pg", "client_login_cached", "peer=%s", s->o->peer);
+        lw_free(sub);
+        return rc;
+    }
     if (oo.timeout_ms <= 0)
         return refuse(s, rule, "startup timeout before the IdP call");
     if (!(t = oauth_token_new(&oo)))
@@ -306,6 +318,7 @@ static int login_client(struct pg_sess *s, const struct pg_hba_rule *rule, const
     lw_free(tok);
     if (!sub)
         return refuse(s, rule, "the IdP's token has no subject");
+    pg_login_cache_put(s->o->auth->clients, s->user, secret, sub);
     {
         int rc = principal_for(s, sub, principal);
         lw_free(sub);

@@ -20,6 +20,7 @@
 struct pg_tls_ctx;
 struct pg_sess;
 struct pg_jwks_cache;
+struct pg_login_cache;
 
 struct pg_auth_user {
     char *name;
@@ -36,6 +37,7 @@ struct pg_auth {
     const char *token_endpoint;         /* borrowed; NULL: `client` logins refused */
     const char *oidc_issuer, *oidc_audience;    /* borrowed; `oidc` logins */
     struct pg_jwks_cache *jwks;         /* the IdP's keys, shared by the backends */
+    struct pg_login_cache *clients;     /* recent successful `client` logins */
     bool needs_http;            /* a rule uses an IdP method: http_client must be set up */
 };
 

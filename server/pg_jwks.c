@@ -1,24 +1,22 @@
 /* pg_jwks.c -- the shared JWKS cache (pg_jwks.h). The region holds the JWKS text, not parsed
  * keys (OpenSSL objects cannot live in shared memory); each login parses it, which costs far
- * less than its TLS handshake. A process-shared robust mutex guards the region only for
- * copies, never across an HTTP call, so a backend killed mid-fetch blocks nobody. */
+ * less than its TLS handshake. The region's mutex (pg_shm.h) is held only for copies,
+ * never across an HTTP call, so a backend killed mid-fetch blocks nobody. */
 #include "pg_jwks.h"
 
 #include "../catalog/http_client.h"
 #include "core/lw_log.h"
+#include "pg_shm.h"
 
-#include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define JWKS_TEXT_MAX (64u << 10)
 #define FETCH_BODY_MAX (256u << 10)
 
 struct shared {
-    pthread_mutex_t mu;
+    pthread_mutex_t mu;         /* first: pg_shm_map initialises it */
     int64_t fetched_us;         /* when text was fetched (0: never) */
     int64_t attempt_us;         /* last fetch attempt, for the rate limit */
     size_t len;
@@ -33,24 +31,17 @@ struct pg_jwks_cache {
 struct pg_jwks_cache *pg_jwks_cache_new(const char *issuer, struct lw_err *err)
 {
     struct pg_jwks_cache *c = lw_calloc(1, sizeof *c);
-    pthread_mutexattr_t ma;
     if (!c || strlen(issuer) >= sizeof c->issuer) {
         lw_free(c);
         lw_err_set(err, LW_ECONFIG, "pg_oidc_issuer is too long");
         return NULL;
     }
     snprintf(c->issuer, sizeof c->issuer, "%s", issuer);
-    c->sh = mmap(NULL, sizeof *c->sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (c->sh == MAP_FAILED) {
+    if (!(c->sh = pg_shm_map(sizeof *c->sh))) {
         lw_free(c);
-        lw_err_set(err, LW_ENOMEM, "cannot map the JWKS cache (errno %d)", errno);
+        lw_err_set(err, LW_ENOMEM, "cannot map the JWKS cache");
         return NULL;
     }
-    pthread_mutexattr_init(&ma);
-    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(&c->sh->mu, &ma);
-    pthread_mutexattr_destroy(&ma);
     return c;
 }
 
@@ -58,14 +49,8 @@ void pg_jwks_cache_free(struct pg_jwks_cache *c)
 {
     if (!c)
         return;
-    munmap(c->sh, sizeof *c->sh);
+    pg_shm_unmap(c->sh, sizeof *c->sh);
     lw_free(c);
-}
-
-static void lock(struct shared *sh)
-{
-    if (pthread_mutex_lock(&sh->mu) == EOWNERDEAD)
-        pthread_mutex_consistent(&sh->mu);  /* holders only copy: the data is whole */
 }
 
 /* GETs url; returns the body (caller frees) when 2xx JSON, else NULL with *why. */
@@ -128,23 +113,23 @@ struct pg_jwks *pg_jwks_cache_get(struct pg_jwks_cache *c, bool want_refresh, lo
     struct pg_jwks *keys = NULL;
     struct lw_err err = {0};
 
-    lock(sh);
+    pg_shm_lock(&sh->mu);
     go = (sh->fetched_us == 0 || now - sh->fetched_us > PG_JWKS_MAX_AGE_MS * 1000LL ||
           want_refresh) &&
          (sh->attempt_us == 0 || now - sh->attempt_us >= PG_JWKS_REFRESH_MIN_MS * 1000LL);
     if (go)
         sh->attempt_us = now;
-    pthread_mutex_unlock(&sh->mu);
+    pg_shm_unlock(&sh->mu);
 
     if (go && timeout_ms > 0) {
         const char *fwhy = NULL;
         if ((text = fetch(c, timeout_ms, &len, &fwhy)) &&
             (keys = pg_jwks_parse(text, len, &err))) {
-            lock(sh);
+            pg_shm_lock(&sh->mu);
             memcpy(sh->text, text, len);
             sh->len = len;
             sh->fetched_us = lw_mono_us();
-            pthread_mutex_unlock(&sh->mu);
+            pg_shm_unlock(&sh->mu);
             LW_INFO("pg", "jwks_fetched", "issuer=\"%s\" keys=%d", c->issuer, pg_jwks_count(keys));
         } else {
             LW_WARN("pg", "jwks_fetch_failed", "issuer=\"%s\" reason=\"%s\"", c->issuer,
@@ -155,10 +140,10 @@ struct pg_jwks *pg_jwks_cache_get(struct pg_jwks_cache *c, bool want_refresh, lo
             return keys;
     }
     /* Not fetched (rate limit, failure): whatever is cached. */
-    lock(sh);
+    pg_shm_lock(&sh->mu);
     if (sh->len)
         keys = pg_jwks_parse(sh->text, sh->len, &err);
-    pthread_mutex_unlock(&sh->mu);
+    pg_shm_unlock(&sh->mu);
     if (!keys)
         *why = "the IdP's keys are not available";
     return keys;

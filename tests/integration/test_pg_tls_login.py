@@ -305,6 +305,21 @@ def test_client_login_against_keycloak(lakeward_factory, stack, tls_files):
     assert "cleartext password without TLS" in log
 
 
+def test_client_success_cached_failure_not(lakeward_factory, stack, tls_files):
+    lw = start(lakeward_factory, client_cfg(stack, tls_files))
+    sid, secret = "airflow-sp-1", CLIENT_SECRETS["airflow-sp-1"]
+    for _ in range(3):
+        assert ok(psql(lw, "select current_user", "sslmode=require", user=sid,
+                       password=secret)) == [f"oidc~{SUBJECTS['airflow-sp-1']}"]
+    assert lw.log_text().count("client_login_cached") == 2
+    # A wrong secret for the same client is asked at the IdP each time and refused.
+    for _ in range(2):
+        r = psql(lw, "select 1", "sslmode=require", user=sid, password=secret + "x")
+        assert r.returncode != 0 and "password authentication failed" in r.stderr
+    assert lw.log_text().count("client_login_cached") == 2
+    assert lw.log_text().count("client credentials refused") == 2
+
+
 def test_client_loopback_cleartext(lakeward_factory, stack, tls_files):
     lw = start(lakeward_factory, client_cfg(stack, tls_files, extra_hba=[
         "hostnossl airflow-sp-1 127.0.0.1/32 client loopback-cleartext"]))
