@@ -34,7 +34,7 @@ int pg_auth_parse_user(const char *line, int lineno, struct pg_auth_user *u, str
     memset(u, 0, sizeof *u);
     if (strlen(line) >= sizeof buf)
         return lw_err_set(err, LW_ECONFIG, "pg_users entry %d is too long", lineno);
-    strcpy(buf, line);
+    snprintf(buf, sizeof buf, "%s", line);
     for (char *t = strtok_r(buf, " \t", &save); t && n < 4; t = strtok_r(NULL, " \t", &save))
         tok[n++] = t;
     if (n < 2 || n > 3)

@@ -142,7 +142,7 @@ int pg_hba_parse_line(const char *line, int lineno, struct pg_hba_rule *r, struc
     r->line = lineno;
     if (strlen(line) >= sizeof buf)
         return lw_err_set(err, LW_ECONFIG, "pg_hba line %d is longer than 1023 bytes", lineno);
-    strcpy(buf, line);
+    snprintf(buf, sizeof buf, "%s", line);
     for (char *t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
         if (ntok == (int)N(tok))
             return lw_err_set(err, LW_ECONFIG, "pg_hba line %d has too many fields", lineno);

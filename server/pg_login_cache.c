@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 #include <string.h>
 
 struct slot {
@@ -91,7 +92,7 @@ void pg_login_cache_put(struct pg_login_cache *c, const char *id, const char *se
     s = &c->sh->slots[(k[0] | k[1] << 8) % PG_LOGIN_CACHE_SLOTS];
     pg_shm_lock(&c->sh->mu);
     memcpy(s->key, k, 32);
-    strcpy(s->sub, sub);
+    snprintf(s->sub, sizeof s->sub, "%s", sub);
     s->expires_us = lw_mono_us() + PG_LOGIN_CACHE_TTL_MS * 1000LL;
     pg_shm_unlock(&c->sh->mu);
 }
