@@ -187,8 +187,12 @@ static const struct pg_auth_user *find_user(const struct pg_auth *a, const char 
 static int login_scram(struct pg_sess *s, const struct pg_hba_rule *rule, int64_t deadline_us,
                        char **principal)
 {
-    static const char mech[] = "SCRAM-SHA-256\0";   /* the list ends with an empty name */
+    /* Each list ends with an empty name. PLUS only over TLS: it binds to the connection. */
+    static const char plain[] = "SCRAM-SHA-256\0";
+    static const char with_plus[] = "SCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0";
     const struct pg_auth_user *u = find_user(s->o->auth, s->user);
+    unsigned char cbind[64];
+    struct pg_scram_binding b = {NULL, 0, false};
     struct pg_scram_state st = {0};
     struct lw_buf reply;
     struct pg_rd rd;
@@ -197,7 +201,12 @@ static int login_scram(struct pg_sess *s, const struct pg_hba_rule *rule, int64_
     int rc = -1;
 
     lw_buf_init(&reply, 1024);
-    send_auth(s, AUTH_SASL, mech, sizeof mech);
+    if (s->io.tls && (b.cbind_len = pg_tls_server_end_point(s->io.tls, cbind)))
+        b.cbind = cbind;
+    if (b.cbind)
+        send_auth(s, AUTH_SASL, with_plus, sizeof with_plus);
+    else
+        send_auth(s, AUTH_SASL, plain, sizeof plain);
     if (read_password_message(s, deadline_us) != 0)
         goto out;
     /* SASLInitialResponse: mechanism, Int32 length (-1: none), the client-first-message. */
@@ -207,12 +216,13 @@ static int login_scram(struct pg_sess *s, const struct pg_hba_rule *rule, int64_
         rc = pg_sess_protocol_violation(s, "malformed SASL message%s", "");
         goto out;
     }
-    if (strcmp(name, "SCRAM-SHA-256") != 0) {
+    b.plus = strcmp(name, "SCRAM-SHA-256-PLUS") == 0 && b.cbind;
+    if (strcmp(name, "SCRAM-SHA-256") != 0 && !b.plus) {
         rc = pg_sess_protocol_violation(s, "client selected an invalid SASL authentication "
                                         "mechanism%s", "");
         goto out;
     }
-    if (pg_scram_first(&st, u ? &u->verifier : NULL, (const char *)rd.p + rd.pos, (size_t)len,
+    if (pg_scram_first(&st, u ? &u->verifier : NULL, &b, (const char *)rd.p + rd.pos, (size_t)len,
                        &reply, &why) != 0) {
         rc = pg_sess_protocol_violation(s, "malformed SCRAM message (%s)", why);
         goto out;

@@ -121,9 +121,43 @@ static bool printable_nonce(const char *p, size_t n)
     return true;
 }
 
-int pg_scram_first(struct pg_scram_state *st, const struct pg_scram_verifier *v,
-                   const char *msg, size_t len, struct lw_buf *out, const char **why)
+/* Reads the gs2 header ("n,,", "y,," or "p=tls-server-end-point,,") and checks it against
+ * what was offered and chosen (RFC 5802 section 6). Returns its length, or 0 with *why. */
+static size_t gs2_header(struct pg_scram_state *st, const struct pg_scram_binding *b,
+                         const char *msg, size_t len, const char **why)
 {
+    static const char plus_hdr[] = "p=tls-server-end-point,,";
+    size_t n = strlen(plus_hdr);
+    if (b->plus) {
+        if (len < n || memcmp(msg, plus_hdr, n) != 0 || !b->cbind) {
+            *why = "SCRAM-SHA-256-PLUS needs channel binding type tls-server-end-point";
+            return 0;
+        }
+        memcpy(st->cbind, b->cbind, b->cbind_len);
+        st->cbind_len = b->cbind_len;
+    } else if (len >= 3 && (msg[0] == 'n' || msg[0] == 'y') && msg[1] == ',' && msg[2] == ',') {
+        /* "y": the client could bind but thinks the server cannot; when the server did
+         * offer PLUS, someone stripped it from the list on the way. */
+        if (msg[0] == 'y' && b->cbind) {
+            *why = "channel binding downgrade (client says y, server offered PLUS)";
+            return 0;
+        }
+        n = 3;
+    } else {
+        *why = len && msg[0] == 'p' ? "channel binding requested without SCRAM-SHA-256-PLUS"
+                                    : "unsupported gs2 header";
+        return 0;
+    }
+    memcpy(st->gs2, msg, n);
+    st->gs2[n] = '\0';
+    return n;
+}
+
+int pg_scram_first(struct pg_scram_state *st, const struct pg_scram_verifier *v,
+                   const struct pg_scram_binding *b, const char *msg, size_t len,
+                   struct lw_buf *out, const char **why)
+{
+    size_t gs2_len;
     const char *end = msg + len, *p, *bare, *r, *rend;
     unsigned char raw[SERVER_NONCE_RAW];
     char snonce[SERVER_NONCE_RAW / 3 * 4 + 1], salt64[PG_SCRAM_SALT_MAX / 3 * 4 + 8];
@@ -132,15 +166,10 @@ int pg_scram_first(struct pg_scram_state *st, const struct pg_scram_verifier *v,
         *why = "NUL in client-first-message";
         return LW_EINVAL;
     }
-    /* gs2-header: "n,," (no channel binding) or "y,," (client could, server does not
-     * offer it); "p=" asks for binding we did not advertise; authzid is not supported. */
-    if (len < 3 || (msg[0] != 'n' && msg[0] != 'y') || msg[1] != ',' || msg[2] != ',') {
-        *why = len && msg[0] == 'p' ? "channel binding requested but not offered"
-                                    : "unsupported gs2 header";
+    /* An authzid in the gs2 header is not supported (it fails the header checks). */
+    if (!(gs2_len = gs2_header(st, b, msg, len, why)))
         return LW_EINVAL;
-    }
-    memcpy(st->gs2, msg, 3);
-    bare = msg + 3;
+    bare = msg + gs2_len;
     /* client-first-message-bare: n=<user>,r=<nonce>[,extensions]. The user name is empty
      * with libpq (the startup packet names the user) and ignored here. */
     if (end - bare < 2 || bare[0] != 'n' || bare[1] != '=') {
@@ -201,7 +230,9 @@ int pg_scram_final(struct pg_scram_state *st, const char *msg, size_t len, struc
                    const char **why)
 {
     const char *end = msg + len, *p, *proof;
-    char cbind[16];
+    unsigned char cb_input[32 + 64];
+    size_t gl = strlen(st->gs2);
+    char cbind[(sizeof cb_input + 2) / 3 * 4 + 1];
     unsigned char client_proof[PG_SCRAM_KEY_LEN], sig[PG_SCRAM_KEY_LEN], key[PG_SCRAM_KEY_LEN];
     unsigned char check[PG_SCRAM_KEY_LEN];
     size_t nl = strlen(st->nonce), without_proof;
@@ -212,8 +243,11 @@ int pg_scram_final(struct pg_scram_state *st, const char *msg, size_t len, struc
         *why = "malformed client-final-message";
         return LW_EINVAL;
     }
-    /* c=<base64 of the gs2 header>,r=<nonce>[,extensions],p=<proof> */
-    b64_encode((const unsigned char *)st->gs2, 3, cbind);
+    /* c=<base64 of the gs2 header and, with PLUS, the binding data>,r=<nonce>
+     * [,extensions],p=<proof> */
+    memcpy(cb_input, st->gs2, gl);
+    memcpy(cb_input + gl, st->cbind, st->cbind_len);
+    b64_encode(cb_input, gl + st->cbind_len, cbind);
     p = msg;
     if ((size_t)(end - p) < 2 + strlen(cbind) + 1 || strncmp(p, "c=", 2) != 0 ||
         strncmp(p + 2, cbind, strlen(cbind)) != 0 || p[2 + strlen(cbind)] != ',') {

@@ -3,7 +3,9 @@
  *     SCRAM-SHA-256$<iterations>:<salt base64>$<StoredKey base64>:<ServerKey base64>
  * (what pg_authid.rolpassword holds, so a verifier made by PostgreSQL works here and the
  * plain password is never configured), making one from a password, and the two server
- * steps of an exchange. Channel binding is not offered (gs2 "n" or "y", never "p").
+ * steps of an exchange, with or without channel binding: SCRAM-SHA-256-PLUS binds the
+ * exchange to the TLS connection (tls-server-end-point), so a man in the middle who
+ * terminates TLS with another certificate cannot relay it.
  * Pure functions over byte strings; pg_auth.c carries them in the wire's SASL messages. */
 #ifndef PG_SCRAM_H
 #define PG_SCRAM_H
@@ -36,15 +38,27 @@ struct pg_scram_state {
     char nonce[96];             /* client nonce + server nonce */
     char *client_first_bare;    /* owned */
     char *server_first;         /* owned */
-    char gs2[8];                /* "n,," or "y,," */
+    char gs2[32];               /* "n,,", "y,," or "p=tls-server-end-point,," */
+    unsigned char cbind[64];    /* channel binding data when gs2 is "p=..." */
+    size_t cbind_len;
+};
+
+/* What the server offered and the client chose: cbind is the tls-server-end-point data
+ * when TLS is on (SCRAM-SHA-256-PLUS offered), NULL otherwise; plus says the client chose
+ * SCRAM-SHA-256-PLUS. */
+struct pg_scram_binding {
+    const unsigned char *cbind;
+    size_t cbind_len;
+    bool plus;
 };
 
 /* Step 1: reads client-first-message (len bytes, not NUL-terminated) and writes
  * server-first-message to out. v NULL: unknown user (fake exchange). Returns 0, or
- * LW_EINVAL for a malformed or unsupported message (*why says what, for the log). */
+ * LW_EINVAL for a malformed or unsupported message, or a channel binding that does not
+ * fit the mechanism (*why says what, for the log). */
 int pg_scram_first(struct pg_scram_state *st, const struct pg_scram_verifier *v,
-                   const char *msg, size_t len, struct lw_buf *out, const char **why)
-    LW_MUSTCHECK;
+                   const struct pg_scram_binding *b, const char *msg, size_t len,
+                   struct lw_buf *out, const char **why) LW_MUSTCHECK;
 /* Step 2: reads client-final-message and, when the proof is right, writes
  * server-final-message to out and returns 0. LW_EINVAL: malformed (*why set);
  * LW_EAUTH: wrong password or unknown user. */

@@ -140,6 +140,20 @@ ssize_t pg_tls_write(struct pg_tls *t, const void *buf, size_t n, int64_t deadli
     }
 }
 
+size_t pg_tls_server_end_point(const struct pg_tls *t, unsigned char *out)
+{
+    X509 *cert = SSL_get_certificate(t->ssl);
+    int md_nid = NID_undef;
+    const EVP_MD *md;
+    unsigned int len = 0;
+    if (!cert || X509_get_signature_info(cert, &md_nid, NULL, NULL, NULL) != 1)
+        return 0;
+    md = md_nid == NID_md5 || md_nid == NID_sha1 ? EVP_sha256() : EVP_get_digestbynid(md_nid);
+    if (!md || EVP_MD_get_size(md) > 64 || X509_digest(cert, md, out, &len) != 1)
+        return 0;
+    return len;
+}
+
 const char *pg_tls_describe(const struct pg_tls *t, char *buf, size_t n)
 {
     snprintf(buf, n, "%s %s", SSL_get_version(t->ssl), SSL_get_cipher_name(t->ssl));

@@ -27,6 +27,10 @@ void pg_tls_free(struct pg_tls *t);
  * -2 deadline passed. Writes move at least one byte. */
 ssize_t pg_tls_read(struct pg_tls *t, void *buf, size_t n, int64_t deadline_us);
 ssize_t pg_tls_write(struct pg_tls *t, const void *buf, size_t n, int64_t deadline_us);
+/* The tls-server-end-point channel binding data (RFC 5929): a hash of the server's
+ * certificate with its signature's digest (SHA-256 instead of MD5 or SHA-1). Returns the
+ * length written to out (at least 64 bytes of room), or 0 when it cannot be made. */
+size_t pg_tls_server_end_point(const struct pg_tls *t, unsigned char *out);
 /* "TLSv1.3 TLS_AES_256_GCM_SHA384" for the session_start log line. */
 const char *pg_tls_describe(const struct pg_tls *t, char *buf, size_t n);
 

@@ -199,6 +199,14 @@ def test_scram_psql_and_psycopg(lakeward_factory, tls_files):
                    password="graf pw 1")) == ["svc-grafana|svc-grafana"]
     assert ok(psql(lw, "select current_user", "sslmode=require", user="bob",
                    password="bobs-pw")) == ["bob"]
+    # Over TLS SCRAM-SHA-256-PLUS binds the exchange to the certificate (libpq and psycopg).
+    assert ok(psql(lw, "select current_user", "sslmode=require channel_binding=require",
+                   user="bob", password="bobs-pw")) == ["bob"]
+    with connect(lw, "bob", "bobs-pw", sslmode="require", channel_binding="require") as c:
+        assert c.execute("select current_user").fetchone() == ("bob",)
+    r = psql(lw, "select 1", "sslmode=disable channel_binding=require", user="bob",
+             password="bobs-pw")
+    assert r.returncode != 0 and "channel binding" in r.stderr, r.stderr
     with connect(lw, "grafana", "graf pw 1") as c:
         assert c.execute("select current_user").fetchone() == ("svc-grafana",)
     with connect(lw, "bob", "bobs-pw", sslmode="require") as c:

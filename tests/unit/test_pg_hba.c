@@ -132,6 +132,13 @@ static void default_rules_trust_loopback_only(void **state)
 
 /* --- SCRAM ---------------------------------------------------------------------------- */
 
+static const struct pg_scram_binding nobind = {NULL, 0, false};
+
+static const unsigned char *cb_in_u(const char *p)
+{
+    return (const unsigned char *)p;
+}
+
 static void b64(const unsigned char *in, size_t n, char *out)
 {
     EVP_EncodeBlock((unsigned char *)out, in, (int)n);
@@ -175,12 +182,14 @@ static int exchange(const struct pg_scram_verifier *v, const char *password, boo
     char final[512], sig[64];
     int rc;
     lw_buf_init(&out, 1024);
-    assert_int_equal(pg_scram_first(&st, v, first, strlen(first), &out, &why), 0);
+    assert_int_equal(pg_scram_first(&st, v, &nobind, first, strlen(first), &out, &why), 0);
     lw_buf_putc(&out, '\0');
     assert_true(strncmp(out.data, "r=rOprNGfwEbeRWgbNEkqO", 22) == 0);
     client_final(password, first + 3, out.data, "biws", final, sizeof final, sig);
-    if (tamper)
-        final[strlen(final) - 3] ^= 1;
+    if (tamper) {   /* another valid base64 character: the proof is well formed but wrong */
+        char *c = &final[strlen(final) - 3];
+        *c = *c == 'A' ? 'B' : 'A';
+    }
     lw_buf_reset(&out);
     rc = pg_scram_final(&st, final, strlen(final), &out, &why);
     if (rc == 0) {
@@ -239,7 +248,7 @@ static void scram_rfc7677_vector(void **state)
     assert_int_equal(pg_scram_parse_verifier(text, &v), 0);
     assert_int_equal(v.salt_len, 16);
     lw_buf_init(&out, 1024);
-    assert_int_equal(pg_scram_first(&st, &v, first, strlen(first), &out, &why), 0);
+    assert_int_equal(pg_scram_first(&st, &v, &nobind, first, strlen(first), &out, &why), 0);
     snprintf(st.nonce, sizeof st.nonce, "%s", "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0");
     lw_free(st.server_first);
     st.server_first = lw_strdup(server_first);
@@ -274,16 +283,16 @@ static void scram_malformed(void **state)
     lw_buf_init(&out, 1024);
     for (size_t i = 0; i < sizeof firsts / sizeof firsts[0]; i++) {
         lw_buf_reset(&out);
-        assert_int_not_equal(pg_scram_first(&st, &v, firsts[i], strlen(firsts[i]), &out, &why), 0);
+        assert_int_not_equal(pg_scram_first(&st, &v, &nobind, firsts[i], strlen(firsts[i]), &out, &why), 0);
         pg_scram_state_free(&st);
     }
     /* NUL inside the message */
-    assert_int_not_equal(pg_scram_first(&st, &v, "n,,n=\0,r=abc", 12, &out, &why), 0);
+    assert_int_not_equal(pg_scram_first(&st, &v, &nobind, "n,,n=\0,r=abc", 12, &out, &why), 0);
     pg_scram_state_free(&st);
     for (size_t i = 0; i < sizeof finals / sizeof finals[0]; i++) {
         char *p;
         lw_buf_reset(&out);
-        assert_int_equal(pg_scram_first(&st, &v, "n,,n=,r=abc", 11, &out, &why), 0);
+        assert_int_equal(pg_scram_first(&st, &v, &nobind, "n,,n=,r=abc", 11, &out, &why), 0);
         snprintf(fin, sizeof fin, "%s", finals[i]);
         if ((p = strstr(fin, "NONCE"))) {
             char rest[256];
@@ -303,6 +312,59 @@ static void scram_malformed(void **state)
         for (size_t i = 0; i < sizeof verifiers / sizeof verifiers[0]; i++)
             assert_int_equal(pg_scram_parse_verifier(verifiers[i], &v), LW_EINVAL);
     }
+}
+
+static void scram_channel_binding(void **state)
+{
+    static const char plus_first[] = "p=tls-server-end-point,,n=,r=clientnonce";
+    unsigned char data[32];
+    char text[256], final[512], sig[64], cb_in[64], c64[96];
+    struct pg_scram_verifier v;
+    struct pg_scram_state st;
+    struct lw_buf out;
+    const char *why;
+    struct pg_scram_binding plus = {data, sizeof data, true}, offered = {data, sizeof data, false};
+    (void)state;
+    memset(data, 0x5a, sizeof data);
+    assert_int_equal(pg_scram_make_verifier("pw", 4096, text, sizeof text), 0);
+    assert_int_equal(pg_scram_parse_verifier(text, &v), 0);
+    lw_buf_init(&out, 1024);
+    /* PLUS: c= carries the header and the binding data. */
+    assert_int_equal(pg_scram_first(&st, &v, &plus, plus_first, strlen(plus_first), &out, &why), 0);
+    lw_buf_putc(&out, '\0');
+    memcpy(cb_in, "p=tls-server-end-point,,", 24);
+    memcpy(cb_in + 24, data, sizeof data);
+    b64(cb_in_u(cb_in), 24 + sizeof data, c64);
+    client_final("pw", plus_first + 24, out.data, c64, final, sizeof final, sig);
+    lw_buf_reset(&out);
+    assert_int_equal(pg_scram_final(&st, final, strlen(final), &out, &why), 0);
+    pg_scram_state_free(&st);
+    /* The same exchange bound to other data (another certificate) fails. */
+    lw_buf_reset(&out);
+    assert_int_equal(pg_scram_first(&st, &v, &plus, plus_first, strlen(plus_first), &out, &why), 0);
+    lw_buf_putc(&out, '\0');
+    data[0] ^= 1;
+    memcpy(cb_in + 24, data, sizeof data);
+    data[0] ^= 1;
+    b64(cb_in_u(cb_in), 24 + sizeof data, c64);
+    client_final("pw", plus_first + 24, out.data, c64, final, sizeof final, sig);
+    lw_buf_reset(&out);
+    assert_int_not_equal(pg_scram_final(&st, final, strlen(final), &out, &why), 0);
+    pg_scram_state_free(&st);
+    /* PLUS chosen with a "n" header, "p=" without PLUS, and "y" when PLUS was offered. */
+    assert_int_equal(pg_scram_first(&st, &v, &plus, "n,,n=,r=abc", 11, &out, &why), LW_EINVAL);
+    pg_scram_state_free(&st);
+    assert_int_equal(pg_scram_first(&st, &v, &offered, plus_first, strlen(plus_first), &out, &why), LW_EINVAL);
+    pg_scram_state_free(&st);
+    assert_int_equal(pg_scram_first(&st, &v, &offered, "y,,n=,r=abc", 11, &out, &why), LW_EINVAL);
+    assert_non_null(strstr(why, "downgrade"));
+    pg_scram_state_free(&st);
+    /* "y" is fine when nothing was offered (no TLS); "n" is fine either way. */
+    assert_int_equal(pg_scram_first(&st, &v, &nobind, "y,,n=,r=abc", 11, &out, &why), 0);
+    pg_scram_state_free(&st);
+    assert_int_equal(pg_scram_first(&st, &v, &offered, "n,,n=,r=abc", 11, &out, &why), 0);
+    pg_scram_state_free(&st);
+    lw_buf_free(&out);
 }
 
 static void users_parse(void **state)
@@ -334,6 +396,7 @@ int main(void)
         cmocka_unit_test(scram_round_trip),
         cmocka_unit_test(scram_rfc7677_vector),
         cmocka_unit_test(scram_malformed),
+        cmocka_unit_test(scram_channel_binding),
         cmocka_unit_test(users_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
