@@ -223,6 +223,8 @@ def test_scram_psql_and_psycopg(lakeward_factory, tls_files):
     assert lw.pg_auth_refused() == before + 2
     log = lw.log_text()
     assert "graf pw 2" not in log and "wrong password" in log
+    # pg_admins names principals: grafana's sessions are admin, bob's are not.
+    assert 'principal="svc-grafana" admin=yes' in log and 'principal="bob" admin=no' in log
     # Other users still match the trust rule after the SCRAM rule.
     assert ok(psql(lw, "select current_user", user="alice")) == ["alice"]
 
