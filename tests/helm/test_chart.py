@@ -2,6 +2,7 @@
 workshop values file, and the proof that chart and binary agree -- the rendered Deployment's
 arguments, environment and ConfigMap start build/lakeward, which must accept every variable the
 chart sets and answer /health. Helm is the pinned build from tests/stack/install.sh (helm)."""
+import json
 import os
 import pathlib
 import re
@@ -58,7 +59,7 @@ def test_default_values_need_a_client_secret():
 
 def test_default_render():
     docs = render(*DEFAULT)
-    kinds = sorted(k for k, _ in docs)
+    kinds = sorted(k for k, _ in docs)     # no data source ConfigMap unless enabled
     assert kinds == ["ConfigMap", "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service"]
     dep = docs[("Deployment", "lakeward")]
     c = dep["spec"]["template"]["spec"]["containers"][0]
@@ -87,6 +88,18 @@ def test_workshop_render():
     assert sm["spec"]["endpoints"][0]["path"] == "/metrics"
     assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     assert docs[("ConfigMap", "lakeward-dashboard")]["metadata"]["namespace"] == "monitoring"
+    dsm = docs[("ConfigMap", "lakeward-datasource")]
+    assert dsm["metadata"]["labels"]["grafana_datasource"] == "1"
+    (ds,) = yaml.safe_load(dsm["data"]["lakeward-datasource.yaml"])["datasources"]
+    assert ds["type"] == "grafana-postgresql-datasource" and ds["uid"] == "lakeward"
+    assert ds["url"] == "lakeward.lakekeeper.svc:5433" and ds["user"] == "grafana"
+    assert ds["jsonData"]["sslmode"] == "verify-full" and ds["jsonData"]["database"] == "lakeward"
+    assert ds["secureJsonData"]["password"] == "$LAKEWARD_GRAFANA_PASSWORD"
+    # The dashboard's panels use the data source through the ${datasource} variable, typed so.
+    dash = json.loads(docs[("ConfigMap", "lakeward-dashboard")]["data"]["lakeward.json"])
+    (var,) = dash["templating"]["list"]
+    assert var["type"] == "datasource" and var["query"] == ds["type"]
+    assert {t["datasource"]["type"] for p in dash["panels"] for t in p["targets"]} == {ds["type"]}
 
 
 def test_notes_print_trino_properties_and_psql(tmp_path):

@@ -140,6 +140,16 @@ install_helm() {
     log "helm: built in $((SECONDS - t0))s"
 }
 
+# The Grafana foundation SDK for the dashboard generator (helm/lakeward/dashboards/gen), pinned
+# by its go.sum, in a module cache of its own that stays (tests/helm/test_dashboard.py builds it).
+install_dashboard_sdk() {
+    local go; go="$(go_bin)"
+    (cd "$REPO/helm/lakeward/dashboards/gen" && GOMODCACHE="$CACHE/go/dash-mod" GOCACHE="$CACHE/go/dash-build" \
+        GOFLAGS=-modcacherw GOSUMDB=off GOTOOLCHAIN=local GOPROXY="$GO_PROXY_URL" \
+        timeout 900 "$go" mod download) || die "helm: go mod download of the dashboard generator failed"
+    log "helm: dashboard generator modules present"
+}
+
 # `make image` assembles the OCI image with umoci (Debian), no registry needed.
 install_image() {
     apt_ensure umoci || die "image: apt install umoci failed"
@@ -156,8 +166,9 @@ targets=("$@")
 t0=$SECONDS
 for what in "${targets[@]}"; do
     case "$what" in
-        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers; install_helm; install_image ;;
-        apt|python|openfga|keycloak|trino|drivers|helm|image) "install_$what" ;;
+        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers; install_helm; install_dashboard_sdk; install_image ;;
+        helm) install_helm; install_dashboard_sdk ;;
+        apt|python|openfga|keycloak|trino|drivers|image) "install_$what" ;;
         *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|drivers|helm|image]..." ;;
     esac
 done

@@ -1,0 +1,153 @@
+// gen -- writes lakeward's Grafana dashboard (../lakeward.json) with Grafana's foundation SDK
+// (Apache-2.0), so the dashboard is code: `go run . > ../lakeward.json` (see docs/grafana.md;
+// tests/helm/test_dashboard.py checks the committed file is this program's output). Each
+// panel's SQL is written for lakeward's SQL engine and Grafana's PostgreSQL data source macros.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+)
+
+const dsType = "grafana-postgresql-datasource"
+
+// sqlQuery is a query of Grafana's PostgreSQL data source (the SDK ships no type for it).
+type sqlQuery struct {
+	RefId      string               `json:"refId"`
+	Datasource common.DataSourceRef `json:"datasource"`
+	EditorMode string               `json:"editorMode"`
+	Format     string               `json:"format"`
+	RawQuery   bool                 `json:"rawQuery"`
+	RawSql     string               `json:"rawSql"`
+}
+
+func (q sqlQuery) ImplementsDataqueryVariant() {}
+func (q sqlQuery) DataqueryType() string       { return dsType }
+func (q sqlQuery) Validate() error             { return nil }
+func (q sqlQuery) Equals(o variants.Dataquery) bool {
+	other, ok := o.(sqlQuery)
+	return ok && other.RawSql == q.RawSql && other.Format == q.Format && other.RefId == q.RefId
+}
+
+type sqlQueryBuilder struct{ q sqlQuery }
+
+var _ cog.Builder[variants.Dataquery] = (*sqlQueryBuilder)(nil)
+
+func (b *sqlQueryBuilder) Build() (variants.Dataquery, error) { return b.q, nil }
+
+func ds() common.DataSourceRef {
+	t, uid := dsType, "${datasource}"
+	return common.DataSourceRef{Type: &t, Uid: &uid}
+}
+
+func query(format, sql string) *sqlQueryBuilder {
+	return &sqlQueryBuilder{sqlQuery{RefId: "A", Datasource: ds(), EditorMode: "code",
+		Format: format, RawQuery: true, RawSql: sql}}
+}
+
+// A one-minute bucket of the decision time, as Grafana's $__timeGroupAlias writes it.
+const bucket = "$__timeGroupAlias(time, '1m')"
+
+// The object a single-resource decision was about (allow endpoint): catalog[.schema[.table]].
+const object = "concat_ws('.', coalesce(r->'table'->>'catalogName', r->'schema'->>'catalogName', " +
+	"r->'catalog'->>'name'), coalesce(r->'table'->>'schemaName', r->'schema'->>'schemaName'), " +
+	"r->'table'->>'tableName')"
+
+type panel struct {
+	title, description, format, unit, sql string
+	table                                 bool
+}
+
+// The panels, in dashboard order (two per row). Tables lakeward does not have yet (grants,
+// grant history, mirror state) have no panel; docs/grafana.md lists them.
+var panels = []panel{
+	{title: "Decisions per second by result",
+		description: "How many authorization decisions Trino asked lakeward for, allowed and denied.",
+		format:      "time_series", unit: "reqps",
+		sql: "SELECT " + bucket + ",\n  CASE WHEN allowed THEN 'allowed' ELSE 'denied' END AS metric,\n" +
+			"  count(*) / 60.0 AS value\nFROM decisions\nWHERE $__timeFilter(time)\n" +
+			"GROUP BY 1, 2\nORDER BY 1"},
+	{title: "Denials by user",
+		description: "Which users are being denied, per minute.",
+		format:      "time_series", unit: "short",
+		sql: "SELECT " + bucket + ", user_name AS metric, count(*) AS value\nFROM decisions\n" +
+			"WHERE $__timeFilter(time) AND NOT allowed\nGROUP BY 1, 2\nORDER BY 1"},
+	{title: "Denials by table",
+		description: "Denied decisions about tables (and their columns) per minute, by table.",
+		format:      "time_series", unit: "short",
+		sql: "SELECT \"time\", metric, count(*) AS value\nFROM (SELECT " + bucket + ",\n" +
+			"    concat_ws('.', r->'table'->>'catalogName', r->'table'->>'schemaName', r->'table'->>'tableName') AS metric\n" +
+			"  FROM (SELECT time, record->'resources'->0 AS r FROM decisions\n" +
+			"        WHERE $__timeFilter(time) AND NOT allowed AND endpoint = 'allow') d\n" +
+			"  WHERE r->'table' IS NOT NULL) t\nGROUP BY 1, 2\nORDER BY 1"},
+	{title: "Top denied objects", table: true,
+		description: "The catalogs, schemas and tables denied most often in the range, with the operation, how many users were denied and when last.",
+		format:      "table",
+		sql: "SELECT " + object + " AS object, operation,\n  count(*) AS denials, count(DISTINCT user_name) AS users,\n" +
+			"  max(time) AS last_denied\nFROM (SELECT time, operation, user_name, record->'resources'->0 AS r FROM decisions\n" +
+			"      WHERE $__timeFilter(time) AND NOT allowed AND endpoint = 'allow') d\n" +
+			"GROUP BY 1, 2\nORDER BY denials DESC, object\nLIMIT 20"},
+	{title: "Decision latency percentiles",
+		description: "p50, p95 and p99 of the time lakeward took to answer Trino, per minute (nearest rank).",
+		format:      "time_series", unit: "ms",
+		sql: "SELECT \"time\",\n  max(CASE WHEN rn <= ceil(0.50 * n) THEN latency_ms END) AS p50,\n" +
+			"  max(CASE WHEN rn <= ceil(0.95 * n) THEN latency_ms END) AS p95,\n" +
+			"  max(CASE WHEN rn <= ceil(0.99 * n) THEN latency_ms END) AS p99\n" +
+			"FROM (SELECT " + bucket + ", latency_ms,\n" +
+			"    row_number() OVER (PARTITION BY $__timeGroup(time, '1m') ORDER BY latency_ms) AS rn,\n" +
+			"    count(*) OVER (PARTITION BY $__timeGroup(time, '1m')) AS n\n" +
+			"  FROM decisions WHERE $__timeFilter(time)) s\nGROUP BY 1\nORDER BY 1"},
+	{title: "Lakekeeper calls and cache hit ratio",
+		description: "Upstream Lakekeeper calls per minute, and the share of checks lakeward answered from its caches.",
+		format:      "time_series", unit: "short",
+		sql: "SELECT " + bucket + ",\n  sum(lakekeeper_calls) AS lakekeeper_calls,\n" +
+			"  sum(cache_hits)::float8 / greatest(sum(items), 1) AS cache_hit_ratio\n" +
+			"FROM decisions\nWHERE $__timeFilter(time)\nGROUP BY 1\nORDER BY 1"},
+}
+
+func build() (dashboard.Dashboard, error) {
+	b := dashboard.NewDashboardBuilder("lakeward").
+		Uid("lakeward").
+		Description("Trino authorization decisions made by lakeward (docs/grafana.md)").
+		Tags([]string{"lakeward", "trino", "lakekeeper"}).
+		Refresh("30s").
+		Time("now-1h", "now").
+		Timezone(common.TimeZoneUtc).
+		WithVariable(dashboard.NewDatasourceVariableBuilder("datasource").
+			Label("lakeward data source").
+			Type(dsType))
+	for i, p := range panels {
+		pos := dashboard.GridPos{H: 8, W: 12, X: uint32(i%2) * 12, Y: uint32(i/2) * 8}
+		if p.table {
+			b = b.WithPanel(table.NewPanelBuilder().Id(uint32(i + 1)).Title(p.title).
+				Description(p.description).Datasource(ds()).GridPos(pos).
+				WithTarget(query(p.format, p.sql)))
+			continue
+		}
+		b = b.WithPanel(timeseries.NewPanelBuilder().Id(uint32(i + 1)).Title(p.title).
+			Description(p.description).Datasource(ds()).GridPos(pos).Unit(p.unit).
+			WithTarget(query(p.format, p.sql)))
+	}
+	return b.Build()
+}
+
+func main() {
+	d, err := build()
+	if err == nil {
+		var out []byte
+		if out, err = json.MarshalIndent(d, "", "  "); err == nil {
+			fmt.Println(string(out))
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, "gen:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,248 @@
+"""The Grafana dashboard (helm/lakeward/dashboards): the committed JSON is the generator's
+output (Grafana's foundation SDK), and every panel's SQL works as Grafana sends it -- macros
+expanded the way Grafana's PostgreSQL data source expands them, run through pgx v5 (the simple
+protocol Grafana's query path uses, and pgx's default cache-statement mode), after the health
+ping `-- ping` -- with the result shaped as Grafana needs: a `time` column first and ascending
+for time series, numeric value columns, text metric columns. Against lakeward serving
+`decisions` from the in-memory ring and from the decision store."""
+import datetime
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+import uuid
+
+import psycopg
+import pytest
+
+from lakeward_proc import catalog, stack_env
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("LW_BUILD", REPO / "build"))
+DASH = REPO / "helm" / "lakeward" / "dashboards"
+CACHE = pathlib.Path(os.environ.get("LAKEWARD_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "lakeward"))
+GO = shutil.which("go") or "/usr/local/go/bin/go"
+NUMERIC_OIDS = {20, 21, 23, 700, 701, 1700}     # int8 int2 int4 float4 float8 numeric
+TEXT_OIDS = {25, 1043, 18, 1042, 705}           # text varchar char bpchar unknown
+TIME_OIDS = {1184, 1114, 1082}
+
+
+def go_env(mod, build):
+    return dict(os.environ, GOMODCACHE=str(CACHE / "go" / mod), GOCACHE=str(CACHE / "go" / build),
+                GOFLAGS="-mod=readonly", GOPROXY="off", GOTOOLCHAIN="local", GOSUMDB="off")
+
+
+def test_committed_dashboard_is_the_generators_output():
+    r = subprocess.run([GO, "run", "."], cwd=DASH / "gen", env=go_env("dash-mod", "dash-build"),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:] + "\n(modules: tests/stack/install.sh helm)"
+    assert json.loads(r.stdout) == json.loads((DASH / "lakeward.json").read_text()), \
+        "helm/lakeward/dashboards/lakeward.json is stale: (cd helm/lakeward/dashboards/gen && go run . > ../lakeward.json)"
+
+
+# --- Grafana's macros (pgwire-compat.md §4.4) ------------------------------------------------
+
+MACRO = re.compile(r"\$([_a-zA-Z0-9]+)\(([^\)]*)\)")
+
+
+def rfc3339(t):
+    """Go's time.RFC3339Nano in UTC: fractional seconds without trailing zeros."""
+    s = t.strftime("%Y-%m-%dT%H:%M:%S")
+    if t.microsecond:
+        s += ("." + f"{t.microsecond:06d}").rstrip("0")
+    return s + "Z"
+
+
+def interval_seconds(arg):
+    m = re.fullmatch(r"'?(\d+(?:\.\d+)?)(ms|s|m|h|d)'?", arg.strip())
+    assert m, arg
+    n = float(m[1]) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}[m[2]]
+    return f"{n:g}"     # Go's %v of a float: 60, 300, 0.5
+
+
+def expand(sql, t_from, t_to, interval_s=60):
+    """Grafana's sqleng.Interpolate and the PostgreSQL macro engine, for the macros lakeward's
+    panels may use."""
+    sql = sql.replace("$__interval_ms", str(interval_s * 1000))
+    sql = sql.replace("$__interval", f"{interval_s}s" if interval_s < 60 else f"{interval_s // 60}m")
+    sql = sql.replace("$__unixEpochFrom()", str(int(t_from.timestamp())))
+    sql = sql.replace("$__unixEpochTo()", str(int(t_to.timestamp())))
+    f, t = rfc3339(t_from), rfc3339(t_to)
+
+    def one(m):
+        name, args = m[1], [a.strip() for a in m[2].split(",")]
+        after = m.string[m.end():m.end() + 1]
+        if name == "__timeGroup" and after == ",":
+            name = "__timeGroupAlias"       # pre-5.3 compatibility, as Grafana does
+        if name == "__time":
+            return f'{args[0]} AS "time"'
+        if name == "__timeEpoch":
+            return f'extract(epoch from {args[0]}) as "time"'
+        if name == "__timeFilter":
+            return f"{args[0]} BETWEEN '{f}' AND '{t}'"
+        if name == "__timeFrom":
+            return f"'{f}'"
+        if name == "__timeTo":
+            return f"'{t}'"
+        if name in ("__timeGroup", "__timeGroupAlias"):
+            s = interval_seconds(args[1])
+            g = f"floor(extract(epoch from {args[0]})/{s})*{s}"
+            return g + (' AS "time"' if name == "__timeGroupAlias" else "")
+        if name == "__unixEpochFilter":
+            return f"{args[0]} >= {int(t_from.timestamp())} AND {args[0]} <= {int(t_to.timestamp())}"
+        if name in ("__unixEpochGroup", "__unixEpochGroupAlias"):
+            s = interval_seconds(args[1])
+            g = f"floor(({args[0]})/{s})*{s}"
+            return g + (' AS "time"' if name == "__unixEpochGroupAlias" else "")
+        raise AssertionError(f"macro ${name} is not one Grafana's PostgreSQL data source knows")
+    return MACRO.sub(one, sql)
+
+
+def test_macro_expansion_matches_grafanas():
+    a = datetime.datetime(2018, 4, 12, 18, 0, 0, tzinfo=datetime.timezone.utc)
+    b = datetime.datetime(2018, 4, 12, 18, 5, 0, 500000, tzinfo=datetime.timezone.utc)
+    assert expand("WHERE $__timeFilter(ts)", a, b) == \
+        "WHERE ts BETWEEN '2018-04-12T18:00:00Z' AND '2018-04-12T18:05:00.5Z'"
+    assert expand("$__timeGroupAlias(ts,'5m')", a, b) == 'floor(extract(epoch from ts)/300)*300 AS "time"'
+    assert expand("$__timeGroup(ts, '5m'), x", a, b) == 'floor(extract(epoch from ts)/300)*300 AS "time", x'
+    assert expand("BY $__timeGroup(ts, '1m') ORDER", a, b) == "BY floor(extract(epoch from ts)/60)*60 ORDER"
+
+
+# --- panels against a running lakeward --------------------------------------------------------
+
+def panels():
+    dash = json.loads((DASH / "lakeward.json").read_text())
+    return [(p["title"], p["targets"][0]["format"], p["targets"][0]["rawSql"]) for p in dash["panels"]]
+
+
+@pytest.fixture(scope="module")
+def grafanacheck(tmp_path_factory):
+    exe = tmp_path_factory.mktemp("drivers") / "grafanacheck"
+    r = subprocess.run([GO, "build", "-o", str(exe), "./grafana"], cwd=REPO / "tests/drivers/pgx",
+                       env=go_env("drivers-mod", "drivers-build"), capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:] + "\n(modules: tests/stack/install.sh drivers)"
+    return exe
+
+
+@pytest.fixture
+def store_db(stack):
+    base = f"postgresql://{stack['PG_USER']}@{stack['PG_HOST']}:{stack['PG_PORT']}"
+    name = "lw_dash_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(base + "/postgres", autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    yield f"{base}/{name}"
+    with psycopg.connect(base + "/postgres", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def table(name):
+    return {"table": {"catalogName": "lakekeeper", "schemaName": "finance", "tableName": name,
+                      "columns": ["a"]}}
+
+
+def make_decisions(lw):
+    """Allowed and denied decisions of several users; returns how many were made."""
+    n = 0
+    for i in range(6):
+        assert lw.allow("dash-alice", "ExecuteQuery") is True
+        n += 1
+    for user, t in [("dash-bob", "revenue"), ("dash-bob", "revenue"), ("dash-carol", "salaries")]:
+        lw.allow(user, "SelectFromColumns", resource=table(t))
+        n += 1
+    assert lw.allow("dash-carol", "AccessCatalog", resource=catalog("unmapped")) is False
+    return n + 1
+
+
+@pytest.mark.parametrize("backend", ["ring", "store"])
+def test_every_panel_as_grafana_runs_it(stack, lakeward_factory, grafanacheck, request, backend):
+    extra = {}
+    if backend == "store":
+        extra["LAKEWARD_DECISION_STORE_DSN"] = request.getfixturevalue("store_db")
+    lw = lakeward_factory(stack_env(stack, LAKEWARD_DECISION_CACHE_TTL_MS=0, **extra))
+    made = make_decisions(lw)
+    if backend == "store":
+        # Older decisions straight into the store, so time series span several buckets.
+        dsn = extra["LAKEWARD_DECISION_STORE_DSN"]
+        deadline = time.time() + 20
+        while lw.metric("lakeward_decision_store_written_total") < made:
+            assert time.time() < deadline, "decisions never reached the store"
+            time.sleep(0.05)
+        with psycopg.connect(dsn) as c:
+            for minutes in (3, 7, 7, 12):
+                c.execute("INSERT INTO lakeward_decisions (time, replica, decision_id, user_name, "
+                          "operation, endpoint, allowed, items, allowed_items, lakekeeper_calls, "
+                          "cache_hits, latency_ms, record) VALUES (now() - %s * interval '1 minute', "
+                          "'old', %s, 'dash-dave', 'SelectFromColumns', 'allow', false, 1, 0, 1, 0, "
+                          "2.5, %s)", (minutes, str(uuid.uuid4()),
+                                       json.dumps({"resources": [table("old")]})))
+                made += 1
+    now = datetime.datetime.now(datetime.timezone.utc)
+    t_from, t_to = now - datetime.timedelta(hours=1), now + datetime.timedelta(seconds=5)
+    queries = [{"name": title, "sql": expand(sql, t_from, t_to)} for title, _, sql in panels()]
+    dsn = f"postgres://grafana@127.0.0.1:{lw.pg_port}/lakeward?sslmode=disable"
+    r = subprocess.run([str(grafanacheck), dsn], input=json.dumps(queries), capture_output=True,
+                       text=True, timeout=300, env=dict(os.environ, TZ="UTC"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    reports = {rep["name"]: rep for rep in map(json.loads, r.stdout.splitlines())}
+    formats = {title: fmt for title, fmt, _ in panels()}
+    assert set(reports) == set(formats)
+    for title, rep in reports.items():
+        where = f"panel {title!r}"
+        assert rep["ping"] == "ok", where
+        s, e = rep["simple"], rep["extended"]
+        assert not s.get("error"), f"{where}: {s.get('error')}"
+        assert not e.get("error"), f"{where}: {e.get('error')}"
+        assert s["rows"], f"{where}: no rows"
+        assert [c["name"] for c in s["columns"]] == [c["name"] for c in e["columns"]], where
+        assert len(s["rows"]) == len(e["rows"]), where
+        cols = s["columns"]
+        if formats[title] == "time_series":
+            assert cols[0]["name"] == "time", where
+            assert cols[0]["oid"] in NUMERIC_OIDS | TIME_OIDS, where
+            times = [float(row[0]) for row in s["rows"]]
+            assert times == sorted(times), f"{where}: time not ascending"
+            for c in cols[1:]:
+                assert c["oid"] in NUMERIC_OIDS | TEXT_OIDS, f"{where}: column {c}"
+            assert sum(c["oid"] in TEXT_OIDS for c in cols) <= 1, f"{where}: one metric column"
+        else:
+            assert cols, where
+        for row in s["rows"]:
+            for c, v in zip(cols, row):
+                if c["oid"] in NUMERIC_OIDS and v != "\x00NULL":
+                    float(v)        # Grafana converts every non-string column to float64
+    check_answers(reports, made, backend)
+
+
+def values(rep, col):
+    names = [c["name"] for c in rep["simple"]["columns"]]
+    return [row[names.index(col)] for row in rep["simple"]["rows"]]
+
+
+def check_answers(reports, made, backend):
+    """What the panels say matches the decisions made."""
+    rate = reports["Decisions per second by result"]
+    total = sum(float(v) * 60 for v in values(rate, "value"))
+    assert round(total) == made, (total, made)
+    assert set(values(rate, "metric")) == {"allowed", "denied"}
+    denials = reports["Denials by user"]
+    users = set(values(denials, "metric"))
+    assert {"dash-bob", "dash-carol"} <= users and "dash-alice" not in users
+    by_table = reports["Denials by table"]
+    assert "lakekeeper.finance.revenue" in values(by_table, "metric")
+    top = reports["Top denied objects"]
+    objs = dict(zip(values(top, "object"), map(int, values(top, "denials"))))
+    assert objs["lakekeeper.finance.revenue"] == 2 and objs["unmapped"] == 1
+    if backend == "store":
+        assert objs["lakekeeper.finance.old"] == 4
+        assert len(values(rate, "time")) >= 4         # several minutes, ascending (checked above)
+    lat = reports["Decision latency percentiles"]
+    for p50, p95, p99 in zip(values(lat, "p50"), values(lat, "p95"), values(lat, "p99")):
+        assert float(p50) <= float(p95) <= float(p99)
+    lk = reports["Lakekeeper calls and cache hit ratio"]
+    assert all(0 <= float(v) <= 1 for v in values(lk, "cache_hit_ratio"))
+    assert sum(float(v) for v in values(lk, "lakekeeper_calls")) >= 1
