@@ -49,6 +49,7 @@ struct decision_store {
     pthread_cond_t done_cv;
     int conn_fd;                    /* the connection's socket, -1: none (under mu) */
     PGconn *conn;                   /* writer thread only */
+    bool failing;                   /* writer thread only: the last connect failed */
     struct rec *batch;              /* writer thread only: batch_max slots */
     int nbatch;
     int64_t next_retention_ms;
@@ -71,6 +72,18 @@ static const char *const migrations[] = {
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 static void *writer(void *arg);
+
+/* A libpq message fit for one key="value" log field: quotes and line breaks replaced. */
+static const char *log_safe(char *dst, size_t n, const char *msg)
+{
+    size_t i = 0;
+    for (; msg && msg[i] && i + 1 < n; i++)
+        dst[i] = msg[i] == '"' ? '\'' : (msg[i] == '\n' || msg[i] == '\r' || msg[i] == '\t') ? ' ' : msg[i];
+    dst[i] = '\0';
+    while (i > 0 && dst[i - 1] == ' ')
+        dst[--i] = '\0';
+    return dst;
+}
 
 static void rec_free(struct rec *r)
 {
@@ -205,9 +218,10 @@ static bool exec_ok(PGconn *c, const char *sql, const char *what)
     PGresult *res = PQexec(c, sql);
     ExecStatusType st = PQresultStatus(res);
     bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    char why[256];
     if (!ok)
-        LW_WARN("decision_store", "command_failed", "what=%s error=\"%.200s\"", what,
-                PQresultErrorMessage(res));
+        LW_WARN("decision_store", "command_failed", "what=%s error=\"%s\"", what,
+                log_safe(why, sizeof why, PQresultErrorMessage(res)));
     PQclear(res);
     return ok;
 }
@@ -264,12 +278,19 @@ static bool connect_store(struct decision_store *s)
     const char *const keys[] = {"connect_timeout", "application_name", "keepalives_idle",
                                 "dbname", NULL};
     const char *const vals[] = {"5", "lakeward-decision-store", "30", s->dsn, NULL};
+    char why[256];
     s->conn = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(s->conn) != CONNECTION_OK) {
-        LW_WARN("decision_store", "connect_failed", "error=\"%.200s\"", PQerrorMessage(s->conn));
+        /* One line when the store goes away, not one per retry. */
+        if (!s->failing)
+            LW_WARN("decision_store", "connect_failed", "error=\"%s\" retry=\"every %d..%d ms\"",
+                    log_safe(why, sizeof why, PQerrorMessage(s->conn)), RECONNECT_MIN_MS,
+                    RECONNECT_MAX_MS);
+        s->failing = true;
         disconnect(s);
         return false;
     }
+    s->failing = false;
     /* A statement that hangs (a locked table, a stuck server) must not hold the queue for
      * ever: the batch fails and is retried. */
     if (!exec_ok(s->conn, "SET statement_timeout = '30s'", "statement_timeout") ||
@@ -310,9 +331,10 @@ static bool copy_batch(struct decision_store *s)
     lw_buf_free(&b);
     while ((res = PQgetResult(s->conn))) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            char why[256];
             if (ok)
-                LW_WARN("decision_store", "copy_failed", "records=%d error=\"%.200s\"",
-                        s->nbatch, PQresultErrorMessage(res));
+                LW_WARN("decision_store", "copy_failed", "records=%d error=\"%s\"", s->nbatch,
+                        log_safe(why, sizeof why, PQresultErrorMessage(res)));
             ok = false;
         }
         PQclear(res);
