@@ -16,6 +16,10 @@
 #   tests/bench/run.sh sql    only the SQL engine against PostgreSQL 15 (tests/bench/sql_bench.py,
 #                             on the stack's postgres alone), rewriting only the section
 #                             "## SQL engine (make bench)"; every full run ends with it too.
+#   tests/bench/run.sh store  only the decision store (tests/bench/store_bench.py: sustained
+#                             decision rate with the store, Grafana's panels over 1M stored
+#                             decisions), rewriting only "## Decision store (make bench)";
+#                             every full run ends with it too.
 #   Every full run also measures nginx (Debian package, unprivileged, one process on the
 #   server CPU, config under build/bench/nginx) returning a fixed JSON answer, in the same
 #   rounds as lakeward: the aim (issue 11) is a cached allow at >= 0.7x nginx's requests/s and
@@ -34,7 +38,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-all}"
-case "$MODE" in all|http|sql) ;; *) echo "usage: tests/bench/run.sh [all|http|sql]" >&2; exit 2 ;; esac
+case "$MODE" in all|http|sql|store) ;; *) echo "usage: tests/bench/run.sh [all|http|sql|store]" >&2; exit 2 ;; esac
 # lakeward reads these; only what this script sets may reach it (LAKEWARD_CACHE is the
 # installers' download cache, not lakeward's).
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(LAKEKEEPER_|TRINO_|LAKEWARD_)' | grep -vx LAKEWARD_CACHE || true)
@@ -47,6 +51,17 @@ SECTION="## Trino authorization endpoint (make bench)"
 NGINX_SECTION="## HTTP face vs nginx (make bench)"
 # The SQL benchmark is a Python program (psycopg) in the suite's venv; it builds lakeward itself.
 SQL_BENCH=("$(. tests/stack/lib.sh && cache_dir)/venv/bin/python" tests/bench/sql_bench.py --build "$BUILD")
+# The decision store benchmark (psycopg, wrk) on the stack's postgres.
+STORE_BENCH=("${SQL_BENCH[0]}" tests/bench/store_bench.py --build "$BUILD" --stack-dir "$LW_STACK_DIR")
+if [[ "$MODE" == store ]]; then
+    tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }
+    (. tests/stack/lib.sh && apt_ensure wrk) >&2 || { echo "tests/bench/run.sh: cannot install wrk" >&2; exit 1; }
+    make -s BUILD="$BUILD" -j2 all >&2
+    tests/stack/start.sh postgres >&2
+    rc=0; "${STORE_BENCH[@]}" || rc=$?
+    tests/stack/stop.sh >&2 || true
+    exit "$rc"
+fi
 if [[ "$MODE" == sql ]]; then
     tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }
     exec "${SQL_BENCH[@]}" --stack-dir "$LW_STACK_DIR" --own-stack
@@ -710,3 +725,5 @@ write_nginx_section
 
 # The SQL engine against PostgreSQL, on this run's stack (its own section of the doc).
 [[ "$MODE" == http ]] || "${SQL_BENCH[@]}" --stack-dir "$LW_STACK_DIR" || die "tests/bench/sql_bench.py failed"
+# The decision store on the same stack (its own section of the doc).
+[[ "$MODE" == http ]] || "${STORE_BENCH[@]}" || die "tests/bench/store_bench.py failed"
