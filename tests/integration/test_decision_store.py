@@ -273,3 +273,26 @@ def test_outage_under_load_loses_only_the_bound(stack, lakeward_factory, outage)
         assert slowest < DECIDE_BOUND_S, slowest
     finally:
         pg.remove()
+
+
+def test_retention_deletes_old_records_on_start(stack, store_db, lakeward_factory):
+    a = start(lakeward_factory, stack, store_db)      # creates the schema
+    wait_metric(a, "lakeward_decision_store_up", 1)
+    with psycopg.connect(store_db, autocommit=True) as c:
+        for age in ("3 days", "36 hours", "1 hour"):
+            c.execute("INSERT INTO lakeward_decisions (time, replica, decision_id, endpoint, allowed) "
+                      "VALUES (now() - %s::interval, 'old', %s, 'allow', true)", (age, age))
+    # A replica starting with a one-day retention deletes what is older, at once, then hourly.
+    b = start(lakeward_factory, stack, store_db, LAKEWARD_DECISION_STORE_RETENTION_DAYS=1)
+    wait_metric(b, "lakeward_decision_store_up", 1)
+    deadline = time.time() + 20
+    while True:
+        with psycopg.connect(store_db) as c:
+            left = sorted(r[0] for r in c.execute(
+                "SELECT decision_id FROM lakeward_decisions WHERE replica = 'old'"))
+        if left == ["1 hour"]:
+            break
+        assert time.time() < deadline, left
+        time.sleep(0.1)
+    # Migrations ran once: both replicas found the schema at its version.
+    assert a.log_text().count("event=migrated") == 1 and "event=migrated" not in b.log_text()
