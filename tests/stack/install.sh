@@ -156,6 +156,25 @@ install_image() {
     log "image: umoci present"
 }
 
+# Apache Iceberg's REST catalog server (tests/stack/iceberg-rest/pom.xml, pinned) resolved with
+# Debian's Maven from Maven Central into $CACHE/iceberg-rest/<pom hash>/lib (a local Maven repo of
+# its own beside it), for the end-to-end tier: start.sh iceberg-rest runs it.
+install_iceberg_rest() {
+    local pom="$REPO/tests/stack/iceberg-rest/pom.xml" want dir
+    want="$(sha256sum <"$pom" | cut -c1-16)"
+    dir="$CACHE/iceberg-rest/$want"
+    [[ -s "$dir/classpath" ]] && { log "iceberg-rest: present ($dir)"; return 0; }
+    apt_ensure maven || die "iceberg-rest: apt install maven failed"
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+    timeout 1200 mvn -q -B -f "$pom" -Dmaven.repo.local="$CACHE/iceberg-rest/m2" \
+        dependency:copy-dependencies \
+        -DoutputDirectory="$dir.tmp/lib" >&2 || die "iceberg-rest: Maven could not resolve $pom"
+    ls "$dir.tmp/lib"/iceberg-open-api-*-test-fixtures.jar >/dev/null || die "iceberg-rest: no test-fixtures jar"
+    echo "$dir/lib/*" >"$dir.tmp/classpath"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+    log "iceberg-rest: $(ls "$dir/lib" | wc -l) jars in $dir/lib"
+}
+
 install_trino() {
     local t="$REPO/tests/stack/trino/install.sh"
     if [[ -f "$t" ]]; then bash "$t"; else log "trino: $t not present, skipped"; fi
@@ -166,10 +185,11 @@ targets=("$@")
 t0=$SECONDS
 for what in "${targets[@]}"; do
     case "$what" in
-        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_drivers; install_helm; install_dashboard_sdk; install_image ;;
+        all) install_apt; install_python; install_openfga; install_keycloak; install_trino; install_iceberg_rest; install_drivers; install_helm; install_dashboard_sdk; install_image ;;
         helm) install_helm; install_dashboard_sdk ;;
         apt|python|openfga|keycloak|trino|drivers|image) "install_$what" ;;
-        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|drivers|helm|image]..." ;;
+        iceberg-rest) install_iceberg_rest ;;
+        *) die "usage: install.sh [all|apt|python|openfga|keycloak|trino|iceberg-rest|drivers|helm|image]..." ;;
     esac
 done
 log "install ${targets[*]} done in $((SECONDS - t0))s (cache $CACHE)"

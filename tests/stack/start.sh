@@ -198,6 +198,28 @@ start_standin() {
     env_set LK_CONTROL_TOKEN "$token"
 }
 
+# Apache Iceberg's REST catalog server (install.sh iceberg-rest) with a file:// warehouse and its
+# SQLite catalog under the stack dir: the real Iceberg REST implementation behind the stand-in's
+# /catalog/v1 (end-to-end tier only). It listens on every interface (it has no bind option);
+# only loopback clients use it.
+start_iceberg_rest() {
+    local dir="$STACK/iceberg-rest" cp port want
+    want="$(sha256sum <"$REPO/tests/stack/iceberg-rest/pom.xml" | cut -c1-16)"
+    cp="$(cat "$CACHE/iceberg-rest/$want/classpath" 2>/dev/null)" ||
+        die "iceberg-rest: not installed, run tests/stack/install.sh iceberg-rest"
+    mkdir -p "$dir/warehouse"
+    port="$(free_port)"
+    # The server reads CATALOG_* as catalog properties (CATALOG_A_B__C -> a.b-c); schema V1 of
+    # the JDBC catalog is the one with views.
+    CATALOG_WAREHOUSE="file://$dir/warehouse" CATALOG_URI="jdbc:sqlite:file:$dir/catalog.db" \
+        CATALOG_JDBC_SCHEMA__VERSION=V1 CATALOG_REST_PORT="$port" \
+        start_daemon iceberg-rest "$(keycloak_java)/bin/java" -Xmx384m -XX:+UseSerialGC -cp "$cp" \
+        org.apache.iceberg.rest.RESTCatalogServer
+    wait_http "http://127.0.0.1:$port/v1/config" 90 iceberg-rest || die "iceberg-rest: not ready, see $dir/log"
+    env_set ICEBERG_REST_URL "http://127.0.0.1:$port"
+    env_set ICEBERG_WAREHOUSE_DIR "$dir/warehouse"
+}
+
 services=("$@")
 ((${#services[@]})) || services=(postgres openfga keycloak standin)
 # A service that fails half-way is stopped again, so a later start.sh does not take it for running.
@@ -205,11 +227,12 @@ current=""
 trap 'rc=$?; if ((rc != 0)) && [[ -n "$current" ]]; then stop_daemon "$current" 30 || true; fi' EXIT
 t_all=$SECONDS
 for s in "${services[@]}"; do
-    case "$s" in postgres|openfga|keycloak|standin) ;; *) die "unknown service '$s' (postgres openfga keycloak standin)" ;; esac
+    case "$s" in postgres|openfga|keycloak|standin|iceberg-rest) ;;
+        *) die "unknown service '$s' (postgres openfga keycloak standin iceberg-rest)" ;; esac
     if pid="$(daemon_pid "$s")"; then log "$s already running (pid $pid), skipped"; continue; fi
     t0=$SECONDS
     current="$s"
-    "start_$s"
+    "start_${s//-/_}"
     current=""
     log "$s up in $((SECONDS - t0))s"
 done

@@ -6,7 +6,7 @@ set -euo pipefail
 LW_LOG_TAG=stop
 
 STACK="$(stack_dir)"
-ORDER=(trino standin keycloak openfga postgres)
+ORDER=(trino standin iceberg-rest keycloak openfga postgres)
 services=("$@")
 ((${#services[@]})) || services=("${ORDER[@]}")
 stopped=()
