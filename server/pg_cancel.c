@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/time.h>
+#include <time.h>
 
 struct pg_cancel_slot {
     volatile int32_t pid;
@@ -23,8 +23,13 @@ struct pg_cancel_table {
     struct pg_cancel_slot slot[];
 };
 
+/* statement_timeout's signal: not SIGALRM, which tools such as libFuzzer keep for themselves */
+#define TIMEOUT_SIGNAL SIGUSR2
+
 static volatile sig_atomic_t cancel_flag;
 static volatile sig_atomic_t running;       /* a statement runs: cancels count */
+static timer_t timer;
+static bool have_timer;
 
 struct pg_cancel_table *pg_cancel_table_new(unsigned nslots)
 {
@@ -101,7 +106,17 @@ void pg_cancel_install(void)
     sa.sa_handler = on_cancel;
     sigaction(SIGUSR1, &sa, NULL);
     sa.sa_handler = on_timeout;
-    sigaction(SIGALRM, &sa, NULL);
+    sigaction(TIMEOUT_SIGNAL, &sa, NULL);
+    if (!have_timer) {
+        struct sigevent ev;
+        memset(&ev, 0, sizeof ev);
+        ev.sigev_notify = SIGEV_SIGNAL;
+        ev.sigev_signo = TIMEOUT_SIGNAL;
+        have_timer = timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0;
+        if (!have_timer)
+            LW_WARN("pg", "statement_timer_failed", "errno=%d reason=\"statement_timeout "
+                    "will not be enforced\"", errno);
+    }
 }
 
 volatile sig_atomic_t *pg_cancel_flag(void)
@@ -111,11 +126,13 @@ volatile sig_atomic_t *pg_cancel_flag(void)
 
 static void arm(int64_t ms)
 {
-    struct itimerval it;
+    struct itimerspec it;
+    if (!have_timer)
+        return;
     memset(&it, 0, sizeof it);
     it.it_value.tv_sec = (time_t)(ms / 1000);
-    it.it_value.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-    setitimer(ITIMER_REAL, &it, NULL);
+    it.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+    timer_settime(timer, 0, &it, NULL);
 }
 
 void pg_cancel_statement_start(int64_t timeout_ms)

@@ -1,6 +1,6 @@
 /* pg_cancel.h -- stopping a running statement in a SQL backend process: the flag the SQL
  * engine checks (sql_session_opts.cancel), set by SIGUSR1 (a CancelRequest routed here by
- * another backend) or by SIGALRM (statement_timeout); and the table shared by all backends
+ * another backend) or by SIGUSR2 (the statement_timeout timer); and the table shared by all backends
  * of one postmaster through which a CancelRequest, which arrives on a new connection and so
  * in another backend, finds the backend whose pid AND secret key it names. */
 #ifndef PG_CANCEL_H
@@ -24,7 +24,8 @@ void pg_cancel_table_set(struct pg_cancel_table *t, unsigned slot, int32_t pid, 
  * does: a wrong key must not be told apart from a finished statement). */
 bool pg_cancel_route(const struct pg_cancel_table *t, int32_t pid, int32_t key);
 
-/* Backend process, before its session starts: the SIGUSR1 and SIGALRM handlers. */
+/* Backend process, before its session starts: the SIGUSR1 and SIGUSR2 handlers and the
+ * statement timer. Without it statements run unbounded by statement_timeout. */
 void pg_cancel_install(void);
 /* The flag for sql_session_opts.cancel (SQL_CANCEL_* values, sql_engine.h). */
 volatile sig_atomic_t *pg_cancel_flag(void);
