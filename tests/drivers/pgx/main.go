@@ -160,7 +160,7 @@ func cancelCheck(ctx context.Context, c *pgx.Conn) {
 	defer stop()
 	t0 := time.Now()
 	var n int64
-	err := c.QueryRow(short, "select count(*) from generate_series(1, 2000000000) a").Scan(&n)
+	err := c.QueryRow(short, "select count(*) from generate_series(1, 100000) a, generate_series(1, 100000) b").Scan(&n)
 	emit("cancel", time.Since(t0) < 20*time.Second, err)
 	c2, err := pgx.Connect(ctx, os.Args[1])
 	if err == nil {
