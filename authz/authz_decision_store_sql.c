@@ -6,12 +6,16 @@
 #include "../server/core/lw_buf.h"
 #include "decision_store.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define WAIT_SLICE_MS 100
 
 enum {
     COL_TIME,
@@ -262,41 +266,87 @@ struct cursor {
     PGconn *conn;           /* borrowed backend connection while a query runs; else NULL */
     PGresult *row;          /* the current row (single-row mode); NULL at the end */
     int64_t time_us;
+    int64_t deadline_us;    /* the statement's (lw_mono_us), 0: none */
 };
 
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        struct lw_err *err)
 {
     struct cursor *c = lw_calloc(1, sizeof *c);
-    (void)qc;
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     c->base.mod = &authz_decision_store_sql_module;
     c->aux = aux;
+    c->deadline_us = qc ? qc->deadline_us : 0;
     *cur = &c->base;
     return 0;
 }
 
-/* Ends the running query: cancels it when rows are left, then reads what remains so the
- * connection is ready for the next statement. */
-static void finish_query(struct cursor *c, bool cancel)
+/* Drops the backend's connection: the cheap way to stop a query whose rows are not wanted
+ * (PostgreSQL aborts it when the client goes away), and the only bounded one when the store
+ * does not answer (a cancel request would wait for it). The next scan reconnects. */
+static void drop_conn(struct cursor *c)
+{
+    if (backend_conn)
+        PQfinish(backend_conn);
+    backend_conn = NULL;
+    c->conn = NULL;
+}
+
+/* Ends the running query. abandon: rows may be left, so the connection goes; otherwise the
+ * query has ended and what remains is read so the connection serves the next statement. */
+static void finish_query(struct cursor *c, bool abandon)
 {
     PGresult *r;
     PQclear(c->row);
     c->row = NULL;
     if (!c->conn)
         return;
-    if (cancel) {
-        PGcancel *k = PQgetCancel(c->conn);
-        char buf[256];
-        if (k) {
-            PQcancel(k, buf, sizeof buf);
-            PQfreeCancel(k);
-        }
+    if (abandon) {
+        drop_conn(c);
+        return;
     }
     while ((r = PQgetResult(c->conn)))
         PQclear(r);
     c->conn = NULL;
+}
+
+/* Why wait_result gave up. */
+enum { WAIT_OK, WAIT_FAILED, WAIT_DEADLINE, WAIT_SILENT };
+
+/* The next result, waited for in poll() slices rather than inside libpq, so that a store that
+ * stops answering (a stuck server still holds the TCP connection open) ends the scan after
+ * the store's silence bound, and the statement's deadline (qc) is honoured. */
+static PGresult *wait_result(struct cursor *c, int *why)
+{
+    int64_t last = lw_mono_us();
+    *why = WAIT_OK;
+    while (PQisBusy(c->conn)) {
+        struct pollfd p = {PQsocket(c->conn), POLLIN, 0};
+        int r = poll(&p, 1, WAIT_SLICE_MS);
+        int64_t now = lw_mono_us();
+        if (r < 0 && errno != EINTR) {
+            *why = WAIT_FAILED;
+            return NULL;
+        }
+        if (r > 0) {
+            if (!PQconsumeInput(c->conn)) {
+                *why = WAIT_FAILED;
+                return NULL;
+            }
+            last = now;
+            continue;
+        }
+        if (c->deadline_us && now > c->deadline_us) {
+            *why = WAIT_DEADLINE;
+            return NULL;
+        }
+        if (now - last > c->aux->timeout_ms * 1000) {
+            *why = WAIT_SILENT;
+            return NULL;
+        }
+    }
+    return PQgetResult(c->conn);
 }
 
 static int result_error(struct cursor *c, PGresult *r, struct lw_err *err)
@@ -307,7 +357,7 @@ static int result_error(struct cursor *c, PGresult *r, struct lw_err *err)
     snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state && strlen(state) == 5 ? state :
              "58000");
     PQclear(r);
-    finish_query(c, false);
+    finish_query(c, !state);        /* no SQLSTATE: the connection itself failed */
     return rc;
 }
 
@@ -315,11 +365,22 @@ static int next(struct sql_cursor *cur, struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
     PGresult *r;
+    int why;
     PQclear(c->row);
     c->row = NULL;
     if (!c->conn)
         return 0;
-    r = PQgetResult(c->conn);
+    r = wait_result(c, &why);
+    if (why == WAIT_DEADLINE || why == WAIT_SILENT) {
+        drop_conn(c);
+        if (why == WAIT_DEADLINE)
+            lw_err_set(err, LW_ETIMEOUT, "canceling statement due to statement timeout");
+        else
+            lw_err_set(err, LW_ETIMEOUT, "decision store did not answer within %lld ms",
+                       (long long)c->aux->timeout_ms);
+        snprintf(err->sqlstate, sizeof err->sqlstate, why == WAIT_DEADLINE ? "57014" : "58000");
+        return err->code;
+    }
     if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
         c->row = r;
         if (lw_parse_i64(PQgetvalue(r, 0, COL_TIME), INT64_MIN, INT64_MAX, &c->time_us) != 0)

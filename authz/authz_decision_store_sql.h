@@ -6,7 +6,9 @@
  * of the query sent to PostgreSQL; rows stream back in time order (single-row mode).
  * Register it in the SQL process with a struct authz_decision_store_sql as aux:
  *     sql_tables_add(t, "lakeward", "decisions", &authz_decision_store_sql_module, &aux, &err);
- * Each SQL backend opens its own connection on first use and keeps it. */
+ * Each SQL backend opens its own connection on first use and keeps it. A store that stops
+ * answering ends the scan after timeout_ms of silence (the connection is dropped and opened
+ * again by the next scan); a scan stopped early drops it too rather than wait for the rest. */
 #ifndef AUTHZ_DECISION_STORE_SQL_H
 #define AUTHZ_DECISION_STORE_SQL_H
 
@@ -14,6 +16,7 @@
 
 struct authz_decision_store_sql {
     const char *dsn;        /* borrowed for the registration's lifetime; never logged */
+    int64_t timeout_ms;     /* a scan waiting longer than this for the store fails (58000) */
 };
 
 extern const struct sql_vtab_module authz_decision_store_sql_module;

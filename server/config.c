@@ -252,6 +252,8 @@ static const struct engine_bound {
      offsetof(struct lw_config, decision_store_batch), 1000, 1, 100000},
     {"LAKEWARD_DECISION_STORE_RETENTION_DAYS", "decision_store_retention_days",
      offsetof(struct lw_config, decision_store_retention_days), 7, 0, 36500},
+    {"LAKEWARD_DECISION_STORE_TIMEOUT_MS", "decision_store_timeout_ms",
+     offsetof(struct lw_config, decision_store_timeout_ms), 30000, 100, 3600000},
 };
 #define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
 
@@ -580,7 +582,8 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "pg_admins", "pg_token_endpoint", "pg_oidc_issuer",
                                       "pg_oidc_audience", "decision_store_dsn",
                                       "decision_store_queue", "decision_store_batch",
-                                      "decision_store_retention_days", NULL};
+                                      "decision_store_retention_days",
+                                      "decision_store_timeout_ms", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;

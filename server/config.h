@@ -91,6 +91,7 @@ struct lw_config {
     int64_t decision_store_queue;   /* default 100000 records waiting for the store */
     int64_t decision_store_batch;   /* default 1000 records per COPY */
     int64_t decision_store_retention_days; /* default 7; 0: keep everything */
+    int64_t decision_store_timeout_ms; /* default 30000: silence a SQL scan of the store waits */
 };
 
 /* Builds the configuration from the environment (envp-style getenv), then the file (if

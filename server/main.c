@@ -285,7 +285,8 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     int fds[4], rc = 1;
     /* With a decision store, lakeward.decisions is every replica's, read from PostgreSQL;
      * without one, this replica's in-memory ring. */
-    struct authz_decision_store_sql store_sql = {c->decision_store_dsn};
+    struct authz_decision_store_sql store_sql = {c->decision_store_dsn,
+                                                 c->decision_store_timeout_ms};
     bool from_store = c->decision_store_dsn && *c->decision_store_dsn;
 
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {

@@ -296,3 +296,33 @@ def test_retention_deletes_old_records_on_start(stack, store_db, lakeward_factor
         time.sleep(0.1)
     # Migrations ran once: both replicas found the schema at its version.
     assert a.log_text().count("event=migrated") == 1 and "event=migrated" not in b.log_text()
+
+
+def test_sql_on_a_stuck_store_fails_within_its_bound(stack, lakeward_factory):
+    pg = PrivatePostgres()
+    pg.start()
+    try:
+        lw = start(lakeward_factory, stack, pg.dsn, LAKEWARD_DECISION_STORE_TIMEOUT_MS=1000)
+        assert lw.allow("erin", "ExecuteQuery") is True
+        wait_metric(lw, "lakeward_decision_store_written_total", 1)
+        with psycopg.connect(host="127.0.0.1", port=lw.pg_port, user="lakeward", dbname="lakeward",
+                             autocommit=True) as c:
+            assert c.execute("SELECT count(*) FROM decisions WHERE user_name = 'erin'").fetchone() == (1,)
+            thaw = freeze(pg)
+            try:
+                t0 = time.monotonic()
+                with pytest.raises(psycopg.Error) as e:
+                    c.execute("SELECT count(*) FROM decisions WHERE user_name = 'erin'")
+                assert "decision store did not answer within 1000 ms" in str(e.value)
+                assert e.value.sqlstate == "58000"
+                assert time.monotonic() - t0 < 1 + DECIDE_BOUND_S
+                assert lw.allow("erin", "ExecuteQuery") is True     # decisions go on meanwhile
+            finally:
+                thaw()
+            # The session survives, and the next scan reconnects.
+            deadline = time.time() + 20
+            while c.execute("SELECT count(*) FROM decisions WHERE user_name = 'erin'").fetchone() != (2,):
+                assert time.time() < deadline, "the second decision never showed up"
+                time.sleep(0.1)
+    finally:
+        pg.remove()
