@@ -72,8 +72,21 @@ static bool is_write(const PgQuery__Node *n)
 
 /* --- scopes --------------------------------------------------------------------------- */
 
+/* PostgreSQL's checkNameSpaceConflicts: two FROM items of one level may not share a name,
+ * unless both are tables named without aliases in different schemas. */
+static bool names_conflict(const struct brel *a, const struct brel *r)
+{
+    if (a->unnamed || r->unnamed || !a->name[0] || strcmp(a->name, r->name) != 0)
+        return false;
+    return !(a->schema && r->schema && strcmp(a->schema, r->schema) != 0);
+}
+
 static int scope_add(struct binder *b, struct bscope *sc, struct brel *r)
 {
+    for (int i = 0; i < sc->nrels; i++)
+        if (names_conflict(sc->rels[i], r))
+            return sql_bind_fail(b, -1, "42712", "table name \"%s\" specified more than once",
+                                 r->name);
     if (sc->nrels == sc->cap) {
         int nc = sc->cap ? sc->cap * 2 : 4;
         struct brel **nr = lw_arena_alloc(b->a, (size_t)nc * sizeof *nr);
@@ -101,6 +114,7 @@ static struct brel *rel_new(struct binder *b, const char *name, const char *sche
     r->schema = schema;
     r->ncols = ncols;
     r->base = 0;
+    r->unnamed = false;
     memset(r->cols, 0, (size_t)(ncols + 1) * sizeof *r->cols);
     return r;
 }
@@ -213,6 +227,7 @@ static int bind_range_subselect(struct binder *b, const PgQuery__RangeSubselect 
         return LW_ENOMEM;
     for (int i = 0; i < ncols; i++)
         r->cols[i] = (struct bcol){.name = names[i], .type = types[i]};
+    r->unnamed = !rs->alias;
     if (apply_alias(b, r, rs->alias, -1) != 0 || scope_add(b, sc, r) != 0)
         return LW_EINVAL;
     out->node = plan;
@@ -1548,10 +1563,10 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         !(proj->u.project.exprs = lw_arena_alloc(b->a, (size_t)(t.n + 1) * sizeof *t.exprs)))
         return sql_bind_nomem(b);
     for (int i = 0; i < t.n; i++) {
-        /* unknown literals in the output become text, as in PostgreSQL, except in a set
-         * operation's branches, where the other branches decide */
+        /* unknown literals and parameters in the output become text, as in PostgreSQL
+         * (Parse of `SELECT $1` types $1 as text), except in a set operation's branches,
+         * where the other branches decide */
         if (t.exprs[i]->type == SQL_OID_UNKNOWN && !setop_branch &&
-            t.exprs[i]->kind != SQL_E_PARAM &&     /* PostgreSQL: 42P18 for SELECT $1 */
             !(t.exprs[i] = sql_bind_coerce(b, t.exprs[i], SQL_OID_TEXT, false, "")))
             return LW_EINVAL;
         proj->u.project.exprs[i] = t.exprs[i];

@@ -22,6 +22,7 @@ struct brel {
     const char *schema;         /* for schema-qualified references; NULL for aliases */
     int base, ncols;
     struct bcol *cols;
+    bool unnamed;               /* a subquery without an alias: never conflicts */
 };
 
 struct bquery;

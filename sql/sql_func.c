@@ -336,7 +336,8 @@ const struct sql_func *sql_func_resolve(const char *name, int argc, const uint32
             const struct sql_func *c = &families[fam]->funcs[i];
             if (strcmp(c->name, name) != 0 || (kind && c->kind != kind))
                 continue;
-            if (c->variadic ? argc < c->nargs - 1 : argc != c->nargs)
+            /* a variadic parameter takes one argument at least: concat() does not exist */
+            if (c->variadic ? argc < c->nargs : argc != c->nargs)
                 continue;
             cand[n++] = c;
         }

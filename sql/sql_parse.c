@@ -8,15 +8,35 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One bracket level of the pass: the depth of the list element being read (its own
- * operators plus its deepest bracketed child) and the deepest finished element. */
+/* One bracket level of the pass. The parser flattens a chain of AND or of OR into one
+ * node whose operands are siblings, so an element (a comma-separated list entry) is read as
+ * segments between AND/OR: tokens that bind tighter than AND (operators, NOT, IS, IN, LIKE)
+ * can only nest inside their own segment, and count per segment (`seg_ops`, with the
+ * deepest bracketed child `child`); every other keyword (SELECT, WHERE, CASE, BETWEEN...)
+ * may sit above later segments and counts for the whole element (`kw`). An element's depth
+ * is then kw + its deepest segment + 1 for the chain node, an upper bound of the tree's. */
 struct level {
-    long ops, child, best;
+    long kw, seg_ops, child, seg_best, best;
+    bool chained;
 };
+
+static long segment_depth(const struct level *l)
+{
+    return l->seg_ops + l->child;
+}
+
+static void end_segment(struct level *l)
+{
+    long d = segment_depth(l);
+    if (d > l->seg_best)
+        l->seg_best = d;
+    l->seg_ops = l->child = 0;
+}
 
 static long element_depth(const struct level *l)
 {
-    return l->ops + l->child;
+    long seg = segment_depth(l) > l->seg_best ? segment_depth(l) : l->seg_best;
+    return l->kw + seg + (l->chained ? 1 : 0);
 }
 
 static void end_element(struct level *l)
@@ -24,11 +44,11 @@ static void end_element(struct level *l)
     long d = element_depth(l);
     if (d > l->best)
         l->best = d;
-    l->ops = l->child = 0;
+    *l = (struct level){.best = l->best};
 }
 
 /* Tokens that never start a nested node: names, constants, parameters, list punctuation,
- * comments, and AND/OR (the parser flattens a chain of either into one list). */
+ * comments. AND/OR end a segment instead. */
 static bool flat_token(PgQuery__Token t)
 {
     switch (t) {
@@ -41,11 +61,44 @@ static bool flat_token(PgQuery__Token t)
     case PG_QUERY__TOKEN__XCONST:
     case PG_QUERY__TOKEN__ICONST:
     case PG_QUERY__TOKEN__PARAM:
+    case PG_QUERY__TOKEN__TRUE_P:
+    case PG_QUERY__TOKEN__FALSE_P:
+    case PG_QUERY__TOKEN__NULL_P:
     case PG_QUERY__TOKEN__ASCII_46:     /* . */
     case PG_QUERY__TOKEN__SQL_COMMENT:
     case PG_QUERY__TOKEN__C_COMMENT:
-    case PG_QUERY__TOKEN__AND:
-    case PG_QUERY__TOKEN__OR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Tokens binding tighter than AND (PostgreSQL's precedence: OR < AND < NOT < IS <
+ * comparison < LIKE/IN < operators), so the nodes they make stay inside one segment. */
+static bool segment_token(PgQuery__Token t)
+{
+    switch (t) {
+    case PG_QUERY__TOKEN__Op:
+    case PG_QUERY__TOKEN__ASCII_37:     /* % */
+    case PG_QUERY__TOKEN__ASCII_42:     /* * */
+    case PG_QUERY__TOKEN__ASCII_43:     /* + */
+    case PG_QUERY__TOKEN__ASCII_45:     /* - */
+    case PG_QUERY__TOKEN__ASCII_47:     /* / */
+    case PG_QUERY__TOKEN__ASCII_60:     /* < */
+    case PG_QUERY__TOKEN__ASCII_61:     /* = */
+    case PG_QUERY__TOKEN__ASCII_62:     /* > */
+    case PG_QUERY__TOKEN__ASCII_94:     /* ^ */
+    case PG_QUERY__TOKEN__TYPECAST:
+    case PG_QUERY__TOKEN__LESS_EQUALS:
+    case PG_QUERY__TOKEN__GREATER_EQUALS:
+    case PG_QUERY__TOKEN__NOT_EQUALS:
+    case PG_QUERY__TOKEN__NOT:
+    case PG_QUERY__TOKEN__IS:
+    case PG_QUERY__TOKEN__ISNULL:
+    case PG_QUERY__TOKEN__NOTNULL:
+    case PG_QUERY__TOKEN__IN_P:
+    case PG_QUERY__TOKEN__LIKE:
+    case PG_QUERY__TOKEN__ILIKE:
         return true;
     default:
         return false;
@@ -74,7 +127,7 @@ static long end_statement(struct level *lv, size_t *top, long result)
     end_element(&lv[0]);
     if (lv[0].best > result)
         result = lv[0].best;
-    lv[0] = (struct level){0, 0, 0};
+    lv[0] = (struct level){0};
     return result;
 }
 
@@ -91,7 +144,7 @@ static long bound_of(const PgQuery__ScanResult *sr)
         switch (t) {
         case PG_QUERY__TOKEN__ASCII_40:     /* ( */
         case PG_QUERY__TOKEN__ASCII_91:     /* [ */
-            lv[++top] = (struct level){0, 0, 0};
+            lv[++top] = (struct level){0};
             break;
         case PG_QUERY__TOKEN__ASCII_41:     /* ) */
         case PG_QUERY__TOKEN__ASCII_93:     /* ] */
@@ -104,9 +157,16 @@ static long bound_of(const PgQuery__ScanResult *sr)
         case PG_QUERY__TOKEN__ASCII_59:     /* ; ends a statement at any level */
             result = end_statement(lv, &top, result);
             break;
+        case PG_QUERY__TOKEN__AND:
+        case PG_QUERY__TOKEN__OR:
+            end_segment(&lv[top]);
+            lv[top].chained = true;
+            break;
         default:
-            if (!flat_token(t))
-                lv[top].ops++;
+            if (segment_token(t))
+                lv[top].seg_ops++;
+            else if (!flat_token(t))
+                lv[top].kw++;
             break;
         }
     }
@@ -146,6 +206,24 @@ int sql_parse_check_depth(const char *query, struct sql_error *err)
     return 0;
 }
 
+/* The grammar's few errors that are not 42601 (PostgreSQL's gram.y raises them with their
+ * own codes; the parser library returns the message only), by message prefix. */
+static const struct {
+    const char *prefix, *sqlstate;
+} grammar_codes[] = {
+    {"frame start cannot be", "42P20"},
+    {"frame end cannot be", "42P20"},
+    {"frame starting from", "42P20"},
+};
+
+static const char *grammar_sqlstate(const char *msg)
+{
+    for (size_t i = 0; i < sizeof grammar_codes / sizeof grammar_codes[0]; i++)
+        if (strncmp(msg, grammar_codes[i].prefix, strlen(grammar_codes[i].prefix)) == 0)
+            return grammar_codes[i].sqlstate;
+    return "42601";
+}
+
 int sql_parse(const char *query, struct sql_parsed *out, struct sql_error *err)
 {
     PgQueryProtobufParseResult r;
@@ -155,7 +233,8 @@ int sql_parse(const char *query, struct sql_parsed *out, struct sql_error *err)
         return rc;
     r = pg_query_parse_protobuf(query);
     if (r.error) {
-        sql_error_set(err, "42601", "%s", r.error->message ? r.error->message : "syntax error");
+        const char *msg = r.error->message ? r.error->message : "syntax error";
+        sql_error_set(err, grammar_sqlstate(msg), "%s", msg);
         err->position = r.error->cursorpos > 0 ? r.error->cursorpos : 0;
         pg_query_free_protobuf_parse_result(r);
         return LW_EINVAL;

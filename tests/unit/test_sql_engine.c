@@ -507,7 +507,8 @@ static void extended_protocol(void **state)
     assert_true(suspended);
     assert_int_equal(sql_portal_execute(p, &sink, 2, &suspended, &err), 0);
     assert_false(suspended);
-    assert_string_equal(out.data, "|2,20|3,30|4,40|5,50|SELECT 4;");
+    /* the last Execute counts its own rows, as PostgreSQL's after PortalSuspended */
+    assert_string_equal(out.data, "|2,20|3,30|4,40|5,50|SELECT 0;");
     assert_int_not_equal(sql_portal_execute(p, &sink, 0, &suspended, &err), 0);
     assert_string_equal(err.sqlstate, "55000");
     sql_portal_free(p);
@@ -535,7 +536,16 @@ static void extended_protocol(void **state)
     }
     assert_int_not_equal(sql_prepare(&sess, "select 1; select 2", 0, NULL, &st, &err), 0);
     assert_string_equal(err.sqlstate, "42601");
-    assert_int_not_equal(sql_prepare(&sess, "select $1", 0, NULL, &st, &err), 0);
+    /* An output parameter becomes text, as PostgreSQL's Parse types it; one nothing
+     * types (here $1, never used) stays 42P18. */
+    assert_int_equal(sql_prepare(&sess, "select $1", 0, NULL, &st, &err), 0);
+    {
+        const uint32_t *pt;
+        assert_int_equal(sql_stmt_params(st, &pt), 1);
+        assert_int_equal(pt[0], SQL_OID_TEXT);
+    }
+    sql_stmt_free(st);
+    assert_int_not_equal(sql_prepare(&sess, "select $2::int", 0, NULL, &st, &err), 0);
     assert_string_equal(err.sqlstate, "42P18");
     assert_int_equal(sql_prepare(&sess, "-- nothing", 0, NULL, &st, &err), 0);
     assert_true(sql_stmt_empty(st));
@@ -742,6 +752,20 @@ static void depth_and_crash_regressions(void **state)
     assert_int_equal(sql_parse_depth_bound("select 1+1+1"), 3);
     assert_int_equal(sql_parse_depth_bound("select (1+1)+1; select 2"), 4);
     assert_int_equal(sql_parse_depth_bound("select f(a, b+c) from t where x = 1 and y = 2"), 7);
+    /* AND/OR chains are one node with sibling operands (PostgreSQL accepts long ones);
+     * operators still add up inside an operand, keywords across the whole chain. */
+    assert_int_equal(sql_parse_depth_bound("select a is null or not b or c < 1 + 2"), 4);
+    assert_int_equal(sql_parse_depth_bound("select case when a and b then 1 end"), 6);
+    q = repeat("select false", " or x is null", 5000, "");
+    assert_true(sql_parse_depth_bound(q) < 5);
+    assert_string_equal(run(q), "ERR 42703");       /* parsed and bound: no column x */
+    lw_free(q);
+    q = repeat("select true", " and 1 < 2", 5000, "");
+    assert_string_equal(run(q), "?column?:16|t|SELECT 1;");
+    lw_free(q);
+    q = repeat("select true and 1", "+1", 70000, "");    /* deep inside one operand */
+    assert_string_equal(run(q), "ERR 54001");
+    lw_free(q);
     /* Just under the bound, parsed and bound on this (main) thread's stack. */
     q = repeat("select ", "(", SQL_PARSE_MAX_DEPTH - 2, "7");
     {
