@@ -16,6 +16,10 @@
 #   tests/bench/run.sh sql    only the SQL engine against PostgreSQL 15 (tests/bench/sql_bench.py,
 #                             on the stack's postgres alone), rewriting only the section
 #                             "## SQL engine (make bench)"; every full run ends with it too.
+#   tests/bench/run.sh pgwire pgbench SELECT 1 over 1 and 8 connections in -M simple, extended
+#                             and prepared, lakeward vs the stack's PostgreSQL in the same run
+#                             (tests/bench/pgwire_bench.py), rewriting only "## Postgres wire:
+#                             pgbench SELECT 1 (make bench)".
 #   tests/bench/run.sh store  only the decision store (tests/bench/store_bench.py: sustained
 #                             decision rate with the store, Grafana's panels over 1M stored
 #                             decisions), rewriting only "## Decision store (make bench)";
@@ -38,7 +42,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-all}"
-case "$MODE" in all|http|sql|store) ;; *) echo "usage: tests/bench/run.sh [all|http|sql|store]" >&2; exit 2 ;; esac
+case "$MODE" in all|http|sql|store|pgwire) ;; *) echo "usage: tests/bench/run.sh [all|http|sql|store|pgwire]" >&2; exit 2 ;; esac
 # lakeward reads these; only what this script sets may reach it (LAKEWARD_CACHE is the
 # installers' download cache, not lakeward's).
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(LAKEKEEPER_|TRINO_|LAKEWARD_)' | grep -vx LAKEWARD_CACHE || true)
@@ -61,6 +65,10 @@ if [[ "$MODE" == store ]]; then
     rc=0; "${STORE_BENCH[@]}" || rc=$?
     tests/stack/stop.sh >&2 || true
     exit "$rc"
+fi
+if [[ "$MODE" == pgwire ]]; then
+    tests/stack/install.sh apt python >&2 || { echo "tests/bench/run.sh: install.sh failed" >&2; exit 1; }
+    exec "${SQL_BENCH[0]}" tests/bench/pgwire_bench.py --build "$BUILD" --stack-dir "$LW_STACK_DIR"
 fi
 if [[ "$MODE" == sql ]]; then
     tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }

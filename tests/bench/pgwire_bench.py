@@ -1,0 +1,158 @@
+"""pgwire_bench.py -- `tests/bench/run.sh pgwire`: `SELECT 1` per second through lakeward's
+Postgres face and through the test stack's PostgreSQL 15, in the same run, with pgbench
+(-n, a custom script of `SELECT 1;`) in each query mode (-M simple, extended, prepared) over
+1 and 8 connections, alternating the two servers round by round; rewrites the section
+"## Postgres wire: pgbench SELECT 1 (make bench)" of docs/benchmarks.md. Both servers are
+loopback with trust authentication and no TLS. Never asserts on speed; fails only when a
+run fails (then its numbers would mean nothing).
+
+Knobs: LW_BENCH_PGWIRE_SECONDS (per pgbench run, default 5), LW_BENCH_PGWIRE_ROUNDS
+(default 2)."""
+import argparse
+import datetime
+import importlib.util
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+DOC = REPO / "docs" / "benchmarks.md"
+SECTION = "## Postgres wire: pgbench SELECT 1 (make bench)"
+MODES = ("simple", "extended", "prepared")
+CLIENTS = (1, 8)
+
+
+def log(msg):
+    print(f"{time.strftime('%H:%M:%S')} [pgwire-bench] {msg}", file=sys.stderr, flush=True)
+
+
+def load_module(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def pgbench(script, host, port, user, db, mode, clients, seconds):
+    cmd = ["pgbench", "-n", "-h", host, "-p", str(port), "-U", user, "-M", mode, "-f", script,
+           "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds), db]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60,
+                       env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+    m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", r.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", r.stdout)
+    if r.returncode != 0 or not m or (failed and failed.group(1) != "0"):
+        raise SystemExit(f"pgbench failed ({' '.join(cmd)}): {r.stdout[-800:]} {r.stderr[-800:]}")
+    return float(m.group(1))
+
+
+def write_section(text_):
+    doc = DOC.read_text()
+    out, skip, done = [], False, False
+    for line in doc.splitlines():
+        if line == SECTION:
+            out.append(text_.rstrip("\n"))
+            skip, done = True, True
+            continue
+        if skip and line.startswith("## "):
+            skip = False
+            out.append("")
+        if not skip:
+            out.append(line)
+    if not done:
+        out += ["", text_.rstrip("\n")]
+    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
+    log(f'wrote "{SECTION}" in docs/benchmarks.md')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--stack-dir", default=None)
+    ap.add_argument("--no-doc", action="store_true")
+    args = ap.parse_args()
+    seconds = int(os.environ.get("LW_BENCH_PGWIRE_SECONDS", "5"))
+    rounds = int(os.environ.get("LW_BENCH_PGWIRE_ROUNDS", "2"))
+    build = (REPO / args.build).resolve()
+    stack_dir = (REPO / (args.stack_dir or f"{args.build}/bench-stack")).resolve()
+    out = build / "bench" / "pgwire"
+    out.mkdir(parents=True, exist_ok=True)
+    script = out / "select1.sql"
+    script.write_text("SELECT 1;\n")
+    os.environ["LW_BUILD"] = str(build)
+    sys.path.insert(0, str(REPO / "tests"))
+    lp = load_module("lakeward_proc", REPO / "tests" / "lakeward_proc.py")
+    sb = load_module("sql_bench", REPO / "tests" / "bench" / "sql_bench.py")
+
+    subprocess.run(["make", "-s", "-j2", f"BUILD={args.build}", f"{args.build}/lakeward"],
+                   cwd=REPO, check=True, stdout=sys.stderr)
+    started = False
+    if not sb.postgres_running(stack_dir):
+        log(f"starting the stack's postgres in {stack_dir}")
+        sb.stack_cmd(stack_dir, "start.sh", "postgres")
+        started = True
+    lw = None
+    try:
+        info = sb.stack_info(stack_dir)
+        lw = lp.Lakeward(out, {}, args=("--log-level", "warn"))
+        targets = {"lakeward": ("127.0.0.1", lw.pg_port, "bench", "lakeward"),
+                   "postgres": (info["PG_HOST"], int(info["PG_PORT"]), info["PG_USER"],
+                                "postgres")}
+        load0 = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
+        tps = {}
+        for rnd in range(rounds):
+            for mode in MODES:
+                for clients in CLIENTS:
+                    order = list(targets) if rnd % 2 == 0 else list(reversed(targets))
+                    for name in order:
+                        t = pgbench(str(script), *targets[name], mode, clients, seconds)
+                        tps.setdefault((name, mode, clients), []).append(t)
+                        log(f"round {rnd + 1} {name} -M {mode} -c {clients}: {t:,.0f} tps")
+        load1 = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
+    finally:
+        if lw:
+            lw.stop()
+        if started:
+            sb.stack_cmd(stack_dir, "stop.sh")
+
+    rows, ratios = [], []
+    for mode in MODES:
+        for clients in CLIENTS:
+            a = statistics.median(tps[("lakeward", mode, clients)])
+            b = statistics.median(tps[("postgres", mode, clients)])
+            ratios.append(a / b)
+            rows.append(f"| `-M {mode}` | {clients} | {a:,.0f} | {b:,.0f} | {a / b:.2f}x |")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                            capture_output=True, text=True).stdout.strip()
+    text_ = "\n".join([
+        SECTION,
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {commit} by `tests/bench/run.sh "
+        f"pgwire`: pgbench 15 `-n -f select1.sql` (`SELECT 1;`), {seconds} s per run, "
+        f"{rounds} rounds alternating the two servers, median transactions per second "
+        "(without connection time). Both on loopback, trust authentication, no TLS; "
+        "PostgreSQL 15 is the test stack's (fsync off, which a SELECT does not touch). "
+        f"Load average {load0} before, {load1} after, on a machine shared with other jobs "
+        f"({os.cpu_count()} CPUs, pgbench and both servers unpinned).",
+        "",
+        "| mode | connections | lakeward tps | PostgreSQL 15 tps | lakeward / PostgreSQL |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        f"Aim (issue 8): at least PostgreSQL's rate. Met in {sum(r >= 1 for r in ratios)} of "
+        f"{len(ratios)} cells (geometric mean {statistics.geometric_mean(ratios):.2f}x). "
+        "`-M simple` parses each `SELECT 1` once per query in both servers; `extended` "
+        "sends Parse/Bind/Describe/Execute/Sync with the unnamed statement every time; "
+        "`prepared` parses once per connection and then only binds and executes. Each "
+        "lakeward connection is a forked backend process (docs/sql.md), as in PostgreSQL.",
+    ])
+    print(text_)
+    if not args.no_doc:
+        write_section(text_ + "\n")
+
+
+if __name__ == "__main__":
+    main()
