@@ -1,8 +1,7 @@
 /* pg_session.h -- one Postgres-wire client conversation, run on its connection's thread:
- * the startup phase (SSLRequest and GSSENCRequest answered 'N', protocol 3.0 only,
- * CancelRequest ignored), authentication (trust on a loopback listener, refused elsewhere
- * until TLS and passwords arrive), the parameters a PG 15 server reports, then the simple
- * query protocol over the SQL engine. The extended protocol is answered with 0A000. */
+ * the startup phase (protocol 3.0 only; a CancelRequest is routed to its backend,
+ * pg_cancel.h), authentication, the parameters a PG 15 server reports, then the simple and
+ * the extended query protocol over the SQL engine (pg_extended.c, rows in pg_rows.c). */
 #ifndef PG_SESSION_H
 #define PG_SESSION_H
 
