@@ -21,7 +21,7 @@ import requests
 from lakeward_proc import catalog, free_port, stack_env, trino_input
 
 PG_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
-DECIDE_BOUND_S = 2.0     # a hang bound, not a speed claim: a decision waiting on the store
+DECIDE_BOUND_S = 4.0     # a hang bound, not a speed claim: a decision waiting on the store
                          # would wait for the store's timeouts (5 s and more)
 
 
