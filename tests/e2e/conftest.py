@@ -55,6 +55,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def stack() -> Iterator[dict[str, str]]:
+    """The test stack of the end-to-end tier: the run-wide services plus Apache Iceberg's REST
+    catalog server (service iceberg-rest) behind the stand-in's /catalog/v1. A stand-in already
+    running without that backend (started by an earlier tier) is restarted with it."""
+    env = dict(os.environ, LW_STACK_DIR=str(STACK_DIR))
+    start = [str(REPO / "tests/stack/start.sh")]
+    subprocess.run(start + ["postgres", "openfga", "keycloak", "iceberg-rest"], check=True, env=env,
+                   timeout=600)
+    info = _read_env(STACK_DIR / "stack.env")
+    if info.get("LK_ICEBERG_BACKEND") != info["ICEBERG_REST_URL"]:
+        subprocess.run([str(REPO / "tests/stack/stop.sh"), "standin"], check=True, env=env, timeout=120)
+    subprocess.run(start + ["standin"], check=True, env=env, timeout=600)
+    info = _read_env(STACK_DIR / "stack.env")
+    yield info
+    if not os.environ.get("LW_TEST_STACK_KEEP"):
+        subprocess.run([str(REPO / "tests/stack/stop.sh")], env=env, timeout=120)
+
+
+@pytest.fixture(scope="session")
 def lakeward_service(stack: dict[str, str],
                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[LakewardService]:
     """The session's lakeward (see the module doc); .restart(env_overrides, config_text)."""

@@ -76,6 +76,7 @@ struct standin_opts {
     const char *jwks_url;
     const char *audience;
     const char *control_token;
+    const char *iceberg_rest_url; /* real Iceberg REST server behind /catalog/v1 (optional) */
 };
 
 /* Fault injection (POST /_control/fault), shared by all connection threads. */

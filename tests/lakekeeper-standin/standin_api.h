@@ -33,6 +33,8 @@ void standin_api_config(struct standin_call *c);
 void standin_api_namespaces(struct standin_call *c);
 void standin_api_namespace(struct standin_call *c);
 void standin_api_tabulars(struct standin_call *c);
+/* standin_iceberg.c: create/load/commit/drop/rename, forwarded to the real Iceberg server */
+void standin_api_iceberg(struct standin_call *c);
 
 /* standin_control.c: the /_control/ endpoints (control token, not OIDC) */
 void standin_control(void *ctx, const struct http_request *req, struct http_response *resp);

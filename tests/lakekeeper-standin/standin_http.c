@@ -76,6 +76,25 @@ static const struct api_route api_routes[] = {
     {"GET", API_CATALOG, "*/namespaces/*", SI_EP_NAMESPACE, standin_api_namespace},
     {"GET", API_CATALOG, "*/namespaces/*/tables", SI_EP_TABLES, standin_api_tabulars},
     {"GET", API_CATALOG, "*/namespaces/*/views", SI_EP_VIEWS, standin_api_tabulars},
+    /* Everything else under the prefix: standin_iceberg.c routes it (or answers 404). */
+    {"POST", API_CATALOG, "*/namespaces", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/properties", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/tables", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/register", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/views", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/tables/rename", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/views/rename", SI_EP_OTHER, standin_api_iceberg},
+    {"HEAD", API_CATALOG, "*/namespaces/*", SI_EP_OTHER, standin_api_iceberg},
+    {"DELETE", API_CATALOG, "*/namespaces/*", SI_EP_OTHER, standin_api_iceberg},
+    {"GET", API_CATALOG, "*/namespaces/*/tables/*", SI_EP_OTHER, standin_api_iceberg},
+    {"HEAD", API_CATALOG, "*/namespaces/*/tables/*", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/tables/*", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/tables/*/metrics", SI_EP_OTHER, standin_api_iceberg},
+    {"DELETE", API_CATALOG, "*/namespaces/*/tables/*", SI_EP_OTHER, standin_api_iceberg},
+    {"GET", API_CATALOG, "*/namespaces/*/views/*", SI_EP_OTHER, standin_api_iceberg},
+    {"HEAD", API_CATALOG, "*/namespaces/*/views/*", SI_EP_OTHER, standin_api_iceberg},
+    {"POST", API_CATALOG, "*/namespaces/*/views/*", SI_EP_OTHER, standin_api_iceberg},
+    {"DELETE", API_CATALOG, "*/namespaces/*/views/*", SI_EP_OTHER, standin_api_iceberg},
 };
 
 #define NROUTES ((int)(sizeof api_routes / sizeof api_routes[0]))
@@ -210,7 +229,7 @@ static void on_health(void *ctx, const struct http_request *req, struct http_res
     lw_buf_puts(&resp->body, "{\"status\":\"ok\"}");
 }
 
-static struct http_route routes[8];
+static struct http_route routes[12];
 
 int standin_http_routes(struct standin *si, const struct http_route **out)
 {
@@ -221,6 +240,9 @@ int standin_http_routes(struct standin *si, const struct http_route **out)
     routes[n++] = (struct http_route){"GET", "/management/v1/*", on_mgmt, si, NULL, NULL};
     routes[n++] = (struct http_route){"POST", "/management/v1/*", on_mgmt, si, NULL, NULL};
     routes[n++] = (struct http_route){"GET", "/catalog/v1/*", on_catalog, si, NULL, NULL};
+    routes[n++] = (struct http_route){"POST", "/catalog/v1/*", on_catalog, si, NULL, NULL};
+    routes[n++] = (struct http_route){"HEAD", "/catalog/v1/*", on_catalog, si, NULL, NULL};
+    routes[n++] = (struct http_route){"DELETE", "/catalog/v1/*", on_catalog, si, NULL, NULL};
     *out = routes;
     return n;
 }

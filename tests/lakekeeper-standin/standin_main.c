@@ -50,6 +50,7 @@ static int parse_flags(int argc, char **argv, struct standin_opts *o, const char
                                              {"jwks-url", required_argument, NULL, 'j'},
                                              {"audience", required_argument, NULL, 'a'},
                                              {"control-token", required_argument, NULL, 'c'},
+                                             {"iceberg-rest-url", required_argument, NULL, 'I'},
                                              {"log-level", required_argument, NULL, 'L'},
                                              {"log-file", required_argument, NULL, 'F'},
                                              {"help", no_argument, NULL, 'h'},
@@ -67,6 +68,9 @@ static int parse_flags(int argc, char **argv, struct standin_opts *o, const char
             break;
         case 's':
             o->seed = optarg;
+            break;
+        case 'I':
+            o->iceberg_rest_url = optarg;
             break;
         case 'f':
             o->openfga_url = optarg;

@@ -408,6 +408,32 @@ int standin_state_remove_tabular(struct standin_state *st, const char *id, struc
     return rc;
 }
 
+/* Renames a table or view in place (same id, so its grants stay), as Lakekeeper's rename does. */
+int standin_state_rename_tabular(struct standin_state *st, const char *id, const char *namespace_id,
+                                 const char *name, struct lw_err *err)
+{
+    int rc = 0;
+    long i;
+    struct si_tabular *t;
+    pthread_mutex_lock(&st->mu);
+    i = find_tabular(st, NULL, id);
+    t = i >= 0 ? AT(&st->tabulars, struct si_tabular, i) : NULL;
+    if (!t)
+        rc = lw_err_set(err, LW_ENOTFOUND, "table or view %s does not exist", id);
+    else if (find_namespace(st, t->warehouse_id, namespace_id) < 0)
+        rc = lw_err_set(err, LW_ENOTFOUND, "namespace %s does not exist", namespace_id);
+    else if (find_tabular_name(st, t->warehouse_id, namespace_id, name) >= 0)
+        rc = lw_err_set(err, LW_EINVAL, "table or view '%s' exists", name);
+    else if (strlen(name) >= sizeof t->name)
+        rc = lw_err_set(err, LW_EINVAL, "name too long");
+    else {
+        snprintf(t->namespace_id, sizeof t->namespace_id, "%s", namespace_id);
+        snprintf(t->name, sizeof t->name, "%s", name);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
 /* --- getters --- */
 
 bool standin_state_project(struct standin_state *st, const char *id, struct si_project *out)

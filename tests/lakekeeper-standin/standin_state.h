@@ -100,6 +100,9 @@ int standin_state_remove_namespace(struct standin_state *st, const char *id,
                                    struct lw_err *err) LW_MUSTCHECK;
 int standin_state_remove_tabular(struct standin_state *st, const char *id,
                                  struct lw_err *err) LW_MUSTCHECK;
+/* Moves/renames a table or view, keeping its id (LW_ENOTFOUND, LW_EINVAL on a name clash). */
+int standin_state_rename_tabular(struct standin_state *st, const char *id, const char *namespace_id,
+                                 const char *name, struct lw_err *err) LW_MUSTCHECK;
 
 /* Getters copy into *out and return true when found. Name lookups are case-insensitive, as
  * Lakekeeper's are. */

@@ -187,15 +187,20 @@ start_standin() {
     for k in OPENFGA_URL OPENFGA_STORE_ID OPENFGA_MODEL_ID KEYCLOAK_ISSUER KEYCLOAK_JWKS_URL; do
         [[ -n "$(env_get "$k")" ]] || die "standin: $k not in stack.env (start openfga and keycloak first)"
     done
+    # With the iceberg-rest service up (start it first), /catalog/v1 is backed by it.
+    local ice; ice="$(env_get ICEBERG_REST_URL)"
+    if [[ -n "$ice" ]] && ! daemon_pid iceberg-rest >/dev/null; then ice=""; fi
     port="$(free_port)"
     token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
     start_daemon standin "$bin" --listen "127.0.0.1:$port" --seed "$REPO/tests/stack/seed.json" \
         --openfga-url "$(env_get OPENFGA_URL)" --store-id "$(env_get OPENFGA_STORE_ID)" \
         --model-id "$(env_get OPENFGA_MODEL_ID)" --issuer "$(env_get KEYCLOAK_ISSUER)" \
-        --jwks-url "$(env_get KEYCLOAK_JWKS_URL)" --audience lakekeeper --control-token "$token"
+        --jwks-url "$(env_get KEYCLOAK_JWKS_URL)" --audience lakekeeper --control-token "$token" \
+        ${ice:+--iceberg-rest-url "$ice"}
     wait_http "http://127.0.0.1:$port/health" 60 standin || die "standin: not healthy, see $dir/log"
     env_set LK_URL "http://127.0.0.1:$port"
     env_set LK_CONTROL_TOKEN "$token"
+    env_set LK_ICEBERG_BACKEND "${ice:-none}"
 }
 
 # Apache Iceberg's REST catalog server (install.sh iceberg-rest) with a file:// warehouse and its
