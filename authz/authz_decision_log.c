@@ -293,34 +293,50 @@ static int read_slot(const struct authz_decision_log *l, uint64_t recno, bool wi
     return 0;
 }
 
-int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_json,
-                            struct authz_decision_summary **rows, int *n)
+void authz_decision_log_span(struct authz_decision_log *l, uint64_t *from, uint64_t *to)
 {
     const struct ring_hdr *h = l->hdr;
     uint64_t next = atomic_load_explicit(&h->next, memory_order_acquire);
-    uint64_t from = next > h->capacity ? next - h->capacity : 0;
-    struct authz_decision_summary *out = NULL;
-    int k = 0;
+    *from = next > h->capacity ? next - h->capacity : 0;
+    *to = next;
+}
 
-    *rows = NULL;
-    *n = 0;
-    if (max >= 0 && next - from > (uint64_t)max)
-        from = next - (uint64_t)max;
-    if (next > from && !(out = lw_calloc((size_t)(next - from), sizeof *out)))
-        return LW_ENOMEM;
-    for (uint64_t r = from; r < next; r++) {
+int authz_decision_log_read(struct authz_decision_log *l, uint64_t *from, uint64_t to,
+                            bool with_json, struct authz_decision_summary *rows, int max)
+{
+    int k = 0;
+    for (; *from < to && k < max; (*from)++) {
         char *json = NULL;
-        int rc = read_slot(l, r, with_json, &out[k], &json);
+        int rc = read_slot(l, *from, with_json, &rows[k], &json);
         if (rc < 0) {
-            authz_decision_log_rows_free(out, k);
+            authz_decision_log_rows_clear(rows, k);
             return LW_ENOMEM;
         }
         if (rc == 1)
-            out[k++].json = json;
+            rows[k++].json = json;
     }
-    if (k == 0) {
+    return k;
+}
+
+int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_json,
+                            struct authz_decision_summary **rows, int *n)
+{
+    uint64_t from, to;
+    struct authz_decision_summary *out = NULL;
+    int k;
+
+    *rows = NULL;
+    *n = 0;
+    authz_decision_log_span(l, &from, &to);
+    if (max >= 0 && to - from > (uint64_t)max)
+        from = to - (uint64_t)max;
+    if (to == from)
+        return 0;
+    if (!(out = lw_malloc((size_t)(to - from) * sizeof *out)))
+        return LW_ENOMEM;
+    if ((k = authz_decision_log_read(l, &from, to, with_json, out, (int)(to - from))) <= 0) {
         lw_free(out);
-        out = NULL;
+        return k < 0 ? LW_ENOMEM : 0;
     }
     *rows = out;
     *n = k;
@@ -345,9 +361,16 @@ char *authz_decision_log_tail(struct authz_decision_log *l, int n)
     return lw_buf_take(&b);
 }
 
+void authz_decision_log_rows_clear(struct authz_decision_summary *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++) {
+        lw_free(rows[i].json);
+        rows[i].json = NULL;
+    }
+}
+
 void authz_decision_log_rows_free(struct authz_decision_summary *rows, int n)
 {
-    for (int i = 0; rows && i < n; i++)
-        lw_free(rows[i].json);
+    authz_decision_log_rows_clear(rows, n);
     lw_free(rows);
 }

@@ -65,4 +65,17 @@ int authz_decision_log_copy(struct authz_decision_log *l, int max, bool with_jso
                             struct authz_decision_summary **rows, int *n) LW_MUSTCHECK;
 void authz_decision_log_rows_free(struct authz_decision_summary *rows, int n);
 
+/* Reading in pieces (the SQL scan: a fixed buffer instead of a copy of the whole ring).
+ * span: the record numbers live now, [*from, *to). read: copies the records numbered
+ * [*from, to) into rows, at most max, advancing *from past the records it looked at; a
+ * record dropped or overwritten by then is left out, as in authz_decision_log_copy (so a
+ * slow reader of a busy ring misses the oldest records, never sees a torn one). Returns the
+ * number copied (0 once *from reaches to) or LW_ENOMEM; json strings as in copy, released
+ * with rows_clear (the array stays the caller's). */
+void authz_decision_log_span(struct authz_decision_log *l, uint64_t *from, uint64_t *to);
+int authz_decision_log_read(struct authz_decision_log *l, uint64_t *from, uint64_t to,
+                            bool with_json, struct authz_decision_summary *rows, int max)
+    LW_MUSTCHECK;
+void authz_decision_log_rows_clear(struct authz_decision_summary *rows, int n);
+
 #endif

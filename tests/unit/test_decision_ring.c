@@ -193,6 +193,45 @@ static void record_larger_than_area_keeps_summary(void **state)
     authz_decision_log_free(l);
 }
 
+/* Reading in pieces (the SQL scan's way): chunks of 7 over a ring that wrapped give the
+ * live records once each, oldest first, the same as one copy; records added after the span
+ * was taken are not read, and records dropped meanwhile are skipped, not torn. */
+static void read_in_chunks_matches_copy(void **state)
+{
+    struct lw_err err = {0};
+    struct authz_decision_log *l = authz_decision_log_new(50, 0, NULL, &err);
+    struct authz_decision_summary chunk[7];
+    uint64_t from, to;
+    long expect = 70;       /* 120 added, the newest 50 kept */
+    int k;
+    (void)state;
+    assert_non_null(l);
+    for (long i = 0; i < 120; i++)
+        add_record(l, i);
+    authz_decision_log_span(l, &from, &to);
+    assert_int_equal((int)(to - from), 50);
+    while ((k = authz_decision_log_read(l, &from, to, true, chunk, 7)) > 0) {
+        assert_true(k <= 7);
+        for (int i = 0; i < k; i++) {
+            long un;
+            assert_int_equal(sscanf(chunk[i].user, "u%ld", &un), 1);
+            assert_int_equal(un, expect++);
+            assert_non_null(chunk[i].json);
+        }
+        authz_decision_log_rows_clear(chunk, k);
+        assert_null(chunk[0].json);
+        if (expect == 84)
+            for (long i = 120; i < 140; i++)    /* drops 70..89: 84..89 were not read yet */
+                add_record(l, i);
+        if (expect == 84)
+            expect = 90;
+    }
+    assert_int_equal(k, 0);
+    assert_int_equal(expect, 120);              /* 120..139 came after the span */
+    assert_true(from == to);
+    authz_decision_log_free(l);
+}
+
 static void attach_refuses_other_descriptors(void **state)
 {
     struct lw_err err = {0};
@@ -213,6 +252,7 @@ int main(void)
         cmocka_unit_test(view_in_other_process_sees_records),
         cmocka_unit_test(concurrent_reader_never_sees_torn_records),
         cmocka_unit_test(record_larger_than_area_keeps_summary),
+        cmocka_unit_test(read_in_chunks_matches_copy),
         cmocka_unit_test(attach_refuses_other_descriptors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
