@@ -21,7 +21,9 @@
 #define MAX_PORTALS 100             /* named portals per session */
 #define MAX_PARAMS 65535            /* Bind's parameter count is an int16 */
 #define PG_BIND_ARENA_MAX ((size_t)1 << 30) /* parameters of one Bind (the message is bounded first) */
-#define NAME_MAX_LEN 63             /* Postgres truncates identifiers to NAMEDATALEN - 1 */
+/* Protocol-level names have no length limit in Postgres (pgx's are 75 bytes); this bound
+ * only keeps 1000 statements' names from taking much memory. */
+#define NAME_MAX_LEN 1024
 
 struct ext_stmt {
     char *name;
@@ -173,7 +175,8 @@ static int check_name(const char *name, size_t *bad, struct sql_error *err)
     if (!pg_utf8_valid(name, strlen(name), bad))
         return sql_error_set(err, "22021", "invalid byte sequence for encoding \"UTF8\"");
     if (strlen(name) > NAME_MAX_LEN)
-        return sql_error_set(err, "42622", "identifier \"%.63s...\" is too long", name);
+        return sql_error_set(err, "54000", "statement or portal name \"%.63s...\" is longer "
+                             "than %d bytes", name, NAME_MAX_LEN);
     return 0;
 }
 

@@ -217,6 +217,15 @@ def test_bad_bind_is_an_error_not_a_disconnect(raw, msg, state):
     assert kinds(msgs) == b"2DCZ" and datarow(msgs[1][1]) == [b"7"]
 
 
+def test_long_names(raw):
+    name = "stmtcache_" + "f" * 200        # longer than NAMEDATALEN, as PostgreSQL allows
+    raw.send(parse("select 1", name) + bind([], name, name) + execute(name) + SYNC)
+    assert kinds(raw.until_ready()) == b"12DCZ"
+    raw.send(parse("select 1", "x" * 2000) + SYNC)
+    msgs = raw.until_ready()
+    assert kinds(msgs) == b"EZ" and error_fields(msgs[0][1])["C"] == "54000"
+
+
 def test_statement_bound_and_deallocate(raw):
     batch = b"".join(parse("select 1", f"s{i}") for i in range(1000))
     raw.send(batch + SYNC)
