@@ -624,6 +624,75 @@ static int conjuncts(struct binder *b, struct sql_expr *e, struct sql_expr ***ou
     return 0;
 }
 
+/* The highest column of this query's row e reads (-1: none), or -2 when e must stay where
+ * it is: a subquery, a parameter, a volatile call or an outer query's column. */
+static int movable_max_col(const struct sql_expr *e)
+{
+    int m = -1;
+    if (e->kind == SQL_E_SUBLINK || e->kind == SQL_E_PARAM ||
+        (e->kind == SQL_E_FUNC && e->fn->volatility == SQL_VOL_VOLATILE) ||
+        (e->kind == SQL_E_COL && e->level != 0))
+        return -2;
+    if (e->kind == SQL_E_COL)
+        m = e->col;
+    for (int i = 0; i < e->nargs; i++) {
+        int c = movable_max_col(e->args[i]);
+        if (c == -2)
+            return -2;
+        if (c > m)
+            m = c;
+    }
+    return m;
+}
+
+/* A and b as one condition (a may be NULL). */
+static struct sql_expr *and_of(struct binder *b, struct sql_expr *a, struct sql_expr *e)
+{
+    struct sql_expr *and;
+    if (!a)
+        return e;
+    if (!(and = sql_expr_new(b->a, SQL_E_AND, SQL_OID_BOOL, -1, 2)))
+        return sql_bind_nomem(b), NULL;
+    and->args[0] = a;
+    and->args[1] = e;
+    return and;
+}
+
+/* FROM a, b, c WHERE ...: the comma joins are inner joins whose rows are prefixes of the
+ * FROM row (joins[k] joins items 0..k), so a WHERE conjunct reading item k (and earlier
+ * ones only) moves into joins[k]'s condition, where equalities become hash-join keys
+ * (equi_keys) instead of a filter over the cross product, as PostgreSQL plans them. What
+ * reads only item 0, or must not move, stays in *where. */
+static int push_where_into_joins(struct binder *b, struct sql_node **joins, int njoins,
+                                 struct sql_expr **where)
+{
+    struct sql_expr **cj = NULL, *rest = NULL;
+    int n = 0, cap = 0;
+    bool moved = false;
+    if (njoins < 2 || conjuncts(b, *where, &cj, &n, &cap) != 0)
+        return njoins < 2 ? 0 : LW_EINVAL;
+    for (int i = 0; i < n; i++) {
+        int m = movable_max_col(cj[i]), k = 1;
+        while (k < njoins && m >= joins[k]->ncols)
+            k++;
+        if (m < joins[0]->ncols || k == njoins) {
+            if (!(rest = and_of(b, rest, cj[i])))
+                return LW_EINVAL;
+            continue;
+        }
+        if (!(joins[k]->u.join.on = and_of(b, joins[k]->u.join.on, cj[i])))
+            return LW_EINVAL;
+        moved = true;
+    }
+    if (!moved)
+        return 0;
+    for (int k = 1; k < njoins; k++)
+        if (joins[k]->u.join.on && equi_keys(b, joins[k], joins[k]->child->ncols) != 0)
+            return LW_EINVAL;
+    *where = rest;
+    return 0;
+}
+
 /* Turns the WHERE conjuncts a table can see into constraints; the rest stay a re-check. */
 static int push_where(struct binder *b, struct sql_node *scan, struct sql_expr *where)
 {
@@ -1292,6 +1361,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     struct bscope sc = {0};
     struct sql_node *plan = NULL, *scan = NULL, *proj;
     struct sql_expr *where = NULL, *having = NULL;
+    struct sql_node **joins = NULL;
     struct targets t = {0};
     struct grouping g = {0};
     int *sort_keys = NULL, *distinct_keys = NULL, ndistinct = 0;
@@ -1326,13 +1396,17 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     if (s->group_distinct)
         return sql_bind_fail(b, -1, "0A000", "GROUP BY DISTINCT is not supported yet");
 
-    /* FROM */
+    /* FROM: comma-separated items joined left-deep; joins[k] covers items 0..k (joins[0]:
+     * the first item itself, for its width) */
+    if (s->n_from_clause &&
+        !(joins = lw_arena_alloc(b->a, s->n_from_clause * sizeof *joins)))
+        return sql_bind_nomem(b);
     for (size_t i = 0; i < s->n_from_clause; i++) {
         struct from_item fi;
         if (bind_from_item(b, s->from_clause[i], &sc, &q, &fi) != 0)
             return LW_EINVAL;
         if (!plan) {
-            plan = fi.node;
+            plan = joins[0] = fi.node;
             scan = fi.scan;
         } else {
             struct sql_node *j = sql_node_new(b->a, SQL_N_JOIN, plan->ncols + fi.node->ncols);
@@ -1343,7 +1417,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
             j->child = plan;
             j->right = fi.node;
             j->u.join.type = SQL_JOIN_INNER;
-            plan = j;
+            plan = joins[i] = j;
             scan = NULL;
         }
     }
@@ -1355,7 +1429,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         q.no_agg = q.no_win = "WHERE";
         where = sql_bind_condition(b, s->where_clause, &sc, "WHERE");
         q.no_agg = q.no_win = NULL;
-        if (!where)
+        if (!where || push_where_into_joins(b, joins, (int)s->n_from_clause, &where) != 0)
             return LW_EINVAL;
     }
 

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../sql/sql_bind.h"
 #include "../../sql/sql_engine.h"
+#include "../../sql/sql_op.h"
 #include "../../sql/sql_parse.h"
 #include "../../sql/sql_value.h"
 
@@ -800,6 +802,54 @@ static void regex_bounds(void **state)
     assert_string_equal(run("select 'aaa' ~ '(a{2}){1,5}$'"), "?column?:16|t|SELECT 1;");
 }
 
+/* Hash-join keys in the plan of query: the number of keyed joins, -1 when it does not bind. */
+static int keyed_joins_of(const struct sql_node *n)
+{
+    if (!n)
+        return 0;
+    return (n->kind == SQL_N_JOIN && n->u.join.nkeys > 0) + keyed_joins_of(n->child) +
+           keyed_joins_of(n->right);
+}
+
+static int keyed_joins(const char *query)
+{
+    struct sql_parsed parsed;
+    struct sql_error err = {0};
+    struct lw_arena a;
+    struct sql_bound bound;
+    struct sql_bind_ctx ctx = {.query = query, .simple = true};
+    int n = -1;
+    lw_arena_init(&a, 1u << 24);
+    if (sql_parse(query, &parsed, &err) == 0 &&
+        sql_bind(&ctx, parsed.tree->stmts[0]->stmt, &a, &bound, &err) == 0)
+        n = keyed_joins_of(bound.plan);
+    sql_parsed_free(&parsed);
+    lw_arena_free(&a);
+    return n;
+}
+
+/* WHERE equalities between comma-joined items become hash-join keys (each join keyed on
+ * the item it adds), as an ON equality does; what cannot move stays a filter, and answers
+ * agree (tests/sqldiff has the differential cases). */
+static void comma_join_keys(void **state)
+{
+    (void)state;
+    assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b "
+                                 "where a = b"), 1);
+    assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b, "
+                                 "generate_series(1, 3) c where c = b and b = a and a > 1"), 2);
+    assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b "
+                                 "where a = b or a = 1"), 0);
+    assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b "
+                                 "where a = b + (select 0)"), 0);
+    assert_string_equal(run("select count(*) from generate_series(1, 2000) a, "
+                            "generate_series(1, 2000) b where a = b and b % 2 = 0"),
+                        "count:20|1000|SELECT 1;");
+    assert_string_equal(run("select a, b, c from generate_series(1, 4) a, generate_series(1, 4) b, "
+                            "generate_series(1, 4) c where c = a + 1 and b = c and a > 1 "
+                            "order by a"), "a:23,b:23,c:23|2,3,3|3,4,4|SELECT 2;");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -817,6 +867,7 @@ int main(void)
         cmocka_unit_test(row_and_memory_bounds),
         cmocka_unit_test(depth_and_crash_regressions),
         cmocka_unit_test(regex_bounds),
+        cmocka_unit_test(comma_join_keys),
     };
     return cmocka_run_group_tests_name("sql engine", tests, setup, sql_fixture_teardown);
 }

@@ -31,3 +31,11 @@ SELECT x FROM generate_series(1, 3) x JOIN unnest(ARRAY[2, 3, 4]) u ON x = u ORD
 SELECT x, s FROM generate_series(1, 2) x, unnest(ARRAY['a', 'b']) s ORDER BY x, s
 SELECT a.x, b.y FROM generate_series(1, 3) a(x) LEFT JOIN generate_series(1, 3) b(y) ON a.x = b.y RIGHT JOIN generate_series(2, 3) c(z) ON c.z = a.x ORDER BY 1
 SELECT sum(a.x * b.y) FROM generate_series(1, 3) a(x) JOIN generate_series(1, 3) b(y) ON a.x <= b.y
+-- Comma joins whose WHERE equalities become hash-join keys (NULL keys never match, other conjuncts stay):
+SELECT t.id, u.v FROM (VALUES (1), (2), (NULL)) t(id), (VALUES (1, 10), (NULL, 20), (2, 30)) u(id, v) WHERE t.id = u.id ORDER BY 1, 2
+SELECT a, b, c FROM generate_series(1, 5) a, generate_series(1, 5) b, generate_series(1, 5) c WHERE c = b + 1 AND b = a AND a % 2 = 1 ORDER BY a
+SELECT count(*) FROM generate_series(1, 300) a, generate_series(1, 300) b WHERE a = b AND (a < 10 OR b > 290)
+SELECT a, b FROM generate_series(1, 4) a, generate_series(1, 4) b WHERE a = b OR a + b = 5 ORDER BY 1, 2
+SELECT t.x, u.y FROM (VALUES (1::bigint), (2)) t(x), (VALUES (1::int), (2)) u(y) WHERE t.x = u.y ORDER BY 1
+SELECT t.s, u.s FROM (VALUES ('a'), ('b')) t(s), (VALUES ('a'::text), ('B')) u(s) WHERE t.s = u.s AND length(u.s) = 1
+SELECT x, (SELECT count(*) FROM generate_series(1, 3) a, generate_series(1, 3) b WHERE a = b AND b <= x) FROM generate_series(0, 3) x ORDER BY x
