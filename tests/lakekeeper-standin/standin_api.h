@@ -35,6 +35,9 @@ void standin_api_namespace(struct standin_call *c);
 void standin_api_tabulars(struct standin_call *c);
 /* standin_iceberg.c: create/load/commit/drop/rename, forwarded to the real Iceberg server */
 void standin_api_iceberg(struct standin_call *c);
+/* The namespace's properties (location...) as the Iceberg server has them, for
+ * GET .../namespaces/{ns}; NULL without a server or when it does not know the namespace. */
+json_t *standin_iceberg_namespace_properties(struct standin_call *c);
 
 /* standin_control.c: the /_control/ endpoints (control token, not OIDC) */
 void standin_control(void *ctx, const struct http_request *req, struct http_response *resp);

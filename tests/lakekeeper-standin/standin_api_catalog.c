@@ -280,7 +280,7 @@ void standin_api_namespace(struct standin_call *c)
     struct si_namespace ns;
     struct si_path p;
     char obj[SI_FGA_OBJ_MAX];
-    json_t *o;
+    json_t *o, *props;
     int allowed;
 
     if (!warehouse_of_prefix(c, &w) || !namespace_of(c, &w, c->seg[2], &p, &ns))
@@ -294,7 +294,11 @@ void standin_api_namespace(struct standin_call *c)
                       "Namespace not found or access denied");
         return;
     }
-    o = json_pack("{s:o, s:{}}", "namespace", path_json(&p, NULL), "properties");
+    /* With an Iceberg server behind /catalog, its properties (the location Trino derives
+     * table locations from); else none. */
+    props = standin_iceberg_namespace_properties(c);
+    o = json_pack("{s:o, s:o}", "namespace", path_json(&p, NULL), "properties",
+                  props ? props : json_object());
     if (o && query_true(c, "returnUuid"))
         json_object_set_new(o, "namespace-uuid", json_string(ns.id));
     standin_json_take(c->resp, o);

@@ -282,6 +282,41 @@ static void learn_tabular(struct standin_call *c, const struct si_warehouse *w,
     standin_tuples_free(&t);
 }
 
+json_t *standin_iceberg_namespace_properties(struct standin_call *c)
+{
+    struct lw_buf url;
+    struct http_client_req req = {0};
+    struct http_client_resp resp = {0};
+    json_t *doc = NULL, *props = NULL;
+
+    if (!c->si->opts.iceberg_rest_url || c->nseg < 3)
+        return NULL;
+    lw_buf_init(&url, 8192);
+    lw_buf_puts(&url, c->si->opts.iceberg_rest_url);
+    lw_buf_puts(&url, "/v1/namespaces/");
+    lw_buf_urlencode(&url, c->seg[2], false);
+    if (url.failed) {
+        lw_buf_free(&url);
+        return NULL;
+    }
+    req.method = "GET";
+    req.url = url.data;
+    req.headers[0] = "Accept: application/json";
+    req.timeout_ms = FORWARD_TIMEOUT_MS;
+    http_client_exchange(&req, &resp, 1, FORWARD_MAX_BODY);
+    lw_buf_free(&url);
+    if (resp.error == LW_OK && resp.status == 200)
+        doc = json_loadb(resp.body.data, resp.body.len, 0, NULL);
+    http_client_resp_free(&resp);
+    props = json_object_get(doc, "properties");
+    if (json_is_object(props))
+        json_incref(props);
+    else
+        props = NULL;
+    json_decref(doc);
+    return props;
+}
+
 void standin_api_iceberg(struct standin_call *c)
 {
     const struct ice_route *r = NULL;

