@@ -624,25 +624,24 @@ static int conjuncts(struct binder *b, struct sql_expr *e, struct sql_expr ***ou
     return 0;
 }
 
-/* The highest column of this query's row e reads (-1: none), or -2 when e must stay where
- * it is: a subquery, a parameter, a volatile call or an outer query's column. */
-static int movable_max_col(const struct sql_expr *e)
+/* The columns of this query's row e reads, [*lo, *hi] (*hi -1: none). False when e must
+ * stay where it is: a subquery, a parameter, a volatile call or an outer query's column. */
+static bool movable_cols(const struct sql_expr *e, int *lo, int *hi)
 {
-    int m = -1;
     if (e->kind == SQL_E_SUBLINK || e->kind == SQL_E_PARAM ||
         (e->kind == SQL_E_FUNC && e->fn->volatility == SQL_VOL_VOLATILE) ||
         (e->kind == SQL_E_COL && e->level != 0))
-        return -2;
-    if (e->kind == SQL_E_COL)
-        m = e->col;
-    for (int i = 0; i < e->nargs; i++) {
-        int c = movable_max_col(e->args[i]);
-        if (c == -2)
-            return -2;
-        if (c > m)
-            m = c;
+        return false;
+    if (e->kind == SQL_E_COL) {
+        if (*hi < 0 || e->col < *lo)
+            *lo = e->col;
+        if (e->col > *hi)
+            *hi = e->col;
     }
-    return m;
+    for (int i = 0; i < e->nargs; i++)
+        if (!movable_cols(e->args[i], lo, hi))
+            return false;
+    return true;
 }
 
 /* A and b as one condition (a may be NULL). */
@@ -658,36 +657,102 @@ static struct sql_expr *and_of(struct binder *b, struct sql_expr *a, struct sql_
     return and;
 }
 
-/* FROM a, b, c WHERE ...: the comma joins are inner joins whose rows are prefixes of the
- * FROM row (joins[k] joins items 0..k), so a WHERE conjunct reading item k (and earlier
- * ones only) moves into joins[k]'s condition, where equalities become hash-join keys
- * (equi_keys) instead of a filter over the cross product, as PostgreSQL plans them. What
- * reads only item 0, or must not move, stays in *where. */
-static int push_where_into_joins(struct binder *b, struct sql_node **joins, int njoins,
+/* Joins whose ON grew from WHERE and had no hash keys: equi_keys looks at them again. */
+struct rekey {
+    struct sql_node **j;
+    int n, cap;
+};
+
+static int rekey_add(struct binder *b, struct rekey *rk, struct sql_node *j)
+{
+    for (int i = 0; i < rk->n; i++)
+        if (rk->j[i] == j)
+            return 0;
+    if (rk->n == rk->cap) {
+        int nc = rk->cap ? rk->cap * 2 : 4;
+        struct sql_node **nj = lw_arena_alloc(b->a, (size_t)nc * sizeof *nj);
+        if (!nj)
+            return sql_bind_nomem(b);
+        if (rk->n)
+            memcpy(nj, rk->j, (size_t)rk->n * sizeof *nj);
+        rk->j = nj;
+        rk->cap = nc;
+    }
+    rk->j[rk->n++] = j;
+    return 0;
+}
+
+/* Moves WHERE conjunct e, reading columns [lo, hi] of the row *slot makes, as far down the
+ * join tree as its meaning allows: into the left input of an inner or left join when it
+ * reads only that side, the right input of an inner or right join likewise (its columns
+ * shifted), into the ON of the inner join whose two sides it reads (where equalities
+ * become hash keys, as PostgreSQL plans `FROM a, b WHERE a.x = b.y`), else as a filter right
+ * above the join it stopped at. *moved false: e stays in WHERE (nothing below helps). */
+static int sink_conjunct(struct binder *b, struct sql_node **slot, struct sql_expr *e, int lo,
+                         int hi, struct rekey *rk, bool *moved)
+{
+    struct sql_node *n, *f;
+    bool down = false;
+    for (;; down = true) {
+        n = *slot;
+        if (n->kind == SQL_N_FILTER) {
+            slot = &n->child;
+        } else if (n->kind == SQL_N_JOIN && hi >= 0 && hi < n->child->ncols &&
+                   (n->u.join.type == SQL_JOIN_INNER || n->u.join.type == SQL_JOIN_LEFT)) {
+            slot = &n->child;
+        } else if (n->kind == SQL_N_JOIN && hi >= 0 && lo >= n->child->ncols &&
+                   (n->u.join.type == SQL_JOIN_INNER || n->u.join.type == SQL_JOIN_RIGHT)) {
+            if (rebase_cols(b, e, n->child->ncols, n->ncols) != 0)
+                return LW_EINVAL;
+            lo -= n->child->ncols;
+            hi -= n->child->ncols;
+            slot = &n->right;
+        } else {
+            break;
+        }
+    }
+    *moved = false;
+    if (n->kind == SQL_N_JOIN && n->u.join.type == SQL_JOIN_INNER && hi >= 0) {
+        if (!(n->u.join.on = and_of(b, n->u.join.on, e)))
+            return LW_EINVAL;
+        *moved = true;
+        return n->u.join.nkeys ? 0 : rekey_add(b, rk, n);
+    }
+    if (!down)
+        return 0;
+    if (!(f = sql_node_new(b->a, SQL_N_FILTER, n->ncols)))
+        return sql_bind_nomem(b);
+    memcpy(f->types, n->types, (size_t)n->ncols * sizeof *f->types);
+    f->child = n;
+    f->u.filter.pred = e;
+    *slot = f;
+    *moved = true;
+    return 0;
+}
+
+/* WHERE over joins (FROM a, b or a JOIN b): each conjunct sinks as far as it can
+ * (sink_conjunct); what cannot move stays in *where. */
+static int push_where_into_joins(struct binder *b, struct sql_node **plan,
                                  struct sql_expr **where)
 {
     struct sql_expr **cj = NULL, *rest = NULL;
+    struct rekey rk = {0};
     int n = 0, cap = 0;
-    bool moved = false;
-    if (njoins < 2 || conjuncts(b, *where, &cj, &n, &cap) != 0)
-        return njoins < 2 ? 0 : LW_EINVAL;
-    for (int i = 0; i < n; i++) {
-        int m = movable_max_col(cj[i]), k = 1;
-        while (k < njoins && m >= joins[k]->ncols)
-            k++;
-        if (m < joins[0]->ncols || k == njoins) {
-            if (!(rest = and_of(b, rest, cj[i])))
-                return LW_EINVAL;
-            continue;
-        }
-        if (!(joins[k]->u.join.on = and_of(b, joins[k]->u.join.on, cj[i])))
-            return LW_EINVAL;
-        moved = true;
-    }
-    if (!moved)
+    if ((*plan)->kind != SQL_N_JOIN)
         return 0;
-    for (int k = 1; k < njoins; k++)
-        if (joins[k]->u.join.on && equi_keys(b, joins[k], joins[k]->child->ncols) != 0)
+    if (conjuncts(b, *where, &cj, &n, &cap) != 0)
+        return LW_EINVAL;
+    for (int i = 0; i < n; i++) {
+        int lo = 0, hi = -1;
+        bool moved = false;
+        if (movable_cols(cj[i], &lo, &hi) &&
+            sink_conjunct(b, plan, cj[i], lo, hi, &rk, &moved) != 0)
+            return LW_EINVAL;
+        if (!moved && !(rest = and_of(b, rest, cj[i])))
+            return LW_EINVAL;
+    }
+    for (int i = 0; i < rk.n; i++)
+        if (equi_keys(b, rk.j[i], rk.j[i]->child->ncols) != 0)
             return LW_EINVAL;
     *where = rest;
     return 0;
@@ -1361,7 +1426,6 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     struct bscope sc = {0};
     struct sql_node *plan = NULL, *scan = NULL, *proj;
     struct sql_expr *where = NULL, *having = NULL;
-    struct sql_node **joins = NULL;
     struct targets t = {0};
     struct grouping g = {0};
     int *sort_keys = NULL, *distinct_keys = NULL, ndistinct = 0;
@@ -1396,17 +1460,13 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     if (s->group_distinct)
         return sql_bind_fail(b, -1, "0A000", "GROUP BY DISTINCT is not supported yet");
 
-    /* FROM: comma-separated items joined left-deep; joins[k] covers items 0..k (joins[0]:
-     * the first item itself, for its width) */
-    if (s->n_from_clause &&
-        !(joins = lw_arena_alloc(b->a, s->n_from_clause * sizeof *joins)))
-        return sql_bind_nomem(b);
+    /* FROM: comma-separated items joined left-deep */
     for (size_t i = 0; i < s->n_from_clause; i++) {
         struct from_item fi;
         if (bind_from_item(b, s->from_clause[i], &sc, &q, &fi) != 0)
             return LW_EINVAL;
         if (!plan) {
-            plan = joins[0] = fi.node;
+            plan = fi.node;
             scan = fi.scan;
         } else {
             struct sql_node *j = sql_node_new(b->a, SQL_N_JOIN, plan->ncols + fi.node->ncols);
@@ -1417,7 +1477,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
             j->child = plan;
             j->right = fi.node;
             j->u.join.type = SQL_JOIN_INNER;
-            plan = joins[i] = j;
+            plan = j;
             scan = NULL;
         }
     }
@@ -1429,7 +1489,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         q.no_agg = q.no_win = "WHERE";
         where = sql_bind_condition(b, s->where_clause, &sc, "WHERE");
         q.no_agg = q.no_win = NULL;
-        if (!where || push_where_into_joins(b, joins, (int)s->n_from_clause, &where) != 0)
+        if (!where || push_where_into_joins(b, &plan, &where) != 0)
             return LW_EINVAL;
     }
 

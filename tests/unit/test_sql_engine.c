@@ -811,7 +811,17 @@ static int keyed_joins_of(const struct sql_node *n)
            keyed_joins_of(n->right);
 }
 
-static int keyed_joins(const char *query)
+/* Filters placed right below a join (a WHERE conjunct reading one side only). */
+static int sunk_filters_of(const struct sql_node *n)
+{
+    if (!n)
+        return 0;
+    int here = n->kind != SQL_N_JOIN ? 0 : (n->child->kind == SQL_N_FILTER) +
+                                            (n->right->kind == SQL_N_FILTER);
+    return here + sunk_filters_of(n->child) + sunk_filters_of(n->right);
+}
+
+static int plan_count(const char *query, int (*count)(const struct sql_node *))
 {
     struct sql_parsed parsed;
     struct sql_error err = {0};
@@ -822,10 +832,15 @@ static int keyed_joins(const char *query)
     lw_arena_init(&a, 1u << 24);
     if (sql_parse(query, &parsed, &err) == 0 &&
         sql_bind(&ctx, parsed.tree->stmts[0]->stmt, &a, &bound, &err) == 0)
-        n = keyed_joins_of(bound.plan);
+        n = count(bound.plan);
     sql_parsed_free(&parsed);
     lw_arena_free(&a);
     return n;
+}
+
+static int keyed_joins(const char *query)
+{
+    return plan_count(query, keyed_joins_of);
 }
 
 /* WHERE equalities between comma-joined items become hash-join keys (each join keyed on
@@ -842,6 +857,11 @@ static void comma_join_keys(void **state)
                                  "where a = b or a = 1"), 0);
     assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b "
                                  "where a = b + (select 0)"), 0);
+    /* one-sided conjuncts go below the join, except onto a LEFT join's nullable side */
+    assert_int_equal(plan_count("select 1 from generate_series(1, 3) a join generate_series(1, 3) b "
+                                "on a = b where a > 1 and b < 3", sunk_filters_of), 2);
+    assert_int_equal(plan_count("select 1 from generate_series(1, 3) a left join generate_series(1, 3) b "
+                                "on a = b where b is null", sunk_filters_of), 0);
     assert_string_equal(run("select count(*) from generate_series(1, 2000) a, "
                             "generate_series(1, 2000) b where a = b and b % 2 = 0"),
                         "count:20|1000|SELECT 1;");

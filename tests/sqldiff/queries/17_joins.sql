@@ -39,3 +39,10 @@ SELECT a, b FROM generate_series(1, 4) a, generate_series(1, 4) b WHERE a = b OR
 SELECT t.x, u.y FROM (VALUES (1::bigint), (2)) t(x), (VALUES (1::int), (2)) u(y) WHERE t.x = u.y ORDER BY 1
 SELECT t.s, u.s FROM (VALUES ('a'), ('b')) t(s), (VALUES ('a'::text), ('B')) u(s) WHERE t.s = u.s AND length(u.s) = 1
 SELECT x, (SELECT count(*) FROM generate_series(1, 3) a, generate_series(1, 3) b WHERE a = b AND b <= x) FROM generate_series(0, 3) x ORDER BY x
+-- WHERE conjuncts below outer joins only where the meaning stays (left side of LEFT, right side of RIGHT):
+SELECT a.x, b.y FROM generate_series(1, 4) a(x) LEFT JOIN generate_series(2, 3) b(y) ON a.x = b.y WHERE b.y IS NULL ORDER BY 1
+SELECT a.x, b.y FROM generate_series(1, 4) a(x) LEFT JOIN generate_series(2, 3) b(y) ON a.x = b.y WHERE a.x > 1 AND coalesce(b.y, 0) < 3 ORDER BY 1
+SELECT a.x, b.y FROM generate_series(1, 3) a(x) RIGHT JOIN generate_series(2, 5) b(y) ON a.x = b.y WHERE b.y < 5 AND a.x IS NULL ORDER BY 2
+SELECT a.x, b.y FROM generate_series(1, 3) a(x) FULL JOIN generate_series(2, 5) b(y) ON a.x = b.y WHERE a.x IS NULL OR b.y IS NULL ORDER BY 1 NULLS FIRST, 2
+SELECT a.x, b.y, c.z FROM generate_series(1, 4) a(x) JOIN generate_series(1, 4) b(y) ON a.x = b.y LEFT JOIN generate_series(2, 3) c(z) ON c.z = b.y WHERE b.y % 2 = 0 AND a.x > 0 ORDER BY 1
+SELECT count(*) FROM generate_series(1, 50) a(x) JOIN generate_series(1, 50) b(y) ON a.x = b.y, generate_series(1, 50) c(z) WHERE c.z = b.y AND a.x % 5 = 0
