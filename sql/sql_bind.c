@@ -845,6 +845,56 @@ static void mark_used(const struct sql_expr *e, uint64_t *used, int base, int nc
         mark_used(e->args[i], used, base, ncols);
 }
 
+/* Columns read of a FROM row wider than a bitmask: used[c] for column c, each expression
+ * over the row that starts at `base` (a join's inputs see parts of the FROM row). */
+static void mark_row(const struct sql_expr *e, bool *used, int base, int width)
+{
+    if (!e)
+        return;
+    if (e->kind == SQL_E_SUBLINK && e->sub->correlated) {
+        memset(used, 1, (size_t)width);     /* what the subquery reads is not tracked */
+        return;
+    }
+    if (e->kind == SQL_E_COL && e->level == 0 && base + e->col < width)
+        used[base + e->col] = true;
+    for (int i = 0; i < e->nargs; i++)
+        mark_row(e->args[i], used, base, width);
+}
+
+/* What the joins and filters of a FROM tree read themselves (their ON, keys, predicates). */
+static void mark_tree(const struct sql_node *n, bool *used, int base, int width)
+{
+    if (n->kind == SQL_N_FILTER) {
+        mark_row(n->u.filter.pred, used, base, width);
+        mark_tree(n->child, used, base, width);
+    } else if (n->kind == SQL_N_JOIN) {
+        mark_row(n->u.join.on, used, base, width);
+        for (int k = 0; k < n->u.join.nkeys; k++) {
+            mark_row(n->u.join.lkeys[k], used, base, width);
+            mark_row(n->u.join.rkeys[k], used, base + n->child->ncols, width);
+        }
+        mark_tree(n->child, used, base, width);
+        mark_tree(n->right, used, base + n->child->ncols, width);
+    }
+}
+
+/* Tells each table scan of a FROM tree the columns anything reads (the record column of
+ * lakeward.decisions is costly to produce; a join would otherwise copy every column). */
+static void set_scan_cols(struct sql_node *n, const bool *used, int base)
+{
+    if (n->kind == SQL_N_FILTER) {
+        set_scan_cols(n->child, used, base);
+    } else if (n->kind == SQL_N_JOIN) {
+        set_scan_cols(n->child, used, base);
+        set_scan_cols(n->right, used, base + n->child->ncols);
+    } else if (n->kind == SQL_N_SCAN) {
+        n->u.scan.cols_used = 0;
+        for (int c = 0; c < n->ncols; c++)
+            if (used[base + c])
+                n->u.scan.cols_used |= 1ull << (c < 63 ? c : 63);
+    }
+}
+
 /* --- GROUP BY rewriting --------------------------------------------------------------- */
 
 struct grouping {
@@ -1426,6 +1476,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     struct bscope sc = {0};
     struct sql_node *plan = NULL, *scan = NULL, *proj;
     struct sql_expr *where = NULL, *having = NULL;
+    struct sql_node *from_plan = NULL;
     struct targets t = {0};
     struct grouping g = {0};
     int *sort_keys = NULL, *distinct_keys = NULL, ndistinct = 0;
@@ -1590,6 +1641,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     }
 
     /* assemble: FROM (+ pushed WHERE) -> filter -> aggregate -> having -> project */
+    from_plan = plan;
     if (where) {
         if (scan) {
             if (push_where(b, scan, where) != 0)
@@ -1660,6 +1712,26 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         for (int i = 0; i < t.n; i++)
             wire_winrefs(t.exprs[i], plan->ncols);
         plan = wn;
+    }
+    /* the scans of a join read the columns anything above or in the joins uses */
+    if (from_plan && from_plan->kind == SQL_N_JOIN && !q.nwins) {
+        int w = from_plan->ncols;
+        bool *used = lw_arena_alloc(b->a, (size_t)w + 1);
+        if (!used)
+            return sql_bind_nomem(b);
+        memset(used, 0, (size_t)w + 1);
+        for (int i = 0; i < t.n; i++)
+            mark_row(t.exprs[i], used, 0, w);
+        mark_row(where, used, 0, w);
+        for (int k = 0; k < g.ngroup; k++)
+            mark_row(g.group[k], used, 0, w);
+        for (int a = 0; a < q.naggs; a++) {
+            for (int i = 0; i < q.aggs[a].nargs; i++)
+                mark_row(q.aggs[a].args[i], used, 0, w);
+            mark_row(q.aggs[a].filter, used, 0, w);
+        }
+        mark_tree(from_plan, used, 0, w);
+        set_scan_cols(from_plan, used, 0);
     }
     /* the scan reads the columns anything above it uses */
     if (scan) {

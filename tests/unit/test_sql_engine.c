@@ -857,6 +857,11 @@ static void comma_join_keys(void **state)
                                  "where a = b or a = 1"), 0);
     assert_int_equal(keyed_joins("select 1 from generate_series(1, 3) a, generate_series(1, 3) b "
                                  "where a = b + (select 0)"), 0);
+    /* each scan of a join reads only the columns something uses (a: name, id; the scan
+     * opened last is the left one) */
+    assert_string_equal(run("select a.name from t.items a join t.items b on a.id = b.id "
+                            "where b.flag order by 1"), "name:25|alpha|delta|SELECT 2;");
+    assert_int_equal(last_in.cols_used, (1ull << 0) | (1ull << 1));
     /* one-sided conjuncts go below the join, except onto a LEFT join's nullable side */
     assert_int_equal(plan_count("select 1 from generate_series(1, 3) a join generate_series(1, 3) b "
                                 "on a = b where a > 1 and b < 3", sunk_filters_of), 2);
