@@ -32,7 +32,9 @@ def healthy(c):
 def test_lakekeeper_fault_denies_then_recovers(trino, standin, seed_mirror, lakeward_service, spec):
     c = trino(SP2)
     healthy(c)
-    with standin.fault(paths="all", **spec):
+    # Lakekeeper's permission API fails; its Iceberg REST catalog, which Trino itself loads
+    # tables from (a failure there is Trino's catalog error, not a decision), keeps working.
+    with standin.fault(paths="batch-check", **spec):
         assert_denied(c, PRODUCT, SP2)
         assert_denied(c, f"SHOW TABLES FROM {CAT}.finance", SP2)
         assert_denied(c, f"INSERT INTO {CAT}.finance.revenue VALUES (9, 9, 9.0)", SP1)
