@@ -146,6 +146,10 @@ void lw_config_free(struct lw_config *cfg)
     lw_free(cfg->pg_token_endpoint);
     lw_free(cfg->pg_oidc_issuer);
     lw_free(cfg->pg_oidc_audience);
+    lw_free(cfg->openfga_url);
+    lw_free(cfg->openfga_store_id);
+    lw_free(cfg->openfga_model_id);
+    lw_free(cfg->openfga_api_token);
     lw_free(cfg->http_listen);
     lw_free(cfg->pg_listen);
     lw_free(cfg->log_level);
@@ -298,6 +302,10 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     set_str(&cfg->pg_token_endpoint, getenv("LAKEWARD_PG_TOKEN_ENDPOINT"));
     set_str(&cfg->pg_oidc_issuer, getenv("LAKEWARD_PG_OIDC_ISSUER"));
     set_str(&cfg->pg_oidc_audience, getenv("LAKEWARD_PG_OIDC_AUDIENCE"));
+    set_str(&cfg->openfga_url, getenv("LAKEWARD_OPENFGA_URL"));
+    set_str(&cfg->openfga_store_id, getenv("LAKEWARD_OPENFGA_STORE_ID"));
+    set_str(&cfg->openfga_model_id, getenv("LAKEWARD_OPENFGA_MODEL_ID"));
+    set_str(&cfg->openfga_api_token, getenv("LAKEWARD_OPENFGA_API_TOKEN"));
     if (str_list_split(&cfg->pg_hba, getenv("LAKEWARD_PG_HBA"), ';') != 0 ||
         str_list_split(&cfg->pg_admins, getenv("LAKEWARD_PG_ADMINS"), ',') != 0)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
@@ -581,6 +589,8 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "pg_tls_cert", "pg_tls_key", "pg_hba", "pg_users",
                                       "pg_admins", "pg_token_endpoint", "pg_oidc_issuer",
                                       "pg_oidc_audience", "decision_store_dsn",
+                                      "openfga_url", "openfga_store_id", "openfga_model_id",
+                                      "openfga_api_token",
                                       "decision_store_queue", "decision_store_batch",
                                       "decision_store_retention_days",
                                       "decision_store_timeout_ms", NULL};
@@ -614,6 +624,10 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
         (rc = member_str(&f, root, "pg_token_endpoint", &cfg->pg_token_endpoint)) ||
         (rc = member_str(&f, root, "pg_oidc_issuer", &cfg->pg_oidc_issuer)) ||
         (rc = member_str(&f, root, "pg_oidc_audience", &cfg->pg_oidc_audience)) ||
+        (rc = member_str(&f, root, "openfga_url", &cfg->openfga_url)) ||
+        (rc = member_str(&f, root, "openfga_store_id", &cfg->openfga_store_id)) ||
+        (rc = member_str(&f, root, "openfga_model_id", &cfg->openfga_model_id)) ||
+        (rc = member_str(&f, root, "openfga_api_token", &cfg->openfga_api_token)) ||
         (rc = member_str_list(&f, root, "pg_hba", &cfg->pg_hba)) ||
         (rc = member_str_list(&f, root, "pg_users", &cfg->pg_users)) ||
         (rc = member_str_list(&f, root, "pg_admins", &cfg->pg_admins)))

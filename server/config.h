@@ -86,6 +86,10 @@ struct lw_config {
     struct lw_str_list pg_admins;   /* principals whose sessions are admin */
     char *pg_token_endpoint;        /* `client` logins; default: first Lakekeeper instance's */
     char *pg_oidc_issuer, *pg_oidc_audience; /* `oidc` logins */
+    /* OpenFGA behind Lakekeeper, read by the permission tables (catalog/perm_*.h;
+     * docs/sql-tables.md). No URL or store: those tables are not registered. */
+    char *openfga_url, *openfga_store_id, *openfga_model_id;
+    char *openfga_api_token;        /* pre-shared key; secret: never logged */
     /* Decision store (authz/decision_store.h; docs/deployment.md, "Decision store"). */
     char *decision_store_dsn;       /* libpq DSN; NULL: decisions only in the in-memory ring */
     int64_t decision_store_queue;   /* default 100000 records waiting for the store */

@@ -4,6 +4,7 @@
  * is a separate, supervised process tree (docs/architecture-process.md). */
 #include "../authz/authz_decision_log.h"
 #include "../authz/authz_decision_sql.h"
+#include "../catalog/perm_fga_sql.h"
 #include "../authz/authz_decision_store_sql.h"
 #include "../authz/decision_store.h"
 #include "../authz/authz_engine.h"
@@ -288,6 +289,13 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct authz_decision_store_sql store_sql = {c->decision_store_dsn,
                                                  c->decision_store_timeout_ms};
     bool from_store = c->decision_store_dsn && *c->decision_store_dsn;
+    /* The raw OpenFGA tables, when OpenFGA is configured (catalog/perm_fga_sql.h). */
+    struct perm_fga_sql perm_fga = {
+        .fga = {.url = c->openfga_url, .store_id = c->openfga_store_id,
+                .model_id = c->openfga_model_id, .api_token = c->openfga_api_token,
+                .timeout_ms = 10000, .page_size = 100}};
+    bool with_fga = c->openfga_url && *c->openfga_url && c->openfga_store_id &&
+                    *c->openfga_store_id;
 
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
@@ -304,6 +312,11 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
         sql_tables_add(tables, "lakeward", "decisions",
                        from_store ? &authz_decision_store_sql_module : &authz_decision_sql_module,
                        from_store ? (void *)&store_sql : (void *)ring, &err) != 0 ||
+        (with_fga &&
+         (sql_tables_add(tables, "lakeward", "fga_tuples", &perm_fga_tuples_module, &perm_fga,
+                         &err) != 0 ||
+          sql_tables_add(tables, "lakeward", "fga_changes", &perm_fga_changes_module,
+                         &perm_fga, &err) != 0)) ||
 #ifdef LW_DEBUG_BUILD
         /* Only on request, so that the catalogs of other debug-build runs are the product's. */
         (getenv("LAKEWARD_DEBUG_CRASH") &&
@@ -417,8 +430,11 @@ int main(int argc, char **argv)
     lw_log_level = lvl;
     /* The Postgres face's TLS files and login rules are checked here, so a wrong one stops
      * the start (and --check-config) instead of every login; the SQL process keeps them. */
+    /* The SQL process calls out for logins (auth->needs_http) and for the OpenFGA tables. */
+    bool sql_http = a.cfg.openfga_url && *a.cfg.openfga_url;
     if (!(auth = pg_auth_new(&a.cfg, &err)) ||
-        (sql_process && auth->needs_http && http_client_global_init(&err) != 0)) {
+        (sql_process && (sql_http = sql_http || auth->needs_http) &&
+         http_client_global_init(&err) != 0)) {
         fprintf(stderr, "lakeward: %s\n", err.msg);
         pg_auth_free(auth);
         lw_config_free(&a.cfg);
@@ -426,7 +442,7 @@ int main(int argc, char **argv)
     }
     if (sql_process) {
         int rc = sql_process_main(&a.cfg, auth, sql_process);
-        if (auth->needs_http)
+        if (sql_http)
             http_client_global_cleanup();
         pg_auth_free(auth);
         lw_config_free(&a.cfg);

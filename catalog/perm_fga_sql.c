@@ -1,0 +1,278 @@
+/* perm_fga_sql.c -- lakeward.fga_tuples and lakeward.fga_changes (perm_fga_sql.h).
+ * One module body serves both tables: they differ only in where the rows come from (Read or
+ * ReadChanges) and in the change columns. Both are admin-only because raw tuples name every
+ * principal and every grant, which non-admins may not all see (the grants tables filter by
+ * what Lakekeeper lets a principal read; these cannot). Pushdown on fga_tuples: `object = x`
+ * (with `relation` and `user` when also equal) becomes OpenFGA's Read filter, so looking at
+ * one object's tuples does not read the whole store. The engine re-checks every constraint. */
+#include "perm_fga_sql.h"
+
+#include <string.h>
+
+enum {
+    COL_USER,
+    COL_RELATION,
+    COL_OBJECT,
+    COL_OBJECT_TYPE,
+    COL_OBJECT_ID,
+    COL_TIME,
+    COL_OPERATION,      /* fga_changes only */
+    NCOLS
+};
+
+static const struct sql_col tuple_cols[] = {
+    [COL_USER] = {"subject", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_RELATION] = {"relation", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_OBJECT] = {"object", SQL_OID_TEXT, SQL_COL_KEY_OPTIONAL},
+    [COL_OBJECT_TYPE] = {"object_type", SQL_OID_TEXT, 0},
+    [COL_OBJECT_ID] = {"object_id", SQL_OID_TEXT, 0},
+    [COL_TIME] = {"written_at", SQL_OID_TIMESTAMPTZ, 0},
+};
+
+static const struct sql_col change_cols[] = {
+    [COL_USER] = {"subject", SQL_OID_TEXT, 0},
+    [COL_RELATION] = {"relation", SQL_OID_TEXT, 0},
+    [COL_OBJECT] = {"object", SQL_OID_TEXT, 0},
+    [COL_OBJECT_TYPE] = {"object_type", SQL_OID_TEXT, 0},
+    [COL_OBJECT_ID] = {"object_id", SQL_OID_TEXT, 0},
+    [COL_TIME] = {"changed_at", SQL_OID_TIMESTAMPTZ, 0},
+    [COL_OPERATION] = {"operation", SQL_OID_TEXT, 0},
+};
+
+/* Plan bits of fga_tuples: which equalities were handed to filter (in this column order). */
+enum { PLAN_USER = 1, PLAN_RELATION = 2, PLAN_OBJECT = 4 };
+
+struct cursor {
+    struct sql_cursor base;
+    const struct perm_fga_sql *pf;
+    int64_t deadline_us;
+    struct fga_tuples rows;
+    size_t pos;
+};
+
+static int best_index_tuples(void *aux, const struct sql_index_in *in,
+                             struct sql_index_out *out, struct lw_err *err)
+{
+    (void)aux;
+    (void)err;
+    int slot[3] = {-1, -1, -1};     /* constraint index of user, relation, object = */
+    for (int i = 0; i < in->nconstraint; i++) {
+        const struct sql_index_constraint *k = &in->constraint[i];
+        if (k->usable && k->op == SQL_OP_EQ && k->column <= COL_OBJECT && slot[k->column] < 0)
+            slot[k->column] = i;
+    }
+    /* OpenFGA's Read filter needs the object; without it the whole store is read. */
+    out->plan = 0;
+    out->est_cost = 1000;
+    out->est_rows = 10000;
+    if (slot[COL_OBJECT] < 0)
+        return 0;
+    int arg = 0;
+    for (int col = COL_USER; col <= COL_OBJECT; col++)
+        if (slot[col] >= 0) {
+            out->usage[slot[col]].arg_index = ++arg;
+            out->plan |= 1 << col;
+        }
+    out->est_cost = 10;
+    out->est_rows = 10;
+    return 0;
+}
+
+static int best_index_changes(void *aux, const struct sql_index_in *in,
+                              struct sql_index_out *out, struct lw_err *err)
+{
+    (void)aux;
+    (void)in;
+    (void)err;
+    out->plan = 0;
+    out->est_cost = 1000;
+    out->est_rows = 10000;
+    return 0;
+}
+
+static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       const struct sql_vtab_module *mod, struct lw_err *err)
+{
+    if (!qc || !qc->admin) {
+        lw_err_set(err, LW_EAUTH, "permission denied for table %s (administrators only)",
+                   mod->name);
+        memcpy(err->sqlstate, "42501", 6);
+        return LW_EAUTH;
+    }
+    struct cursor *c = lw_calloc(1, sizeof(*c));
+    if (!c)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    c->base.mod = mod;
+    c->pf = aux;
+    c->deadline_us = qc->deadline_us;
+    *cur = &c->base;
+    return 0;
+}
+
+static int open_tuples(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return open_common(aux, qc, cur, &perm_fga_tuples_module, err);
+}
+
+static int open_changes(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                        struct lw_err *err)
+{
+    return open_common(aux, qc, cur, &perm_fga_changes_module, err);
+}
+
+/* A text argument as a NUL-terminated copy in buf, or NULL when it is not text or too long
+ * for OpenFGA anyway (such a filter can match no tuple). */
+static const char *arg_text(const struct sql_value *v, char *buf, size_t size)
+{
+    if (v->type != SQL_V_TEXT || v->u.s.len >= size || memchr(v->u.s.p, 0, v->u.s.len))
+        return NULL;
+    memcpy(buf, v->u.s.p, v->u.s.len);
+    buf[v->u.s.len] = 0;
+    return buf;
+}
+
+static size_t max_rows(const struct cursor *c)
+{
+    return c->pf->max_tuples ? c->pf->max_tuples : 1000000;
+}
+
+static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
+                         struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    fga_tuples_free(&c->rows);
+    c->pos = 0;
+    char bufs[3][520];
+    const char *val[3] = {NULL, NULL, NULL};
+    int arg = 0;
+    for (int col = COL_USER; col <= COL_OBJECT; col++) {
+        if (!(plan & (1 << col)))
+            continue;
+        if (arg >= argc || !(val[col] = arg_text(&argv[arg++], bufs[col], sizeof(bufs[col]))))
+            return 0;   /* NULL or impossible value: no row can match */
+    }
+    /* A full object is "type:id"; anything else OpenFGA rejects or reads as a type-only
+     * filter, neither of which is `object = x`. */
+    if (val[COL_OBJECT] && (!strchr(val[COL_OBJECT], ':') ||
+                            strchr(val[COL_OBJECT], ':')[1] == 0))
+        return 0;
+    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
+    if (!fc)
+        return err->code;
+    struct fga_key key = {val[COL_USER], val[COL_RELATION], val[COL_OBJECT]};
+    int rc = fga_read(fc, plan ? &key : NULL, max_rows(c), &c->rows, c->deadline_us, err);
+    fga_client_free(fc);
+    return rc;
+}
+
+static int filter_changes(struct sql_cursor *cur, int plan, int argc,
+                          const struct sql_value *argv, struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    (void)plan;
+    (void)argc;
+    (void)argv;
+    fga_tuples_free(&c->rows);
+    c->pos = 0;
+    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
+    if (!fc)
+        return err->code;
+    char *token = NULL;
+    int rc = fga_read_changes(fc, &token, max_rows(c) + 1, &c->rows, c->deadline_us, err);
+    if (rc == LW_OK && c->rows.n > max_rows(c))
+        rc = lw_err_set(err, LW_ENOMEM, "openfga changes: more than %zu changes (the "
+                        "configured bound)", max_rows(c));
+    lw_free(token);
+    fga_client_free(fc);
+    return rc;
+}
+
+static int next(struct sql_cursor *cur, struct lw_err *err)
+{
+    (void)err;
+    ((struct cursor *)cur)->pos++;
+    return 0;
+}
+
+static bool eof(struct sql_cursor *cur)
+{
+    struct cursor *c = (struct cursor *)cur;
+    return c->pos >= c->rows.n;
+}
+
+static void text(struct sql_value *v, const char *s, size_t len)
+{
+    v->type = SQL_V_TEXT;
+    v->u.s.p = s;
+    v->u.s.len = len;
+}
+
+static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    const struct fga_tuple *t = &c->rows.v[c->pos];
+    const char *colon = strchr(t->object, ':');
+    size_t type_len = colon ? (size_t)(colon - t->object) : strlen(t->object);
+    memset(v, 0, sizeof(*v));
+    switch (col) {
+    case COL_USER: text(v, t->user, strlen(t->user)); break;
+    case COL_RELATION: text(v, t->relation, strlen(t->relation)); break;
+    case COL_OBJECT: text(v, t->object, strlen(t->object)); break;
+    case COL_OBJECT_TYPE: text(v, t->object, type_len); break;
+    case COL_OBJECT_ID:
+        if (colon)
+            text(v, colon + 1, strlen(colon + 1));
+        break;
+    case COL_TIME:
+        if (t->ts_ms >= 0) {
+            v->type = SQL_V_TIME;
+            v->u.us = t->ts_ms * 1000;
+        }
+        break;
+    case COL_OPERATION:
+        if (cur->mod == &perm_fga_changes_module) {
+            const char *op = t->deleted ? "delete" : "write";
+            text(v, op, strlen(op));
+            break;
+        }
+        /* fall through */
+    default: return lw_err_set(err, LW_EINVAL, "no column %d in %s", col, cur->mod->name);
+    }
+    return 0;
+}
+
+static void close_cursor(struct sql_cursor *cur)
+{
+    struct cursor *c = (struct cursor *)cur;
+    if (!c)
+        return;
+    fga_tuples_free(&c->rows);
+    lw_free(c);
+}
+
+const struct sql_vtab_module perm_fga_tuples_module = {
+    .name = "fga_tuples",
+    .cols = tuple_cols,
+    .ncols = COL_TIME + 1,
+    .best_index = best_index_tuples,
+    .open = open_tuples,
+    .filter = filter_tuples,
+    .next = next,
+    .eof = eof,
+    .column = column,
+    .close = close_cursor,
+};
+
+const struct sql_vtab_module perm_fga_changes_module = {
+    .name = "fga_changes",
+    .cols = change_cols,
+    .ncols = NCOLS,
+    .best_index = best_index_changes,
+    .open = open_changes,
+    .filter = filter_changes,
+    .next = next,
+    .eof = eof,
+    .column = column,
+    .close = close_cursor,
+};

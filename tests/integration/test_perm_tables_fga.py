@@ -1,0 +1,173 @@
+"""The raw OpenFGA tables (lakeward.fga_tuples, lakeward.fga_changes) against a real OpenFGA:
+tuples written here through OpenFGA's own API appear in the tables exactly as a direct Read
+and ReadChanges (made by the test, paginated by the test) return them; a delete shows as a
+delete in the change log; `object = ...` is pushed to OpenFGA; the tables are admin-only
+(42501 for others); psql's \\dt and \\d list and describe them."""
+import os
+import subprocess
+import uuid
+
+import psycopg
+import pytest
+import requests
+
+from conftest import REPO, STACK_DIR, read_env
+
+ADMIN = "p9admin"
+OTHER = "oidc~a1f10000-0000-4000-8000-000000000002"   # airflow-sp-2's principal
+
+
+@pytest.fixture(scope="module")
+def fga():
+    """Only PostgreSQL and OpenFGA are needed; start.sh skips what already runs."""
+    env = dict(os.environ, LW_STACK_DIR=str(STACK_DIR))
+    subprocess.run([str(REPO / "tests/stack/start.sh"), "postgres", "openfga"], check=True,
+                   env=env, timeout=600)
+    return read_env(STACK_DIR / "stack.env")
+
+
+@pytest.fixture
+def lw(fga, lakeward_factory):
+    return lakeward_factory({"LAKEWARD_OPENFGA_URL": fga["OPENFGA_URL"],
+                             "LAKEWARD_OPENFGA_STORE_ID": fga["OPENFGA_STORE_ID"],
+                             "LAKEWARD_OPENFGA_MODEL_ID": fga["OPENFGA_MODEL_ID"],
+                             "LAKEWARD_PG_ADMINS": ADMIN})
+
+
+def fga_call(fga, method, path, body=None):
+    url = f"{fga['OPENFGA_URL']}/stores/{fga['OPENFGA_STORE_ID']}{path}"
+    r = requests.request(method, url, json=body, timeout=10)
+    assert r.ok, r.text
+    return r.json()
+
+
+def direct_read(fga, tuple_key=None):
+    """Every tuple (matching tuple_key), read page by page with OpenFGA's own API."""
+    out, token = [], ""
+    while True:
+        body = {"page_size": 100, "continuation_token": token}
+        if tuple_key:
+            body["tuple_key"] = tuple_key
+        page = fga_call(fga, "POST", "/read", body)
+        out += [(t["key"]["user"], t["key"]["relation"], t["key"]["object"])
+                for t in page["tuples"]]
+        token = page["continuation_token"]
+        if not token:
+            return sorted(out)
+
+
+def direct_changes(fga):
+    out, token = [], ""
+    while True:
+        page = fga_call(fga, "GET", f"/changes?page_size=100&continuation_token={token}")
+        if not page["changes"]:
+            return out
+        out += [(c["tuple_key"]["user"], c["tuple_key"]["relation"], c["tuple_key"]["object"],
+                 "delete" if c["operation"] == "TUPLE_OPERATION_DELETE" else "write")
+                for c in page["changes"]]
+        token = page["continuation_token"]
+
+
+def connect(lw, user):
+    return psycopg.connect(host="127.0.0.1", port=lw.pg_port, user=user, dbname="lakeward",
+                           connect_timeout=10, autocommit=True)
+
+
+def write(fga, tuples, delete=False):
+    keys = [{"user": u, "relation": r, "object": o} for u, r, o in tuples]
+    fga_call(fga, "POST", "/write", {("deletes" if delete else "writes"): {"tuple_keys": keys}})
+
+
+def test_tuples_match_direct_read(fga, lw):
+    table = f"lakekeeper_table:{uuid.uuid4()}"
+    mine = [(f"user:oidc~p9-{uuid.uuid4()}", "select", table),
+            (f"user:oidc~p9-{uuid.uuid4()}", "describe", table),
+            (f"role:{uuid.uuid4()}#assignee", "modify", table)]
+    write(fga, mine)
+    with connect(lw, ADMIN) as conn:
+        # pushed down: OpenFGA's Read filter on the object
+        rows = conn.execute("SELECT subject, relation, object, object_type, object_id "
+                            "FROM lakeward.fga_tuples WHERE object = %s", (table,)).fetchall()
+        assert sorted(r[:3] for r in rows) == sorted(mine) == direct_read(fga, {"object": table})
+        assert {(r[3], r[4]) for r in rows} == {("lakekeeper_table", table.split(":", 1)[1])}
+        # with relation as well
+        rows = conn.execute("SELECT subject FROM lakeward.fga_tuples WHERE object = %s AND "
+                            "relation = 'select'", (table,)).fetchall()
+        assert rows == [(mine[0][0],)]
+        # the whole store, as a direct Read of every page gives it
+        rows = conn.execute("SELECT subject, relation, object FROM lakeward.fga_tuples"
+                            ).fetchall()
+        assert sorted(rows) == direct_read(fga)
+        # a non-object filter is evaluated by the engine over the whole store
+        rows = conn.execute("SELECT count(*) FROM lakeward.fga_tuples WHERE subject = %s",
+                            (mine[1][0],)).fetchone()
+        assert rows == (1,)
+        # written_at is OpenFGA's timestamp: recent and not in the future
+        age = conn.execute("SELECT min(now() - written_at) > interval '-1 minute' AND "
+                           "max(now() - written_at) < interval '10 minutes' "
+                           "FROM lakeward.fga_tuples WHERE object = %s", (table,)).fetchone()
+        assert age == (True,)
+        # an object that is not type:id matches nothing (and is not sent as a type filter)
+        assert conn.execute("SELECT count(*) FROM lakeward.fga_tuples WHERE object = "
+                            "'lakekeeper_table:'").fetchone() == (0,)
+
+
+def test_changes_show_write_then_delete(fga, lw):
+    table = f"lakekeeper_table:{uuid.uuid4()}"
+    t = (f"user:oidc~p9-{uuid.uuid4()}", "select", table)
+    write(fga, [t])
+    write(fga, [t], delete=True)
+    with connect(lw, ADMIN) as conn:
+        rows = conn.execute("SELECT subject, relation, object, operation FROM "
+                            "lakeward.fga_changes WHERE object = %s", (table,)).fetchall()
+        assert rows == [t + ("write",), t + ("delete",)]
+        assert conn.execute("SELECT count(*) FROM lakeward.fga_tuples WHERE object = %s",
+                            (table,)).fetchone() == (0,)
+        everything = conn.execute("SELECT subject, relation, object, operation FROM "
+                                  "lakeward.fga_changes").fetchall()
+    # the log in its order, as OpenFGA's ReadChanges gives it (nothing else writes meanwhile
+    # into this test's objects; other objects may gain changes, hence the prefix compare)
+    direct = direct_changes(fga)
+    assert everything == direct[:len(everything)]
+    assert t + ("delete",) in everything
+
+
+def test_admin_only(fga, lw):
+    with connect(lw, OTHER) as conn:
+        for table in ("fga_tuples", "fga_changes"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege) as e:
+                conn.execute(f"SELECT * FROM lakeward.{table}").fetchall()
+            assert "administrators only" in str(e.value)
+        # the session goes on
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_unreachable_openfga_is_an_error(fga, lakeward_factory):
+    lw = lakeward_factory({"LAKEWARD_OPENFGA_URL": "http://127.0.0.1:9",
+                           "LAKEWARD_OPENFGA_STORE_ID": fga["OPENFGA_STORE_ID"],
+                           "LAKEWARD_PG_ADMINS": ADMIN})
+    with connect(lw, ADMIN) as conn:
+        with pytest.raises(psycopg.Error) as e:
+            conn.execute("SELECT * FROM lakeward.fga_tuples").fetchall()
+        assert "openfga read" in str(e.value)
+
+
+def psql(lw, command):
+    r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
+                        "-d", "lakeward", "-X", "-A", "-F", "|", "-P", "pager=off",
+                        "-v", "ON_ERROR_STOP=1", "-c", command],
+                       capture_output=True, text=True, timeout=30,
+                       env={"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"})
+    assert r.returncode == 0 and "ERROR" not in r.stderr, (command, r.stderr)
+    return r.stdout.splitlines()
+
+
+def test_psql_lists_and_describes(lw):
+    out = psql(lw, "\\dt")
+    assert "lakeward|fga_tuples|table|lakeward" in out
+    assert "lakeward|fga_changes|table|lakeward" in out
+    out = psql(lw, "\\d lakeward.fga_tuples")
+    cols = [line.split("|")[:2] for line in out[2:] if "|" in line]
+    assert cols == [["subject", "text"], ["relation", "text"], ["object", "text"],
+                    ["object_type", "text"], ["object_id", "text"],
+                    ["written_at", "timestamp with time zone"]]
