@@ -29,7 +29,7 @@ __all__ = ["TrinoClient", "TrinoError", "TrinoServer"]
 @dataclass
 class TrinoServer:
     url: str
-    managed_catalog: str   # memory-connector catalog standing in for the Lakekeeper one
+    managed_catalog: str   # the Lakekeeper-managed catalog (Iceberg connector on the stand-in)
     lakeward_url: str      # where Trino sends its OPA requests
     log_path: pathlib.Path  # Trino's server log (OPA requests/responses logged at DEBUG)
 
@@ -118,8 +118,8 @@ def standin(stack: dict[str, str]) -> Iterator[Standin]:
 
 @pytest.fixture(scope="session")
 def seed_mirror(trino_server: "TrinoServer") -> None:
-    """The seed's finance.product, finance.revenue and marketing.campaigns, created in the
-    memory catalog by airflow-sp-1 (Lakekeeper already has them: nothing to register)."""
+    """The seed's finance.product, finance.revenue and marketing.campaigns, created as Iceberg
+    tables by airflow-sp-1 (the stand-in adopts them with their seeded ids and grants)."""
     ensure_seed_mirror(trino_server.client(SP1, catalog=trino_server.managed_catalog))
 
 

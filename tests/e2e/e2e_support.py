@@ -289,9 +289,9 @@ def unique_name(prefix: str = "e2e") -> str:
 
 
 def ensure_seed_mirror(client: TrinoClient) -> None:
-    """Creates, as airflow-sp-1, the memory-catalog objects that mirror the seed's warehouse
-    `demo` (finance.product, finance.revenue, marketing.campaigns) with a few rows. The seed
-    already has them in Lakekeeper, so nothing is registered. Idempotent."""
+    """Creates, as airflow-sp-1, the managed-catalog tables of the seed's warehouse `demo`
+    (finance.product, finance.revenue, marketing.campaigns) with a few rows. The seed already
+    declared them, so the stand-in adopts them when Trino creates them. Idempotent."""
     for stmt in (
         f"CREATE SCHEMA IF NOT EXISTS {CAT}.finance",
         f"CREATE SCHEMA IF NOT EXISTS {CAT}.marketing",
