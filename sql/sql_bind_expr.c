@@ -1008,7 +1008,10 @@ uint32_t sql_bind_typename(struct binder *b, const PgQuery__TypeName *tn)
     if (tn->n_typmods)
         return sql_bind_fail(b, tn->location, "0A000", "type modifiers (%s(...)) are not "
                              "supported yet", last), 0;
-    if (!(t = sql_type_by_name(last)) || t->category == SQL_TCAT_PSEUDO) {
+    /* The grammar has already turned the keyword char into pg_catalog.bpchar, so a name
+     * "char" here was quoted: the one-byte internal type, not sql_type_by_name's alias. */
+    t = strcmp(last, "char") == 0 ? sql_type_get(SQL_OID_CHAR) : sql_type_by_name(last);
+    if (!t || t->category == SQL_TCAT_PSEUDO) {
         if (t)
             return sql_bind_fail(b, tn->location, "0A000", "casts to %s are not supported",
                                  last), 0;

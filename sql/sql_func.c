@@ -118,8 +118,10 @@ static int fit(int argc, const uint32_t *argt, const uint32_t *params, bool vari
         if (!sql_type_implicit(a, p))
             return -1;
         {
+            /* PostgreSQL's IsPreferredType: preferred in the argument's own category (text
+             * counts for name or varchar, not for "char", an internal-category type) */
             const struct sql_type *pt = sql_type_get(p);
-            if (pt && pt->preferred)
+            if (pt && pt->preferred && pt->category == category_of(a))
                 (*preferred)++;
         }
     }
@@ -244,25 +246,6 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
             if (fits == 1) {
                 *nmatch = 1;
                 return cand[which];
-            }
-        }
-        /* still tied: the candidates with the fewest polymorphic parameters (name ||
-         * unknown is text || text, not anynonarray || text) */
-        {
-            int fewest = 1 << 30;
-            for (int i = 0; i < n; i++) {
-                int np = 0;
-                for (int k = 0; keep[i] && k < cand[i]->nargs; k++)
-                    np += polymorphic(cand[i]->args[k]);
-                if (keep[i] && np < fewest)
-                    fewest = np;
-            }
-            for (int i = 0; i < n; i++) {
-                int np = 0;
-                for (int k = 0; keep[i] && k < cand[i]->nargs; k++)
-                    np += polymorphic(cand[i]->args[k]);
-                if (keep[i] && np > fewest)
-                    keep[i] = false;
             }
         }
         for (int i = 0; i < n; i++)

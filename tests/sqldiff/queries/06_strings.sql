@@ -48,3 +48,8 @@ SELECT trim(s) FROM (VALUES (' a '), ('b  ')) v(s) ORDER BY 1
 SELECT lower('ÀÉÎ'), upper('àéî')
 SELECT length(''), length(' ')
 SELECT 'a' || NULL::text IS NULL
+-- || resolution: text is a preferred type for name and varchar (string category), not for "char" (internal): ambiguous as in PostgreSQL
+SELECT 'a'::"char" || 'b'::text
+SELECT 'a'::"char" || 'b'
+SELECT 'a'::name || 'b', 'a'::name || 'b'::name, 'a'::varchar || 1, 1 || 'a'::varchar
+SELECT 'a'::"char"::text || 'b', 'a'::"char" = 'a'
