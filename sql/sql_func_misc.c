@@ -354,7 +354,7 @@ struct field {
 };
 enum { FLD_MICRO, FLD_MILLI, FLD_SECOND, FLD_MINUTE, FLD_HOUR, FLD_DAY, FLD_WEEK, FLD_MONTH,
        FLD_QUARTER, FLD_YEAR, FLD_DECADE, FLD_CENTURY, FLD_MILLENNIUM, FLD_EPOCH, FLD_DOW,
-       FLD_DOY, FLD_ISODOW };
+       FLD_DOY, FLD_ISODOW, FLD_ISOYEAR };
 
 static const struct field fields[] = {
     {"microseconds", FLD_MICRO}, {"microsecond", FLD_MICRO}, {"milliseconds", FLD_MILLI},
@@ -365,8 +365,19 @@ static const struct field fields[] = {
     {"quarter", FLD_QUARTER},    {"year", FLD_YEAR},         {"years", FLD_YEAR},
     {"decade", FLD_DECADE},      {"century", FLD_CENTURY},   {"millennium", FLD_MILLENNIUM},
     {"epoch", FLD_EPOCH},        {"dow", FLD_DOW},           {"doy", FLD_DOY},
-    {"isodow", FLD_ISODOW},
+    {"isodow", FLD_ISODOW},      {"isoyear", FLD_ISOYEAR},
 };
+
+/* ISO 8601 week-numbering: a week belongs to the year holding its Thursday. The year and
+ * week (1-53) of day `day` (days since 1970-01-01). */
+static void iso_week(int64_t day, int *year, int *week)
+{
+    int64_t thursday = day - ((day + 3) % 7 + 7) % 7 + 3;     /* Monday + 3 */
+    int y, mo, d, h, mi, s, fr;
+    sql_civil_from_us(thursday * US_PER_DAY, &y, &mo, &d, &h, &mi, &s, &fr);
+    *year = y;
+    *week = (int)((thursday - sql_days_from_civil(y, 1, 1)) / 7 + 1);
+}
 
 static int field_of(struct sql_fcall *c, const struct sql_value *v, const char *what)
 {
@@ -467,6 +478,13 @@ static int part_of(struct sql_fcall *c, int fld, uint32_t type, const struct sql
     case FLD_ISODOW: *ip = ((floordiv(v->u.us, US_PER_DAY) + 3) % 7 + 7) % 7 + 1; return 0;
     case FLD_DOY: *ip = sql_days_from_civil(y, mo, d) - sql_days_from_civil(y, 1, 1) + 1;
         return 0;
+    case FLD_ISOYEAR:
+    case FLD_WEEK: {
+        int iy, iw;
+        iso_week(floordiv(v->u.us, US_PER_DAY), &iy, &iw);
+        *ip = fld == FLD_WEEK ? iw : iy > 0 ? iy : iy - 1;
+        return 0;
+    }
     default:
         return sql_error_set(c->err, "0A000", "this field is not supported yet");
     }

@@ -55,3 +55,6 @@ SELECT ('2024-01-01'::date + x)::text FROM generate_series(0, 2) x ORDER BY 1
 SELECT date '2024-01-05' - date '2024-01-01', time '10:00' + interval '30 minutes', timestamp '2024-01-01 00:00' + time '01:30'
 SELECT '10:00'::time < '11:00'::time, '23:00'::time + interval '2 hours'
 SELECT overlaps_ok FROM (SELECT ('2024-01-01'::date, '2024-01-05'::date) OVERLAPS ('2024-01-04'::date, '2024-01-10'::date) AS overlaps_ok) s
+-- ISO week numbering: the year that holds the week's Thursday
+SELECT d, extract(isoyear from d), extract(week from d), extract(isodow from d) FROM (VALUES ('2024-12-30'::date), ('2021-01-03'), ('2020-12-31'), ('2026-01-01'), ('2027-01-01'), ('2015-12-31')) v(d) ORDER BY d
+SELECT extract(week from '2024-06-15 13:00'::timestamp), extract(isoyear from '2005-01-01 00:00+00'::timestamptz), date_part('week', '2010-01-03'::date)
