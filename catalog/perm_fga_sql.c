@@ -90,15 +90,22 @@ static int best_index_changes(void *aux, const struct sql_index_in *in,
     return 0;
 }
 
+int perm_fga_require_admin(const struct sql_query_ctx *qc, const char *table,
+                           struct lw_err *err)
+{
+    if (qc && qc->admin)
+        return 0;
+    lw_err_set(err, LW_EAUTH, "permission denied for table %s (administrators only)", table);
+    if (err)
+        memcpy(err->sqlstate, "42501", 6);
+    return LW_EAUTH;
+}
+
 static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        const struct sql_vtab_module *mod, struct lw_err *err)
 {
-    if (!qc || !qc->admin) {
-        lw_err_set(err, LW_EAUTH, "permission denied for table %s (administrators only)",
-                   mod->name);
-        memcpy(err->sqlstate, "42501", 6);
+    if (perm_fga_require_admin(qc, mod->name, err) != 0)
         return LW_EAUTH;
-    }
     struct cursor *c = lw_calloc(1, sizeof(*c));
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
@@ -125,9 +132,11 @@ static int open_changes(void *aux, const struct sql_query_ctx *qc, struct sql_cu
  * for OpenFGA anyway (such a filter can match no tuple). */
 static const char *arg_text(const struct sql_value *v, char *buf, size_t size)
 {
-    if (v->type != SQL_V_TEXT || v->u.s.len >= size || memchr(v->u.s.p, 0, v->u.s.len))
+    if (v->type != SQL_V_TEXT || v->u.s.len >= size ||
+        (v->u.s.len && memchr(v->u.s.p, 0, v->u.s.len)))
         return NULL;
-    memcpy(buf, v->u.s.p, v->u.s.len);
+    if (v->u.s.len)
+        memcpy(buf, v->u.s.p, v->u.s.len);
     buf[v->u.s.len] = 0;
     return buf;
 }

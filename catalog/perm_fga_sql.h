@@ -18,4 +18,10 @@ struct perm_fga_sql {
 extern const struct sql_vtab_module perm_fga_tuples_module;
 extern const struct sql_vtab_module perm_fga_changes_module;
 
+/* 0 for an administrator's query; otherwise LW_EAUTH with SQLSTATE 42501 naming table. The
+ * tables that cannot yet filter rows by what Lakekeeper lets the reader see use it to fail
+ * closed. */
+int perm_fga_require_admin(const struct sql_query_ctx *qc, const char *table,
+                           struct lw_err *err) LW_MUSTCHECK;
+
 #endif

@@ -203,3 +203,52 @@ def test_cookbook_queries(fga, lw):
     assert [r[1:] for r in history] == [("write", f"user:oidc~{sub}", "select"),
                                         ("write", role, "describe"),
                                         ("delete", role, "describe")]
+
+
+def direct_list_users(fga, obj, relation):
+    """OpenFGA's own ListUsers, for users and for roles' assignees, as subject strings."""
+    otype, oid = obj.split(":", 1)
+    out = []
+    for flt, kind in (({"type": "user"}, "user"), ({"type": "role", "relation": "assignee"}, "role")):
+        r = fga_call(fga, "POST", "/list-users", {"object": {"type": otype, "id": oid},
+                                                  "relation": relation, "user_filters": [flt]})
+        for u in r["users"]:
+            if "object" in u:
+                out.append((f"{u['object']['type']}:{u['object']['id']}", kind))
+            elif "userset" in u:
+                us = u["userset"]
+                out.append((f"{us['type']}:{us['id']}#{us['relation']}", kind))
+            else:
+                out.append((f"{u['wildcard']['type']}:*", kind))
+    return sorted(out)
+
+
+def test_who_can_is_openfga_list_users(fga, lw):
+    """who_can answers what OpenFGA's ListUsers answers, through the model: an owner and a
+    modifier may select too, a role's grant shows as the role; IN lists ask every pair."""
+    t1 = f"lakekeeper_table:{uuid.uuid4()}/{uuid.uuid4()}"
+    t2 = f"lakekeeper_table:{uuid.uuid4()}/{uuid.uuid4()}"
+    sel, owner = (f"user:oidc~p9-{uuid.uuid4()}" for _ in range(2))
+    role = f"role:{uuid.uuid4()}"
+    write(fga, [(sel, "select", t1), (owner, "ownership", t1), (f"{role}#assignee", "modify", t1),
+                (sel, "describe", t2)])
+    with connect(lw, ADMIN) as conn:
+        rows = conn.execute("SELECT subject, subject_type FROM lakeward.who_can "
+                            "WHERE object = %s AND relation = 'select'", (t1,)).fetchall()
+        assert sorted(rows) == direct_list_users(fga, t1, "select")
+        # the model, not the tuples: ownership and modify imply select
+        assert {(sel, "user"), (owner, "user"), (f"{role}#assignee", "role")} <= set(rows)
+        rows = conn.execute("SELECT object, relation, subject FROM lakeward.who_can "
+                            "WHERE object IN (%s, %s) AND relation IN ('select', 'describe')",
+                            (t1, t2)).fetchall()
+        want = sorted((o, r, s) for o in (t1, t2) for r in ("select", "describe")
+                      for s, _ in direct_list_users(fga, o, r))
+        assert sorted(rows) == want and (t2, "describe", sel) in rows
+        # both keys are required, with the engine's error
+        with pytest.raises(psycopg.errors.InvalidColumnReference) as e:
+            conn.execute("SELECT * FROM lakeward.who_can WHERE object = %s", (t1,)).fetchall()
+        assert "relation" in str(e.value)
+    with connect(lw, OTHER) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM lakeward.who_can WHERE object = %s AND "
+                         "relation = 'select'", (t1,)).fetchall()
