@@ -6,12 +6,13 @@ set -euo pipefail
 
 STACK="$(stack_dir)"
 printf '%-9s %-8s %-6s %-28s %s\n' SERVICE PID STATE ADDRESS LOG
-for s in postgres openfga keycloak standin trino; do
+for s in postgres openfga keycloak iceberg-rest standin trino; do
     [[ -d "$STACK/$s" ]] || continue
     case "$s" in
         postgres) addr="$(env_get PG_PORT)"; addr="${addr:+127.0.0.1:$addr}" ;;
         openfga) addr="$(env_get OPENFGA_URL)" ;;
         keycloak) addr="$(env_get KEYCLOAK_URL)" ;;
+        iceberg-rest) addr="$(env_get ICEBERG_REST_URL)" ;;
         standin) addr="$(env_get LK_URL)" ;;
         trino) addr="$(env_get TRINO_URL)" ;;
     esac
