@@ -253,3 +253,38 @@ def test_who_can_is_openfga_list_users(fga, lw):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM lakeward.who_can WHERE object = %s AND "
                          "relation = 'select'", (t1,)).fetchall()
+
+
+def direct_check(fga, user, relation, obj):
+    return fga_call(fga, "POST", "/check", {"tuple_key": {"user": user, "relation": relation,
+                                                          "object": obj}})["allowed"]
+
+
+def test_fga_check_is_openfga_check(fga, lw):
+    """fga_check answers every combination of its keys as OpenFGA's Check does, one row
+    each, in more than one BatchCheck request (60 objects x 2 relations = 120 checks)."""
+    wh = uuid.uuid4()
+    objs = [f"lakekeeper_table:{wh}/{uuid.uuid4()}" for _ in range(60)]
+    user = f"user:oidc~p9-{uuid.uuid4()}"
+    # select on every third table, ownership (which implies select and modify) on every fifth
+    write(fga, [(user, "select", o) for o in objs[::3]])
+    write(fga, [(user, "ownership", o) for o in objs[::5]])
+    with connect(lw, ADMIN) as conn:
+        rows = conn.execute("SELECT relation, object, allowed FROM lakeward.fga_check "
+                            "WHERE subject = %s AND relation IN ('select', 'modify') "
+                            "AND object IN (" + ", ".join(["%s"] * len(objs)) + ")",
+                            (user, *objs)).fetchall()
+        assert len(rows) == 120
+        want = sorted((r, o, direct_check(fga, user, r, o)) for r in ("select", "modify")
+                      for o in objs)
+        assert sorted(rows) == want
+        got = {(r, o): a for r, o, a in rows}
+        assert got[("select", objs[3])] and not got[("modify", objs[3])]
+        assert got[("modify", objs[5])] and not got[("select", objs[1])]
+        with pytest.raises(psycopg.errors.InvalidColumnReference):
+            conn.execute("SELECT * FROM lakeward.fga_check WHERE subject = %s AND "
+                         "relation = 'select'", (user,)).fetchall()
+    with connect(lw, OTHER) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM lakeward.fga_check WHERE subject = %s AND "
+                         "relation = 'select' AND object = %s", (user, objs[0])).fetchall()
