@@ -191,13 +191,14 @@ def test_cookbook_queries(fga, lw):
     write(fga, [(role, "describe", table)])
     write(fga, [(role, "describe", table)], delete=True)
     queries = cookbook()
-    assert len(queries) == 5
+    assert len(queries) == 6
     with connect(lw, ADMIN) as conn:
         def run(q):
             q = q.replace("<warehouse-id>/<table-id>", wh_table).replace("<sub>", sub)
             return conn.execute(q.rstrip(";")).fetchall()
-        any_rel, select_only, by_subject, who, history = (run(q) for q in queries)
+        any_rel, select_only, by_subject, who, check, history = (run(q) for q in queries)
     assert who == [(f"user:oidc~{sub}", "user")]
+    assert sorted(check) == [("modify", table, False), ("select", table, True)]
     assert [r[:2] for r in any_rel] == [(f"user:oidc~{sub}", "select")]
     assert select_only == [(f"user:oidc~{sub}",)]
     assert by_subject == [("select", "lakekeeper_table", wh_table)]
