@@ -289,3 +289,23 @@ def test_fga_check_is_openfga_check(fga, lw):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM lakeward.fga_check WHERE subject = %s AND "
                          "relation = 'select' AND object = %s", (user, objs[0])).fetchall()
+
+
+def test_options_from_config_file_and_token_not_logged(fga, lakeward_factory):
+    """The openfga_* options read from the config file work like the environment's, and the
+    pre-shared key never reaches the log (OpenFGA here runs without authentication and
+    ignores the header)."""
+    token = f"p9-secret-{uuid.uuid4()}"
+    cfg = (f'openfga_url = "{fga["OPENFGA_URL"]}";\n'
+           f'openfga_store_id = "{fga["OPENFGA_STORE_ID"]}";\n'
+           f'openfga_model_id = "{fga["OPENFGA_MODEL_ID"]}";\n'
+           f'openfga_api_token = "{token}";\n'
+           f'pg_admins = ["{ADMIN}"];\n')
+    lw = lakeward_factory({}, config=cfg)
+    table = f"lakekeeper_table:{uuid.uuid4()}"
+    t = (f"user:oidc~p9-{uuid.uuid4()}", "select", table)
+    write(fga, [t])
+    with connect(lw, ADMIN) as conn:
+        assert conn.execute("SELECT subject, relation, object FROM lakeward.fga_tuples "
+                            "WHERE object = %s", (table,)).fetchall() == [t]
+    assert token not in lw.log_text()
