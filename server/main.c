@@ -7,6 +7,7 @@
 #include "../catalog/perm_fga_sql.h"
 #include "../catalog/perm_who_can_sql.h"
 #include "../catalog/perm_check_sql.h"
+#include "../catalog/perm_model_sql.h"
 #include "../authz/authz_decision_store_sql.h"
 #include "../authz/decision_store.h"
 #include "../authz/authz_engine.h"
@@ -322,6 +323,8 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
           sql_tables_add(tables, "lakeward", "who_can", &perm_who_can_module, &perm_fga,
                          &err) != 0 ||
           sql_tables_add(tables, "lakeward", "fga_check", &perm_check_module, &perm_fga,
+                         &err) != 0 ||
+          sql_tables_add(tables, "lakeward", "fga_relations", &perm_model_module, &perm_fga,
                          &err) != 0)) ||
 #ifdef LW_DEBUG_BUILD
         /* Only on request, so that the catalogs of other debug-build runs are the product's. */

@@ -309,3 +309,27 @@ def test_options_from_config_file_and_token_not_logged(fga, lakeward_factory):
         assert conn.execute("SELECT subject, relation, object FROM lakeward.fga_tuples "
                             "WHERE object = %s", (table,)).fetchall() == [t]
     assert token not in lw.log_text()
+
+
+def test_fga_relations_is_the_model(fga, lw):
+    """One row per (type, relation) of the model OpenFGA holds, with its directly related
+    subject types and its rewrite as OpenFGA returns them."""
+    model = fga_call(fga, "GET", f"/authorization-models/{fga['OPENFGA_MODEL_ID']}"
+                     )["authorization_model"]
+    want = []
+    for td in model["type_definitions"]:
+        meta = (td.get("metadata") or {}).get("relations") or {}
+        for rel, definition in (td.get("relations") or {}).items():
+            direct = [d["type"] + (f"#{d['relation']}" if d.get("relation") else "") +
+                      (":*" if "wildcard" in d else "")
+                      for d in (meta.get(rel) or {}).get("directly_related_user_types", [])]
+            want.append((td["type"], rel, ", ".join(direct) or None, definition))
+    with connect(lw, ADMIN) as conn:
+        rows = conn.execute("SELECT object_type, relation, directly_related, definition "
+                            "FROM lakeward.fga_relations").fetchall()
+    assert len(rows) == len(want) > 50
+    assert sorted(rows, key=lambda r: r[:2]) == sorted(want, key=lambda r: r[:2])
+    assert ("lakekeeper_table", "select", "user, role#assignee") in [r[:3] for r in rows]
+    with connect(lw, OTHER) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM lakeward.fga_relations").fetchall()
