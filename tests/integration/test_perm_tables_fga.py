@@ -191,12 +191,15 @@ def test_cookbook_queries(fga, lw):
     write(fga, [(role, "describe", table)])
     write(fga, [(role, "describe", table)], delete=True)
     queries = cookbook()
-    assert len(queries) == 6
+    assert len(queries) == 7
     with connect(lw, ADMIN) as conn:
         def run(q):
             q = q.replace("<warehouse-id>/<table-id>", wh_table).replace("<sub>", sub)
             return conn.execute(q.rstrip(";")).fetchall()
-        any_rel, select_only, by_subject, who, check, history = (run(q) for q in queries)
+        any_rel, select_only, by_subject, who, check, model, history = (run(q) for q in queries)
+    assert len(model) == 1 and model[0][0] == "user, role#assignee"
+    assert "ownership" in [(c.get("computedUserset") or {}).get("relation")
+                           for c in model[0][1]["union"]["child"]]
     assert who == [(f"user:oidc~{sub}", "user")]
     assert sorted(check) == [("modify", table, False), ("select", table, True)]
     assert [r[:2] for r in any_rel] == [(f"user:oidc~{sub}", "select")]
