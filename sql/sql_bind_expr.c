@@ -310,6 +310,46 @@ static struct sql_expr *make_call(struct binder *b, const struct sql_func *fn, u
     return e;
 }
 
+/* PostgreSQL's constant folding: a strict function or operator with a NULL constant
+ * argument is NULL at plan time, so its other arguments are never evaluated (NULL::int +
+ * x/x is NULL even where x = 0). Only for calls used as values: IN, ANY and DISTINCT keep
+ * the call they look up. */
+static bool reads_row(const struct sql_expr *e)
+{
+    if (e->kind == SQL_E_COL || e->kind == SQL_E_PARAM || e->kind == SQL_E_SUBLINK ||
+        e->kind == SQL_E_AGGREF || e->kind == SQL_E_WINREF)
+        return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (reads_row(e->args[i]))
+            return true;
+    return false;
+}
+
+/* Whether e holds a computation over constants only, which PostgreSQL evaluates while
+ * folding (and whose error, 1/0, it raises then). */
+static bool has_const_computation(const struct sql_expr *e)
+{
+    if (e->nargs > 0 && !reads_row(e))
+        return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_const_computation(e->args[i]))
+            return true;
+    return false;
+}
+
+static struct sql_expr *fold_strict_null(struct binder *b, struct sql_expr *e)
+{
+    bool null_arg = false;
+    if (!e || e->kind != SQL_E_FUNC || e->fn->kind != SQL_FN_SCALAR || !e->fn->strict)
+        return e;
+    for (int i = 0; i < e->nargs; i++) {
+        if (has_const_computation(e->args[i]))
+            return e;       /* PostgreSQL folds it first: leave both to run time */
+        null_arg |= e->args[i]->kind == SQL_E_CONST && e->args[i]->val.type == SQL_V_NULL;
+    }
+    return null_arg ? new_expr(b, SQL_E_CONST, e->type, e->loc, 0) : e;
+}
+
 /* The resolver's nmatch -1 (sql_func.h). */
 static int poly_unknown_fail(struct binder *b, int loc)
 {
@@ -491,7 +531,7 @@ static struct sql_expr *bind_aexpr(struct binder *b, const PgQuery__AExpr *ae, s
         if ((ae->lexpr && !(l = sql_bind_expr(b, ae->lexpr, sc))) ||
             !(r = sql_bind_expr(b, ae->rexpr, sc)))
             return NULL;
-        return bind_op(b, name, l, r, ae->location);
+        return fold_strict_null(b, bind_op(b, name, l, r, ae->location));
     case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
     case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT:
     case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF:
@@ -889,7 +929,7 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
         ref->col = q->naggs++;
         return ref;
     }
-    return make_call(b, fn, ret, fc->location, args, want, n);
+    return fold_strict_null(b, make_call(b, fn, ret, fc->location, args, want, n));
 }
 
 /* --- the rest ------------------------------------------------------------------------- */

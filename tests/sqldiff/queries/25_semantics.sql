@@ -64,3 +64,8 @@ SELECT count(*) FROM generate_series(1, 3) a, generate_series(1, 3) b WHERE a.a 
 SELECT x FROM (SELECT x FROM generate_series(1, 10) x ORDER BY x DESC LIMIT 5) s ORDER BY x LIMIT 2
 SELECT max(x) FROM (SELECT x FROM generate_series(1, 10) x ORDER BY x LIMIT 3 OFFSET 2) s
 SELECT NULL::int + (x / x), NULL::int % x FROM (VALUES (0), (1)) v(x)
+-- Strict calls with a NULL constant fold to NULL, but constant computations in them are folded (and fail) first:
+SELECT NULL::int + 1/0
+SELECT upper(NULL) || (x / 0)::text, length(NULL::text || (x / 0)::text) FROM (VALUES (1), (2)) v(x)
+SELECT NULL::int * (x + 1/0) FROM (VALUES (1), (2)) v(x)
+SELECT abs(NULL::int) + x / (x - 1), coalesce(NULL::int + x / 0, -1) FROM (VALUES (1), (2)) v(x) WHERE x > 1
