@@ -55,10 +55,11 @@ static int best_index_tuples(void *aux, const struct sql_index_in *in,
 {
     (void)aux;
     (void)err;
-    int slot[3] = {-1, -1, -1};     /* constraint index of user, relation, object = */
+    int slot[3] = {-1, -1, -1};     /* constraint index of user =, relation =, object = / IN */
     for (int i = 0; i < in->nconstraint; i++) {
         const struct sql_index_constraint *k = &in->constraint[i];
-        if (k->usable && k->op == SQL_OP_EQ && k->column <= COL_OBJECT && slot[k->column] < 0)
+        bool op_ok = k->op == SQL_OP_EQ || (k->op == SQL_OP_IN && k->column == COL_OBJECT);
+        if (k->usable && op_ok && k->column <= COL_OBJECT && slot[k->column] < 0)
             slot[k->column] = i;
     }
     /* OpenFGA's Read filter needs the object; without it the whole store is read. */
@@ -146,6 +147,27 @@ static size_t max_rows(const struct cursor *c)
     return c->pf->max_tuples ? c->pf->max_tuples : 1000000;
 }
 
+/* Objects one IN list may name: each is one Read. */
+#define MAX_IN_OBJECTS 1000
+
+/* A full object is "type:id"; anything else OpenFGA rejects or reads as a type-only filter,
+ * neither of which is `object = x`. */
+static bool full_object(const char *o)
+{
+    const char *colon = o ? strchr(o, ':') : NULL;
+    return colon && colon != o && colon[1];
+}
+
+/* Whether objs[i] already appeared earlier in the list (an IN list may repeat a value). */
+static bool seen_before(const struct sql_value *objs, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (objs[j].type == SQL_V_TEXT && objs[j].u.s.len == objs[i].u.s.len &&
+            (objs[i].u.s.len == 0 || memcmp(objs[j].u.s.p, objs[i].u.s.p, objs[i].u.s.len) == 0))
+            return true;
+    return false;
+}
+
 static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                          struct lw_err *err)
 {
@@ -154,23 +176,43 @@ static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struc
     c->pos = 0;
     char bufs[3][520];
     const char *val[3] = {NULL, NULL, NULL};
-    int arg = 0;
+    const struct sql_value *objs = NULL;
+    int nobjs = 0, arg = 0;
     for (int col = COL_USER; col <= COL_OBJECT; col++) {
         if (!(plan & (1 << col)))
             continue;
-        if (arg >= argc || !(val[col] = arg_text(&argv[arg++], bufs[col], sizeof(bufs[col]))))
+        if (arg >= argc)
+            return lw_err_set(err, LW_EINVAL, "fga_tuples: missing filter argument");
+        const struct sql_value *v = &argv[arg++];
+        if (col == COL_OBJECT) {
+            objs = v->type == SQL_V_ARRAY ? v->u.arr->v : v;
+            nobjs = v->type == SQL_V_ARRAY ? v->u.arr->n : 1;
+        } else if (!(val[col] = arg_text(v, bufs[col], sizeof(bufs[col])))) {
             return 0;   /* NULL or impossible value: no row can match */
+        }
     }
-    /* A full object is "type:id"; anything else OpenFGA rejects or reads as a type-only
-     * filter, neither of which is `object = x`. */
-    if (val[COL_OBJECT] && (!strchr(val[COL_OBJECT], ':') ||
-                            strchr(val[COL_OBJECT], ':')[1] == 0))
-        return 0;
+    if (nobjs > MAX_IN_OBJECTS)
+        return lw_err_set(err, LW_EINVAL, "fga_tuples: more than %d objects in one IN list",
+                          MAX_IN_OBJECTS);
     struct fga_client *fc = fga_client_new(&c->pf->fga, err);
     if (!fc)
         return err->code;
-    struct fga_key key = {val[COL_USER], val[COL_RELATION], val[COL_OBJECT]};
-    int rc = fga_read(fc, plan ? &key : NULL, max_rows(c), &c->rows, c->deadline_us, err);
+    int rc = LW_OK;
+    if (!objs) {
+        rc = fga_read(fc, NULL, max_rows(c), &c->rows, c->deadline_us, err);
+    }
+    for (int i = 0; i < nobjs && rc == LW_OK; i++) {
+        val[COL_OBJECT] = arg_text(&objs[i], bufs[COL_OBJECT], sizeof(bufs[COL_OBJECT]));
+        if (!full_object(val[COL_OBJECT]) || seen_before(objs, i))
+            continue;
+        if (c->rows.n >= max_rows(c)) {
+            rc = lw_err_set(err, LW_ENOMEM, "openfga read: more than %zu tuples (the "
+                            "configured bound)", max_rows(c));
+            break;
+        }
+        struct fga_key key = {val[COL_USER], val[COL_RELATION], val[COL_OBJECT]};
+        rc = fga_read(fc, &key, max_rows(c) - c->rows.n, &c->rows, c->deadline_us, err);
+    }
     fga_client_free(fc);
     return rc;
 }

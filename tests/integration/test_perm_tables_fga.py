@@ -107,6 +107,16 @@ def test_tuples_match_direct_read(fga, lw):
                            "max(now() - written_at) < interval '10 minutes' "
                            "FROM lakeward.fga_tuples WHERE object = %s", (table,)).fetchone()
         assert age == (True,)
+        # an IN list: one Read per distinct object (a repeat, a NULL and a type-only value
+        # add nothing)
+        other = f"lakekeeper_table:{uuid.uuid4()}"
+        write(fga, [(mine[0][0], "select", other)])
+        rows = conn.execute("SELECT subject, relation, object FROM lakeward.fga_tuples WHERE "
+                            "object IN (%s, %s, %s, NULL, 'lakekeeper_table:')",
+                            (table, other, table)).fetchall()
+        assert sorted(rows) == sorted(direct_read(fga, {"object": table}) +
+                                      direct_read(fga, {"object": other}))
+        assert len(rows) == 4
         # an object that is not type:id matches nothing (and is not sent as a type filter)
         assert conn.execute("SELECT count(*) FROM lakeward.fga_tuples WHERE object = "
                             "'lakekeeper_table:'").fetchone() == (0,)
