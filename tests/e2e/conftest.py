@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Optional
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from trino_client import TrinoClient, TrinoError, wait_ready  # noqa: E402
+from trino_client import TrinoClient, TrinoError, wait_ready, wait_schedulable  # noqa: E402
 from e2e_support import SP1, LakewardService, Standin, ensure_seed_mirror  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -144,6 +144,7 @@ def trino_server(lakeward_url: str, trino_managed_catalog: str) -> Iterator[Trin
     subprocess.run([str(TRINO_SCRIPTS / "start.sh")], check=True, env=env, timeout=400)
     url = _read_env(STACK_DIR / "stack.env")["TRINO_URL"]
     wait_ready(url, timeout=30)
+    wait_schedulable(TrinoClient(url, user=SP1), SP1)
     yield TrinoServer(url, trino_managed_catalog, lakeward_url, STACK_DIR / "trino" / "log")
     if not os.environ.get("LW_TEST_STACK_KEEP"):
         subprocess.run([str(TRINO_SCRIPTS / "stop.sh")], env=env, timeout=120)

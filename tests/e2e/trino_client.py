@@ -125,3 +125,17 @@ def wait_ready(url: str, timeout: float = 180.0) -> None:
             pass
         time.sleep(0.5)
     raise TimeoutError(f"Trino at {url} not ready after {timeout}s")
+
+
+def wait_schedulable(client: "TrinoClient", user: str, timeout: float = 60.0) -> None:
+    """Waits until Trino can run a query: right after start the coordinator may not have
+    announced itself as a worker yet (NO_NODES_AVAILABLE), longer when catalogs load slowly."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client.execute("SELECT 1", user=user)
+            return
+        except TrinoError as e:
+            if e.error_name != "NO_NODES_AVAILABLE" or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.5)
