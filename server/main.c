@@ -226,7 +226,8 @@ static int app_start(struct app *a, struct lw_err *err)
      * decision ring through shared memory. Started before HTTP so that once the process
      * answers HTTP, it answers Postgres clients too. */
     if (c->pg_listen && *c->pg_listen) {
-        struct pg_supervisor_opts po = {c->pg_listen, a->argv, authz_decision_log_fd(a->log)};
+        struct pg_supervisor_opts po = {c->pg_listen, a->argv, authz_decision_log_fd(a->log),
+                                        SQL_PROCESS_NICE};
         if (!(a->pg = pg_supervisor_start(&po, err)))
             return err->code;
     }
@@ -307,8 +308,10 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     /* The SQL side yields the CPU to the authorizer: its processes (and the backends they
      * fork, which inherit the value) run at a lower priority, so statements that burn CPU
      * can slow other SQL sessions but take only a small share of a core Trino's decisions
-     * also need (nice 10 weighs about a tenth of nice 0 in Linux's scheduler). */
-    if (setpriority(PRIO_PROCESS, 0, SQL_PROCESS_NICE) != 0)
+     * also need (nice 10 weighs about a tenth of nice 0 in Linux's scheduler). The
+     * supervisor already lowered it between fork and exec; this says so if that failed. */
+    if (getpriority(PRIO_PROCESS, 0) < SQL_PROCESS_NICE &&
+        setpriority(PRIO_PROCESS, 0, SQL_PROCESS_NICE) != 0)
         LW_WARN("pg", "sql_process_nice_failed", "errno=%d", errno);
     if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
         !(stats = pg_supervisor_attach_stats(fds[2])) || !(tables = sql_tables_new()) ||

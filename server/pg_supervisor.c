@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +59,7 @@ static const struct mirror mirrors[] = {
 
 struct pg_supervisor {
     int listen_fd, stats_fd, ring_fd;
+    int nice;                       /* set in the child between fork and exec */
     int alive[2];                   /* the child polls [0]; it hangs up when we are gone */
     int stop[2];                    /* a byte tells the watcher to stop */
     int port;
@@ -153,6 +155,11 @@ static int spawn(struct pg_supervisor *s)
             _exit(1);
         for (int i = 0; i < 4; i++)
             fcntl(inherit[i], F_SETFD, 0);
+        /* Lowered here, not after exec: from its first instruction the SQL process (and
+         * every backend it forks, which inherits the value) yields the CPU to the
+         * authorizer. Failure is harmless (a warning in the child would need a logger). */
+        if (s->nice > 0)
+            (void)setpriority(PRIO_PROCESS, 0, s->nice);
         execv("/proc/self/exe", s->argv);
         _exit(127);
     }
@@ -243,6 +250,7 @@ struct pg_supervisor *pg_supervisor_start(const struct pg_supervisor_opts *o, st
     s->listen_fd = s->stats_fd = -1;
     s->alive[0] = s->alive[1] = s->stop[0] = s->stop[1] = -1;
     s->ring_fd = o->ring_fd;
+    s->nice = o->nice;
     if (bind_listen(s, o->listen, err) != 0 || make_stats(s, err) != 0)
         goto fail;
     if (pipe2(s->alive, O_CLOEXEC) != 0 || pipe2(s->stop, O_CLOEXEC) != 0) {

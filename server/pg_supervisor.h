@@ -19,6 +19,7 @@ struct pg_supervisor_opts {
     const char *listen;             /* "host:port"; port 0 picks a free port */
     char *const *argv;              /* main's argv (NULL-terminated), repeated to the child */
     int ring_fd;                    /* the decision ring's memfd */
+    int nice;                       /* the SQL process's priority (setpriority) */
 };
 
 struct pg_supervisor;
