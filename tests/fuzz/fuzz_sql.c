@@ -4,10 +4,12 @@
  * Postgres session gets. Rows are rendered to text as the wire layer would, then dropped.
  * Seed corpus: tests/sqldiff/fuzz_corpus.py (the differential and captured queries). */
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../authz/authz_decision_log.h"
 #include "../../authz/authz_decision_sql.h"
@@ -127,14 +129,21 @@ static int on_empty(void *ctx, struct sql_error *err)
     return 0;
 }
 
+/* A statement may legitimately run long (count(*) over a generate_series of 100 million
+ * timestamps is valid SQL that PostgreSQL runs too): what must hold is that it can be
+ * stopped. So each input gets STATEMENT_BUDGET_MS, then the harness cancels it the way
+ * statement_timeout does, and the cancel must end it well inside libFuzzer's timeout. */
+#define STATEMENT_BUDGET_MS 2000
+
 struct job {
     const char *query;
+    volatile sig_atomic_t cancel;
 };
 
 /* One session per input, as one client connection would run it. */
 static void *run_query(void *arg)
 {
-    const struct job *job = arg;
+    struct job *job = arg;
     struct render *r = lw_calloc(1, sizeof *r);
     struct sql_session_opts o = {0};
     struct sql_session s;
@@ -150,6 +159,7 @@ static void *run_query(void *arg)
     o.version = "PostgreSQL 15.0 (lakeward fuzz)";
     o.max_query_memory = 64u << 20;
     o.max_rows_buffered = 100000;
+    o.cancel = &((struct job *)arg)->cancel;
     sql_session_init(&s, &o);
     memset(&err, 0, sizeof err);
     if (sql_session_query(&s, job->query, &sink, &err) != 0 && !err.sqlstate[0]) {
@@ -178,11 +188,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(query, data, size);
     query[size] = '\0';
     job.query = query;
+    job.cancel = SQL_CANCEL_NONE;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, SQL_STACK_SIZE);
     if (pthread_create(&t, &attr, run_query, &job) != 0)
         abort();
-    pthread_join(t, NULL);
+    {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += STATEMENT_BUDGET_MS / 1000;
+        until.tv_nsec += (long)(STATEMENT_BUDGET_MS % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (pthread_timedjoin_np(t, NULL, &until) != 0) {
+            job.cancel = SQL_CANCEL_TIMEOUT;
+            pthread_join(t, NULL);
+        }
+    }
     pthread_attr_destroy(&attr);
     lw_free(query);
     return 0;
