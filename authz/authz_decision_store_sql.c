@@ -239,20 +239,34 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
  * the backends after registration) and reopened after a failure. */
 static PGconn *backend_conn;
 
-static PGconn *get_conn(const char *dsn, struct lw_err *err)
+/* Connecting waits at most 5 s, and less when the statement's deadline comes first
+ * (libpq counts connect_timeout in whole seconds, 2 at least); a connection that fails
+ * because the deadline passed is the statement's timeout (57014), not the store's fault. */
+static PGconn *get_conn(const char *dsn, int64_t deadline_us, struct lw_err *err)
 {
     const char *const keys[] = {"connect_timeout", "application_name", "options", "dbname", NULL};
-    const char *const vals[] = {"5", "lakeward-sql", "-c statement_timeout=300000", dsn, NULL};
+    char secs[24];
+    const char *const vals[] = {secs, "lakeward-sql", "-c statement_timeout=300000", dsn, NULL};
+    int64_t limit = 5;
     if (backend_conn && PQstatus(backend_conn) == CONNECTION_OK &&
         PQtransactionStatus(backend_conn) == PQTRANS_IDLE)
         return backend_conn;
+    if (deadline_us) {
+        int64_t left_s = (deadline_us - lw_mono_us() + 999999) / 1000000;
+        limit = left_s < 2 ? 2 : left_s < limit ? left_s : limit;
+    }
+    snprintf(secs, sizeof secs, "%lld", (long long)limit);
     if (backend_conn)
         PQfinish(backend_conn);
     backend_conn = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(backend_conn) != CONNECTION_OK) {
-        lw_err_set(err, LW_EIO, "decision store unavailable: %.200s",
-                   PQerrorMessage(backend_conn));
-        snprintf(err->sqlstate, sizeof err->sqlstate, "58000");
+        bool late = deadline_us && lw_mono_us() >= deadline_us;
+        if (late)
+            lw_err_set(err, LW_EIO, "canceling statement due to statement timeout");
+        else
+            lw_err_set(err, LW_EIO, "decision store unavailable: %.200s",
+                       PQerrorMessage(backend_conn));
+        snprintf(err->sqlstate, sizeof err->sqlstate, late ? "57014" : "58000");
         PQfinish(backend_conn);
         backend_conn = NULL;
         return NULL;
@@ -406,7 +420,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     finish_query(c, true);
     if ((rc = authz_decision_store_sql_build(plan, argc, argv, &sql, &params, &nparams, err)))
         return rc;
-    if (!(conn = get_conn(c->aux->dsn, err))) {
+    if (!(conn = get_conn(c->aux->dsn, c->deadline_us, err))) {
         lw_free(sql);
         authz_decision_store_sql_free_params(params, nparams);
         return err->code;

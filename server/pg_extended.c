@@ -509,7 +509,7 @@ static int execute_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *er
         return LW_EINVAL;
     s->rows.describe = false;
     sink = pg_rows_sink(&s->rows);
-    pg_cancel_statement_start(pg_sess_statement_timeout(s));
+    pg_sess_statement_start(s);
     rc = sql_portal_execute(e->p, &sink, max_rows > 0 ? max_rows : 0, &suspended, err);
     pg_cancel_statement_end();
     if (rc != 0)

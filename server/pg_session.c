@@ -333,6 +333,16 @@ int64_t pg_sess_statement_timeout(struct pg_sess *s)
     return s->o->statement_timeout_ms;
 }
 
+/* A statement begins: its statement_timeout is armed (a signal stops row-at-a-time work)
+ * and handed to the engine as a deadline, which tables waiting on an upstream (OpenFGA,
+ * the decision store) read from their query context to stop waiting in time. */
+void pg_sess_statement_start(struct pg_sess *s)
+{
+    int64_t t = pg_sess_statement_timeout(s);
+    s->sql.deadline_us = t > 0 ? lw_mono_us() + t * 1000 : 0;
+    pg_cancel_statement_start(t);
+}
+
 static int simple_query(struct pg_sess *s)
 {
     struct sql_sink sink;
@@ -357,7 +367,7 @@ static int simple_query(struct pg_sess *s)
         rc = LW_EINVAL;
     } else {
         memset(&err, 0, sizeof err);
-        pg_cancel_statement_start(pg_sess_statement_timeout(s));
+        pg_sess_statement_start(s);
         rc = sql_session_query(&s->sql, q, &sink, &err);
         pg_cancel_statement_end();
     }

@@ -43,6 +43,8 @@ void pg_sess_log_query(struct pg_sess *s, int rc, const struct sql_error *err, s
 
 /* The statement_timeout in force in ms (0: none). */
 int64_t pg_sess_statement_timeout(struct pg_sess *s);
+/* Arms statement_timeout for the statement about to run and sets the engine's deadline. */
+void pg_sess_statement_start(struct pg_sess *s);
 /* After each command (a simple Query, a Sync): ParameterStatus for reported settings that
  * changed. */
 void pg_sess_end_of_command(struct pg_sess *s);

@@ -44,6 +44,9 @@ struct sql_session {
     char tx;                            /* 'I' idle, 'T' in a transaction, 'E' failed one */
     int64_t tx_start_us;                /* now() inside a transaction block */
     struct sql_settings settings;       /* SET values (defaults in sql_settings.c) */
+    int64_t deadline_us;                /* lw_mono_us() bound of the running statement, set
+                                         * by the caller (statement_timeout); 0: none.
+                                         * Tables see it as sql_query_ctx.deadline_us. */
 };
 
 void sql_session_init(struct sql_session *s, const struct sql_session_opts *o);

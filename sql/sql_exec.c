@@ -205,6 +205,7 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         r->x.ev.params = r->params;
         r->x.ev.nparams = r->nparams;
         r->x.qc.principal = s->o.user;
+        r->x.qc.deadline_us = s->deadline_us;
         r->x.qc.admin = s->o.admin;
         r->x.qc.arena = &r->arena;
         r->x.cancel = s->o.cancel;

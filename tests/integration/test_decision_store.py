@@ -326,3 +326,28 @@ def test_sql_on_a_stuck_store_fails_within_its_bound(stack, lakeward_factory):
                 time.sleep(0.1)
     finally:
         pg.remove()
+
+
+def test_statement_timeout_ends_a_scan_waiting_on_a_stuck_store(stack, lakeward_factory):
+    """The session's statement_timeout reaches the table as its deadline: a scan waiting on a
+    frozen store ends at the timeout (57014), long before the store's own silence bound."""
+    pg = PrivatePostgres()
+    pg.start()
+    try:
+        lw = start(lakeward_factory, stack, pg.dsn, LAKEWARD_DECISION_STORE_TIMEOUT_MS=30000)
+        assert lw.allow("erin", "ExecuteQuery") is True
+        wait_metric(lw, "lakeward_decision_store_written_total", 1)
+        with psycopg.connect(host="127.0.0.1", port=lw.pg_port, user="lakeward", dbname="lakeward",
+                             autocommit=True) as c:
+            c.execute("SET statement_timeout = '1s'")
+            thaw = freeze(pg)
+            try:
+                t0 = time.monotonic()
+                with pytest.raises(psycopg.Error) as e:
+                    c.execute("SELECT count(*) FROM decisions WHERE user_name = 'erin'")
+                assert e.value.sqlstate == "57014", str(e.value)
+                assert time.monotonic() - t0 < 1 + DECIDE_BOUND_S
+            finally:
+                thaw()
+    finally:
+        pg.remove()
