@@ -125,13 +125,35 @@ size_t authz_engine_cache_bytes(struct authz_engine *e)
     return e->decisions ? check_cache_bytes(e->decisions) : 0;
 }
 
-static void make_decision_id(struct authz_engine *e, char *out, size_t n)
+/* Writes the low `digits` hex digits of v (lowercase) at p; returns the end. */
+static char *put_hex(char *p, uint64_t v, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; i--, v >>= 4)
+        p[i] = hex[v & 0xf];
+    return p + digits;
+}
+
+/* A UUID-shaped id, "%08x-%04x-4%03x-8%03x-%012llx" of the prefix and a counter, written by
+ * hand: every decision, cached ones included, makes one, and snprintf cost more than the
+ * rest of a cache hit's formatting. */
+#define DECISION_ID_LEN 36
+static void make_decision_id(struct authz_engine *e, char out[static DECISION_ID_LEN + 1])
 {
     uint64_t c = atomic_fetch_add(&e->id_counter, 1);
     uint64_t p = e->id_prefix;
-    snprintf(out, n, "%08x-%04x-4%03x-8%03x-%012llx", (unsigned)(p >> 32), (unsigned)(p >> 16) & 0xffff,
-             (unsigned)(p >> 4) & 0xfff, (unsigned)(c >> 48) & 0xfff,
-             (unsigned long long)(c & 0xffffffffffffULL));
+    char *o = put_hex(out, p >> 32, 8);
+    *o++ = '-';
+    o = put_hex(o, p >> 16, 4);
+    *o++ = '-';
+    *o++ = '4';
+    o = put_hex(o, p >> 4, 3);
+    *o++ = '-';
+    *o++ = '8';
+    o = put_hex(o, c >> 48, 3);
+    *o++ = '-';
+    o = put_hex(o, c, 12);
+    *o = '\0';
 }
 
 /* A resource as logged: whole when small, else a marker (a FilterColumns resource can carry
@@ -181,7 +203,8 @@ static void render_mid(struct lw_buf *b, const struct authz_plan *p, bool batch,
             lw_buf_putc(b, ',');
         put_resource(b, in->is_batch ? in->items[i].json : in->resource.json);
     }
-    lw_buf_printf(b, "],\"resources_total\":%d", nres);
+    lw_buf_puts(b, "],\"resources_total\":");
+    lw_buf_put_int(b, nres);
     if (in->has_target) {
         lw_buf_puts(b, ",\"target_resource\":");
         put_resource(b, in->target.json);
@@ -242,6 +265,28 @@ struct cached_head {
     char query_id[128], user[128], operation[64];
 };
 
+/* The names of a decision record's Lakekeeper counters, in the record's order (the values:
+ * log_decision's `counts`). */
+static const char *const stat_names[] = {",\"lakekeeper_calls\":", ",\"checks_sent\":",
+                                         ",\"cache_hits\":", ",\"coalesced\":"};
+
+/* Microseconds as milliseconds with three decimals, the bytes "%.3f" writes for us / 1000.0
+ * (exact: a whole number of microseconds has at most three decimals in milliseconds). */
+static void put_ms(struct lw_buf *b, int64_t us)
+{
+    char frac[4];
+    if (us < 0) {               /* never from a monotonic clock; printf keeps it exact */
+        lw_buf_printf(b, "%.3f", (double)us / 1000.0);
+        return;
+    }
+    lw_buf_put_int(b, us / 1000);
+    frac[0] = '.';
+    frac[1] = (char)('0' + us / 100 % 10);
+    frac[2] = (char)('0' + us / 10 % 10);
+    frac[3] = (char)('0' + us % 10);
+    lw_buf_append(b, frac, sizeof frac);
+}
+
 /* Metrics and the decision log for one answered decision (computed or from the cache). */
 static void log_decision(struct authz_engine *e, const struct cached_head *h, bool batch,
                          const char *id, const char *mid, size_t mid_len,
@@ -251,6 +296,9 @@ static void log_decision(struct authz_engine *e, const struct cached_head *h, bo
     struct authz_decision_summary s = {0};
     struct lw_buf b;
     int64_t latency_us = lw_mono_us() - t0_us;
+    const int counts[] = {st->http_calls, st->checks_sent, st->cache_hits, st->coalesced};
+    _Static_assert(sizeof counts / sizeof counts[0] == sizeof stat_names / sizeof stat_names[0],
+                   "a name for every counter");
 
     lw_histogram_observe_us(e->m_latency[batch], latency_us);
     lw_counter_add(e->m_decisions[h->op][batch][h->nallowed > 0], 1);
@@ -260,7 +308,7 @@ static void log_decision(struct authz_engine *e, const struct cached_head *h, bo
     if (!e->opts.log)
         return;
     s.time_ms = lw_wall_ms();
-    snprintf(s.decision_id, sizeof s.decision_id, "%s", id);
+    memcpy(s.decision_id, id, DECISION_ID_LEN + 1);
     memcpy(s.query_id, h->query_id, sizeof s.query_id);
     memcpy(s.user, h->user, sizeof s.user);
     memcpy(s.operation, h->operation, sizeof s.operation);
@@ -271,18 +319,28 @@ static void log_decision(struct authz_engine *e, const struct cached_head *h, bo
     s.lk_calls = st->http_calls;
     s.cache_hits = st->cache_hits;
     s.latency_us = latency_us;
+    /* Written without printf (this runs for every decision, on the loop thread for cached
+     * ones); the bytes are what the printf formats "%lld", "%d" and "%.3f" wrote. */
     lw_buf_init(&b, 8u << 20);
-    lw_buf_printf(&b, "{\"time_ms\":%lld,\"decision_id\":\"%s\",", (long long)s.time_ms, id);
+    lw_buf_puts(&b, "{\"time_ms\":");
+    lw_buf_put_int(&b, s.time_ms);
+    lw_buf_puts(&b, ",\"decision_id\":\"");
+    lw_buf_append(&b, id, DECISION_ID_LEN);
+    lw_buf_append(&b, "\",", 2);
     lw_buf_append(&b, mid, mid_len);
-    lw_buf_printf(&b, ",\"lakekeeper_calls\":%d,\"checks_sent\":%d,\"cache_hits\":%d,\"coalesced\":%d",
-                  st->http_calls, st->checks_sent, st->cache_hits, st->coalesced);
+    for (size_t i = 0; i < sizeof stat_names / sizeof stat_names[0]; i++) {
+        lw_buf_puts(&b, stat_names[i]);
+        lw_buf_put_int(&b, counts[i]);
+    }
     if (from_cache)
         lw_buf_puts(&b, ",\"decision_cache\":true");
     if (st->failures || reason) {
         lw_buf_puts(&b, ",\"error\":");
         lw_buf_json_str(&b, reason ? reason : st->last_error);
     }
-    lw_buf_printf(&b, ",\"latency_ms\":%.3f}", (double)latency_us / 1000.0);
+    lw_buf_puts(&b, ",\"latency_ms\":");
+    put_ms(&b, latency_us);
+    lw_buf_putc(&b, '}');
     s.json = lw_buf_take(&b);
     authz_decision_log_add(e->opts.log, &s);
 }
@@ -350,6 +408,14 @@ static void schedule_refresh(struct authz_engine *e, bool batch, const char *key
     }
 }
 
+/* The end of an answer: its decision id and the closing brace. */
+static void put_id_tail(struct lw_buf *out, const char *id)
+{
+    lw_buf_puts(out, ",\"decision_id\":\"");
+    lw_buf_append(out, id, DECISION_ID_LEN);
+    lw_buf_append(out, "\"}", 2);
+}
+
 /* Answers from the decision cache when it can; returns true when it did. A hit in the
  * entry's refresh window that claims the refresh queues it. */
 static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
@@ -359,7 +425,7 @@ static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
     struct cached_head h;
     size_t n = 0;
     bool refresh = false;
-    char *blob, id[40];
+    char *blob, id[DECISION_ID_LEN + 1];
 
     if (!key || !(blob = check_cache_get_blob(e->decisions, key, &n,
                                               e->refresh_ahead ? &refresh : NULL)))
@@ -373,10 +439,10 @@ static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
     }
     if (refresh)
         schedule_refresh(e, batch, key);
-    make_decision_id(e, id, sizeof id);
+    make_decision_id(e, id);
     lw_buf_puts(out, "{\"result\":");
     lw_buf_append(out, blob + sizeof h, h.result_len);
-    lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
+    put_id_tail(out, id);
     lw_counter_add(e->m_decision_cache[1], 1);
     log_decision(e, &h, batch, id, blob + sizeof h + h.result_len, h.mid_len, &st, true, NULL, t0);
     lw_free(blob);
@@ -411,9 +477,9 @@ int authz_engine_try_cached(struct authz_engine *e, bool batch, const char *body
 
 int authz_engine_shed(struct authz_engine *e, bool batch, struct lw_buf *out)
 {
-    char id[40];
+    char id[DECISION_ID_LEN + 1];
     int64_t now = lw_now_ms(), last = atomic_load(&e->shed_logged_ms);
-    make_decision_id(e, id, sizeof id);
+    make_decision_id(e, id);
     lw_counter_add(e->m_shed, 1);
     /* An overload sheds many requests at once: one line a second says so without adding
      * log I/O to the overload. */
@@ -479,7 +545,7 @@ static int run_decision(struct authz_engine *e, bool batch, const char *body, si
     struct lk_check_opts o = {NULL, NULL, e->opts.decision_ttl_ms};
     struct cached_head h = {0};
     struct lw_buf result, mid;
-    char id[40], q[300];
+    char id[DECISION_ID_LEN + 1], q[300];
     const char *reason = NULL;
     int64_t t0 = lw_mono_us();
     int nanswer;
@@ -497,7 +563,7 @@ static int run_decision(struct authz_engine *e, bool batch, const char *body, si
         lw_buf_puts(out, "}}");
         return 400;
     }
-    make_decision_id(e, id, sizeof id);
+    make_decision_id(e, id);
     nanswer = batch ? authz_batch_answer_size(&in) : 1;
     if (authz_plan_init(&plan, e, &e->opts, &in, nanswer) != 0) {
         /* Fail closed: answer "nothing allowed" rather than an error Trino would fail on. */
@@ -556,7 +622,7 @@ static int run_decision(struct authz_engine *e, bool batch, const char *body, si
     if (out) {
         lw_buf_puts(out, "{\"result\":");
         lw_buf_append(out, result.data, result.len);
-        lw_buf_printf(out, ",\"decision_id\":\"%s\"}", id);
+        put_id_tail(out, id);
     }
     if (!refresh)
         log_decision(e, &h, batch, id, mid.data, mid.len, &plan.stats, false, reason, t0);

@@ -70,6 +70,20 @@ void lw_buf_putc(struct lw_buf *b, char c)
     lw_buf_append(b, &c, 1);
 }
 
+void lw_buf_put_int(struct lw_buf *b, long long v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    /* Digits of the magnitude as unsigned, so LLONG_MIN needs no special case. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    lw_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void lw_buf_printf(struct lw_buf *b, const char *fmt, ...)
 {
     va_list ap;

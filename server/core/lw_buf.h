@@ -21,6 +21,8 @@ void lw_buf_append(struct lw_buf *b, const void *p, size_t n);
 void lw_buf_puts(struct lw_buf *b, const char *s);
 void lw_buf_putc(struct lw_buf *b, char c);
 void lw_buf_printf(struct lw_buf *b, const char *fmt, ...) LW_PRINTF(2, 3);
+/* Appends v in decimal, as "%lld" would, without the printf machinery (hot paths). */
+void lw_buf_put_int(struct lw_buf *b, long long v);
 /* Appends s as a JSON string literal (with quotes and escapes). The output is valid UTF-8
  * even when s is not: bytes that do not form a well-formed sequence become U+FFFD. */
 void lw_buf_json_str(struct lw_buf *b, const char *s);

@@ -117,6 +117,20 @@ static void extra_decision_cache_does_not_keep_failures(void **state)
     assert_int_equal(fx_n(FX_BATCH), 2);
 }
 
+/* Whether s is a decision id: lowercase hex "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx". */
+static bool is_decision_id(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx";
+    if (!s || strlen(s) != sizeof shape - 1)
+        return false;
+    for (size_t i = 0; shape[i]; i++) {
+        bool ok = shape[i] == 'x' ? strchr("0123456789abcdef", s[i]) != NULL : s[i] == shape[i];
+        if (!ok || !s[i])
+            return false;
+    }
+    return true;
+}
+
 /* authz_engine_try_cached answers only what the cache holds, never asks Lakekeeper, and a hit
  * is the same answer decide gives (fresh decision_id, counted, logged). */
 static void extra_try_cached_answers_only_hits(void **state)
@@ -140,7 +154,7 @@ static void extra_try_cached_answers_only_hits(void **state)
     ans = json_loadb(out.data, out.len, 0, NULL);
     assert_non_null(ans);
     assert_true(json_is_true(json_object_get(ans, "result")));
-    assert_true(json_is_string(json_object_get(ans, "decision_id")));
+    assert_true(is_decision_id(json_string_value(json_object_get(ans, "decision_id"))));
     json_decref(ans);
     /* The other endpoint is another cache key. */
     lw_buf_reset(&out);
@@ -920,6 +934,28 @@ static void extra_decision_log_record(void **state)
     assert_string_equal(json_string_value(json_object_get(rec, "user")), "test-user");
     assert_int_equal(json_integer_value(json_object_get(rec, "lakekeeper_calls")), 3);
     assert_int_equal(json_integer_value(json_object_get(rec, "checks_sent")), 1);
+    /* The record is written by hand, not by printf: the bytes are still what the formats
+     * wrote. The id is UUID-shaped ("%08x-%04x-4%03x-8%03x-%012llx"), the record starts with
+     * time_ms and the id, the counters sit in their order and latency_ms has three decimals. */
+    assert_true(is_decision_id(json_string_value(json_object_get(rec, "decision_id"))));
+    assert_int_equal(strncmp(tail, "{\"time_ms\":", 11), 0);
+    {
+        char head[128];
+        snprintf(head, sizeof head, "{\"time_ms\":%lld,\"decision_id\":\"%s\",\"query_id\":",
+                 (long long)json_integer_value(json_object_get(rec, "time_ms")),
+                 json_string_value(json_object_get(rec, "decision_id")));
+        assert_int_equal(strncmp(tail, head, strlen(head)), 0);
+    }
+    assert_non_null(strstr(tail, ",\"lakekeeper_calls\":3,\"checks_sent\":1,\"cache_hits\":0,"
+                                 "\"coalesced\":0,\"latency_ms\":"));
+    {
+        const char *lat = strstr(tail, "\"latency_ms\":") + strlen("\"latency_ms\":");
+        size_t digits = strspn(lat, "0123456789");
+        assert_true(digits >= 1);
+        assert_int_equal(lat[digits], '.');
+        assert_int_equal(strspn(lat + digits + 1, "0123456789"), 3);
+        assert_string_equal(lat + digits + 4, "}\n");
+    }
     json_decref(rec);
     json_decref(ans);
     lw_free(tail);

@@ -1,4 +1,5 @@
-/* test_lw_buf.c -- server/core/lw_buf.c's JSON string writer: escapes, and output that stays
+/* test_lw_buf.c -- server/core/lw_buf.c: the decimal writer (what "%lld" writes), and the JSON
+ * string writer: escapes, and output that stays
  * valid UTF-8 whatever the input (cut sequences, stray continuation bytes, overlong forms,
  * surrogates, code points past U+10FFFF become U+FFFD; well-formed text passes unchanged). */
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 
 #include "../../server/core/lw_buf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void check(const char *in, const char *want)
@@ -27,6 +29,25 @@ static void escapes_ascii(void **state)
     check("plain", "\"plain\"");
     check("q\"b\\n\nr\rt\t\x01", "\"q\\\"b\\\\n\\nr\\rt\\t\\u0001\"");
     check("", "\"\"");
+}
+
+/* lw_buf_put_int writes what "%lld" writes, extremes included. */
+static void put_int_as_printf(void **state)
+{
+    static const long long vals[] = {0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321,
+                                     1764000000000LL, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+    (void)state;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        struct lw_buf b;
+        char want[32];
+        snprintf(want, sizeof want, "%lld", vals[i]);
+        lw_buf_init(&b, 64);
+        lw_buf_puts(&b, "x");
+        lw_buf_put_int(&b, vals[i]);
+        assert_false(b.failed);
+        assert_string_equal(b.data + 1, want);
+        lw_buf_free(&b);
+    }
 }
 
 static void keeps_well_formed_utf8(void **state)
@@ -54,6 +75,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_ascii),
+        cmocka_unit_test(put_int_as_printf),
         cmocka_unit_test(keeps_well_formed_utf8),
         cmocka_unit_test(replaces_ill_formed_utf8),
     };
