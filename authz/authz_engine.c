@@ -19,7 +19,9 @@
 #define LOG_MAX_INDICES 1000
 #define LOG_MAX_RESOURCE 4096       /* bytes of one logged resource */
 #define LOG_MAX_RECORD (64 * 1024)  /* a record's resources stop at about half of this */
+#define LOG_RECORD_FRAME 256        /* a record's bytes around its cached part, error aside */
 #define DECISION_CACHE_MAX_BODY (64 * 1024)
+#define DECISION_KEY_ROOM 2048      /* a cache key up to this long is built on the stack */
 #define DECISION_CACHE_MAX_ENTRIES 20000
 #define DECISION_CACHE_DEFAULT_BYTES (64u << 20)
 
@@ -322,6 +324,7 @@ static void log_decision(struct authz_engine *e, const struct cached_head *h, bo
     /* Written without printf (this runs for every decision, on the loop thread for cached
      * ones); the bytes are what the printf formats "%lld", "%d" and "%.3f" wrote. */
     lw_buf_init(&b, 8u << 20);
+    lw_buf_reserve(&b, mid_len < (1u << 20) ? mid_len + LOG_RECORD_FRAME : 0);
     lw_buf_puts(&b, "{\"time_ms\":");
     lw_buf_put_int(&b, s.time_ms);
     lw_buf_puts(&b, ",\"decision_id\":\"");
@@ -346,13 +349,14 @@ static void log_decision(struct authz_engine *e, const struct cached_head *h, bo
 }
 
 /* The decision cache key: endpoint and the exact request body (Trino sends the same bytes for
- * the same question). Bodies with NUL bytes or over the bound are not cached. */
-static char *decision_key(bool batch, const char *body, size_t len)
+ * the same question), written into `room` (cap bytes) when it fits, else into a new
+ * allocation. Bodies with NUL bytes or over the bound are not cached (NULL). */
+static char *decision_key(bool batch, const char *body, size_t len, char *room, size_t cap)
 {
     char *key;
     if (len > DECISION_CACHE_MAX_BODY || memchr(body, '\0', len))
         return NULL;
-    if ((key = lw_malloc(len + 3))) {
+    if ((key = len + 3 <= cap ? room : lw_malloc(len + 3))) {
         key[0] = batch ? 'b' : 'a';
         key[1] = '|';
         memcpy(key + 2, body, len);
@@ -455,17 +459,19 @@ static bool answer_cached(struct authz_engine *e, bool batch, const char *key,
 static bool try_cached(struct authz_engine *e, bool batch, const char *body, size_t len,
                        struct lw_buf *out, int64_t t0, char **key_out)
 {
-    char *key;
+    /* Trino's bodies are mostly well under this: a hit then builds its key on the stack and
+     * allocates nothing for it; only a miss that will store the answer keeps a heap copy. */
+    char room[DECISION_KEY_ROOM], *key;
     bool hit;
     if (key_out)
         *key_out = NULL;
-    if (!e->decisions || !(key = decision_key(batch, body, len)))
+    if (!e->decisions || !(key = decision_key(batch, body, len, room, sizeof room)))
         return false;
     hit = answer_cached(e, batch, key, out, t0);
-    if (hit || !key_out)
+    if (!hit && key_out)
+        *key_out = key == room ? lw_strdup(key) : key;
+    else if (key != room)
         lw_free(key);
-    else
-        *key_out = key;
     return hit;
 }
 

@@ -60,6 +60,12 @@ void lw_buf_append(struct lw_buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
+void lw_buf_reserve(struct lw_buf *b, size_t n)
+{
+    if (grow(b, n))
+        b->data[b->len] = '\0';    /* stays a string while nothing is appended */
+}
+
 void lw_buf_puts(struct lw_buf *b, const char *s)
 {
     lw_buf_append(b, s, strlen(s));

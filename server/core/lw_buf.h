@@ -17,6 +17,9 @@ struct lw_buf {
 void lw_buf_init(struct lw_buf *b, size_t max);
 void lw_buf_free(struct lw_buf *b);
 void lw_buf_reset(struct lw_buf *b);
+/* Makes room for n more bytes at once (one allocation where appends would grow it step by
+ * step); past the cap or without memory it sets `failed`, as an append of n bytes would. */
+void lw_buf_reserve(struct lw_buf *b, size_t n);
 void lw_buf_append(struct lw_buf *b, const void *p, size_t n);
 void lw_buf_puts(struct lw_buf *b, const char *s);
 void lw_buf_putc(struct lw_buf *b, char c);

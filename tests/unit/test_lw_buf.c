@@ -1,7 +1,7 @@
-/* test_lw_buf.c -- server/core/lw_buf.c: the decimal writer (what "%lld" writes), and the JSON
- * string writer: escapes, and output that stays
- * valid UTF-8 whatever the input (cut sequences, stray continuation bytes, overlong forms,
- * surrogates, code points past U+10FFFF become U+FFFD; well-formed text passes unchanged). */
+/* test_lw_buf.c -- server/core/lw_buf.c: the decimal writer (what "%lld" writes), reserve,
+ * and the JSON string writer: escapes, and output that stays valid UTF-8 whatever the input
+ * (cut sequences, stray continuation bytes, overlong forms, surrogates, code points past
+ * U+10FFFF become U+FFFD; well-formed text passes unchanged). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +50,28 @@ static void put_int_as_printf(void **state)
     }
 }
 
+/* lw_buf_reserve: one allocation holds what follows, the buffer stays a (empty) string, and
+ * a reservation past the cap fails the buffer as the append would. */
+static void reserve_allocates_once(void **state)
+{
+    struct lw_buf b;
+    char *data;
+    (void)state;
+    lw_buf_init(&b, 4096);
+    lw_buf_reserve(&b, 1000);
+    assert_false(b.failed);
+    assert_true(b.cap >= 1001);
+    assert_string_equal(b.data, "");
+    data = b.data;
+    for (int i = 0; i < 100; i++)
+        lw_buf_puts(&b, "0123456789");
+    assert_ptr_equal(b.data, data);         /* no reallocation */
+    assert_int_equal(b.len, 1000);
+    lw_buf_reserve(&b, 4096);               /* 1000 + 4096 > 4096 */
+    assert_true(b.failed);
+    lw_buf_free(&b);
+}
+
 static void keeps_well_formed_utf8(void **state)
 {
     (void)state;
@@ -76,6 +98,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_ascii),
         cmocka_unit_test(put_int_as_printf),
+        cmocka_unit_test(reserve_allocates_once),
         cmocka_unit_test(keeps_well_formed_utf8),
         cmocka_unit_test(replaces_ill_formed_utf8),
     };
