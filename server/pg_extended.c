@@ -300,7 +300,8 @@ static int bind_params(struct pg_rd *rd, int nfmt, const int16_t *fmts, int n,
                 lw_buf_free(&tb);
                 return sql_error_set(err, "53200", "out of memory");
             }
-            memcpy(t, tb.data, tb.len);
+            if (tb.len) /* an empty text form leaves data NULL */
+                memcpy(t, tb.data, tb.len);
             t[tb.len] = '\0';
             (*vals)[i] = t;
             (*lens)[i] = (int)tb.len;

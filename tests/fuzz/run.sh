@@ -3,7 +3,9 @@
 # stage runs it briefly). Each target keeps its corpus in BUILD/fuzz/corpus/<target>, seeded
 # the first time from the captured Trino requests (tests/e2e/captured) and the reference
 # Trino inputs (../shared/reference/data/trino-inputs next to the repository, wrapped in
-# {"input": ...}) when present. Crashes land in BUILD/fuzz/findings/<target>/.
+# {"input": ...}) when present. Crashes land in BUILD/fuzz/findings/<target>/. Inputs that once
+# crashed a target are kept in tests/fuzz/regress/<target>/ and replayed before every run, so
+# a fixed crash cannot come back unseen (a random smoke may not find it again).
 # With REPORT_DIR set, writes REPORT_DIR/fuzz.xml (JUnit: one test case per target).
 #   tests/fuzz/run.sh BUILD SECONDS
 set -uo pipefail
@@ -41,6 +43,17 @@ for bin in "$build"/fuzz/fuzz_*; do
     log="$build/fuzz/$name.log"
     seed "$corpus"
     mkdir -p "$findings"
+    regress="tests/fuzz/regress/$name"
+    if [[ -d "$regress" && -n "$(ls -A "$regress")" ]]; then
+        if ! "$bin" -timeout=10 -rss_limit_mb=2048 "$regress"/* >"$log" 2>&1; then
+            echo "fuzz: $name regression input crashed again"
+            nfail=$((nfail + 1))
+            tail -n 40 "$log"
+            cases+=("<testcase classname=\"fuzz\" name=\"$name-regress\"><failure message=\"regression\">$(tail -n 40 "$log" | xml_escape)</failure></testcase>")
+            continue
+        fi
+        echo "fuzz: $name replayed $(ls "$regress" | wc -l) regression inputs"
+    fi
     echo "fuzz: $name for ${seconds}s (corpus $(ls "$corpus" | wc -l) files)"
     "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1
