@@ -4,10 +4,7 @@
  * is a separate, supervised process tree (docs/architecture-process.md). */
 #include "../authz/authz_decision_log.h"
 #include "../authz/authz_decision_sql.h"
-#include "../catalog/perm_fga_sql.h"
-#include "../catalog/perm_who_can_sql.h"
-#include "../catalog/perm_check_sql.h"
-#include "../catalog/perm_model_sql.h"
+#include "../catalog/perm_tables.h"
 #include "../authz/authz_decision_store_sql.h"
 #include "../authz/decision_store.h"
 #include "../authz/authz_engine.h"
@@ -293,13 +290,13 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct authz_decision_store_sql store_sql = {c->decision_store_dsn,
                                                  c->decision_store_timeout_ms};
     bool from_store = c->decision_store_dsn && *c->decision_store_dsn;
-    /* The raw OpenFGA tables, when OpenFGA is configured (catalog/perm_fga_sql.h). */
-    struct perm_fga_sql perm_fga = {
-        .fga = {.url = c->openfga_url, .store_id = c->openfga_store_id,
-                .model_id = c->openfga_model_id, .api_token = c->openfga_api_token,
-                .timeout_ms = 10000, .page_size = 100}};
-    bool with_fga = c->openfga_url && *c->openfga_url && c->openfga_store_id &&
-                    *c->openfga_store_id;
+    /* The permission world's tables read these peers (catalog/perm_tables.h). */
+    struct perm_world perm = {
+        .fga = {.fga = {.url = c->openfga_url, .store_id = c->openfga_store_id,
+                        .model_id = c->openfga_model_id, .api_token = c->openfga_api_token,
+                        .timeout_ms = 10000, .page_size = 100}},
+        .with_fga = c->openfga_url && *c->openfga_url && c->openfga_store_id &&
+                    *c->openfga_store_id};
 
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
@@ -318,17 +315,7 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
         sql_tables_add(tables, "lakeward", "decisions",
                        from_store ? &authz_decision_store_sql_module : &authz_decision_sql_module,
                        from_store ? (void *)&store_sql : (void *)ring, &err) != 0 ||
-        (with_fga &&
-         (sql_tables_add(tables, "lakeward", "fga_tuples", &perm_fga_tuples_module, &perm_fga,
-                         &err) != 0 ||
-          sql_tables_add(tables, "lakeward", "fga_changes", &perm_fga_changes_module,
-                         &perm_fga, &err) != 0 ||
-          sql_tables_add(tables, "lakeward", "who_can", &perm_who_can_module, &perm_fga,
-                         &err) != 0 ||
-          sql_tables_add(tables, "lakeward", "fga_check", &perm_check_module, &perm_fga,
-                         &err) != 0 ||
-          sql_tables_add(tables, "lakeward", "fga_relations", &perm_model_module, &perm_fga,
-                         &err) != 0)) ||
+        perm_tables_register(tables, &perm, &err) != 0 ||
 #ifdef LW_DEBUG_BUILD
         /* Only on request, so that the catalogs of other debug-build runs are the product's. */
         (getenv("LAKEWARD_DEBUG_CRASH") &&

@@ -1,0 +1,43 @@
+/* perm_tables.c -- the list of the permission world's tables (perm_tables.h). A table of data
+ * rather than a chain of calls: name, module, which member of struct perm_world is its aux,
+ * and which peer must be configured for it to exist. */
+#include "perm_tables.h"
+#include "perm_check_sql.h"
+#include "perm_model_sql.h"
+#include "perm_who_can_sql.h"
+
+#include <stddef.h>
+
+enum perm_peer { PEER_NONE, PEER_FGA };
+
+static const struct perm_table {
+    const char *name;
+    const struct sql_vtab_module *module;
+    size_t aux_offset;          /* offsetof(struct perm_world, member) handed as aux */
+    enum perm_peer needs;
+} perm_table_list[] = {
+    {"fga_tuples", &perm_fga_tuples_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"fga_changes", &perm_fga_changes_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"who_can", &perm_who_can_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"fga_check", &perm_check_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"fga_relations", &perm_model_module, offsetof(struct perm_world, fga), PEER_FGA},
+};
+
+static bool peer_configured(const struct perm_world *w, enum perm_peer p)
+{
+    return p == PEER_NONE || (p == PEER_FGA && w->with_fga);
+}
+
+int perm_tables_register(struct sql_tables *t, struct perm_world *w, struct lw_err *err)
+{
+    for (size_t i = 0; i < sizeof perm_table_list / sizeof *perm_table_list; i++) {
+        const struct perm_table *pt = &perm_table_list[i];
+        if (!peer_configured(w, pt->needs))
+            continue;
+        int rc = sql_tables_add(t, "lakeward", pt->name, pt->module,
+                                (char *)w + pt->aux_offset, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* perm_tables.h -- the permission world's tables registered in one place. struct perm_world
+ * is what the SQL process knows about the peers the tables read (OpenFGA today; Lakekeeper,
+ * the mirror and the catalog cache as they are added); each table gets the part of it it
+ * needs as aux. server/main.c fills the world from the configuration (catalog/ does not see
+ * the config) and calls perm_tables_register once, before the SQL catalog is built; the
+ * world must outlive the tables.
+ * Adding a table: one row in perm_tables.c's table list, naming the module, the member of
+ * struct perm_world it reads and the peer it needs (a table whose peer is not configured is
+ * not registered, so \dt never lists a table that can only fail). */
+#ifndef PERM_TABLES_H
+#define PERM_TABLES_H
+#include "perm_fga_sql.h"
+#include "../sql/sql_tables.h"
+
+struct perm_world {
+    /* OpenFGA, for the raw tables, who_can, fga_check, fga_relations. */
+    struct perm_fga_sql fga;
+    bool with_fga;              /* URL and store configured */
+};
+
+/* Registers every table whose peer is configured under schema "lakeward". */
+int perm_tables_register(struct sql_tables *t, struct perm_world *w,
+                         struct lw_err *err) LW_MUSTCHECK;
+#endif
