@@ -538,6 +538,110 @@ done:
     lw_free(ok);
 }
 
+/* ---- reads of the management and catalog APIs (SQL tables) -------------------------- */
+
+#define LK_MAX_GETS 64          /* one lk_client_get call; callers loop for more */
+
+/* Sends the items of gets[] that have no doc yet; true when one of them answered 401. */
+static bool send_gets(struct lk_client *c, struct lk_get *gets, int n, const char *tok,
+                      struct lk_stats *st)
+{
+    struct http_client_req reqs[LK_MAX_GETS];
+    struct http_client_resp resps[LK_MAX_GETS];
+    struct lw_buf urls[LK_MAX_GETS];
+    char auth[MAX_HEADER], proj[LK_MAX_GETS][320];
+    int idx[LK_MAX_GETS], m = 0;
+    bool unauthorized = false;
+    long timeout = request_timeout(c, st);
+
+    set_auth_header(auth, sizeof auth, tok);
+    for (int i = 0; i < n; i++) {
+        if (gets[i].doc)
+            continue;
+        struct http_client_req *r = &reqs[m];
+        memset(r, 0, sizeof *r);
+        lw_buf_init(&urls[m], 16384);
+        lw_buf_printf(&urls[m], "%s%s", c->url, gets[i].path);
+        r->method = "GET";
+        r->url = urls[m].data;
+        r->headers[0] = auth;
+        if (gets[i].project_id) {
+            snprintf(proj[m], sizeof proj[m], "x-project-id: %s", gets[i].project_id);
+            r->headers[1] = proj[m];
+        }
+        r->timeout_ms = timeout;
+        idx[m++] = i;
+    }
+    if (timeout == 0) {
+        for (int j = 0; j < m; j++) {
+            snprintf(gets[idx[j]].error, sizeof gets[idx[j]].error, "deadline passed");
+            lw_buf_free(&urls[j]);
+        }
+        return false;
+    }
+    http_client_exchange(reqs, resps, m, c->o.max_response);
+    for (int j = 0; j < m; j++) {
+        struct lk_get *g = &gets[idx[j]];
+        struct http_client_resp *rp = &resps[j];
+        json_error_t jerr;
+        g->status = rp->status;
+        if (st)
+            st->http_calls++;
+        if (rp->error)
+            snprintf(g->error, sizeof g->error, "%s", rp->error_msg);
+        else if (rp->status == 401)
+            unauthorized = true, snprintf(g->error, sizeof g->error, "Lakekeeper refused the "
+                                                                      "token (HTTP 401)");
+        else if (!http_client_resp_is_json_ok(rp))
+            snprintf(g->error, sizeof g->error, "HTTP %ld, content-type '%s'", rp->status,
+                     rp->content_type);
+        else if (!(g->doc = json_loadb(rp->body.data, rp->body.len, 0, &jerr)))
+            snprintf(g->error, sizeof g->error, "invalid JSON: %s", jerr.text);
+        note_cut_timeout(c, st, timeout, rp);
+        http_client_resp_free(rp);
+        lw_buf_free(&urls[j]);
+    }
+    return unauthorized;
+}
+
+int lk_client_get(struct lk_client *c, struct lk_get *gets, int n, struct lk_stats *st,
+                  struct lw_err *err)
+{
+    char *tok;
+    if (n < 0 || n > LK_MAX_GETS)
+        return lw_err_set(err, LW_EINVAL, "lk_client_get: %d requests (at most %d)", n,
+                          LK_MAX_GETS);
+    for (int i = 0; i < n; i++) {
+        gets[i].status = 0;
+        gets[i].doc = NULL;
+        gets[i].error[0] = '\0';
+    }
+    /* One retry with a fresh token: the IdP may have rotated keys or the token expired
+     * early; a second 401 is Lakekeeper's answer. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!(tok = get_token(c, st)))
+            return lw_err_set(err, LW_EAUTH, "no access token for Lakekeeper instance %s",
+                              c->o.id);
+        bool unauthorized = send_gets(c, gets, n, tok, st);
+        if (unauthorized)
+            oauth_token_invalidate(c->token, tok);
+        lw_free(tok);
+        if (!unauthorized)
+            break;
+    }
+    for (int i = 0; i < n; i++) {
+        if (gets[i].doc)
+            continue;
+        int code = gets[i].status == 404   ? LW_ENOTFOUND
+                   : gets[i].status == 401 || gets[i].status == 403 ? LW_EAUTH
+                   : strstr(gets[i].error, "deadline") || strstr(gets[i].error, "imed out")
+                       ? LW_ETIMEOUT
+                       : LW_EIO;
+        return lw_err_set(err, code, "Lakekeeper %s: %s", gets[i].path, gets[i].error);
+    }
+    return 0;
+}
+
 bool lk_client_reachable(struct lk_client *c, char *why, size_t whylen)
 {
     struct http_client_req req = {0};

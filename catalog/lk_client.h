@@ -9,6 +9,8 @@
 #include "../server/core/lw.h"
 #include "check_cache.h"
 
+#include <jansson.h>
+
 struct lk_client_opts {
     const char *id;                 /* instance id, e.g. "default" */
     const char *url;                /* trailing '/' characters are stripped */
@@ -76,6 +78,24 @@ struct lk_check_opts {
 /* Answers n checks. Cannot fail as a whole: unanswerable checks are denied. */
 void lk_client_check(struct lk_client *c, struct lk_check_item *items, int n,
                      const struct lk_check_opts *o, struct lk_stats *st);
+
+/* One GET of the instance's management or catalog API, answered as JSON (lk_client_get). */
+struct lk_get {
+    const char *path;           /* in: after the instance URL, already URL-encoded, e.g.
+                                 * "/management/v1/warehouse?pageSize=100" */
+    const char *project_id;     /* in: sent as x-project-id; NULL for the default project */
+    long status;                /* out: HTTP status; 0 when no answer arrived */
+    json_t *doc;                /* out: the body of a 2xx JSON answer (caller json_decref) */
+    char error[192];            /* out: why doc is NULL (never a body, never a token) */
+};
+
+/* Sends n GETs concurrently with the instance's technical token (a 401 fetches a new token
+ * and sends those again once), each cut to st->deadline_us when set. Every item gets its
+ * status and either doc or error. Returns 0 when every item has a doc, else the first
+ * failure's code (LW_EAUTH, LW_EIO, LW_ETIMEOUT, LW_ENOTFOUND for 404, LW_ENOMEM) with its
+ * reason in err. For the SQL tables that read Lakekeeper; the authorizer does not use it. */
+int lk_client_get(struct lk_client *c, struct lk_get *gets, int n, struct lk_stats *st,
+                  struct lw_err *err) LW_MUSTCHECK;
 
 /* Probes reachability for /health: a token can be had and the config endpoint answers. */
 bool lk_client_reachable(struct lk_client *c, char *why, size_t whylen);

@@ -8,7 +8,8 @@
 
 #include <stddef.h>
 
-enum perm_peer { PEER_NONE, PEER_FGA };
+/* PEER_LK: at least one Lakekeeper instance. */
+enum perm_peer { PEER_NONE, PEER_FGA, PEER_LK };
 
 static const struct perm_table {
     const char *name;
@@ -25,7 +26,7 @@ static const struct perm_table {
 
 static bool peer_configured(const struct perm_world *w, enum perm_peer p)
 {
-    return p == PEER_NONE || (p == PEER_FGA && w->with_fga);
+    return p == PEER_NONE || (p == PEER_FGA && w->with_fga) || (p == PEER_LK && w->nlk > 0);
 }
 
 int perm_tables_register(struct sql_tables *t, struct perm_world *w, struct lw_err *err)

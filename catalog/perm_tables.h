@@ -9,6 +9,8 @@
  * not registered, so \dt never lists a table that can only fail). */
 #ifndef PERM_TABLES_H
 #define PERM_TABLES_H
+#include "check_cache.h"
+#include "lk_client.h"
 #include "perm_fga_sql.h"
 #include "../sql/sql_tables.h"
 
@@ -16,6 +18,12 @@ struct perm_world {
     /* OpenFGA, for the raw tables, who_can, fga_check, fga_relations. */
     struct perm_fga_sql fga;
     bool with_fga;              /* URL and store configured */
+    /* Lakekeeper, for the catalog, principal and effective-permission tables: the configured
+     * instances in config order (lk_client_get reads the management and catalog APIs with
+     * the technical client's token; lk_client_check asks batch-check for a principal). */
+    struct lk_client **lk;
+    int nlk;
+    struct check_cache *lk_cache;   /* the SQL process's own, not the authorizer's */
 };
 
 /* Registers every table whose peer is configured under schema "lakeward". */

@@ -273,6 +273,38 @@ static void app_stop(struct app *a)
     lw_config_free(&a->cfg);
 }
 
+/* The SQL process's own clients of the configured Lakekeeper instances, for the tables that
+ * read Lakekeeper: same instances and credentials as the authorizer's, but their own token,
+ * warehouse cache and a small check cache, so nothing is shared with the main process. */
+static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_config *c,
+                                      struct lw_err *err)
+{
+    if (c->ninstances == 0)
+        return 0;
+    if (!(w->lk_cache = check_cache_new(4096, 4u << 20, "sql_check")) ||
+        !(w->lk = lw_calloc((size_t)c->ninstances, sizeof *w->lk)))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; i < c->ninstances; i++) {
+        const struct lw_lk_instance_cfg *ic = &c->instances[i];
+        struct lk_client_opts o = {ic->id, ic->url, ic->token_endpoint, ic->client_id,
+                                   ic->client_secret, ic->scope, ic->max_batch,
+                                   c->upstream_timeout_ms, c->warehouse_cache_ttl_ms,
+                                   c->warehouse_negative_ttl_ms, 64u << 20};
+        if (!(w->lk[i] = lk_client_new(&o, w->lk_cache, err)))
+            return err->code;
+        w->nlk++;
+    }
+    return 0;
+}
+
+static void perm_world_close_lakekeeper(struct perm_world *w)
+{
+    for (int i = 0; i < w->nlk; i++)
+        lk_client_free(w->lk[i]);
+    lw_free(w->lk);
+    check_cache_free(w->lk_cache);
+}
+
 /* The SQL process: the tables over the shared decision ring (and the catalogs), then the
  * postmaster loop until main goes away or stops it. Returns the exit status. */
 static int sql_process_main(const struct lw_config *c, const struct pg_auth *auth,
@@ -301,6 +333,10 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");
         return 2;
+    }
+    if (perm_world_open_lakekeeper(&perm, c, &err) != 0) {
+        LW_ERROR("pg", "sql_process_start_failed", "reason=\"%s\"", err.msg);
+        goto out;
     }
     /* The SQL side yields the CPU to the authorizer: its processes (and the backends they
      * fork, which inherit the value) run at a lower priority, so statements that burn CPU
@@ -344,6 +380,7 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
 out:
     sql_tables_free(tables);
     sql_catalog_free(catalog);
+    perm_world_close_lakekeeper(&perm);
     pg_supervisor_detach_stats(stats);
     authz_decision_log_free(ring);
     for (int i = 0; i < 4; i++)
@@ -429,8 +466,9 @@ int main(int argc, char **argv)
     lw_log_level = lvl;
     /* The Postgres face's TLS files and login rules are checked here, so a wrong one stops
      * the start (and --check-config) instead of every login; the SQL process keeps them. */
-    /* The SQL process calls out for logins (auth->needs_http) and for the OpenFGA tables. */
-    bool sql_http = a.cfg.openfga_url && *a.cfg.openfga_url;
+    /* The SQL process calls out for logins (auth->needs_http) and for the permission tables
+     * (OpenFGA, Lakekeeper). */
+    bool sql_http = (a.cfg.openfga_url && *a.cfg.openfga_url) || a.cfg.ninstances > 0;
     if (!(auth = pg_auth_new(&a.cfg, &err)) ||
         (sql_process && (sql_http = sql_http || auth->needs_http) &&
          http_client_global_init(&err) != 0)) {
