@@ -1672,6 +1672,12 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         agg->u.agg.naggs = q.naggs;
         agg->u.agg.aggs = q.aggs;
         agg->u.agg.whole = g.ngroup == 0;
+        /* ordered-set aggregates' direct arguments are evaluated per group, over the
+         * aggregate's output row, like the select list */
+        for (int a = 0; a < q.naggs; a++)
+            for (int i = 0; i < q.aggs[a].ndirect; i++)
+                if (!(q.aggs[a].direct[i] = regroup(b, q.aggs[a].direct[i], &g)))
+                    return LW_EINVAL;
         for (int i = 0; i < t.n; i++)
             if (!(t.exprs[i] = regroup(b, t.exprs[i], &g)))
                 return LW_EINVAL;

@@ -665,6 +665,147 @@ static void *grow_calls(struct binder *b, const void *items, int n, int *cap, si
     return p;
 }
 
+/* Refuses an aggregate here (nested in another's arguments, or in WHERE, GROUP BY, ...):
+ * 0 when one is allowed, else -1 with the error set. */
+static int agg_allowed(struct binder *b, const struct bquery *q, int loc)
+{
+    if (q && q->in_agg)
+        return sql_bind_fail(b, loc, "42803", "aggregate function calls cannot be nested"), -1;
+    if (q && q->no_agg)
+        return sql_bind_fail(b, loc, "42803", "aggregate functions are not allowed in %s",
+                             q->no_agg), -1;
+    return 0;
+}
+
+/* A zeroed new aggregate call collected into q (referenced as SQL_E_AGGREF q->naggs), or
+ * NULL with the error set. */
+static struct sql_agg_call *agg_call_new(struct binder *b, struct bquery *q)
+{
+    struct sql_agg_call *ac;
+    if (q->naggs == q->capaggs) {
+        struct sql_agg_call *na = grow_calls(b, q->aggs, q->naggs, &q->capaggs, sizeof *na, 8);
+        if (!na)
+            return NULL;
+        q->aggs = na;
+    }
+    ac = &q->aggs[q->naggs];
+    memset(ac, 0, sizeof *ac);
+    return ac;
+}
+
+/* The names PostgreSQL also has as hypothetical-set aggregates (rank(x) WITHIN GROUP ...),
+ * which lakeward does not compute. */
+static bool hypothetical_set(const char *name)
+{
+    static const char *const names[] = {"rank", "dense_rank", "percent_rank", "cume_dist"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* fn(direct args) WITHIN GROUP (ORDER BY key): an ordered-set aggregate. The direct
+ * arguments belong to the group (aggregates refused in them, ungrouped columns refused when
+ * the query is assembled) and are evaluated once per group; the key is the aggregated
+ * argument, its sort direction handed to the final function. Resolution sees the direct
+ * arguments followed by the key, as pg_proc lists them; the entry must take exactly as many
+ * direct arguments as were written. */
+static struct sql_expr *bind_ordered_set(struct binder *b, const PgQuery__FuncCall *fc,
+                                         struct bscope *sc, const char *name)
+{
+    struct bquery *q = sc ? sc->q : NULL;
+    int nd = (int)fc->n_args, no = (int)fc->n_agg_order, n = nd + no, nm;
+    struct sql_expr *args[SQL_FUNC_MAX_ARGS], *ref;
+    uint32_t argt[SQL_FUNC_MAX_ARGS] = {0}, want[SQL_FUNC_MAX_ARGS] = {0}, ret = 0;
+    const struct sql_func *fn;
+    struct sql_agg_call *ac;
+    bool desc = false, was_in_agg;
+    if (fc->over)
+        return sql_bind_fail(b, fc->location, "0A000", "OVER is not supported for ordered-set "
+                             "aggregate %s", name), NULL;
+    if (hypothetical_set(name))
+        return sql_bind_fail(b, fc->location, "0A000", "hypothetical-set aggregate %s is not "
+                             "supported yet", name), NULL;
+    if (!q)
+        return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not allowed "
+                             "here"), NULL;
+    if (agg_allowed(b, q, fc->location) != 0)
+        return NULL;
+    if (n > SQL_FUNC_MAX_ARGS)
+        return sql_bind_fail(b, fc->location, "54023", "too many arguments"), NULL;
+    was_in_agg = q->in_agg;
+    q->in_agg = true;
+    for (int i = 0; i < n; i++) {
+        const PgQuery__Node *an = i < nd ? fc->args[i] : fc->agg_order[i - nd];
+        if (i >= nd) {
+            const PgQuery__SortBy *sb = an->sort_by;
+            if (an->node_case != PG_QUERY__NODE__NODE_SORT_BY ||
+                sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+                return q->in_agg = was_in_agg, sql_bind_fail(b, fc->location, "0A000", "this "
+                                                             "WITHIN GROUP ORDER BY is not "
+                                                             "supported"), NULL;
+            desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+            an = sb->node;
+        }
+        if (!(args[i] = sql_bind_expr(b, an, sc)))
+            return q->in_agg = was_in_agg, NULL;
+        argt[i] = args[i]->type;
+    }
+    q->in_agg = was_in_agg;
+    fn = sql_func_resolve(name, n, argt, SQL_FN_AGG, want, &ret, &nm);
+    if (fn && sql_agg_ordered_ndirect(fn) < 0)
+        return sql_bind_fail(b, fc->location, "42809", "%s is not an ordered-set aggregate, so "
+                             "it cannot have WITHIN GROUP", name), NULL;
+    if (!fn || sql_agg_ordered_ndirect(fn) != nd) {
+        char types[200];
+        if (nm < 0)
+            return poly_unknown_fail(b, fc->location), NULL;
+        type_list(types, sizeof types, args, n);
+        return sql_bind_fail(b, fc->location, nm > 1 ? "42725" : "42883", "function %s(%s) %s",
+                             name, types, nm > 1 ? "is not unique" : "does not exist"), NULL;
+    }
+    if (no != 1)    /* every registered ordered-set aggregate sorts by one key */
+        return sql_bind_fail(b, fc->location, "0A000", "WITHIN GROUP with %d keys is not "
+                             "supported", no), NULL;
+    if (!(ac = agg_call_new(b, q)))
+        return NULL;
+    for (int i = 0; i < n; i++)
+        if (!(args[i] = sql_bind_coerce(b, args[i], want[i], false, "argument")))
+            return NULL;
+    {
+        const struct sql_type *kt = sql_type_get(args[nd]->type);
+        if (!kt || !kt->cmp)
+            return sql_bind_fail(b, fc->location, "42883", "could not identify an ordering "
+                                 "operator for type %s", tname(args[nd]->type)), NULL;
+    }
+    ac->fn = fn;
+    ac->ret = ret;
+    ac->nargs = no;
+    ac->ndirect = nd;
+    ac->order_desc = desc;
+    if (!(ac->args = lw_arena_alloc(b->a, (size_t)no * sizeof *ac->args)) ||
+        (nd && !(ac->direct = lw_arena_alloc(b->a, (size_t)nd * sizeof *ac->direct))))
+        return sql_bind_nomem(b), NULL;
+    for (int i = 0; i < nd; i++)
+        ac->direct[i] = args[i];
+    for (int i = 0; i < no; i++) {
+        ac->args[i] = args[nd + i];
+        ac->arg_types[i] = args[nd + i]->type;
+    }
+    if (fc->agg_filter) {
+        const char *saved = q->no_agg;
+        q->no_agg = "FILTER";
+        ac->filter = sql_bind_condition(b, fc->agg_filter, sc, "FILTER");
+        q->no_agg = saved;
+        if (!ac->filter)
+            return NULL;
+    }
+    if (!(ref = new_expr(b, SQL_E_AGGREF, ret, fc->location, 0)))
+        return NULL;
+    ref->col = q->naggs++;
+    return ref;
+}
+
 /* fn(args) OVER (PARTITION BY ... ORDER BY ...): collected into the query like an
  * aggregate, computed by a window operator over the (grouped) rows. */
 static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *fc,
@@ -762,6 +903,9 @@ static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *f
     if (fn->kind == SQL_FN_AGG && !fn->agg)
         return sql_bind_fail(b, fc->location, "0A000", "function %s over these types is not "
                              "supported yet", name), NULL;
+    if (sql_agg_ordered_ndirect(fn) >= 0)
+        return sql_bind_fail(b, fc->location, "42809", "WITHIN GROUP is required for "
+                             "ordered-set aggregate %s", name), NULL;
     w->fn = fn;
     w->nargs = n;
     w->ret = ret;
@@ -798,7 +942,7 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (!name || fc->n_funcname > 2 || (schema && strcmp(schema, "pg_catalog") != 0))
         return sql_bind_fail(b, fc->location, "42883", "function %s does not exist",
                              name ? name : "?"), NULL;
-    if (fc->n_agg_order || fc->agg_within_group)
+    if (fc->n_agg_order && !fc->agg_within_group)
         return sql_bind_fail(b, fc->location, "0A000", "ORDER BY inside an aggregate call is "
                              "not supported yet"), NULL;
     if (fc->func_variadic)
@@ -809,15 +953,13 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (!sql_func_exists(name))
         return sql_bind_fail(b, fc->location, "0A000", "function %s() is not supported yet",
                              name), NULL;
+    if (fc->agg_within_group)
+        return bind_ordered_set(b, fc, sc, name);
     if (fc->over)
         return bind_window(b, fc, sc, name);
     if (fc->agg_star && n == 0) {
-        if (q && q->in_agg)
-            return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
-                                 "be nested"), NULL;
-        if (q && q->no_agg)
-            return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
-                                 "allowed in %s", q->no_agg), NULL;
+        if (agg_allowed(b, q, fc->location) != 0)
+            return NULL;
         fn = sql_func_resolve(name, 0, argt, SQL_FN_AGG, want, &ret, &nm);
         if (!fn)
             return sql_bind_fail(b, fc->location, "42809", "%s(*) specified, but %s is not an "
@@ -835,12 +977,8 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
                 }
         }
         if (maybe_agg && q) {
-            if (q->in_agg)
-                return sql_bind_fail(b, fc->location, "42803", "aggregate function calls cannot "
-                                     "be nested"), NULL;
-            if (q->no_agg)
-                return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
-                                     "allowed in %s", q->no_agg), NULL;
+            if (agg_allowed(b, q, fc->location) != 0)
+                return NULL;
             q->in_agg = true;
         }
         for (int i = 0; i < n; i++)
@@ -890,21 +1028,17 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
         if (!q)
             return sql_bind_fail(b, fc->location, "42803", "aggregate functions are not "
                                  "allowed here"), NULL;
+        if (sql_agg_ordered_ndirect(fn) >= 0)
+            return sql_bind_fail(b, fc->location, "42809", "WITHIN GROUP is required for "
+                                 "ordered-set aggregate %s", name), NULL;
         if ((fn == sql_func_by_oid(2116) || fn == sql_func_by_oid(2132)) &&
             (!sql_type_get(ret) || !sql_type_get(ret)->cmp || ret == SQL_OID_BOOL ||
              ret == SQL_OID_UUID || ret == SQL_OID_BYTEA || ret == SQL_OID_NAME ||
              ret == SQL_OID_CHAR))
             return sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist",
                                  name, tname(ret)), NULL;
-        if (q->naggs == q->capaggs) {
-            struct sql_agg_call *na =
-                grow_calls(b, q->aggs, q->naggs, &q->capaggs, sizeof *na, 8);
-            if (!na)
-                return NULL;
-            q->aggs = na;
-        }
-        ac = &q->aggs[q->naggs];
-        memset(ac, 0, sizeof *ac);
+        if (!(ac = agg_call_new(b, q)))
+            return NULL;
         ac->fn = fn;
         ac->nargs = fc->agg_star ? 0 : n;
         ac->distinct = fc->agg_distinct;
@@ -1232,9 +1366,9 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         }
         if (a->type != t && a->type != SQL_OID_UNKNOWN && tt &&
             tt->category == SQL_TCAT_ARRAY && sql_type_get(a->type) &&
-            sql_type_get(a->type)->category == SQL_TCAT_ARRAY)
-            return sql_bind_fail(b, n->type_cast->location, "0A000", "casts between array types "
-                                 "are not supported yet"), NULL;
+            sql_type_get(a->type)->category == SQL_TCAT_ARRAY && !sql_cast_find(a->type, t, NULL))
+            return sql_bind_fail(b, n->type_cast->location, "0A000", "casts between these array "
+                                 "types are not supported yet"), NULL;
         if (a->loc < 0)
             a->loc = n->type_cast->location;
         return sql_bind_coerce(b, a, t, true, "");

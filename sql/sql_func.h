@@ -44,6 +44,11 @@ struct sql_fcall {
     uint32_t result_oid;
     const uint32_t *arg_oids;   /* the actual argument types */
     struct sql_error *err;
+    /* An ordered-set aggregate's final (WITHIN GROUP): its direct arguments, evaluated once
+     * per group, and whether WITHIN GROUP sorts descending. 0/NULL/false elsewhere. */
+    int ndirect;
+    const struct sql_value *direct;
+    bool order_desc;
 };
 
 /* A scalar function: argv holds argc values (never NULL when the entry is strict).
@@ -124,6 +129,11 @@ extern const struct sql_func sql_func_vector_to_array;
 /* A scalar function called in FROM: the set-returning entry yielding its argument (the
  * bound call) as the one row. */
 extern const struct sql_func sql_func_scalar_in_from;
+
+/* Ordered-set aggregates (fn(direct args) WITHIN GROUP (ORDER BY aggregated args)) are
+ * aggregate entries whose args[] list the direct arguments first. Returns how many of the
+ * entry's arguments are direct, or -1 for any other function (a plain aggregate). */
+int sql_agg_ordered_ndirect(const struct sql_func *fn);
 
 /* The entry with pg_proc OID oid, or NULL. */
 const struct sql_func *sql_func_by_oid(uint32_t oid);

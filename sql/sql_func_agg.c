@@ -1,12 +1,15 @@
 /* sql_func_agg.c -- aggregate functions: count, sum, avg, min, max, bool_and/bool_or/every,
- * string_agg, array_agg. Integer sums are exact (128-bit); sum(int8) and avg of integers
- * answer numeric as PostgreSQL does, avg with PostgreSQL's division scale. */
+ * string_agg, array_agg, and the ordered-set ones (percentile_cont, percentile_disc, mode).
+ * Integer sums are exact (128-bit); sum(int8) and avg of integers answer numeric as
+ * PostgreSQL does, avg with PostgreSQL's division scale. */
 #include "sql_func_impl.h"
 
 #include "sql_expr.h"
 #include "sql_type_io.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STEP(name)                                                                            \
@@ -357,6 +360,177 @@ FINAL(aagg_final)
     return 0;
 }
 
+/* --- ordered-set aggregates ------------------------------------------------------------
+ * fn(direct) WITHIN GROUP (ORDER BY x): step keeps every non-NULL x (the entries are strict,
+ * so NULLs never reach it) with array_agg's step; final sorts them in the WITHIN GROUP order
+ * and picks, with PostgreSQL's arithmetic (orderedsetaggs.c): percentile_disc is the value at
+ * row max(1, ceil(p * n)), percentile_cont interpolates between rows floor(p * (n - 1)) and
+ * ceil(p * (n - 1)) as lo + (hi - lo) * fraction, mode is the first of the longest run. */
+
+struct osa_order {
+    uint32_t oid;
+    bool desc;
+};
+
+static int osa_cmp(const void *a, const void *b, void *ctx)
+{
+    const struct osa_order *o = ctx;
+    int c = sql_value_cmp_typed(o->oid, a, b);
+    return o->desc ? -c : c;
+}
+
+/* The values in WITHIN GROUP order (once; final may be called again for the same state only
+ * by a later final of the same group, which sees the same order). */
+static void osa_sort(struct sql_fcall *c, struct aagg *s)
+{
+    struct osa_order o = {c->arg_oids[0], c->order_desc};
+    if (s->n > 1)
+        qsort_r(s->v, (size_t)s->n, sizeof *s->v, osa_cmp, &o);
+}
+
+static int bad_fraction(struct sql_fcall *c, double p)
+{
+    return sql_error_set(c->err, "22003", "percentile value %g is not between 0 and 1", p);
+}
+
+static bool fraction_ok(double p)
+{
+    return p >= 0 && p <= 1;    /* false for NaN too */
+}
+
+/* lo + (hi - lo) * t for float8, or for interval through the interval operators' own
+ * functions (interval_mi, interval_mul, interval_pl), as PostgreSQL's interval_lerp does. */
+static int lerp(struct sql_fcall *c, const struct sql_value *lo, const struct sql_value *hi,
+                double t, struct sql_value *out)
+{
+    struct sql_value a[2], diff, scaled;
+    const struct sql_func *mi = sql_func_by_oid(63101), *mul = sql_func_by_oid(63103),
+                          *pl = sql_func_by_oid(63100);
+    if (lo->type == SQL_V_FLOAT) {
+        sql_ret_float(out, lo->u.f + t * (hi->u.f - lo->u.f));
+        return 0;
+    }
+    if (!mi || !mul || !pl)
+        return sql_error_set(c->err, "XX000", "interval arithmetic is not registered");
+    a[0] = *hi;
+    a[1] = *lo;
+    if (mi->fn(c, 2, a, &diff) != 0)
+        return LW_EINVAL;
+    a[0] = diff;
+    sql_ret_float(&a[1], t);
+    if (mul->fn(c, 2, a, &scaled) != 0)
+        return LW_EINVAL;
+    a[0] = scaled;
+    a[1] = *lo;
+    return pl->fn(c, 2, a, out);
+}
+
+/* One percentile p (checked) of the n >= 1 sorted values. */
+static int pick(struct sql_fcall *c, const struct aagg *s, double p, bool cont,
+                struct sql_value *out)
+{
+    if (!cont) {
+        int64_t row = (int64_t)ceil(p * (double)s->n);
+        *out = s->v[(row > 1 ? row : 1) - 1];
+        return 0;
+    }
+    {
+        double pos = p * (double)(s->n - 1);
+        int64_t first = (int64_t)floor(pos), second = (int64_t)ceil(pos);
+        if (second == first) {
+            *out = s->v[first];
+            return 0;
+        }
+        return lerp(c, &s->v[first], &s->v[second], pos - (double)first, out);
+    }
+}
+
+/* percentile_cont(float8) / percentile_disc(float8): a NULL fraction gives NULL, a fraction
+ * outside [0, 1] is an error even over no rows, no rows give NULL. */
+static int pct_single(struct sql_fcall *c, struct aagg *s, bool cont, struct sql_value *out)
+{
+    if (c->ndirect < 1 || c->direct[0].type == SQL_V_NULL)
+        return 0;
+    if (!fraction_ok(c->direct[0].u.f))
+        return bad_fraction(c, c->direct[0].u.f);
+    if (s->n == 0)
+        return 0;
+    osa_sort(c, s);
+    return pick(c, s, c->direct[0].u.f, cont, out);
+}
+
+/* The float8[] forms: no rows give NULL (before the fractions are looked at), a NULL array
+ * NULL, each NULL fraction a NULL element, the result an array of the fractions' shape. */
+static int pct_multi(struct sql_fcall *c, struct aagg *s, bool cont, struct sql_value *out)
+{
+    const struct sql_array *fr;
+    struct sql_array *res;
+    struct sql_value *v;
+    const struct sql_type *t = sql_type_get(c->result_oid);
+    if (s->n == 0 || c->ndirect < 1 || c->direct[0].type != SQL_V_ARRAY)
+        return 0;
+    fr = c->direct[0].u.arr;
+    for (int i = 0; i < fr->n; i++)
+        if (fr->v[i].type != SQL_V_NULL && !fraction_ok(fr->v[i].u.f))
+            return bad_fraction(c, fr->v[i].u.f);
+    osa_sort(c, s);
+    if (!(res = lw_arena_alloc(c->arena, sizeof *res)) ||
+        !(v = lw_arena_alloc(c->arena, (size_t)(fr->n + 1) * sizeof *v)))
+        return sql_fn_nomem(c);
+    memset(v, 0, (size_t)(fr->n + 1) * sizeof *v);
+    for (int i = 0; i < fr->n; i++)
+        if (fr->v[i].type != SQL_V_NULL && pick(c, s, fr->v[i].u.f, cont, &v[i]) != 0)
+            return LW_EINVAL;
+    res->elem_oid = t && t->elem_oid ? t->elem_oid : c->arg_oids[0];
+    res->n = fr->n;
+    res->v = v;
+    out->type = SQL_V_ARRAY;
+    out->u.arr = res;
+    return 0;
+}
+
+FINAL(pcont_final)
+{
+    return pct_single(c, state, true, out);
+}
+
+FINAL(pdisc_final)
+{
+    return pct_single(c, state, false, out);
+}
+
+FINAL(pcont_multi_final)
+{
+    return pct_multi(c, state, true, out);
+}
+
+FINAL(pdisc_multi_final)
+{
+    return pct_multi(c, state, false, out);
+}
+
+/* mode(): the most frequent value; of equally frequent ones the first in WITHIN GROUP order. */
+FINAL(mode_final)
+{
+    struct aagg *s = state;
+    int best = 0, best_n = 0;
+    if (s->n == 0)
+        return 0;
+    osa_sort(c, s);
+    for (int i = 0; i < s->n;) {
+        int j = i + 1;
+        while (j < s->n && sql_value_cmp_typed(c->arg_oids[0], &s->v[i], &s->v[j]) == 0)
+            j++;
+        if (j - i > best_n) {
+            best = i;
+            best_n = j - i;
+        }
+        i = j;
+    }
+    *out = s->v[best];
+    return 0;
+}
+
 static const struct sql_agg_impl count_impl = {sizeof(int64_t), count_step, count_final};
 static const struct sql_agg_impl isum_impl = {sizeof(struct isum), isum_step, isum_final};
 static const struct sql_agg_impl iavg_impl = {sizeof(struct isum), isum_step, iavg_final};
@@ -368,6 +542,30 @@ static const struct sql_agg_impl and_impl = {sizeof(struct band), and_step, band
 static const struct sql_agg_impl or_impl = {sizeof(struct band), or_step, band_final};
 static const struct sql_agg_impl sagg_impl = {sizeof(struct sagg), sagg_step, sagg_final};
 static const struct sql_agg_impl aagg_impl = {sizeof(struct aagg), aagg_step, aagg_final};
+static const struct sql_agg_impl pcont_impl = {sizeof(struct aagg), aagg_step, pcont_final};
+static const struct sql_agg_impl pdisc_impl = {sizeof(struct aagg), aagg_step, pdisc_final};
+static const struct sql_agg_impl pcont_multi_impl = {sizeof(struct aagg), aagg_step,
+                                                     pcont_multi_final};
+static const struct sql_agg_impl pdisc_multi_impl = {sizeof(struct aagg), aagg_step,
+                                                     pdisc_multi_final};
+static const struct sql_agg_impl mode_impl = {sizeof(struct aagg), aagg_step, mode_final};
+
+/* The ordered-set aggregates and how many of their arguments are direct ones. */
+static const struct {
+    const struct sql_agg_impl *impl;
+    int ndirect;
+} ordered_sets[] = {
+    {&pcont_impl, 1}, {&pdisc_impl, 1}, {&pcont_multi_impl, 1}, {&pdisc_multi_impl, 1},
+    {&mode_impl, 0},
+};
+
+int sql_agg_ordered_ndirect(const struct sql_func *fn)
+{
+    for (size_t i = 0; fn && fn->agg && i < sizeof ordered_sets / sizeof ordered_sets[0]; i++)
+        if (fn->agg == ordered_sets[i].impl)
+            return ordered_sets[i].ndirect;
+    return -1;
+}
 
 #define AGG(oid, name, strict, impl, ret, n, ...)                                             \
     {oid, name, SQL_FN_AGG, SQL_VOL_IMMUTABLE, strict, false, n, {__VA_ARGS__}, ret, NULL,    \
@@ -399,6 +597,19 @@ static const struct sql_func funcs[] = {
     AGG(2519, "every", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
     AGG(3538, "string_agg", false, &sagg_impl, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
     AGG(2335, "array_agg", false, &aagg_impl, SQL_OID_ANYARRAY, 1, AE),
+    /* ordered-set aggregates: direct arguments first, then the WITHIN GROUP key */
+    AGG(3972, "percentile_disc", true, &pdisc_impl, AE, 2, SQL_OID_FLOAT8, AE),
+    AGG(3974, "percentile_cont", true, &pcont_impl, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8,
+        SQL_OID_FLOAT8),
+    AGG(3976, "percentile_cont", true, &pcont_impl, SQL_OID_INTERVAL, 2, SQL_OID_FLOAT8,
+        SQL_OID_INTERVAL),
+    AGG(3978, "percentile_disc", true, &pdisc_multi_impl, SQL_OID_ANYARRAY, 2,
+        SQL_OID_FLOAT8_ARRAY, AE),
+    AGG(3980, "percentile_cont", true, &pcont_multi_impl, SQL_OID_FLOAT8_ARRAY, 2,
+        SQL_OID_FLOAT8_ARRAY, SQL_OID_FLOAT8),
+    AGG(3982, "percentile_cont", true, &pcont_multi_impl, 1187 /* interval[] */, 2,
+        SQL_OID_FLOAT8_ARRAY, SQL_OID_INTERVAL),
+    AGG(3984, "mode", true, &mode_impl, AE, 1, AE),
     /* window functions: computed by the window operator (sql_op.c), which knows them by
      * name; lag/lead are not strict (their value argument may be NULL) */
     WIN(3100, "row_number", SQL_OID_INT8, 0, 0),

@@ -1005,9 +1005,16 @@ static int agg_next(struct sql_node *op, struct sql_exec *x)
     for (int a = 0; a < op->u.agg.naggs; a++) {
         const struct sql_agg_call *ac = &op->u.agg.aggs[a];
         struct sql_eval ev = eval_on(x, NULL);
+        struct sql_value direct[SQL_FUNC_MAX_ARGS];
+        for (int i = 0; i < ac->ndirect; i++)
+            if (eval(x, ac->direct[i], op->row, &direct[i]) != 0)
+                return LW_EINVAL;
         memset(&op->row[ng + a], 0, sizeof op->row[ng + a]);
         ev.fc.result_oid = ac->ret;
         ev.fc.arg_oids = ac->arg_types;
+        ev.fc.ndirect = ac->ndirect;
+        ev.fc.direct = direct;
+        ev.fc.order_desc = ac->order_desc;
         if (ac->fn->agg->final(&ev.fc, g->states[a], &op->row[ng + a]) != 0)
             return LW_EINVAL;
     }

@@ -75,6 +75,11 @@ struct sql_agg_call {
     bool distinct;
     uint32_t arg_types[SQL_FUNC_MAX_ARGS];
     uint32_t ret;
+    /* ordered-set aggregates: args are the WITHIN GROUP keys; the direct arguments are
+     * evaluated once per group over the aggregate's output row (group keys first) */
+    int ndirect;
+    struct sql_expr **direct;
+    bool order_desc;
 };
 
 /* One window function call: fn OVER (PARTITION BY part ORDER BY order), default frame

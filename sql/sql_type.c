@@ -3,6 +3,7 @@
 #include "sql_type.h"
 
 #include "sql_type_io.h"
+#include "../server/core/lw_arena.h"
 
 #include <string.h>
 
@@ -265,6 +266,57 @@ static const struct sql_cast io_from_string = {0, 0, SQL_CAST_EXPLICIT, sql_io_c
 static const struct sql_cast identity = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_same};
 static const struct sql_cast unknown_in = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_via_text};
 
+/* An array type proper (_int4, ...: not int2vector/oidvector, whose elements are not arrays). */
+static const struct sql_type *plain_array(const struct sql_type *t)
+{
+    const struct sql_type *e = t && t->category == SQL_TCAT_ARRAY && t->name[0] == '_'
+                                   ? sql_type_get(t->elem_oid) : NULL;
+    return e && e->category != SQL_TCAT_ARRAY ? e : NULL;
+}
+
+/* Array to array (PostgreSQL's ArrayCoerceExpr): each element through the elements' cast. */
+static int array_coerce(const struct sql_value *in, uint32_t src, uint32_t dst,
+                        struct lw_arena *arena, struct sql_value *out, struct sql_error *err)
+{
+    const struct sql_type *es = plain_array(sql_type_get(src)), *ed = plain_array(sql_type_get(dst));
+    const struct sql_array *a = in->u.arr;
+    struct sql_array *r;
+    struct sql_value *v;
+    if (!es || !ed || in->type != SQL_V_ARRAY)
+        return sql_error_set(err, "XX000", "array cast of a value that is not an array");
+    if (!(r = lw_arena_alloc(arena, sizeof *r)) ||
+        !(v = lw_arena_alloc(arena, (size_t)(a->n + 1) * sizeof *v)))
+        return sql_error_set(err, "53200", "out of memory");
+    for (int i = 0; i < a->n; i++)
+        if (sql_cast_value(&a->v[i], es->oid, ed->oid, arena, &v[i], err) != 0)
+            return LW_EINVAL;
+    r->elem_oid = ed->oid;
+    r->n = a->n;
+    r->v = v;
+    out->type = SQL_V_ARRAY;
+    out->u.arr = r;
+    return 0;
+}
+
+/* Array coercions take their element cast's context. */
+static const struct sql_cast array_casts[] = {
+    {0, 0, SQL_CAST_IMPLICIT, array_coerce},
+    {0, 0, SQL_CAST_ASSIGN, array_coerce},
+    {0, 0, SQL_CAST_EXPLICIT, array_coerce},
+};
+
+static const struct sql_cast *array_cast(const struct sql_type *ts, const struct sql_type *td)
+{
+    const struct sql_type *es = plain_array(ts), *ed = plain_array(td);
+    char ctx;
+    if (!es || !ed || !sql_cast_find(es->oid, ed->oid, &ctx))
+        return NULL;
+    for (size_t i = 0; i < sizeof array_casts / sizeof array_casts[0]; i++)
+        if (array_casts[i].context == ctx)
+            return &array_casts[i];
+    return NULL;
+}
+
 const struct sql_cast *sql_cast_find(uint32_t src, uint32_t dst, char *context)
 {
     const struct sql_type *ts = sql_type_get(src), *td = sql_type_get(dst);
@@ -274,6 +326,8 @@ const struct sql_cast *sql_cast_find(uint32_t src, uint32_t dst, char *context)
     for (size_t i = 0; !c && i < sizeof casts / sizeof casts[0]; i++)
         if (casts[i].src == src && casts[i].dst == dst)
             c = &casts[i];
+    if (!c)
+        c = array_cast(ts, td);
     if (!c && src == SQL_OID_UNKNOWN && td && td->in)
         c = &unknown_in;
     if (!c && ts && td && ts->out && is_string(dst))

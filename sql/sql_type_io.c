@@ -1027,6 +1027,10 @@ void sql_io_array_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
         lw_buf_reset(&tmp);
         if (et && et->out)
             et->out(&a->v[i], a->elem_oid, &tmp);
+        if (tmp.failed) {       /* an element that could not be printed fails the whole value */
+            b->failed = true;
+            break;
+        }
         if (!vec && needs_quotes(tmp.data ? tmp.data : "", tmp.len)) {
             lw_buf_putc(b, '"');
             for (size_t k = 0; k < tmp.len; k++) {

@@ -447,7 +447,7 @@ static const char *call(uint32_t oid, int argc, ...)
 {
     const struct sql_func *fn = sql_func_by_oid(oid);
     struct sql_value argv[SQL_FUNC_MAX_ARGS], res = {0};
-    struct sql_fcall c = {&arena, &session, 0, 0, NULL, &ferr};
+    struct sql_fcall c = {.arena = &arena, .session = &session, .err = &ferr};
     va_list ap;
     bool null_arg = false;
     assert_non_null(fn);

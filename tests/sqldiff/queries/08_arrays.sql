@@ -36,3 +36,6 @@ SELECT array_fill(0, ARRAY[3])
 SELECT generate_subscripts(ARRAY['a', 'b', 'c'], 1)
 SELECT current_schemas(false)
 SELECT (current_schemas(false))[1]
+SELECT ARRAY[1, 2, NULL]::float8[], ARRAY[1.5, 2.5]::int4[], ARRAY[1, 2]::text[]
+SELECT '{1,2}'::text[]::int8[], ARRAY['2024-01-02']::date[], ARRAY[1, 2]::numeric[] || 3.5
+SELECT pg_typeof(ARRAY[1, 2]::int8[]), ARRAY[]::int4[]::float8[]

@@ -96,3 +96,28 @@ SELECT '9999999999 minutes'::interval, '1e10 seconds'::interval
 SELECT 'x' ~ 'a++++++++++++++++'
 SELECT 'aaa' ~ 'a**'
 SELECT 'ab' ~ 'a+?b'
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 10) x
+SELECT percentile_disc(-0.1) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 10) x
+SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 0) x
+SELECT percentile_cont('NaN') WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(ARRAY[0.5, 2]) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(ARRAY[0.5, 2]) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 0) x
+SELECT x % 2, percentile_cont(1.5) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 0) x GROUP BY 1
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM (VALUES ('a'), ('b')) v(s)
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x, x) FROM generate_series(1, 3) x
+SELECT percentile_cont() WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(0.5, 0.6) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(0.5) FROM generate_series(1, 3) x
+SELECT percentile_cont(0.5, x) FROM generate_series(1, 3) x
+SELECT mode(x) FROM generate_series(1, 3) x
+SELECT count(*) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT sum(x) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(x / 10.0) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT percentile_cont(sum(x)) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT sum(percentile_cont(0.5) WITHIN GROUP (ORDER BY x)) FROM generate_series(1, 3) x
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x WHERE percentile_cont(0.5) WITHIN GROUP (ORDER BY x) > 1
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY j) FROM (VALUES ('{}'::json)) v(j)
+SELECT mode() WITHIN GROUP (ORDER BY j) FROM (VALUES ('{}'::json)) v(j)
+SELECT percentile_cont('x') WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
+SELECT ARRAY['a', 'b']::int4[]
+SELECT ARRAY[100000]::int2[]
