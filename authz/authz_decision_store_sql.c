@@ -85,9 +85,13 @@ static const struct pushdown {
     {COL_ALLOWED, SQL_OP_EQ, "allowed = $%d::boolean"},
 };
 #define NPUSHDOWN ((int)(sizeof pushdown / sizeof pushdown[0]))
-#define PLAN_RECORD (1 << 28)   /* the query reads `record` */
-#define PLAN_DESC (1 << 29)     /* ORDER BY time DESC */
 #define PLAN_BITS ((1 << NPUSHDOWN) - 1)
+/* Bit PLAN_COLS + c: the engine reads column c, so it is selected; the others are sent as
+ * NULL (the engine never looks at them), which keeps the rows PostgreSQL sends and libpq
+ * copies small. */
+#define PLAN_COLS NPUSHDOWN
+#define PLAN_DESC (1 << 29)     /* ORDER BY time DESC */
+_Static_assert(NPUSHDOWN + NCOLS <= 29, "plan bits overlap");
 
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
                       struct lw_err *err)
@@ -107,8 +111,13 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
             break;
         }
     }
-    if (in->cols_used & (1ull << COL_RECORD))
-        plan |= PLAN_RECORD;
+    for (int c = 0; c < NCOLS; c++)
+        if (in->cols_used & (1ull << c))
+            plan |= 1 << (PLAN_COLS + c);
+    /* the engine re-checks every constraint (omit is false): their columns are read too */
+    for (int i = 0; i < in->nconstraint; i++)
+        if (in->constraint[i].column >= 0 && in->constraint[i].column < NCOLS)
+            plan |= 1 << (PLAN_COLS + in->constraint[i].column);
     if (in->norderby == 1 && in->orderby[0].column == COL_TIME) {
         out->order_consumed = true;
         if (in->orderby[0].desc)
@@ -191,7 +200,9 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
     for (int c = 0; c < NCOLS; c++) {
         if (c)
             lw_buf_puts(&q, ", ");
-        lw_buf_puts(&q, c == COL_RECORD && !(plan & PLAN_RECORD) ? "NULL" : select_expr[c]);
+        /* time always: next() reads it to hand the engine microseconds */
+        bool read = c == COL_TIME || (plan & (1 << (PLAN_COLS + c)));
+        lw_buf_puts(&q, read ? select_expr[c] : "NULL");
     }
     lw_buf_puts(&q, " FROM " DECISION_STORE_TABLE);
     for (int k = 0; k < NPUSHDOWN; k++) {

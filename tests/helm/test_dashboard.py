@@ -181,6 +181,15 @@ def test_every_panel_as_grafana_runs_it(stack, lakeward_factory, grafanacheck, r
                           "2.5, %s)", (minutes, str(uuid.uuid4()),
                                        json.dumps({"resources": [table("old")]})))
                 made += 1
+            # One minute holding only these five latencies: the percentile panel must give
+            # PostgreSQL's percentile_cont of them (interpolated between neighbours).
+            for latency in (4, 1, 10, 3, 2):
+                c.execute("INSERT INTO lakeward_decisions (time, replica, decision_id, user_name, "
+                          "operation, endpoint, allowed, items, allowed_items, lakekeeper_calls, "
+                          "cache_hits, latency_ms, record) VALUES (now() - interval '20 minutes', "
+                          "'old', %s, 'dash-erin', 'ExecuteQuery', 'allow', true, 1, 1, 0, 1, "
+                          "%s, '{}')", (str(uuid.uuid4()), latency))
+                made += 1
     now = datetime.datetime.now(datetime.timezone.utc)
     t_from, t_to = now - datetime.timedelta(hours=1), now + datetime.timedelta(seconds=5)
     queries = [{"name": title, "sql": expand(sql, t_from, t_to)} for title, _, sql in panels()]
@@ -241,8 +250,11 @@ def check_answers(reports, made, backend):
         assert objs["lakekeeper.finance.old"] == 4
         assert len(values(rate, "time")) >= 4         # several minutes, ascending (checked above)
     lat = reports["Decision latency percentiles"]
-    for p50, p95, p99 in zip(values(lat, "p50"), values(lat, "p95"), values(lat, "p99")):
-        assert float(p50) <= float(p95) <= float(p99)
+    pcts = [tuple(map(float, p)) for p in zip(values(lat, "p50"), values(lat, "p95"),
+                                              values(lat, "p99"))]
+    assert pcts and all(p50 <= p95 <= p99 for p50, p95, p99 in pcts)
+    if backend == "store":      # 1 2 3 4 10: p50 3, p95 4 + 0.8 * 6, p99 4 + 0.96 * 6
+        assert any(all(abs(a - b) < 1e-9 for a, b in zip(p, (3, 8.8, 9.76))) for p in pcts), pcts
     lk = reports["Lakekeeper calls and cache hit ratio"]
     assert all(0 <= float(v) <= 1 for v in values(lk, "cache_hit_ratio"))
     assert sum(float(v) for v in values(lk, "lakekeeper_calls")) >= 1

@@ -96,15 +96,13 @@ var panels = []panel{
 			"      WHERE $__timeFilter(time) AND NOT allowed AND endpoint = 'allow') d\n" +
 			"GROUP BY 1, 2\nORDER BY denials DESC, object\nLIMIT 20"},
 	{title: "Decision latency percentiles",
-		description: "p50, p95 and p99 of the time lakeward took to answer Trino, per minute (nearest rank).",
+		description: "p50, p95 and p99 of the time lakeward took to answer Trino, per minute (interpolated, as PostgreSQL's percentile_cont).",
 		format:      "time_series", unit: "ms",
-		sql: "SELECT \"time\",\n  max(CASE WHEN rn <= ceil(0.50 * n) THEN latency_ms END) AS p50,\n" +
-			"  max(CASE WHEN rn <= ceil(0.95 * n) THEN latency_ms END) AS p95,\n" +
-			"  max(CASE WHEN rn <= ceil(0.99 * n) THEN latency_ms END) AS p99\n" +
-			"FROM (SELECT " + bucket + ", latency_ms,\n" +
-			"    row_number() OVER (PARTITION BY $__timeGroup(time, '1m') ORDER BY latency_ms) AS rn,\n" +
-			"    count(*) OVER (PARTITION BY $__timeGroup(time, '1m')) AS n\n" +
-			"  FROM decisions WHERE $__timeFilter(time)) s\nGROUP BY 1\nORDER BY 1"},
+		sql: "SELECT " + bucket + ",\n" +
+			"  percentile_cont(0.50) WITHIN GROUP (ORDER BY latency_ms) AS p50,\n" +
+			"  percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95,\n" +
+			"  percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99\n" +
+			"FROM decisions\nWHERE $__timeFilter(time)\nGROUP BY 1\nORDER BY 1"},
 	{title: "Lakekeeper calls and cache hit ratio",
 		description: "Upstream Lakekeeper calls per minute, and the share of checks lakeward answered from its caches.",
 		format:      "time_series", unit: "short",
