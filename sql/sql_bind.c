@@ -218,8 +218,8 @@ static int bind_range_subselect(struct binder *b, const PgQuery__RangeSubselect 
         return sql_bind_fail(b, -1, "0A000", "LATERAL is not supported yet");
     if (!rs->subquery || rs->subquery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return sql_bind_fail(b, -1, "42601", "improper subquery in FROM");
-    if (sql_bind_select(b, rs->subquery->select_stmt, sc->parent, sc->q->parent, &plan, &ncols,
-                        &names, &types, &corr) != 0)
+    if (b->select(b, rs->subquery->select_stmt, sc->parent, sc->q->parent, &plan, &ncols,
+                  &names, &types, &corr) != 0)
         return LW_EINVAL;
     if (corr)
         sc->q->correlated = true;
@@ -1833,9 +1833,10 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     return 0;
 }
 
-int sql_bind_select(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                    struct bquery *parentq, struct sql_node **plan, int *ncols,
-                    const char ***names, uint32_t **types, bool *correlated)
+/* The binder's select hook (sql_bind_select_fn): a subquery in FROM or in an expression. */
+static int bind_subselect(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
+                          struct bquery *parentq, struct sql_node **plan, int *ncols,
+                          const char ***names, uint32_t **types, bool *correlated)
 {
     struct selout so;
     if (bind_select_into(b, s, parent, parentq, &so, correlated) != 0)
@@ -1920,7 +1921,7 @@ static int bind_set(struct binder *b, const PgQuery__VariableSetStmt *vs, struct
 int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct lw_arena *arena,
              struct sql_bound *out, struct sql_error *err)
 {
-    struct binder b = {.ctx = ctx, .a = arena, .err = err};
+    struct binder b = {.select = bind_subselect, .ctx = ctx, .a = arena, .err = err};
     memset(out, 0, sizeof *out);
     if (!stmt)
         return sql_error_set(err, "XX000", "unexpected parse tree");

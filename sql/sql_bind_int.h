@@ -59,7 +59,21 @@ struct bquery {
     struct bcte *ctes;
 };
 
+struct binder;
+
+/* Binds a whole SELECT (a subquery) in the scope of parent: its plan, output columns and
+ * whether it reads an enclosing query's row. 0, or LW_EINVAL with b->err set. */
+typedef int (*sql_bind_select_fn)(struct binder *b, const PgQuery__SelectStmt *s,
+                                  struct bscope *parent, struct bquery *parentq,
+                                  struct sql_node **plan, int *ncols, const char ***names,
+                                  uint32_t **types, bool *correlated);
+
 struct binder {
+    /* SELECT binding, which sql_bind.c provides: expressions (sql_bind_expr.c) reach it
+     * through this pointer for their subqueries, so the expression binder depends on
+     * statements only through this contract and the statement binder on expressions, not
+     * the two files on each other */
+    sql_bind_select_fn select;
     const struct sql_bind_ctx *ctx;
     struct lw_arena *a;
     struct sql_error *err;
@@ -96,10 +110,5 @@ const char *sql_bind_colname(const PgQuery__Node *n);
 uint32_t sql_bind_typename(struct binder *b, const PgQuery__TypeName *tn);
 /* The string of a String node, or NULL. */
 const char *sql_bind_str(const PgQuery__Node *n);
-
-/* SELECT binding (sql_bind.c), used by subqueries in expressions. */
-int sql_bind_select(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                    struct bquery *parentq, struct sql_node **plan, int *ncols,
-                    const char ***names, uint32_t **types, bool *correlated);
 
 #endif

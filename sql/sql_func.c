@@ -31,6 +31,27 @@ const struct sql_func_family *sql_func_family_at(int i)
     return i >= 0 && i < NFAMILIES ? families[i] : NULL;
 }
 
+/* PostgreSQL's ordered-set aggregates (pg_aggregate.aggkind 'o') that the registry has, by
+ * pg_proc OID, and how many direct arguments each takes (aggnumdirectargs). */
+static const struct {
+    uint32_t oid;
+    int ndirect;
+} ordered_sets[] = {
+    {3972, 1}, {3974, 1}, {3976, 1},    /* percentile_disc, percentile_cont (float8, interval) */
+    {3978, 1}, {3980, 1}, {3982, 1},    /* the same over an array of fractions */
+    {3984, 0},                          /* mode */
+};
+
+int sql_agg_ordered_ndirect(const struct sql_func *fn)
+{
+    if (!fn || fn->kind != SQL_FN_AGG)
+        return -1;
+    for (size_t i = 0; i < sizeof ordered_sets / sizeof ordered_sets[0]; i++)
+        if (fn->oid == ordered_sets[i].oid)
+            return ordered_sets[i].ndirect;
+    return -1;
+}
+
 const struct sql_func *sql_func_by_oid(uint32_t oid)
 {
     for (int f = 0; f < NFAMILIES; f++)

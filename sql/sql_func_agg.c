@@ -550,23 +550,6 @@ static const struct sql_agg_impl pdisc_multi_impl = {sizeof(struct aagg), aagg_s
                                                      pdisc_multi_final};
 static const struct sql_agg_impl mode_impl = {sizeof(struct aagg), aagg_step, mode_final};
 
-/* The ordered-set aggregates and how many of their arguments are direct ones. */
-static const struct {
-    const struct sql_agg_impl *impl;
-    int ndirect;
-} ordered_sets[] = {
-    {&pcont_impl, 1}, {&pdisc_impl, 1}, {&pcont_multi_impl, 1}, {&pdisc_multi_impl, 1},
-    {&mode_impl, 0},
-};
-
-int sql_agg_ordered_ndirect(const struct sql_func *fn)
-{
-    for (size_t i = 0; fn && fn->agg && i < sizeof ordered_sets / sizeof ordered_sets[0]; i++)
-        if (fn->agg == ordered_sets[i].impl)
-            return ordered_sets[i].ndirect;
-    return -1;
-}
-
 #define AGG(oid, name, strict, impl, ret, n, ...)                                             \
     {oid, name, SQL_FN_AGG, SQL_VOL_IMMUTABLE, strict, false, n, {__VA_ARGS__}, ret, NULL,    \
      impl, NULL}
@@ -597,7 +580,8 @@ static const struct sql_func funcs[] = {
     AGG(2519, "every", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
     AGG(3538, "string_agg", false, &sagg_impl, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
     AGG(2335, "array_agg", false, &aagg_impl, SQL_OID_ANYARRAY, 1, AE),
-    /* ordered-set aggregates: direct arguments first, then the WITHIN GROUP key */
+    /* ordered-set aggregates (sql_func.c knows them by OID): direct arguments first, then
+     * the WITHIN GROUP key */
     AGG(3972, "percentile_disc", true, &pdisc_impl, AE, 2, SQL_OID_FLOAT8, AE),
     AGG(3974, "percentile_cont", true, &pcont_impl, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8,
         SQL_OID_FLOAT8),
