@@ -577,9 +577,28 @@ static int scan_column(const struct sql_node *scan, const struct sql_expr *e)
     return e->col;
 }
 
+/* A value a scan can compute once, when it starts, to hand the table: a constant, a
+ * parameter, or casts and calls of non-volatile scalar functions over those (so that
+ * `time > now() - interval '1 hour'` reaches the decision store's WHERE as PostgreSQL would
+ * use it for an index scan); never a column, a subquery or random(). */
 static bool is_value(const struct sql_expr *e)
 {
-    return (e->kind == SQL_E_CONST || e->kind == SQL_E_PARAM) && e->level == 0;
+    switch (e->kind) {
+    case SQL_E_CONST:
+    case SQL_E_PARAM:
+        return e->level == 0;
+    case SQL_E_CAST:
+        return is_value(e->args[0]);
+    case SQL_E_FUNC:
+        if (!e->fn || e->fn->kind != SQL_FN_SCALAR || e->fn->volatility == SQL_VOL_VOLATILE)
+            return false;
+        for (int i = 0; i < e->nargs; i++)
+            if (!is_value(e->args[i]))
+                return false;
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool same_rep(const struct sql_node *scan, int col, const struct sql_expr *v)

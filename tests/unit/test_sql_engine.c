@@ -592,6 +592,15 @@ static void table_contract(void **state)
     assert_int_equal(filter_argv[0].type, SQL_V_INT);
     assert_int_equal(filter_argv[0].u.i, 2);
     assert_int_equal(last_in.cols_used, (1u << 0) | (1u << 1));
+    /* a value computed from no row by stable functions (now() - interval ...) is handed to
+     * the table too, evaluated once when the scan starts */
+    assert_string_equal(run("select name from t.items "
+                            "where id = length(current_setting('DateStyle')) - 6"),
+                        "name:25|beta|SELECT 1;");
+    assert_int_equal(filter_argc, 1);
+    assert_int_equal(filter_argv[0].u.i, 2);
+    run("select name from t.items where id = id + 0");     /* a column: not a value */
+    assert_int_equal(filter_argc, 0);
     run("select id from t.items order by score desc");
     assert_int_equal(last_in.norderby, 1);
     assert_int_equal(last_ob[0].column, 3);
