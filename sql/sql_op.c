@@ -1,8 +1,9 @@
-/* sql_op.c -- the pull executor's operators (sql_op.h). Streaming operators hand on their
- * child's values; buffering ones (sort, aggregate, join's inner side, set operations,
- * distinct, materialised CTEs) copy rows into the statement's arena and count them against
- * the row bound. */
-#include "sql_op.h"
+/* sql_op.c -- the pull executor's operators (sql_op.h) and their dispatch. Streaming
+ * operators hand on their child's values; buffering ones (sort, aggregate, join's inner
+ * side, set operations, distinct, materialised CTEs) copy rows into the statement's arena
+ * and count them against the row bound. Sort lives in sql_exec_sort.c and join in
+ * sql_exec_join.c; what they share with this file is declared in sql_op_int.h. */
+#include "sql_op_int.h"
 
 #include "sql_engine.h"
 #include "sql_value.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 int sql_op_nomem(struct lw_arena *a, struct sql_error *err)
 {
     if (a->exceeded) {
@@ -22,7 +22,7 @@ int sql_op_nomem(struct lw_arena *a, struct sql_error *err)
     return LW_ENOMEM;
 }
 
-static int too_many_rows(struct sql_exec *x)
+int sql_op_too_many_rows(struct sql_exec *x)
 {
     sql_error_set(x->err, "54000", "query would buffer more than %ld rows", x->max_rows);
     snprintf(x->err->hint, sizeof x->err->hint, "Add a WHERE condition or a LIMIT.");
@@ -57,30 +57,44 @@ static struct sql_eval eval_on(struct sql_exec *x, const struct sql_value *row)
     return ev;
 }
 
-static int eval(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row,
+int sql_op_eval(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row,
                 struct sql_value *out)
 {
     struct sql_eval ev = eval_on(x, row);
     return sql_expr_eval(&ev, e, out);
 }
 
-static int is_true(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row)
+int sql_op_true(struct sql_exec *x, const struct sql_expr *e, const struct sql_value *row)
 {
     struct sql_eval ev = eval_on(x, row);
     return sql_expr_true(&ev, e);
 }
 
-/* A copy of n values in the arena (payloads included). */
-static struct sql_value *copy_row(struct sql_exec *x, const struct sql_value *row, int n)
+struct sql_value *sql_op_copy_row(struct sql_exec *x, const struct sql_value *row, int ncopy,
+                                  int width)
 {
-    struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *r);
-    if (!r) {
+    /* one block for the values and their text: a buffered row costs one allocation, which
+     * is most of what buffering 100,000 rows costs */
+    size_t text = 0, head = (size_t)(width + 1) * sizeof(struct sql_value);
+    struct sql_value *r;
+    char *p;
+    for (int i = 0; i < ncopy; i++)
+        if (row[i].type == SQL_V_TEXT)
+            text += row[i].u.s.len;
+    if (!(r = lw_arena_alloc(x->arena, head + text + 1))) {
         sql_op_nomem(x->arena, x->err);
         return NULL;
     }
-    for (int i = 0; i < n; i++) {
-        r[i] = row[i];
-        if (sql_value_copy(x->arena, &r[i]) != 0) {
+    p = (char *)r + head;
+    memcpy(r, row, (size_t)ncopy * sizeof *r);
+    memset(r + ncopy, 0, (size_t)(width + 1 - ncopy) * sizeof *r);
+    for (int i = 0; i < ncopy; i++) {
+        if (r[i].type == SQL_V_TEXT) {
+            if (r[i].u.s.len)
+                memcpy(p, r[i].u.s.p, r[i].u.s.len);
+            r[i].u.s.p = p;
+            p += r[i].u.s.len;
+        } else if (r[i].type == SQL_V_ARRAY && sql_value_copy(x->arena, &r[i]) != 0) {
             sql_op_nomem(x->arena, x->err);
             return NULL;
         }
@@ -88,17 +102,12 @@ static struct sql_value *copy_row(struct sql_exec *x, const struct sql_value *ro
     return r;
 }
 
-/* --- a growable list of rows and a hash set of rows ------------------------------------ */
+/* --- buffered rows and a hash set of rows ---------------------------------------------- */
 
-struct rowlist {
-    struct sql_value **rows;
-    long n, cap;
-};
-
-static int rowlist_add(struct sql_exec *x, struct rowlist *l, struct sql_value *r)
+int sql_op_rows_add(struct sql_exec *x, struct sql_op_rows *l, struct sql_value *r)
 {
     if (l->n >= x->max_rows)
-        return too_many_rows(x);
+        return sql_op_too_many_rows(x);
     if (l->n == l->cap) {
         long ncap = l->cap ? l->cap * 2 : 64;
         struct sql_value **nr = lw_arena_alloc(x->arena, (size_t)ncap * sizeof *nr);
@@ -110,6 +119,51 @@ static int rowlist_add(struct sql_exec *x, struct rowlist *l, struct sql_value *
         l->cap = ncap;
     }
     l->rows[l->n++] = r;
+    return 0;
+}
+
+int sql_op_rows_next(struct sql_node *op, const struct sql_op_rows *l, long *pos)
+{
+    if (*pos >= l->n)
+        return 0;
+    memcpy(op->row, l->rows[(*pos)++], (size_t)op->ncols * sizeof *op->row);
+    return 1;
+}
+
+/* Sort and window both buffer their whole input this way; window leaves one zeroed value a
+ * window function for win_compute to fill, sort copies the row as it is (ncopy == width). */
+int sql_op_collect(struct sql_node *op, struct sql_exec *x, struct sql_op_rows *l, int ncopy,
+                   int width)
+{
+    int rc;
+    if ((rc = sql_node_open(op->child, x)) != 0)
+        return rc;
+    while ((rc = sql_node_next(op->child, x)) == 1) {
+        struct sql_value *r = sql_op_copy_row(x, op->child->row, ncopy, width);
+        if (!r)
+            return LW_ENOMEM;
+        if (sql_op_rows_add(x, l, r) != 0)
+            return LW_ENOMEM;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+int sql_op_cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql_value *a,
+                    const struct sql_value *b)
+{
+    for (int i = 0; i < nkeys; i++) {
+        const struct sql_sort_key *k = &keys[i];
+        const struct sql_value *va = &a[k->col], *vb = &b[k->col];
+        int c;
+        if (va->type == SQL_V_NULL || vb->type == SQL_V_NULL) {
+            if (va->type == vb->type)
+                continue;
+            return (va->type == SQL_V_NULL) == k->nulls_first ? -1 : 1;
+        }
+        c = sql_value_cmp_typed(k->type, va, vb);
+        if (c)
+            return k->desc ? -c : c;
+    }
     return 0;
 }
 
@@ -125,7 +179,7 @@ struct rowset {
     const uint32_t *types;
     struct rowent **slots;
     long cap, n;
-    struct rowlist order;       /* entries in insertion order (as struct sql_value **) */
+    struct sql_op_rows order;       /* entries in insertion order (as struct sql_value **) */
     struct rowent **ents;       /* entries in insertion order */
     long ncap;
 };
@@ -182,7 +236,7 @@ static struct rowent *rowset_get(struct sql_exec *x, struct rowset *s,
     if (!insert)
         return NULL;
     if (s->n >= x->max_rows) {
-        too_many_rows(x);
+        sql_op_too_many_rows(x);
         return NULL;
     }
     if ((s->n + 1) * 2 > s->cap) {
@@ -217,7 +271,7 @@ static struct rowent *rowset_get(struct sql_exec *x, struct rowset *s,
     }
     {
         struct rowent *e = lw_arena_alloc(x->arena, sizeof *e);
-        if (!e || !(e->vals = copy_row(x, vals, s->nkeys))) {
+        if (!e || !(e->vals = sql_op_copy_row(x, vals, s->nkeys, s->nkeys))) {
             if (!e)
                 sql_op_nomem(x->arena, x->err);
             return NULL;
@@ -307,7 +361,7 @@ static int scan_open(struct sql_node *op, struct sql_exec *x)
             return sql_error_set(x->err, "XX000", "table %s returned a bad plan", t->name);
         if (k > 0) {
             struct sql_value v;
-            if (eval(x, op->u.scan.cons[i].value, NULL, &v) != 0)
+            if (sql_op_eval(x, op->u.scan.cons[i].value, NULL, &v) != 0)
                 return LW_EINVAL;
             if (v.type == SQL_V_ARRAY) {       /* IN: the list without its NULLs */
                 struct sql_array *a = lw_arena_alloc(x->arena, sizeof *a);
@@ -366,12 +420,12 @@ static int scan_next(struct sql_node *op, struct sql_exec *x)
             int r;
             if (st->usage[i].omit && st->usage[i].arg_index > 0)
                 continue;
-            if ((r = is_true(x, op->u.scan.cons[i].pred, op->row)) < 0)
+            if ((r = sql_op_true(x, op->u.scan.cons[i].pred, op->row)) < 0)
                 return LW_EINVAL;
             keep = r;
         }
         if (keep && op->u.scan.recheck) {
-            int r = is_true(x, op->u.scan.recheck, op->row);
+            int r = sql_op_true(x, op->u.scan.recheck, op->row);
             if (r < 0)
                 return LW_EINVAL;
             keep = r;
@@ -379,6 +433,13 @@ static int scan_next(struct sql_node *op, struct sql_exec *x)
         if (keep)
             return 1;
     }
+}
+
+uint64_t sql_op_live_cols(const struct sql_node *op)
+{
+    if (op->kind == SQL_N_FILTER)
+        return sql_op_live_cols(op->child);
+    return op->kind == SQL_N_SCAN ? op->u.scan.cols_used : ~0ull;
 }
 
 static void scan_close(struct sql_node *op, struct sql_exec *x)
@@ -435,7 +496,7 @@ static int values_next(struct sql_node *op, struct sql_exec *x)
     if (st->pos >= op->u.values.nrows)
         return 0;
     for (int c = 0; c < op->ncols; c++)
-        if (eval(x, op->u.values.rows[st->pos][c], NULL, &op->row[c]) != 0)
+        if (sql_op_eval(x, op->u.values.rows[st->pos][c], NULL, &op->row[c]) != 0)
             return LW_EINVAL;
     st->pos++;
     return 1;
@@ -484,7 +545,7 @@ static int srf_next(struct sql_node *op, struct sql_exec *x)
         return 0;
     }
     if (++st->pos > x->max_rows * 100)
-        return too_many_rows(x);
+        return sql_op_too_many_rows(x);
     if (op->u.srf.ordinality) {
         op->row[1].type = SQL_V_INT;
         op->row[1].u.i = st->pos;
@@ -509,7 +570,7 @@ static int filter_next(struct sql_node *op, struct sql_exec *x)
 {
     int rc, r;
     while ((rc = sql_node_next(op->child, x)) == 1) {
-        if ((r = is_true(x, op->u.filter.pred, op->child->row)) < 0)
+        if ((r = sql_op_true(x, op->u.filter.pred, op->child->row)) < 0)
             return LW_EINVAL;
         if (r) {
             memcpy(op->row, op->child->row, (size_t)op->ncols * sizeof *op->row);
@@ -525,7 +586,7 @@ static int project_next(struct sql_node *op, struct sql_exec *x)
     if (rc != 1)
         return rc;
     for (int c = 0; c < op->ncols; c++)
-        if (eval(x, op->u.project.exprs[c], op->child->row, &op->row[c]) != 0)
+        if (sql_op_eval(x, op->u.project.exprs[c], op->child->row, &op->row[c]) != 0)
             return LW_EINVAL;
     return 1;
 }
@@ -541,7 +602,7 @@ static int limit_value(struct sql_exec *x, struct sql_expr *e, const char *what,
     *out = -1;
     if (!e)
         return 0;
-    if (eval(x, e, NULL, &v) != 0)
+    if (sql_op_eval(x, e, NULL, &v) != 0)
         return LW_EINVAL;
     if (v.type == SQL_V_NULL)
         return 0;
@@ -562,6 +623,13 @@ static int limit_open(struct sql_node *op, struct sql_exec *x)
         return LW_EINVAL;
     if (st->count == 0)
         return 0;   /* nothing will be read */
+    /* a sort right below needs only its first offset + count rows: tell it now, when a
+     * LIMIT $1 has its value (0: all rows, for LIMIT ALL / NULL or a sum past int64) */
+    if (op->child->kind == SQL_N_SORT) {
+        int64_t off = st->offset > 0 ? st->offset : 0;
+        op->child->u.sort.bound = st->count < 0 || st->count > INT64_MAX - off ? 0
+                                                                               : st->count + off;
+    }
     return sql_node_open(op->child, x);
 }
 
@@ -581,94 +649,6 @@ static int limit_next(struct sql_node *op, struct sql_exec *x)
         return 1;
     }
     return rc;
-}
-
-/* --- sort ----------------------------------------------------------------------------- */
-
-struct sort_st {
-    struct rowlist rows;
-    long pos;
-};
-
-static int cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql_value *a,
-                    const struct sql_value *b)
-{
-    for (int i = 0; i < nkeys; i++) {
-        const struct sql_sort_key *k = &keys[i];
-        const struct sql_value *va = &a[k->col], *vb = &b[k->col];
-        int c;
-        if (va->type == SQL_V_NULL || vb->type == SQL_V_NULL) {
-            if (va->type == vb->type)
-                continue;
-            return (va->type == SQL_V_NULL) == k->nulls_first ? -1 : 1;
-        }
-        c = sql_value_cmp_typed(k->type, va, vb);
-        if (c)
-            return k->desc ? -c : c;
-    }
-    return 0;
-}
-
-static int sort_cmp(const void *a, const void *b, void *ctx)
-{
-    const struct sql_node *op = ctx;
-    return cmp_keys(op->u.sort.keys, op->u.sort.nkeys, *(const struct sql_value *const *)a,
-                    *(const struct sql_value *const *)b);
-}
-
-/* Opens op's child and copies every row it yields into l: the first ncopy values (payloads
- * included), then zeroes up to width (plus the spare slot copy_row also keeps). Sort and
- * window both buffer their whole input this way; window leaves one zeroed value a window
- * function for win_compute to fill, sort copies the row as it is (ncopy == width). */
-static int collect_child_rows(struct sql_node *op, struct sql_exec *x, struct rowlist *l,
-                              int ncopy, int width)
-{
-    int rc;
-    if ((rc = sql_node_open(op->child, x)) != 0)
-        return rc;
-    while ((rc = sql_node_next(op->child, x)) == 1) {
-        struct sql_value *r = lw_arena_alloc(x->arena, (size_t)(width + 1) * sizeof *r);
-        if (!r)
-            return sql_op_nomem(x->arena, x->err);
-        memset(r, 0, (size_t)(width + 1) * sizeof *r);
-        for (int i = 0; i < ncopy; i++) {
-            r[i] = op->child->row[i];
-            if (sql_value_copy(x->arena, &r[i]) != 0)
-                return sql_op_nomem(x->arena, x->err);
-        }
-        if (rowlist_add(x, l, r) != 0)
-            return LW_ENOMEM;
-    }
-    return rc < 0 ? rc : 0;
-}
-
-static int sort_open(struct sql_node *op, struct sql_exec *x)
-{
-    struct sort_st *st = op->st;
-    int rc;
-    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
-        return sql_op_nomem(x->arena, x->err);
-    memset(st, 0, sizeof *st);
-    if ((rc = collect_child_rows(op, x, &st->rows, op->ncols, op->ncols)) != 0)
-        return rc;
-    if (st->rows.n > 1)
-        qsort_r(st->rows.rows, (size_t)st->rows.n, sizeof *st->rows.rows, sort_cmp, op);
-    return 0;
-}
-
-static int list_next(struct sql_node *op, struct rowlist *l, long *pos)
-{
-    if (*pos >= l->n)
-        return 0;
-    memcpy(op->row, l->rows[(*pos)++], (size_t)op->ncols * sizeof *op->row);
-    return 1;
-}
-
-static int sort_next(struct sql_node *op, struct sql_exec *x)
-{
-    struct sort_st *st = op->st;
-    (void)x;
-    return list_next(op, &st->rows, &st->pos);
 }
 
 /* --- distinct ------------------------------------------------------------------------- */
@@ -720,166 +700,6 @@ static int distinct_next(struct sql_node *op, struct sql_exec *x)
     return rc;
 }
 
-/* --- nested-loop join ----------------------------------------------------------------- */
-
-struct idxlist {
-    long *v;
-    long n, cap;
-};
-
-struct join_st {
-    struct rowlist right;
-    bool *matched;          /* per right row (RIGHT/FULL) */
-    bool have_left, left_matched, left_done;
-    long rpos, upos;
-    /* hash join: right rows by key; the current left row's candidates */
-    struct rowset ht;
-    uint32_t *ktypes;
-    struct sql_value *kbuf;
-    const struct idxlist *cand;
-};
-
-/* Evaluates n key expressions over row into out; false when one is NULL (= never holds). */
-static int join_keys(struct sql_exec *x, struct sql_expr **keys, int n,
-                     const struct sql_value *row, struct sql_value *out, bool *has_null)
-{
-    *has_null = false;
-    for (int i = 0; i < n; i++) {
-        if (eval(x, keys[i], row, &out[i]) != 0)
-            return LW_EINVAL;
-        if (out[i].type == SQL_V_NULL)
-            *has_null = true;
-    }
-    return 0;
-}
-
-static int join_build(struct sql_node *op, struct sql_exec *x, struct join_st *st)
-{
-    int nk = op->u.join.nkeys;
-    if (!(st->ktypes = lw_arena_alloc(x->arena, (size_t)nk * sizeof *st->ktypes)) ||
-        !(st->kbuf = lw_arena_alloc(x->arena, (size_t)nk * sizeof *st->kbuf)))
-        return sql_op_nomem(x->arena, x->err);
-    for (int i = 0; i < nk; i++)
-        st->ktypes[i] = op->u.join.rkeys[i]->type;
-    rowset_init(&st->ht, nk, st->ktypes);
-    for (long r = 0; r < st->right.n; r++) {
-        bool has_null, created;
-        struct rowent *e;
-        struct idxlist *l;
-        if (join_keys(x, op->u.join.rkeys, nk, st->right.rows[r], st->kbuf, &has_null) != 0)
-            return LW_EINVAL;
-        if (has_null)
-            continue;
-        if (!(e = rowset_get(x, &st->ht, st->kbuf, true, &created)))
-            return LW_ENOMEM;
-        if (created && !(e->payload = lw_arena_alloc(x->arena, sizeof(struct idxlist))))
-            return sql_op_nomem(x->arena, x->err);
-        if (created)
-            memset(e->payload, 0, sizeof(struct idxlist));
-        l = e->payload;
-        if (l->n == l->cap) {
-            long nc = l->cap ? l->cap * 2 : 4;
-            long *nv = lw_arena_alloc(x->arena, (size_t)nc * sizeof *nv);
-            if (!nv)
-                return sql_op_nomem(x->arena, x->err);
-            if (l->n)
-                memcpy(nv, l->v, (size_t)l->n * sizeof *nv);
-            l->v = nv;
-            l->cap = nc;
-        }
-        l->v[l->n++] = r;
-    }
-    return 0;
-}
-
-static int join_open(struct sql_node *op, struct sql_exec *x)
-{
-    struct join_st *st = op->st;
-    int rc;
-    if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
-        return sql_op_nomem(x->arena, x->err);
-    memset(st, 0, sizeof *st);
-    if ((rc = sql_node_open(op->right, x)) != 0)
-        return rc;
-    while ((rc = sql_node_next(op->right, x)) == 1) {
-        struct sql_value *r = copy_row(x, op->right->row, op->right->ncols);
-        if (!r || rowlist_add(x, &st->right, r) != 0)
-            return LW_ENOMEM;
-    }
-    sql_node_close(op->right, x);
-    if (rc < 0)
-        return rc;
-    if (op->u.join.nkeys && join_build(op, x, st) != 0)
-        return LW_EINVAL;
-    if (op->u.join.type == SQL_JOIN_RIGHT || op->u.join.type == SQL_JOIN_FULL) {
-        if (!(st->matched = lw_arena_alloc(x->arena, (size_t)(st->right.n + 1))))
-            return sql_op_nomem(x->arena, x->err);
-        memset(st->matched, 0, (size_t)(st->right.n + 1));
-    }
-    return sql_node_open(op->child, x);
-}
-
-static int join_next(struct sql_node *op, struct sql_exec *x)
-{
-    struct join_st *st = op->st;
-    int nl = op->child->ncols, nr = op->right->ncols, rc;
-    enum sql_join_type jt = op->u.join.type;
-    for (;;) {
-        if (st->left_done) {
-            /* RIGHT/FULL: the right rows nothing matched, with NULLs on the left */
-            while (st->matched && st->upos < st->right.n) {
-                long k = st->upos++;
-                if (st->matched[k])
-                    continue;
-                memset(op->row, 0, (size_t)nl * sizeof *op->row);
-                memcpy(op->row + nl, st->right.rows[k], (size_t)nr * sizeof *op->row);
-                return 1;
-            }
-            return 0;
-        }
-        if (!st->have_left) {
-            if ((rc = sql_node_next(op->child, x)) < 0)
-                return rc;
-            if (rc == 0) {
-                st->left_done = true;
-                continue;
-            }
-            memcpy(op->row, op->child->row, (size_t)nl * sizeof *op->row);
-            st->have_left = true;
-            st->left_matched = false;
-            st->rpos = 0;
-            if (op->u.join.nkeys) {
-                bool has_null, created;
-                const struct rowent *e = NULL;
-                if (join_keys(x, op->u.join.lkeys, op->u.join.nkeys, op->row, st->kbuf,
-                              &has_null) != 0)
-                    return LW_EINVAL;
-                if (!has_null)
-                    e = rowset_get(x, &st->ht, st->kbuf, false, &created);
-                st->cand = e ? e->payload : NULL;
-            }
-        }
-        while (op->u.join.nkeys ? st->cand && st->rpos < st->cand->n : st->rpos < st->right.n) {
-            long k = op->u.join.nkeys ? st->cand->v[st->rpos++] : st->rpos++;
-            int r = 1;
-            memcpy(op->row + nl, st->right.rows[k], (size_t)nr * sizeof *op->row);
-            if (op->u.join.on && (r = is_true(x, op->u.join.on, op->row)) < 0)
-                return LW_EINVAL;
-            if (r) {
-                st->left_matched = true;
-                if (st->matched)
-                    st->matched[k] = true;
-                return 1;
-            }
-        }
-        st->have_left = false;
-        if (!st->left_matched && (jt == SQL_JOIN_LEFT || jt == SQL_JOIN_FULL)) {
-            memset(op->row + nl, 0, (size_t)nr * sizeof *op->row);
-            return 1;
-        }
-    }
-}
-
 /* --- hash aggregate ------------------------------------------------------------------- */
 
 struct agg_group {
@@ -902,7 +722,7 @@ static int agg_feed(struct sql_node *op, struct sql_exec *x, struct agg_group *g
         struct sql_eval ev = eval_on(x, row);
         bool skip = false;
         if (ac->filter) {
-            int r = is_true(x, ac->filter, row);
+            int r = sql_op_true(x, ac->filter, row);
             if (r < 0)
                 return LW_EINVAL;
             if (!r)
@@ -971,7 +791,7 @@ static int agg_open(struct sql_node *op, struct sql_exec *x)
         struct rowent *e;
         bool created;
         for (int k = 0; k < ng; k++)
-            if (eval(x, op->u.agg.group[k], op->child->row, &keys[k]) != 0)
+            if (sql_op_eval(x, op->u.agg.group[k], op->child->row, &keys[k]) != 0)
                 return LW_EINVAL;
         if (!(e = rowset_get(x, &st->groups, keys, true, &created)))
             return LW_ENOMEM;
@@ -1007,7 +827,7 @@ static int agg_next(struct sql_node *op, struct sql_exec *x)
         struct sql_eval ev = eval_on(x, NULL);
         struct sql_value direct[SQL_FUNC_MAX_ARGS];
         for (int i = 0; i < ac->ndirect; i++)
-            if (eval(x, ac->direct[i], op->row, &direct[i]) != 0)
+            if (sql_op_eval(x, ac->direct[i], op->row, &direct[i]) != 0)
                 return LW_EINVAL;
         memset(&op->row[ng + a], 0, sizeof op->row[ng + a]);
         ev.fc.result_oid = ac->ret;
@@ -1127,7 +947,7 @@ static void setop_close(struct sql_node *op, struct sql_exec *x)
 
 struct sql_material {
     struct sql_node *plan;
-    struct rowlist rows;
+    struct sql_op_rows rows;
     bool done, running;
 };
 
@@ -1155,8 +975,8 @@ static int material_open(struct sql_node *op, struct sql_exec *x)
     m->running = true;
     rc = sql_node_open(m->plan, x);
     while (rc == 0 && (rc = sql_node_next(m->plan, x)) == 1) {
-        struct sql_value *r = copy_row(x, m->plan->row, m->plan->ncols);
-        rc = !r ? LW_ENOMEM : rowlist_add(x, &m->rows, r);
+        struct sql_value *r = sql_op_copy_row(x, m->plan->row, m->plan->ncols, m->plan->ncols);
+        rc = !r ? LW_ENOMEM : sql_op_rows_add(x, &m->rows, r);
     }
     sql_node_close(m->plan, x);
     m->running = false;
@@ -1170,7 +990,7 @@ static int material_next(struct sql_node *op, struct sql_exec *x)
 {
     struct pos_st *st = op->st;
     (void)x;
-    return list_next(op, &op->u.material.m->rows, &st->pos);
+    return sql_op_rows_next(op, &op->u.material.m->rows, &st->pos);
 }
 
 /* --- window functions ----------------------------------------------------------------- */
@@ -1188,7 +1008,7 @@ static int win_kind(const struct sql_func *fn)
 }
 
 struct win_st {
-    struct rowlist rows;        /* the child's rows, each widened by the window columns */
+    struct sql_op_rows rows;        /* the child's rows, each widened by the window columns */
     long pos;
 };
 
@@ -1214,7 +1034,7 @@ static int win_cmp(const void *a, const void *b, void *ctx)
         if ((c = sql_value_cmp_typed(ws->w->part[i]->type, x, y)) != 0)
             return c;
     }
-    if ((c = cmp_keys(ws->w->okeys, ws->w->norder, ka + np, kb + np)) != 0)
+    if ((c = sql_op_cmp_keys(ws->w->okeys, ws->w->norder, ka + np, kb + np)) != 0)
         return c;
     return (ra > rb) - (ra < rb);       /* stable: input order among equals */
 }
@@ -1252,7 +1072,7 @@ static int win_compute(struct sql_node *op, struct sql_exec *x, const struct sql
         if (!k)
             return sql_op_nomem(x->arena, x->err);
         for (int i = 0; i < nk; i++)
-            if (eval(x, i < w->npart ? w->part[i] : w->order[i - w->npart], st->rows.rows[r],
+            if (sql_op_eval(x, i < w->npart ? w->part[i] : w->order[i - w->npart], st->rows.rows[r],
                      &k[i]) != 0)
                 return LW_EINVAL;
         ws.keys[r] = k;
@@ -1284,7 +1104,7 @@ static int win_compute(struct sql_node *op, struct sql_exec *x, const struct sql
                     const struct sql_value *row = st->rows.rows[idx[r]];
                     bool skip = false;
                     if (w->filter) {
-                        int t = is_true(x, w->filter, row);
+                        int t = sql_op_true(x, w->filter, row);
                         if (t < 0)
                             return LW_EINVAL;
                         if (!t)
@@ -1330,15 +1150,15 @@ static int win_compute(struct sql_node *op, struct sql_exec *x, const struct sql
                         const struct sql_value *row = st->rows.rows[idx[r]];
                         struct sql_value off = {SQL_V_INT, {.i = 1}};
                         long t;
-                        if (w->nargs > 1 && eval(x, w->args[1], row, &off) != 0)
+                        if (w->nargs > 1 && sql_op_eval(x, w->args[1], row, &off) != 0)
                             return LW_EINVAL;
                         if (off.type == SQL_V_NULL)
                             break;
                         t = win_kind(w->fn) == WIN_LAG ? r - off.u.i : r + off.u.i;
                         if (t >= ps && t < pe) {
-                            if (eval(x, w->args[0], st->rows.rows[idx[t]], v) != 0)
+                            if (sql_op_eval(x, w->args[0], st->rows.rows[idx[t]], v) != 0)
                                 return LW_EINVAL;
-                        } else if (w->nargs > 2 && eval(x, w->args[2], row, v) != 0) {
+                        } else if (w->nargs > 2 && sql_op_eval(x, w->args[2], row, v) != 0) {
                             return LW_EINVAL;
                         }
                         if (sql_value_copy(x->arena, v) != 0)
@@ -1365,7 +1185,7 @@ static int window_open(struct sql_node *op, struct sql_exec *x)
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
-    if ((rc = collect_child_rows(op, x, &st->rows, nin, op->ncols)) != 0)
+    if ((rc = sql_op_collect(op, x, &st->rows, nin, op->ncols)) != 0)
         return rc;
     for (int w = 0; w < op->u.window.nwins; w++)
         if (win_compute(op, x, &op->u.window.wins[w], nin + w) != 0)
@@ -1377,13 +1197,13 @@ static int window_next(struct sql_node *op, struct sql_exec *x)
 {
     struct win_st *st = op->st;
     (void)x;
-    return list_next(op, &st->rows, &st->pos);
+    return sql_op_rows_next(op, &st->rows, &st->pos);
 }
 
 /* --- WITH RECURSIVE ------------------------------------------------------------------- */
 
 struct sql_worktable {
-    struct rowlist cur;         /* the previous round's rows */
+    struct sql_op_rows cur;         /* the previous round's rows */
 };
 
 struct sql_worktable *sql_worktable_new(struct lw_arena *a)
@@ -1395,14 +1215,14 @@ struct sql_worktable *sql_worktable_new(struct lw_arena *a)
 }
 
 struct rec_st {
-    struct rowlist all;         /* every row produced, in order */
+    struct sql_op_rows all;         /* every row produced, in order */
     struct rowset seen;         /* UNION: rows already produced */
     long pos;
 };
 
 /* Runs plan to its end, keeping each new row in `all` and in `round`. */
 static int rec_round(struct sql_node *op, struct sql_exec *x, struct sql_node *plan,
-                     struct rowlist *round)
+                     struct sql_op_rows *round)
 {
     struct rec_st *st = op->st;
     int rc = sql_node_open(plan, x);
@@ -1419,8 +1239,9 @@ static int rec_round(struct sql_node *op, struct sql_exec *x, struct sql_node *p
                 continue;
             }
         }
-        if (!(r = copy_row(x, plan->row, op->ncols)) || rowlist_add(x, &st->all, r) != 0 ||
-            rowlist_add(x, round, r) != 0) {
+        if (!(r = sql_op_copy_row(x, plan->row, op->ncols, op->ncols)) ||
+            sql_op_rows_add(x, &st->all, r) != 0 ||
+            sql_op_rows_add(x, round, r) != 0) {
             rc = LW_ENOMEM;
             break;
         }
@@ -1434,7 +1255,7 @@ static int recursive_open(struct sql_node *op, struct sql_exec *x)
 {
     struct rec_st *st = op->st;
     struct sql_worktable *wt = op->u.recursive.wt;
-    struct rowlist round = {0};
+    struct sql_op_rows round = {0};
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
@@ -1455,14 +1276,14 @@ static int recursive_next(struct sql_node *op, struct sql_exec *x)
 {
     struct rec_st *st = op->st;
     (void)x;
-    return list_next(op, &st->all, &st->pos);
+    return sql_op_rows_next(op, &st->all, &st->pos);
 }
 
 static int worktable_next(struct sql_node *op, struct sql_exec *x)
 {
     struct pos_st *st = op->st;
     (void)x;
-    return list_next(op, &op->u.worktable.wt->cur, &st->pos);
+    return sql_op_rows_next(op, &op->u.worktable.wt->cur, &st->pos);
 }
 
 /* --- dispatch ------------------------------------------------------------------------- */
@@ -1491,9 +1312,9 @@ static const struct node_vt vts[] = {
     [SQL_N_SRF] = {srf_open, srf_next, no_close},
     [SQL_N_FILTER] = {child_open, filter_next, child_close},
     [SQL_N_PROJECT] = {child_open, project_next, child_close},
-    [SQL_N_JOIN] = {join_open, join_next, join_close},
+    [SQL_N_JOIN] = {sql_op_join_open, sql_op_join_next, join_close},
     [SQL_N_AGG] = {agg_open, agg_next, child_close},
-    [SQL_N_SORT] = {sort_open, sort_next, child_close},
+    [SQL_N_SORT] = {sql_op_sort_open, sql_op_sort_next, child_close},
     [SQL_N_DISTINCT] = {distinct_open, distinct_next, child_close},
     [SQL_N_LIMIT] = {limit_open, limit_next, child_close},
     [SQL_N_SETOP] = {setop_open, setop_next, setop_close},
@@ -1530,7 +1351,7 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
     struct sql_exec *x = ev->exec;
     struct sql_value left = {0};
     bool saw_null = false, found = false;
-    struct rowlist arr = {0};
+    struct sql_op_rows arr = {0};
     struct sql_value arr_conv;
     int rc, result = -1;
     if (!sp->correlated && sp->cached && sp->kind != SQL_SUB_ANY && sp->kind != SQL_SUB_ALL) {
@@ -1572,8 +1393,8 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
             continue;
         }
         if (sp->kind == SQL_SUB_ARRAY) {
-            struct sql_value *c = copy_row(x, v, 1);
-            rc = c ? rowlist_add(x, &arr, c) : LW_ENOMEM;
+            struct sql_value *c = sql_op_copy_row(x, v, 1, 1);
+            rc = c ? sql_op_rows_add(x, &arr, c) : LW_ENOMEM;
             if (rc)
                 break;
             continue;

@@ -152,7 +152,9 @@ struct sql_node {
         struct {
             int nkeys;
             struct sql_sort_key *keys;
-            int64_t bound;                  /* top-N: keep only this many (-1: all) */
+            int64_t bound;                  /* top-N: only the first this many rows are
+                                             * read (0: all); set at run time by a LIMIT
+                                             * right above, before it opens the sort */
         } sort;
         struct {
             int nkeys;                      /* 0: all columns */
