@@ -6,6 +6,7 @@
 
 #include "sql_expr.h"
 #include "sql_type_io.h"
+#include "sql_value.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -367,23 +368,35 @@ FINAL(aagg_final)
  * row max(1, ceil(p * n)), percentile_cont interpolates between rows floor(p * (n - 1)) and
  * ceil(p * (n - 1)) as lo + (hi - lo) * fraction, mode is the first of the longest run. */
 
+/* The key type's comparison, looked up once per sort rather than once per comparison (the
+ * values are never NULL and all of the key's type, so this is sql_value_cmp_typed). */
 struct osa_order {
-    uint32_t oid;
+    const struct sql_type *t;
     bool desc;
 };
 
-static int osa_cmp(const void *a, const void *b, void *ctx)
+static struct osa_order osa_order_of(const struct sql_fcall *c)
 {
-    const struct osa_order *o = ctx;
-    int c = sql_value_cmp_typed(o->oid, a, b);
+    const struct sql_type *t = sql_type_get(c->arg_oids[0]);
+    return (struct osa_order){t && t->cmp ? t : NULL, c->order_desc};
+}
+
+static int osa_compare(const struct osa_order *o, const struct sql_value *a,
+                       const struct sql_value *b)
+{
+    int c = o->t && a->type == b->type ? o->t->cmp(a, b) : sql_value_cmp(a, b);
     return o->desc ? -c : c;
 }
 
-/* The values in WITHIN GROUP order (once; final may be called again for the same state only
- * by a later final of the same group, which sees the same order). */
+static int osa_cmp(const void *a, const void *b, void *ctx)
+{
+    return osa_compare(ctx, a, b);
+}
+
+/* Puts the kept values in WITHIN GROUP order. */
 static void osa_sort(struct sql_fcall *c, struct aagg *s)
 {
-    struct osa_order o = {c->arg_oids[0], c->order_desc};
+    struct osa_order o = osa_order_of(c);
     if (s->n > 1)
         qsort_r(s->v, (size_t)s->n, sizeof *s->v, osa_cmp, &o);
 }
@@ -513,13 +526,14 @@ FINAL(pdisc_multi_final)
 FINAL(mode_final)
 {
     struct aagg *s = state;
+    struct osa_order o = osa_order_of(c);
     int best = 0, best_n = 0;
     if (s->n == 0)
         return 0;
     osa_sort(c, s);
     for (int i = 0; i < s->n;) {
         int j = i + 1;
-        while (j < s->n && sql_value_cmp_typed(c->arg_oids[0], &s->v[i], &s->v[j]) == 0)
+        while (j < s->n && osa_compare(&o, &s->v[i], &s->v[j]) == 0)
             j++;
         if (j - i > best_n) {
             best = i;
