@@ -23,7 +23,7 @@ struct join_st {
     bool have_left, left_matched, left_done;
     long rpos, upos;
     /* hash join */
-    const uint32_t *ktypes;     /* the keys' types (rkeys') */
+    const struct sql_type **ktypes;     /* the keys' types (rkeys'), looked up once */
     int *kcols;                 /* each key's place in a kept row, when all are columns */
     struct sql_value *rkeyv;    /* else: every right row's keys, nkeys a row */
     long rkeycap;               /* rows rkeyv has room for */
@@ -39,9 +39,8 @@ struct join_st {
 #define HASH_SEED 0x84222325cbf29ce4ull
 
 /* One key's step of a row's hash (the same for the left and the right side). */
-static uint64_t hash_step(uint64_t h, uint32_t type, const struct sql_value *v)
+static uint64_t hash_step(uint64_t h, const struct sql_type *t, const struct sql_value *v)
 {
-    const struct sql_type *t = sql_type_get(type);
     h = (h ^ (t && t->hash ? t->hash(v) : 0)) * 0x100000001b3ull;
     return h ^ (h >> 29);
 }
@@ -55,7 +54,7 @@ static const struct sql_value *rkey(const struct join_st *st, int nk, long r, in
 static bool keys_equal(const struct join_st *st, int nk, long r, const struct sql_value *l)
 {
     for (int i = 0; i < nk; i++)
-        if (sql_value_cmp_typed(st->ktypes[i], rkey(st, nk, r, i), &l[i]) != 0)
+        if (sql_value_cmp_as(st->ktypes[i], rkey(st, nk, r, i), &l[i]) != 0)
             return false;
     return true;
 }
@@ -134,7 +133,7 @@ static int plan_right(struct sql_node *op, struct sql_exec *x, struct join_st *s
 {
     int nr = op->right->ncols, nk = op->u.join.nkeys, *place;
     uint64_t live = sql_op_live_cols(op->right);
-    uint32_t *types;
+    const struct sql_type **types;
     bool all_cols = true;
     if (!(place = alloc_array(x, nr, sizeof *place)) || !(st->rmap = alloc_array(x, nr,
                                                                                 sizeof(int))))
@@ -158,7 +157,7 @@ static int plan_right(struct sql_node *op, struct sql_exec *x, struct join_st *s
         return LW_ENOMEM;
     for (int i = 0; i < nk; i++) {
         const struct sql_expr *e = op->u.join.rkeys[i];
-        types[i] = e->type;
+        types[i] = sql_type_get(e->type);
         all_cols &= e->kind == SQL_E_COL && e->level == 0 && e->col < nr && place[e->col] >= 0;
         st->kcols[i] = all_cols ? place[e->col] : -1;
     }

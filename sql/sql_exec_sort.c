@@ -28,14 +28,22 @@ struct sort_ent {
 };
 
 struct sort_st {
+    const struct sql_type **kt;     /* the keys' types, looked up once */
     struct sort_ent *ents;
     long n, cap, pos, seq;
     long bound;         /* > 0: top-N, keep this many */
 };
 
+static int keys_cmp(const struct sql_node *op, const struct sql_value *a,
+                    const struct sql_value *b)
+{
+    const struct sort_st *st = op->st;
+    return sql_op_cmp_keys(op->u.sort.keys, st->kt, op->u.sort.nkeys, a, b);
+}
+
 static int ent_cmp(const struct sql_node *op, const struct sort_ent *a, const struct sort_ent *b)
 {
-    int c = sql_op_cmp_keys(op->u.sort.keys, op->u.sort.nkeys, a->row, b->row);
+    int c = keys_cmp(op, a->row, b->row);
     return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
@@ -143,7 +151,7 @@ static int topn_offer(struct sql_node *op, struct sql_exec *x, struct sort_st *s
         return 0;
     }
     /* a later row ties with the root only to lose: it must be strictly better */
-    if (sql_op_cmp_keys(op->u.sort.keys, op->u.sort.nkeys, row, st->ents[0].row) >= 0)
+    if (keys_cmp(op, row, st->ents[0].row) >= 0)
         return 0;
     if (slot_fill(x, &st->ents[0], row, op->ncols) != 0)
         return LW_ENOMEM;
@@ -174,6 +182,8 @@ int sql_op_sort_open(struct sql_node *op, struct sql_exec *x)
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
+    if (!(st->kt = sql_op_key_types(x, op->u.sort.keys, op->u.sort.nkeys)))
+        return LW_ENOMEM;
     if (op->u.sort.bound > 0 && op->u.sort.bound <= SORT_TOPN_MAX &&
         op->u.sort.bound <= x->max_rows)
         st->bound = (long)op->u.sort.bound;

@@ -27,12 +27,17 @@ struct sql_expr *sql_expr_new(struct lw_arena *a, enum sql_expr_kind kind, uint3
     return e;
 }
 
-int sql_value_cmp_typed(uint32_t oid, const struct sql_value *a, const struct sql_value *b)
+int sql_value_cmp_as(const struct sql_type *t, const struct sql_value *a,
+                     const struct sql_value *b)
 {
-    const struct sql_type *t = sql_type_get(oid);
     if (t && t->cmp && a->type == b->type)
         return t->cmp(a, b);
     return sql_value_cmp(a, b);
+}
+
+int sql_value_cmp_typed(uint32_t oid, const struct sql_value *a, const struct sql_value *b)
+{
+    return sql_value_cmp_as(sql_type_get(oid), a, b);
 }
 
 static bool value_equal(uint32_t type, const struct sql_value *a, const struct sql_value *b)

@@ -82,6 +82,10 @@ struct sql_expr *sql_expr_new(struct lw_arena *a, enum sql_expr_kind kind, uint3
 bool sql_expr_equal(const struct sql_expr *a, const struct sql_expr *b);
 /* Compares two values of type oid for sorting and grouping (NULLs not handled here). */
 int sql_value_cmp_typed(uint32_t oid, const struct sql_value *a, const struct sql_value *b);
+/* The same with the type's registry entry (sql_type_get(oid), may be NULL) looked up once
+ * by the caller: operators comparing many rows resolve their keys' types at open. */
+int sql_value_cmp_as(const struct sql_type *t, const struct sql_value *a,
+                     const struct sql_value *b);
 /* Copies v's text/array payload into arena so it survives the row it came from. */
 int sql_value_copy(struct lw_arena *a, struct sql_value *v) LW_MUSTCHECK;
 

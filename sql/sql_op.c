@@ -148,8 +148,8 @@ int sql_op_collect(struct sql_node *op, struct sql_exec *x, struct sql_op_rows *
     return rc < 0 ? rc : 0;
 }
 
-int sql_op_cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql_value *a,
-                    const struct sql_value *b)
+int sql_op_cmp_keys(const struct sql_sort_key *keys, const struct sql_type *const *kt,
+                    int nkeys, const struct sql_value *a, const struct sql_value *b)
 {
     for (int i = 0; i < nkeys; i++) {
         const struct sql_sort_key *k = &keys[i];
@@ -160,11 +160,24 @@ int sql_op_cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql
                 continue;
             return (va->type == SQL_V_NULL) == k->nulls_first ? -1 : 1;
         }
-        c = sql_value_cmp_typed(k->type, va, vb);
+        c = kt ? sql_value_cmp_as(kt[i], va, vb) : sql_value_cmp_typed(k->type, va, vb);
         if (c)
             return k->desc ? -c : c;
     }
     return 0;
+}
+
+const struct sql_type **sql_op_key_types(struct sql_exec *x, const struct sql_sort_key *keys,
+                                         int n)
+{
+    const struct sql_type **kt = lw_arena_alloc(x->arena, (size_t)(n + 1) * sizeof *kt);
+    if (!kt) {
+        sql_op_nomem(x->arena, x->err);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        kt[i] = sql_type_get(keys[i].type);
+    return kt;
 }
 
 struct rowent {
@@ -1034,7 +1047,7 @@ static int win_cmp(const void *a, const void *b, void *ctx)
         if ((c = sql_value_cmp_typed(ws->w->part[i]->type, x, y)) != 0)
             return c;
     }
-    if ((c = sql_op_cmp_keys(ws->w->okeys, ws->w->norder, ka + np, kb + np)) != 0)
+    if ((c = sql_op_cmp_keys(ws->w->okeys, NULL, ws->w->norder, ka + np, kb + np)) != 0)
         return c;
     return (ra > rb) - (ra < rb);       /* stable: input order among equals */
 }

@@ -37,9 +37,13 @@ int sql_op_rows_next(struct sql_node *op, const struct sql_op_rows *l, long *pos
 int sql_op_collect(struct sql_node *op, struct sql_exec *x, struct sql_op_rows *l, int ncopy,
                    int width) LW_MUSTCHECK;
 
-/* Orders rows a and b by keys (ASC/DESC, NULLS FIRST/LAST, each key's type's order). */
-int sql_op_cmp_keys(const struct sql_sort_key *keys, int nkeys, const struct sql_value *a,
-                    const struct sql_value *b);
+/* Orders rows a and b by keys (ASC/DESC, NULLS FIRST/LAST, each key's type's order). kt:
+ * the keys' type entries (sql_op_key_types), or NULL to look them up on each call. */
+int sql_op_cmp_keys(const struct sql_sort_key *keys, const struct sql_type *const *kt,
+                    int nkeys, const struct sql_value *a, const struct sql_value *b);
+/* The type entries of n sort keys, looked up once (NULL with x->err set: no memory). */
+const struct sql_type **sql_op_key_types(struct sql_exec *x, const struct sql_sort_key *keys,
+                                         int n);
 
 /* The columns of op's rows that may be non-NULL, one bit each (bit 63: column 63 and up):
  * a scan fills only the columns the statement reads (u.scan.cols_used), a filter passes
