@@ -86,9 +86,9 @@ static const struct pushdown {
 };
 #define NPUSHDOWN ((int)(sizeof pushdown / sizeof pushdown[0]))
 #define PLAN_BITS ((1 << NPUSHDOWN) - 1)
-/* Bit PLAN_COLS + c: the engine reads column c, so it is selected; the others are sent as
- * NULL (the engine never looks at them), which keeps the rows PostgreSQL sends and libpq
- * copies small. */
+/* Bit PLAN_COLS + c: the engine reads column c, so it is selected; the others are not
+ * (the engine never looks at them), which keeps the rows PostgreSQL sends and the fields
+ * libpq copies for each row small. */
 #define PLAN_COLS NPUSHDOWN
 #define PLAN_DESC (1 << 29)     /* ORDER BY time DESC */
 _Static_assert(NPUSHDOWN + NCOLS <= 29, "plan bits overlap");
@@ -128,6 +128,14 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     out->est_rows = 100000.0 / (1 + 4 * nargs);
     out->est_cost = 10 + out->est_rows / 100;
     return 0;
+}
+
+/* Whether plan selects column c (time always: next() reads it for every row). Selected
+ * columns are sent in table order, so column c is the result's field number
+ * (count of selected columns before it). */
+static bool selected(int plan, int c)
+{
+    return c == COL_TIME || (plan & (1 << (PLAN_COLS + c)));
 }
 
 /* A text value as a C string in b (the engine's text is not NUL-terminated). */
@@ -197,12 +205,12 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
     if (argc > 0 && !(p = lw_calloc((size_t)argc, sizeof *p)))
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     lw_buf_puts(&q, "SELECT ");
-    for (int c = 0; c < NCOLS; c++) {
-        if (c)
+    for (int c = 0, k = 0; c < NCOLS; c++) {
+        if (!selected(plan, c))
+            continue;
+        if (k++)
             lw_buf_puts(&q, ", ");
-        /* time always: next() reads it to hand the engine microseconds */
-        bool read = c == COL_TIME || (plan & (1 << (PLAN_COLS + c)));
-        lw_buf_puts(&q, read ? select_expr[c] : "NULL");
+        lw_buf_puts(&q, select_expr[c]);
     }
     lw_buf_puts(&q, " FROM " DECISION_STORE_TABLE);
     for (int k = 0; k < NPUSHDOWN; k++) {
@@ -292,6 +300,8 @@ struct cursor {
     PGresult *row;          /* the current row (single-row mode); NULL at the end */
     int64_t time_us;
     int64_t deadline_us;    /* the statement's (lw_mono_us), 0: none */
+    int field[NCOLS];       /* the running query's field number of each column, -1: not sent */
+    int nfields;            /* how many it sends */
 };
 
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
@@ -408,7 +418,9 @@ static int next(struct sql_cursor *cur, struct lw_err *err)
     }
     if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
         c->row = r;
-        if (lw_parse_i64(PQgetvalue(r, 0, COL_TIME), INT64_MIN, INT64_MAX, &c->time_us) != 0)
+        if (PQnfields(r) != c->nfields ||
+            lw_parse_i64(PQgetvalue(r, 0, c->field[COL_TIME]), INT64_MIN, INT64_MAX,
+                         &c->time_us) != 0)
             return result_error(c, NULL, err);
         return 0;
     }
@@ -431,6 +443,9 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     finish_query(c, true);
     if ((rc = authz_decision_store_sql_build(plan, argc, argv, &sql, &params, &nparams, err)))
         return rc;
+    c->nfields = 0;
+    for (int col = 0; col < NCOLS; col++)
+        c->field[col] = selected(plan, col) ? c->nfields++ : -1;
     if (!(conn = get_conn(c->aux->dsn, c->deadline_us, err))) {
         lw_free(sql);
         authz_decision_store_sql_free_params(params, nparams);
@@ -455,13 +470,15 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     struct cursor *c = (struct cursor *)cur;
     const char *s;
     int64_t i;
+    int f;
     if (col < 0 || col >= NCOLS)
         return lw_err_set(err, LW_EINVAL, "no column %d in lakeward.decisions", col);
-    if (PQgetisnull(c->row, 0, col)) {
+    f = c->field[col];
+    if (f < 0 || PQgetisnull(c->row, 0, f)) {     /* not sent: the engine does not read it */
         v->type = SQL_V_NULL;
         return 0;
     }
-    s = PQgetvalue(c->row, 0, col);
+    s = PQgetvalue(c->row, 0, f);
     switch (cols[col].type_oid) {
     case SQL_OID_TIMESTAMPTZ:
         v->type = SQL_V_TIME;
@@ -488,7 +505,7 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     default:
         v->type = SQL_V_TEXT;
         v->u.s.p = s;
-        v->u.s.len = (size_t)PQgetlength(c->row, 0, col);
+        v->u.s.len = (size_t)PQgetlength(c->row, 0, f);
         return 0;
     }
 }
