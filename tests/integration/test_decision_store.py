@@ -96,6 +96,14 @@ def test_schema_created_and_decisions_of_a_visible_on_b(stack, store_db, lakewar
                   f"'{fmt(now + 600)}' AND user_name = %s", (ua,)) == [(6,)]
     assert sql(b, f"SELECT count(*) FROM decisions WHERE time BETWEEN '{fmt(now - 7200)}' AND "
                   f"'{fmt(now - 3600)}' AND user_name = %s", (ua,)) == [(0,)]
+    # Bounds computed from no row (now() - interval ...) go to PostgreSQL as values too.
+    assert sql(b, "SELECT count(*) FROM decisions WHERE time > now() - interval '10 minutes' "
+                  "AND user_name = lower(%s)", (ua.upper(),)) == [(6,)]
+    assert sql(b, "SELECT count(*) FROM decisions WHERE time < now() - interval '1 hour' "
+                  "AND user_name = %s", (ua,)) == [(0,)]
+    # Columns the query does not read are not fetched; those it reads still arrive whole.
+    assert sql(a, "SELECT operation, endpoint FROM decisions WHERE user_name = %s AND NOT allowed",
+               (ua,)) == [("AccessCatalog", "allow")]
     # The record column is the decision's JSON line.
     (rec,) = sql(a, "SELECT record FROM decisions WHERE user_name = %s AND query_id = 'qb'", (ub,))[0]
     rec = rec if isinstance(rec, dict) else json.loads(rec)
