@@ -105,12 +105,6 @@ int sql_run_columns(const struct sql_run *r, const struct sql_result_col **cols,
     return r->bound.kind == SQL_STMT_SELECT ? r->bound.ncols : 0;
 }
 
-int sql_cancel_error(struct sql_error *err, int why)
-{
-    return sql_error_set(err, "57014", "canceling statement due to %s",
-                         why == SQL_CANCEL_TIMEOUT ? "statement timeout" : "user request");
-}
-
 static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct sql_error *err)
 {
     struct sql_session *s = r->s;

@@ -3,9 +3,9 @@
  * argument without being called, CASE evaluates only the branch it takes. */
 #include "sql_expr.h"
 
-#include "sql_op.h"
 #include "sql_value.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct sql_expr *sql_expr_new(struct lw_arena *a, enum sql_expr_kind kind, uint32_t type,
@@ -65,6 +65,17 @@ bool sql_expr_equal(const struct sql_expr *a, const struct sql_expr *b)
     return true;
 }
 
+int sql_expr_nomem(struct lw_arena *a, struct sql_error *err)
+{
+    if (a->exceeded) {
+        sql_error_set(err, "54000", "query needs more than %zu bytes of memory", a->max);
+        snprintf(err->hint, sizeof err->hint, "Add a WHERE condition or a LIMIT.");
+        return LW_ENOMEM;
+    }
+    sql_error_set(err, "53200", "out of memory");
+    return LW_ENOMEM;
+}
+
 int sql_value_copy(struct lw_arena *a, struct sql_value *v)
 {
     if (v->type == SQL_V_TEXT) {
@@ -121,7 +132,7 @@ static int eval_func(struct sql_eval *ev, const struct sql_expr *e, struct sql_v
         vals = lw_arena_alloc(ev->fc.arena, (size_t)e->nargs * sizeof *vals);
         types = lw_arena_alloc(ev->fc.arena, (size_t)e->nargs * sizeof *types);
         if (!vals || !types)
-            return sql_op_nomem(ev->fc.arena, ev->fc.err);
+            return sql_expr_nomem(ev->fc.arena, ev->fc.err);
     }
     if (eval_args(ev, e, vals, &any_null) != 0)
         return LW_EINVAL;
@@ -339,7 +350,7 @@ static int eval_inner(struct sql_eval *ev, const struct sql_expr *e, struct sql_
                                                 (size_t)(e->nargs + 1) * sizeof *vals);
         const struct sql_type *t = sql_type_get(e->type);
         if (!arr || !vals)
-            return sql_op_nomem(ev->fc.arena, ev->fc.err);
+            return sql_expr_nomem(ev->fc.arena, ev->fc.err);
         for (int i = 0; i < e->nargs; i++)
             if (sql_expr_eval(ev, e->args[i], &vals[i]) != 0)
                 return LW_EINVAL;
@@ -352,7 +363,9 @@ static int eval_inner(struct sql_eval *ev, const struct sql_expr *e, struct sql_
         return 0;
     }
     case SQL_E_SUBLINK:
-        return sql_op_sublink(ev, e->sub, out);
+        if (!ev->sublink)
+            return sql_error_set(ev->fc.err, "XX000", "a subquery cannot be evaluated here");
+        return ev->sublink(ev, e->sub, out);
     }
     return sql_error_set(ev->fc.err, "XX000", "unknown expression kind %d", (int)e->kind);
 }

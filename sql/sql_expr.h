@@ -65,7 +65,11 @@ struct sql_eval {
     const struct sql_value *params;
     int nparams;
     int depth;                  /* recursion guard */
-    void *exec;                 /* the executor (sql_op.c), for subqueries */
+    /* The executor (sql_op.c) running this evaluation, and how it runs a subquery. The
+     * evaluator calls the operators only through this hook (they call the evaluator), so
+     * sql_expr.c stays below sql_op.c. NULL: a subquery cannot run here (XX000). */
+    void *exec;
+    int (*sublink)(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out);
 };
 
 /* Evaluates e into *out. Text results live in the arena or in the row they came from.
@@ -86,6 +90,9 @@ int sql_value_cmp_typed(uint32_t oid, const struct sql_value *a, const struct sq
  * by the caller: operators comparing many rows resolve their keys' types at open. */
 int sql_value_cmp_as(const struct sql_type *t, const struct sql_value *a,
                      const struct sql_value *b);
+/* The error for an arena allocation that failed: 54000 (with a hint) when the statement's
+ * memory bound was reached, else 53200. Returns LW_ENOMEM. */
+int sql_expr_nomem(struct lw_arena *a, struct sql_error *err);
 /* Copies v's text/array payload into arena so it survives the row it came from. */
 int sql_value_copy(struct lw_arena *a, struct sql_value *v) LW_MUSTCHECK;
 

@@ -11,15 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-int sql_op_nomem(struct lw_arena *a, struct sql_error *err)
+int sql_cancel_error(struct sql_error *err, int why)
 {
-    if (a->exceeded) {
-        sql_error_set(err, "54000", "query needs more than %zu bytes of memory", a->max);
-        snprintf(err->hint, sizeof err->hint, "Add a WHERE condition or a LIMIT.");
-        return LW_ENOMEM;
-    }
-    sql_error_set(err, "53200", "out of memory");
-    return LW_ENOMEM;
+    return sql_error_set(err, "57014", "canceling statement due to %s",
+                         why == SQL_CANCEL_TIMEOUT ? "statement timeout" : "user request");
 }
 
 int sql_op_too_many_rows(struct sql_exec *x)
@@ -54,6 +49,7 @@ static struct sql_eval eval_on(struct sql_exec *x, const struct sql_value *row)
     ev.outer = x->outer;
     ev.nouter = x->nouter;
     ev.exec = x;
+    ev.sublink = sql_op_sublink;
     return ev;
 }
 

@@ -223,7 +223,11 @@ struct sql_subplan {
 int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out)
     LW_MUSTCHECK;
 
-/* Out-of-memory / bound error for arena allocations (54000 when the bound was hit). */
-int sql_op_nomem(struct lw_arena *a, struct sql_error *err);
+/* Out-of-memory / bound error for arena allocations (54000 when the bound was hit): the
+ * evaluator's (sql_expr_nomem), under the name the operators and the binder use. */
+static inline int sql_op_nomem(struct lw_arena *a, struct sql_error *err)
+{
+    return sql_expr_nomem(a, err);
+}
 
 #endif
