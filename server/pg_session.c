@@ -307,30 +307,49 @@ static int startup(struct pg_sess *s)
 
 /* --- queries -------------------------------------------------------------------------- */
 
-/* The statement_timeout in force: the session's SET value, else the configured default.
- * PostgreSQL's units (ms, s, min, h, d; none means ms). */
+/* statement_timeout's units as PostgreSQL reads and prints them (none means ms). */
+static const struct {
+    const char *unit;
+    int64_t ms;
+} timeout_units[] = {{"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000},
+                     {"d", 86400000}};
+#define NTIMEOUT_UNITS (sizeof timeout_units / sizeof timeout_units[0])
+
+/* The statement_timeout in force: the session's SET value, else its default, which
+ * session_run seeds from the configuration (pg_statement_timeout_ms). */
 int64_t pg_sess_statement_timeout(struct pg_sess *s)
 {
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000},
-                 {"d", 86400000}};
-    const struct sql_setting_def *defs;
-    int n = sql_settings_defs(&defs);
-    for (int i = 0; i < n && i < SQL_SETTINGS_MAX; i++) {
-        char *end;
-        long long v;
-        if (strcmp(defs[i].name, "statement_timeout") != 0 || !s->sql.settings.set[i])
-            continue;
-        v = strtoll(s->sql.settings.value[i], &end, 10);
-        while (*end == ' ')
-            end++;
-        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-            if (v >= 0 && strcasecmp(end, units[u].unit) == 0)
-                return v > INT64_MAX / units[u].ms ? INT64_MAX / 1000 : v * units[u].ms;
-    }
+    struct sql_error err;
+    const char *val = sql_settings_get(&s->sql.settings, "statement_timeout", &err);
+    char *end;
+    long long v;
+    if (!val)
+        return s->o->statement_timeout_ms;
+    v = strtoll(val, &end, 10);
+    while (*end == ' ')
+        end++;
+    for (size_t u = 0; u < NTIMEOUT_UNITS; u++)
+        if (v >= 0 && strcasecmp(end, timeout_units[u].unit) == 0)
+            return v > INT64_MAX / timeout_units[u].ms ? INT64_MAX / 1000
+                                                       : v * timeout_units[u].ms;
     return s->o->statement_timeout_ms;
+}
+
+/* Seeds the session's statement_timeout default from the configuration, printed as
+ * PostgreSQL prints a time setting: in the largest unit that divides it ("5min", "0"). */
+static void seed_statement_timeout(struct pg_sess *s)
+{
+    struct sql_error err;
+    char v[32];
+    int64_t ms = s->o->statement_timeout_ms > 0 ? s->o->statement_timeout_ms : 0;
+    size_t u = 1;
+    for (size_t i = 2; i < NTIMEOUT_UNITS && ms; i++)
+        if (ms % timeout_units[i].ms == 0)
+            u = i;
+    snprintf(v, sizeof v, "%lld%s", (long long)(ms / timeout_units[u].ms),
+             ms ? timeout_units[u].unit : "");
+    if (sql_settings_set_default(&s->sql.settings, "statement_timeout", v, &err) != 0)
+        LW_DEBUG("pg", "statement_timeout_default_refused", "peer=%s", s->o->peer);
 }
 
 /* A statement begins: its statement_timeout is armed (a signal stops row-at-a-time work)
@@ -461,6 +480,7 @@ void pg_session_run(const struct pg_session_opts *o)
     so.deallocate = deallocate_hook;
     so.cancel = pg_cancel_flag();
     sql_session_init(&s->sql, &so);
+    seed_statement_timeout(s);
     {
         struct sql_error err;
         if (sql_settings_set(&s->sql.settings, "application_name", s->app, &err) != 0)

@@ -50,6 +50,18 @@ static struct sql_result_col *result_cols(struct lw_arena *a, const struct sql_b
     return c;
 }
 
+/* The column SHOW answers in: the setting's name as PostgreSQL spells it. */
+static const char *show_name(const struct sql_bound *bd)
+{
+    const char *name = bd->set_name ? bd->set_name : "?";
+    const struct sql_setting_def *defs;
+    int n = sql_settings_defs(&defs);
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(defs[i].name, name) == 0)
+            return defs[i].name;
+    return name;
+}
+
 /* --- running one bound statement ------------------------------------------------------ */
 
 int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
@@ -66,15 +78,10 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
         return LW_EINVAL;
     if (r->bound.kind == SQL_STMT_SHOW) {
         /* one text column named after the setting */
-        const char *name = r->bound.set_name ? r->bound.set_name : "?";
-        const struct sql_setting_def *defs;
-        int n = sql_settings_defs(&defs);
+        const char *name = show_name(&r->bound);
         if (strcmp(name, "all") == 0)
             return sql_error_set(err, "0A000", "SHOW ALL is not supported yet; query "
                                  "pg_settings");
-        for (int i = 0; i < n; i++)
-            if (strcasecmp(defs[i].name, name) == 0)
-                name = defs[i].name;
         r->show_name = name;
         r->show_col = (struct sql_result_col){name, SQL_OID_TEXT};
         if (!sql_settings_get(&s->settings, name, err))
@@ -268,6 +275,9 @@ int sql_prepare(struct sql_session *s, const char *text, int nparams, const uint
             sql_stmt_free(st);
             return LW_EINVAL;
         }
+        /* Describe of a prepared SHOW answers its one text column, as PostgreSQL */
+        if (st->bound.kind == SQL_STMT_SHOW)
+            st->cols[0] = (struct sql_result_col){show_name(&st->bound), SQL_OID_TEXT};
     }
     *out = st;
     return 0;
@@ -297,6 +307,8 @@ int sql_stmt_params(const struct sql_stmt *st, const uint32_t **types)
 int sql_stmt_columns(const struct sql_stmt *st, const struct sql_result_col **cols)
 {
     *cols = st->cols;
+    if (st->node && st->bound.kind == SQL_STMT_SHOW)
+        return 1;
     return st->node && st->bound.kind == SQL_STMT_SELECT ? st->bound.ncols : 0;
 }
 

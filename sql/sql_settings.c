@@ -72,7 +72,9 @@ const char *sql_settings_get(const struct sql_settings *s, const char *name, str
         sql_error_set(err, "42704", "unrecognized configuration parameter \"%s\"", name);
         return NULL;
     }
-    return s && s->set[i] ? s->value[i] : defs[i].boot;
+    if (s && s->set[i])
+        return s->value[i];
+    return s && s->has_dflt[i] ? s->dflt[i] : defs[i].boot;
 }
 
 /* Accepted spellings of the fixed values ("utc", "iso", "Etc/UTC", "UNICODE"...). */
@@ -126,4 +128,22 @@ int sql_settings_set(struct sql_settings *s, const char *name, const char *value
 void sql_settings_reset_all(struct sql_settings *s)
 {
     memset(s->set, 0, sizeof s->set);
+}
+
+int sql_settings_set_default(struct sql_settings *s, const char *name, const char *value,
+                             struct sql_error *err)
+{
+    int i = find(name);
+    if (i < 0)
+        return sql_error_set(err, "42704", "unrecognized configuration parameter \"%s\"", name);
+    /* checked and stored as a SET would be, then moved to the default slot (which is why
+     * a value SET already cannot be under it) */
+    if (s->set[i])
+        return sql_error_set(err, "55000", "parameter \"%s\" is already set", defs[i].name);
+    if (sql_settings_set(s, name, value, err) != 0)
+        return LW_EINVAL;
+    memcpy(s->dflt[i], s->value[i], sizeof s->dflt[i]);
+    s->has_dflt[i] = true;
+    s->set[i] = false;
+    return 0;
 }

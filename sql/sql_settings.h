@@ -25,6 +25,10 @@ struct sql_setting_def {
 struct sql_settings {
     char value[SQL_SETTINGS_MAX][SQL_SETTING_VALUE_MAX];
     bool set[SQL_SETTINGS_MAX];
+    /* The session's defaults where they differ from PostgreSQL's (RESET returns to them):
+     * e.g. statement_timeout from the server's configuration. */
+    char dflt[SQL_SETTINGS_MAX][SQL_SETTING_VALUE_MAX];
+    bool has_dflt[SQL_SETTINGS_MAX];
 };
 
 /* The definitions, for pg_settings and ParameterStatus. */
@@ -35,5 +39,9 @@ const char *sql_settings_get(const struct sql_settings *s, const char *name, str
 int sql_settings_set(struct sql_settings *s, const char *name, const char *value,
                      struct sql_error *err) LW_MUSTCHECK;
 void sql_settings_reset_all(struct sql_settings *s);
+/* Makes value the session's default for name (what SHOW answers until a SET, and what
+ * RESET returns to); checked as sql_settings_set checks a value. */
+int sql_settings_set_default(struct sql_settings *s, const char *name, const char *value,
+                             struct sql_error *err) LW_MUSTCHECK;
 
 #endif

@@ -317,6 +317,47 @@ def test_malformed_binary_parameters(raw, oid, value, state):
     assert kinds(msgs) == b"1EZ" and error_fields(msgs[1][1])["C"] == state
 
 
+def describe_show(r, setting):
+    r.send(parse(f"show {setting}") + describe(b"S") + bind() + describe(b"P") + execute()
+           + SYNC)
+    msgs = r.until_ready()
+    return kinds(msgs), [rowdesc(b) for t, b in msgs if t == b"T"], \
+        [datarow(b) for t, b in msgs if t == b"D"]
+
+
+@pytest.mark.parametrize("setting", ["application_name", "TimeZone", "timezone",
+                                     "search_path", "client_encoding"])
+def test_prepared_show_describes_its_column_as_postgresql(raw, pg_raw, setting):
+    """Describe of a prepared SHOW (statement and portal) answers one text column named
+    after the setting, as PostgreSQL does (not NoData)."""
+    got, want = describe_show(raw, setting), describe_show(pg_raw, setting)
+    assert got[0] == want[0] == b"1tT2TDCZ"
+    assert got[1] == want[1]
+    # the values of search_path and TimeZone depend on the server's configuration
+    if setting in ("application_name", "client_encoding"):
+        assert got[2] == want[2]
+
+
+@pytest.mark.parametrize("ms,shown", [(300000, "5min"), (1500, "1500ms"), (7200000, "2h"),
+                                      (0, "0"), (3000, "3s")])
+def test_show_statement_timeout_is_the_configured_default(lakeward_factory, ms, shown):
+    """SHOW statement_timeout answers the default in force (pg_statement_timeout_ms), printed
+    in PostgreSQL's units; RESET and DISCARD ALL return to it."""
+    lw = lakeward_factory({"LAKEWARD_PG_STATEMENT_TIMEOUT_MS": str(ms)})
+    with connect(lw, autocommit=True) as conn:
+        show = "show statement_timeout"
+        assert conn.execute(show).fetchone() == (shown,)
+        assert conn.execute("select current_setting('statement_timeout')").fetchone() == \
+            (shown,)
+        conn.execute("set statement_timeout = '10s'")
+        assert conn.execute(show).fetchone() == ("10s",)
+        conn.execute("reset statement_timeout")
+        assert conn.execute(show).fetchone() == (shown,)
+        conn.execute("set statement_timeout = 0")
+        conn.execute("discard all")
+        assert conn.execute(show).fetchone() == (shown,)
+
+
 # --- psycopg 3 ---------------------------------------------------------------------------
 
 def connect(lw, **kw):
