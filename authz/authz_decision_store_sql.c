@@ -1,6 +1,7 @@
 /* authz_decision_store_sql.c -- lakeward.decisions read from the decision store
  * (authz_decision_store_sql.h): constraints pushed into the SELECT sent to PostgreSQL,
- * rows streamed back one at a time (libpq single-row mode), one connection per SQL backend. */
+ * rows streamed back through a cursor in batches of FETCH_ROWS (a read-only transaction),
+ * one connection per SQL backend. */
 #include "authz_decision_store_sql.h"
 
 #include "../server/core/lw_buf.h"
@@ -293,11 +294,17 @@ static PGconn *get_conn(const char *dsn, int64_t deadline_us, struct lw_err *err
     return backend_conn;
 }
 
+/* Rows come in batches of a cursor's FETCH (one PGresult per batch: libpq's single-row mode
+ * builds a whole result, attributes copied, for every row, which cost more than the rows). */
+#define FETCH_ROWS 1000
+#define FETCH_SQL "FETCH 1000 FROM lakeward_scan"
+
 struct cursor {
     struct sql_cursor base;
     const struct authz_decision_store_sql *aux;
     PGconn *conn;           /* borrowed backend connection while a query runs; else NULL */
-    PGresult *row;          /* the current row (single-row mode); NULL at the end */
+    PGresult *batch;        /* the current FETCH's rows; NULL at the end */
+    int pos, nrows;         /* the current row of batch, and how many it has */
     int64_t time_us;
     int64_t deadline_us;    /* the statement's (lw_mono_us), 0: none */
     int field[NCOLS];       /* the running query's field number of each column, -1: not sent */
@@ -329,12 +336,14 @@ static void drop_conn(struct cursor *c)
 }
 
 /* Ends the running query. abandon: rows may be left, so the connection goes; otherwise the
- * query has ended and what remains is read so the connection serves the next statement. */
+ * command has ended and what remains is read (a connection left inside a transaction is
+ * replaced by get_conn). */
 static void finish_query(struct cursor *c, bool abandon)
 {
     PGresult *r;
-    PQclear(c->row);
-    c->row = NULL;
+    PQclear(c->batch);
+    c->batch = NULL;
+    c->pos = c->nrows = 0;
     if (!c->conn)
         return;
     if (abandon) {
@@ -396,40 +405,97 @@ static int result_error(struct cursor *c, PGresult *r, struct lw_err *err)
     return rc;
 }
 
+/* The statement's deadline passed (57014) or the store fell silent (58000): the connection
+ * is dropped, the only bounded way out. */
+static int wait_error(struct cursor *c, int why, struct lw_err *err)
+{
+    if (why == WAIT_FAILED)
+        return result_error(c, NULL, err);
+    drop_conn(c);
+    if (why == WAIT_DEADLINE)
+        lw_err_set(err, LW_ETIMEOUT, "canceling statement due to statement timeout");
+    else
+        lw_err_set(err, LW_ETIMEOUT, "decision store did not answer within %lld ms",
+                   (long long)c->aux->timeout_ms);
+    snprintf(err->sqlstate, sizeof err->sqlstate, why == WAIT_DEADLINE ? "57014" : "58000");
+    return err->code;
+}
+
+/* Waits for the command just sent (sent: its send call's result) to end with status want:
+ * returns its result (the caller clears it), or NULL with err filled and the query ended. */
+static PGresult *command(struct cursor *c, int sent, ExecStatusType want, struct lw_err *err)
+{
+    PGresult *r, *end;
+    int why;
+    if (!sent)
+        return result_error(c, NULL, err), NULL;
+    if (!(r = wait_result(c, &why)))
+        return why != WAIT_OK ? wait_error(c, why, err) : result_error(c, NULL, err), NULL;
+    if (PQresultStatus(r) != want)
+        return result_error(c, r, err), NULL;
+    end = wait_result(c, &why);     /* NULL: the command is over */
+    if (why != WAIT_OK || end) {
+        PQclear(r);
+        PQclear(end);
+        return why != WAIT_OK ? wait_error(c, why, err) : result_error(c, NULL, err), NULL;
+    }
+    return r;
+}
+
+/* Makes the batch's current row the cursor's row: its time read once for column(). */
+static int load_row(struct cursor *c, struct lw_err *err)
+{
+    if (PQnfields(c->batch) != c->nfields ||
+        lw_parse_i64(PQgetvalue(c->batch, c->pos, c->field[COL_TIME]), INT64_MIN, INT64_MAX,
+                     &c->time_us) != 0)
+        return result_error(c, NULL, err);
+    return 0;
+}
+
+/* The end of the rows: the transaction is committed and the connection left idle for the
+ * backend's next statement. */
+static int end_scan(struct cursor *c, struct lw_err *err)
+{
+    PGresult *r = command(c, PQsendQuery(c->conn, "COMMIT"), PGRES_COMMAND_OK, err);
+    if (!r)
+        return err->code;
+    PQclear(r);
+    c->conn = NULL;
+    return 0;
+}
+
+/* The next batch, its first row current; none left ends the scan. */
+static int fetch(struct cursor *c, struct lw_err *err)
+{
+    PGresult *r;
+    PQclear(c->batch);
+    c->batch = NULL;
+    c->pos = c->nrows = 0;
+    if (!(r = command(c, PQsendQuery(c->conn, FETCH_SQL), PGRES_TUPLES_OK, err)))
+        return err->code;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return end_scan(c, err);
+    }
+    c->batch = r;
+    c->nrows = PQntuples(r);
+    return load_row(c, err);
+}
+
 static int next(struct sql_cursor *cur, struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    PGresult *r;
-    int why;
-    PQclear(c->row);
-    c->row = NULL;
-    if (!c->conn)
+    if (!c->batch)
         return 0;
-    r = wait_result(c, &why);
-    if (why == WAIT_DEADLINE || why == WAIT_SILENT) {
-        drop_conn(c);
-        if (why == WAIT_DEADLINE)
-            lw_err_set(err, LW_ETIMEOUT, "canceling statement due to statement timeout");
-        else
-            lw_err_set(err, LW_ETIMEOUT, "decision store did not answer within %lld ms",
-                       (long long)c->aux->timeout_ms);
-        snprintf(err->sqlstate, sizeof err->sqlstate, why == WAIT_DEADLINE ? "57014" : "58000");
-        return err->code;
+    if (++c->pos < c->nrows)
+        return load_row(c, err);
+    if (c->nrows < FETCH_ROWS) {    /* a short batch was the last: no FETCH to learn that */
+        PQclear(c->batch);
+        c->batch = NULL;
+        c->pos = c->nrows = 0;
+        return end_scan(c, err);
     }
-    if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
-        c->row = r;
-        if (PQnfields(r) != c->nfields ||
-            lw_parse_i64(PQgetvalue(r, 0, c->field[COL_TIME]), INT64_MIN, INT64_MAX,
-                         &c->time_us) != 0)
-            return result_error(c, NULL, err);
-        return 0;
-    }
-    if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
-        PQclear(r);
-        finish_query(c, false);
-        return 0;
-    }
-    return result_error(c, r, err);
+    return fetch(c, err);
 }
 
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
@@ -437,8 +503,10 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
 {
     struct cursor *c = (struct cursor *)cur;
     char *sql, **params;
+    struct lw_buf decl;
     int nparams, rc;
     PGconn *conn;
+    PGresult *r;
 
     finish_query(c, true);
     if ((rc = authz_decision_store_sql_build(plan, argc, argv, &sql, &params, &nparams, err)))
@@ -446,23 +514,34 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     c->nfields = 0;
     for (int col = 0; col < NCOLS; col++)
         c->field[col] = selected(plan, col) ? c->nfields++ : -1;
-    if (!(conn = get_conn(c->aux->dsn, c->deadline_us, err))) {
-        lw_free(sql);
-        authz_decision_store_sql_free_params(params, nparams);
-        return err->code;
-    }
-    rc = PQsendQueryParams(conn, sql, nparams, NULL, (const char *const *)params, NULL, NULL, 0);
+    lw_buf_init(&decl, 128u << 10);
+    lw_buf_puts(&decl, "DECLARE lakeward_scan NO SCROLL CURSOR FOR ");
+    lw_buf_puts(&decl, sql);
     lw_free(sql);
-    authz_decision_store_sql_free_params(params, nparams);
+    if (decl.failed || !(conn = get_conn(c->aux->dsn, c->deadline_us, err))) {
+        rc = decl.failed ? lw_err_set(err, LW_ENOMEM, "out of memory") : err->code;
+        lw_buf_free(&decl);
+        authz_decision_store_sql_free_params(params, nparams);
+        return rc;
+    }
     c->conn = conn;
-    if (!rc || !PQsetSingleRowMode(conn))
-        return result_error(c, NULL, err);
-    return next(cur, err);
+    r = command(c, PQsendQuery(conn, "BEGIN READ ONLY"), PGRES_COMMAND_OK, err);
+    PQclear(r);
+    if (r)
+        r = command(c, PQsendQueryParams(conn, decl.data, nparams, NULL,
+                                         (const char *const *)params, NULL, NULL, 0),
+                    PGRES_COMMAND_OK, err);
+    PQclear(r);
+    lw_buf_free(&decl);
+    authz_decision_store_sql_free_params(params, nparams);
+    if (!r)
+        return err->code;
+    return fetch(c, err);
 }
 
 static bool eof(struct sql_cursor *cur)
 {
-    return ((struct cursor *)cur)->row == NULL;
+    return ((struct cursor *)cur)->batch == NULL;
 }
 
 static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
@@ -474,11 +553,11 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     if (col < 0 || col >= NCOLS)
         return lw_err_set(err, LW_EINVAL, "no column %d in lakeward.decisions", col);
     f = c->field[col];
-    if (f < 0 || PQgetisnull(c->row, 0, f)) {     /* not sent: the engine does not read it */
+    if (f < 0 || PQgetisnull(c->batch, c->pos, f)) {     /* not sent: the engine does not read it */
         v->type = SQL_V_NULL;
         return 0;
     }
-    s = PQgetvalue(c->row, 0, f);
+    s = PQgetvalue(c->batch, c->pos, f);
     switch (cols[col].type_oid) {
     case SQL_OID_TIMESTAMPTZ:
         v->type = SQL_V_TIME;
@@ -505,7 +584,7 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     default:
         v->type = SQL_V_TEXT;
         v->u.s.p = s;
-        v->u.s.len = (size_t)PQgetlength(c->row, 0, f);
+        v->u.s.len = (size_t)PQgetlength(c->batch, c->pos, f);
         return 0;
     }
 }

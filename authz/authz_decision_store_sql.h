@@ -3,7 +3,7 @@
  * replica's decisions are visible from any replica. Same columns as the ring's table
  * (authz_decision_sql.h) plus `replica`. Constraints on time (=, <, <=, >, >=), user_name,
  * operation, replica, decision_id, query_id (= and IN) and allowed (=) become the WHERE clause
- * of the query sent to PostgreSQL; rows stream back in time order (single-row mode).
+ * of the query sent to PostgreSQL; rows stream back in time order (a cursor, in batches).
  * Register it in the SQL process with a struct authz_decision_store_sql as aux:
  *     sql_tables_add(t, "lakeward", "decisions", &authz_decision_store_sql_module, &aux, &err);
  * Each SQL backend opens its own connection on first use and keeps it. A store that stops

@@ -283,6 +283,31 @@ def test_outage_under_load_loses_only_the_bound(stack, lakeward_factory, outage)
         pg.remove()
 
 
+def test_scans_longer_than_a_batch(stack, store_db, lakeward_factory):
+    """Rows come through a cursor in batches of 1,000: counts and sums across batch edges
+    (exactly 2,000 rows, then 2,345) are PostgreSQL's, in time order, and the connection serves
+    the next statement after a scan that ended and after one stopped early (LIMIT)."""
+    a = start(lakeward_factory, stack, store_db)
+    wait_metric(a, "lakeward_decision_store_up", 1)
+    with psycopg.connect(store_db, autocommit=True) as c:
+        c.execute("INSERT INTO lakeward_decisions (time, replica, decision_id, user_name, endpoint, "
+                  "allowed, latency_ms) SELECT now() - i * interval '1 second', 'batch', 'b' || i, "
+                  "'batch-' || (i / 2000), 'allow', true, i FROM generate_series(0, 2344) i")
+    with psycopg.connect(host="127.0.0.1", port=a.pg_port, user="lakeward", dbname="lakeward",
+                         autocommit=True) as c:     # one backend, one store connection
+        q = lambda query: c.execute(query).fetchall()
+        assert q("SELECT count(*), sum(latency_ms) FROM decisions WHERE user_name = 'batch-0'") \
+            == [(2000, sum(range(2000)))]
+        assert q("SELECT count(*), min(latency_ms), max(latency_ms) FROM decisions "
+                 "WHERE user_name IN ('batch-0', 'batch-1')") == [(2345, 0, 2344)]
+        lat = [r[0] for r in q("SELECT latency_ms FROM decisions WHERE replica = 'batch' "
+                               "ORDER BY time DESC")]
+        assert lat == list(range(2345))
+        assert q("SELECT latency_ms FROM decisions WHERE replica = 'batch' ORDER BY time "
+                 "LIMIT 2") == [(2344,), (2343,)]
+        assert q("SELECT count(*) FROM decisions WHERE replica = 'batch'") == [(2345,)]
+
+
 def test_retention_deletes_old_records_on_start(stack, store_db, lakeward_factory):
     a = start(lakeward_factory, stack, store_db)      # creates the schema
     wait_metric(a, "lakeward_decision_store_up", 1)
