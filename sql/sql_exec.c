@@ -92,8 +92,10 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
 
 void sql_run_end(struct sql_run *r)
 {
-    if (r->opened)
+    if (r->opened) {
         sql_node_close(r->bound.plan, &r->x);
+        sql_op_close_materials(&r->x);
+    }
     r->opened = false;
     if (r->arena_live)
         lw_arena_free(&r->arena);
@@ -223,6 +225,7 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         if (rc == 0) {
             char tag[48];
             sql_node_close(bd->plan, &r->x);
+            sql_op_close_materials(&r->x);
             r->opened = false;
             r->done = true;
             /* PostgreSQL counts the rows of this Execute only (after PortalSuspended) */

@@ -954,10 +954,15 @@ static void setop_close(struct sql_node *op, struct sql_exec *x)
 
 /* --- materialised subqueries (CTEs) ---------------------------------------------------- */
 
+/* A CTE's rows are computed once per statement and only as far as a reader needs them: a
+ * reader past the rows made so far pulls the next one from the plan, so a LIMIT over a CTE
+ * (an endless WITH RECURSIVE too) stops it early. A plan left open when its readers stop is
+ * closed at the end of the statement (sql_op_close_materials). */
 struct sql_material {
     struct sql_node *plan;
     struct sql_op_rows rows;
-    bool done, running;
+    bool started, done, running;
+    struct sql_material *next_open;     /* in sql_exec.open_materials while started, !done */
 };
 
 struct sql_material *sql_material_new(struct lw_arena *a, struct sql_node *plan)
@@ -970,36 +975,60 @@ struct sql_material *sql_material_new(struct lw_arena *a, struct sql_node *plan)
     return m;
 }
 
+static void material_finish(struct sql_exec *x, struct sql_material *m)
+{
+    struct sql_material **p = &x->open_materials;
+    while (*p && *p != m)
+        p = &(*p)->next_open;
+    if (*p)
+        *p = m->next_open;
+    sql_node_close(m->plan, x);
+    m->done = true;
+}
+
+void sql_op_close_materials(struct sql_exec *x)
+{
+    while (x->open_materials)
+        material_finish(x, x->open_materials);
+}
+
 static int material_open(struct sql_node *op, struct sql_exec *x)
 {
     struct sql_material *m = op->u.material.m;
-    struct pos_st *st = pos_state(op, x);
-    int rc;
-    if (!st)
+    if (!pos_state(op, x))
         return LW_ENOMEM;
-    if (m->done)
-        return 0;
     if (m->running)
         return sql_error_set(x->err, "0A000", "recursive queries are not supported yet");
-    m->running = true;
-    rc = sql_node_open(m->plan, x);
-    while (rc == 0 && (rc = sql_node_next(m->plan, x)) == 1) {
-        struct sql_value *r = sql_op_copy_row(x, m->plan->row, m->plan->ncols, m->plan->ncols);
-        rc = !r ? LW_ENOMEM : sql_op_rows_add(x, &m->rows, r);
-    }
-    sql_node_close(m->plan, x);
-    m->running = false;
-    if (rc < 0)
-        return rc;
-    m->done = true;
-    return 0;
+    if (m->started)
+        return 0;
+    m->started = true;
+    m->next_open = x->open_materials;
+    x->open_materials = m;
+    return sql_node_open(m->plan, x);
 }
 
 static int material_next(struct sql_node *op, struct sql_exec *x)
 {
     struct pos_st *st = op->st;
-    (void)x;
-    return sql_op_rows_next(op, &op->u.material.m->rows, &st->pos);
+    struct sql_material *m = op->u.material.m;
+    struct sql_value *r;
+    int rc;
+    if (st->pos < m->rows.n || m->done)
+        return sql_op_rows_next(op, &m->rows, &st->pos);
+    if (m->running)
+        return sql_error_set(x->err, "0A000", "recursive queries are not supported yet");
+    m->running = true;
+    rc = sql_node_next(m->plan, x);
+    m->running = false;
+    if (rc <= 0) {
+        if (rc == 0)
+            material_finish(x, m);
+        return rc;
+    }
+    if (!(r = sql_op_copy_row(x, m->plan->row, m->plan->ncols, m->plan->ncols)) ||
+        sql_op_rows_add(x, &m->rows, r) != 0)
+        return LW_ENOMEM;
+    return sql_op_rows_next(op, &m->rows, &st->pos);
 }
 
 /* --- window functions ----------------------------------------------------------------- */
@@ -1223,69 +1252,83 @@ struct sql_worktable *sql_worktable_new(struct lw_arena *a)
     return wt;
 }
 
+/* WITH RECURSIVE streams as PostgreSQL's RecursiveUnion does: the non-recursive term's rows,
+ * then round after round of the recursive term over the previous round's rows, each row
+ * handed on as soon as it is made, so a LIMIT above stops an endless recursion. Every row
+ * is kept (the next round reads it) and counted against the row bound, which ends a
+ * runaway recursion nothing stops with 54000. */
 struct rec_st {
-    struct sql_op_rows all;         /* every row produced, in order */
-    struct rowset seen;         /* UNION: rows already produced */
-    long pos;
+    struct sql_node *plan;          /* the term being read (child, then right), or NULL */
+    struct sql_op_rows lists[2];    /* this round's rows (the next round's worktable) and
+                                     * the previous round's (this round's worktable) */
+    int cur;                        /* lists[cur] is this round's */
+    struct rowset seen;             /* UNION: rows already produced */
+    long produced;
 };
-
-/* Runs plan to its end, keeping each new row in `all` and in `round`. */
-static int rec_round(struct sql_node *op, struct sql_exec *x, struct sql_node *plan,
-                     struct sql_op_rows *round)
-{
-    struct rec_st *st = op->st;
-    int rc = sql_node_open(plan, x);
-    while (rc == 0 && (rc = sql_node_next(plan, x)) == 1) {
-        struct sql_value *r;
-        if (!op->u.recursive.all) {
-            bool created;
-            if (!rowset_get(x, &st->seen, plan->row, true, &created)) {
-                rc = LW_ENOMEM;
-                break;
-            }
-            if (!created) {
-                rc = 0;
-                continue;
-            }
-        }
-        if (!(r = sql_op_copy_row(x, plan->row, op->ncols, op->ncols)) ||
-            sql_op_rows_add(x, &st->all, r) != 0 ||
-            sql_op_rows_add(x, round, r) != 0) {
-            rc = LW_ENOMEM;
-            break;
-        }
-        rc = 0;
-    }
-    sql_node_close(plan, x);
-    return rc < 0 ? rc : 0;
-}
 
 static int recursive_open(struct sql_node *op, struct sql_exec *x)
 {
     struct rec_st *st = op->st;
-    struct sql_worktable *wt = op->u.recursive.wt;
-    struct sql_op_rows round = {0};
     if (!st && !(st = op->st = lw_arena_alloc(x->arena, sizeof *st)))
         return sql_op_nomem(x->arena, x->err);
     memset(st, 0, sizeof *st);
     rowset_init(&st->seen, op->ncols, op->types);
-    if (rec_round(op, x, op->child, &round) != 0)
-        return LW_EINVAL;
-    /* each round reads the previous round's rows; the row bound ends a runaway recursion */
-    while (round.n > 0) {
-        wt->cur = round;
-        memset(&round, 0, sizeof round);
-        if (rec_round(op, x, op->right, &round) != 0)
-            return LW_EINVAL;
+    st->plan = op->child;
+    return sql_node_open(op->child, x);
+}
+
+/* The current term's next new row (copied and kept in the round), 0 at its end. */
+static int rec_term_next(struct sql_node *op, struct sql_exec *x, struct rec_st *st)
+{
+    int rc;
+    while ((rc = sql_node_next(st->plan, x)) == 1) {
+        struct sql_value *r;
+        bool created = true;
+        if (!op->u.recursive.all && !rowset_get(x, &st->seen, st->plan->row, true, &created))
+            return LW_ENOMEM;
+        if (!created)
+            continue;
+        if (++st->produced > x->max_rows)
+            return sql_op_too_many_rows(x);
+        if (!(r = sql_op_copy_row(x, st->plan->row, op->ncols, op->ncols)) ||
+            sql_op_rows_add(x, &st->lists[st->cur], r) != 0)
+            return LW_ENOMEM;
+        memcpy(op->row, r, (size_t)op->ncols * sizeof *op->row);
+        return 1;
     }
-    return 0;
+    return rc;
 }
 
 static int recursive_next(struct sql_node *op, struct sql_exec *x)
 {
     struct rec_st *st = op->st;
-    (void)x;
-    return sql_op_rows_next(op, &st->all, &st->pos);
+    int rc;
+    while (st->plan) {
+        if ((rc = rec_term_next(op, x, st)) != 0)
+            return rc;
+        sql_node_close(st->plan, x);
+        st->plan = NULL;
+        if (st->lists[st->cur].n == 0)
+            return 0;       /* a round made nothing new: the recursion is over */
+        /* the list two rounds old is read by no one now: its array is reused (a long
+         * recursion of few rows a round would otherwise allocate a list every round) */
+        op->u.recursive.wt->cur = st->lists[st->cur];
+        st->cur = !st->cur;
+        st->lists[st->cur].n = 0;
+        st->plan = op->right;       /* closed by recursive_close even if open fails */
+        if ((rc = sql_node_open(op->right, x)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void recursive_close(struct sql_node *op, struct sql_exec *x)
+{
+    struct rec_st *st = op->st;
+    if (st && st->plan) {
+        sql_node_close(st->plan, x);
+        st->plan = NULL;
+    }
 }
 
 static int worktable_next(struct sql_node *op, struct sql_exec *x)
@@ -1329,7 +1372,7 @@ static const struct node_vt vts[] = {
     [SQL_N_SETOP] = {setop_open, setop_next, setop_close},
     [SQL_N_MATERIAL] = {material_open, material_next, no_close},
     [SQL_N_WINDOW] = {window_open, window_next, child_close},
-    [SQL_N_RECURSIVE] = {recursive_open, recursive_next, no_close},
+    [SQL_N_RECURSIVE] = {recursive_open, recursive_next, recursive_close},
     [SQL_N_WORKTABLE] = {pos_open, worktable_next, no_close},
 };
 

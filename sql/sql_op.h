@@ -25,6 +25,7 @@ struct sql_exec {
     long max_rows;                  /* rows one buffering operator may hold */
     struct sql_query_ctx qc;        /* handed to tables' open */
     volatile sig_atomic_t *cancel;  /* nonzero: stop (sql_session_opts.cancel); may be NULL */
+    struct sql_material *open_materials;    /* CTEs whose plan is still open */
 };
 
 enum sql_node_kind {
@@ -195,6 +196,8 @@ struct sql_node *sql_node_new(struct lw_arena *a, enum sql_node_kind kind, int n
 /* A shared materialisation of plan (a CTE): every MATERIAL operator over it reads the
  * same rows, computed on first use. */
 struct sql_material *sql_material_new(struct lw_arena *a, struct sql_node *plan);
+/* Closes the plans of CTEs nothing read to their end; call when the statement ends. */
+void sql_op_close_materials(struct sql_exec *x);
 /* The rows a recursive CTE's recursive term reads (shared by its two nodes). */
 struct sql_worktable *sql_worktable_new(struct lw_arena *a);
 
