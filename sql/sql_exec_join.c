@@ -135,8 +135,8 @@ static int plan_right(struct sql_node *op, struct sql_exec *x, struct join_st *s
     uint64_t live = sql_op_live_cols(op->right);
     const struct sql_type **types;
     bool all_cols = true;
-    if (!(place = alloc_array(x, nr, sizeof *place)) || !(st->rmap = alloc_array(x, nr,
-                                                                                sizeof(int))))
+    if (!(place = alloc_array(x, nr, sizeof *place)) ||
+        !(st->rmap = alloc_array(x, nr, sizeof *st->rmap)))
         return LW_ENOMEM;
     for (int c = 0; c < nr; c++) {
         place[c] = -1;
