@@ -10,6 +10,7 @@
 
 #include "pg_cancel.h"
 
+#include "../sql/sql_cursor.h"
 #include "../sql/sql_type_io.h"
 #include "../sql/sql_value.h"
 #include "core/lw_arena.h"
@@ -469,6 +470,16 @@ static int describe_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *e
     }
     if (kind == 'P') {
         struct ext_portal *e = portal_find(s->ext, name);
+        if (!e && *name && (n = sql_cursor_columns(&s->sql, name, &cols)) >= 0) {
+            /* a cursor DECLAREd by name is a portal too (psycopg describes its cursors) */
+            if (n == 0) {
+                put_empty(s, 'n');
+                return 0;
+            }
+            if (pg_rows_set_columns(&s->rows, n, cols, 0, NULL, err) != 0)
+                return LW_EINVAL;
+            return pg_rows_put_description(&s->rows, n, cols, true, err);
+        }
         if (!e)
             return sql_error_set(err, "34000", "portal \"%s\" does not exist", name);
         n = sql_portal_columns(e->p, &cols);
@@ -499,6 +510,8 @@ static int execute_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *er
     if (!(e = portal_find(s->ext, name)))
         return sql_error_set(err, "34000", "portal \"%s\" does not exist", name);
     n = sql_portal_columns(e->p, &cols);
+    if (n != e->ncols)      /* a FETCH whose cursor was closed or declared after Bind */
+        return sql_error_set(err, "34000", "cursor of portal \"%s\" changed since Bind", name);
     if (e->done && n > 0) {
         /* Postgres runs a finished SELECT portal again as zero more rows. */
         size_t m = pg_msg_begin(&s->io.out, 'C');

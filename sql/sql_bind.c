@@ -1937,6 +1937,44 @@ static int bind_set(struct binder *b, const PgQuery__VariableSetStmt *vs, struct
     return 0;
 }
 
+/* DECLARE (its SELECT bound as a SELECT statement is), FETCH/MOVE and CLOSE: the cursor
+ * name copied, what to do recorded; sql_cursor.c runs them. */
+static int bind_cursor_stmt(struct binder *b, const PgQuery__Node *stmt, struct sql_bound *out)
+{
+    static const int dirs[] = {
+        [PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD] = SQL_FETCH_FORWARD,
+        [PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD] = SQL_FETCH_BACKWARD,
+        [PG_QUERY__FETCH_DIRECTION__FETCH_ABSOLUTE] = SQL_FETCH_ABSOLUTE,
+        [PG_QUERY__FETCH_DIRECTION__FETCH_RELATIVE] = SQL_FETCH_RELATIVE,
+    };
+    const char *name = NULL;
+    if (stmt->node_case == PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT) {
+        const PgQuery__DeclareCursorStmt *d = stmt->declare_cursor_stmt;
+        if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+            return sql_error_set(b->err, "42601", "DECLARE CURSOR needs a SELECT");
+        if (sql_bind(b->ctx, d->query, b->a, out, b->err) != 0)
+            return LW_EINVAL;
+        out->kind = SQL_STMT_DECLARE;
+        out->cursor_options = d->options;
+        name = d->portalname;
+    } else if (stmt->node_case == PG_QUERY__NODE__NODE_FETCH_STMT) {
+        const PgQuery__FetchStmt *f = stmt->fetch_stmt;
+        if (f->direction <= 0 || (size_t)f->direction >= sizeof dirs / sizeof dirs[0])
+            return sql_error_set(b->err, "42601", "unexpected FETCH direction");
+        out->kind = SQL_STMT_FETCH;
+        out->fetch = (struct sql_fetch){dirs[f->direction], f->how_many, f->ismove};
+        name = f->portalname;
+    } else {
+        out->kind = SQL_STMT_CLOSE;
+        name = stmt->close_portal_stmt->portalname;
+    }
+    if (name && *name && !(out->set_name = lw_arena_strndup(b->a, name, strlen(name))))
+        return sql_bind_nomem(b);
+    if (out->kind != SQL_STMT_CLOSE && !out->set_name)
+        return sql_error_set(b->err, "34000", "cursor \"\" does not exist");
+    return 0;
+}
+
 int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct lw_arena *arena,
              struct sql_bound *out, struct sql_error *err)
 {
@@ -1994,6 +2032,10 @@ int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct l
             return sql_bind_fail(&b, -1, "0A000", "only DISCARD ALL is supported");
         out->kind = SQL_STMT_DISCARD_ALL;
         return 0;
+    case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT:
+    case PG_QUERY__NODE__NODE_FETCH_STMT:
+    case PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT:
+        return bind_cursor_stmt(&b, stmt, out);
     case PG_QUERY__NODE__NODE_DEALLOCATE_STMT:
         out->kind = SQL_STMT_DEALLOCATE;
         out->set_name = stmt->deallocate_stmt->name && *stmt->deallocate_stmt->name

@@ -22,6 +22,16 @@ enum sql_stmt_kind {
     SQL_STMT_SHOW,          /* set_name; "all" for SHOW ALL */
     SQL_STMT_DISCARD_ALL,
     SQL_STMT_DEALLOCATE,    /* set_name: the statement name, NULL for ALL */
+    SQL_STMT_DECLARE,       /* DECLARE set_name CURSOR FOR <the SELECT bound as above> */
+    SQL_STMT_FETCH,         /* FETCH / MOVE (fetch) from cursor set_name */
+    SQL_STMT_CLOSE,         /* CLOSE cursor set_name, NULL for ALL */
+};
+
+/* A FETCH or MOVE as the parser gives it (PostgreSQL's FetchStmt; sql_cursor.c runs it). */
+struct sql_fetch {
+    enum { SQL_FETCH_FORWARD, SQL_FETCH_BACKWARD, SQL_FETCH_ABSOLUTE, SQL_FETCH_RELATIVE } dir;
+    int64_t count;                  /* rows (INT64_MAX: ALL); may be negative */
+    bool move;                      /* MOVE: position only, no rows */
 };
 
 struct sql_bound {
@@ -34,6 +44,8 @@ struct sql_bound {
     uint32_t *param_types;
     const char *set_name, *set_value;
     bool set_local;
+    int cursor_options;             /* DECLARE: PostgreSQL's CURSOR_OPT_* bits */
+    struct sql_fetch fetch;         /* FETCH */
 };
 
 struct sql_bind_ctx {

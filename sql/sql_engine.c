@@ -4,6 +4,7 @@
 
 #include "../server/core/lw_arena.h"
 #include "sql_catalog.h"
+#include "sql_cursor.h"
 #include "sql_exec_int.h"
 #include "sql_parse.h"
 #include "sql_settings.h"
@@ -22,11 +23,12 @@ void sql_session_init(struct sql_session *s, const struct sql_session_opts *o)
     if (!s->o.max_rows_buffered)
         s->o.max_rows_buffered = 1000000;
     s->tx = 'I';
+    s->cursor_ops = &sql_cursor_ops;
 }
 
 void sql_session_free(struct sql_session *s)
 {
-    (void)s;
+    sql_cursor_ops.end(s, SQL_CURSORS_ALL);
 }
 
 void sql_session_error(struct sql_session *s)
@@ -60,7 +62,8 @@ static int run_one(struct sql_session *s, const char *query, const PgQuery__Node
                 r.bound.kind != SQL_STMT_ROLLBACK)
                 rc = sql_error_set(err, "25P02", "current transaction is aborted, commands "
                                    "ignored until end of transaction block");
-            else if ((r.bound.kind == SQL_STMT_SELECT || r.bound.kind == SQL_STMT_SHOW) &&
+            else if ((r.bound.kind == SQL_STMT_SELECT || r.bound.kind == SQL_STMT_SHOW ||
+                      (r.bound.kind == SQL_STMT_FETCH && !r.bound.fetch.move)) &&
                      sink->columns(sink->ctx, n, cols, err) != 0)
                 rc = LW_EIO;
             else

@@ -39,6 +39,26 @@ enum { SQL_CANCEL_NONE = 0, SQL_CANCEL_USER = 1, SQL_CANCEL_TIMEOUT = 2 };
 /* Fills err with PostgreSQL's 57014 for reason why; returns LW_EINVAL. */
 int sql_cancel_error(struct sql_error *err, int why);
 
+struct sql_run;
+struct sql_cursors;
+
+/* How a transaction (or the session's cursors' life) ended, for sql_cursor_ops.end. */
+enum sql_cursor_end { SQL_CURSORS_COMMIT, SQL_CURSORS_ROLLBACK, SQL_CURSORS_ALL };
+
+/* Cursor statements run in sql_cursor.c, which runs a cursor's query through the
+ * executor; the executor reaches it through these (set by sql_session_init) so that it
+ * does not depend on it in turn. */
+struct sql_cursor_ops {
+    /* The columns FETCH from cursor name returns; -1 when there is no such cursor. */
+    int (*columns)(struct sql_session *s, const char *name,
+                   const struct sql_result_col **cols);
+    /* Runs DECLARE, FETCH/MOVE or CLOSE (r->bound.kind), rows and tag through sink. */
+    int (*run)(struct sql_run *r, const struct sql_sink *sink, struct sql_error *err);
+    /* A transaction ended: COMMIT keeps WITH HOLD cursors, ROLLBACK only those held from
+     * an earlier transaction; ALL (DISCARD ALL, end of session) closes every one. */
+    void (*end)(struct sql_session *s, enum sql_cursor_end how);
+};
+
 struct sql_session {
     struct sql_session_opts o;
     char tx;                            /* 'I' idle, 'T' in a transaction, 'E' failed one */
@@ -47,10 +67,12 @@ struct sql_session {
     int64_t deadline_us;                /* lw_mono_us() bound of the running statement, set
                                          * by the caller (statement_timeout); 0: none.
                                          * Tables see it as sql_query_ctx.deadline_us. */
+    const struct sql_cursor_ops *cursor_ops;
+    struct sql_cursors *cursors;        /* open cursors (sql_cursor.c); NULL: none yet */
 };
 
 void sql_session_init(struct sql_session *s, const struct sql_session_opts *o);
-/* Releases the session (nothing is allocated today; call it for future state). */
+/* Releases the session: closes its cursors. */
 void sql_session_free(struct sql_session *s);
 
 /* Runs every statement of query (NUL-terminated, valid UTF-8) through sink: for each, its

@@ -87,6 +87,9 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
         if (!sql_settings_get(&s->settings, name, err))
             return LW_EINVAL;
     }
+    if (r->bound.kind == SQL_STMT_FETCH &&
+        s->cursor_ops->columns(s, r->bound.set_name, &(const struct sql_result_col *){0}) < 0)
+        return sql_error_set(err, "34000", "cursor \"%s\" does not exist", r->bound.set_name);
     return 0;
 }
 
@@ -110,6 +113,10 @@ int sql_run_columns(const struct sql_run *r, const struct sql_result_col **cols,
         *cols = &r->show_col;
         return 1;
     }
+    if (r->bound.kind == SQL_STMT_FETCH && !r->bound.fetch.move) {
+        int n = r->s->cursor_ops->columns(r->s, r->bound.set_name, cols);
+        return n > 0 ? n : 0;
+    }
     *cols = r->cols;
     return r->bound.kind == SQL_STMT_SELECT ? r->bound.ncols : 0;
 }
@@ -128,10 +135,14 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
         break;
     case SQL_STMT_COMMIT:
         tag = s->tx == 'E' ? "ROLLBACK" : "COMMIT";
+        if (s->tx != 'I')
+            s->cursor_ops->end(s, s->tx == 'E' ? SQL_CURSORS_ROLLBACK : SQL_CURSORS_COMMIT);
         s->tx = 'I';
         break;
     case SQL_STMT_ROLLBACK:
         tag = "ROLLBACK";
+        if (s->tx != 'I')
+            s->cursor_ops->end(s, SQL_CURSORS_ROLLBACK);
         s->tx = 'I';
         break;
     case SQL_STMT_SET:
@@ -160,6 +171,7 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
             return sql_error_set(err, "25001", "DISCARD ALL cannot run inside a transaction "
                                  "block");
         sql_settings_reset_all(&s->settings);
+        s->cursor_ops->end(s, SQL_CURSORS_ALL);
         if (s->o.deallocate && s->o.deallocate(s->o.hook_ctx, NULL, err) != 0)
             return LW_EINVAL;
         tag = "DISCARD ALL";
@@ -172,6 +184,10 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
                                  bd->set_name);
         tag = bd->set_name ? "DEALLOCATE" : "DEALLOCATE ALL";
         break;
+    case SQL_STMT_DECLARE:
+    case SQL_STMT_FETCH:
+    case SQL_STMT_CLOSE:
+        return s->cursor_ops->run(r, sink, err);
     case SQL_STMT_SELECT:
         break;
     }
@@ -304,7 +320,8 @@ void sql_stmt_free(struct sql_stmt *st)
 int sql_stmt_params(const struct sql_stmt *st, const uint32_t **types)
 {
     *types = st->bound.param_types;
-    return st->bound.kind == SQL_STMT_SELECT ? st->bound.nparams : 0;
+    return st->bound.kind == SQL_STMT_SELECT || st->bound.kind == SQL_STMT_DECLARE
+               ? st->bound.nparams : 0;
 }
 
 int sql_stmt_columns(const struct sql_stmt *st, const struct sql_result_col **cols)
@@ -312,6 +329,11 @@ int sql_stmt_columns(const struct sql_stmt *st, const struct sql_result_col **co
     *cols = st->cols;
     if (st->node && st->bound.kind == SQL_STMT_SHOW)
         return 1;
+    if (st->node && st->bound.kind == SQL_STMT_FETCH && !st->bound.fetch.move) {
+        /* as PostgreSQL: the columns of the cursor open now, if any */
+        int n = st->session->cursor_ops->columns(st->session, st->bound.set_name, cols);
+        return n > 0 ? n : 0;
+    }
     return st->node && st->bound.kind == SQL_STMT_SELECT ? st->bound.ncols : 0;
 }
 
