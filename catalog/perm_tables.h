@@ -11,6 +11,7 @@
 #define PERM_TABLES_H
 #include "check_cache.h"
 #include "lk_client.h"
+#include "perm_catalog.h"
 #include "perm_fga_sql.h"
 #include "../sql/sql_tables.h"
 
@@ -24,6 +25,9 @@ struct perm_world {
     struct lk_client **lk;
     int nlk;
     struct check_cache *lk_cache;   /* the SQL process's own, not the authorizer's */
+    /* The instances' catalog caches and id <-> name lookups (perm_catalog.h); the catalog
+     * tables get &catalog as aux. */
+    struct perm_catalog *catalog;
 };
 
 /* Registers every table whose peer is configured under schema "lakeward". */

@@ -294,11 +294,17 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
             return err->code;
         w->nlk++;
     }
+    struct perm_catalog_opts co = {.ttl_ms = c->catalog_cache_ttl_ms,
+                                   .fga_store_id = c->openfga_store_id,
+                                   .fga_model_id = c->openfga_model_id};
+    if (!(w->catalog = perm_catalog_new(w->lk, w->nlk, &co)))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
     return 0;
 }
 
 static void perm_world_close_lakekeeper(struct perm_world *w)
 {
+    perm_catalog_free(w->catalog);
     for (int i = 0; i < w->nlk; i++)
         lk_client_free(w->lk[i]);
     lw_free(w->lk);

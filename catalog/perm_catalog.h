@@ -1,0 +1,81 @@
+/* perm_catalog.h -- the catalog of every configured Lakekeeper instance as the permission
+ * tables use it: one lk_catalog (TTL cache, lk_catalog.h) per instance, plus lookups between
+ * OpenFGA object ids and human names for the tables that show grants and permissions:
+ *     warehouse:<uuid>                      -> "demo"
+ *     namespace:<uuid>                      -> "demo.finance"
+ *     lakekeeper_table:<wh-uuid>/<uuid>     -> "demo.finance.revenue" (also <uuid> alone)
+ *     lakekeeper_view:<wh-uuid>/<uuid>      -> "demo.finance.v"
+ *     project:<id>                          -> the project's name
+ *     server:<id>                           -> the server id (a server has no name)
+ * Roles and users are not catalog objects: perm_catalog_find says PERM_CAT_NOT_CATALOG.
+ * Use: perm_catalog_load_all once per statement (cheap while the cache is fresh), then any
+ * number of perm_catalog_find / perm_catalog_find_name, valid until the next load. */
+#ifndef PERM_CATALOG_H
+#define PERM_CATALOG_H
+
+#include "lk_catalog.h"
+
+struct perm_catalog;
+
+struct perm_catalog_opts {
+    int64_t ttl_ms;             /* catalog_cache_ttl_ms */
+    size_t max_objects;         /* per instance (0: 100,000) */
+    int max_calls;              /* upstream GETs per load (0: 2,000) */
+    const char *fga_store_id, *fga_model_id;    /* shown by lakekeeper_server (borrowed) */
+};
+
+/* The catalogs of lk[0..nlk) (borrowed clients, read with lk_client_get). NULL when out of
+ * memory. */
+struct perm_catalog *perm_catalog_new(struct lk_client **lk, int nlk,
+                                      const struct perm_catalog_opts *o) LW_MUSTCHECK;
+void perm_catalog_free(struct perm_catalog *pc);
+
+/* For the tables: the instances' catalogs, load budget and TTL. */
+int perm_catalog_count(const struct perm_catalog *pc);
+struct lk_catalog *perm_catalog_at(struct perm_catalog *pc, int i);
+struct lk_client *perm_catalog_client(struct perm_catalog *pc, int i);
+const struct perm_catalog_opts *perm_catalog_options(const struct perm_catalog *pc);
+/* Drops every instance's cache (lakeward.catalog_refresh). */
+void perm_catalog_invalidate(struct perm_catalog *pc);
+
+/* Makes every instance's whole catalog present (from the cache when fresher than the TTL).
+ * 0, or the first instance's failure (a bound, a deadline, an upstream error). */
+int perm_catalog_load_all(struct perm_catalog *pc, int64_t deadline_us,
+                          struct lw_err *err) LW_MUSTCHECK;
+
+enum perm_cat_found {
+    PERM_CAT_FOUND,         /* exists in a loaded catalog */
+    PERM_CAT_MISSING,       /* a catalog type, but no loaded catalog has that id */
+    PERM_CAT_NOT_CATALOG,   /* role:, user:, or a type that is not a catalog object */
+};
+
+/* Object kinds, as the tables' object_type column spells them. */
+enum perm_cat_kind {
+    PERM_CAT_SERVER,
+    PERM_CAT_PROJECT,
+    PERM_CAT_WAREHOUSE,
+    PERM_CAT_NAMESPACE,
+    PERM_CAT_TABLE,
+    PERM_CAT_VIEW,
+};
+const char *perm_cat_kind_name(enum perm_cat_kind k);   /* "server", ..., "view" */
+
+struct perm_cat_object {
+    enum perm_cat_kind kind;
+    const char *instance;       /* Lakekeeper instance id */
+    const char *id;             /* native id (uuid, project id, server id) */
+    const char *project_id;     /* NULL for the server */
+    const char *warehouse_id;   /* NULL above warehouse level */
+    const char *namespace_id;   /* tables and views */
+    char name[1024];            /* human name, see above */
+};
+
+/* Looks an OpenFGA object ("type:id") up in the loaded catalogs. Strings in *out are
+ * borrowed from the cache (valid until the next load or invalidate). */
+enum perm_cat_found perm_catalog_find(struct perm_catalog *pc, const char *fga_object,
+                                      struct perm_cat_object *out);
+/* The other way: kind + human name ("demo.finance.revenue", without case) to the object. */
+enum perm_cat_found perm_catalog_find_name(struct perm_catalog *pc, enum perm_cat_kind kind,
+                                           const char *name, struct perm_cat_object *out);
+
+#endif

@@ -1,0 +1,308 @@
+/* test_lk_catalog.c -- the Lakekeeper catalog cache (catalog/lk_catalog.h) and the id <-> name
+ * lookups over it (catalog/perm_catalog.h), through a real lk_client whose HTTP exchange
+ * answers from a scripted Lakekeeper: pages followed past an empty page, nested namespaces
+ * walked, inactive warehouses not listed, a scope that narrows the requests, the TTL, the
+ * object and request bounds, and an upstream failure that leaves nothing half-read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../catalog/http_client.h"
+#include "../../catalog/perm_catalog.h"
+
+#define Q2 "returnUuids=true&returnProtectionStatus=true&pageSize=1000&pageToken="
+#define Q "?" Q2
+#define MAX_SENT 64
+
+struct route {
+    const char *path;           /* exact path + query after the instance URL */
+    long status;
+    const char *body;
+};
+
+static const struct route world[] = {
+    {"/management/v1/info", 200,
+     "{\"server-id\":\"srv-1\",\"lakekeeper-version\":\"0.13.1\",\"authz-backend\":\"openfga\","
+     "\"bootstrapped\":true,\"default-project-id\":\"p1\"}"},
+    {"/management/v1/whoami", 200, "{\"id\":\"oidc~lakeward\",\"is-instance-admin\":false}"},
+    {"/management/v1/project-list", 200,
+     "{\"projects\":[{\"project-id\":\"p1\",\"project-name\":\"Default\"}]}"},
+    {"/management/v1/warehouse?warehouseStatus=active&warehouseStatus=inactive", 200,
+     "{\"warehouses\":[{\"id\":\"w1\",\"name\":\"demo\",\"project-id\":\"p1\",\"status\":"
+     "\"active\",\"storage-profile\":{\"type\":\"s3\",\"bucket\":\"b\",\"key-prefix\":\"demo\"},"
+     "\"delete-profile\":{\"type\":\"soft\",\"expiration-seconds\":3600}},"
+     "{\"id\":\"w2\",\"name\":\"old\",\"project-id\":\"p1\",\"status\":\"inactive\"}]}"},
+    /* Top level in three pages, the middle one empty: the listing must not stop there. */
+    {"/catalog/v1/w1/namespaces" Q, 200,
+     "{\"namespaces\":[[\"finance\"]],\"namespace-uuids\":[\"n1\"],\"protection-status\":[true],"
+     "\"next-page-token\":\"t 1\"}"},
+    {"/catalog/v1/w1/namespaces" Q "t%201", 200,
+     "{\"namespaces\":[],\"namespace-uuids\":[],\"next-page-token\":\"t2\"}"},
+    {"/catalog/v1/w1/namespaces" Q "t2", 200,
+     "{\"namespaces\":[[\"sales\"]],\"namespace-uuids\":[\"n2\"],\"next-page-token\":null}"},
+    {"/catalog/v1/w1/namespaces?parent=finance&" Q2, 200,
+     "{\"namespaces\":[[\"finance\",\"e u\"]],\"namespace-uuids\":[\"n3\"]}"},
+    {"/catalog/v1/w1/namespaces?parent=sales&" Q2, 200,
+     "{\"namespaces\":[],\"namespace-uuids\":[]}"},
+    {"/catalog/v1/w1/namespaces?parent=finance%1Fe%20u&" Q2, 200,
+     "{\"namespaces\":[],\"namespace-uuids\":[]}"},
+    {"/catalog/v1/w1/namespaces/finance/tables" Q, 200,
+     "{\"identifiers\":[{\"namespace\":[\"finance\"],\"name\":\"revenue\"}],"
+     "\"table-uuids\":[\"t1\"],\"protection-status\":[false]}"},
+    {"/catalog/v1/w1/namespaces/finance/views" Q, 200,
+     "{\"identifiers\":[{\"namespace\":[\"finance\"],\"name\":\"v_rev\"}],\"table-uuids\":[\"v1\"]}"},
+    {"/catalog/v1/w1/namespaces/sales/tables" Q, 200,
+     "{\"identifiers\":[{\"namespace\":[\"sales\"],\"name\":\"orders\"}],"
+     "\"table-uuids\":[\"t2\"]}"},
+    {"/catalog/v1/w1/namespaces/sales/views" Q, 200, "{\"identifiers\":[],\"table-uuids\":[]}"},
+    {"/catalog/v1/w1/namespaces/finance%1Fe%20u/tables" Q, 200,
+     "{\"identifiers\":[{\"namespace\":[\"finance\",\"e u\"],\"name\":\"costs\"}],"
+     "\"table-uuids\":[\"t3\"]}"},
+    {"/catalog/v1/w1/namespaces/finance%1Fe%20u/views" Q, 200,
+     "{\"identifiers\":[],\"table-uuids\":[]}"},
+};
+
+static const char *failing_path;    /* answered 500 when set */
+static int nsent;
+static char sent[MAX_SENT][256];
+static int64_t fake_now = 1000000;
+
+static int64_t now_fake(void) { return fake_now; }
+
+static void fake_exchange(const struct http_client_req *reqs, struct http_client_resp *resps,
+                          int n, size_t max_body)
+{
+    static const char base[] = "http://lk.test";
+    for (int i = 0; i < n; i++) {
+        struct http_client_resp *r = &resps[i];
+        memset(r, 0, sizeof *r);
+        lw_buf_init(&r->body, max_body);
+        const char *url = reqs[i].url;
+        if (strstr(url, "/token")) {
+            r->status = 200;
+            strcpy(r->content_type, "application/json");
+            lw_buf_puts(&r->body, "{\"access_token\":\"tok\",\"expires_in\":300}");
+            continue;
+        }
+        const char *path = url + strlen(base);
+        if (nsent < MAX_SENT)
+            snprintf(sent[nsent], sizeof sent[nsent], "%s", path);
+        nsent++;
+        const struct route *rt = NULL;
+        for (size_t k = 0; k < sizeof world / sizeof *world; k++)
+            if (strcmp(path, world[k].path) == 0)
+                rt = &world[k];
+        if (!rt) {
+            r->error = LW_EIO;
+            snprintf(r->error_msg, sizeof r->error_msg, "no scripted answer for %s", path);
+            continue;
+        }
+        strcpy(r->content_type, "application/json");
+        if (failing_path && strcmp(failing_path, path) == 0) {
+            r->status = 500;
+            lw_buf_puts(&r->body, "{\"error\":{\"code\":500}}");
+            continue;
+        }
+        r->status = rt->status;
+        lw_buf_puts(&r->body, rt->body);
+    }
+}
+
+static struct lk_client *client;
+static struct perm_catalog *pc;
+
+static void make_catalog(size_t max_objects, int max_calls)
+{
+    perm_catalog_free(pc);
+    struct perm_catalog_opts o = {.ttl_ms = 30000, .max_objects = max_objects,
+                                  .max_calls = max_calls};
+    pc = perm_catalog_new(&client, 1, &o);
+    assert_non_null(pc);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    struct lk_client_opts o = {"default", "http://lk.test/", "http://idp.test/token", "lakeward",
+                               "s3cret", NULL, 100, 1000, 1000, 1000, 1 << 20};
+    http_client_exchange = fake_exchange;
+    lw_now_ms = now_fake;
+    nsent = 0;
+    failing_path = NULL;
+    client = lk_client_new(&o, NULL, &err);
+    assert_non_null(client);
+    pc = NULL;
+    make_catalog(0, 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    perm_catalog_free(pc);
+    lk_client_free(client);
+    return 0;
+}
+
+static bool was_sent(const char *path)
+{
+    for (int i = 0; i < nsent && i < MAX_SENT; i++)
+        if (strcmp(sent[i], path) == 0)
+            return true;
+    return false;
+}
+
+static void expect_name(const char *fga, enum perm_cat_kind kind, const char *name)
+{
+    struct perm_cat_object o;
+    assert_int_equal(perm_catalog_find(pc, fga, &o), PERM_CAT_FOUND);
+    assert_int_equal(o.kind, kind);
+    assert_string_equal(o.name, name);
+    assert_string_equal(o.instance, "default");
+}
+
+static void full_load_follows_pages_and_nesting(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    /* 4 top + 3 pages + 3 child levels + 3 x (tables, views); nothing for inactive w2. */
+    assert_int_equal(nsent, 16);
+    assert_false(was_sent("/catalog/v1/w2/namespaces" Q));
+    struct lk_catalog *c = perm_catalog_at(pc, 0);
+    assert_int_equal(lk_catalog_objects(c), 1 + 2 + 3 + 3 + 1);
+    size_t nw;
+    struct lk_cat_warehouse *w = lk_catalog_warehouses(c, &nw);
+    assert_int_equal(nw, 2);
+    assert_string_equal(w[0].storage_location, "b/demo");
+    assert_int_equal(w[0].soft_delete_seconds, 3600);
+    assert_int_equal(w[0].nns, 3);
+    assert_string_equal(w[0].ns[1].name, "finance.e u");
+    assert_int_equal(w[0].ns[1].depth, 2);
+    assert_int_equal(w[0].ns[1].parent, 0);
+    assert_true(w[0].ns[0].protected_);
+    assert_string_equal(lk_catalog_server(c)->service_principal, "oidc~lakeward");
+
+    expect_name("lakekeeper_table:w1/t1", PERM_CAT_TABLE, "demo.finance.revenue");
+    expect_name("lakekeeper_table:t3", PERM_CAT_TABLE, "demo.finance.e u.costs");
+    expect_name("lakekeeper_view:w1/v1", PERM_CAT_VIEW, "demo.finance.v_rev");
+    expect_name("namespace:n3", PERM_CAT_NAMESPACE, "demo.finance.e u");
+    expect_name("warehouse:W2", PERM_CAT_WAREHOUSE, "old");
+    expect_name("project:p1", PERM_CAT_PROJECT, "Default");
+    expect_name("server:srv-1", PERM_CAT_SERVER, "srv-1");
+    struct perm_cat_object o;
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_table:w1/t1", &o), PERM_CAT_FOUND);
+    assert_string_equal(o.warehouse_id, "w1");
+    assert_string_equal(o.namespace_id, "n1");
+    assert_string_equal(o.project_id, "p1");
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_table:w1/gone", &o), PERM_CAT_MISSING);
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_view:w1/t1", &o), PERM_CAT_MISSING);
+    assert_int_equal(perm_catalog_find(pc, "role:r1", &o), PERM_CAT_NOT_CATALOG);
+    assert_int_equal(perm_catalog_find(pc, "nonsense", &o), PERM_CAT_NOT_CATALOG);
+    assert_int_equal(perm_catalog_find_name(pc, PERM_CAT_TABLE, "DEMO.Finance.revenue", &o),
+                     PERM_CAT_FOUND);
+    assert_string_equal(o.id, "t1");
+    assert_int_equal(perm_catalog_find_name(pc, PERM_CAT_NAMESPACE, "demo.sales", &o),
+                     PERM_CAT_FOUND);
+    assert_string_equal(o.id, "n2");
+    assert_int_equal(perm_catalog_find_name(pc, PERM_CAT_TABLE, "demo.sales", &o),
+                     PERM_CAT_MISSING);
+}
+
+static void scope_narrows_requests(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    const char *wh[] = {"DEMO"}, *ns[] = {"sales"};
+    struct lk_cat_scope s = {.warehouse_names = wh, .nwarehouse_names = 1, .namespaces = true,
+                             .tabulars = true, .namespace_names = ns, .nnamespace_names = 1};
+    struct lk_cat_req r = {0};
+    struct lk_catalog *c = perm_catalog_at(pc, 0);
+    assert_int_equal(lk_catalog_load(c, &s, &r, &err), 0);
+    assert_int_equal(r.calls, nsent);
+    assert_true(was_sent("/catalog/v1/w1/namespaces/sales/tables" Q));
+    assert_false(was_sent("/catalog/v1/w1/namespaces/finance/tables" Q));
+    /* Loading the rest later reads only what is missing. */
+    int before = nsent;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent - before, 4);
+}
+
+static void ttl_and_invalidate(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    int first = nsent;
+    fake_now += 29999;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, first);
+    fake_now += 1;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, 2 * first);
+    perm_catalog_invalidate(pc);
+    struct perm_cat_object o;
+    assert_int_equal(perm_catalog_find(pc, "warehouse:w1", &o), PERM_CAT_MISSING);
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, 3 * first);
+    assert_int_equal(perm_catalog_find(pc, "warehouse:w1", &o), PERM_CAT_FOUND);
+}
+
+static void bounds_refuse_and_keep_nothing(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    make_catalog(5, 0);
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), LW_ENOMEM);
+    assert_non_null(strstr(err.msg, "more than 5 catalog objects"));
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), 0);
+    assert_int_equal(lk_catalog_loaded_at(perm_catalog_at(pc, 0)), 0);
+
+    make_catalog(0, 6);
+    err = (struct lw_err){0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), LW_ENOMEM);
+    assert_non_null(strstr(err.msg, "more than 6 requests"));
+    assert_true(nsent <= 6 + 16);
+    struct perm_cat_object o;
+    assert_int_equal(perm_catalog_find(pc, "warehouse:w1", &o), PERM_CAT_MISSING);
+}
+
+static void upstream_failure_names_path(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    failing_path = "/catalog/v1/w1/namespaces?parent=finance&" Q2;
+    assert_int_not_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_non_null(strstr(err.msg, "parent=finance"));
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), 0);
+    failing_path = NULL;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+}
+
+static void namespace_url_encoding(void **state)
+{
+    (void)state;
+    char *parts[] = {"a b", "c+d", "x/y"};
+    char *s = lk_cat_ns_url(parts, 3);
+    assert_string_equal(s, "a%20b%1Fc%2Bd%1Fx%2Fy");
+    lw_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(full_load_follows_pages_and_nesting, setup, teardown),
+        cmocka_unit_test_setup_teardown(scope_narrows_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(ttl_and_invalidate, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
+        cmocka_unit_test(namespace_url_encoding),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
