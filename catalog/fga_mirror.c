@@ -1,7 +1,8 @@
 /* fga_mirror.c -- OpenFGA tuples mirrored in memory (fga_mirror.h). A tuple is one
  * allocation holding "user\0relation\0object\0" after a small header; an open-addressing
  * hash set (linear probing, tombstones, kept at most half full) finds it by those three
- * strings, so a write or delete from the change log costs one probe sequence. */
+ * strings, so a write or delete from the change log costs one probe sequence. The history
+ * window is a ring of changes, each one allocation holding its three strings. */
 #include "fga_mirror.h"
 
 #include <string.h>
@@ -28,6 +29,8 @@ struct fga_mirror {
     bool loaded;
     uint64_t changes_applied;
     int64_t last_sync_ms, last_change_ms;
+    struct fga_tuple *hist;     /* ring of o.max_changes; user points at the one allocation */
+    size_t hist_head, hist_n, hist_bytes;
 };
 
 static uint64_t key_hash(const char *u, const char *r, const char *o)
@@ -60,6 +63,8 @@ struct fga_mirror *fga_mirror_new(const struct fga_mirror_opts *o)
         m->o.max_tuples = 1000000;
     if (!m->o.max_bytes)
         m->o.max_bytes = (size_t)256 << 20;
+    if (!m->o.max_changes)
+        m->o.max_changes = 100000;
     return m;
 }
 
@@ -74,10 +79,64 @@ static void clear(struct fga_mirror *m)
     m->loaded = false;
 }
 
+static void hist_drop_oldest(struct fga_mirror *m)
+{
+    struct fga_tuple *t = &m->hist[m->hist_head];
+    m->hist_bytes -= strlen(t->user) + strlen(t->relation) + strlen(t->object);
+    lw_free(t->user);
+    m->hist_head = (m->hist_head + 1) % m->o.max_changes;
+    m->hist_n--;
+}
+
+static void hist_clear(struct fga_mirror *m)
+{
+    while (m->hist_n)
+        hist_drop_oldest(m);
+    m->hist_head = 0;
+}
+
+int fga_mirror_remember(struct fga_mirror *m, const struct fga_tuples *changes,
+                        struct lw_err *err)
+{
+    if (!m->hist && changes->n &&
+        !(m->hist = lw_calloc(m->o.max_changes, sizeof(*m->hist))))
+        return lw_err_set(err, LW_ENOMEM, "openfga mirror: out of memory");
+    /* Only the newest max_changes of a long list can survive: skip the rest up front. */
+    size_t first = changes->n > m->o.max_changes ? changes->n - m->o.max_changes : 0;
+    for (size_t i = first; i < changes->n; i++) {
+        const struct fga_tuple *c = &changes->v[i];
+        size_t ul = strlen(c->user), rl = strlen(c->relation), ol = strlen(c->object);
+        char *block = lw_malloc(ul + rl + ol + 3);
+        if (!block)
+            return lw_err_set(err, LW_ENOMEM, "openfga mirror: out of memory");
+        if (m->hist_n == m->o.max_changes)
+            hist_drop_oldest(m);
+        memcpy(block, c->user, ul + 1);
+        memcpy(block + ul + 1, c->relation, rl + 1);
+        memcpy(block + ul + rl + 2, c->object, ol + 1);
+        m->hist[(m->hist_head + m->hist_n) % m->o.max_changes] = (struct fga_tuple){
+            block, block + ul + 1, block + ul + rl + 2, c->ts_ms, c->deleted};
+        m->hist_n++;
+        m->hist_bytes += ul + rl + ol;
+    }
+    return LW_OK;
+}
+
+void fga_mirror_foreach_change(const struct fga_mirror *m,
+                               bool (*fn)(void *arg, const struct fga_tuple *change),
+                               void *arg)
+{
+    for (size_t i = 0; i < m->hist_n; i++)
+        if (!fn(arg, &m->hist[(m->hist_head + i) % m->o.max_changes]))
+            return;
+}
+
 void fga_mirror_free(struct fga_mirror *m)
 {
     if (!m)
         return;
+    hist_clear(m);
+    lw_free(m->hist);
     clear(m);
     lw_free(m->token);
     lw_free(m);
@@ -229,6 +288,11 @@ int fga_mirror_sync(struct fga_mirror *m, struct fga_client *c, int64_t deadline
          * token and replay harmlessly over it. */
         char *token = NULL;
         rc = fga_read_changes(c, &token, 0, &buf, deadline_us, err);
+        /* A reload starts the history over from the whole log, so nothing is held twice. */
+        if (rc == LW_OK) {
+            hist_clear(m);
+            rc = fga_mirror_remember(m, &buf, err);
+        }
         fga_tuples_free(&buf);
         if (rc == LW_OK)
             rc = fga_read(c, NULL, m->o.max_tuples, &buf, deadline_us, err);
@@ -248,6 +312,8 @@ int fga_mirror_sync(struct fga_mirror *m, struct fga_client *c, int64_t deadline
     rc = fga_read_changes(c, &token, 0, &buf, deadline_us, err);
     if (rc == LW_OK)
         rc = fga_mirror_apply(m, &buf, err);
+    if (rc == LW_OK)
+        rc = fga_mirror_remember(m, &buf, err);
     fga_tuples_free(&buf);
     if (rc == LW_OK) {
         lw_free(m->token);
@@ -267,6 +333,9 @@ void fga_mirror_stats(const struct fga_mirror *m, struct fga_mirror_stats *st)
     st->changes_applied = m->changes_applied;
     st->last_sync_ms = m->last_sync_ms;
     st->last_change_ms = m->last_change_ms;
+    st->changes_held = m->hist_n;
+    st->changes_bytes = m->hist_bytes;
+    st->oldest_change_ms = m->hist_n ? m->hist[m->hist_head].ts_ms : 0;
 }
 
 void fga_mirror_foreach(const struct fga_mirror *m,

@@ -258,6 +258,15 @@ static const struct engine_bound {
      offsetof(struct lw_config, decision_store_retention_days), 7, 0, 36500},
     {"LAKEWARD_DECISION_STORE_TIMEOUT_MS", "decision_store_timeout_ms",
      offsetof(struct lw_config, decision_store_timeout_ms), 30000, 100, 3600000},
+    /* The OpenFGA mirror of the SQL side (server/pg_fga_mirror.h, docs/sql-tables.md). */
+    {"LAKEWARD_FGA_MIRROR_INTERVAL_MS", "fga_mirror_interval_ms",
+     offsetof(struct lw_config, fga_mirror_interval_ms), 1000, 100, 3600000},
+    {"LAKEWARD_FGA_MIRROR_MAX_TUPLES", "fga_mirror_max_tuples",
+     offsetof(struct lw_config, fga_mirror_max_tuples), 1000000, 1, 100000000},
+    {"LAKEWARD_FGA_MIRROR_MAX_BYTES", "fga_mirror_max_bytes",
+     offsetof(struct lw_config, fga_mirror_max_bytes), 128LL << 20, 1024, 1LL << 36},
+    {"LAKEWARD_FGA_MIRROR_MAX_CHANGES", "fga_mirror_max_changes",
+     offsetof(struct lw_config, fga_mirror_max_changes), 100000, 1, 10000000},
 };
 #define N_ENGINE_BOUNDS (sizeof engine_bounds / sizeof engine_bounds[0])
 
@@ -595,7 +604,9 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "openfga_api_token",
                                       "decision_store_queue", "decision_store_batch",
                                       "decision_store_retention_days",
-                                      "decision_store_timeout_ms", NULL};
+                                      "decision_store_timeout_ms",
+                                      "fga_mirror_interval_ms", "fga_mirror_max_tuples",
+                                      "fga_mirror_max_bytes", "fga_mirror_max_changes", NULL};
     struct file_ctx f = {path, err};
     config_t c;
     const config_setting_t *root, *s;

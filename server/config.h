@@ -97,6 +97,10 @@ struct lw_config {
     int64_t decision_store_batch;   /* default 1000 records per COPY */
     int64_t decision_store_retention_days; /* default 7; 0: keep everything */
     int64_t decision_store_timeout_ms; /* default 30000: silence a SQL scan of the store waits */
+    int64_t fga_mirror_interval_ms; /* default 1000: between the OpenFGA mirror's syncs */
+    int64_t fga_mirror_max_tuples;  /* default 1,000,000: a bigger store is refused */
+    int64_t fga_mirror_max_bytes;   /* default 128 MiB of tuple strings: likewise */
+    int64_t fga_mirror_max_changes; /* default 100,000: the change history kept */
 };
 
 /* Builds the configuration from the environment (envp-style getenv), then the file (if

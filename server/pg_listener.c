@@ -261,6 +261,7 @@ static void reap(struct postmaster *pm)
     int st;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        bool backend = false;
         for (unsigned i = 0; i < pm->nslots; i++) {
             struct backend *b = &pm->b[i];
             if (b->pid != pid)
@@ -271,8 +272,11 @@ static void reap(struct postmaster *pm)
                 pm->nserving--;
             b->pid = 0;
             pg_cancel_table_set(pm->cancel, i, 0, 0);
+            backend = true;
             break;
         }
+        if (!backend && pm->o->child_exited && pm->o->child_exited(pm->o->child_arg, pid, st))
+            continue;
         if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM) {
             lw_counter_add(&pm->o->stats->backend_crashes, 1);
             LW_WARN("pg", "backend_crashed", "pid=%d signal=%d reason=\"only its own connection "

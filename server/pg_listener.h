@@ -12,6 +12,8 @@
 #include "../sql/sql_tables.h"
 #include "core/lw_metrics.h"
 
+#include <sys/types.h>
+
 struct pg_auth;
 
 /* Counters shared with the main process (a MAP_SHARED page it created), which renders them
@@ -25,6 +27,10 @@ struct pg_shared_stats {
     struct lw_counter refused;          /* connections refused at a bound */
     struct lw_counter backend_crashes;  /* backends that died from a signal */
     struct lw_counter backends;         /* gauge: backends alive now */
+    /* The OpenFGA mirror process (pg_fga_mirror.h): gauges it sets after every sync. */
+    struct lw_counter fga_mirror_tuples;
+    struct lw_counter fga_mirror_last_sync_seconds;  /* unix time of the last good sync */
+    struct lw_counter fga_mirror_sync_failures;
 };
 
 struct pg_listener_opts {
@@ -42,6 +48,11 @@ struct pg_listener_opts {
     const struct pg_auth *auth;     /* TLS and login rules (pg_auth.h) */
     struct pg_shared_stats *stats;
     const char *lakeward_version;
+    /* Another child of this process exited (not a backend): child_exited(child_arg, pid,
+     * wait status) returns true when it was its own (the OpenFGA mirror), which is then not
+     * counted or logged as a backend. NULL: none. */
+    bool (*child_exited)(void *child_arg, pid_t pid, int status);
+    void *child_arg;
 };
 
 /* Serves until SIGTERM/SIGINT or until the main process goes away (alive_fd hangs up), then

@@ -54,6 +54,13 @@ static const struct mirror mirrors[] = {
      offsetof(struct pg_shared_stats, backend_crashes), false},
     {"lakeward_pg_backends", "SQL backend processes alive", "",
      offsetof(struct pg_shared_stats, backends), true},
+    {"lakeward_fga_mirror_tuples", "OpenFGA tuples the SQL side's mirror holds (0: not loaded)",
+     "", offsetof(struct pg_shared_stats, fga_mirror_tuples), true},
+    {"lakeward_fga_mirror_last_sync_timestamp_seconds",
+     "Unix time of the OpenFGA mirror's last successful sync (lag: time() minus this)", "",
+     offsetof(struct pg_shared_stats, fga_mirror_last_sync_seconds), true},
+    {"lakeward_fga_mirror_sync_failures", "OpenFGA mirror syncs that failed since it started",
+     "", offsetof(struct pg_shared_stats, fga_mirror_sync_failures), true},
 };
 #define NMIRRORS (sizeof mirrors / sizeof mirrors[0])
 

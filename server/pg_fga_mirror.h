@@ -1,0 +1,42 @@
+/* pg_fga_mirror.h -- the OpenFGA mirror process of the SQL side. The SQL process (the
+ * postmaster) creates the shared snapshot (catalog/fga_snapshot.h) and forks one mirror
+ * process, before it forks any backend, so every backend inherits the read-only mapping. The
+ * mirror process keeps catalog/fga_mirror.h current (one full Read, then ReadChanges every
+ * interval) and publishes each new state and each changed contents into the snapshot. A
+ * process rather than a thread of the postmaster: the postmaster forks backends with a bare
+ * fork, which is only safe while it has a single thread. The postmaster restarts a mirror
+ * process that died (through pg_listener's child_exited hook); the main process, and so
+ * Trino's decisions, never does any of this work. See docs/architecture-process.md. */
+#ifndef PG_FGA_MIRROR_H
+#define PG_FGA_MIRROR_H
+
+#include "../catalog/fga_snapshot.h"
+
+#include <sys/types.h>
+
+struct pg_shared_stats;
+
+struct pg_fga_mirror_opts {
+    struct fga_client_opts fga;     /* strings must outlive the mirror */
+    struct fga_mirror_opts bounds;
+    int64_t interval_ms;            /* between syncs (0: 1000) */
+    int64_t sync_timeout_ms;        /* one sync's deadline (0: 30000) */
+    int close_fd;                   /* closed in the mirror process (the listening socket) */
+    struct pg_shared_stats *stats;  /* main's counters page, for /metrics (may be NULL) */
+};
+
+struct pg_fga_mirror;
+
+/* Creates the snapshot and forks the mirror process. NULL + err when the shared area cannot
+ * be made or the fork fails. */
+struct pg_fga_mirror *pg_fga_mirror_start(const struct pg_fga_mirror_opts *o,
+                                          struct lw_err *err) LW_MUSTCHECK;
+/* The read-only snapshot the tables read. */
+const struct fga_snap *pg_fga_mirror_snapshot(const struct pg_fga_mirror *m);
+/* For pg_listener's child_exited hook: true when pid was the mirror process, which is then
+ * started again (after a second when it died less than a second after its start). */
+bool pg_fga_mirror_child_exited(void *m, pid_t pid, int status);
+/* Terminates the mirror process and frees m. NULL: no-op. */
+void pg_fga_mirror_stop(struct pg_fga_mirror *m);
+
+#endif
