@@ -4,17 +4,21 @@
 #include "perm_tables.h"
 #include "perm_check_sql.h"
 #include "perm_model_sql.h"
+#include "perm_principal_sql.h"
 #include "perm_who_can_sql.h"
 
 #include <stddef.h>
 
-/* PEER_LK: at least one Lakekeeper instance. */
-enum perm_peer { PEER_NONE, PEER_FGA, PEER_LK };
+/* PEER_LK: at least one Lakekeeper instance; PEER_LK_FGA: that and OpenFGA. */
+enum perm_peer { PEER_NONE, PEER_FGA, PEER_LK, PEER_LK_FGA };
+
+#define PERM_WHOLE_WORLD 0
 
 static const struct perm_table {
     const char *name;
     const struct sql_vtab_module *module;
-    size_t aux_offset;          /* offsetof(struct perm_world, member) handed as aux */
+    size_t aux_offset;          /* offsetof(struct perm_world, member) handed as aux;
+                                 * PERM_WHOLE_WORLD: the struct perm_world itself */
     enum perm_peer needs;
 } perm_table_list[] = {
     {"fga_tuples", &perm_fga_tuples_module, offsetof(struct perm_world, fga), PEER_FGA},
@@ -22,11 +26,18 @@ static const struct perm_table {
     {"who_can", &perm_who_can_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_check", &perm_check_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_relations", &perm_model_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"users", &perm_users_module, PERM_WHOLE_WORLD, PEER_LK},
+    {"roles", &perm_roles_module, PERM_WHOLE_WORLD, PEER_LK},
+    {"principals", &perm_principals_module, PERM_WHOLE_WORLD, PEER_LK},
+    {"role_members", &perm_role_members_module, PERM_WHOLE_WORLD, PEER_LK},
+    {"effective_role_members", &perm_effective_role_members_module, PERM_WHOLE_WORLD,
+     PEER_LK_FGA},
 };
 
 static bool peer_configured(const struct perm_world *w, enum perm_peer p)
 {
-    return p == PEER_NONE || (p == PEER_FGA && w->with_fga) || (p == PEER_LK && w->nlk > 0);
+    return p == PEER_NONE || (p == PEER_FGA && w->with_fga) || (p == PEER_LK && w->nlk > 0) ||
+           (p == PEER_LK_FGA && w->with_fga && w->nlk > 0);
 }
 
 int perm_tables_register(struct sql_tables *t, struct perm_world *w, struct lw_err *err)

@@ -174,7 +174,10 @@ static int f_pg_get_function_arguments(ARGS)
     lw_buf_init(&b, 1024);
     for (int i = 0; i < fn->nargs; i++) {
         bool variadic = fn->variadic && i == fn->nargs - 1;
-        lw_buf_printf(&b, "%s%s", i ? ", " : "", variadic ? "VARIADIC " : "");
+        /* an ordered-set aggregate's WITHIN GROUP arguments follow its direct ones */
+        const char *sep = i == sql_agg_ordered_ndirect(fn) ? (i ? " ORDER BY " : "ORDER BY ")
+                          : i ? ", " : "";
+        lw_buf_printf(&b, "%s%s", sep, variadic ? "VARIADIC " : "");
         cat_format_type(fn->args[i], -1, false, &b);
         if (variadic && fn->args[i] != SQL_OID_ANY)
             lw_buf_printf(&b, "[]");    /* the parameter is declared as the array */

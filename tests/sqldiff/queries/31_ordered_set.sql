@@ -65,3 +65,4 @@ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY f) FROM (VALUES (1.0::float8)
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY f) FROM (VALUES ('-Infinity'::float8), ('Infinity')) v(f)
 SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY f), percentile_disc(0.9) WITHIN GROUP (ORDER BY f) FROM (VALUES (-0.0::float8), (0.0), (2.5), ('Infinity')) v(f)
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) OVER () FROM generate_series(1, 3) x
+SELECT p.oid::int, proname, pg_get_function_arguments(p.oid), pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid), prokind, pronargs FROM pg_proc p WHERE proname IN ('percentile_cont', 'percentile_disc', 'mode') ORDER BY 1
