@@ -20,56 +20,60 @@
  * a large allocation made before the first row arrives). */
 #define SORT_TOPN_MAX 10000
 
-struct sort_ent {
+/* A kept row of the top-N heap: the row (its spare value after the last column holds its
+ * input position, as every buffered row's does) and its text bytes, reused when the slot
+ * gets a better row. */
+struct topn_slot {
     struct sql_value *row;
-    long seq;           /* input position: the tie-break that makes the sort stable */
-    char *text;         /* top-N: the slot's text bytes, reused when the slot is replaced */
+    char *text;
     size_t text_cap;
 };
 
 struct sort_st {
     const struct sql_type **kt;     /* the keys' types, looked up once */
-    struct sort_ent *ents;
-    long n, cap, pos, seq;
-    long bound;         /* > 0: top-N, keep this many */
+    struct sql_value **rows;        /* the rows to return, sorted at the end of open */
+    long n, cap, pos;
+    struct topn_slot *heap;         /* top-N: the best rows so far, the worst at [0] */
+    long nheap, heapcap;
+    long bound;                     /* > 0: top-N, keep this many */
+    long seq;                       /* the next row's input position */
 };
 
-static int keys_cmp(const struct sql_node *op, const struct sql_value *a,
-                    const struct sql_value *b)
+/* Orders rows by the keys, then by input position: the tie-break that makes it stable. */
+static int row_cmp(const struct sql_node *op, const struct sql_value *a,
+                   const struct sql_value *b)
 {
     const struct sort_st *st = op->st;
-    return sql_op_cmp_keys(op->u.sort.keys, st->kt, op->u.sort.nkeys, a, b);
+    int c = sql_op_cmp_keys(op->u.sort.keys, st->kt, op->u.sort.nkeys, a, b);
+    return c ? c : (a[op->ncols].u.i > b[op->ncols].u.i) - (a[op->ncols].u.i < b[op->ncols].u.i);
 }
 
-static int ent_cmp(const struct sql_node *op, const struct sort_ent *a, const struct sort_ent *b)
+static int row_qsort_cmp(const void *a, const void *b, void *ctx)
 {
-    int c = keys_cmp(op, a->row, b->row);
-    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+    return row_cmp(ctx, *(struct sql_value *const *)a, *(struct sql_value *const *)b);
 }
 
-static int ent_qsort_cmp(const void *a, const void *b, void *ctx)
+/* Grows an arena array of *cap elements of size bytes (n in use) to at most limit. */
+static int grow(struct sql_exec *x, void **arr, long n, long *cap, long limit, size_t size)
 {
-    return ent_cmp(ctx, a, b);
-}
-
-static int grow(struct sql_exec *x, struct sort_st *st, long limit)
-{
-    long ncap = st->cap ? st->cap * 2 : 64;
-    struct sort_ent *ne;
+    long ncap = *cap ? *cap * 2 : 64;
+    char *na;
     if (ncap > limit)
         ncap = limit;
-    if (!(ne = lw_arena_alloc(x->arena, (size_t)ncap * sizeof *ne)))
+    if (!(na = lw_arena_alloc(x->arena, (size_t)ncap * size)))
         return sql_op_nomem(x->arena, x->err);
-    if (st->n)
-        memcpy(ne, st->ents, (size_t)st->n * sizeof *ne);
-    memset(ne + st->n, 0, (size_t)(ncap - st->n) * sizeof *ne);
-    st->ents = ne;
-    st->cap = ncap;
+    if (n)
+        memcpy(na, *arr, (size_t)n * size);
+    memset(na + (size_t)n * size, 0, (size_t)(ncap - n) * size);
+    *arr = na;
+    *cap = ncap;
     return 0;
 }
 
-/* Copies row into slot e, reusing e's value array and text buffer (grown when too small). */
-static int slot_fill(struct sql_exec *x, struct sort_ent *e, const struct sql_value *row, int n)
+/* Copies row (input position seq) into slot e, reusing e's value array and text buffer
+ * (grown when too small). */
+static int slot_fill(struct sql_exec *x, struct topn_slot *e, const struct sql_value *row, int n,
+                     long seq)
 {
     size_t text = 0;
     char *p;
@@ -88,6 +92,7 @@ static int slot_fill(struct sql_exec *x, struct sort_ent *e, const struct sql_va
     p = e->text;
     memcpy(e->row, row, (size_t)n * sizeof *row);
     memset(&e->row[n], 0, sizeof e->row[n]);
+    e->row[n].u.i = seq;
     for (int i = 0; i < n; i++) {
         struct sql_value *v = &e->row[i];
         if (v->type == SQL_V_TEXT) {
@@ -102,32 +107,32 @@ static int slot_fill(struct sql_exec *x, struct sort_ent *e, const struct sql_va
     return 0;
 }
 
-static void swap(struct sort_ent *a, struct sort_ent *b)
+static void swap(struct topn_slot *a, struct topn_slot *b)
 {
-    struct sort_ent t = *a;
+    struct topn_slot t = *a;
     *a = *b;
     *b = t;
 }
 
-static void sift_up(const struct sql_node *op, struct sort_ent *h, long i)
+static void sift_up(const struct sql_node *op, struct topn_slot *h, long i)
 {
     while (i > 0) {
         long parent = (i - 1) / 2;
-        if (ent_cmp(op, &h[parent], &h[i]) >= 0)
+        if (row_cmp(op, h[parent].row, h[i].row) >= 0)
             break;
         swap(&h[parent], &h[i]);
         i = parent;
     }
 }
 
-static void sift_down(const struct sql_node *op, struct sort_ent *h, long n)
+static void sift_down(const struct sql_node *op, struct topn_slot *h, long n)
 {
     long i = 0;
     for (;;) {
         long l = 2 * i + 1, r = l + 1, top = i;
-        if (l < n && ent_cmp(op, &h[l], &h[top]) > 0)
+        if (l < n && row_cmp(op, h[l].row, h[top].row) > 0)
             top = l;
-        if (r < n && ent_cmp(op, &h[r], &h[top]) > 0)
+        if (r < n && row_cmp(op, h[r].row, h[top].row) > 0)
             top = r;
         if (top == i)
             return;
@@ -141,22 +146,33 @@ static int topn_offer(struct sql_node *op, struct sql_exec *x, struct sort_st *s
 {
     const struct sql_value *row = op->child->row;
     long seq = st->seq++;
-    if (st->n < st->bound) {
-        if (st->n == st->cap && grow(x, st, st->bound) != 0)
+    if (st->nheap < st->bound) {
+        if (st->nheap == st->heapcap &&
+            grow(x, (void **)&st->heap, st->nheap, &st->heapcap, st->bound,
+                 sizeof *st->heap) != 0)
             return LW_ENOMEM;
-        if (slot_fill(x, &st->ents[st->n], row, op->ncols) != 0)
+        if (slot_fill(x, &st->heap[st->nheap], row, op->ncols, seq) != 0)
             return LW_ENOMEM;
-        st->ents[st->n].seq = seq;
-        sift_up(op, st->ents, st->n++);
+        sift_up(op, st->heap, st->nheap++);
         return 0;
     }
     /* a later row ties with the root only to lose: it must be strictly better */
-    if (keys_cmp(op, row, st->ents[0].row) >= 0)
+    if (sql_op_cmp_keys(op->u.sort.keys, st->kt, op->u.sort.nkeys, row, st->heap[0].row) >= 0)
         return 0;
-    if (slot_fill(x, &st->ents[0], row, op->ncols) != 0)
+    if (slot_fill(x, &st->heap[0], row, op->ncols, seq) != 0)
         return LW_ENOMEM;
-    st->ents[0].seq = seq;
-    sift_down(op, st->ents, st->n);
+    sift_down(op, st->heap, st->nheap);
+    return 0;
+}
+
+/* The kept rows, to be sorted and returned like a full sort's. */
+static int topn_rows(struct sql_exec *x, struct sort_st *st)
+{
+    if (!(st->rows = lw_arena_alloc(x->arena, (size_t)(st->nheap + 1) * sizeof *st->rows)))
+        return sql_op_nomem(x->arena, x->err);
+    for (long i = 0; i < st->nheap; i++)
+        st->rows[i] = st->heap[i].row;
+    st->n = st->nheap;
     return 0;
 }
 
@@ -165,13 +181,13 @@ static int full_add(struct sql_node *op, struct sql_exec *x, struct sort_st *st)
     struct sql_value *r;
     if (st->n >= x->max_rows)
         return sql_op_too_many_rows(x);
-    if (st->n == st->cap && grow(x, st, x->max_rows) != 0)
+    if (st->n == st->cap &&
+        grow(x, (void **)&st->rows, st->n, &st->cap, x->max_rows, sizeof *st->rows) != 0)
         return LW_ENOMEM;
     if (!(r = sql_op_copy_row(x, op->child->row, op->ncols, op->ncols)))
         return LW_ENOMEM;
-    st->ents[st->n].row = r;
-    st->ents[st->n].seq = st->n;
-    st->n++;
+    r[op->ncols].u.i = st->seq++;     /* the spare value sql_op_copy_row leaves zeroed */
+    st->rows[st->n++] = r;
     return 0;
 }
 
@@ -194,8 +210,10 @@ int sql_op_sort_open(struct sql_node *op, struct sql_exec *x)
             return LW_ENOMEM;
     if (rc < 0)
         return rc;
+    if (st->bound && topn_rows(x, st) != 0)
+        return LW_ENOMEM;
     if (st->n > 1)
-        qsort_r(st->ents, (size_t)st->n, sizeof *st->ents, ent_qsort_cmp, op);
+        qsort_r(st->rows, (size_t)st->n, sizeof *st->rows, row_qsort_cmp, op);
     return 0;
 }
 
@@ -205,6 +223,6 @@ int sql_op_sort_next(struct sql_node *op, struct sql_exec *x)
     (void)x;
     if (st->pos >= st->n)
         return 0;
-    memcpy(op->row, st->ents[st->pos++].row, (size_t)op->ncols * sizeof *op->row);
+    memcpy(op->row, st->rows[st->pos++], (size_t)op->ncols * sizeof *op->row);
     return 1;
 }
