@@ -7,6 +7,7 @@
  * a full scan is cheap). */
 #include "authz_decision_sql.h"
 
+#include "authz_access_sql.h"
 #include "authz_decision_log.h"
 
 #include <string.h>
@@ -53,6 +54,7 @@ struct cursor {
     struct authz_decision_log *log;
     uint64_t from, to;          /* records still to read: [from, to) */
     bool with_json;
+    const char *owner;          /* authz_sql_visible_user: NULL (admin) or whose rows show */
     int nrows, pos;             /* rows[pos] is the current record of the chunk */
     struct authz_decision_summary rows[CHUNK];
 };
@@ -75,27 +77,36 @@ static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cur
                        struct lw_err *err)
 {
     struct cursor *c = lw_calloc(1, sizeof *c);
-    (void)qc;
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     c->base.mod = &authz_decision_sql_module;
     c->log = aux;
+    c->owner = authz_sql_visible_user(qc);
     *cur = &c->base;
     return 0;
 }
 
-/* Replaces the chunk with the next records of the scan (none at its end). */
+/* Replaces the chunk with the next records of the scan the session may see (none at its
+ * end): a chunk of others' records is skipped whole, so an empty chunk means the end. */
 static int fill(struct cursor *c, struct lw_err *err)
 {
     int k;
     authz_decision_log_rows_clear(c->rows, c->nrows);
     c->nrows = c->pos = 0;
-    if (!c->log || c->from >= c->to)
-        return 0;
-    if ((k = authz_decision_log_read(c->log, &c->from, c->to, c->with_json, c->rows,
-                                     CHUNK)) < 0)
-        return lw_err_set(err, LW_ENOMEM, "out of memory copying the decision log");
-    c->nrows = k;
+    while (c->nrows == 0 && c->log && c->from < c->to) {
+        if ((k = authz_decision_log_read(c->log, &c->from, c->to, c->with_json, c->rows,
+                                         CHUNK)) < 0)
+            return lw_err_set(err, LW_ENOMEM, "out of memory copying the decision log");
+        for (int i = 0; i < k; i++) {
+            if (!authz_sql_may_see(c->owner, c->rows[i].user)) {
+                authz_decision_log_rows_clear(&c->rows[i], 1);
+                continue;
+            }
+            if (i != c->nrows)
+                c->rows[c->nrows] = c->rows[i];
+            c->nrows++;
+        }
+    }
     return 0;
 }
 

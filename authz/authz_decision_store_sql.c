@@ -5,6 +5,7 @@
 #include "authz_decision_store_sql.h"
 
 #include "../server/core/lw_buf.h"
+#include "authz_access_sql.h"
 #include "decision_store.h"
 
 #include <errno.h>
@@ -83,6 +84,7 @@ static const struct pushdown {
     {COL_REPLICA, SQL_OP_EQ, "replica = $%d"},
     {COL_DECISION_ID, SQL_OP_EQ, "decision_id = $%d"},
     {COL_QUERY_ID, SQL_OP_EQ, "query_id = $%d"},
+    {COL_QUERY_ID, SQL_OP_IN, "query_id = ANY($%d::text[])"},
     {COL_ALLOWED, SQL_OP_EQ, "allowed = $%d::boolean"},
 };
 #define NPUSHDOWN ((int)(sizeof pushdown / sizeof pushdown[0]))
@@ -192,8 +194,10 @@ void authz_decision_store_sql_free_params(char **params, int nparams)
     lw_free(params);
 }
 
-int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *argv,
-                                   char **sql, char ***params, int *nparams, struct lw_err *err)
+/* The SELECT for plan and argv; owner (non-NULL: a non-administrator's Trino user, never
+ * "") adds `user_name = owner` as the last parameter (authz_access_sql.h: visibility). */
+static int build_query(int plan, int argc, const struct sql_value *argv, const char *owner,
+                       char **sql, char ***params, int *nparams, struct lw_err *err)
 {
     struct lw_buf q;
     char **p = NULL;
@@ -203,7 +207,7 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
     *params = NULL;
     *nparams = 0;
     lw_buf_init(&q, 64u << 10);
-    if (argc > 0 && !(p = lw_calloc((size_t)argc, sizeof *p)))
+    if (argc + !!owner > 0 && !(p = lw_calloc((size_t)(argc + !!owner), sizeof *p)))
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     lw_buf_puts(&q, "SELECT ");
     for (int c = 0, k = 0; c < NCOLS; c++) {
@@ -243,6 +247,15 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
         }
         n++;
     }
+    if (owner) {
+        lw_buf_puts(&q, n ? " AND " : " WHERE ");
+        lw_buf_printf(&q, "user_name = $%d", n + 1);
+        if (!(p[n++] = lw_strdup(owner))) {
+            authz_decision_store_sql_free_params(p, n);
+            lw_buf_free(&q);
+            return lw_err_set(err, LW_ENOMEM, "out of memory");
+        }
+    }
     lw_buf_puts(&q, plan & PLAN_DESC ? " ORDER BY time DESC" : " ORDER BY time");
     if (q.failed) {
         authz_decision_store_sql_free_params(p, n);
@@ -253,6 +266,12 @@ int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *a
     *params = p;
     *nparams = n;
     return 0;
+}
+
+int authz_decision_store_sql_build(int plan, int argc, const struct sql_value *argv,
+                                   char **sql, char ***params, int *nparams, struct lw_err *err)
+{
+    return build_query(plan, argc, argv, NULL, sql, params, nparams, err);
 }
 
 /* The backend's connection, opened on first use (never in the SQL postmaster, which forks
@@ -307,6 +326,7 @@ struct cursor {
     int pos, nrows;         /* the current row of batch, and how many it has */
     int64_t time_us;
     int64_t deadline_us;    /* the statement's (lw_mono_us), 0: none */
+    const char *owner;      /* authz_sql_visible_user: NULL (admin) or the session's user */
     int field[NCOLS];       /* the running query's field number of each column, -1: not sent */
     int nfields;            /* how many it sends */
 };
@@ -320,6 +340,7 @@ static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cur
     c->base.mod = &authz_decision_store_sql_module;
     c->aux = aux;
     c->deadline_us = qc ? qc->deadline_us : 0;
+    c->owner = authz_sql_visible_user(qc);
     *cur = &c->base;
     return 0;
 }
@@ -509,7 +530,9 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     PGresult *r;
 
     finish_query(c, true);
-    if ((rc = authz_decision_store_sql_build(plan, argc, argv, &sql, &params, &nparams, err)))
+    if (c->owner && !*c->owner)     /* a session that matches no Trino user sees nothing */
+        return 0;
+    if ((rc = build_query(plan, argc, argv, c->owner, &sql, &params, &nparams, err)))
         return rc;
     c->nfields = 0;
     for (int col = 0; col < NCOLS; col++)

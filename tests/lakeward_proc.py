@@ -51,6 +51,10 @@ class Lakeward:
                     if not k.startswith(("LAKEKEEPER_", "TRINO_", "LAKEWARD_"))}
         full_env.update(env)
         full_env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
+        # lakeward.decisions shows a non-admin only its own Trino user's rows: the loopback
+        # trust users the suites read it as are admins unless a test names its admins.
+        if "LAKEWARD_PG_ADMINS" not in env and "pg_admins" not in (config_text or ""):
+            full_env["LAKEWARD_PG_ADMINS"] = "lakeward,alice,bob,bench"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
         self.session = requests.Session()

@@ -154,6 +154,7 @@ static void *run_query(void *arg)
     lw_buf_init(&r->text, 1u << 20);
     struct sql_sink sink = {r, on_columns, on_row, on_complete, on_empty};
     o.tables = tables;
+    o.admin = true;     /* lakeward.decisions shows a non-admin only its own rows */
     o.user = "fuzz";
     o.database = "lakeward";
     o.version = "PostgreSQL 15.0 (lakeward fuzz)";

@@ -25,19 +25,21 @@ def psql(lw, command, *extra, rc=0):
 
 @pytest.fixture
 def lw(lakeward_factory):
-    return lakeward_factory({})
+    # alice is not an admin here (\\du shows her as a plain login role)
+    return lakeward_factory({"LAKEWARD_PG_ADMINS": "grafana"})
 
 
 def test_list_tables(lw):
     """\\dt and \\d list lakeward.decisions as a table owned by the catalog owner;
     \\dt+ adds persistence, access method, size and description."""
-    want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|decisions|table|lakeward"]
+    want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|access_history|table|lakeward",
+            "lakeward|decisions|table|lakeward"]
     for command in ("\\dt", "\\d"):
         out, _ = psql(lw, command)
-        assert out[:3] == want and out[-1] == "(1 row)", (command, out)
+        assert out[:4] == want and out[-1] == "(2 rows)", (command, out)
     out, _ = psql(lw, "\\dt+")
     assert out[1] == "Schema|Name|Type|Owner|Persistence|Access method|Size|Description"
-    assert out[2] == "lakeward|decisions|table|lakeward|permanent|heap|0 bytes|"
+    assert out[3] == "lakeward|decisions|table|lakeward|permanent|heap|0 bytes|"
     # lakeward has no views of its own
     out, err = psql(lw, "\\dv")
     assert out == [] and err.strip() == "Did not find any relations."
@@ -82,8 +84,8 @@ def test_functions_access_methods_tablespaces_casts(lw):
 def test_information_schema_as_grafana_reads_it(lw):
     out, _ = psql(lw, "SELECT table_schema, table_name, table_type FROM information_schema.tables "
                       "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') ORDER BY 2")
-    assert out == ["table_schema|table_name|table_type", "lakeward|decisions|BASE TABLE",
-                   "(1 row)"]
+    assert out == ["table_schema|table_name|table_type", "lakeward|access_history|BASE TABLE",
+                   "lakeward|decisions|BASE TABLE", "(2 rows)"]
     out, _ = psql(lw, "SELECT column_name, data_type, udt_name, ordinal_position "
                       "FROM information_schema.columns WHERE table_name = 'decisions' "
                       "ORDER BY ordinal_position")
@@ -128,7 +130,9 @@ def test_patterns_views_privileges_extensions(lw):
     the system objects with S."""
     want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|decisions|table|lakeward",
             "(1 row)"]
-    for command in ("\\dt dec*", "\\dt lakeward.*", "\\dt lakeward.decisions"):
+    out, _ = psql(lw, "\\dt lakeward.*")
+    assert out == want[:2] + ["lakeward|access_history|table|lakeward"] + want[2:3] + ["(2 rows)"]
+    for command in ("\\dt dec*", "\\dt lakeward.decisions"):
         out, _ = psql(lw, command)
         assert out == want, (command, out)
     for command, rc in (("\\dt nosuch", 0), ("\\d nosuch", 1)):
@@ -139,7 +143,7 @@ def test_patterns_views_privileges_extensions(lw):
     out, _ = psql(lw, "\\dp")
     assert out == ["Access privileges",
                    "Schema|Name|Type|Access privileges|Column privileges|Policies",
-                   "lakeward|decisions|table|||", "(1 row)"]
+                   "lakeward|access_history|table|||", "lakeward|decisions|table|||", "(2 rows)"]
     out, _ = psql(lw, "\\dx")
     assert out == ["List of installed extensions", "Name|Version|Schema|Description", "(0 rows)"]
     out, _ = psql(lw, "\\dvS pg_roles")

@@ -74,6 +74,7 @@ static int sql_fixture_setup(void **state)
     assert_non_null(tables);
     o.tables = tables;
     o.user = "alice";
+    o.admin = true;     /* lakeward.decisions shows a non-admin only its own rows */
     o.database = "lakeward";
     o.version = "PostgreSQL 15.0 (test)";
     sql_session_init(&sess, &o);

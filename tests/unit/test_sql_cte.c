@@ -67,6 +67,7 @@ static void row_bound_counts_rows_made(void **state)
     char buf[256];
     (void)state;
     o.tables = tables;
+    o.admin = true;     /* lakeward.decisions shows a non-admin only its own rows */
     o.user = "alice";
     o.database = "lakeward";
     o.version = "PostgreSQL 15.0 (test)";

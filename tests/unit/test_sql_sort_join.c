@@ -180,6 +180,7 @@ static void topn_row_bound(void **state)
     (void)state;
     o.tables = tables;
     o.user = "alice";
+    o.admin = true;     /* lakeward.decisions shows a non-admin only its own rows */
     o.database = "lakeward";
     o.version = "PostgreSQL 15.0 (test)";
     o.max_rows_buffered = 100;
