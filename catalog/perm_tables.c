@@ -2,6 +2,7 @@
  * rather than a chain of calls: name, module, which member of struct perm_world is its aux,
  * and which peer must be configured for it to exist. */
 #include "perm_tables.h"
+#include "perm_catalog_sql.h"
 #include "perm_check_sql.h"
 #include "perm_model_sql.h"
 #include "perm_principal_sql.h"
@@ -26,6 +27,13 @@ static const struct perm_table {
     {"who_can", &perm_who_can_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_check", &perm_check_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_relations", &perm_model_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"lakekeeper_server", &perm_cat_server_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"projects", &perm_cat_projects_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"warehouses", &perm_cat_warehouses_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"namespaces", &perm_cat_namespaces_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"tables", &perm_cat_tables_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"views", &perm_cat_views_module, offsetof(struct perm_world, catalog), PEER_LK},
+    {"catalog_refresh", &perm_cat_refresh_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"users", &perm_users_module, PERM_WHOLE_WORLD, PEER_LK},
     {"roles", &perm_roles_module, PERM_WHOLE_WORLD, PEER_LK},
     {"principals", &perm_principals_module, PERM_WHOLE_WORLD, PEER_LK},

@@ -1,0 +1,275 @@
+"""Lakekeeper's catalog objects as SQL tables (lakeward.lakekeeper_server, projects,
+warehouses, namespaces, tables, views, catalog_refresh) on the seed scenario: every table's
+rows equal what the test reads itself from the stand-in's API (as lakeward's technical client,
+walking nested namespaces and following pages itself); filters on warehouse and namespace
+names and ids narrow the listings lakeward asks for (the stand-in's request counters say
+so); an administrator sees every object, airflow-sp-2 only what Lakekeeper's batch-check
+lets it get_metadata of; a namespace created after a query appears after
+lakeward.catalog_refresh (and in a new session, whose cache is its own); psql's \\dt lists
+the tables."""
+import subprocess
+import uuid
+
+import psycopg
+import pytest
+import requests
+
+from conftest import SUBJECTS, client_token
+from lakeward_proc import stack_env
+
+ADMIN = "k9admin"
+OTHER = "oidc~" + SUBJECTS["airflow-sp-2"]
+
+
+# The stand-in's listings ask OpenFGA about every item; on a loaded test machine one can take
+# longer than the default 5 s per request.
+SLOW_OK = "60000"
+
+
+@pytest.fixture
+def lw(stack, lakeward_factory):
+    return lakeward_factory(stack_env(stack, LAKEWARD_PG_ADMINS=ADMIN,
+                                      LAKEWARD_UPSTREAM_TIMEOUT_MS=SLOW_OK))
+
+
+def connect(lw, user):
+    return psycopg.connect(host="127.0.0.1", port=lw.pg_port, user=user, dbname="lakeward",
+                           connect_timeout=10, autocommit=True)
+
+
+def rows(conn, q, args=None):
+    return sorted(conn.execute(q, args).fetchall())
+
+
+_tokens = {}
+
+
+def tech(stack):
+    """A token of lakeward's technical client (project_admin: it sees the whole project, as
+    lakeward does; the seed's server admin does not see namespaces it was not given)."""
+    if "lakeward" not in _tokens:
+        _tokens["lakeward"] = client_token(stack, "lakeward")
+    return _tokens["lakeward"]
+
+
+def lk_get(stack, path, project=None, params=None):
+    headers = {"Authorization": f"Bearer {tech(stack)}"}
+    if project:
+        headers["x-project-id"] = project
+    r = requests.get(stack["LK_URL"] + path, headers=headers, params=params, timeout=30)
+    assert r.ok, r.text
+    return r.json()
+
+
+def lk_pages(stack, path, params, key_sets):
+    """Every page of a catalog listing (pageSize 2: several short pages), parallel arrays
+    zipped."""
+    out, token = [], ""
+    while True:
+        page = lk_get(stack, path, params=dict(params, pageToken=token, pageSize=2))
+        out += list(zip(*(page.get(k) or [] for k in key_sets)))
+        token = page.get("next-page-token")
+        if not token:
+            return out
+
+
+def direct_catalog(stack):
+    """(warehouses, namespaces, tables, views) as the test reads them from the stand-in."""
+    whs, nss, tabs, views = [], [], [], []
+    for p in lk_get(stack, "/management/v1/project-list")["projects"]:
+        for w in lk_get(stack, "/management/v1/warehouse", p["project-id"],
+                        {"warehouseStatus": ["active", "inactive"]})["warehouses"]:
+            whs.append((w["id"], w["name"], p["project-id"], w["status"]))
+            todo = [None]
+            while todo:
+                parent = todo.pop()
+                params = {"returnUuids": "true"}
+                if parent:
+                    params["parent"] = "\x1f".join(parent)
+                for path, nid in lk_pages(stack, f"/catalog/v1/{w['id']}/namespaces", params,
+                                          ("namespaces", "namespace-uuids")):
+                    nss.append((nid, ".".join(path), w["id"], w["name"]))
+                    todo.append(path)
+                    ns = "\x1f".join(path)
+                    for kind, out in (("tables", tabs), ("views", views)):
+                        for ident, tid in lk_pages(
+                                stack, f"/catalog/v1/{w['id']}/namespaces/"
+                                f"{requests.utils.quote(ns, safe='')}/{kind}",
+                                {"returnUuids": "true"}, ("identifiers", "table-uuids")):
+                            out.append((tid, ident["name"], nid, ".".join(path),
+                                        f"{w['name']}.{'.'.join(path)}.{ident['name']}"))
+    return sorted(whs), sorted(nss), sorted(tabs), sorted(views)
+
+
+def batch_check(stack, principal, checks):
+    """Lakekeeper's answer for principal's checks (asked as the technical client)."""
+    body = {"checks": [{"identity": {"user": principal}, "operation": op} for op in checks]}
+    r = requests.post(stack["LK_URL"] + "/management/v1/action/batch-check", json=body,
+                      headers={"Authorization": f"Bearer {tech(stack)}"},
+                      timeout=60)
+    assert r.ok, r.text
+    return [x["allowed"] for x in r.json()["results"]]
+
+
+def control(stack, method, what, body=None):
+    r = requests.request(method, f"{stack['LK_URL']}/_control/{what}", json=body, timeout=30,
+                         headers={"Authorization": f"Bearer {stack['LK_CONTROL_TOKEN']}"})
+    assert r.ok, r.text
+    return r.json() if r.content else None
+
+
+def test_rows_equal_lakekeeper(stack, lw):
+    whs, nss, tabs, views = direct_catalog(stack)
+    assert len(nss) >= 3 and len(tabs) >= 4 and len(views) >= 1
+    info = lk_get(stack, "/management/v1/info")
+    with connect(lw, ADMIN) as conn:
+        assert rows(conn, "SELECT server_id::text, authz_backend, default_project_id, "
+                          "instance FROM lakeward.lakekeeper_server") == [
+            (info["server-id"], info["authz-backend"], info["default-project-id"], "default")]
+        want_projects = sorted((p["project-id"], p["project-name"]) for p in lk_get(
+            stack, "/management/v1/project-list")["projects"])
+        assert rows(conn, "SELECT project_id, project_name FROM lakeward.projects") == \
+            want_projects
+        assert rows(conn, "SELECT warehouse_id::text, warehouse_name, project_id, status "
+                          "FROM lakeward.warehouses") == whs
+        assert rows(conn, "SELECT namespace_id::text, namespace_name, warehouse_id::text, "
+                          "warehouse_name FROM lakeward.namespaces") == nss
+        assert rows(conn, "SELECT table_id::text, table_name, namespace_id::text, "
+                          "namespace_name, full_name FROM lakeward.tables") == tabs
+        assert rows(conn, "SELECT view_id::text, view_name, namespace_id::text, namespace_name, "
+                          "full_name FROM lakeward.views") == views
+        # nesting: path, parent and depth agree with the names
+        for name, path, parent, depth in conn.execute(
+                "SELECT n.namespace_name, n.namespace_path, p.namespace_name, n.depth "
+                "FROM lakeward.namespaces n LEFT JOIN lakeward.namespaces p "
+                "ON p.namespace_id = n.parent_namespace_id"):
+            assert ".".join(path) == name and depth == len(path)
+            assert parent == (".".join(path[:-1]) if depth > 1 else None)
+        # fga_object is the OpenFGA object Lakekeeper writes (lakekeeper-api.md 3.4)
+        wid = whs[0][0]
+        got = rows(conn, "SELECT fga_object FROM lakeward.tables WHERE full_name = "
+                         "'demo.finance.revenue'")
+        rev = [t for t in tabs if t[4] == "demo.finance.revenue"][0]
+        assert got == [(f"lakekeeper_table:{wid}/{rev[0]}",)]
+
+
+def test_pushdown_narrows_listings(stack, lw):
+    _, nss, tabs, _ = direct_catalog(stack)
+    with connect(lw, ADMIN) as conn:
+        control(stack, "POST", "stats/reset")
+        got = rows(conn, "SELECT table_name FROM lakeward.tables WHERE warehouse_name = 'demo' "
+                         "AND namespace_name = 'marketing'")
+        assert got == sorted((t[1],) for t in tabs if t[3] == "marketing")
+        req = control(stack, "GET", "stats")["requests"]
+        # the namespace trees are walked, but only marketing's tables and views are listed
+        assert req["tables"] == 1 and req["views"] == 1, req
+        # the cache answers the same question again without asking
+        control(stack, "POST", "stats/reset")
+        assert rows(conn, "SELECT table_name FROM lakeward.tables WHERE namespace_name IN "
+                          "('marketing')") == got
+        assert control(stack, "GET", "stats")["total"] == 0
+        # by id and IN lists of ids, reaching the rest of the tables only for those asked
+        fin = [n for n in nss if n[1] in ("finance", "finance.internal")]
+        control(stack, "POST", "stats/reset")
+        got = rows(conn, "SELECT full_name FROM lakeward.tables WHERE namespace_id IN (%s, %s)",
+                   (fin[0][0], fin[1][0]))
+        assert got == sorted((t[4],) for t in tabs if t[2] in (fin[0][0], fin[1][0]))
+        assert control(stack, "GET", "stats")["requests"]["tables"] == 2
+        # the engine re-checks: a key that matches nothing gives nothing
+        assert rows(conn, "SELECT * FROM lakeward.tables WHERE warehouse_name = 'nope'") == []
+        assert rows(conn, "SELECT * FROM lakeward.namespaces WHERE warehouse_id = %s",
+                    (str(uuid.uuid4()),)) == []
+
+
+def test_admin_and_airflow_sp_2_see_what_lakekeeper_says(stack, lw):
+    whs, nss, tabs, views = direct_catalog(stack)
+    wid = whs[0][0]
+    seen_tabs = batch_check(stack, OTHER, [
+        {"table": {"action": {"action": "get_metadata"}, "warehouse-id": wid, "table-id": t[0]}}
+        for t in tabs])
+    seen_ns = batch_check(stack, OTHER, [
+        {"namespace": {"action": {"action": "get_metadata"}, "warehouse-id": wid,
+                       "namespace-id": n[0]}} for n in nss])
+    seen_views = batch_check(stack, OTHER, [
+        {"view": {"action": {"action": "get_metadata"}, "warehouse-id": wid, "table-id": v[0]}}
+        for v in views])
+    seen_wh = batch_check(stack, OTHER, [
+        {"warehouse": {"action": {"action": "get_metadata"}, "warehouse-id": w[0]}}
+        for w in whs])
+    want_tabs = sorted(t[4] for t, ok in zip(tabs, seen_tabs) if ok)
+    # the seed's rule: airflow-sp-2 reads finance.product, not finance.revenue
+    assert "demo.finance.product" in want_tabs and "demo.finance.revenue" not in want_tabs
+    with connect(lw, ADMIN) as conn:
+        assert len(rows(conn, "SELECT * FROM lakeward.tables")) == len(tabs)
+    with connect(lw, OTHER) as conn:
+        assert [r[0] for r in rows(conn, "SELECT full_name FROM lakeward.tables")] == want_tabs
+        assert [r[0] for r in rows(conn, "SELECT namespace_id::text FROM lakeward.namespaces")] \
+            == sorted(n[0] for n, ok in zip(nss, seen_ns) if ok)
+        assert [r[0] for r in rows(conn, "SELECT view_id::text FROM lakeward.views")] == \
+            sorted(v[0] for v, ok in zip(views, seen_views) if ok)
+        assert [r[0] for r in rows(conn, "SELECT warehouse_id::text FROM lakeward.warehouses")] \
+            == sorted(w[0] for w, ok in zip(whs, seen_wh) if ok)
+        # projects: what the project's /actions says the principal may get_metadata of
+        acts = lk_get(stack, "/management/v1/project/actions",
+                      params={"principalUser": OTHER})["allowed-actions"]
+        want = [("00000000-0000-0000-0000-000000000000",)] if {"action": "get_metadata"} in acts \
+            else []
+        assert rows(conn, "SELECT project_id FROM lakeward.projects") == want
+        # the server row is for every authenticated reader, as /management/v1/info is
+        assert len(rows(conn, "SELECT * FROM lakeward.lakekeeper_server")) == 1
+
+
+def test_non_admin_fails_closed_when_lakekeeper_cannot_answer(stack, lw):
+    with connect(lw, OTHER) as conn:
+        control(stack, "POST", "fault", {"mode": "status", "status": 503, "paths": "batch-check"})
+        try:
+            with pytest.raises(psycopg.Error) as e:
+                conn.execute("SELECT * FROM lakeward.tables").fetchall()
+            assert "no rows shown" in str(e.value)
+        finally:
+            control(stack, "POST", "fault", {"mode": "none"})
+        assert len(rows(conn, "SELECT * FROM lakeward.tables")) > 0
+
+
+def test_new_namespace_after_refresh(stack, lw):
+    name = f"k9_{uuid.uuid4().hex[:8]}"
+    with connect(lw, ADMIN) as conn:
+        before = rows(conn, "SELECT namespace_name FROM lakeward.namespaces")
+        reg = control(stack, "POST", "register", {"warehouse": "demo", "namespace": [name]})
+        try:
+            # this session's cache is still fresh: no upstream call, no new namespace
+            assert rows(conn, "SELECT namespace_name FROM lakeward.namespaces") == before
+            # another session has its own cache and reads Lakekeeper
+            with connect(lw, ADMIN) as fresh:
+                assert (name,) in rows(fresh, "SELECT namespace_name FROM lakeward.namespaces")
+            got = rows(conn, "SELECT instance FROM lakeward.catalog_refresh")
+            assert got == [("default",)]
+            after = rows(conn, "SELECT namespace_id::text, namespace_name "
+                               "FROM lakeward.namespaces WHERE namespace_name = %s", (name,))
+            assert after == [(reg["id"], name)]
+        finally:
+            control(stack, "POST", "unregister", {"warehouse": "demo", "namespace": [name]})
+        rows(conn, "SELECT * FROM lakeward.catalog_refresh")
+        assert rows(conn, "SELECT namespace_name FROM lakeward.namespaces") == before
+
+
+def test_ttl_expires(stack, lakeward_factory, tmp_path):
+    lw = lakeward_factory(stack_env(stack, LAKEWARD_PG_ADMINS=ADMIN,
+                                    LAKEWARD_UPSTREAM_TIMEOUT_MS=SLOW_OK),
+                          config="catalog_cache_ttl_ms = 300;\n")
+    with connect(lw, ADMIN) as conn:
+        rows(conn, "SELECT * FROM lakeward.namespaces")
+        control(stack, "POST", "stats/reset")
+        import time
+        time.sleep(0.5)
+        rows(conn, "SELECT * FROM lakeward.namespaces")
+        assert control(stack, "GET", "stats")["requests"]["namespaces"] >= 1
+
+
+def test_psql_dt_lists_the_tables(stack, lw):
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
+                          "-d", "lakeward", "-c", r"\dt lakeward.*"], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    for t in ("lakekeeper_server", "projects", "warehouses", "namespaces", "tables", "views",
+              "catalog_refresh"):
+        assert f" {t} " in out, out
