@@ -39,8 +39,22 @@ struct ext_portal {
     bool done;                      /* ran to completion */
 };
 
+/* Unnamed statements longer than this are not kept for reuse. */
+#define UNNAMED_KEEP_MAX 16384
+
 struct pg_ext {
     struct ext_stmt unnamed_stmt;   /* name "" */
+    /* The unnamed statement last replaced (by a Parse or a Query), kept so that an
+     * identical unnamed Parse (same text and parameter types, no SET since: libpq's
+     * PQexecParams, pgbench -M extended and most drivers send the same text again and
+     * again) takes it back instead of parsing and binding it again. kept_key is the text,
+     * a NUL and the types of kept, or of the unnamed statement while it lives; a portal
+     * binds the statement again anyway, so only its Describe answers come from the
+     * kept bind. */
+    struct sql_stmt *kept;
+    struct lw_buf kept_key;
+    unsigned kept_gen;              /* the settings' generation it was bound under */
+    bool key_valid;                 /* kept_key describes unnamed_stmt or kept */
     struct ext_portal unnamed_portal;
     struct ext_stmt *stmts;         /* named, MAX_STATEMENTS slots */
     int nstmts;
@@ -53,6 +67,7 @@ struct pg_ext *pg_ext_new(void)
     struct pg_ext *x = lw_calloc(1, sizeof *x);
     if (!x)
         return NULL;
+    lw_buf_init(&x->kept_key, UNNAMED_KEEP_MAX + 1 + (size_t)MAX_PARAMS * 4);
     x->stmts = lw_calloc(MAX_STATEMENTS, sizeof *x->stmts);
     x->portals = lw_calloc(MAX_PORTALS, sizeof *x->portals);
     if (!x->stmts || !x->portals) {
@@ -85,8 +100,26 @@ void pg_ext_close_portals(struct pg_ext *x)
     x->nportals = 0;
 }
 
+/* The unnamed statement is replaced: it becomes the kept one. */
+static void unnamed_replace(struct pg_ext *x)
+{
+    if (!x->unnamed_stmt.st)
+        return;
+    sql_stmt_free(x->kept);
+    x->kept = x->unnamed_stmt.st;
+    x->unnamed_stmt.st = NULL;
+}
+
+static void kept_drop(struct pg_ext *x)
+{
+    sql_stmt_free(x->kept);
+    x->kept = NULL;
+    x->key_valid = false;
+}
+
 void pg_ext_close_statements(struct pg_ext *x)
 {
+    kept_drop(x);
     stmt_clear(&x->unnamed_stmt);
     for (int i = 0; i < x->nstmts; i++)
         stmt_clear(&x->stmts[i]);
@@ -101,6 +134,7 @@ void pg_ext_free(struct pg_ext *x)
         pg_ext_close_portals(x);
     if (x->stmts)
         pg_ext_close_statements(x);
+    lw_buf_free(&x->kept_key);
     lw_free(x->stmts);
     lw_free(x->portals);
     lw_free(x);
@@ -187,6 +221,28 @@ static void put_empty(struct pg_sess *s, char type)
     pg_msg_end(&s->io.out, m);
 }
 
+/* The unnamed statement's key: its text, a NUL, then its declared parameter types. */
+static bool same_key(const struct lw_buf *k, const char *q, int n, const uint32_t *types)
+{
+    size_t len = strlen(q);
+    return k->len == len + 1 + (size_t)n * sizeof *types && memcmp(k->data, q, len + 1) == 0 &&
+           (n == 0 || memcmp(k->data + len + 1, types, (size_t)n * sizeof *types) == 0);
+}
+
+static void set_key(struct pg_ext *x, const char *q, int n, const uint32_t *types, unsigned gen)
+{
+    size_t len = strlen(q);
+    lw_buf_reset(&x->kept_key);
+    x->key_valid = false;
+    if (len > UNNAMED_KEEP_MAX)
+        return;
+    lw_buf_append(&x->kept_key, q, len + 1);
+    if (n)
+        lw_buf_append(&x->kept_key, types, (size_t)n * sizeof *types);
+    x->key_valid = !x->kept_key.failed;
+    x->kept_gen = gen;
+}
+
 static int parse_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *err)
 {
     struct pg_ext *x = s->ext;
@@ -229,10 +285,22 @@ static int parse_msg(struct pg_sess *s, struct pg_rd *rd, struct sql_error *err)
                                  "(bound %d): close or DEALLOCATE some", MAX_STATEMENTS);
         }
     } else {
-        stmt_clear(&x->unnamed_stmt);   /* replaced even when the new one fails */
+        unnamed_replace(x);             /* replaced even when the new one fails */
+        if (x->kept && x->key_valid && x->kept_gen == s->sql.settings.gen &&
+            same_key(&x->kept_key, q, n, types)) {
+            x->unnamed_stmt.st = x->kept;
+            x->kept = NULL;
+            lw_free(types);
+            s->nqueries++;
+            put_empty(s, '1');
+            return 0;
+        }
+        kept_drop(x);
     }
     s->nqueries++;
     rc = sql_prepare(&s->sql, q, n, types, &st, err);
+    if (rc == 0 && !*name)
+        set_key(x, q, n, types, s->sql.settings.gen);
     lw_free(types);
     if (rc != 0)
         return LW_EINVAL;
@@ -609,5 +677,5 @@ int pg_ext_message(struct pg_sess *s, char type)
 
 void pg_ext_drop_unnamed(struct pg_ext *x)
 {
-    stmt_clear(&x->unnamed_stmt);
+    unnamed_replace(x);
 }

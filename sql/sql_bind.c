@@ -1937,6 +1937,28 @@ static int bind_set(struct binder *b, const PgQuery__VariableSetStmt *vs, struct
     return 0;
 }
 
+/* How many parameter slots a statement needs: the declared count or the highest $n in its
+ * text, whichever is more (a $n inside a literal only makes it larger); the simple protocol
+ * has none. Sized so, a bind no longer allocates and clears SQL_BIND_MAX_PARAMS slots
+ * (256 KiB, most of a `SELECT 1`'s cost), and every $n of the tree has its slot. */
+static int param_slots(const struct sql_bind_ctx *ctx)
+{
+    int n = ctx->nparams < SQL_BIND_MAX_PARAMS ? ctx->nparams : SQL_BIND_MAX_PARAMS;
+    if (ctx->simple)
+        return n;
+    if (!ctx->query)
+        return SQL_BIND_MAX_PARAMS;
+    for (const char *p = strchr(ctx->query, '$'); p; p = strchr(p + 1, '$')) {
+        long k = 0;
+        const char *d = p + 1;
+        while (*d >= '0' && *d <= '9' && k <= SQL_BIND_MAX_PARAMS)
+            k = k * 10 + (*d++ - '0');
+        if (k > n)
+            n = k > SQL_BIND_MAX_PARAMS ? SQL_BIND_MAX_PARAMS : (int)k;
+    }
+    return n;
+}
+
 /* DECLARE (its SELECT bound as a SELECT statement is), FETCH/MOVE and CLOSE: the cursor
  * name copied, what to do recorded; sql_cursor.c runs them. */
 static int bind_cursor_stmt(struct binder *b, const PgQuery__Node *stmt, struct sql_bound *out)
@@ -1995,10 +2017,11 @@ int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct l
     case PG_QUERY__NODE__NODE_SELECT_STMT: {
         struct selout so;
         bool corr = false;
-        if (!(b.params = lw_arena_alloc(arena, SQL_BIND_MAX_PARAMS * sizeof *b.params)))
+        b.nslots = param_slots(ctx);
+        if (!(b.params = lw_arena_alloc(arena, ((size_t)b.nslots + 1) * sizeof *b.params)))
             return sql_bind_nomem(&b);
-        memset(b.params, 0, SQL_BIND_MAX_PARAMS * sizeof *b.params);
-        for (int i = 0; i < ctx->nparams && i < SQL_BIND_MAX_PARAMS; i++)
+        memset(b.params, 0, ((size_t)b.nslots + 1) * sizeof *b.params);
+        for (int i = 0; i < ctx->nparams && i < b.nslots; i++)
             b.params[i] = ctx->param_types[i];
         b.nparams = ctx->nparams;
         if (bind_select_into(&b, stmt->select_stmt, NULL, NULL, &so, &corr) != 0)

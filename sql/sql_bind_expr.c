@@ -1288,7 +1288,7 @@ static struct sql_expr *bind_inner(struct binder *b, const PgQuery__Node *n, str
         return bind_column(b, n->column_ref, sc);
     case PG_QUERY__NODE__NODE_PARAM_REF: {
         int k = n->param_ref->number;
-        if (k < 1 || k > SQL_BIND_MAX_PARAMS || b->ctx->simple)
+        if (k < 1 || k > b->nslots || b->ctx->simple)
             return sql_bind_fail(b, n->param_ref->location, "42P02", "there is no parameter "
                                  "$%d", k), NULL;
         if (!(e = new_expr(b, SQL_E_PARAM, b->params[k - 1] ? b->params[k - 1]

@@ -80,7 +80,8 @@ struct binder {
     int depth;
     bool setop_branch;          /* the next SELECT is a set operation's branch */
     int nparams;
-    uint32_t *params;           /* SQL_BIND_MAX_PARAMS entries, 0: not yet known */
+    uint32_t *params;           /* nslots entries, 0: not yet known */
+    int nslots;                 /* $n above it is 42P02 (param_slots in sql_bind.c) */
 };
 
 /* Errors: fills b->err with SQLSTATE, message and the position of byte offset loc. */

@@ -6,7 +6,6 @@
 #include "sql_catalog.h"
 #include "sql_cursor.h"
 #include "sql_exec_int.h"
-#include "sql_parse.h"
 #include "sql_settings.h"
 #include "sql_type.h"
 
@@ -26,9 +25,22 @@ void sql_session_init(struct sql_session *s, const struct sql_session_opts *o)
     s->cursor_ops = &sql_cursor_ops;
 }
 
+/* Query strings longer than this are not kept for reuse (their tree would stay in
+ * memory for the whole session). */
+#define PARSE_CACHE_MAX_TEXT 16384
+
+static void parse_cache_drop(struct sql_session *s)
+{
+    if (s->parsed_text)
+        sql_parsed_free(&s->parsed);
+    lw_free(s->parsed_text);
+    s->parsed_text = NULL;
+}
+
 void sql_session_free(struct sql_session *s)
 {
     sql_cursor_ops.end(s, SQL_CURSORS_ALL);
+    parse_cache_drop(s);
 }
 
 void sql_session_error(struct sql_session *s)
@@ -78,8 +90,11 @@ int sql_session_query(struct sql_session *s, const char *query, const struct sql
                       struct sql_error *err)
 {
     struct sql_parsed p;
+    bool cached = s->parsed_text && strcmp(s->parsed_text, query) == 0;
     int rc = 0;
-    if ((rc = sql_parse(query, &p, err)) != 0) {
+    if (cached) {
+        p = s->parsed;
+    } else if ((rc = sql_parse(query, &p, err)) != 0) {
         sql_session_error(s);
         return rc;
     }
@@ -90,6 +105,17 @@ int sql_session_query(struct sql_session *s, const char *query, const struct sql
     if (rc != 0)
         sql_session_error(s);
     sql_type_set_reg_tables(NULL);
-    sql_parsed_free(&p);
+    if (!cached) {
+        /* the new tree replaces the kept one when the text is small enough to keep */
+        size_t len = strlen(query);
+        char *text = len <= PARSE_CACHE_MAX_TEXT ? lw_strdup(query) : NULL;
+        if (text) {
+            parse_cache_drop(s);
+            s->parsed_text = text;
+            s->parsed = p;
+        } else {
+            sql_parsed_free(&p);
+        }
+    }
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include "sql_exec.h"
+#include "sql_parse.h"
 #include "sql_settings.h"
 #include "sql_tables.h"
 
@@ -69,6 +70,11 @@ struct sql_session {
                                          * Tables see it as sql_query_ctx.deadline_us. */
     const struct sql_cursor_ops *cursor_ops;
     struct sql_cursors *cursors;        /* open cursors (sql_cursor.c); NULL: none yet */
+    /* The last query string of sql_session_query and its parse tree, reused when the same
+     * string comes again (dashboards, pgbench and pollers repeat theirs; parsing is most
+     * of a small query's cost). The tree depends on the text alone. */
+    char *parsed_text;
+    struct sql_parsed parsed;
 };
 
 void sql_session_init(struct sql_session *s, const struct sql_session_opts *o);

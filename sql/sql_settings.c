@@ -103,6 +103,7 @@ int sql_settings_set(struct sql_settings *s, const char *name, const char *value
     int i = find(name);
     if (i < 0)
         return sql_error_set(err, "42704", "unrecognized configuration parameter \"%s\"", name);
+    s->gen++;
     if (!value) {
         s->set[i] = false;
         return 0;
@@ -127,6 +128,7 @@ int sql_settings_set(struct sql_settings *s, const char *name, const char *value
 
 void sql_settings_reset_all(struct sql_settings *s)
 {
+    s->gen++;
     memset(s->set, 0, sizeof s->set);
 }
 

@@ -29,6 +29,8 @@ struct sql_settings {
      * e.g. statement_timeout from the server's configuration. */
     char dflt[SQL_SETTINGS_MAX][SQL_SETTING_VALUE_MAX];
     bool has_dflt[SQL_SETTINGS_MAX];
+    unsigned gen;               /* changes with every SET, RESET and default: what was bound
+                                 * under other settings may have to be bound again */
 };
 
 /* The definitions, for pg_settings and ParameterStatus. */

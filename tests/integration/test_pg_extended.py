@@ -246,6 +246,44 @@ def test_statement_bound_and_deallocate(raw):
     assert error_fields(raw.until_ready()[0][1])["C"] == "26000"
 
 
+def test_unnamed_statement_reuse_follows_types_and_queries(raw):
+    """An identical unnamed Parse reuses the previous statement (no second parse), never
+    one with other parameter types, and a simple Query still ends the unnamed statement."""
+    q = "select time from decisions limit 0"
+    for _ in range(2):
+        raw.send(parse(q) + describe(b"S") + SYNC)
+        msgs = raw.until_ready()
+        assert kinds(msgs) == b"1tTZ" and rowdesc(msgs[2][1])[0][0] == "time"
+    raw.query("set application_name = 'other'")     # bound again after a SET
+    raw.send(parse(q) + describe(b"S") + bind() + execute() + SYNC)
+    assert kinds(raw.until_ready()) == b"1tT2CZ"
+    for oid in (23, 25, 23):
+        raw.send(parse("select $1", oids=[oid]) + describe(b"S") + SYNC)
+        msgs = raw.until_ready()
+        assert kinds(msgs) == b"1tTZ" and msgs[1][1] == struct.pack("!hI", 1, oid)
+    # a simple Query ends the unnamed statement even when the next Parse could reuse it
+    raw.query("select 1")
+    raw.send(bind() + SYNC)
+    assert error_fields(raw.until_ready()[0][1])["C"] == "26000"
+    raw.send(parse("select $1", oids=[23]) + bind([b"5"]) + execute() + SYNC)
+    msgs = raw.until_ready()
+    assert kinds(msgs) == b"12DCZ" and datarow(msgs[2][1]) == [b"5"]
+
+
+def test_repeated_simple_query_runs_afresh(raw):
+    """The simple protocol reuses the parse tree of a repeated query string; binding and
+    running still happen each time (settings, errors, several statements)."""
+    q = "select current_setting('application_name'); show application_name"
+    for name in ("a", "b"):
+        raw.query(f"set application_name = '{name}'")
+        msgs = raw.query(q)
+        rows = [datarow(b) for t, b in msgs if t == b"D"]
+        assert rows == [[name.encode()], [name.encode()]]
+    for _ in range(2):
+        msgs = raw.query("select nosuch")
+        assert error_fields(msgs[0][1])["C"] == "42703"
+
+
 # --- binary format, against PostgreSQL 15 -----------------------------------------------
 
 BINARY_EXPRS = [
