@@ -239,53 +239,46 @@ static char *server_id(struct perm_prow_cursor *c, int i, struct lw_err *err)
     return id;
 }
 
-/* Users of instance inst from first on: a non-administrator keeps all of them only with
- * can_list_users on the instance's server (Lakekeeper's rule for listing users), else only
- * their own row (Lakekeeper lets everyone read themselves). */
-static int keep_visible_users(struct perm_prow_cursor *c, int inst, size_t first,
-                              struct lw_err *err)
+/* Whether the session may list every user of instance inst: administrators, and whoever
+ * OpenFGA says holds can_list_users on the instance's server (Lakekeeper's rule). */
+static int may_list_users(struct perm_prow_cursor *c, int inst, bool *all, struct lw_err *err)
 {
-    struct lk_principals *p = &c->pr;
-    if (c->qc->admin || p->nusers == first)
+    *all = c->qc->admin;
+    if (*all)
         return 0;
-    bool all = false;
     char *sid = server_id(c, inst, err), *obj = NULL;
-    int rc = sid ? 0 : err->code;
-    if (rc == 0) {
-        struct lw_buf b;
-        lw_buf_init(&b, 4096);
-        lw_buf_printf(&b, "server:%s", sid);
-        obj = lw_buf_take(&b);
-        rc = obj ? perm_prow_visible(c, "can_list_users", (const char *const *)&obj, 1, &all,
-                                     err)
+    if (!sid)
+        return err->code;
+    struct lw_buf b;
+    lw_buf_init(&b, 4096);
+    lw_buf_printf(&b, "server:%s", sid);
+    obj = lw_buf_take(&b);
+    int rc = obj ? perm_prow_visible(c, "can_list_users", (const char *const *)&obj, 1, all, err)
                  : lw_err_set(err, LW_ENOMEM, "out of memory");
-    }
     lw_free(sid);
     lw_free(obj);
-    size_t kept = first;
-    const char *me = c->qc->principal ? c->qc->principal : "";
-    for (size_t i = first; i < p->nusers; i++) {
-        struct lk_user *u = &p->users[i];
-        if (rc == 0 && (all || strcmp(u->id, me) == 0)) {
-            p->users[kept++] = *u;
-            continue;
-        }
-        lw_free(u->id), lw_free(u->name), lw_free(u->email), lw_free(u->user_type);
-        lw_free(u->last_updated_with);
-    }
-    p->nusers = kept;
     return rc;
 }
 
-/* Reads users (ids or names pushed down) of every instance, keeping the visible ones. */
+/* Reads users (ids or names pushed down) of every instance. Someone who may not list users
+ * gets only their own row (Lakekeeper lets everyone read themselves), fetched by id: the
+ * others are never read for them. */
 static int read_users(struct perm_prow_cursor *c, const struct lk_principal_filter *f,
                       struct lw_err *err)
 {
+    const char *me = c->qc->principal ? c->qc->principal : "";
+    struct lk_principal_filter mine = {&me, 1, NULL, 0};
     for (int i = 0; i < c->w->nlk; i++) {
         struct lk_stats st = perm_prow_stats(c);
-        size_t first = c->pr.nusers;
-        if (lk_principals_read_users(c->w->lk[i], i, f, &c->pr, &st, err) != 0 ||
-            keep_visible_users(c, i, first, err) != 0)
+        bool all = false;
+        if (may_list_users(c, i, &all, err) != 0)
+            return err->code;
+        bool asked_for_me = !f || f->nids == 0;
+        for (int k = 0; f && k < f->nids && !asked_for_me; k++)
+            asked_for_me = strcmp(f->ids[k], me) == 0;
+        if (!all && (!asked_for_me || !*me))
+            continue;
+        if (lk_principals_read_users(c->w->lk[i], i, all ? f : &mine, &c->pr, &st, err) != 0)
             return err->code;
     }
     return 0;

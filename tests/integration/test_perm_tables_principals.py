@@ -185,6 +185,13 @@ def test_users_need_a_technical_client_that_may_list_them(stack, lw):
         # by id needs no listing right
         assert rows(conn, "SELECT user_name FROM lakeward.users WHERE user_id = %s",
                     (PETER,)) == [("Peter Cold",)]
+    # someone who may not list users is answered with their own row, fetched by id: the
+    # listing the technical client may not make is never attempted for them
+    with connect(lw, OTHER) as conn:
+        assert rows(conn, "SELECT user_id, user_name FROM lakeward.users") == \
+            [(OTHER, "service-account-airflow-sp-2")]
+        assert rows(conn, "SELECT user_id FROM lakeward.users WHERE user_id = %s",
+                    (PETER,)) == []
 
 
 def test_roles_and_principals_equal_lakekeeper(stack, lw, lakeward_lists_users):
