@@ -3,7 +3,9 @@
  * and which peer must be configured for it to exist. */
 #include "perm_tables.h"
 #include "perm_catalog_sql.h"
+#include "perm_actions_sql.h"
 #include "perm_check_sql.h"
+#include "perm_effective_sql.h"
 #include "perm_model_sql.h"
 #include "perm_principal_sql.h"
 #include "perm_who_can_sql.h"
@@ -24,9 +26,12 @@ static const struct perm_table {
 } perm_table_list[] = {
     {"fga_tuples", &perm_fga_tuples_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_changes", &perm_fga_changes_module, offsetof(struct perm_world, fga), PEER_FGA},
-    {"who_can", &perm_who_can_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"who_can", &perm_who_can_module, PERM_WHOLE_WORLD, PEER_FGA},
     {"fga_check", &perm_check_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_relations", &perm_model_module, offsetof(struct perm_world, fga), PEER_FGA},
+    {"effective_permissions", &perm_effective_module, offsetof(struct perm_world, fga),
+     PEER_FGA},
+    {"allowed_actions", &perm_actions_module, PERM_WHOLE_WORLD, PEER_LK},
     {"lakekeeper_server", &perm_cat_server_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"projects", &perm_cat_projects_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"warehouses", &perm_cat_warehouses_module, offsetof(struct perm_world, catalog), PEER_LK},

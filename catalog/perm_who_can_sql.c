@@ -1,35 +1,55 @@
 /* perm_who_can_sql.c -- lakeward.who_can (perm_who_can_sql.h). For each (object, relation)
  * pair of the query's keys, two ListUsers calls: users (including the `user:*` wildcard,
  * shown as is: with exclusions in a model it does not prove access) and roles through their
- * assignees (`role:<id>#assignee`). Both calls are answered or the statement fails. */
+ * assignees (`role:<id>#assignee`); then, once per role found, ListUsers of the role's
+ * assignees gives its members, each a row naming the role it comes through. Every call is
+ * answered or the statement fails. */
 #include "perm_who_can_sql.h"
-#include "perm_fga_sql.h"
+#include "perm_cursor.h"
+#include "perm_names.h"
+#include "perm_tables.h"
 
+#include <stdio.h>
 #include <string.h>
 
-enum { COL_OBJECT, COL_RELATION, COL_SUBJECT, COL_SUBJECT_TYPE, NCOLS };
+enum { COL_OBJECT, COL_RELATION, COL_SUBJECT, COL_SUBJECT_TYPE, COL_VIA_ROLE, COL_FGA_OBJECT,
+       NCOLS };
 
 static const struct sql_col cols[NCOLS] = {
     [COL_OBJECT] = {"object", SQL_OID_TEXT, SQL_COL_KEY_REQUIRED},
     [COL_RELATION] = {"relation", SQL_OID_TEXT, SQL_COL_KEY_REQUIRED},
     [COL_SUBJECT] = {"subject", SQL_OID_TEXT, 0},
     [COL_SUBJECT_TYPE] = {"subject_type", SQL_OID_TEXT, 0},
+    [COL_VIA_ROLE] = {"via_role", SQL_OID_TEXT, 0},
+    [COL_FGA_OBJECT] = {"fga_object", SQL_OID_TEXT, 0},
 };
 
-/* The two subject kinds ListUsers is asked for: user type, userset relation, label. */
+/* The subject kinds of a row: ListUsers' user type and userset relation, and the label. */
+enum kind { KIND_USER, KIND_ROLE, KIND_MEMBER };
 static const struct {
     const char *type, *relation, *label;
-} kinds[] = {{"user", NULL, "user"}, {"role", "assignee", "role"}};
+} kinds[] = {
+    [KIND_USER] = {"user", NULL, "user"},
+    [KIND_ROLE] = {"role", "assignee", "role"},
+    [KIND_MEMBER] = {"user", NULL, "role_member"},
+};
 
-/* More pairs than this in one query is refused: each costs two round trips. */
+/* More pairs than this in one query is refused: each costs two round trips and one per
+ * role holding it. */
 #define MAX_PAIRS 1000
 
+struct row {
+    int obj, rel;
+    enum kind kind;
+    char *subject, *via_role;
+};
+
 struct cursor {
-    struct sql_cursor base;
-    const struct perm_fga_sql *pf;
-    int64_t deadline_us;
-    struct fga_tuples rows;     /* user = subject; deleted = subject is a role */
-    size_t pos;
+    struct perm_cursor pc;
+    struct perm_strs objs, rels;
+    char **fga;                 /* objs' OpenFGA objects; NULL: names nothing */
+    struct row *rows;
+    size_t cap;
 };
 
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
@@ -37,159 +57,210 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
 {
     (void)aux;
     (void)err;
-    int slot[2] = {-1, -1};
-    for (int i = 0; i < in->nconstraint; i++) {
-        const struct sql_index_constraint *k = &in->constraint[i];
-        if (k->usable && k->column <= COL_RELATION && slot[k->column] < 0 &&
-            (k->op == SQL_OP_EQ || k->op == SQL_OP_IN))
-            slot[k->column] = i;
-    }
-    /* A missing key is reported by the engine (42P10, naming the column): the keys present
-     * are still handed over so that its check sees them used. */
-    if (slot[COL_OBJECT] >= 0)
-        out->usage[slot[COL_OBJECT]].arg_index = 1;
-    if (slot[COL_RELATION] >= 0)
-        out->usage[slot[COL_RELATION]].arg_index = 2;
-    out->est_cost = 20;
-    out->est_rows = 20;
+    perm_keys_best_index(in, out, COL_RELATION + 1, 20, 20);
     return 0;
 }
 
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        struct lw_err *err)
 {
-    if (perm_fga_require_admin(qc, "who_can", err) != 0)
-        return LW_EAUTH;
-    struct cursor *c = lw_calloc(1, sizeof(*c));
-    if (!c)
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    c->base.mod = &perm_who_can_module;
-    c->pf = aux;
-    c->deadline_us = qc->deadline_us;
-    *cur = &c->base;
+    return perm_cursor_open(&perm_who_can_module, aux, qc, sizeof(struct cursor), false, cur,
+                            err);
+}
+
+static void reset(struct cursor *c)
+{
+    for (size_t i = 0; i < c->pc.n; i++) {
+        lw_free(c->rows[i].subject);
+        lw_free(c->rows[i].via_role);
+    }
+    lw_free(c->rows);
+    for (int i = 0; c->fga && i < c->objs.n; i++)
+        lw_free(c->fga[i]);
+    lw_free(c->fga);
+    perm_strs_free(&c->objs);
+    perm_strs_free(&c->rels);
+    c->rows = NULL;
+    c->fga = NULL;
+    c->cap = c->pc.n = c->pc.pos = 0;
+}
+
+/* Takes subject (and via_role) into a new row; frees them on failure. */
+static int add_row(struct cursor *c, int obj, int rel, enum kind kind, char *subject,
+                   char *via_role, struct lw_err *err)
+{
+    if (c->pc.n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct row *v = lw_realloc(c->rows, cap * sizeof(*v));
+        if (!v) {
+            lw_free(subject);
+            lw_free(via_role);
+            return lw_err_set(err, LW_ENOMEM, "out of memory");
+        }
+        c->rows = v;
+        c->cap = cap;
+    }
+    c->rows[c->pc.n++] = (struct row){obj, rel, kind, subject, via_role};
     return 0;
 }
 
-/* The text values of an = or IN argument (NULLs and non-text skipped: they match nothing). */
-static int values_of(const struct sql_value *v, const struct sql_value **out, int *n)
+/* A catalog name (`table:demo.finance.revenue`, `namespace:demo.finance`, `role:analysts`)
+ * rather than an OpenFGA object: tables and views always (OpenFGA calls them
+ * lakekeeper_table/_view), other types when what follows is not an id. */
+static bool catalog_name(const char *object, char *type, size_t size, const char **ref)
 {
-    if (v->type == SQL_V_ARRAY) {
-        *out = v->u.arr->v;
-        *n = v->u.arr->n;
-    } else {
-        *out = v;
-        *n = 1;
+    const char *colon = strchr(object, ':');
+    if (!colon || (size_t)(colon - object) >= size)
+        return false;
+    memcpy(type, object, (size_t)(colon - object));
+    type[colon - object] = 0;
+    *ref = colon + 1;
+    if (strcmp(type, "table") == 0 || strcmp(type, "view") == 0)
+        return true;
+    if (strcmp(type, "server") == 0 || !perm_obj_type_known(type))
+        return false;
+    return strchr(*ref, '.') != NULL || strlen(*ref) != 36;
+}
+
+/* Each asked object as OpenFGA names it; a name that resolves to nothing, or a value that is
+ * not type:id, names nothing (no rows). */
+static int resolve_objects(struct cursor *c, struct lw_err *err)
+{
+    const struct perm_world *w = c->pc.aux;
+    if (c->objs.n && !(c->fga = lw_calloc((size_t)c->objs.n, sizeof(*c->fga))))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; i < c->objs.n; i++) {
+        const char *object = c->objs.v[i], *ref, *colon = strchr(object, ':');
+        char type[32];
+        if (catalog_name(object, type, sizeof type, &ref)) {
+            struct perm_obj o;
+            if (w->nlk == 0)
+                continue;
+            int rc = perm_obj_resolve(w->lk[0], type, ref, c->pc.deadline_us, &o, err);
+            if (rc == LW_ENOTFOUND)
+                continue;
+            if (rc != 0)
+                return rc;
+            c->fga[i] = o.fga;
+            o.fga = NULL;
+            perm_obj_free(&o);
+        } else if (colon && colon != object && colon[1] &&
+                   !(c->fga[i] = lw_strdup(object))) {
+            return lw_err_set(err, LW_ENOMEM, "out of memory");
+        }
     }
     return 0;
 }
 
-static char *cstr(const struct sql_value *v)
+/* A non-administrator sees an object's holders only when OpenFGA says they may read its
+ * grants (can_read_assignments, Lakekeeper's read_grants); otherwise 42501: fail closed. */
+static int may_read_grants(struct cursor *c, struct fga_client *fc, struct lw_err *err)
 {
-    if (v->type != SQL_V_TEXT || (v->u.s.len && memchr(v->u.s.p, 0, v->u.s.len)))
-        return NULL;
-    return lw_strndup(v->u.s.p, v->u.s.len);
+    const struct sql_query_ctx *qc = c->pc.qc;
+    if (qc->admin)
+        return 0;
+    if (!qc->principal || !strchr(qc->principal, '~'))
+        return perm_denied(err, "permission denied for table who_can (the session is no "
+                           "Lakekeeper user)");
+    char *subject = perm_fga_user(qc->principal);
+    struct fga_key *keys = lw_calloc((size_t)c->objs.n + 1, sizeof(*keys));
+    bool *allowed = lw_calloc((size_t)c->objs.n + 1, sizeof(*allowed));
+    int *idx = lw_calloc((size_t)c->objs.n + 1, sizeof(*idx));
+    int n = 0, rc = 0;
+    if (!subject || !keys || !allowed || !idx)
+        rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; rc == 0 && i < c->objs.n; i++)
+        if (c->fga[i]) {
+            idx[n] = i;
+            keys[n++] = (struct fga_key){subject, "can_read_assignments", c->fga[i]};
+        }
+    if (rc == 0 && n > 0)
+        rc = fga_check(fc, keys, allowed, n, c->pc.deadline_us, err);
+    for (int i = 0; rc == 0 && i < n; i++)
+        if (!allowed[i])
+            rc = perm_denied(err, "permission denied to read the grants of %s",
+                             c->objs.v[idx[i]]);
+    lw_free(subject);
+    lw_free(keys);
+    lw_free(allowed);
+    lw_free(idx);
+    return rc;
 }
 
-static int ask(struct cursor *c, struct fga_client *fc, const char *object,
-               const char *relation, struct lw_err *err)
+static int ask(struct cursor *c, struct fga_client *fc, int obj, int rel, struct lw_err *err)
 {
-    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    const char *object = c->fga[obj], *relation = c->rels.v[rel];
+    int rc = 0;
+    for (enum kind k = KIND_USER; rc == 0 && k <= KIND_ROLE; k++) {
         struct fga_strs subjects = {0};
-        int rc = fga_list_users(fc, object, relation, kinds[k].type, kinds[k].relation,
-                                &subjects, c->deadline_us, err);
-        for (size_t i = 0; rc == LW_OK && i < subjects.n; i++) {
-            if (c->rows.n == c->rows.cap) {
-                size_t cap = c->rows.cap ? c->rows.cap * 2 : 32;
-                struct fga_tuple *v = lw_realloc(c->rows.v, cap * sizeof(*v));
-                if (!v) {
-                    rc = lw_err_set(err, LW_ENOMEM, "out of memory");
-                    break;
-                }
-                c->rows.v = v;
-                c->rows.cap = cap;
-            }
-            struct fga_tuple *t = &c->rows.v[c->rows.n];
-            t->user = subjects.v[i];
+        rc = fga_list_users(fc, object, relation, kinds[k].type, kinds[k].relation, &subjects,
+                            c->pc.deadline_us, err);
+        for (size_t i = 0; rc == 0 && i < subjects.n; i++) {
+            char role[64] = "", member_of[80];
+            bool expand = k == KIND_ROLE && sscanf(subjects.v[i], "role:%63[^#]", role) == 1;
+            rc = add_row(c, obj, rel, k, subjects.v[i], NULL, err);
             subjects.v[i] = NULL;
-            t->relation = lw_strdup(relation);
-            t->object = lw_strdup(object);
-            t->deleted = k == 1;
-            t->ts_ms = -1;
-            c->rows.n++;
-            if (!t->relation || !t->object)
-                rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+            if (rc != 0 || !expand)
+                continue;
+            struct fga_strs members = {0};
+            snprintf(member_of, sizeof member_of, "role:%s", role);
+            rc = fga_list_users(fc, member_of, "assignee", "user", NULL, &members,
+                                c->pc.deadline_us, err);
+            for (size_t m = 0; rc == 0 && m < members.n; m++) {
+                char *via = lw_strdup(role);
+                rc = via ? add_row(c, obj, rel, KIND_MEMBER, members.v[m], via, err)
+                         : lw_err_set(err, LW_ENOMEM, "out of memory");
+                if (via)
+                    members.v[m] = NULL;
+            }
+            fga_strs_free(&members);
         }
         fga_strs_free(&subjects);
-        if (rc != LW_OK)
-            return rc;
     }
-    return LW_OK;
+    return rc;
 }
 
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    (void)plan;
-    fga_tuples_free(&c->rows);
-    c->pos = 0;
-    if (argc < 2)
-        return lw_err_set(err, LW_EINVAL, "who_can needs object and relation");
-    const struct sql_value *objs, *rels;
-    int nobj, nrel;
-    values_of(&argv[0], &objs, &nobj);
-    values_of(&argv[1], &rels, &nrel);
-    if ((int64_t)nobj * nrel > MAX_PAIRS)
-        return lw_err_set(err, LW_EINVAL, "who_can: more than %d object/relation pairs in "
-                          "one query", MAX_PAIRS);
-    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
-    if (!fc)
-        return err->code;
-    int rc = LW_OK;
-    for (int i = 0; rc == LW_OK && i < nobj; i++) {
-        char *object = cstr(&objs[i]);
-        /* Not type:id: no subject can hold anything on it (and ListUsers would refuse). */
-        const char *colon = object ? strchr(object, ':') : NULL;
-        for (int j = 0; rc == LW_OK && colon && colon != object && colon[1] && j < nrel; j++) {
-            char *relation = cstr(&rels[j]);
-            if (relation && *relation)
-                rc = ask(c, fc, object, relation, err);
-            lw_free(relation);
-        }
-        lw_free(object);
-    }
+    const struct perm_world *w = c->pc.aux;
+    reset(c);
+    int rc = perm_strs_of(perm_key_arg(plan, COL_OBJECT, argc, argv), &c->objs, err);
+    if (rc == 0)
+        rc = perm_strs_of(perm_key_arg(plan, COL_RELATION, argc, argv), &c->rels, err);
+    if (rc == 0 && (int64_t)c->objs.n * c->rels.n > MAX_PAIRS)
+        rc = lw_err_set(err, LW_EINVAL, "who_can: more than %d object/relation pairs in "
+                        "one query", MAX_PAIRS);
+    if (rc == 0)
+        rc = resolve_objects(c, err);
+    struct fga_client *fc = NULL;
+    if (rc == 0 && c->objs.n * c->rels.n > 0 && !(fc = fga_client_new(&w->fga.fga, err)))
+        rc = err->code;
+    if (fc && rc == 0)
+        rc = may_read_grants(c, fc, err);
+    for (int i = 0; fc && rc == 0 && i < c->objs.n; i++)
+        for (int j = 0; rc == 0 && c->fga[i] && j < c->rels.n; j++)
+            rc = ask(c, fc, i, j, err);
     fga_client_free(fc);
+    if (rc != 0)
+        reset(c);
     return rc;
-}
-
-static int next(struct sql_cursor *cur, struct lw_err *err)
-{
-    (void)err;
-    ((struct cursor *)cur)->pos++;
-    return 0;
-}
-
-static bool eof(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    return c->pos >= c->rows.n;
 }
 
 static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    const struct fga_tuple *t = &c->rows.v[c->pos];
-    const char *s;
+    const struct row *r = &c->rows[c->pc.pos];
     switch (col) {
-    case COL_OBJECT: s = t->object; break;
-    case COL_RELATION: s = t->relation; break;
-    case COL_SUBJECT: s = t->user; break;
-    case COL_SUBJECT_TYPE: s = kinds[t->deleted ? 1 : 0].label; break;
+    case COL_OBJECT: perm_text(v, c->objs.v[r->obj]); break;
+    case COL_RELATION: perm_text(v, c->rels.v[r->rel]); break;
+    case COL_SUBJECT: perm_text(v, r->subject); break;
+    case COL_SUBJECT_TYPE: perm_text(v, kinds[r->kind].label); break;
+    case COL_VIA_ROLE: perm_text(v, r->via_role); break;
+    case COL_FGA_OBJECT: perm_text(v, c->fga[r->obj]); break;
     default: return lw_err_set(err, LW_EINVAL, "no column %d in who_can", col);
     }
-    v->type = SQL_V_TEXT;
-    v->u.s.p = s;
-    v->u.s.len = strlen(s);
     return 0;
 }
 
@@ -198,7 +269,7 @@ static void close_cursor(struct sql_cursor *cur)
     struct cursor *c = (struct cursor *)cur;
     if (!c)
         return;
-    fga_tuples_free(&c->rows);
+    reset(c);
     lw_free(c);
 }
 
@@ -209,8 +280,8 @@ const struct sql_vtab_module perm_who_can_module = {
     .best_index = best_index,
     .open = open_cursor,
     .filter = filter,
-    .next = next,
-    .eof = eof,
+    .next = perm_cursor_next,
+    .eof = perm_cursor_eof,
     .column = column,
     .close = close_cursor,
 };
