@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../catalog/http_client.h"
@@ -37,9 +38,11 @@ static void answer_batch_check(const struct http_client_req *req, struct http_cl
                             json_pack("{s:b}", "allowed", strcmp(obj, "role:r1") == 0));
         nchecks++;
     }
-    char *text = json_dumps(json_pack("{s:o}", "result", result), JSON_COMPACT);
+    json_t *answer = json_pack("{s:o}", "result", result);
+    char *text = json_dumps(answer, JSON_COMPACT);
     lw_buf_puts(&r->body, text);
     free(text);
+    json_decref(answer);
     json_decref(body);
 }
 
