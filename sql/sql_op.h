@@ -1,9 +1,10 @@
 /* sql_op.h -- the executor's operators: a plan is a tree of them, each pulled for rows
  * (open / next / close). Scans of virtual tables (with constraints pushed into best_index),
- * VALUES, function scans, filter, project, nested-loop join, hash aggregate, sort, distinct,
- * limit/offset, set operations and materialised subqueries/CTEs. The binder (sql_bind.c)
- * builds the tree; sql_exec.c drives it. Every buffering operator is bounded by the
- * statement's row bound (54000) and its arena's memory bound (54000). */
+ * VALUES, function scans, filter, project, hash and nested-loop join, hash aggregate, sort
+ * (top-N under a LIMIT), distinct, limit/offset, set operations and materialised
+ * subqueries/CTEs (computed as far as read). The binder (sql_bind.c) builds the tree;
+ * sql_exec.c drives it. Every buffering operator is bounded by the statement's row bound
+ * (54000) and its arena's memory bound (54000). */
 #ifndef SQL_OP_H
 #define SQL_OP_H
 
@@ -35,7 +36,7 @@ enum sql_node_kind {
     SQL_N_SRF,         /* a set-returning function in FROM */
     SQL_N_FILTER,
     SQL_N_PROJECT,
-    SQL_N_JOIN,        /* nested loop over a materialised right side */
+    SQL_N_JOIN,        /* hash join (equi-keys) or nested loop over a kept right side */
     SQL_N_AGG,         /* hash aggregate (group keys then aggregate results) */
     SQL_N_SORT,
     SQL_N_DISTINCT,    /* on the first `nkeys` columns (DISTINCT ON) or all */
