@@ -77,6 +77,9 @@ static void report_settings(struct pg_sess *s, bool send)
 {
     const struct sql_setting_def *defs;
     int n = sql_settings_defs(&defs);
+    if (send && s->reported_gen == s->sql.settings.gen)
+        return;
+    s->reported_gen = s->sql.settings.gen;
     for (int i = 0; i < n && i < SQL_SETTINGS_MAX; i++) {
         struct sql_error err;
         const char *v;
@@ -317,7 +320,7 @@ static const struct {
 
 /* The statement_timeout in force: the session's SET value, else its default, which
  * session_run seeds from the configuration (pg_statement_timeout_ms). */
-int64_t pg_sess_statement_timeout(struct pg_sess *s)
+static int64_t statement_timeout_of(struct pg_sess *s)
 {
     struct sql_error err;
     const char *val = sql_settings_get(&s->sql.settings, "statement_timeout", &err);
@@ -333,6 +336,17 @@ int64_t pg_sess_statement_timeout(struct pg_sess *s)
             return v > INT64_MAX / timeout_units[u].ms ? INT64_MAX / 1000
                                                        : v * timeout_units[u].ms;
     return s->o->statement_timeout_ms;
+}
+
+int64_t pg_sess_statement_timeout(struct pg_sess *s)
+{
+    /* computed again only when a setting changed */
+    if (!s->timeout_known || s->timeout_gen != s->sql.settings.gen) {
+        s->timeout_ms = statement_timeout_of(s);
+        s->timeout_gen = s->sql.settings.gen;
+        s->timeout_known = true;
+    }
+    return s->timeout_ms;
 }
 
 /* Seeds the session's statement_timeout default from the configuration, printed as

@@ -26,6 +26,11 @@ struct pg_sess {
     struct pg_rows rows;
     struct pg_ext *ext;
     char reported[SQL_SETTINGS_MAX][SQL_SETTING_VALUE_MAX]; /* last ParameterStatus values */
+    /* The settings' generation (sql_settings.gen) that reported[] and timeout_ms were
+     * computed for: unchanged settings are not looked at again after each command. */
+    unsigned reported_gen, timeout_gen;
+    bool timeout_known;
+    int64_t timeout_ms;
     bool ignore_till_sync;          /* after an extended-protocol error: skip until Sync */
     uint64_t nqueries;
 };
