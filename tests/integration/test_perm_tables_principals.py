@@ -5,6 +5,7 @@ itself from the stand-in's API (as a server admin, paginated by the test) and fr
 assigned to another role shows in effective_role_members exactly as OpenFGA's ListUsers
 says; an administrator sees everything, a principal without rights only what OpenFGA lets
 them see, and without OpenFGA to ask, a non-administrator gets an error, never rows."""
+import subprocess
 import time
 import urllib.parse
 import uuid
@@ -356,3 +357,29 @@ def test_cookbook_queries(stack, lw, nested_role, lakeward_lists_users):
     assert my_roles == sorted([(ANALYSTS, "analysts"), (inner, None)], key=str)
     # members OpenFGA knows that Lakekeeper has no user or role for
     assert [r[0] for r in unknown] == [inner]
+
+
+def test_psql_lists_and_describes(lw):
+    """psql's \\dt lists the five tables and \\d describes them (the hidden lakekeeper column
+    is left out, as `*` leaves it out)."""
+    def psql(command):
+        r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
+                            "-d", "lakeward", "-X", "-A", "-F", "|", "-P", "pager=off",
+                            "-v", "ON_ERROR_STOP=1", "-c", command],
+                           capture_output=True, text=True, timeout=30,
+                           env={"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"})
+        assert r.returncode == 0 and "ERROR" not in r.stderr, (command, r.stderr)
+        return r.stdout.splitlines()
+    out = psql("\\dt lakeward.*")
+    for t in ("users", "roles", "principals", "role_members", "effective_role_members"):
+        assert f"lakeward|{t}|table|lakeward" in out
+    out = psql("\\d lakeward.effective_role_members")
+    cols = [line.split("|")[:2] for line in out[2:] if "|" in line]
+    assert cols == [["role_id", "uuid"], ["role_name", "text"], ["project_id", "text"],
+                    ["principal_type", "text"], ["principal", "text"],
+                    ["principal_name", "text"], ["fga_subject", "text"]]
+    with connect(lw, ADMIN) as conn:
+        cur = conn.execute("SELECT * FROM lakeward.role_members WHERE role_id = %s", (ANALYSTS,))
+        assert [d.name for d in cur.description] == [
+            "role_id", "role_name", "project_id", "member_type", "member", "member_name",
+            "fga_subject"]
