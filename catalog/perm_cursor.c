@@ -132,11 +132,15 @@ void perm_strs_free(struct perm_strs *s)
 
 void perm_text(struct sql_value *v, const char *s)
 {
-    if (!s) {
+    if (s)
+        perm_textn(v, s, strlen(s));
+    else
         memset(v, 0, sizeof(*v));
-        return;
-    }
+}
+
+void perm_textn(struct sql_value *v, const char *s, size_t len)
+{
     v->type = SQL_V_TEXT;
     v->u.s.p = s;
-    v->u.s.len = strlen(s);
+    v->u.s.len = len;
 }

@@ -47,7 +47,8 @@ int perm_strs_of(const struct sql_value *arg, struct perm_strs *out,
                  struct lw_err *err) LW_MUSTCHECK;
 void perm_strs_free(struct perm_strs *s);
 
-/* A text column value borrowing s (NULL s: SQL NULL). */
+/* A text column value borrowing s (NULL s: SQL NULL); perm_textn: its first len bytes. */
 void perm_text(struct sql_value *v, const char *s);
+void perm_textn(struct sql_value *v, const char *s, size_t len);
 
 #endif

@@ -312,9 +312,10 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_PERMISSION: perm_text(v, r->permission); break;
     case COL_OBJECT_ID: perm_text(v, slash ? slash + 1 : id); break;
     case COL_WAREHOUSE_ID:
-        perm_text(v, slash ? id : NULL);
         if (slash)
-            v->u.s.len = (size_t)(slash - id);
+            perm_textn(v, id, (size_t)(slash - id));
+        else
+            perm_text(v, NULL);
         break;
     case COL_FGA_OBJECT: perm_text(v, r->object); break;
     case COL_SOURCE: perm_text(v, r->source); break;

@@ -6,6 +6,7 @@
  * (with `relation` and `user` when also equal) becomes OpenFGA's Read filter, so looking at
  * one object's tuples does not read the whole store. The engine re-checks every constraint. */
 #include "perm_fga_sql.h"
+#include "perm_cursor.h"
 
 #include <string.h>
 
@@ -43,12 +44,14 @@ static const struct sql_col change_cols[] = {
 enum { PLAN_USER = 1, PLAN_RELATION = 2, PLAN_OBJECT = 4 };
 
 struct cursor {
-    struct sql_cursor base;
-    const struct perm_fga_sql *pf;
-    int64_t deadline_us;
+    struct perm_cursor pc;      /* aux: struct perm_fga_sql; pc.n follows rows.n */
     struct fga_tuples rows;
-    size_t pos;
 };
+
+static const struct perm_fga_sql *pf_of(const struct cursor *c)
+{
+    return c->pc.aux;
+}
 
 static int best_index_tuples(void *aux, const struct sql_index_in *in,
                              struct sql_index_out *out, struct lw_err *err)
@@ -96,25 +99,13 @@ int perm_fga_require_admin(const struct sql_query_ctx *qc, const char *table,
 {
     if (qc && qc->admin)
         return 0;
-    lw_err_set(err, LW_EAUTH, "permission denied for table %s (administrators only)", table);
-    if (err)
-        memcpy(err->sqlstate, "42501", 6);
-    return LW_EAUTH;
+    return perm_denied(err, "permission denied for table %s (administrators only)", table);
 }
 
 static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        const struct sql_vtab_module *mod, struct lw_err *err)
 {
-    if (perm_fga_require_admin(qc, mod->name, err) != 0)
-        return LW_EAUTH;
-    struct cursor *c = lw_calloc(1, sizeof(*c));
-    if (!c)
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    c->base.mod = mod;
-    c->pf = aux;
-    c->deadline_us = qc->deadline_us;
-    *cur = &c->base;
-    return 0;
+    return perm_cursor_open(mod, aux, qc, sizeof(struct cursor), true, cur, err);
 }
 
 static int open_tuples(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
@@ -144,7 +135,7 @@ static const char *arg_text(const struct sql_value *v, char *buf, size_t size)
 
 static size_t max_rows(const struct cursor *c)
 {
-    return c->pf->max_tuples ? c->pf->max_tuples : 1000000;
+    return pf_of(c)->max_tuples ? pf_of(c)->max_tuples : 1000000;
 }
 
 /* Objects one IN list may name: each is one Read. */
@@ -173,7 +164,7 @@ static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struc
 {
     struct cursor *c = (struct cursor *)cur;
     fga_tuples_free(&c->rows);
-    c->pos = 0;
+    c->pc.n = c->pc.pos = 0;
     char bufs[3][520];
     const char *val[3] = {NULL, NULL, NULL};
     const struct sql_value *objs = NULL;
@@ -194,12 +185,12 @@ static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struc
     if (nobjs > MAX_IN_OBJECTS)
         return lw_err_set(err, LW_EINVAL, "fga_tuples: more than %d objects in one IN list",
                           MAX_IN_OBJECTS);
-    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
+    struct fga_client *fc = fga_client_new(&pf_of(c)->fga, err);
     if (!fc)
         return err->code;
     int rc = LW_OK;
     if (!objs) {
-        rc = fga_read(fc, NULL, max_rows(c), &c->rows, c->deadline_us, err);
+        rc = fga_read(fc, NULL, max_rows(c), &c->rows, c->pc.deadline_us, err);
     }
     for (int i = 0; i < nobjs && rc == LW_OK; i++) {
         val[COL_OBJECT] = arg_text(&objs[i], bufs[COL_OBJECT], sizeof(bufs[COL_OBJECT]));
@@ -211,9 +202,10 @@ static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struc
             break;
         }
         struct fga_key key = {val[COL_USER], val[COL_RELATION], val[COL_OBJECT]};
-        rc = fga_read(fc, &key, max_rows(c) - c->rows.n, &c->rows, c->deadline_us, err);
+        rc = fga_read(fc, &key, max_rows(c) - c->rows.n, &c->rows, c->pc.deadline_us, err);
     }
     fga_client_free(fc);
+    c->pc.n = rc == LW_OK ? c->rows.n : 0;
     return rc;
 }
 
@@ -225,55 +217,37 @@ static int filter_changes(struct sql_cursor *cur, int plan, int argc,
     (void)argc;
     (void)argv;
     fga_tuples_free(&c->rows);
-    c->pos = 0;
-    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
+    c->pc.n = c->pc.pos = 0;
+    struct fga_client *fc = fga_client_new(&pf_of(c)->fga, err);
     if (!fc)
         return err->code;
     char *token = NULL;
-    int rc = fga_read_changes(fc, &token, max_rows(c) + 1, &c->rows, c->deadline_us, err);
+    int rc = fga_read_changes(fc, &token, max_rows(c) + 1, &c->rows, c->pc.deadline_us, err);
     if (rc == LW_OK && c->rows.n > max_rows(c))
         rc = lw_err_set(err, LW_ENOMEM, "openfga changes: more than %zu changes (the "
                         "configured bound)", max_rows(c));
     lw_free(token);
     fga_client_free(fc);
+    c->pc.n = rc == LW_OK ? c->rows.n : 0;
     return rc;
 }
 
-static int next(struct sql_cursor *cur, struct lw_err *err)
-{
-    (void)err;
-    ((struct cursor *)cur)->pos++;
-    return 0;
-}
-
-static bool eof(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    return c->pos >= c->rows.n;
-}
-
-static void text(struct sql_value *v, const char *s, size_t len)
-{
-    v->type = SQL_V_TEXT;
-    v->u.s.p = s;
-    v->u.s.len = len;
-}
 
 static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    const struct fga_tuple *t = &c->rows.v[c->pos];
+    const struct fga_tuple *t = &c->rows.v[c->pc.pos];
     const char *colon = strchr(t->object, ':');
     size_t type_len = colon ? (size_t)(colon - t->object) : strlen(t->object);
     memset(v, 0, sizeof(*v));
     switch (col) {
-    case COL_USER: text(v, t->user, strlen(t->user)); break;
-    case COL_RELATION: text(v, t->relation, strlen(t->relation)); break;
-    case COL_OBJECT: text(v, t->object, strlen(t->object)); break;
-    case COL_OBJECT_TYPE: text(v, t->object, type_len); break;
+    case COL_USER: perm_text(v, t->user); break;
+    case COL_RELATION: perm_text(v, t->relation); break;
+    case COL_OBJECT: perm_text(v, t->object); break;
+    case COL_OBJECT_TYPE: perm_textn(v, t->object, type_len); break;
     case COL_OBJECT_ID:
         if (colon)
-            text(v, colon + 1, strlen(colon + 1));
+            perm_text(v, colon + 1);
         break;
     case COL_TIME:
         if (t->ts_ms >= 0) {
@@ -284,7 +258,7 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_OPERATION:
         if (cur->mod == &perm_fga_changes_module) {
             const char *op = t->deleted ? "delete" : "write";
-            text(v, op, strlen(op));
+            perm_text(v, op);
             break;
         }
         /* fall through */
@@ -309,8 +283,8 @@ const struct sql_vtab_module perm_fga_tuples_module = {
     .best_index = best_index_tuples,
     .open = open_tuples,
     .filter = filter_tuples,
-    .next = next,
-    .eof = eof,
+    .next = perm_cursor_next,
+    .eof = perm_cursor_eof,
     .column = column,
     .close = close_cursor,
 };
@@ -322,8 +296,8 @@ const struct sql_vtab_module perm_fga_changes_module = {
     .best_index = best_index_changes,
     .open = open_changes,
     .filter = filter_changes,
-    .next = next,
-    .eof = eof,
+    .next = perm_cursor_next,
+    .eof = perm_cursor_eof,
     .column = column,
     .close = close_cursor,
 };

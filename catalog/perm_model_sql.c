@@ -2,6 +2,7 @@
  * jansson document OpenFGA returned; rows are (type index, relation key) positions in it,
  * and each row's text is rendered into the cursor's buffers when the row is current. */
 #include "perm_model_sql.h"
+#include "perm_cursor.h"
 #include "perm_fga_sql.h"
 
 #include "../server/core/lw_buf.h"
@@ -24,12 +25,9 @@ struct row {
 };
 
 struct cursor {
-    struct sql_cursor base;
-    const struct perm_fga_sql *pf;
-    int64_t deadline_us;
+    struct perm_cursor pc;      /* aux: struct perm_fga_sql */
     json_t *model;
-    struct row *rows;
-    size_t n, pos;
+    struct row *rows;           /* pc.n of them */
     struct lw_buf direct, def;  /* the current row's rendered columns */
 };
 
@@ -47,17 +45,13 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        struct lw_err *err)
 {
-    if (perm_fga_require_admin(qc, "fga_relations", err) != 0)
-        return LW_EAUTH;
-    struct cursor *c = lw_calloc(1, sizeof(*c));
-    if (!c)
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    c->base.mod = &perm_model_module;
-    c->pf = aux;
-    c->deadline_us = qc->deadline_us;
+    int rc = perm_cursor_open(&perm_model_module, aux, qc, sizeof(struct cursor), true, cur,
+                              err);
+    if (rc != 0)
+        return rc;
+    struct cursor *c = (struct cursor *)*cur;
     lw_buf_init(&c->direct, 1 << 16);
     lw_buf_init(&c->def, 1 << 20);
-    *cur = &c->base;
     return 0;
 }
 
@@ -67,23 +61,24 @@ static void reset(struct cursor *c)
     c->rows = NULL;
     json_decref(c->model);
     c->model = NULL;
-    c->n = c->pos = 0;
+    c->pc.n = c->pc.pos = 0;
 }
 
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
+    const struct perm_fga_sql *pf = c->pc.aux;
     (void)plan;
     (void)argc;
     (void)argv;
     reset(c);
-    if (!c->pf->fga.model_id || !*c->pf->fga.model_id)
+    if (!pf->fga.model_id || !*pf->fga.model_id)
         return lw_err_set(err, LW_EINVAL, "fga_relations needs openfga_model_id configured");
-    struct fga_client *fc = fga_client_new(&c->pf->fga, err);
+    struct fga_client *fc = fga_client_new(&pf->fga, err);
     if (!fc)
         return err->code;
-    int rc = fga_read_model(fc, NULL, &c->model, c->deadline_us, err);
+    int rc = fga_read_model(fc, NULL, &c->model, c->pc.deadline_us, err);
     fga_client_free(fc);
     if (rc != LW_OK)
         return rc;
@@ -100,23 +95,10 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
             continue;
         json_object_foreach(json_object_get(td, "relations"), rel, def) {
             (void)def;
-            c->rows[c->n++] = (struct row){td, rel};
+            c->rows[c->pc.n++] = (struct row){td, rel};
         }
     }
     return 0;
-}
-
-static int next(struct sql_cursor *cur, struct lw_err *err)
-{
-    (void)err;
-    ((struct cursor *)cur)->pos++;
-    return 0;
-}
-
-static bool eof(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    return c->pos >= c->n;
 }
 
 /* "user, role#assignee, user:*" from metadata.relations.<rel>.directly_related_user_types. */
@@ -143,32 +125,23 @@ static void render_direct(struct lw_buf *b, const struct row *r)
     }
 }
 
-static void text(struct sql_value *v, const char *s, size_t len)
-{
-    v->type = SQL_V_TEXT;
-    v->u.s.p = s;
-    v->u.s.len = len;
-}
-
 static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    const struct row *r = &c->rows[c->pos];
-    const char *s;
+    const struct row *r = &c->rows[c->pc.pos];
     memset(v, 0, sizeof(*v));
     switch (col) {
     case COL_OBJECT_TYPE:
-        s = json_string_value(json_object_get(r->type_def, "type"));
-        text(v, s, strlen(s));
+        perm_text(v, json_string_value(json_object_get(r->type_def, "type")));
         return 0;
-    case COL_RELATION: text(v, r->relation, strlen(r->relation)); return 0;
+    case COL_RELATION: perm_text(v, r->relation); return 0;
     case COL_DIRECTLY_RELATED:
         lw_buf_reset(&c->direct);
         render_direct(&c->direct, r);
         if (c->direct.failed)
             return lw_err_set(err, LW_ENOMEM, "fga_relations: row too large");
         if (c->direct.len)
-            text(v, c->direct.data, c->direct.len);
+            perm_textn(v, c->direct.data, c->direct.len);
         return 0;
     case COL_DEFINITION:
         lw_buf_reset(&c->def);
@@ -176,7 +149,7 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
                         json_object_get(json_object_get(r->type_def, "relations"), r->relation));
         if (c->def.failed)
             return lw_err_set(err, LW_ENOMEM, "fga_relations: definition too large");
-        text(v, c->def.data, c->def.len);
+        perm_textn(v, c->def.data, c->def.len);
         return 0;
     default: return lw_err_set(err, LW_EINVAL, "no column %d in fga_relations", col);
     }
@@ -200,8 +173,8 @@ const struct sql_vtab_module perm_model_module = {
     .best_index = best_index,
     .open = open_cursor,
     .filter = filter,
-    .next = next,
-    .eof = eof,
+    .next = perm_cursor_next,
+    .eof = perm_cursor_eof,
     .column = column,
     .close = close_cursor,
 };

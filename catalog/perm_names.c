@@ -5,6 +5,7 @@
  * in their management listings. Every lookup is one or a few GETs with the statement's
  * deadline; nothing is cached here (the catalog cache will take this over). */
 #include "perm_names.h"
+#include "lk_principals.h"
 
 #include "../server/core/lw_buf.h"
 
@@ -61,97 +62,25 @@ static bool is_uuid(const char *s)
     return true;
 }
 
-/* Lakekeeper's percent-encoding of user ids in OpenFGA (§3.4): all but A-Z a-z 0-9 - _ . ~
- * as %XX, upper-case hex. Also right for one URL path segment or query value. */
-static void pct_encode(struct lw_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-            lw_buf_putc(b, (char)ch);
-        } else {
-            lw_buf_putc(b, '%');
-            lw_buf_putc(b, hex[ch >> 4]);
-            lw_buf_putc(b, hex[ch & 15]);
-        }
-    }
-}
-
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-           : -1;
-}
-
-/* Percent-decoding; NULL for a malformed escape or a decoded NUL. */
-static char *pct_decode(const char *s)
-{
-    char *out = lw_calloc(1, strlen(s) + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (; *s; s++) {
-        if (*s != '%') {
-            *o++ = *s;
-            continue;
-        }
-        int hi = hexval(s[1]), lo = hi >= 0 ? hexval(s[2]) : -1;
-        if (lo < 0 || (hi | lo) == 0) {
-            lw_free(out);
-            return NULL;
-        }
-        *o++ = (char)(hi << 4 | lo);
-        s += 2;
-    }
-    return out;
-}
-
-char *perm_fga_user(const char *user_id)
-{
-    struct lw_buf b;
-    lw_buf_init(&b, 4096);
-    lw_buf_puts(&b, "user:");
-    pct_encode(&b, user_id);
-    return lw_buf_take(&b);
-}
-
 int perm_principal_parse(const char *s, struct perm_principal *p, struct lw_err *err)
 {
     memset(p, 0, sizeof(*p));
-    if (strncmp(s, "user:", 5) == 0) {
-        p->id = pct_decode(s + 5);
-    } else if (strncmp(s, "role:", 5) == 0) {
+    bool prefixed_role = strncmp(s, "role:", 5) == 0;
+    if (strncmp(s, "user:", 5) == 0 || (prefixed_role && strchr(s, '#'))) {
+        p->id = lk_principals_from_fga_subject(s, &p->role);    /* OpenFGA's forms */
+    } else if (prefixed_role) {
         p->role = true;
-        const char *hash = strchr(s + 5, '#');
-        if (hash && strcmp(hash, "#assignee") != 0)
-            return lw_err_set(err, LW_EINVAL, "principal '%s': a role is role:<id>[#assignee]",
-                              s);
-        p->id = hash ? lw_strndup(s + 5, (size_t)(hash - s - 5)) : lw_strdup(s + 5);
-    } else if (strchr(s, '~')) {
-        p->id = lw_strdup(s);
+        p->id = lw_strdup(s + 5);
     } else {
-        p->role = true;
+        p->role = !strchr(s, '~');      /* user ids always contain '~', role ids never */
         p->id = lw_strdup(s);
     }
-    if (!p->id)
-        return lw_err_set(err, LW_EINVAL, "principal '%s' is not a user or role id", s);
-    if (p->role ? !is_uuid(p->id) : (!*p->id || !strchr(p->id, '~'))) {
+    if (!p->id || (p->role ? !is_uuid(p->id) : !*p->id || !strchr(p->id, '~'))) {
         perm_principal_free(p);
-        return lw_err_set(err, LW_EINVAL, "principal '%s' is not a user id (<idp>~<subject>) "
-                          "or a role id (uuid)", s);
+        return lw_err_set(err, LW_EINVAL, "principal '%s' is not a user id (<idp>~<subject>), "
+                          "a role id (uuid) or user:<id> / role:<id>[#assignee]", s);
     }
-    if (p->role) {
-        struct lw_buf b;
-        lw_buf_init(&b, 128);
-        lw_buf_printf(&b, "role:%s#assignee", p->id);
-        p->subject = lw_buf_take(&b);
-    } else {
-        p->subject = perm_fga_user(p->id);
-    }
-    if (!p->subject) {
+    if (!(p->subject = lk_principals_fga_subject(p->id, p->role))) {
         perm_principal_free(p);
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     }
@@ -244,7 +173,7 @@ static int find_in_listing(struct lk_client *lk, const char *base, const char *p
         lw_buf_init(&path, 8192);
         lw_buf_printf(&path, "%spageSize=1000&pageToken=", base);
         if (token)
-            pct_encode(&path, token);
+            lw_buf_urlencode(&path, token, false);
         if (path.failed)
             rc = lw_err_set(err, LW_ENOMEM, "listing path too long");
         else
@@ -281,7 +210,7 @@ static int split_name(const char *ref, bool want_leaf, char **wh, struct lw_buf 
         if (*p == '.')
             lw_buf_puts(ns, "%1F");
         else
-            pct_encode(ns, (char[]){*p, 0});
+            lw_buf_urlencode(ns, (char[]){*p, 0}, false);
     }
     *leaf = want_leaf ? lw_strdup(last + 1) : NULL;
     if (!*wh || (want_leaf && !*leaf) || ns->failed)
@@ -407,10 +336,10 @@ int perm_obj_resolve(struct lk_client *lk, const char *type, const char *ref,
         lw_buf_puts(&path, "/management/v1/");
         if (t->segment) {
             lw_buf_printf(&path, "warehouse/%s/%s/", out->warehouse_id, t->segment);
-            pct_encode(&path, out->id);
+            lw_buf_urlencode(&path, out->id, false);
         } else if (strcmp(t->name, "warehouse") == 0 || strcmp(t->name, "role") == 0) {
             lw_buf_printf(&path, "%s/", t->name);
-            pct_encode(&path, out->id);
+            lw_buf_urlencode(&path, out->id, false);
         } else {
             lw_buf_puts(&path, t->name);
         }

@@ -21,9 +21,6 @@ int perm_principal_parse(const char *s, struct perm_principal *p,
                          struct lw_err *err) LW_MUSTCHECK;
 void perm_principal_free(struct perm_principal *p);
 
-/* OpenFGA's user string for a Lakekeeper user id (§3.4 percent-encoding); caller frees. */
-char *perm_fga_user(const char *user_id) LW_MUSTCHECK;
-
 struct perm_obj {
     const char *type;       /* lakeward's object_type, static */
     char *id;               /* Lakekeeper's id (table/view: its uuid) */

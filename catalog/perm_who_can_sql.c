@@ -5,6 +5,7 @@
  * assignees gives its members, each a row naming the role it comes through. Every call is
  * answered or the statement fails. */
 #include "perm_who_can_sql.h"
+#include "lk_principals.h"
 #include "perm_cursor.h"
 #include "perm_names.h"
 #include "perm_tables.h"
@@ -162,7 +163,7 @@ static int may_read_grants(struct cursor *c, struct fga_client *fc, struct lw_er
     if (!qc->principal || !strchr(qc->principal, '~'))
         return perm_denied(err, "permission denied for table who_can (the session is no "
                            "Lakekeeper user)");
-    char *subject = perm_fga_user(qc->principal);
+    char *subject = lk_principals_fga_subject(qc->principal, false);
     struct fga_key *keys = lw_calloc((size_t)c->objs.n + 1, sizeof(*keys));
     bool *allowed = lw_calloc((size_t)c->objs.n + 1, sizeof(*allowed));
     int *idx = lw_calloc((size_t)c->objs.n + 1, sizeof(*idx));
