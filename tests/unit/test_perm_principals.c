@@ -46,6 +46,11 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
         memset(r, 0, sizeof *r);
         lw_buf_init(&r->body, max_body);
         const char *url = reqs[i].url;
+        if (!url) {     /* a caller short of memory may send a request it could not build */
+            r->error = LW_EIO;
+            snprintf(r->error_msg, sizeof r->error_msg, "no URL");
+            continue;
+        }
         if (strstr(url, "/token")) {
             r->status = 200;
             strcpy(r->content_type, "application/json");
@@ -260,6 +265,41 @@ static void endless_paging_is_bounded(void **state)
     lk_principals_free(&p);
 }
 
+/* Every allocation failing in turn, from the first on: an error or a whole answer, never a
+ * crash or a leak (the ASan build checks the latter). */
+static void allocation_failures_are_errors(void **state)
+{
+    (void)state;
+    route("/management/v1/project-list", "", 200,
+          "{\"projects\":[{\"project-id\":\"p1\"},{\"project-id\":\"p2\"}]}");
+    route("/management/v1/role?pageSize=1000&pageToken=", "", 200,
+          "{\"roles\":[{\"id\":\"r1\",\"name\":\"a\",\"ident\":\"x\"}],"
+          "\"next-page-token\":\"n\"}");
+    route("/management/v1/role?pageSize=1000&pageToken=n", "", 200,
+          "{\"roles\":[{\"id\":\"r2\",\"name\":\"b\"}]}");
+    route("/management/v1/role/r1/members?pageSize=1000&pageToken=", "", 200,
+          "{\"members\":[{\"type\":\"user\",\"id\":\"oidc~a\",\"name\":\"A\"}]}");
+    int whole = 0;
+    for (long n = 0; n < 400 && whole < 3; n++) {
+        struct lw_err err = {0};
+        struct lk_principals p = {0};
+        lw_alloc_fail_after(n);
+        int rc = lk_principals_read_roles(client, 0, NULL, &p, NULL, &err);
+        if (rc == 0)
+            rc = lk_principals_read_members(client, 0, &p, NULL, &err);
+        lw_alloc_fail_after(-1);
+        if (rc == 0) {
+            assert_int_equal(p.nroles, 4);
+            assert_int_equal(p.nmembers, 2);
+            whole++;
+        } else {
+            assert_true(err.msg[0] != '\0');
+        }
+        lk_principals_free(&p);
+    }
+    assert_int_equal(whole, 3);
+}
+
 static void fga_subjects_round_trip(void **state)
 {
     (void)state;
@@ -294,6 +334,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(roles_per_project_with_role_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_shapes_and_failures_are_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(endless_paging_is_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(allocation_failures_are_errors, setup, teardown),
         cmocka_unit_test(fga_subjects_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
