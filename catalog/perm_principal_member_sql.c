@@ -35,20 +35,6 @@ static const struct sql_col member_cols[M_NCOLS] = {
     [M_LAKEKEEPER] = {"lakekeeper", SQL_OID_TEXT, SQL_COL_HIDDEN},
 };
 
-static int open_with(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                     const struct sql_vtab_module *mod, struct lw_err *err)
-{
-    struct perm_prow_cursor *c = lw_calloc(1, sizeof *c);
-    if (!c)
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    c->base.mod = mod;
-    c->w = aux;
-    c->qc = qc;
-    c->ncols = mod->ncols;
-    *cur = &c->base;
-    return 0;
-}
-
 static int members_best_index(void *aux, const struct sql_index_in *in,
                               struct sql_index_out *out, struct lw_err *err)
 {
@@ -61,7 +47,7 @@ static int members_best_index(void *aux, const struct sql_index_in *in,
 static int members_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                         struct lw_err *err)
 {
-    return open_with(aux, qc, cur, &perm_role_members_module, err);
+    return perm_prow_open(aux, qc, cur, &perm_role_members_module, err);
 }
 
 static int members_rows(struct perm_prow_cursor *c, struct lw_err *err)
@@ -169,7 +155,7 @@ static int effective_best_index(void *aux, const struct sql_index_in *in,
 static int effective_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                           struct lw_err *err)
 {
-    return open_with(aux, qc, cur, &perm_effective_role_members_module, err);
+    return perm_prow_open(aux, qc, cur, &perm_effective_role_members_module, err);
 }
 
 /* One membership: the role's id and the holder's OpenFGA subject (both owned). */

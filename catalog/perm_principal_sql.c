@@ -300,10 +300,10 @@ static const char *instance_of(const struct perm_prow_cursor *c, int inst)
     return lk_client_id(c->w->lk[inst]);
 }
 
-/* --- the three tables ------------------------------------------------------------------- */
+/* --- opening a scan, keys ------------------------------------------------------------- */
 
-static int open_table(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                      const struct sql_vtab_module *mod, struct lw_err *err)
+int perm_prow_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                   const struct sql_vtab_module *mod, struct lw_err *err)
 {
     struct perm_prow_cursor *c = lw_calloc(1, sizeof *c);
     if (!c)
@@ -346,6 +346,8 @@ static const struct sql_value *arg_of(int plan, int j, int argc, const struct sq
     return k >= 0 && k < argc ? &argv[k] : NULL;
 }
 
+/* --- the three tables ------------------------------------------------------------------- */
+
 /* users */
 
 enum { U_ID, U_NAME, U_EMAIL, U_TYPE, U_LAST_UPDATED_WITH, U_CREATED, U_UPDATED, U_FGA,
@@ -376,7 +378,7 @@ static int users_best_index(void *aux, const struct sql_index_in *in, struct sql
 static int users_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                       struct lw_err *err)
 {
-    return open_table(aux, qc, cur, &perm_users_module, err);
+    return perm_prow_open(aux, qc, cur, &perm_users_module, err);
 }
 
 /* The filter of = / IN values on an id and a name column (ids win: one GET each). */
@@ -487,7 +489,7 @@ static int roles_best_index(void *aux, const struct sql_index_in *in, struct sql
 static int roles_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                       struct lw_err *err)
 {
-    return open_table(aux, qc, cur, &perm_roles_module, err);
+    return perm_prow_open(aux, qc, cur, &perm_roles_module, err);
 }
 
 static int roles_rows(struct perm_prow_cursor *c, struct lw_err *err)
@@ -574,7 +576,7 @@ static int principals_best_index(void *aux, const struct sql_index_in *in,
 static int principals_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                            struct lw_err *err)
 {
-    return open_table(aux, qc, cur, &perm_principals_module, err);
+    return perm_prow_open(aux, qc, cur, &perm_principals_module, err);
 }
 
 /* Splits principal values into user ids (they contain '~') and role ids (the rest), as

@@ -40,7 +40,10 @@ struct perm_prow_cursor {
     size_t nstrs, capstrs;
 };
 
-/* Cursor methods shared by every table of the family. */
+/* Cursor methods shared by every table of the family; each module's open calls
+ * perm_prow_open with itself. */
+int perm_prow_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                   const struct sql_vtab_module *mod, struct lw_err *err) LW_MUSTCHECK;
 int perm_prow_next(struct sql_cursor *cur, struct lw_err *err);
 bool perm_prow_eof(struct sql_cursor *cur);
 int perm_prow_column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err);
