@@ -253,11 +253,13 @@ static int parse_ent(struct cursor *c, json_t *r, struct ent *e)
             const char *v = str_at(o, k->part[p]);
             if (k->has_path && v && !(e->path[p] = dup(c, v)))
                 return -1;
-            if (v)
-                len += (size_t)snprintf(name + len, len < sizeof name ? sizeof name - len : 0,
-                                        len ? ".%s" : "%s", v);
+            if (v && len < sizeof name - 1) {   /* a longer name is cut at the buffer */
+                int k = snprintf(name + len, sizeof name - len, len ? ".%s" : "%s", v);
+                len = k < 0 ? len : len + (size_t)k < sizeof name ? len + (size_t)k
+                                                                   : sizeof name - 1;
+            }
         }
-        e->name = len ? dup_n(c, name, len < sizeof name ? len : sizeof name - 1) : NULL;
+        e->name = len ? dup_n(c, name, len) : NULL;
         if (len && !e->name)
             return -1;
         if (json_is_array(colv = json_object_get(o, "columns")) && json_array_size(colv)) {

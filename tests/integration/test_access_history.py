@@ -265,3 +265,51 @@ def test_cookbook_queries(ring_lw):
         (SP2, [f"{CAT}.finance.product", f"{CAT}.finance.revenue"], False)]
     assert [r for r in per_query if r[1] == SP1][0][4] is True
     assert (SP2, qid, [], ["amount"]) in who and (SP1, who[-1][1], ["amount"], []) in who
+
+
+def raw_row(db, when, user, op, record, qid=None):
+    with psycopg.connect(db, autocommit=True) as c:
+        c.execute("INSERT INTO lakeward_decisions (time, replica, decision_id, query_id, user_name,"
+                  " operation, endpoint, allowed, record) VALUES"
+                  " (%s, 'a9', %s, %s, %s, %s, 'batch', false, %s)",
+                  (when, str(uuid.uuid4()), qid, user, op, record))
+
+
+def test_store_odd_records_and_the_window_edge(stack, store_db, lakeward_factory):
+    """Records a store may hold that lakeward did not write (no JSON, JSON of other shapes,
+    huge names) give rows without failing; a request 61 s after its user's ExecuteQuery is
+    not part of that query (the window is 60 s), one 59 s after is."""
+    lw = lakeward_factory(stack_env(stack, LAKEWARD_DECISION_STORE_DSN=store_db,
+                                    LAKEWARD_PG_ADMINS=ADMIN))
+    assert lw.allow("someone", "ExecuteQuery") is True     # the store's schema exists once written
+    wait_written(lw, 1)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    user = f"a9-{uuid.uuid4().hex[:6]}"
+    t = lambda s: now - datetime.timedelta(seconds=s)     # noqa: E731
+    long_name = "n" * 5000
+    for i, rec in enumerate([None, "[]", '{"resources": 5}', '{"resources": [1, null, {}]}',
+                             '{"resources": [{"table": {"columns": [1, null, "x"]}}], "result": "zz"}',
+                             json.dumps({"resources": [{"table": {"catalogName": long_name,
+                                                                  "schemaName": "s",
+                                                                  "tableName": "t"}}],
+                                         "result": [0], "resources_total": 3})]):
+        raw_row(store_db, t(600 - i), user, "FilterTables", rec)
+    got = rows(lw, ADMIN, "WHERE user_name = %s AND last_time < now() - interval '5 minutes'", (user,))
+    assert got and all(r["user_name"] == user for r in got)
+    assert any(r["partial"] for r in got)
+    longest = [r for r in got if r["object_name"] and r["object_name"].startswith("nnn")]
+    assert longest and len(longest[0]["object_name"]) < 1024 and longest[0]["allowed"] is True
+    # the window's edge
+    store_row(store_db, t(200), user, "ExecuteQuery")
+    store_row(store_db, t(141), user, "SelectFromColumns", None, table(CAT, "s", "inside", ["a"]))
+    store_row(store_db, t(100), user, "ExecuteQuery")
+    store_row(store_db, t(39), user, "SelectFromColumns", None, table(CAT, "s", "outside", ["a"]))
+    got = rows(lw, ADMIN, "WHERE user_name = %s AND first_time >= now() - interval '4 minutes'",
+               (user,))
+    key = {r["object_name"]: r["query_key"] for r in got}
+    queries = {}
+    for r in got:
+        queries.setdefault(r["query_key"], set()).add(r["object_name"])
+    assert {None, f"{CAT}.s.inside"} in queries.values(), queries
+    assert {None} in queries.values() and {f"{CAT}.s.outside"} in queries.values(), queries
+    assert key[f"{CAT}.s.outside"] != key[f"{CAT}.s.inside"]
