@@ -13,7 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define LK_CAT_ROUND 64         /* lk_client_get's bound on one call */
+/* Requests in flight at once. lk_client_get takes up to 64, but each catalog listing makes
+ * Lakekeeper ask its authorizer about every item it returns; 16 keeps a walk from crowding
+ * out Lakekeeper's other callers (Trino's checks) while still overlapping round trips. */
+#define LK_CAT_ROUND 16
 #define LK_CAT_PAGE "1000"      /* Lakekeeper's largest page (fewest round trips) */
 #define LK_CAT_ARENA_MAX ((size_t)256 << 20)
 
