@@ -246,7 +246,8 @@ static int parse_projects(struct pager *g, json_t *doc, struct lw_err *err)
 }
 
 /* Hands one answer to its parser and records the next page's token. */
-static int req_answer(struct pager *g, size_t ri, const struct lk_get *get, struct lw_err *err)
+static int req_answer(struct pager *g, size_t ri, const struct lk_get *get, bool late,
+                      struct lw_err *err)
 {
     struct req *r = &g->v[ri];
     const char *next = NULL;
@@ -258,6 +259,10 @@ static int req_answer(struct pager *g, size_t ri, const struct lk_get *get, stru
      * rows, as a listing would have shown. */
     if (!get->doc && get->status == 404 && (r->kind == K_USER_ONE || r->kind == K_MEMBERS))
         return 0;
+    /* Unanswered because the statement's time ran out: the statement timeout's error. */
+    if (!get->doc && late)
+        return lw_err_set(err, LW_ETIMEOUT, "statement timeout while Lakekeeper answered "
+                          "GET %s: %s", get->path, get->error);
     if (!get->doc)
         return lw_err_set(err, get->status == 401 || get->status == 403 ? LW_EAUTH : LW_EIO,
                           "Lakekeeper GET %s: %s%s", get->path, get->error,
@@ -312,7 +317,7 @@ static int pager_run(struct pager *g, struct lk_stats *st, struct lw_err *err)
         }
         for (int k = 0; k < n; k++) {
             if (rc == 0)
-                rc = req_answer(g, idx[k], &gets[k], err);
+                rc = req_answer(g, idx[k], &gets[k], st && st->deadline_hit, err);
             json_decref(gets[k].doc);
             lw_free((char *)gets[k].path);
         }

@@ -383,3 +383,24 @@ def test_psql_lists_and_describes(lw):
         assert [d.name for d in cur.description] == [
             "role_id", "role_name", "project_id", "member_type", "member", "member_name",
             "fga_subject"]
+
+
+def test_slow_lakekeeper_is_cut_by_the_statement_timeout(stack, lw):
+    """A Lakekeeper that does not answer within the statement's time makes the query fail
+    (57014) instead of hanging; the next query is answered."""
+    ctl = {"Authorization": f"Bearer {stack['LK_CONTROL_TOKEN']}"}
+    r = requests.post(stack["LK_URL"] + "/_control/fault", headers=ctl, timeout=10,
+                      json={"mode": "delay", "ms": 20000, "paths": "all", "count": 1})
+    assert r.ok, r.text
+    try:
+        with connect(lw, ADMIN) as conn:
+            conn.execute("SET statement_timeout = '1s'")
+            t0 = time.monotonic()
+            with pytest.raises(psycopg.errors.QueryCanceled):
+                conn.execute("SELECT * FROM lakeward.roles").fetchall()
+            assert time.monotonic() - t0 < 15     # a hang bound, not a speed claim
+            conn.execute("SET statement_timeout = '30s'")
+            assert rows(conn, "SELECT role_name FROM lakeward.roles") == [("analysts",)]
+    finally:
+        requests.post(stack["LK_URL"] + "/_control/fault", headers=ctl, json={"mode": "none"},
+                      timeout=10)

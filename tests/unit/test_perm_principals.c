@@ -247,6 +247,19 @@ static void wrong_shapes_and_failures_are_errors(void **state)
     lk_principals_free(&q);
 }
 
+static void deadline_passed_is_a_timeout(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    struct lk_principals p = {0};
+    route("/management/v1/user?pageSize=1000&pageToken=", "", 200, "{\"users\":[]}");
+    struct lk_stats st = {.deadline_us = lw_mono_us() - 1};
+    assert_int_equal(lk_principals_read_users(client, 0, NULL, &p, &st, &err), LW_ETIMEOUT);
+    assert_non_null(strstr(err.msg, "statement timeout"));
+    assert_int_equal(nsent, 0);
+    lk_principals_free(&p);
+}
+
 static void endless_paging_is_bounded(void **state)
 {
     (void)state;
@@ -333,6 +346,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(users_by_id_and_name_are_pushed_down, setup, teardown),
         cmocka_unit_test_setup_teardown(roles_per_project_with_role_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_shapes_and_failures_are_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(deadline_passed_is_a_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(endless_paging_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(allocation_failures_are_errors, setup, teardown),
         cmocka_unit_test(fga_subjects_round_trip),
