@@ -192,6 +192,13 @@ static int grow(struct fga_mirror *m)
     return LW_OK;
 }
 
+static int refused(const struct fga_mirror *m, struct lw_err *err)
+{
+    return lw_err_set(err, LW_ENOMEM, "openfga mirror: the store exceeds the bound of %zu "
+                      "tuples / %zu bytes; raise the bound (the mirror is never truncated)",
+                      m->o.max_tuples, m->o.max_bytes);
+}
+
 static int put(struct fga_mirror *m, const struct fga_tuple *t, struct lw_err *err)
 {
     if (grow(m) != LW_OK)
@@ -203,9 +210,7 @@ static int put(struct fga_mirror *m, const struct fga_tuple *t, struct lw_err *e
         return LW_OK;
     size_t ul = strlen(t->user), rl = strlen(t->relation), ol = strlen(t->object);
     if (m->used + 1 > m->o.max_tuples || m->bytes + ul + rl + ol > m->o.max_bytes)
-        return lw_err_set(err, LW_ENOMEM, "openfga mirror: the store exceeds the bound of %zu "
-                          "tuples / %zu bytes; raise the bound (the mirror is never "
-                          "truncated)", m->o.max_tuples, m->o.max_bytes);
+        return refused(m, err);
     struct ent *e = lw_malloc(sizeof(*e) + ul + rl + ol + 3);
     if (!e)
         return lw_err_set(err, LW_ENOMEM, "openfga mirror: out of memory");
@@ -294,8 +299,12 @@ int fga_mirror_sync(struct fga_mirror *m, struct fga_client *c, int64_t deadline
             rc = fga_mirror_remember(m, &buf, err);
         }
         fga_tuples_free(&buf);
-        if (rc == LW_OK)
+        if (rc == LW_OK) {
             rc = fga_read(c, NULL, m->o.max_tuples, &buf, deadline_us, err);
+            /* The Read stops at the bound itself: say so in the mirror's words. */
+            if (rc == LW_ENOMEM && buf.n >= m->o.max_tuples)
+                refused(m, err);
+        }
         if (rc == LW_OK)
             rc = fga_mirror_load(m, &buf, err);
         fga_tuples_free(&buf);

@@ -2,18 +2,21 @@
  * rather than a chain of calls: name, module, which member of struct perm_world is its aux,
  * and which peer must be configured for it to exist. */
 #include "perm_tables.h"
-#include "perm_catalog_sql.h"
 #include "perm_actions_sql.h"
+#include "perm_catalog_sql.h"
 #include "perm_check_sql.h"
 #include "perm_effective_sql.h"
+#include "perm_grants_sql.h"
 #include "perm_model_sql.h"
 #include "perm_principal_sql.h"
+#include "perm_state_sql.h"
 #include "perm_who_can_sql.h"
 
 #include <stddef.h>
 
-/* PEER_LK: at least one Lakekeeper instance; PEER_LK_FGA: that and OpenFGA. */
-enum perm_peer { PEER_NONE, PEER_FGA, PEER_LK, PEER_LK_FGA };
+/* PEER_LK: at least one Lakekeeper instance; PEER_LK_FGA: that and OpenFGA; PEER_MIRROR:
+ * the OpenFGA mirror runs. */
+enum perm_peer { PEER_NONE, PEER_FGA, PEER_LK, PEER_LK_FGA, PEER_MIRROR };
 
 #define PERM_WHOLE_WORLD 0
 
@@ -24,6 +27,9 @@ static const struct perm_table {
                                  * PERM_WHOLE_WORLD: the struct perm_world itself */
     enum perm_peer needs;
 } perm_table_list[] = {
+    {"grants", &perm_grants_module, PERM_WHOLE_WORLD, PEER_MIRROR},
+    {"grant_history", &perm_grant_history_module, PERM_WHOLE_WORLD, PEER_MIRROR},
+    {"lakeward_state", &perm_state_module, PERM_WHOLE_WORLD, PEER_NONE},
     {"fga_tuples", &perm_fga_tuples_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"fga_changes", &perm_fga_changes_module, offsetof(struct perm_world, fga), PEER_FGA},
     {"who_can", &perm_who_can_module, PERM_WHOLE_WORLD, PEER_FGA},
@@ -50,7 +56,8 @@ static const struct perm_table {
 static bool peer_configured(const struct perm_world *w, enum perm_peer p)
 {
     return p == PEER_NONE || (p == PEER_FGA && w->with_fga) || (p == PEER_LK && w->nlk > 0) ||
-           (p == PEER_LK_FGA && w->with_fga && w->nlk > 0);
+           (p == PEER_LK_FGA && w->with_fga && w->nlk > 0) ||
+           (p == PEER_MIRROR && w->fga_snap);
 }
 
 int perm_tables_register(struct sql_tables *t, struct perm_world *w, struct lw_err *err)

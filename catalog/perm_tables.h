@@ -15,6 +15,8 @@
 #include "perm_fga_sql.h"
 #include "../sql/sql_tables.h"
 
+struct fga_snap;
+
 struct perm_world {
     /* OpenFGA, for the raw tables, who_can, fga_check, fga_relations. */
     struct perm_fga_sql fga;
@@ -28,6 +30,13 @@ struct perm_world {
     /* The instances' catalog caches and id <-> name lookups (perm_catalog.h); the catalog
      * tables get &catalog as aux. */
     struct perm_catalog *catalog;
+    /* The OpenFGA mirror's shared snapshot (fga_snapshot.h, read-only here), for grants,
+     * grant_history and lakeward_state; NULL when no mirror runs. */
+    const struct fga_snap *fga_snap;
+    /* The effective configuration without secrets (lw_config_each) as name/value pairs:
+     * settings[2 * i] and settings[2 * i + 1], for lakeward_state. */
+    char **settings;
+    size_t nsettings;
 };
 
 /* Registers every table whose peer is configured under schema "lakeward". */

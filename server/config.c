@@ -705,6 +705,77 @@ done:
     return rc;
 }
 
+/* String settings shown by lw_config_each; secret ones only say whether they are set. */
+static const struct shown_str {
+    const char *name;
+    size_t offset;
+    bool secret;
+} shown_strs[] = {
+    {"http_listen", offsetof(struct lw_config, http_listen), false},
+    {"pg_listen", offsetof(struct lw_config, pg_listen), false},
+    {"log_level", offsetof(struct lw_config, log_level), false},
+    {"log_file", offsetof(struct lw_config, log_file), false},
+    {"tls_cert_file", offsetof(struct lw_config, tls_cert_file), false},
+    {"tls_key_file", offsetof(struct lw_config, tls_key_file), false},
+    {"decision_log_file", offsetof(struct lw_config, decision_log_file), false},
+    {"pg_tls_cert", offsetof(struct lw_config, pg_tls_cert), false},
+    {"pg_tls_key", offsetof(struct lw_config, pg_tls_key), false},
+    {"pg_token_endpoint", offsetof(struct lw_config, pg_token_endpoint), false},
+    {"pg_oidc_issuer", offsetof(struct lw_config, pg_oidc_issuer), false},
+    {"pg_oidc_audience", offsetof(struct lw_config, pg_oidc_audience), false},
+    {"openfga_url", offsetof(struct lw_config, openfga_url), false},
+    {"openfga_store_id", offsetof(struct lw_config, openfga_store_id), false},
+    {"openfga_model_id", offsetof(struct lw_config, openfga_model_id), false},
+    {"openfga_api_token", offsetof(struct lw_config, openfga_api_token), true},
+    {"decision_store_dsn", offsetof(struct lw_config, decision_store_dsn), true},
+};
+
+static const char *shown(const char *v, bool secret)
+{
+    if (secret)
+        return v && *v ? "(set)" : "(not set)";
+    return v ? v : "";
+}
+
+void lw_config_each(const struct lw_config *cfg,
+                    void (*fn)(void *arg, const char *name, const char *value), void *arg)
+{
+    char name[96], value[64];
+    for (size_t k = 0; k < sizeof shown_strs / sizeof *shown_strs; k++) {
+        const struct shown_str *s = &shown_strs[k];
+        fn(arg, s->name, shown(*(char *const *)((const char *)cfg + s->offset), s->secret));
+    }
+    for (int k = 0; k < cfg->ninstances; k++) {
+        const struct lw_lk_instance_cfg *i = &cfg->instances[k];
+        const struct {
+            const char *field, *v;
+            bool secret;
+        } f[] = {{"id", i->id, false}, {"url", i->url, false},
+                 {"token_endpoint", i->token_endpoint, false},
+                 {"client_id", i->client_id, false}, {"client_secret", i->client_secret, true},
+                 {"scope", i->scope, false}};
+        for (size_t j = 0; j < sizeof f / sizeof *f; j++) {
+            snprintf(name, sizeof name, "lakekeeper[%d].%s", k, f[j].field);
+            fn(arg, name, shown(f[j].v, f[j].secret));
+        }
+    }
+    snprintf(value, sizeof value, "%d", cfg->pg_users.n);
+    fn(arg, "pg_users (count; verifiers not shown)", value);
+    for (int k = 0; k < cfg->pg_admins.n; k++) {
+        snprintf(name, sizeof name, "pg_admins[%d]", k);
+        fn(arg, name, cfg->pg_admins.v[k]);
+    }
+    for (int k = 0; k < cfg->nadmins; k++) {
+        snprintf(name, sizeof name, "admin_users[%d]", k);
+        fn(arg, name, cfg->admins[k]);
+    }
+    for (size_t k = 0; k < N_ENGINE_BOUNDS; k++) {
+        snprintf(value, sizeof value, "%lld",
+                 (long long)*(const int64_t *)((const char *)cfg + engine_bounds[k].offset));
+        fn(arg, engine_bounds[k].file, value);
+    }
+}
+
 int lw_config_load(struct lw_config *cfg, const char *path, struct lw_err *err)
 {
     int rc;

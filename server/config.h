@@ -107,6 +107,11 @@ struct lw_config {
  * path != NULL). On failure returns LW_ECONFIG with a message naming the variable, or the
  * file, line and problem. */
 int lw_config_load(struct lw_config *cfg, const char *path, struct lw_err *err) LW_MUSTCHECK;
+/* Calls fn for every setting with its effective value as text, for lakeward.lakeward_state.
+ * Secrets (client secrets, the OpenFGA token, the decision store DSN, which may hold a
+ * password, and pg_users' verifiers) are shown only as "(set)" or "(not set)". */
+void lw_config_each(const struct lw_config *cfg,
+                    void (*fn)(void *arg, const char *name, const char *value), void *arg);
 /* Checks cross-field rules (duplicate catalogs, unknown instance ids). */
 int lw_config_validate(const struct lw_config *cfg, struct lw_err *err) LW_MUSTCHECK;
 void lw_config_free(struct lw_config *cfg);

@@ -20,6 +20,7 @@
 #include "http_workers.h"
 #include "pg_auth.h"
 #include "pg_debug_sql.h"
+#include "pg_fga_mirror.h"
 #include "pg_listener.h"
 #include "pg_scram.h"
 #include "pg_supervisor.h"
@@ -312,6 +313,58 @@ static void perm_world_close_lakekeeper(struct perm_world *w)
     check_cache_free(w->lk_cache);
 }
 
+/* The OpenFGA mirror process (server/pg_fga_mirror.h), forked before any backend so every
+ * backend inherits the snapshot, and the configuration without secrets for
+ * lakeward.lakeward_state. No OpenFGA configured: no mirror, and the grants tables are not
+ * registered. */
+static void collect_setting(void *arg, const char *name, const char *value)
+{
+    struct perm_world *w = arg;
+    char **v = lw_realloc(w->settings, (w->nsettings + 1) * 2 * sizeof *v);
+    if (!v)
+        return;
+    w->settings = v;
+    v[2 * w->nsettings] = lw_strdup(name);
+    v[2 * w->nsettings + 1] = lw_strdup(value);
+    if (!v[2 * w->nsettings] || !v[2 * w->nsettings + 1]) {
+        lw_free(v[2 * w->nsettings]);
+        lw_free(v[2 * w->nsettings + 1]);
+        return;
+    }
+    w->nsettings++;
+}
+
+static int perm_world_start_mirror(struct perm_world *w, const struct lw_config *c,
+                                   struct pg_shared_stats *stats, int listen_fd,
+                                   struct pg_fga_mirror **mirror, struct lw_err *err)
+{
+    lw_config_each(c, collect_setting, w);
+    if (!w->with_fga)
+        return 0;
+    struct pg_fga_mirror_opts o = {
+        .fga = w->fga.fga,
+        .bounds = {(size_t)c->fga_mirror_max_tuples, (size_t)c->fga_mirror_max_bytes,
+                   (size_t)c->fga_mirror_max_changes},
+        .interval_ms = c->fga_mirror_interval_ms,
+        .close_fd = listen_fd,
+        .stats = stats,
+    };
+    /* Each request of a sync is bounded like the authorizer's upstream calls, so an OpenFGA
+     * that stops answering shows as the mirror's error within that time. */
+    o.fga.timeout_ms = c->upstream_timeout_ms;
+    if (!(*mirror = pg_fga_mirror_start(&o, err)))
+        return err->code;
+    w->fga_snap = pg_fga_mirror_snapshot(*mirror);
+    return 0;
+}
+
+static void perm_world_free_settings(struct perm_world *w)
+{
+    for (size_t i = 0; i < 2 * w->nsettings; i++)
+        lw_free(w->settings[i]);
+    lw_free(w->settings);
+}
+
 /* The SQL process: the tables over the shared decision ring (and the catalogs), then the
  * postmaster loop until main goes away or stops it. Returns the exit status. */
 static int sql_process_main(const struct lw_config *c, const struct pg_auth *auth,
@@ -322,6 +375,7 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct pg_shared_stats *stats = NULL;
     struct sql_tables *tables = NULL;
     struct sql_catalog *catalog = NULL;
+    struct pg_fga_mirror *mirror = NULL;
     struct lw_err err = {0};
     int fds[4], rc = 1;
     /* With a decision store, lakeward.decisions is every replica's, read from PostgreSQL;
@@ -356,7 +410,9 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
         setpriority(PRIO_PROCESS, 0, SQL_PROCESS_NICE) != 0)
         LW_WARN("pg", "sql_process_nice_failed", "errno=%d", errno);
     if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
-        !(stats = pg_supervisor_attach_stats(fds[2])) || !(tables = sql_tables_new()) ||
+        !(stats = pg_supervisor_attach_stats(fds[2])) ||
+        perm_world_start_mirror(&perm, c, stats, fds[0], &mirror, &err) != 0 ||
+        !(tables = sql_tables_new()) ||
         sql_tables_add(tables, "lakeward", "decisions",
                        from_store ? &authz_decision_store_sql_module : &authz_decision_sql_module,
                        from_store ? (void *)&store_sql : (void *)ring, &err) != 0 ||
@@ -388,8 +444,12 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     po.auth = auth;
     po.stats = stats;
     po.lakeward_version = LAKEWARD_VERSION;
+    po.child_exited = pg_fga_mirror_child_exited;
+    po.child_arg = mirror;
     rc = pg_listener_run(&po);
 out:
+    pg_fga_mirror_stop(mirror);
+    perm_world_free_settings(&perm);
     sql_tables_free(tables);
     sql_catalog_free(catalog);
     perm_world_close_lakekeeper(&perm);

@@ -1,0 +1,498 @@
+/* perm_grants_sql.c -- lakeward.grants and lakeward.grant_history (perm_grants_sql.h). One
+ * module body serves both: they differ in the rows' source (the snapshot's tuples or its
+ * change window) and in their last two columns. A scan copies the snapshot once, keeps the
+ * tuples that are grants (the §2.1 relations on the §3.4 object types; hierarchy,
+ * managed_access and role membership are not grants), filters them by what the reader may
+ * see, and looks human names up in the catalog cache when one is configured (a failing
+ * catalog leaves names NULL rather than failing the scan: the grants themselves are known). */
+#include "perm_grants_sql.h"
+
+#include "fga_snapshot.h"
+#include "perm_tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    COL_OBJECT_TYPE,
+    COL_OBJECT_ID,
+    COL_WAREHOUSE_ID,
+    COL_PROJECT_ID,
+    COL_OBJECT_NAME,
+    COL_PRIVILEGE,
+    COL_PRINCIPAL_TYPE,
+    COL_PRINCIPAL,
+    COL_PRINCIPAL_NAME,
+    COL_FGA_OBJECT,
+    COL_FGA_SUBJECT,
+    COL_TIME,           /* granted_at / changed_at */
+    COL_LAST,           /* grants: object_exists; grant_history: operation */
+    NCOLS
+};
+
+static const struct sql_col grant_cols[NCOLS] = {
+    [COL_OBJECT_TYPE] = {"object_type", SQL_OID_TEXT, 0},
+    [COL_OBJECT_ID] = {"object_id", SQL_OID_TEXT, 0},
+    [COL_WAREHOUSE_ID] = {"warehouse_id", SQL_OID_TEXT, 0},
+    [COL_PROJECT_ID] = {"project_id", SQL_OID_TEXT, 0},
+    [COL_OBJECT_NAME] = {"object_name", SQL_OID_TEXT, 0},
+    [COL_PRIVILEGE] = {"privilege", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL_TYPE] = {"principal_type", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL] = {"principal", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL_NAME] = {"principal_name", SQL_OID_TEXT, 0},
+    [COL_FGA_OBJECT] = {"fga_object", SQL_OID_TEXT, 0},
+    [COL_FGA_SUBJECT] = {"fga_subject", SQL_OID_TEXT, 0},
+    [COL_TIME] = {"granted_at", SQL_OID_TIMESTAMPTZ, 0},
+    [COL_LAST] = {"object_exists", SQL_OID_BOOL, 0},
+};
+
+static const struct sql_col history_cols[NCOLS] = {
+    [COL_OBJECT_TYPE] = {"object_type", SQL_OID_TEXT, 0},
+    [COL_OBJECT_ID] = {"object_id", SQL_OID_TEXT, 0},
+    [COL_WAREHOUSE_ID] = {"warehouse_id", SQL_OID_TEXT, 0},
+    [COL_PROJECT_ID] = {"project_id", SQL_OID_TEXT, 0},
+    [COL_OBJECT_NAME] = {"object_name", SQL_OID_TEXT, 0},
+    [COL_PRIVILEGE] = {"privilege", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL_TYPE] = {"principal_type", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL] = {"principal", SQL_OID_TEXT, 0},
+    [COL_PRINCIPAL_NAME] = {"principal_name", SQL_OID_TEXT, 0},
+    [COL_FGA_OBJECT] = {"fga_object", SQL_OID_TEXT, 0},
+    [COL_FGA_SUBJECT] = {"fga_subject", SQL_OID_TEXT, 0},
+    [COL_TIME] = {"changed_at", SQL_OID_TIMESTAMPTZ, 0},
+    [COL_LAST] = {"operation", SQL_OID_TEXT, 0},
+};
+
+/* OpenFGA types Lakekeeper writes (§3.4) and the object_type the tables show. */
+static const struct {
+    const char *fga, *type;
+} object_types[] = {
+    {"server", "server"},       {"project", "project"},
+    {"warehouse", "warehouse"}, {"namespace", "namespace"},
+    {"lakekeeper_table", "table"}, {"lakekeeper_view", "view"},
+    {"lakekeeper_generic_table", "generic_table"}, {"role", "role"},
+    {"lakekeeper_catalog_tag", "tag"},
+};
+
+/* Relations that are structure, not grants (§2.1 "special, non-grant relations"). */
+static const char *const not_grants[] = {"server", "project", "warehouse", "namespace",
+                                         "parent", "child", "managed_access",
+                                         "managed_access_inheritance"};
+
+/* More distinct objects than this in one non-admin scan is refused rather than checked one
+ * BatchCheck at a time for minutes. */
+#define MAX_CHECKED_OBJECTS 20000
+
+struct row {
+    const struct fga_tuple *t;
+    const char *object_type;        /* static */
+    const char *object_id;          /* in t->object */
+    const char *principal_type;     /* static */
+    char *principal;                /* decoded; owned */
+    char *warehouse_id, *project_id, *object_name;     /* owned, NULL when unknown */
+    signed char exists;             /* 1, 0, -1 unknown */
+};
+
+struct cursor {
+    struct sql_cursor base;
+    struct perm_world *w;
+    const struct sql_query_ctx *qc;
+    struct fga_snap_data snap;
+    struct row *rows;
+    size_t n, pos;
+};
+
+static const char *object_type_of(const char *object, size_t type_len)
+{
+    for (size_t i = 0; i < sizeof object_types / sizeof *object_types; i++)
+        if (strlen(object_types[i].fga) == type_len &&
+            memcmp(object_types[i].fga, object, type_len) == 0)
+            return object_types[i].type;
+    return NULL;
+}
+
+static bool is_grant_relation(const char *relation, const char *object_type)
+{
+    for (size_t i = 0; i < sizeof not_grants / sizeof *not_grants; i++)
+        if (strcmp(relation, not_grants[i]) == 0)
+            return false;
+    /* Role membership is role_members' (§4.1); role ownership is a grant. */
+    return !(strcmp(object_type, "role") == 0 && strcmp(relation, "assignee") == 0);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* "user:<percent-encoded id>" -> the id, decoded; "role:<id>#assignee" -> the role id.
+ * NULL for anything else (wildcards, other usersets): not a principal holding a grant. */
+static char *principal_of(const char *subject, const char **type)
+{
+    const char *id;
+    size_t len;
+    if (strncmp(subject, "user:", 5) == 0) {
+        *type = "user";
+        id = subject + 5;
+        len = strlen(id);
+        if (!len || strcmp(id, "*") == 0 || strchr(id, '#'))
+            return NULL;
+    } else if (strncmp(subject, "role:", 5) == 0) {
+        *type = "role";
+        id = subject + 5;
+        const char *hash = strchr(id, '#');
+        if (!hash || strcmp(hash, "#assignee") != 0 || hash == id)
+            return NULL;
+        len = (size_t)(hash - id);
+    } else {
+        return NULL;
+    }
+    char *out = lw_malloc(len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (id[i] == '%' && i + 2 < len + 1 && (hi = hexval(id[i + 1])) >= 0 &&
+            (lo = hexval(id[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            *o++ = id[i];
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* OpenFGA's user string for the session's principal (§3.4 percent-encoding). */
+static char *fga_user_of(const char *principal)
+{
+    size_t n = strlen(principal);
+    char *out = lw_malloc(5 + 3 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    memcpy(o, "user:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)principal; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~')
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "%%%02X", *p);
+    }
+    *o = 0;
+    return out;
+}
+
+static void row_free(struct row *r)
+{
+    lw_free(r->principal);
+    lw_free(r->warehouse_id);
+    lw_free(r->project_id);
+    lw_free(r->object_name);
+}
+
+static void rows_free(struct cursor *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        row_free(&c->rows[i]);
+    lw_free(c->rows);
+    c->rows = NULL;
+    c->n = c->pos = 0;
+    fga_snap_data_free(&c->snap);
+}
+
+static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
+                      struct lw_err *err)
+{
+    (void)aux;
+    (void)in;
+    (void)err;
+    out->plan = 0;
+    out->est_cost = 100;
+    out->est_rows = 10000;
+    return 0;
+}
+
+static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       const struct sql_vtab_module *mod, struct lw_err *err)
+{
+    struct cursor *c = lw_calloc(1, sizeof(*c));
+    if (!c)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    c->base.mod = mod;
+    c->w = aux;
+    c->qc = qc;
+    *cur = &c->base;
+    return 0;
+}
+
+static int open_grants(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return open_common(aux, qc, cur, &perm_grants_module, err);
+}
+
+static int open_history(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                        struct lw_err *err)
+{
+    return open_common(aux, qc, cur, &perm_grant_history_module, err);
+}
+
+/* The snapshot's refusal as the scan's error: no rows rather than rows of an unknown store. */
+static int not_loaded(const struct fga_snap_state *st, const char *table, struct lw_err *err)
+{
+    if (st->error[0])
+        lw_err_set(err, LW_EIO, "%s: the openfga mirror holds no store: %s", table, st->error);
+    else
+        lw_err_set(err, LW_EIO, "%s: the openfga mirror has not finished its first load yet",
+                   table);
+    memcpy(err->sqlstate, "55000", 6);
+    return LW_EIO;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Non-admins: keeps the rows whose object OpenFGA says the principal may read the
+ * assignments of. Any failure to ask fails the scan with 42501. */
+static int keep_readable(struct cursor *c, const char *table, struct lw_err *err)
+{
+    if (!c->n)
+        return LW_OK;
+    const char **objs = lw_malloc(c->n * sizeof(*objs));
+    size_t nobj = 0;
+    int rc = LW_OK;
+    struct fga_key *keys = NULL;
+    bool *allowed = NULL;
+    char *user = NULL;
+    struct fga_client *fc = NULL;
+    if (!objs)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n; i++)
+        objs[i] = c->rows[i].t->object;
+    qsort(objs, c->n, sizeof(*objs), cmp_str);
+    for (size_t i = 0; i < c->n; i++)
+        if (!nobj || strcmp(objs[nobj - 1], objs[i]) != 0)
+            objs[nobj++] = objs[i];
+    if (nobj > MAX_CHECKED_OBJECTS) {
+        rc = lw_err_set(err, LW_ENOMEM, "%s: more than %d objects to check for a "
+                        "non-administrator; filter by object", table, MAX_CHECKED_OBJECTS);
+        goto out;
+    }
+    keys = lw_calloc(nobj, sizeof(*keys));
+    allowed = lw_calloc(nobj, sizeof(*allowed));
+    user = fga_user_of(c->qc->principal ? c->qc->principal : "");
+    if (!keys || !allowed || !user) {
+        rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nobj; i++)
+        keys[i] = (struct fga_key){user, "can_read_assignments", objs[i]};
+    if (!(fc = fga_client_new(&c->w->fga.fga, err))) {
+        rc = err->code;
+        goto out;
+    }
+    rc = fga_check(fc, keys, allowed, (int)nobj, c->qc->deadline_us, err);
+    if (rc != LW_OK)
+        goto out;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const char *o = c->rows[i].t->object;
+        const char **hit = bsearch(&o, objs, nobj, sizeof(*objs), cmp_str);
+        if (hit && allowed[hit - objs]) {
+            c->rows[kept++] = c->rows[i];
+        } else {
+            row_free(&c->rows[i]);
+        }
+    }
+    c->n = kept;
+out:
+    if (rc != LW_OK) {
+        /* Fail closed: the reader sees nothing rather than grants it may not read. */
+        char reason[sizeof err->msg];
+        snprintf(reason, sizeof reason, "%s", err->msg);
+        lw_err_set(err, LW_EAUTH, "%s: cannot verify which grants %s may read: %s", table,
+                   c->qc->principal ? c->qc->principal : "(none)", reason);
+        memcpy(err->sqlstate, "42501", 6);
+        rc = LW_EAUTH;
+    }
+    fga_client_free(fc);
+    lw_free(user);
+    lw_free(keys);
+    lw_free(allowed);
+    lw_free(objs);
+    return rc;
+}
+
+/* Names, project and warehouse from the catalog cache, when there is one and it loads. */
+static void add_names(struct cursor *c)
+{
+    struct perm_catalog *pc = c->w->catalog;
+    struct lw_err err = {0};
+    if (!pc || perm_catalog_load_all(pc, c->qc->deadline_us, &err) != 0)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        struct row *r = &c->rows[i];
+        struct perm_cat_object obj;
+        enum perm_cat_found f = perm_catalog_find(pc, r->t->object, &obj);
+        if (f == PERM_CAT_NOT_CATALOG)
+            continue;
+        r->exists = f == PERM_CAT_FOUND;
+        if (f != PERM_CAT_FOUND)
+            continue;
+        r->object_name = lw_strdup(obj.name);
+        r->project_id = obj.project_id ? lw_strdup(obj.project_id) : NULL;
+        if (obj.warehouse_id) {
+            lw_free(r->warehouse_id);
+            r->warehouse_id = lw_strdup(obj.warehouse_id);
+        }
+    }
+}
+
+static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
+                  struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    bool history = cur->mod == &perm_grant_history_module;
+    (void)plan, (void)argc, (void)argv;
+    rows_free(c);
+    if (!c->w->fga_snap)
+        return lw_err_set(err, LW_ECONFIG, "%s: no openfga mirror runs", cur->mod->name);
+    int rc = fga_snap_copy(c->w->fga_snap, !history, history, &c->snap, err);
+    if (rc != LW_OK)
+        return rc;
+    if (!c->snap.state.loaded)
+        return not_loaded(&c->snap.state, cur->mod->name, err);
+    const struct fga_tuple *src = history ? c->snap.changes : c->snap.tuples;
+    size_t nsrc = history ? c->snap.nchanges : c->snap.ntuples;
+    if (!(c->rows = lw_calloc(nsrc ? nsrc : 1, sizeof(*c->rows))))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nsrc; i++) {
+        const struct fga_tuple *t = &src[i];
+        const char *colon = strchr(t->object, ':');
+        const char *type = colon ? object_type_of(t->object, (size_t)(colon - t->object)) : NULL;
+        if (!type || !is_grant_relation(t->relation, type))
+            continue;
+        struct row *r = &c->rows[c->n];
+        if (!(r->principal = principal_of(t->user, &r->principal_type)))
+            continue;
+        r->t = t;
+        r->object_type = type;
+        r->exists = -1;
+        /* Tabulars are "<warehouse>/<id>": the warehouse is in the object itself. */
+        const char *slash = strchr(colon + 1, '/');
+        r->object_id = slash ? slash + 1 : colon + 1;
+        if (slash && !(r->warehouse_id = lw_strndup(colon + 1, (size_t)(slash - colon - 1)))) {
+            lw_free(r->principal);
+            return lw_err_set(err, LW_ENOMEM, "out of memory");
+        }
+        c->n++;
+    }
+    if (!c->qc->admin && (rc = keep_readable(c, cur->mod->name, err)) != LW_OK)
+        return rc;
+    add_names(c);
+    return 0;
+}
+
+static int next(struct sql_cursor *cur, struct lw_err *err)
+{
+    (void)err;
+    ((struct cursor *)cur)->pos++;
+    return 0;
+}
+
+static bool eof(struct sql_cursor *cur)
+{
+    struct cursor *c = (struct cursor *)cur;
+    return c->pos >= c->n;
+}
+
+static void text(struct sql_value *v, const char *s)
+{
+    if (!s)
+        return;
+    v->type = SQL_V_TEXT;
+    v->u.s.p = s;
+    v->u.s.len = strlen(s);
+}
+
+static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct lw_err *err)
+{
+    struct cursor *c = (struct cursor *)cur;
+    const struct row *r = &c->rows[c->pos];
+    memset(v, 0, sizeof(*v));
+    switch (col) {
+    case COL_OBJECT_TYPE: text(v, r->object_type); break;
+    case COL_OBJECT_ID: text(v, r->object_id); break;
+    case COL_WAREHOUSE_ID:
+        text(v, r->warehouse_id ? r->warehouse_id
+                : strcmp(r->object_type, "warehouse") == 0 ? r->object_id : NULL);
+        break;
+    case COL_PROJECT_ID:
+        text(v, r->project_id ? r->project_id
+                : strcmp(r->object_type, "project") == 0 ? r->object_id : NULL);
+        break;
+    case COL_OBJECT_NAME: text(v, r->object_name); break;
+    case COL_PRIVILEGE: text(v, r->t->relation); break;
+    case COL_PRINCIPAL_TYPE: text(v, r->principal_type); break;
+    case COL_PRINCIPAL: text(v, r->principal); break;
+    case COL_PRINCIPAL_NAME: break;     /* names of principals: lakeward.principals */
+    case COL_FGA_OBJECT: text(v, r->t->object); break;
+    case COL_FGA_SUBJECT: text(v, r->t->user); break;
+    case COL_TIME:
+        if (r->t->ts_ms > 0) {
+            v->type = SQL_V_TIME;
+            v->u.us = r->t->ts_ms * 1000;
+        }
+        break;
+    case COL_LAST:
+        if (cur->mod == &perm_grant_history_module) {
+            text(v, r->t->deleted ? "revoke" : "grant");
+        } else if (r->exists >= 0) {
+            v->type = SQL_V_BOOL;
+            v->u.b = r->exists == 1;
+        }
+        break;
+    default: return lw_err_set(err, LW_EINVAL, "no column %d in %s", col, cur->mod->name);
+    }
+    return 0;
+}
+
+static void close_cursor(struct sql_cursor *cur)
+{
+    struct cursor *c = (struct cursor *)cur;
+    if (!c)
+        return;
+    rows_free(c);
+    lw_free(c);
+}
+
+const struct sql_vtab_module perm_grants_module = {
+    .name = "grants",
+    .cols = grant_cols,
+    .ncols = NCOLS,
+    .best_index = best_index,
+    .open = open_grants,
+    .filter = filter,
+    .next = next,
+    .eof = eof,
+    .column = column,
+    .close = close_cursor,
+};
+
+const struct sql_vtab_module perm_grant_history_module = {
+    .name = "grant_history",
+    .cols = history_cols,
+    .ncols = NCOLS,
+    .best_index = best_index,
+    .open = open_history,
+    .filter = filter,
+    .next = next,
+    .eof = eof,
+    .column = column,
+    .close = close_cursor,
+};
