@@ -712,6 +712,8 @@ static int emit_group(struct cursor *c, int from, int to)
 
 static int build_rows(struct cursor *c, struct lw_err *err)
 {
+    if (c->ndec == 0)       /* qsort must not see the NULL of an empty list */
+        return 0;
     qsort(c->dec, (size_t)c->ndec, sizeof *c->dec, cmp_user_time);
     if (assign_keys(c) != 0)
         return nomem(c, err);
