@@ -167,6 +167,7 @@ static void *run_query(void *arg)
         fprintf(stderr, "fuzz_sql: error without a SQLSTATE: %s\n", err.msg);
         abort();
     }
+    sql_session_free(&s);
     lw_buf_free(&r->text);
     lw_free(r);
     return NULL;

@@ -717,12 +717,14 @@ static void row_and_memory_bounds(void **state)
                                            "select n + 1 from t) select count(*) from t",
                                            &sink, &err), 0);
     assert_string_equal(err.sqlstate, "54000");
+    sql_session_free(&small);
     o.max_rows_buffered = 0;
     o.max_query_memory = 256;
     sql_session_init(&small, &o);
     assert_int_not_equal(sql_session_query(&small, "select id from t.items order by id", &sink,
                                            &err), 0);
     assert_string_equal(err.sqlstate, "54000");
+    sql_session_free(&small);
 }
 
 /* Text made of prefix, n copies of unit and suffix (caller frees). */
