@@ -19,6 +19,16 @@
 #define MAX_ROLE_KEYS 100
 #define MAX_EFFECTIVE_ROWS 10000
 
+/* The OpenFGA subject of a principal as the tables take it: Lakekeeper's rule (a user id
+ * contains '~', a role id does not), or OpenFGA's own "user:..." / "role:...#assignee"
+ * forms as they are. Caller frees; NULL when out of memory. */
+static char *subject_of(const char *p)
+{
+    if (strncmp(p, "user:", 5) == 0 || strncmp(p, "role:", 5) == 0)
+        return lw_strdup(p);
+    return lk_principals_fga_subject(p, strchr(p, '~') == NULL);
+}
+
 /* --- role_members ----------------------------------------------------------------------- */
 
 enum { M_ROLE, M_ROLE_NAME, M_PROJECT, M_TYPE, M_MEMBER, M_MEMBER_NAME, M_FGA, M_LAKEKEEPER,
@@ -40,8 +50,8 @@ static int members_best_index(void *aux, const struct sql_index_in *in,
 {
     (void)aux;
     (void)err;
-    static const int keys[] = {M_ROLE};
-    return perm_prow_push(keys, 1, in, out);
+    static const int keys[] = {M_ROLE, M_MEMBER};
+    return perm_prow_push(keys, 2, in, out);
 }
 
 static int members_open(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
@@ -74,19 +84,57 @@ static int members_rows(struct perm_prow_cursor *c, struct lw_err *err)
     return 0;
 }
 
+/* The roles the members are directly assigned to, from OpenFGA's assignee tuples
+ * (Read {user: <subject>, relation: assignee, object: "role:"}), as role ids into *ids. */
+static int roles_holding(struct perm_prow_cursor *c, char **members, int n, char ***ids,
+                         int *nids, struct lw_err *err)
+{
+    struct fga_tuples t = {0};
+    struct fga_client *fc = fga_client_new(&c->w->fga.fga, err);
+    int rc = fc ? 0 : err->code;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char *subject = subject_of(members[i]);
+        struct fga_key key = {subject, "assignee", "role:"};
+        rc = subject ? fga_read(fc, &key, MAX_EFFECTIVE_ROWS, &t, c->qc->deadline_us, err)
+                     : lw_err_set(err, LW_ENOMEM, "out of memory");
+        lw_free(subject);
+    }
+    fga_client_free(fc);
+    *ids = rc == 0 ? lw_calloc(t.n + 1, sizeof **ids) : NULL;
+    *nids = 0;
+    if (rc == 0 && !*ids)
+        rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < t.n; i++)
+        if (strncmp(t.v[i].object, "role:", 5) == 0 &&
+            !((*ids)[(*nids)++] = lw_strdup(t.v[i].object + 5)))
+            rc = lw_err_set(err, LW_ENOMEM, "out of memory");
+    fga_tuples_free(&t);
+    return rc;
+}
+
 static int members_filter(struct sql_cursor *cur, int plan, int argc,
                           const struct sql_value *argv, struct lw_err *err)
 {
     struct perm_prow_cursor *c = (struct perm_prow_cursor *)cur;
-    char **ids = NULL;
-    int nids = 0, rc = 0;
+    char **ids = NULL, **members = NULL;
+    int nids = 0, nmembers = 0, rc = 0;
     perm_prow_reset(c);
-    int slot = perm_prow_arg_slot(plan, 0);
-    const struct sql_value *a = slot >= 0 && slot < argc ? &argv[slot] : NULL;
-    if (a)
-        rc = perm_prow_strs(a, MAX_ROLE_KEYS * 10, "role_id", &ids, &nids, err);
-    struct lk_principal_filter f = {(const char *const *)ids, nids, NULL, 0};
-    if (rc == 0 && !(a && nids == 0)) {
+    int rslot = perm_prow_arg_slot(plan, 0), mslot = perm_prow_arg_slot(plan, 1);
+    bool keyed = false;
+    if (rslot >= 0 && rslot < argc) {
+        keyed = true;
+        rc = perm_prow_strs(&argv[rslot], MAX_ROLE_KEYS * 10, "role_id", &ids, &nids, err);
+    } else if (mslot >= 0 && mslot < argc && c->w->with_fga) {
+        /* member = X: only the roles OpenFGA holds an assignee tuple of X on are read
+         * (the engine still matches member against Lakekeeper's answer). */
+        keyed = true;
+        rc = perm_prow_strs(&argv[mslot], MAX_ROLE_KEYS, "member", &members, &nmembers, err);
+        if (rc == 0)
+            rc = roles_holding(c, members, nmembers, &ids, &nids, err);
+    }
+    /* Many roles: one listing per project costs less than a roleIds= list that long. */
+    struct lk_principal_filter f = {(const char *const *)ids, nids > 200 ? 0 : nids, NULL, 0};
+    if (rc == 0 && !(keyed && nids == 0)) {
         /* Only roles whose assignments the session may read have their members fetched. */
         rc = perm_prow_read_roles(c, &f, "can_read_assignments", err);
         for (int i = 0; rc == 0 && i < c->w->nlk; i++) {
@@ -97,6 +145,7 @@ static int members_filter(struct sql_cursor *cur, int plan, int argc,
     if (rc == 0)
         rc = members_rows(c, err);
     perm_prow_free_strs(ids, nids);
+    perm_prow_free_strs(members, nmembers);
     return rc;
 }
 
@@ -277,12 +326,7 @@ static int roles_of_principals(struct perm_prow_cursor *c, struct fga_client *fc
                                struct lw_err *err)
 {
     for (int i = 0; i < n; i++) {
-        /* Lakekeeper's rule: a user id contains '~', a role id does not; OpenFGA's own
-         * "user:..." / "role:...#assignee" forms are taken as they are. */
-        const char *p = principals[i];
-        char *subject = strncmp(p, "user:", 5) == 0 || strncmp(p, "role:", 5) == 0
-                            ? lw_strdup(p)
-                            : lk_principals_fga_subject(p, strchr(p, '~') == NULL);
+        char *subject = subject_of(principals[i]);
         struct fga_strs s = {0};
         int rc = subject ? fga_list_objects(fc, "role", "assignee", subject, &s,
                                             c->qc->deadline_us, err)

@@ -236,6 +236,17 @@ def test_role_members_equal_lakekeeper_and_openfga(stack, lw, nested_role):
         assert got == want and len(got) == 2
         assert rows(conn, "SELECT role_name, fga_subject FROM lakeward.role_members") == \
             sorted(("analysts", fga_subject(m[1])) for m in want)
+        # member = X reads only the roles OpenFGA holds an assignee tuple of X on
+        anna = "oidc~" + SUBJECTS["anna"]
+        assert rows(conn, "SELECT role_id::text, member_name FROM lakeward.role_members "
+                          "WHERE member = %s", (anna,)) == [(ANALYSTS, "Anna Cold")]
+        ctl = {"Authorization": f"Bearer {stack['LK_CONTROL_TOKEN']}"}
+        requests.post(stack["LK_URL"] + "/_control/stats/reset", headers=ctl, timeout=10)
+        assert rows(conn, "SELECT * FROM lakeward.role_members WHERE member = %s",
+                    (OTHER,)) == []
+        calls = requests.get(stack["LK_URL"] + "/_control/stats", headers=ctl,
+                             timeout=10).json()["requests"]
+        assert calls["roles"] == calls["role-members"] == 0   # in no role: nothing listed
 
 
 def test_effective_role_members_are_openfgas_answer(stack, lw, nested_role):
