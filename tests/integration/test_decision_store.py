@@ -179,10 +179,13 @@ class PrivatePostgres:
 
 
 class Load:
-    """Threads posting decisions, recording each one's answer time."""
+    """Threads posting decisions at about `rate` per second in all, recording each one's answer
+    time. Paced, so that the writer (small batches here) keeps up whatever else the machine
+    runs: drops must come from the outage, not from a writer starved of CPU before it."""
 
-    def __init__(self, lw, threads=3):
+    def __init__(self, lw, threads=3, rate=400):
         self.lw, self.times, self.failures = lw, [], []
+        self.interval = threads / rate
         self.mu = threading.Lock()
         self.stop_ev = threading.Event()
         self.body = json.dumps(trino_input("dave", "ExecuteQuery", query_id="load"))
@@ -192,7 +195,12 @@ class Load:
 
     def run(self):
         s = requests.Session()
+        next_at = time.monotonic()
         while not self.stop_ev.is_set():
+            next_at += self.interval
+            pause = next_at - time.monotonic()
+            if pause > 0:
+                self.stop_ev.wait(pause)
             t0 = time.monotonic()
             try:
                 r = s.post(self.lw.url + "/v1/data/trino/allow", data=self.body, timeout=30,
