@@ -54,7 +54,7 @@ class Lakeward:
         # lakeward.decisions shows a non-admin only its own Trino user's rows: the loopback
         # trust users the suites read it as are admins unless a test names its admins.
         if "LAKEWARD_PG_ADMINS" not in env and "pg_admins" not in (config_text or ""):
-            full_env["LAKEWARD_PG_ADMINS"] = "lakeward,alice,bob,bench"
+            full_env["LAKEWARD_PG_ADMINS"] = "lakeward,alice,bob,bench,grafana"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
         self.session = requests.Session()

@@ -266,3 +266,17 @@ def check_answers(reports, made, backend):
     lk = reports["Lakekeeper calls and cache hit ratio"]
     assert all(0 <= float(v) <= 1 for v in values(lk, "cache_hit_ratio"))
     assert sum(float(v) for v in values(lk, "lakekeeper_calls")) >= 1
+    # access_history: one row per denied (query, object); a user's requests without a query id
+    # may fall in two minute windows, so counts are summed per (user, object)
+    acc = reports["Denied accesses by query"]
+    denied = {}
+    for user, obj, cols, n in zip(values(acc, "user_name"), values(acc, "object_name"),
+                                  values(acc, "columns_denied"), values(acc, "denied_requests")):
+        key = (user, obj)
+        denied[key] = (denied.get(key, (0, cols))[0] + int(n), cols)
+    assert denied[("dash-bob", "lakekeeper.finance.revenue")] == (2, "a")
+    assert denied[("dash-carol", "lakekeeper.finance.salaries")] == (1, "a")
+    assert denied[("dash-carol", "unmapped")][0] == 1
+    assert not [k for k in denied if k[0] == "dash-alice"]
+    if backend == "store":
+        assert denied[("dash-dave", "lakekeeper.finance.old")] == (4, "a")

@@ -112,6 +112,14 @@ var panels = []panel{
 		sql: "SELECT " + bucket + ",\n  sum(lakekeeper_calls) AS lakekeeper_calls,\n" +
 			"  sum(cache_hits)::float8 / greatest(sum(items), 1) AS cache_hit_ratio\n" +
 			"FROM decisions\nWHERE $__timeFilter(time)\nGROUP BY 1\nORDER BY 1"},
+	{title: "Denied accesses by query", table: true,
+		description: "The newest Trino queries with a denied object (lakeward.access_history): who, which object and columns, through which operations.",
+		format:      "table",
+		sql: "SELECT last_time AS \"time\", user_name, object_type, object_name,\n" +
+			"  array_to_string(columns_denied, ', ') AS columns_denied,\n" +
+			"  array_to_string(operations, ', ') AS operations, denied_requests, query_key\n" +
+			"FROM access_history\nWHERE $__timeFilter(first_time) AND NOT allowed\n" +
+			"ORDER BY 1 DESC, object_name\nLIMIT 50"},
 }
 
 func build() (dashboard.Dashboard, error) {
