@@ -389,7 +389,11 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct perm_world perm = {
         .fga = {.fga = {.url = c->openfga_url, .store_id = c->openfga_store_id,
                         .model_id = c->openfga_model_id, .api_token = c->openfga_api_token,
-                        .timeout_ms = 10000, .page_size = 100}},
+                        /* at least 10 s: a whole-store Read page or a BatchCheck of 50
+                         * can take seconds on a busy OpenFGA */
+                        .timeout_ms = c->upstream_timeout_ms > 10000 ? c->upstream_timeout_ms
+                                                                     : 10000,
+                        .page_size = 100}},
         .with_fga = c->openfga_url && *c->openfga_url && c->openfga_store_id &&
                     *c->openfga_store_id};
 

