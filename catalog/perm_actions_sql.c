@@ -68,15 +68,9 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
-static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                       struct lw_err *err)
+static void reset(struct perm_cursor *pc)
 {
-    return perm_cursor_open(&perm_actions_module, aux, qc, sizeof(struct cursor), false, cur,
-                            err);
-}
-
-static void reset(struct cursor *c)
-{
+    struct cursor *c = (struct cursor *)pc;
     for (size_t i = 0; i < c->pc.n; i++)
         lw_free(c->rows[i].action);
     lw_free(c->rows);
@@ -92,17 +86,20 @@ static void reset(struct cursor *c)
     c->cap = c->pc.n = c->pc.pos = 0;
 }
 
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return perm_cursor_open(&perm_actions_module, aux, qc, sizeof(struct cursor), false, reset,
+                            cur, err);
+}
+
 static int add_row(struct cursor *c, int obj, int principal, const char *action,
                    struct lw_err *err)
 {
-    if (c->pc.n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        struct row *v = lw_realloc(c->rows, cap * sizeof(*v));
-        if (!v)
-            return lw_err_set(err, LW_ENOMEM, "out of memory");
-        c->rows = v;
-        c->cap = cap;
-    }
+    struct row *v = perm_grow(c->rows, &c->cap, c->pc.n, sizeof(*v), err);
+    if (!v)
+        return LW_ENOMEM;
+    c->rows = v;
     struct row *r = &c->rows[c->pc.n];
     if (!(r->action = lw_strdup(action)))
         return lw_err_set(err, LW_ENOMEM, "out of memory");
@@ -216,7 +213,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
 {
     struct cursor *c = (struct cursor *)cur;
     const struct perm_world *w = c->pc.aux;
-    reset(c);
+    reset(&c->pc);
     int rc = perm_strs_of(perm_key_arg(plan, COL_OBJECT_TYPE, argc, argv), &c->types, err);
     if (rc == 0)
         rc = perm_strs_of(perm_key_arg(plan, COL_OBJECT, argc, argv), &c->refs, err);
@@ -275,15 +272,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     return 0;
 }
 
-static void close_cursor(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    reset(c);
-    lw_free(c);
-}
-
 const struct sql_vtab_module perm_actions_module = {
     .name = "allowed_actions",
     .cols = cols,
@@ -294,5 +282,5 @@ const struct sql_vtab_module perm_actions_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };

@@ -34,14 +34,9 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
-static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                       struct lw_err *err)
+static void reset(struct perm_cursor *pc)
 {
-    return perm_cursor_open(&perm_check_module, aux, qc, sizeof(struct cursor), true, cur, err);
-}
-
-static void reset(struct cursor *c)
-{
+    struct cursor *c = (struct cursor *)pc;
     for (int k = 0; k < 3; k++)
         perm_strs_free(&c->keys[k]);
     lw_free(c->checks);
@@ -51,12 +46,19 @@ static void reset(struct cursor *c)
     c->pc.n = c->pc.pos = 0;
 }
 
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return perm_cursor_open(&perm_check_module, aux, qc, sizeof(struct cursor), true, reset,
+                            cur, err);
+}
+
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
     const struct perm_fga_sql *pf = c->pc.aux;
-    reset(c);
+    reset(&c->pc);
     int rc = 0;
     for (int k = COL_SUBJECT; k <= COL_OBJECT && rc == 0; k++)
         rc = perm_strs_of(perm_key_arg(plan, k, argc, argv), &c->keys[k], err);
@@ -82,7 +84,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         fga_client_free(fc);
     }
     if (rc != 0)
-        reset(c);
+        reset(&c->pc);
     return rc;
 }
 
@@ -103,15 +105,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     return 0;
 }
 
-static void close_cursor(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    reset(c);
-    lw_free(c);
-}
-
 const struct sql_vtab_module perm_check_module = {
     .name = "fga_check",
     .cols = cols,
@@ -122,5 +115,5 @@ const struct sql_vtab_module perm_check_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };

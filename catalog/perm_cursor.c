@@ -2,6 +2,7 @@
 #include "perm_cursor.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,8 @@ int perm_denied(struct lw_err *err, const char *fmt, ...)
 
 int perm_cursor_open(const struct sql_vtab_module *mod, void *aux,
                      const struct sql_query_ctx *qc, size_t size, bool admin_only,
-                     struct sql_cursor **cur, struct lw_err *err)
+                     void (*reset)(struct perm_cursor *c), struct sql_cursor **cur,
+                     struct lw_err *err)
 {
     if (admin_only && !(qc && qc->admin))
         return perm_denied(err, "permission denied for table %s (administrators only)",
@@ -29,6 +31,7 @@ int perm_cursor_open(const struct sql_vtab_module *mod, void *aux,
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     c->base.mod = mod;
+    c->reset = reset;
     c->aux = aux;
     c->qc = qc;
     c->deadline_us = qc ? qc->deadline_us : 0;
@@ -47,6 +50,31 @@ bool perm_cursor_eof(struct sql_cursor *cur)
 {
     const struct perm_cursor *c = (const struct perm_cursor *)cur;
     return c->pos >= c->n;
+}
+
+void perm_cursor_close(struct sql_cursor *cur)
+{
+    struct perm_cursor *c = (struct perm_cursor *)cur;
+    if (!c)
+        return;
+    if (c->reset)
+        c->reset(c);
+    lw_free(c);
+}
+
+void *perm_grow(void *v, size_t *cap, size_t n, size_t elem, struct lw_err *err)
+{
+    if (n < *cap)
+        return v;
+    /* the doubled size must still fit in a size_t */
+    size_t ncap = *cap ? *cap * 2 : 32;
+    void *nv = *cap > SIZE_MAX / 2 / elem ? NULL : lw_realloc(v, ncap * elem);
+    if (!nv) {
+        lw_err_set(err, LW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    *cap = ncap;
+    return nv;
 }
 
 void perm_keys_best_index(const struct sql_index_in *in, struct sql_index_out *out,

@@ -10,19 +10,27 @@
 
 struct perm_cursor {
     struct sql_cursor base;
+    void (*reset)(struct perm_cursor *c);   /* frees the rows held (and zeroes n, pos) */
     void *aux;                          /* the table's aux as registered */
     const struct sql_query_ctx *qc;     /* who asks; outlives the cursor (sql_vtab.h) */
     int64_t deadline_us;                /* the statement's, for every upstream call */
     size_t n, pos;                      /* rows held, current row */
 };
 
-/* Allocates a zeroed cursor of size bytes (at least sizeof(struct perm_cursor)) for mod.
- * admin_only: a non-administrator gets LW_EAUTH, SQLSTATE 42501, naming the table. */
+/* Allocates a zeroed cursor of size bytes (at least sizeof(struct perm_cursor)) for mod,
+ * whose reset (may be NULL) perm_cursor_close calls before freeing it. admin_only: a
+ * non-administrator gets LW_EAUTH, SQLSTATE 42501, naming the table. */
 int perm_cursor_open(const struct sql_vtab_module *mod, void *aux,
                      const struct sql_query_ctx *qc, size_t size, bool admin_only,
-                     struct sql_cursor **cur, struct lw_err *err) LW_MUSTCHECK;
+                     void (*reset)(struct perm_cursor *c), struct sql_cursor **cur,
+                     struct lw_err *err) LW_MUSTCHECK;
 int perm_cursor_next(struct sql_cursor *cur, struct lw_err *err);
 bool perm_cursor_eof(struct sql_cursor *cur);
+void perm_cursor_close(struct sql_cursor *cur);
+
+/* Room for one more element in v (n held, *cap allocated, elem bytes each; doubling from 32):
+ * v itself or its reallocation (*cap updated), or NULL with err filled (v stays valid). */
+void *perm_grow(void *v, size_t *cap, size_t n, size_t elem, struct lw_err *err) LW_MUSTCHECK;
 
 /* LW_EAUTH with SQLSTATE 42501 and the formatted reason. */
 int perm_denied(struct lw_err *err, const char *fmt, ...) LW_PRINTF(2, 3);

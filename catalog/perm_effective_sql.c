@@ -72,15 +72,9 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
-static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                       struct lw_err *err)
+static void reset(struct perm_cursor *pc)
 {
-    return perm_cursor_open(&perm_effective_module, aux, qc, sizeof(struct cursor), false, cur,
-                            err);
-}
-
-static void reset(struct cursor *c)
-{
+    struct cursor *c = (struct cursor *)pc;
     for (size_t i = 0; i < c->pc.n; i++) {
         lw_free(c->rows[i].permission);
         lw_free(c->rows[i].object);
@@ -96,16 +90,19 @@ static void reset(struct cursor *c)
     c->cap = c->pc.n = c->pc.pos = 0;
 }
 
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return perm_cursor_open(&perm_effective_module, aux, qc, sizeof(struct cursor), false, reset,
+                            cur, err);
+}
+
 static int add_row(struct cursor *c, const struct row *r, struct lw_err *err)
 {
-    if (c->pc.n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        struct row *v = lw_realloc(c->rows, cap * sizeof(*v));
-        if (!v)
-            return lw_err_set(err, LW_ENOMEM, "out of memory");
-        c->rows = v;
-        c->cap = cap;
-    }
+    struct row *v = perm_grow(c->rows, &c->cap, c->pc.n, sizeof(*v), err);
+    if (!v)
+        return LW_ENOMEM;
+    c->rows = v;
     struct row *d = &c->rows[c->pc.n];
     *d = *r;
     d->permission = lw_strdup(r->permission);
@@ -256,7 +253,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     const struct perm_fga_sql *pf = c->pc.aux;
     const struct sql_query_ctx *qc = c->pc.qc;
     struct perm_strs types = {0}, perms = {0};
-    reset(c);
+    reset(&c->pc);
     int rc = perm_strs_of(perm_key_arg(plan, COL_PRINCIPAL, argc, argv), &c->principals, err);
     if (rc == 0)
         rc = perm_strs_of(perm_key_arg(plan, COL_OBJECT_TYPE, argc, argv), &types, err);
@@ -295,7 +292,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     perm_strs_free(&types);
     perm_strs_free(&perms);
     if (rc != 0)
-        reset(c);
+        reset(&c->pc);
     return rc;
 }
 
@@ -326,15 +323,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     return 0;
 }
 
-static void close_cursor(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    reset(c);
-    lw_free(c);
-}
-
 const struct sql_vtab_module perm_effective_module = {
     .name = "effective_permissions",
     .cols = cols,
@@ -345,5 +333,5 @@ const struct sql_vtab_module perm_effective_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };

@@ -53,6 +53,12 @@ static const struct perm_fga_sql *pf_of(const struct cursor *c)
     return c->pc.aux;
 }
 
+static void reset(struct perm_cursor *pc)
+{
+    fga_tuples_free(&((struct cursor *)pc)->rows);
+    pc->n = pc->pos = 0;
+}
+
 static int best_index_tuples(void *aux, const struct sql_index_in *in,
                              struct sql_index_out *out, struct lw_err *err)
 {
@@ -105,7 +111,7 @@ int perm_fga_require_admin(const struct sql_query_ctx *qc, const char *table,
 static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        const struct sql_vtab_module *mod, struct lw_err *err)
 {
-    return perm_cursor_open(mod, aux, qc, sizeof(struct cursor), true, cur, err);
+    return perm_cursor_open(mod, aux, qc, sizeof(struct cursor), true, reset, cur, err);
 }
 
 static int open_tuples(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
@@ -163,8 +169,7 @@ static int filter_tuples(struct sql_cursor *cur, int plan, int argc, const struc
                          struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    fga_tuples_free(&c->rows);
-    c->pc.n = c->pc.pos = 0;
+    reset(&c->pc);
     char bufs[3][520];
     const char *val[3] = {NULL, NULL, NULL};
     const struct sql_value *objs = NULL;
@@ -216,8 +221,7 @@ static int filter_changes(struct sql_cursor *cur, int plan, int argc,
     (void)plan;
     (void)argc;
     (void)argv;
-    fga_tuples_free(&c->rows);
-    c->pc.n = c->pc.pos = 0;
+    reset(&c->pc);
     struct fga_client *fc = fga_client_new(&pf_of(c)->fga, err);
     if (!fc)
         return err->code;
@@ -267,15 +271,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     return 0;
 }
 
-static void close_cursor(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    fga_tuples_free(&c->rows);
-    lw_free(c);
-}
-
 const struct sql_vtab_module perm_fga_tuples_module = {
     .name = "fga_tuples",
     .cols = tuple_cols,
@@ -286,7 +281,7 @@ const struct sql_vtab_module perm_fga_tuples_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };
 
 const struct sql_vtab_module perm_fga_changes_module = {
@@ -299,5 +294,5 @@ const struct sql_vtab_module perm_fga_changes_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };

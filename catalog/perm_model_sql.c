@@ -42,26 +42,27 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
+static void reset(struct perm_cursor *pc)
+{
+    struct cursor *c = (struct cursor *)pc;
+    lw_free(c->rows);
+    c->rows = NULL;
+    json_decref(c->model);
+    c->model = NULL;
+    c->pc.n = c->pc.pos = 0;
+}
+
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
                        struct lw_err *err)
 {
-    int rc = perm_cursor_open(&perm_model_module, aux, qc, sizeof(struct cursor), true, cur,
-                              err);
+    int rc = perm_cursor_open(&perm_model_module, aux, qc, sizeof(struct cursor), true, reset,
+                              cur, err);
     if (rc != 0)
         return rc;
     struct cursor *c = (struct cursor *)*cur;
     lw_buf_init(&c->direct, 1 << 16);
     lw_buf_init(&c->def, 1 << 20);
     return 0;
-}
-
-static void reset(struct cursor *c)
-{
-    lw_free(c->rows);
-    c->rows = NULL;
-    json_decref(c->model);
-    c->model = NULL;
-    c->pc.n = c->pc.pos = 0;
 }
 
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
@@ -72,7 +73,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     (void)plan;
     (void)argc;
     (void)argv;
-    reset(c);
+    reset(&c->pc);
     if (!pf->fga.model_id || !*pf->fga.model_id)
         return lw_err_set(err, LW_EINVAL, "fga_relations needs openfga_model_id configured");
     struct fga_client *fc = fga_client_new(&pf->fga, err);
@@ -158,12 +159,11 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
 static void close_cursor(struct sql_cursor *cur)
 {
     struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    reset(c);
-    lw_buf_free(&c->direct);
-    lw_buf_free(&c->def);
-    lw_free(c);
+    if (c) {
+        lw_buf_free(&c->direct);
+        lw_buf_free(&c->def);
+    }
+    perm_cursor_close(cur);
 }
 
 const struct sql_vtab_module perm_model_module = {

@@ -62,15 +62,9 @@ static int best_index(void *aux, const struct sql_index_in *in, struct sql_index
     return 0;
 }
 
-static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
-                       struct lw_err *err)
+static void reset(struct perm_cursor *pc)
 {
-    return perm_cursor_open(&perm_who_can_module, aux, qc, sizeof(struct cursor), false, cur,
-                            err);
-}
-
-static void reset(struct cursor *c)
-{
+    struct cursor *c = (struct cursor *)pc;
     for (size_t i = 0; i < c->pc.n; i++) {
         lw_free(c->rows[i].subject);
         lw_free(c->rows[i].via_role);
@@ -86,21 +80,24 @@ static void reset(struct cursor *c)
     c->cap = c->pc.n = c->pc.pos = 0;
 }
 
+static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
+                       struct lw_err *err)
+{
+    return perm_cursor_open(&perm_who_can_module, aux, qc, sizeof(struct cursor), false, reset,
+                            cur, err);
+}
+
 /* Takes subject (and via_role) into a new row; frees them on failure. */
 static int add_row(struct cursor *c, int obj, int rel, enum kind kind, char *subject,
                    char *via_role, struct lw_err *err)
 {
-    if (c->pc.n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        struct row *v = lw_realloc(c->rows, cap * sizeof(*v));
-        if (!v) {
-            lw_free(subject);
-            lw_free(via_role);
-            return lw_err_set(err, LW_ENOMEM, "out of memory");
-        }
-        c->rows = v;
-        c->cap = cap;
+    struct row *v = perm_grow(c->rows, &c->cap, c->pc.n, sizeof(*v), err);
+    if (!v) {
+        lw_free(subject);
+        lw_free(via_role);
+        return LW_ENOMEM;
     }
+    c->rows = v;
     c->rows[c->pc.n++] = (struct row){obj, rel, kind, subject, via_role};
     return 0;
 }
@@ -226,7 +223,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
 {
     struct cursor *c = (struct cursor *)cur;
     const struct perm_world *w = c->pc.aux;
-    reset(c);
+    reset(&c->pc);
     int rc = perm_strs_of(perm_key_arg(plan, COL_OBJECT, argc, argv), &c->objs, err);
     if (rc == 0)
         rc = perm_strs_of(perm_key_arg(plan, COL_RELATION, argc, argv), &c->rels, err);
@@ -245,7 +242,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
             rc = ask(c, fc, i, j, err);
     fga_client_free(fc);
     if (rc != 0)
-        reset(c);
+        reset(&c->pc);
     return rc;
 }
 
@@ -265,15 +262,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     return 0;
 }
 
-static void close_cursor(struct sql_cursor *cur)
-{
-    struct cursor *c = (struct cursor *)cur;
-    if (!c)
-        return;
-    reset(c);
-    lw_free(c);
-}
-
 const struct sql_vtab_module perm_who_can_module = {
     .name = "who_can",
     .cols = cols,
@@ -284,5 +272,5 @@ const struct sql_vtab_module perm_who_can_module = {
     .next = perm_cursor_next,
     .eof = perm_cursor_eof,
     .column = column,
-    .close = close_cursor,
+    .close = perm_cursor_close,
 };

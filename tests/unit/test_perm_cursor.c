@@ -1,8 +1,9 @@
 /* test_perm_cursor.c -- the permission tables' shared pieces: perm_cursor's key best_index
  * (first usable = or IN per key, in column order, plan bits), perm_key_arg finding a key's
  * argument again, perm_strs_of (distinct usable texts of = and IN values), the administrators-
- * only open and perm_denied's 42501; perm_names' principal forms (user id, role id, OpenFGA's
- * user:/role: subjects, percent-encoding) and what it refuses. */
+ * only open and perm_denied's 42501, close calling the table's reset, perm_grow's doubling;
+ * perm_names' principal forms (user id, role id, OpenFGA's user:/role: subjects,
+ * percent-encoding) and what it refuses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,11 +88,11 @@ static void admin_only_open_and_denied(void **state)
     struct sql_query_ctx admin = {.principal = "root", .admin = true};
     struct sql_cursor *cur = NULL;
     int aux;
-    assert_int_equal(perm_cursor_open(&dummy, &aux, &user, 0, true, &cur, &err), LW_EAUTH);
+    assert_int_equal(perm_cursor_open(&dummy, &aux, &user, 0, true, NULL, &cur, &err), LW_EAUTH);
     assert_null(cur);
     assert_string_equal(err.sqlstate, "42501");
     assert_non_null(strstr(err.msg, "dummy_table"));
-    assert_int_equal(perm_cursor_open(&dummy, &aux, &user, 0, false, &cur, &err), 0);
+    assert_int_equal(perm_cursor_open(&dummy, &aux, &user, 0, false, NULL, &cur, &err), 0);
     struct perm_cursor *pc = (struct perm_cursor *)cur;
     assert_ptr_equal(pc->aux, &aux);
     assert_int_equal(pc->deadline_us, 42);
@@ -102,12 +103,51 @@ static void admin_only_open_and_denied(void **state)
     assert_int_equal(perm_cursor_next(cur, &err), 0);
     assert_true(perm_cursor_eof(cur));
     lw_free(cur);
-    assert_int_equal(perm_cursor_open(&dummy, &aux, &admin, 0, true, &cur, &err), 0);
+    assert_int_equal(perm_cursor_open(&dummy, &aux, &admin, 0, true, NULL, &cur, &err), 0);
     lw_free(cur);
     memset(&err, 0, sizeof err);
     assert_int_equal(perm_denied(&err, "no %s", "way"), LW_EAUTH);
     assert_string_equal(err.msg, "no way");
     assert_string_equal(err.sqlstate, "42501");
+}
+
+static int resets;
+
+static void count_reset(struct perm_cursor *c)
+{
+    resets++;
+    c->n = c->pos = 0;
+}
+
+static void close_resets_then_frees_and_grow_doubles(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    struct sql_query_ctx qc = {.principal = "oidc~u"};
+    struct sql_cursor *cur = NULL;
+    resets = 0;
+    assert_int_equal(perm_cursor_open(&dummy, NULL, &qc, 64, false, count_reset, &cur, &err), 0);
+    perm_cursor_close(cur);
+    assert_int_equal(resets, 1);
+    perm_cursor_close(NULL);
+    assert_int_equal(resets, 1);
+
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 100; n++) {
+        int *nv = perm_grow(v, &cap, n, sizeof(*v), &err);
+        assert_non_null(nv);
+        v = nv;
+        v[n] = (int)n;
+        assert_true(cap > n && (cap == 32 || cap == 64 || cap == 128));
+    }
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(v[i], i);
+    assert_ptr_equal(perm_grow(v, &cap, 100, sizeof(*v), &err), v);     /* room left */
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(perm_grow(v, &huge, huge, 4, &err));                     /* overflow refused */
+    assert_int_equal(err.code, LW_ENOMEM);
+    lw_free(v);
 }
 
 #define ROLE "00000000-0000-4000-8000-0000000000a1"
@@ -168,6 +208,7 @@ int main(void)
         cmocka_unit_test(keys_go_to_filter_in_column_order),
         cmocka_unit_test(key_values_are_distinct_usable_texts),
         cmocka_unit_test(admin_only_open_and_denied),
+        cmocka_unit_test(close_resets_then_frees_and_grow_doubles),
         cmocka_unit_test(principals_in_every_form),
         cmocka_unit_test(object_types),
     };
