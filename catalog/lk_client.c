@@ -562,6 +562,12 @@ static bool send_gets(struct lk_client *c, struct lk_get *gets, int n, const cha
         memset(r, 0, sizeof *r);
         lw_buf_init(&urls[m], 16384);
         lw_buf_printf(&urls[m], "%s%s", c->url, gets[i].path);
+        if (urls[m].failed || !urls[m].data) {     /* out of memory or a path over the bound */
+            snprintf(gets[i].error, sizeof gets[i].error, "URL not built (out of memory or "
+                                                          "longer than 16 KiB)");
+            lw_buf_free(&urls[m]);
+            continue;
+        }
         r->method = "GET";
         r->url = urls[m].data;
         r->headers[0] = auth;

@@ -184,6 +184,22 @@ static void deadline_passed_sends_nothing(void **state)
     assert_null(g.doc);
 }
 
+static void overlong_path_is_not_sent(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    static char path[20000];
+    memset(path, 'a', sizeof path - 1);
+    path[0] = '/';
+    add_route("/ok", 200, NULL, "[]");
+    struct lk_get g[2] = {{.path = path}, {.path = "/ok"}};
+    assert_int_equal(lk_client_get(client, g, 2, NULL, &err), LW_EIO);
+    assert_int_equal(nsent, 1);             /* only /ok went out */
+    assert_non_null(g[1].doc);
+    assert_non_null(strstr(g[0].error, "URL not built"));
+    json_decref(g[1].doc);
+}
+
 static void request_count_is_bounded(void **state)
 {
     (void)state;
@@ -200,6 +216,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unauthorized_retried_once_with_new_token, setup, teardown),
         cmocka_unit_test_setup_teardown(failures_are_errors_naming_the_path, setup, teardown),
         cmocka_unit_test_setup_teardown(deadline_passed_sends_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(overlong_path_is_not_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(request_count_is_bounded, setup, teardown),
     };
     return cmocka_run_group_tests_name("lk_client_get", tests, NULL, NULL);
