@@ -101,6 +101,39 @@ def mirror_decisions(lw_conninfo, pg_conninfo):
         dst.finish()
 
 
+LAKEWARD_COLUMNS = (b"SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+                    b"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                    b"ON n.oid = c.relnamespace JOIN pg_catalog.pg_attribute a "
+                    b"ON a.attrelid = c.oid WHERE n.nspname = 'lakeward' AND a.attnum > 0 "
+                    b"ORDER BY c.relname, a.attnum")
+
+
+def mirror_tables(lw_conninfo, pg_conninfo):
+    """Creates, empty, every other table lakeward shows in its `lakeward` schema in the scratch
+    database, with the same columns and types as lakeward's own catalog describes them, so
+    catalog queries (pg_class, \\dt, Grafana's table picker) list the same tables on both
+    servers however many tables lakeward registers."""
+    src = pq.PGconn.connect(lw_conninfo.encode())
+    try:
+        res = src.exec_(LAKEWARD_COLUMNS)
+        assert res.status == pq.ExecStatus.TUPLES_OK, str(res.error_message)
+        tables = {}
+        for r in range(res.ntuples):
+            rel, col, typ = (res.get_value(r, i).decode() for i in range(3))
+            tables.setdefault(rel, []).append(f'"{col}" {typ}')
+    finally:
+        src.finish()
+    tables.pop("decisions", None)          # created by SCRATCH_SETUP, holds the mirrored rows
+    wanted = "".join(f'DROP TABLE IF EXISTS lakeward."{t}"; CREATE TABLE lakeward."{t}" '
+                     f'({", ".join(cols)});' for t, cols in sorted(tables.items()))
+    existing = _exec(pg_conninfo, "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class "
+                                  "WHERE relnamespace = 'lakeward'::regnamespace AND relkind = 'r' "
+                                  "AND relname <> 'decisions'")
+    stale = [t for t in (existing[0] or b"").decode().split(",") if t and t not in tables]
+    _exec(pg_conninfo, "".join(f'DROP TABLE lakeward."{t}";' for t in stale) + wanted + "SELECT 1")
+    return sorted(tables)
+
+
 class LakewardUnderTest:
     """The lakeward a differential run talks to: .lw (the process), .conninfo, and restart(),
     which starts a fresh one with the same decisions mirrored, so that one statement that
@@ -120,6 +153,7 @@ class LakewardUnderTest:
         self.conninfo = (f"host=127.0.0.1 port={self.lw.pg_port} user=alice dbname=lakeward "
                          "connect_timeout=10")
         assert mirror_decisions(self.conninfo, self.pg_conninfo) == 4
+        mirror_tables(self.conninfo, self.pg_conninfo)
         return self.conninfo
 
     def crashed(self):
