@@ -75,7 +75,8 @@ class Lakeward:
         self.port, self.pg_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("LAKEKEEPER_", "TRINO_", "LAKEWARD_"))}
-        env.update({"LAKEWARD_LOG_LEVEL": "warn", **extra})
+        # bench reads every user's decisions: non-admins see only their own Trino user's
+        env.update({"LAKEWARD_LOG_LEVEL": "warn", "LAKEWARD_PG_ADMINS": "bench", **extra})
         self.log = open(workdir / f"lakeward-{self.port}.log", "wb")
         self.proc = subprocess.Popen([str(build / "lakeward"), "--http-listen", f"127.0.0.1:{self.port}",
                                       "--pg-listen", f"127.0.0.1:{self.pg_port}"], env=env,

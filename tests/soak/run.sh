@@ -104,6 +104,7 @@ HTTP_PORT="$(free_port)"; PG_PORT="$(free_port)"
 LAKEKEEPER_URL="$LK_URL" LAKEKEEPER_TOKEN_ENDPOINT="$TOKEN_ENDPOINT" LAKEKEEPER_CLIENT_ID=lakeward \
     LAKEKEEPER_CLIENT_SECRET=lakeward-secret LAKEKEEPER_SCOPE=lakekeeper \
     TRINO_LAKEKEEPER_CATALOG_NAME=lakekeeper LAKEKEEPER_LAKEKEEPER_WAREHOUSE=demo \
+    LAKEWARD_PG_ADMINS="$(seq -s, -f 'soak%g' 0 $(( ${SOAK_SQL_SESSIONS:-20} - 1 )))" \
     "$LAKEWARD" --http-listen "127.0.0.1:$HTTP_PORT" --pg-listen "127.0.0.1:$PG_PORT" --log-level warn \
     >"$BUILD_DIR/lakeward.log" 2>&1 </dev/null &
 LW_PID=$!
