@@ -27,6 +27,7 @@ struct lk_catalog {
     struct lk_catalog_opts o;
     struct lw_arena arena;
     int64_t loaded_at;          /* lw_now_ms of the top level's load; 0: nothing */
+    int64_t loaded_wall_ms;     /* lw_wall_ms of the same moment */
     size_t nobjects;
     struct lk_cat_server server;
     struct lk_cat_project *projects;
@@ -92,7 +93,7 @@ void lk_catalog_invalidate(struct lk_catalog *c)
     c->projects = NULL;
     c->nwh = c->nprojects = c->nobjects = 0;
     memset(&c->server, 0, sizeof c->server);
-    c->loaded_at = 0;
+    c->loaded_at = c->loaded_wall_ms = 0;
     lw_arena_free(&c->arena);
 }
 
@@ -106,6 +107,7 @@ void lk_catalog_free(struct lk_catalog *c)
 
 const char *lk_catalog_instance(const struct lk_catalog *c) { return c->id; }
 int64_t lk_catalog_loaded_at(const struct lk_catalog *c) { return c->loaded_at; }
+int64_t lk_catalog_loaded_wall_ms(const struct lk_catalog *c) { return c->loaded_wall_ms; }
 size_t lk_catalog_objects(const struct lk_catalog *c) { return c->nobjects; }
 const struct lk_cat_server *lk_catalog_server(const struct lk_catalog *c) { return &c->server; }
 
@@ -347,8 +349,10 @@ static int load_top(struct load *l)
         }
         drop_docs(g, n);
     }
-    if (rc == 0)
+    if (rc == 0) {
         c->loaded_at = lw_now_ms();
+        c->loaded_wall_ms = lw_wall_ms();
+    }
     return rc;
 }
 

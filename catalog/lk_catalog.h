@@ -103,6 +103,8 @@ int lk_catalog_load(struct lk_catalog *c, const struct lk_cat_scope *s, struct l
 void lk_catalog_invalidate(struct lk_catalog *c);
 /* lw_now_ms time of the top level's load; 0 when nothing is loaded. */
 int64_t lk_catalog_loaded_at(const struct lk_catalog *c);
+/* The same moment as wall-clock milliseconds since 1970 (for display); 0: nothing loaded. */
+int64_t lk_catalog_loaded_wall_ms(const struct lk_catalog *c);
 /* Objects held (projects + warehouses + namespaces + tables + views). */
 size_t lk_catalog_objects(const struct lk_catalog *c);
 

@@ -12,11 +12,13 @@
 #include <string.h>
 #include <strings.h>
 
+/* Every string is the index's own copy (its arena), so a lookup never reads a cache that a
+ * table scan has reloaded since the index was built: at worst it answers from that build. */
 struct entry {
     enum perm_cat_kind kind;
     int inst;
     const char *id, *project_id, *warehouse_id, *namespace_id;
-    char *name;                 /* index arena */
+    char *name;
 };
 
 struct perm_catalog {
@@ -129,6 +131,11 @@ void perm_catalog_invalidate(struct perm_catalog *pc)
 
 /* ---- index -------------------------------------------------------------------------------- */
 
+static char *copy(struct perm_catalog *pc, const char *s)
+{
+    return lw_arena_strndup(&pc->arena, s, strlen(s));
+}
+
 static int add(struct perm_catalog *pc, const struct entry *e, const char *fmt, ...)
     LW_PRINTF(3, 4);
 
@@ -151,7 +158,10 @@ static int add(struct perm_catalog *pc, const struct entry *e, const char *fmt, 
     }
     struct entry *d = &pc->by_id[pc->nentries];
     *d = *e;
-    if (!(d->name = lw_arena_strndup(&pc->arena, name, strlen(name))))
+    if (!(d->name = copy(pc, name)) || !(d->id = copy(pc, e->id)) ||
+        (e->project_id && !(d->project_id = copy(pc, e->project_id))) ||
+        (e->warehouse_id && !(d->warehouse_id = copy(pc, e->warehouse_id))) ||
+        (e->namespace_id && !(d->namespace_id = copy(pc, e->namespace_id))))
         return LW_ENOMEM;
     pc->nentries++;
     return 0;

@@ -71,7 +71,8 @@ struct perm_cat_object {
 };
 
 /* Looks an OpenFGA object ("type:id") up in the loaded catalogs. Strings in *out are
- * borrowed from the cache (valid until the next load or invalidate). */
+ * borrowed from the index (valid until the next perm_catalog_load_all or invalidate; a table
+ * scan reloading an instance's cache meanwhile does not touch them). */
 enum perm_cat_found perm_catalog_find(struct perm_catalog *pc, const char *fga_object,
                                       struct perm_cat_object *out);
 /* The other way: kind + human name ("demo.finance.revenue", without case) to the object. */

@@ -315,7 +315,7 @@ static int rows_server(struct cur *c, int inst, struct lk_catalog *cat, struct l
     boolean(&r[S_BOOT], s->bootstrapped);
     boolean(&r[S_IS_ADMIN], s->service_is_instance_admin);
     r[S_LOADED_AT].type = SQL_V_TIME;
-    r[S_LOADED_AT].u.us = lk_catalog_loaded_at(cat) * 1000;
+    r[S_LOADED_AT].u.us = lk_catalog_loaded_wall_ms(cat) * 1000;
     if (!txt(c, &r[S_SERVER_ID], s->server_id) || !txt(c, &r[S_VERSION], s->version) ||
         !txt(c, &r[S_AUTHZ], s->authz_backend) ||
         !txt(c, &r[S_DEFAULT_PROJECT], s->default_project_id) ||
@@ -614,7 +614,7 @@ static int refresh(struct cur *c, struct lw_err *err)
         if (!r)
             return err->code;
         r[R_REFRESHED_AT].type = SQL_V_TIME;
-        r[R_REFRESHED_AT].u.us = lw_now_ms() * 1000;
+        r[R_REFRESHED_AT].u.us = lw_wall_ms() * 1000;
         if (!txt(c, &r[R_INSTANCE], lk_catalog_instance(perm_catalog_at(c->pc, i))))
             return nomem(err);
     }

@@ -126,6 +126,10 @@ def test_rows_equal_lakekeeper(stack, lw):
         assert rows(conn, "SELECT server_id::text, authz_backend, default_project_id, "
                           "instance FROM lakeward.lakekeeper_server") == [
             (info["server-id"], info["authz-backend"], info["default-project-id"], "default")]
+        # when this session's cache was read: just now, as wall-clock time
+        assert conn.execute("SELECT catalog_loaded_at <= now() AND now() - catalog_loaded_at < "
+                            "interval '5 minutes' FROM lakeward.lakekeeper_server"
+                            ).fetchone() == (True,)
         want_projects = sorted((p["project-id"], p["project-name"]) for p in lk_get(
             stack, "/management/v1/project-list")["projects"])
         assert rows(conn, "SELECT project_id, project_name FROM lakeward.projects") == \
@@ -249,8 +253,9 @@ def test_new_namespace_after_refresh(stack, lw):
             # another session has its own cache and reads Lakekeeper
             with connect(lw, ADMIN) as fresh:
                 assert (name,) in rows(fresh, "SELECT namespace_name FROM lakeward.namespaces")
-            got = rows(conn, "SELECT instance FROM lakeward.catalog_refresh")
-            assert got == [("default",)]
+            got = rows(conn, "SELECT instance, now() - refreshed_at < interval '1 minute' "
+                             "FROM lakeward.catalog_refresh")
+            assert got == [("default", True)]
             after = rows(conn, "SELECT namespace_id::text, namespace_name "
                                "FROM lakeward.namespaces WHERE namespace_name = %s", (name,))
             assert after == [(reg["id"], name)]
