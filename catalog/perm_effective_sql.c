@@ -190,7 +190,11 @@ static int read_held(struct fga_client *fc, const struct perm_principal *p,
             if (r < roles.n)
                 snprintf(subject, sizeof subject, "%s#assignee", roles.v[r]);
             struct fga_key key = {r < roles.n ? subject : p->subject, NULL, object};
-            rc = fga_read(fc, &key, MAX_HELD - held->n, held, deadline, err);
+            /* fga_read takes 0 as "no bound": a full budget is refused here */
+            rc = held->n >= MAX_HELD
+                     ? lw_err_set(err, LW_ENOMEM, "effective_permissions: more than %d tuples "
+                                  "of the principal and its roles", MAX_HELD)
+                     : fga_read(fc, &key, MAX_HELD - held->n, held, deadline, err);
         }
     }
     fga_strs_free(&roles);

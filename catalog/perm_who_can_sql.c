@@ -135,6 +135,10 @@ static int resolve_objects(struct cursor *c, struct lw_err *err)
             if (w->nlk == 0)
                 continue;
             int rc = perm_obj_resolve(w->lk[0], type, ref, c->pc.deadline_us, &o, err);
+            /* To a non-administrator a missing object looks like one whose grants they may
+             * not read, so that the answer does not tell whether it exists. */
+            if (rc == LW_ENOTFOUND && !c->pc.qc->admin)
+                return perm_denied(err, "permission denied to read the grants of %s", object);
             if (rc == LW_ENOTFOUND)
                 continue;
             if (rc != 0)

@@ -291,9 +291,11 @@ def test_who_can_non_admin_asks_lakekeeper(stack, lw):
                             "WHERE object = %s AND relation = 'select'", (obj,)).fetchall()
         assert sorted(rows, key=str) == sorted(want, key=str) and (f"user:{SP2}", "user", None) in rows
     with connect(lw, SP2) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("SELECT * FROM lakeward.who_can WHERE object = %s AND "
-                         "relation = 'select'", (obj,)).fetchall()
+        # denied, and a name that resolves to nothing is denied alike (no existence oracle)
+        for ref in (obj, "table:demo.finance.product", "table:demo.finance.nope"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("SELECT * FROM lakeward.who_can WHERE object = %s AND "
+                             "relation = 'select'", (ref,)).fetchall()
 
 
 def cookbook():
