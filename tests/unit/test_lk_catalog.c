@@ -2,7 +2,9 @@
  * lookups over it (catalog/perm_catalog.h), through a real lk_client whose HTTP exchange
  * answers from a scripted Lakekeeper: pages followed past an empty page, nested namespaces
  * walked, inactive warehouses not listed, a scope that narrows the requests, the TTL, the
- * object and request bounds, and an upstream failure that leaves nothing half-read. */
+ * object and request bounds, and an upstream failure that leaves nothing half-read; then the
+ * tables over it (perm_catalog_sql.h): keys in compact argv slots narrowing the listings, a
+ * non-admin's rows as the scripted batch-check allows, failing closed when it cannot answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,10 @@
 
 #include "../../catalog/http_client.h"
 #include "../../catalog/perm_catalog.h"
+#include "../../catalog/perm_catalog_sql.h"
+#include "../../server/core/lw_arena.h"
+
+#include <stdlib.h>
 
 #define Q2 "returnUuids=true&returnProtectionStatus=true&pageSize=1000&pageToken="
 #define Q "?" Q2
@@ -68,6 +74,8 @@ static const struct route world[] = {
 };
 
 static const char *failing_path;    /* answered 500 when set */
+static long batch_check_status = 200;  /* batch-check answers: allowed iff the check mentions
+                                        * "sales"; any other status fails the call */
 static int nsent;
 static char sent[MAX_SENT][256];
 static int64_t fake_now = 1000000;
@@ -90,6 +98,25 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
             continue;
         }
         const char *path = url + strlen(base);
+        if (strcmp(path, "/management/v1/action/batch-check") == 0) {
+            r->status = batch_check_status;
+            strcpy(r->content_type, "application/json");
+            json_t *req = json_loadb(reqs[i].body, reqs[i].body_len, 0, NULL), *chk;
+            json_t *res = json_array();
+            size_t k;
+            json_array_foreach(json_object_get(req, "checks"), k, chk) {
+                char *txt = json_dumps(chk, JSON_COMPACT);
+                json_array_append_new(res, json_pack("{s:b}", "allowed", strstr(txt, "sales") != NULL));
+                free(txt);
+            }
+            json_t *doc = json_pack("{s:o}", "results", res);
+            char *out = json_dumps(doc, JSON_COMPACT);
+            json_decref(doc);
+            lw_buf_puts(&r->body, batch_check_status == 200 ? out : "{\"error\":{}}");
+            free(out);
+            json_decref(req);
+            continue;
+        }
         if (nsent < MAX_SENT)
             snprintf(sent[nsent], sizeof sent[nsent], "%s", path);
         nsent++;
@@ -114,6 +141,7 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
 }
 
 static struct lk_client *client;
+static struct check_cache *checks;
 static struct perm_catalog *pc;
 
 static void make_catalog(size_t max_objects, int max_calls)
@@ -135,7 +163,10 @@ static int setup(void **state)
     lw_now_ms = now_fake;
     nsent = 0;
     failing_path = NULL;
-    client = lk_client_new(&o, NULL, &err);
+    batch_check_status = 200;
+    checks = check_cache_new(1024, 1 << 20, "test");
+    assert_non_null(checks);
+    client = lk_client_new(&o, checks, &err);
     assert_non_null(client);
     pc = NULL;
     make_catalog(0, 0);
@@ -147,6 +178,7 @@ static int teardown(void **state)
     (void)state;
     perm_catalog_free(pc);
     lk_client_free(client);
+    check_cache_free(checks);
     return 0;
 }
 
@@ -297,6 +329,117 @@ static void upstream_failure_names_path(void **state)
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
 }
 
+/* ---- the tables (perm_catalog_sql.h) on the same scripted Lakekeeper ---------------------- */
+
+static int col_of(const struct sql_vtab_module *m, const char *name)
+{
+    for (int i = 0; i < m->ncols; i++)
+        if (strcmp(m->cols[i].name, name) == 0)
+            return i;
+    fail_msg("no column %s", name);
+    return -1;
+}
+
+/* Scans m with the given argv (plan from best_index), collecting column `col` of every row
+ * as "a,b,c" in out; returns filter's code. */
+static int scan(const struct sql_vtab_module *m, bool admin, int plan, int argc,
+                const struct sql_value *argv, const char *col, char *out, size_t outlen,
+                struct lw_err *err)
+{
+    struct lw_arena arena;
+    lw_arena_init(&arena, 1 << 20);
+    struct sql_query_ctx qc = {"oidc~x", admin, 0, &arena};
+    struct sql_cursor *cur = NULL;
+    assert_int_equal(m->open(&pc, &qc, &cur, err), 0);
+    int rc = m->filter(cur, plan, argc, argv, err);
+    out[0] = '\0';
+    for (; rc == 0 && !m->eof(cur); assert_int_equal(m->next(cur, err), 0)) {
+        struct sql_value v;
+        assert_int_equal(m->column(cur, col_of(m, col), &v, err), 0);
+        assert_int_equal(v.type, SQL_V_TEXT);
+        snprintf(out + strlen(out), outlen - strlen(out), "%s%.*s", out[0] ? "," : "",
+                 (int)v.u.s.len, v.u.s.p);
+    }
+    m->close(cur);
+    lw_arena_free(&arena);
+    return rc;
+}
+
+static struct sql_value text_value(const char *s)
+{
+    struct sql_value v = {.type = SQL_V_TEXT};
+    v.u.s.p = s;
+    v.u.s.len = strlen(s);
+    return v;
+}
+
+static void tables_push_keys_down(void **state)
+{
+    (void)state;
+    const struct sql_vtab_module *m = &perm_cat_tables_module;
+    struct sql_index_constraint k[3] = {{col_of(m, "namespace_name"), SQL_OP_EQ, true},
+                                        {col_of(m, "table_name"), SQL_OP_EQ, true},
+                                        {col_of(m, "warehouse_id"), SQL_OP_IN, true}};
+    struct sql_index_usage use[3] = {{0}};
+    struct sql_index_in in = {3, k, 0, NULL, 0};
+    struct sql_index_out out = {use, 0, 0, 0, false};
+    struct lw_err err = {0};
+    assert_int_equal(m->best_index(&pc, &in, &out, &err), 0);
+    /* keys get compact argv slots; table_name is the engine's to filter */
+    assert_int_equal(use[0].arg_index, 1);
+    assert_int_equal(use[1].arg_index, 0);
+    assert_int_equal(use[2].arg_index, 2);
+    assert_false(use[0].omit || use[2].omit);
+    struct sql_value ids[2] = {text_value("W1"), text_value("nope")};
+    struct sql_array arr = {SQL_OID_UUID, 2, ids};
+    struct sql_value argv[2] = {text_value("sales"), {.type = SQL_V_ARRAY}};
+    argv[1].u.arr = &arr;
+    char got[256];
+    assert_int_equal(scan(m, true, out.plan, 2, argv, "full_name", got, sizeof got, &err), 0);
+    assert_string_equal(got, "demo.sales.orders");
+    assert_true(was_sent("/catalog/v1/w1/namespaces/sales/tables" Q));
+    assert_false(was_sent("/catalog/v1/w1/namespaces/finance/tables" Q));
+    /* unscoped: every table, nested namespaces included */
+    assert_int_equal(scan(m, true, 0, 0, NULL, "full_name", got, sizeof got, &err), 0);
+    assert_non_null(strstr(got, "demo.finance.e u.costs"));
+    assert_non_null(strstr(got, "demo.finance.revenue"));
+}
+
+static void non_admin_sees_what_lakekeeper_allows(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    char got[256];
+    assert_int_equal(scan(&perm_cat_tables_module, false, 0, 0, NULL, "full_name", got,
+                          sizeof got, &err), 0);
+    assert_string_equal(got, "demo.sales.orders");
+    assert_int_equal(scan(&perm_cat_namespaces_module, false, 0, 0, NULL, "namespace_name",
+                          got, sizeof got, &err), 0);
+    assert_string_equal(got, "sales");
+    assert_int_equal(scan(&perm_cat_warehouses_module, false, 0, 0, NULL, "warehouse_name",
+                          got, sizeof got, &err), 0);
+    assert_string_equal(got, "");
+    assert_int_equal(scan(&perm_cat_warehouses_module, true, 0, 0, NULL, "warehouse_name",
+                          got, sizeof got, &err), 0);
+    assert_string_equal(got, "demo,old");
+}
+
+static void non_admin_fails_closed(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    char got[256];
+    batch_check_status = 503;
+    assert_int_not_equal(scan(&perm_cat_tables_module, false, 0, 0, NULL, "full_name", got,
+                              sizeof got, &err), 0);
+    assert_non_null(strstr(err.msg, "no rows shown"));
+    assert_string_equal(got, "");
+    /* an admin's scan does not ask */
+    err = (struct lw_err){0};
+    assert_int_equal(scan(&perm_cat_tables_module, true, 0, 0, NULL, "full_name", got,
+                          sizeof got, &err), 0);
+}
+
 static void namespace_url_encoding(void **state)
 {
     (void)state;
@@ -314,6 +457,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(ttl_and_invalidate, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(tables_push_keys_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_admin_sees_what_lakekeeper_allows, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_admin_fails_closed, setup, teardown),
         cmocka_unit_test(namespace_url_encoding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
