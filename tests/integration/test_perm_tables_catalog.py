@@ -14,7 +14,7 @@ import psycopg
 import pytest
 import requests
 
-from conftest import SUBJECTS, client_token
+from conftest import REPO, SUBJECTS, WAREHOUSE_DEMO, client_token
 from lakeward_proc import stack_env
 
 ADMIN = "k9admin"
@@ -285,3 +285,25 @@ def test_psql_dt_lists_the_tables(stack, lw):
     for t in ("lakekeeper_server", "projects", "warehouses", "namespaces", "tables", "views",
               "catalog_refresh"):
         assert f" {t} " in out, out
+
+
+def cookbook():
+    """The ```sql catalog blocks of docs/sql-tables.md, in order."""
+    text = (REPO / "docs/sql-tables.md").read_text()
+    return [b.split("```", 1)[0].strip() for b in text.split("```sql catalog\n")[1:]]
+
+
+def test_cookbook_queries(stack, lw):
+    _, nss, tabs, _ = direct_catalog(stack)
+    queries = cookbook()
+    assert len(queries) == 4
+    with connect(lw, ADMIN) as conn:
+        marketing, tree, refreshed, names = (conn.execute(q.rstrip(";")).fetchall()
+                                             for q in queries)
+    assert sorted(r[0] for r in marketing) == sorted(t[4] for t in tabs if t[3] == "marketing")
+    assert all(r[2] == f"lakekeeper_table:{WAREHOUSE_DEMO}/{r[1]}" for r in marketing)
+    assert [r[0] for r in tree] == sorted(n[1] for n in nss)
+    assert [(r[0], r[2]) for r in tree if r[1] > 1] == [
+        (n[1], n[1].rsplit(".", 1)[0]) for n in sorted(nss, key=lambda n: n[1]) if "." in n[1]]
+    assert [r[0] for r in refreshed] == ["default"]
+    assert sorted(names) == sorted((n[1],) for n in nss)
