@@ -153,7 +153,7 @@ static char *principal_of(const char *subject, const char **type)
         return NULL;
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
-        if (id[i] == '%' && i + 2 < len + 1 && (hi = hexval(id[i + 1])) >= 0 &&
+        if (id[i] == '%' && i + 2 < len && (hi = hexval(id[i + 1])) >= 0 &&
             (lo = hexval(id[i + 2])) >= 0) {
             *o++ = (char)(hi * 16 + lo);
             i += 2;

@@ -24,6 +24,9 @@
 #                             decision rate with the store, Grafana's panels over 1M stored
 #                             decisions), rewriting only "## Decision store (make bench)";
 #                             every full run ends with it too.
+#   tests/bench/run.sh perm   only the OpenFGA mirror and lakeward.grants over 100,000 tuples
+#                             (tests/bench/perm_bench.py), rewriting only "## OpenFGA mirror
+#                             and grants (make bench)".
 #   Every full run also measures nginx (Debian package, unprivileged, one process on the
 #   server CPU, config under build/bench/nginx) returning a fixed JSON answer, in the same
 #   rounds as lakeward: the aim (issue 11) is a cached allow at >= 0.7x nginx's requests/s and
@@ -42,7 +45,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 MODE="${1:-all}"
-case "$MODE" in all|http|sql|store|pgwire) ;; *) echo "usage: tests/bench/run.sh [all|http|sql|store|pgwire]" >&2; exit 2 ;; esac
+case "$MODE" in all|http|sql|store|pgwire|perm) ;; *) echo "usage: tests/bench/run.sh [all|http|sql|store|pgwire|perm]" >&2; exit 2 ;; esac
 # lakeward reads these; only what this script sets may reach it (LAKEWARD_CACHE is the
 # installers' download cache, not lakeward's).
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(LAKEKEEPER_|TRINO_|LAKEWARD_)' | grep -vx LAKEWARD_CACHE || true)
@@ -63,6 +66,17 @@ if [[ "$MODE" == store ]]; then
     make -s BUILD="$BUILD" -j2 all >&2
     tests/stack/start.sh postgres >&2
     rc=0; "${STORE_BENCH[@]}" || rc=$?
+    tests/stack/stop.sh >&2 || true
+    exit "$rc"
+fi
+if [[ "$MODE" == perm ]]; then
+    # The OpenFGA mirror and lakeward.grants over 100,000 generated tuples in a fresh store of
+    # the stack's real OpenFGA (tests/bench/perm_bench.py), rewriting only "## OpenFGA mirror
+    # and grants (make bench)".
+    tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }
+    make -s BUILD="$BUILD" -j2 all >&2
+    tests/stack/start.sh postgres openfga >&2
+    rc=0; "${SQL_BENCH[0]}" tests/bench/perm_bench.py --build "$BUILD" --stack-dir "$LW_STACK_DIR" || rc=$?
     tests/stack/stop.sh >&2 || true
     exit "$rc"
 fi

@@ -156,7 +156,7 @@ static void test_history_cut_oldest_first(void **state)
     assert_non_null(w);
     struct fga_tuple all[] = {tup("user:a", "sel", "t:1", 1, false)};
     struct fga_tuple ch[10];
-    char users[10][8];
+    char users[10][24];
     for (int i = 0; i < 10; i++) {
         snprintf(users[i], sizeof users[i], "user:%d", i);
         ch[i] = tup(users[i], "sel", "t:1", 100 + i, i % 2);
@@ -197,7 +197,7 @@ static void test_concurrent_reader_sees_whole_snapshots(void **state)
     assert_true(pid >= 0);
     if (pid == 0) {
         struct fga_snap *w = fga_snap_open_writer(r, &err);
-        static char ua[NA][32], ub[NB][32];
+        static char ua[NA][48], ub[NB][48];
         struct fga_tuple a[NA], b[NB];
         for (int i = 0; i < NA; i++) {
             snprintf(ua[i], sizeof ua[i], "user:a%d", i);
