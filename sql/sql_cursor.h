@@ -9,7 +9,7 @@
 #ifndef SQL_CURSOR_H
 #define SQL_CURSOR_H
 
-#include "sql_engine.h"
+#include "sql_session.h"
 
 #define SQL_CURSOR_MAX 100          /* open cursors per session */
 

@@ -43,17 +43,6 @@ void sql_session_free(struct sql_session *s)
     parse_cache_drop(s);
 }
 
-void sql_session_error(struct sql_session *s)
-{
-    if (s->tx == 'T')
-        s->tx = 'E';
-}
-
-char sql_session_tx_status(const struct sql_session *s)
-{
-    return s->tx;
-}
-
 static int run_one(struct sql_session *s, const char *query, const PgQuery__Node *node,
                    const struct sql_sink *sink, struct sql_error *err)
 {

@@ -4,9 +4,9 @@
 
 #include "../server/core/lw_arena.h"
 #include "sql_bind.h"
-#include "sql_engine.h"
 #include "sql_exec_int.h"
 #include "sql_parse.h"
+#include "sql_session.h"
 #include "sql_settings.h"
 #include "sql_type.h"
 #include "sql_value.h"
