@@ -194,13 +194,22 @@ static char *adup(struct lk_catalog *c, const char *s, bool *oom)
     return d;
 }
 
+/* A bound, not a lack of memory: SQLSTATE 54000 (program_limit_exceeded), as PostgreSQL
+ * reports its own limits. */
+static int over_bound(struct lw_err *err, int code)
+{
+    if (err)
+        memcpy(err->sqlstate, "54000", 6);
+    return code;
+}
+
 static int count_object(struct load *l)
 {
     if (l->c->nobjects >= l->c->o.max_objects)
-        return lw_err_set(l->err, LW_ENOMEM,
-                          "Lakekeeper instance %s holds more than %zu catalog objects "
-                          "(catalog_max_objects); narrow the query by warehouse or namespace",
-                          l->c->id, l->c->o.max_objects);
+        return over_bound(l->err, lw_err_set(l->err, LW_ENOMEM,
+                          "Lakekeeper instance %s holds more than %zu catalog objects, "
+                          "lakeward's bound; narrow the query by warehouse or namespace",
+                          l->c->id, l->c->o.max_objects));
     l->c->nobjects++;
     return 0;
 }
@@ -219,10 +228,10 @@ static int grow(void **arr, size_t n, size_t sz, struct lw_err *err)
 static int send(struct load *l, struct lk_get *gets, int n)
 {
     if (l->r->calls + n > l->r->max_calls)
-        return lw_err_set(l->err, LW_ENOMEM,
+        return over_bound(l->err, lw_err_set(l->err, LW_ENOMEM,
                           "reading Lakekeeper instance %s's catalog needs more than %d "
                           "requests for one query; narrow it by warehouse or namespace",
-                          l->c->id, l->r->max_calls);
+                          l->c->id, l->r->max_calls));
     l->r->calls += n;
     l->st.deadline_us = l->r->deadline_us;
     return l->c->get(l->c->get_ctx, gets, n, &l->st, l->err);

@@ -305,6 +305,7 @@ static void bounds_refuse_and_keep_nothing(void **state)
     make_catalog(5, 0);
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), LW_ENOMEM);
     assert_non_null(strstr(err.msg, "more than 5 catalog objects"));
+    assert_string_equal(err.sqlstate, "54000");
     assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), 0);
     assert_int_equal(lk_catalog_loaded_at(perm_catalog_at(pc, 0)), 0);
 
@@ -312,6 +313,7 @@ static void bounds_refuse_and_keep_nothing(void **state)
     err = (struct lw_err){0};
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), LW_ENOMEM);
     assert_non_null(strstr(err.msg, "more than 6 requests"));
+    assert_string_equal(err.sqlstate, "54000");
     assert_true(nsent <= 6 + 16);
     struct perm_cat_object o;
     assert_int_equal(perm_catalog_find(pc, "warehouse:w1", &o), PERM_CAT_MISSING);
