@@ -45,12 +45,20 @@ struct row {
     char *subject, *via_role;
 };
 
+/* A role's members, asked once per scan however many pairs the role holds. */
+struct members {
+    char *role;
+    struct fga_strs users;
+};
+
 struct cursor {
     struct perm_cursor pc;
     struct perm_strs objs, rels;
     char **fga;                 /* objs' OpenFGA objects; NULL: names nothing */
     struct row *rows;
     size_t cap;
+    struct members *roles;
+    size_t nroles, roles_cap;
 };
 
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
@@ -73,11 +81,17 @@ static void reset(struct perm_cursor *pc)
     for (int i = 0; c->fga && i < c->objs.n; i++)
         lw_free(c->fga[i]);
     lw_free(c->fga);
+    for (size_t i = 0; i < c->nroles; i++) {
+        lw_free(c->roles[i].role);
+        fga_strs_free(&c->roles[i].users);
+    }
+    lw_free(c->roles);
     perm_strs_free(&c->objs);
     perm_strs_free(&c->rels);
     c->rows = NULL;
     c->fga = NULL;
-    c->cap = c->pc.n = c->pc.pos = 0;
+    c->roles = NULL;
+    c->cap = c->nroles = c->roles_cap = c->pc.n = c->pc.pos = 0;
 }
 
 static int open_cursor(void *aux, const struct sql_query_ctx *qc, struct sql_cursor **cur,
@@ -189,6 +203,32 @@ static int may_read_grants(struct cursor *c, struct fga_client *fc, struct lw_er
     return rc;
 }
 
+/* The users that are assignees of role (ListUsers, so nested roles' members and owners
+ * count), from the scan's cache or asked once. */
+static int role_members(struct cursor *c, struct fga_client *fc, const char *role,
+                        const struct fga_strs **out, struct lw_err *err)
+{
+    for (size_t i = 0; i < c->nroles; i++)
+        if (strcmp(c->roles[i].role, role) == 0) {
+            *out = &c->roles[i].users;
+            return 0;
+        }
+    struct members *v = perm_grow(c->roles, &c->roles_cap, c->nroles, sizeof(*v), err);
+    if (!v)
+        return LW_ENOMEM;
+    c->roles = v;
+    struct members *m = &c->roles[c->nroles];
+    char object[80];
+    snprintf(object, sizeof object, "role:%s", role);
+    *m = (struct members){lw_strdup(role), {0}};
+    if (!m->role)
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
+    c->nroles++;
+    *out = &m->users;
+    return fga_list_users(fc, object, "assignee", "user", NULL, &m->users, c->pc.deadline_us,
+                          err);
+}
+
 static int ask(struct cursor *c, struct fga_client *fc, int obj, int rel, struct lw_err *err)
 {
     const char *object = c->fga[obj], *relation = c->rels.v[rel];
@@ -198,24 +238,22 @@ static int ask(struct cursor *c, struct fga_client *fc, int obj, int rel, struct
         rc = fga_list_users(fc, object, relation, kinds[k].type, kinds[k].relation, &subjects,
                             c->pc.deadline_us, err);
         for (size_t i = 0; rc == 0 && i < subjects.n; i++) {
-            char role[64] = "", member_of[80];
+            char role[64] = "";
             bool expand = k == KIND_ROLE && sscanf(subjects.v[i], "role:%63[^#]", role) == 1;
             rc = add_row(c, obj, rel, k, subjects.v[i], NULL, err);
             subjects.v[i] = NULL;
-            if (rc != 0 || !expand)
+            const struct fga_strs *members = NULL;
+            if (rc != 0 || !expand || (rc = role_members(c, fc, role, &members, err)) != 0)
                 continue;
-            struct fga_strs members = {0};
-            snprintf(member_of, sizeof member_of, "role:%s", role);
-            rc = fga_list_users(fc, member_of, "assignee", "user", NULL, &members,
-                                c->pc.deadline_us, err);
-            for (size_t m = 0; rc == 0 && m < members.n; m++) {
-                char *via = lw_strdup(role);
-                rc = via ? add_row(c, obj, rel, KIND_MEMBER, members.v[m], via, err)
-                         : lw_err_set(err, LW_ENOMEM, "out of memory");
-                if (via)
-                    members.v[m] = NULL;
+            for (size_t m = 0; rc == 0 && m < members->n; m++) {
+                char *subject = lw_strdup(members->v[m]), *via = lw_strdup(role);
+                rc = subject && via ? add_row(c, obj, rel, KIND_MEMBER, subject, via, err)
+                                    : lw_err_set(err, LW_ENOMEM, "out of memory");
+                if (rc != 0 && !(subject && via)) {
+                    lw_free(subject);
+                    lw_free(via);
+                }
             }
-            fga_strs_free(&members);
         }
         fga_strs_free(&subjects);
     }

@@ -275,6 +275,13 @@ def test_who_can_expands_roles(stack, lw):
             assert {r[2] for r in rows if r[1] != "role_member"} == {None}
         assert conn.execute("SELECT * FROM lakeward.who_can WHERE object = "
                             "'table:demo.finance.nope' AND relation = 'select'").fetchall() == []
+        # an IN list: the role's members under every object it holds (asked once per scan)
+        rows = conn.execute("SELECT object, subject FROM lakeward.who_can WHERE object IN "
+                            "('namespace:demo.marketing', 'table:demo.marketing.campaigns') "
+                            "AND relation IN ('select', 'describe') AND subject_type = "
+                            "'role_member'").fetchall()
+        for ref in ("namespace:demo.marketing", "table:demo.marketing.campaigns"):
+            assert sorted(r[1] for r in rows if r[0] == ref) == sorted(members * 2)
 
 
 def test_who_can_non_admin_asks_lakekeeper(stack, lw):
