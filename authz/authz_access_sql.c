@@ -23,6 +23,7 @@
 #include "authz_decision_store_sql.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +381,14 @@ static int read_ring(struct cursor *c, struct lw_err *err)
         return 0;
     authz_decision_log_span(c->aux->ring, &from, &to);
     while (rc == 0 && from < to) {
+        /* a whole ring is parsed before the first row: the statement's deadline is checked
+         * here, since the engine cannot cancel between rows that do not exist yet */
+        if (c->qc && c->qc->deadline_us && lw_mono_us() > c->qc->deadline_us) {
+            lw_err_set(err, LW_ETIMEOUT, "canceling statement due to statement timeout");
+            if (err)
+                snprintf(err->sqlstate, sizeof err->sqlstate, "57014");
+            return LW_ETIMEOUT;
+        }
         if ((n = authz_decision_log_read(c->aux->ring, &from, to, true, rows, RING_CHUNK)) < 0)
             return lw_err_set(err, LW_ENOMEM, "out of memory copying the decision log");
         for (int i = 0; i < n && rc == 0; i++)
