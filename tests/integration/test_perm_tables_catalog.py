@@ -285,6 +285,13 @@ def test_psql_dt_lists_the_tables(stack, lw):
     for t in ("lakekeeper_server", "projects", "warehouses", "namespaces", "tables", "views",
               "catalog_refresh"):
         assert f" {t} " in out, out
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
+                          "-d", "lakeward", "-c", r"\d lakeward.tables"], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    for col, typ in (("table_id", "uuid"), ("full_name", "text"), ("namespace_path", "text[]"),
+                     ("protected", "boolean")):
+        assert any(line.split("|")[0].strip() == col and line.split("|")[1].strip() == typ
+                   for line in out.splitlines() if "|" in line), out
 
 
 def cookbook():
