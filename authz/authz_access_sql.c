@@ -514,8 +514,13 @@ static int read_from_store(struct cursor *c, struct lw_err *err)
         k[nk] = (struct skey){D_TIME, SQL_OP_LE, {.type = SQL_V_TIME, .u.us = c->whi}}, nk++;
     if ((rc = read_store(c, k, nk, false, &pushed, err)) != 0)
         return rc;
-    /* Without a time range, or a store that read everything, there is nothing more. */
-    if (nk == nfirst || !pushed || c->qid_eq || c->ndec == 0)
+    /* The second read relies on the first having read exactly the window: fail rather
+     * than answer from a read the store narrowed differently. */
+    if (!pushed)
+        return lw_err_set(err, LW_EINVAL, "decision store did not take the access_history "
+                          "constraints");
+    /* Without a time range (or for one query id) the first read has every decision. */
+    if (nk == nfirst || c->qid_eq || c->ndec == 0)
         return 0;
     if (!(q = lw_calloc((size_t)c->ndec, sizeof *q)))
         return nomem(c, err);
