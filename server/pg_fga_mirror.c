@@ -9,6 +9,7 @@
 #include "pg_listener.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,10 @@ static void sync_once(struct pg_fga_mirror *pm, struct fga_snap *w, struct fga_m
         LW_WARN("fga_mirror", "sync_failed", "reason=\"%s\" loaded=%d", st->error,
                 after.loaded ? 1 : 0);
     }
+    /* A load parses the whole log and store into lists it then frees: hand that memory back
+     * rather than keep the peak for the process's life. */
+    if (!before.loaded)
+        malloc_trim(0);
     if (!before.loaded && after.loaded && rc == LW_OK)
         LW_INFO("fga_mirror", "loaded", "tuples=%zu bytes=%zu changes=%zu ms=%lld",
                 after.tuples, after.bytes, after.changes_held, (long long)took_ms);

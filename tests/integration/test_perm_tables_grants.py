@@ -306,3 +306,26 @@ def test_openfga_not_answering_keeps_last_snapshot(stack, lakeward_factory):
     ok, _ = poll(lambda: state(lw).get("last_error") is None, 60)
     assert ok, state(lw)
     assert int(state(lw)["lag_ms"]) < 60000
+
+
+def test_cookbook_queries(stack, lw):
+    """docs/sql-tables.md's grant cookbook, verbatim (the 'who lost access' query is run by
+    test_grant_and_revoke_show_within_one_sync)."""
+    with connect(lw, ADMIN) as conn:
+        rows = conn.execute(
+            "SELECT object_type, object_name, privilege FROM lakeward.grants\n"
+            "WHERE principal = 'oidc~a1f10000-0000-4000-8000-000000000001' ORDER BY 1, 3;"
+        ).fetchall()
+        assert [(r[0], r[2]) for r in rows] == [("warehouse", "create"), ("warehouse", "modify")]
+        assert all(r[1] in ("demo", None) for r in rows)
+        rows = conn.execute(
+            "SELECT changed_at, operation, principal, privilege, object_type, object_id\n"
+            "FROM lakeward.grant_history WHERE changed_at >= now() - interval '1 day';"
+        ).fetchall()
+        assert all(r[1] in ("grant", "revoke") for r in rows)
+        rows = dict(conn.execute(
+            "SELECT name, value FROM lakeward.lakeward_state\n"
+            "WHERE component = 'fga_mirror' AND name IN ('loaded', 'lag_ms', 'last_error', "
+            "'tuples');").fetchall())
+        assert rows["loaded"] == "true" and rows["last_error"] is None
+        assert int(rows["tuples"]) == len(direct_read(stack))
