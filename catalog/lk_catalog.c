@@ -7,6 +7,7 @@
 
 #include "../server/core/lw_arena.h"
 #include "../server/core/lw_buf.h"
+#include "../server/core/lw_log.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -225,7 +226,7 @@ static int grow(void **arr, size_t n, size_t sz, struct lw_err *err)
 }
 
 /* Sends gets[0..n) in one concurrent call, charged to the load's budget. */
-static int send(struct load *l, struct lk_get *gets, int n)
+static int send_once(struct load *l, struct lk_get *gets, int n)
 {
     if (l->r->calls + n > l->r->max_calls)
         return over_bound(l->err, lw_err_set(l->err, LW_ENOMEM,
@@ -235,6 +236,38 @@ static int send(struct load *l, struct lk_get *gets, int n)
     l->r->calls += n;
     l->st.deadline_us = l->r->deadline_us;
     return l->c->get(l->c->get_ctx, gets, n, &l->st, l->err);
+}
+
+/* 502/503/504: Lakekeeper (or what is in front of it) could not answer now. */
+static bool transient(long status) { return status == 502 || status == 503 || status == 504; }
+
+/* Sends gets[0..n) concurrently; the GETs Lakekeeper answered with a transient status are
+ * sent once more (they are reads, so repeating them is harmless; a listing under load can
+ * time out in Lakekeeper's authorizer). Any other failure is final. */
+static int send(struct load *l, struct lk_get *gets, int n)
+{
+    int rc = send_once(l, gets, n);
+    if (rc == 0 || n > LK_CAT_ROUND)
+        return rc;
+    struct lk_get again[LK_CAT_ROUND];
+    int idx[LK_CAT_ROUND], m = 0;
+    for (int i = 0; i < n; i++) {
+        if (gets[i].doc)
+            continue;
+        if (!transient(gets[i].status))
+            return rc;
+        again[m] = (struct lk_get){.path = gets[i].path, .project_id = gets[i].project_id};
+        idx[m++] = i;
+    }
+    LW_INFO("catalog", "lakekeeper_retry", "instance=%s requests=%d status=%ld", l->c->id, m,
+            gets[idx[0]].status);
+    rc = send_once(l, again, m);
+    for (int k = 0; k < m; k++) {
+        gets[idx[k]].doc = again[k].doc;
+        gets[idx[k]].status = again[k].status;
+        memcpy(gets[idx[k]].error, again[k].error, sizeof gets[idx[k]].error);
+    }
+    return rc;
 }
 
 static void drop_docs(struct lk_get *gets, int n)

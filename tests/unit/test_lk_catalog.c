@@ -73,7 +73,9 @@ static const struct route world[] = {
      "{\"identifiers\":[],\"table-uuids\":[]}"},
 };
 
-static const char *failing_path;    /* answered 500 when set */
+static const char *failing_path;    /* answered failing_status when set */
+static long failing_status;
+static int failing_times;           /* that many times, then normally; -1: always */
 static long batch_check_status = 200;  /* batch-check answers: allowed iff the check mentions
                                         * "sales"; any other status fails the call */
 static int nsent;
@@ -130,8 +132,10 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
             continue;
         }
         strcpy(r->content_type, "application/json");
-        if (failing_path && strcmp(failing_path, path) == 0) {
-            r->status = 500;
+        if (failing_path && strcmp(failing_path, path) == 0 && failing_times != 0) {
+            if (failing_times > 0)
+                failing_times--;
+            r->status = failing_status;
             lw_buf_puts(&r->body, "{\"error\":{\"code\":500}}");
             continue;
         }
@@ -163,6 +167,8 @@ static int setup(void **state)
     lw_now_ms = now_fake;
     nsent = 0;
     failing_path = NULL;
+    failing_status = 500;
+    failing_times = -1;
     batch_check_status = 200;
     checks = check_cache_new(1024, 1 << 20, "test");
     assert_non_null(checks);
@@ -331,6 +337,24 @@ static void upstream_failure_names_path(void **state)
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
 }
 
+static void transient_status_sent_once_more(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    failing_path = "/catalog/v1/w1/namespaces/finance/tables" Q;
+    failing_status = 503;
+    failing_times = 1;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, 16 + 1);
+    expect_name("lakekeeper_table:w1/t1", PERM_CAT_TABLE, "demo.finance.revenue");
+    /* twice is Lakekeeper's answer: the load fails and keeps nothing */
+    perm_catalog_invalidate(pc);
+    failing_times = 2;
+    assert_int_not_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_non_null(strstr(err.msg, "finance/tables"));
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), 0);
+}
+
 /* ---- the tables (perm_catalog_sql.h) on the same scripted Lakekeeper ---------------------- */
 
 static int col_of(const struct sql_vtab_module *m, const char *name)
@@ -459,6 +483,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(ttl_and_invalidate, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(transient_status_sent_once_more, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_push_keys_down, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_sees_what_lakekeeper_allows, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_fails_closed, setup, teardown),
