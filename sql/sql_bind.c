@@ -155,7 +155,7 @@ static int bind_range_var(struct binder *b, const PgQuery__RangeVar *rv, struct 
                              "implemented: %s.%s.%s", rv->catalogname, rv->schemaname,
                              rv->relname);
     if (!rv->schemaname || !*rv->schemaname) {
-        for (struct bquery *qq = q; qq; qq = qq->parent)
+        for (struct bquery *qq = q; qq; qq = qq->with_outer)
             for (struct bcte *c = qq->ctes; c; c = c->next)
                 if (strcmp(c->name, rv->relname) == 0) {
                     if (!(r = rel_new(b, c->name, NULL, c->ncols)) ||
@@ -218,7 +218,9 @@ static int bind_range_subselect(struct binder *b, const PgQuery__RangeSubselect 
         return sql_bind_fail(b, -1, "0A000", "LATERAL is not supported yet");
     if (!rs->subquery || rs->subquery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return sql_bind_fail(b, -1, "42601", "improper subquery in FROM");
-    if (b->select(b, rs->subquery->select_stmt, sc->parent, sc->q->parent, &plan, &ncols,
+    /* the subquery sees the enclosing queries' rows but not this FROM's (no LATERAL); every
+     * WITH list around it, this query's included */
+    if (b->select(b, rs->subquery->select_stmt, sc->parent, sc->q->parent, sc->q, &plan, &ncols,
                   &names, &types, &corr) != 0)
         return LW_EINVAL;
     if (corr)
@@ -1139,7 +1141,8 @@ struct selout {
 };
 
 static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                            struct bquery *parentq, struct selout *out, bool *correlated);
+                            struct bquery *parentq, struct bquery *withq, struct selout *out,
+                            bool *correlated);
 
 static bool has_node(const struct sql_node *n, enum sql_node_kind k)
 {
@@ -1163,7 +1166,7 @@ static int bind_recursive(struct binder *b, const PgQuery__CommonTableExpr *ct,
         return sql_bind_fail(b, ct->location, "0A000", "this form of recursive query is not "
                              "supported yet");
     b->setop_branch = false;
-    if (bind_select_into(b, u->larg, parent, q, &l, &corr) != 0)
+    if (bind_select_into(b, u->larg, parent, q->parent, q, &l, &corr) != 0)
         return LW_EINVAL;
     for (int k = 0; k < l.ncols; k++)
         if (l.types[k] == SQL_OID_UNKNOWN)
@@ -1182,7 +1185,7 @@ static int bind_recursive(struct binder *b, const PgQuery__CommonTableExpr *ct,
     c->types = l.types;
     c->next = q->ctes;
     q->ctes = c;
-    if (bind_select_into(b, u->rarg, parent, q, &r, &corr) != 0)
+    if (bind_select_into(b, u->rarg, parent, q->parent, q, &r, &corr) != 0)
         return LW_EINVAL;
     if (corr)
         return sql_bind_fail(b, ct->location, "0A000", "correlated WITH queries are not "
@@ -1225,6 +1228,11 @@ static int bind_ctes(struct binder *b, const PgQuery__WithClause *w, struct bsco
             ct->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
             return sql_bind_fail(b, w->location, "25006", "lakeward is read-only: only SELECT "
                                  "is accepted in WITH");
+        /* one list may not name two queries alike (an inner WITH may shadow an outer) */
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(w->ctes[k]->common_table_expr->ctename, ct->ctename) == 0)
+                return sql_bind_fail(b, ct->location, "42712", "WITH query name \"%s\" "
+                                     "specified more than once", ct->ctename);
         if (w->recursive && ct->ctequery->select_stmt->op == PG_QUERY__SET_OPERATION__SETOP_UNION) {
             if (!(c = lw_arena_alloc(b->a, sizeof *c)))
                 return sql_bind_nomem(b);
@@ -1233,7 +1241,7 @@ static int bind_ctes(struct binder *b, const PgQuery__WithClause *w, struct bsco
                 return LW_EINVAL;
             continue;
         }
-        if (bind_select_into(b, ct->ctequery->select_stmt, parent, q, &so, &corr) != 0)
+        if (bind_select_into(b, ct->ctequery->select_stmt, parent, q->parent, q, &so, &corr) != 0)
             return LW_EINVAL;
         if (corr)
             return sql_bind_fail(b, ct->location, "0A000", "correlated WITH queries are not "
@@ -1366,8 +1374,10 @@ static int fill_sort_keys(struct binder *b, const PgQuery__SelectStmt *s, struct
     return 0;
 }
 
+/* A set operation; q is its own query (its WITH list), the branches' correlation chain
+ * starts at q->parent like the scope chain at parent. */
 static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                      struct bquery *parentq, struct selout *out, bool *correlated)
+                      struct bquery *q, struct selout *out, bool *correlated)
 {
     struct selout l, r;
     struct sql_node *node, *plan;
@@ -1379,10 +1389,10 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
     if (!s->larg || !s->rarg)
         return sql_bind_fail(b, -1, "42601", "improper %s", what);
     b->setop_branch = true;
-    if (bind_select_into(b, s->larg, parent, parentq, &l, correlated) != 0)
+    if (bind_select_into(b, s->larg, parent, q->parent, q, &l, correlated) != 0)
         return LW_EINVAL;
     b->setop_branch = true;
-    if (bind_select_into(b, s->rarg, parent, parentq, &r, correlated) != 0)
+    if (bind_select_into(b, s->rarg, parent, q->parent, q, &r, correlated) != 0)
         return LW_EINVAL;
     if (l.ncols != r.ncols)
         return sql_bind_fail(b, -1, "42601", "each %s query must have the same number of "
@@ -1463,7 +1473,7 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
             rel->cols[c] = (struct bcol){.name = l.names[c], .type = node->types[c]};
         if (scope_add(b, &sc, rel) != 0)
             return LW_EINVAL;
-        sc.q = parentq;
+        sc.q = q;
         for (size_t i = 0; i < s->n_sort_clause; i++) {
             int k = resolve_item(b, s->sort_clause[i]->sort_by->node, &sc, &t, "ORDER BY", false);
             if (k == -2)
@@ -1489,7 +1499,8 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
 }
 
 static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                            struct bquery *parentq, struct selout *out, bool *correlated)
+                            struct bquery *parentq, struct bquery *withq, struct selout *out,
+                            bool *correlated)
 {
     struct bquery q = {0};
     struct bscope sc = {0};
@@ -1504,6 +1515,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     if (++b->depth > 200)
         return sql_bind_fail(b, -1, "54001", "stack depth limit exceeded");
     q.parent = parentq;
+    q.with_outer = withq;
     sc.parent = parent;
     sc.q = &q;
     if (s->n_locking_clause)
@@ -1854,11 +1866,11 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
 
 /* The binder's select hook (sql_bind_select_fn): a subquery in FROM or in an expression. */
 static int bind_subselect(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *parent,
-                          struct bquery *parentq, struct sql_node **plan, int *ncols,
-                          const char ***names, uint32_t **types, bool *correlated)
+                          struct bquery *parentq, struct bquery *withq, struct sql_node **plan,
+                          int *ncols, const char ***names, uint32_t **types, bool *correlated)
 {
     struct selout so;
-    if (bind_select_into(b, s, parent, parentq, &so, correlated) != 0)
+    if (bind_select_into(b, s, parent, parentq, withq, &so, correlated) != 0)
         return LW_EINVAL;
     *plan = so.plan;
     *ncols = so.ncols;
@@ -2024,7 +2036,7 @@ int sql_bind(const struct sql_bind_ctx *ctx, const PgQuery__Node *stmt, struct l
         for (int i = 0; i < ctx->nparams && i < b.nslots; i++)
             b.params[i] = ctx->param_types[i];
         b.nparams = ctx->nparams;
-        if (bind_select_into(&b, stmt->select_stmt, NULL, NULL, &so, &corr) != 0)
+        if (bind_select_into(&b, stmt->select_stmt, NULL, NULL, NULL, &so, &corr) != 0)
             return LW_EINVAL;
         out->kind = SQL_STMT_SELECT;
         out->plan = so.plan;

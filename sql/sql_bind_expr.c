@@ -1228,8 +1228,8 @@ static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *s
         sl->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
         return sql_bind_fail(b, sl->location, "0A000", "row comparisons with a subquery are not "
                              "supported yet"), NULL;
-    if (b->select(b, sl->subselect->select_stmt, sc, sc ? sc->q : NULL, &sp->plan, &ncols,
-                  &names, &types, &corr) != 0)
+    if (b->select(b, sl->subselect->select_stmt, sc, sc ? sc->q : NULL, sc ? sc->q : NULL,
+                  &sp->plan, &ncols, &names, &types, &corr) != 0)
         return NULL;
     sp->correlated = corr;
     if (sp->kind != SQL_SUB_EXISTS && ncols != 1)

@@ -57,14 +57,22 @@ struct bquery {
     int nwins, capwins;
     struct sql_win_call *wins;
     struct bcte *ctes;
+    /* where WITH names are looked up after this query's own list (innermost first, so an
+     * inner WITH shadows an outer one of the same name): the enclosing query for an
+     * expression subquery, a CTE body or a set operation's branch, but the query whose FROM
+     * holds it for a FROM subquery, whose parent (correlation) skips that query's row while
+     * its WITH list stays visible, as in PostgreSQL */
+    struct bquery *with_outer;
 };
 
 struct binder;
 
-/* Binds a whole SELECT (a subquery) in the scope of parent: its plan, output columns and
- * whether it reads an enclosing query's row. 0, or LW_EINVAL with b->err set. */
+/* Binds a whole SELECT (a subquery) in the scope of parent (parentq its query), seeing the
+ * WITH names of withq and its outer ones: its plan, output columns and whether it reads an
+ * enclosing query's row. 0, or LW_EINVAL with b->err set. */
 typedef int (*sql_bind_select_fn)(struct binder *b, const PgQuery__SelectStmt *s,
                                   struct bscope *parent, struct bquery *parentq,
+                                  struct bquery *withq,
                                   struct sql_node **plan, int *ncols, const char ***names,
                                   uint32_t **types, bool *correlated);
 

@@ -121,3 +121,4 @@ SELECT mode() WITHIN GROUP (ORDER BY j) FROM (VALUES ('{}'::json)) v(j)
 SELECT percentile_cont('x') WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3) x
 SELECT ARRAY['a', 'b']::int4[]
 SELECT ARRAY[100000]::int2[]
+WITH a AS (SELECT 1), a AS (SELECT 2) SELECT * FROM a
