@@ -341,6 +341,9 @@ int pg_listener_run(const struct pg_listener_opts *o)
         lw_free(pm.b);
         return 1;
     }
+    /* A child that exited before SIGCHLD was blocked (the OpenFGA mirror process is forked
+     * before this loop) left no signal to read: reap it now, so child_exited still runs. */
+    reap(&pm);
     LW_INFO("pg", "sql_process_started", "pid=%d tls=%s hba_rules=%d scram_users=%d "
             "max_backends=%u max_connections=%u per_address=%u startup_timeout_ms=%d "
             "idle_timeout_ms=%d backend_max_memory=%lld", (int)getpid(),
