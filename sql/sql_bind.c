@@ -1315,6 +1315,29 @@ static int bind_values(struct binder *b, const PgQuery__SelectStmt *s, struct se
     return 0;
 }
 
+/* A LIMIT or OFFSET argument, evaluated once per execution (per outer row when correlated):
+ * as in PostgreSQL, names resolve in the query's whole scope, but its own columns (even
+ * from a subquery inside the argument) are 42P10 and aggregates 42803; an enclosing query's
+ * column is allowed. sc has no relations (a set operation's result) or is NULL (top level). */
+static struct sql_expr *bind_limit_arg(struct binder *b, const PgQuery__Node *n,
+                                       const struct bscope *sc, const char *what)
+{
+    struct bscope lim = {0};
+    struct sql_expr *e;
+    const char *saved_agg, *saved_win;
+    if (!sc)
+        return sql_bind_expr(b, n, NULL);
+    lim = *sc;
+    lim.no_vars = what;
+    saved_agg = lim.q->no_agg;
+    saved_win = lim.q->no_win;
+    lim.q->no_agg = lim.q->no_win = what;
+    e = sql_bind_expr(b, n, &lim);
+    lim.q->no_agg = saved_agg;
+    lim.q->no_win = saved_win;
+    return e;
+}
+
 /* ORDER BY and LIMIT on top of a finished plan whose outputs are names/types. */
 static int bind_sort_limit(struct binder *b, const PgQuery__SelectStmt *s, struct bscope *sc,
                            struct targets *t, struct sql_node **plan, const struct grouping *g)
@@ -1334,8 +1357,8 @@ static int bind_sort_limit(struct binder *b, const PgQuery__SelectStmt *s, struc
         return sql_bind_fail(b, -1, "0A000", "FETCH ... WITH TIES is not supported yet");
     if (s->limit_count || s->limit_offset) {
         struct sql_expr *cnt = NULL, *off = NULL;
-        if ((s->limit_count && !(cnt = sql_bind_expr(b, s->limit_count, NULL))) ||
-            (s->limit_offset && !(off = sql_bind_expr(b, s->limit_offset, NULL))))
+        if ((s->limit_count && !(cnt = bind_limit_arg(b, s->limit_count, sc, "LIMIT"))) ||
+            (s->limit_offset && !(off = bind_limit_arg(b, s->limit_offset, sc, "OFFSET"))))
             return LW_EINVAL;
         if ((cnt && !(cnt = sql_bind_coerce(b, cnt, SQL_OID_INT8, false, "argument of LIMIT"))) ||
             (off && !(off = sql_bind_coerce(b, off, SQL_OID_INT8, false, "argument of OFFSET"))))
@@ -1382,6 +1405,7 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
     struct selout l, r;
     struct sql_node *node, *plan;
     struct targets t = {0};
+    struct bscope limsc = {0};
     int *keys = NULL;
     const char *what = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION       ? "UNION"
                        : s->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? "INTERSECT"
@@ -1484,7 +1508,10 @@ static int bind_setop(struct binder *b, const PgQuery__SelectStmt *s, struct bsc
             keys[i] = k;
         }
     }
-    if (bind_sort_limit(b, s, NULL, &t, &plan, NULL) != 0)
+    /* LIMIT sees the enclosing queries, not the branches */
+    limsc.parent = parent;
+    limsc.q = q;
+    if (bind_sort_limit(b, s, &limsc, &t, &plan, NULL) != 0)
         return LW_EINVAL;
     if (s->n_sort_clause) {
         struct sql_node *sort = plan->kind == SQL_N_SORT ? plan : plan->child;
@@ -1526,6 +1553,8 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE &&
         s->op != PG_QUERY__SET_OPERATION__SET_OPERATION_UNDEFINED) {
         int rc = bind_setop(b, s, parent, &q, out, correlated);
+        if (q.correlated)       /* its LIMIT read an enclosing row */
+            *correlated = true;
         b->depth--;
         return rc;
     }

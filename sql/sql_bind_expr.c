@@ -265,6 +265,9 @@ static struct sql_expr *bind_column(struct binder *b, const PgQuery__ColumnRef *
         if (hits > 1)
             return sql_bind_fail(b, cr->location, "42702", "column reference \"%s\" is "
                                  "ambiguous", col), NULL;
+        if (hits == 1 && s->no_vars)
+            return sql_bind_fail(b, cr->location, "42P10", "argument of %s must not contain "
+                                 "variables", s->no_vars), NULL;
         if (hits == 1) {
             struct sql_expr *e = new_expr(b, SQL_E_COL, type, cr->location, 0);
             if (!e)

@@ -33,6 +33,8 @@ struct bscope {
     int width;                  /* columns in the row */
     struct bscope *parent;      /* the enclosing query's scope (correlated references) */
     struct bquery *q;
+    const char *no_vars;        /* non-NULL: its columns are refused (42P10) in this clause,
+                                 * "LIMIT"...; enclosing queries' columns stay allowed */
 };
 
 struct bcte {

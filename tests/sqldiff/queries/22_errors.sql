@@ -122,3 +122,10 @@ SELECT percentile_cont('x') WITHIN GROUP (ORDER BY x) FROM generate_series(1, 3)
 SELECT ARRAY['a', 'b']::int4[]
 SELECT ARRAY[100000]::int2[]
 WITH a AS (SELECT 1), a AS (SELECT 2) SELECT * FROM a
+SELECT x FROM generate_series(1, 3) x LIMIT x
+SELECT x FROM generate_series(1, 3) x LIMIT (SELECT x)
+SELECT x FROM generate_series(1, 3) x OFFSET x - 1
+SELECT x FROM generate_series(1, 3) x LIMIT count(*)
+SELECT 1 UNION SELECT 2 LIMIT x
+SELECT x, (SELECT string_agg(y::text, ',') FROM (SELECT y FROM generate_series(1, 5) y LIMIT x - 2) s) FROM generate_series(1, 4) x ORDER BY x
+SELECT x, (SELECT count(*) FROM generate_series(1, 5) y WHERE EXISTS (SELECT 1 FROM generate_series(1, 5) z WHERE z = y OFFSET x - y)) FROM generate_series(1, 4) x ORDER BY x

@@ -54,3 +54,12 @@ SELECT a.p, a.q, b.v FROM (VALUES (1, 'x'), (1, NULL), (2, 'x'), (2, 'x')) a(p, 
 SELECT a.p, b.v FROM (VALUES (1), (2), (3)) a(p) FULL JOIN (VALUES (1, 'a'), (3, 'c'), (4, 'd')) b(p, v) ON a.p = b.p AND b.v <> 'c' ORDER BY 1 NULLS LAST, 2
 SELECT count(*) FROM (SELECT x::text AS q FROM generate_series(1, 5000) x) a JOIN (SELECT x::text AS q FROM generate_series(1, 5000) x) b ON a.q = b.q
 SELECT a.q, b.x FROM (SELECT x::text AS q FROM generate_series(1, 5000) x) a JOIN generate_series(1, 5000) b(x) ON a.q = b.x::text ORDER BY b.x DESC LIMIT 3
+-- LIMIT / OFFSET arguments may read the enclosing query's row (evaluated per outer row)
+SELECT x, (SELECT sum(y) FROM (SELECT y FROM generate_series(1, 10) y ORDER BY y OFFSET x LIMIT x) s) FROM generate_series(0, 4) x ORDER BY x
+SELECT x, (SELECT count(*) FROM (SELECT y FROM generate_series(1, 10) y LIMIT (SELECT x + 1)) s) FROM generate_series(1, 3) x ORDER BY x
+SELECT x, ARRAY(SELECT y FROM generate_series(1, 3) y UNION ALL SELECT 10 ORDER BY 1 LIMIT x) FROM generate_series(1, 4) x ORDER BY x
+SELECT x, (SELECT y FROM generate_series(1, 5) y ORDER BY y LIMIT 1 OFFSET x) FROM generate_series(0, 5) x ORDER BY x
+SELECT x FROM generate_series(1, 3) x WHERE x IN (SELECT y FROM generate_series(1, 3) y ORDER BY y LIMIT x - 1) ORDER BY x
+SELECT x FROM generate_series(1, 3) x WHERE x IN (SELECT y FROM generate_series(1, 3) y ORDER BY y DESC LIMIT x) ORDER BY x
+SELECT x, (SELECT count(*) FROM generate_series(1, 5) y WHERE EXISTS (SELECT 1 FROM generate_series(1, 5) z WHERE z = y LIMIT x)) FROM generate_series(0, 2) x ORDER BY x
+WITH t AS (SELECT x FROM generate_series(1, 4) x) SELECT x, (SELECT max(y) FROM (SELECT x AS y FROM t ORDER BY 1 LIMIT t2.x) s) FROM t t2 ORDER BY x
