@@ -329,3 +329,20 @@ def test_cookbook_queries(stack, lw):
             "'tuples');").fetchall())
         assert rows["loaded"] == "true" and rows["last_error"] is None
         assert int(rows["tuples"]) == len(direct_read(stack))
+
+
+def test_mirror_process_restarts_after_a_crash(stack, lw):
+    """The postmaster starts a new mirror process when the running one dies; backends keep
+    reading the last snapshot meanwhile and the new process loads the store again."""
+    old = int(state(lw)["pid"])
+    os.kill(old, signal.SIGKILL)
+    with connect(lw, ADMIN) as conn:
+        rows = sorted(conn.execute(f"SELECT {GRANT_COLS} FROM lakeward.grants").fetchall())
+        assert rows == expected_grants(stack)
+    new, _ = poll(lambda: int(state(lw)["pid"]) not in (0, old) and state(lw)["loaded"] == "true"
+                  and int(state(lw)["pid"]), 60)
+    assert new and new != old, state(lw)
+    assert "event=process_died" in lw.log_text() and "backend_crashed" not in lw.log_text()
+    with connect(lw, ADMIN) as conn:
+        rows = sorted(conn.execute(f"SELECT {GRANT_COLS} FROM lakeward.grants").fetchall())
+        assert rows == expected_grants(stack)
