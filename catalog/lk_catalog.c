@@ -1,6 +1,6 @@
 /* lk_catalog.c -- the Lakekeeper catalog cache (lk_catalog.h): the top level read in two
  * concurrent rounds, then a work list of listings (namespace levels, tables, views), each
- * followed page by page, sent in rounds of at most LK_CAT_ROUND requests. Strings live in one
+ * followed page by page, sent in rounds of at most opts.concurrency requests. Strings live in one
  * arena, arrays are grown with lw_realloc; a failed load drops everything, so the cache
  * never serves a listing that stopped half-way. */
 #include "lk_catalog.h"
@@ -14,10 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
-/* Requests in flight at once. lk_client_get takes up to 64, but each catalog listing makes
- * Lakekeeper ask its authorizer about every item it returns; 16 keeps a walk from crowding
- * out Lakekeeper's other callers (Trino's checks) while still overlapping round trips. */
-#define LK_CAT_ROUND 16
+/* Requests in flight at once: lk_client_get's bound. The catalog's own (opts.concurrency) is
+ * smaller: each listing makes Lakekeeper ask its authorizer about every item it returns, and
+ * many at once can crowd out Lakekeeper's other callers (Trino's checks). */
+#define LK_CAT_MAX 64
 #define LK_CAT_PAGE "1000"      /* Lakekeeper's largest page (fewest round trips) */
 #define LK_CAT_ARENA_MAX ((size_t)256 << 20)
 
@@ -68,6 +68,10 @@ struct lk_catalog *lk_catalog_new(const char *id, lk_catalog_get_fn get, void *g
     c->o = *o;
     if (!c->o.max_objects)
         c->o.max_objects = 100000;
+    if (c->o.concurrency <= 0)
+        c->o.concurrency = 8;
+    if (c->o.concurrency > LK_CAT_MAX)
+        c->o.concurrency = LK_CAT_MAX;
     lw_arena_init(&c->arena, LK_CAT_ARENA_MAX);
     return c;
 }
@@ -247,10 +251,10 @@ static bool transient(long status) { return status == 502 || status == 503 || st
 static int send(struct load *l, struct lk_get *gets, int n)
 {
     int rc = send_once(l, gets, n);
-    if (rc == 0 || n > LK_CAT_ROUND)
+    if (rc == 0 || n > LK_CAT_MAX)
         return rc;
-    struct lk_get again[LK_CAT_ROUND];
-    int idx[LK_CAT_ROUND], m = 0;
+    struct lk_get again[LK_CAT_MAX];
+    int idx[LK_CAT_MAX], m = 0;
     for (int i = 0; i < n; i++) {
         if (gets[i].doc)
             continue;
@@ -366,12 +370,12 @@ static int load_top(struct load *l)
     if (rc == 0)
         rc = parse_top(l, top[0].doc, top[1].doc, top[2].doc);
     drop_docs(top, 3);
-    /* Warehouses of every project, LK_CAT_ROUND projects at a time. */
-    for (size_t p0 = 0; rc == 0 && p0 < c->nprojects; p0 += LK_CAT_ROUND) {
-        struct lk_get g[LK_CAT_ROUND];
+    /* Warehouses of every project, opts.concurrency projects at a time. */
+    for (size_t p0 = 0; rc == 0 && p0 < c->nprojects; p0 += (size_t)c->o.concurrency) {
+        struct lk_get g[LK_CAT_MAX];
         int n = 0;
         memset(g, 0, sizeof g);
-        for (size_t p = p0; p < c->nprojects && n < LK_CAT_ROUND; p++, n++) {
+        for (size_t p = p0; p < c->nprojects && n < c->o.concurrency; p++, n++) {
             g[n].path = "/management/v1/warehouse?warehouseStatus=active"
                         "&warehouseStatus=inactive";
             g[n].project_id = c->projects[p].id;
@@ -556,12 +560,12 @@ static int run_jobs(struct load *l, const struct lk_cat_scope *s)
 {
     int rc = 0;
     while (rc == 0 && l->head < l->njobs) {
-        struct lk_get g[LK_CAT_ROUND];
-        struct job round[LK_CAT_ROUND];
-        char *paths[LK_CAT_ROUND];
+        struct lk_get g[LK_CAT_MAX];
+        struct job round[LK_CAT_MAX];
+        char *paths[LK_CAT_MAX];
         int n = 0;
         memset(g, 0, sizeof g);
-        while (n < LK_CAT_ROUND && l->head < l->njobs) {
+        while (n < l->c->o.concurrency && l->head < l->njobs) {
             round[n] = l->jobs[l->head++];
             if (!(paths[n] = job_path(l, &round[n]))) {
                 rc = lw_err_set(l->err, LW_ENOMEM, "out of memory");

@@ -5,7 +5,7 @@
  * namespace tree only when a query needs that warehouse, a namespace's tables and views only
  * when a query needs that namespace. Everything loaded expires with the top, so nothing read
  * is older than the TTL. Every listing is followed through all its pages; requests of one
- * round go out concurrently (at most 64 per lk_client_get call). Bounded: a catalog with more
+ * round go out concurrently (opts.concurrency at a time). Bounded: a catalog with more
  * than max_objects objects, or a load needing more than the caller's call budget, fails with
  * a clear error and keeps nothing half-read.
  * Not thread-safe: one catalog belongs to one backend (see docs/architecture-process.md). */
@@ -25,6 +25,7 @@ typedef int (*lk_catalog_get_fn)(void *ctx, struct lk_get *gets, int n, struct l
 struct lk_catalog_opts {
     int64_t ttl_ms;             /* how long loaded levels are used; 0: reloaded per load */
     size_t max_objects;         /* bound on objects held (0: 100,000) */
+    int concurrency;            /* listings in flight at once, at most 64 (0: 8) */
 };
 
 struct lk_cat_server {

@@ -71,7 +71,7 @@ struct perm_catalog *perm_catalog_new(struct lk_client **lk, int nlk,
     pc->o = *o;
     pc->lk = lk;
     lw_arena_init(&pc->arena, (size_t)512 << 20);
-    struct lk_catalog_opts co = {o->ttl_ms, o->max_objects};
+    struct lk_catalog_opts co = {o->ttl_ms, o->max_objects, o->concurrency};
     if (nlk > 0 && (!(pc->cat = lw_calloc((size_t)nlk, sizeof *pc->cat)) ||
                     !(pc->built_at = lw_calloc((size_t)nlk, sizeof *pc->built_at)) ||
                     !(pc->built_objects = lw_calloc((size_t)nlk, sizeof *pc->built_objects)))) {

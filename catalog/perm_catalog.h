@@ -21,6 +21,7 @@ struct perm_catalog_opts {
     int64_t ttl_ms;             /* catalog_cache_ttl_ms */
     size_t max_objects;         /* per instance (0: 100,000) */
     int max_calls;              /* upstream GETs per load (0: 2,000) */
+    int concurrency;            /* catalog_concurrency: listings in flight (0: 8) */
     const char *fga_store_id, *fga_model_id;    /* shown by lakekeeper_server (borrowed) */
 };
 

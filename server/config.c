@@ -324,6 +324,7 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     cfg->warehouse_cache_ttl_ms = 300000;
     cfg->warehouse_negative_ttl_ms = 10000;
     cfg->catalog_cache_ttl_ms = 30000;
+    cfg->catalog_concurrency = 8;
     cfg->check_cache_max_entries = 200000;
     cfg->max_body_bytes = 16 << 20;
     cfg->max_filter_items = 100000;
@@ -584,6 +585,7 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "upstream_timeout_ms", "decision_cache_ttl_ms",
                                       "probe_cache_ttl_ms", "warehouse_cache_ttl_ms",
                                       "warehouse_negative_ttl_ms", "catalog_cache_ttl_ms",
+                                      "catalog_concurrency",
                                       "check_cache_max_entries",
                                       "max_body_bytes", "max_filter_items", "max_connections",
                                       "decision_log_ring", "decision_log_file",
@@ -686,6 +688,7 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
     INT_SETTING("warehouse_cache_ttl_ms", warehouse_cache_ttl_ms, 0, 86400000)
     INT_SETTING("warehouse_negative_ttl_ms", warehouse_negative_ttl_ms, 0, 86400000)
     INT_SETTING("catalog_cache_ttl_ms", catalog_cache_ttl_ms, 0, 86400000)
+    INT_SETTING("catalog_concurrency", catalog_concurrency, 1, 64)
     INT_SETTING("check_cache_max_entries", check_cache_max_entries, 1, 100000000)
     INT_SETTING("max_body_bytes", max_body_bytes, 1024, 1L << 30)
     INT_SETTING("max_filter_items", max_filter_items, 1, 10000000)

@@ -297,6 +297,7 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
         w->nlk++;
     }
     struct perm_catalog_opts co = {.ttl_ms = c->catalog_cache_ttl_ms,
+                                   .concurrency = (int)c->catalog_concurrency,
                                    .fga_store_id = c->openfga_store_id,
                                    .fga_model_id = c->openfga_model_id};
     if (!(w->catalog = perm_catalog_new(w->lk, w->nlk, &co)))

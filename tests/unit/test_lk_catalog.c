@@ -80,6 +80,7 @@ static long batch_check_status = 200;  /* batch-check answers: allowed iff the c
                                         * "sales"; any other status fails the call */
 static int nsent;
 static char sent[MAX_SENT][256];
+static int sent_n[MAX_SENT];        /* requests in the exchange call that sent it */
 static int64_t fake_now = 1000000;
 
 static int64_t now_fake(void) { return fake_now; }
@@ -119,8 +120,10 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
             json_decref(req);
             continue;
         }
-        if (nsent < MAX_SENT)
+        if (nsent < MAX_SENT) {
             snprintf(sent[nsent], sizeof sent[nsent], "%s", path);
+            sent_n[nsent] = n;
+        }
         nsent++;
         const struct route *rt = NULL;
         for (size_t k = 0; k < sizeof world / sizeof *world; k++)
@@ -325,6 +328,31 @@ static void bounds_refuse_and_keep_nothing(void **state)
     assert_int_equal(perm_catalog_find(pc, "warehouse:w1", &o), PERM_CAT_MISSING);
 }
 
+/* The largest exchange call that carried catalog listings. */
+static int widest_listing_round(void)
+{
+    int w = 0;
+    for (int i = 0; i < nsent && i < MAX_SENT; i++)
+        if (strncmp(sent[i], "/catalog/", 9) == 0 && sent_n[i] > w)
+            w = sent_n[i];
+    return w;
+}
+
+static void concurrency_bounds_listings_in_flight(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(widest_listing_round(), 6);    /* 3 namespaces x (tables, views) */
+    perm_catalog_free(pc);
+    struct perm_catalog_opts o = {.ttl_ms = 30000, .concurrency = 4};
+    pc = perm_catalog_new(&client, 1, &o);
+    nsent = 0;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(widest_listing_round(), 4);
+    assert_int_equal(nsent, 16);
+}
+
 static void upstream_failure_names_path(void **state)
 {
     (void)state;
@@ -484,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
         cmocka_unit_test_setup_teardown(transient_status_sent_once_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrency_bounds_listings_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_push_keys_down, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_sees_what_lakekeeper_allows, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_fails_closed, setup, teardown),
