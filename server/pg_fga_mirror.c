@@ -99,7 +99,12 @@ static void sync_once(struct pg_fga_mirror *pm, struct fga_snap *w, struct fga_m
         LW_INFO("fga_mirror", "loaded", "tuples=%zu bytes=%zu changes=%zu ms=%lld",
                 after.tuples, after.bytes, after.changes_held, (long long)took_ms);
     st->last_sync_duration_ms = took_ms;
-    st->loaded = after.loaded;
+    /* The published contents stay readable through upstream failures and restarts of this
+     * process; only a store over the bounds (the mirror drops it) withdraws them. */
+    if (after.loaded && rc == LW_OK)
+        st->loaded = 1;
+    else if (!after.loaded && rc == LW_ENOMEM)
+        st->loaded = 0;
     st->tuples = after.tuples;
     st->bytes = after.bytes;
     st->changes_held = after.changes_held;
@@ -137,10 +142,11 @@ static void __attribute__((noreturn)) mirror_main(struct pg_fga_mirror *pm, int6
         _exit(1);
     }
     struct fga_snap_state st;
-    fga_snap_get_state(pm->snap, &st);  /* a restart carries the counters on */
+    /* A restart carries the state on, and so whether the published contents are whole: the
+     * backends keep reading them until this process has synced. */
+    fga_snap_get_state(pm->snap, &st);
     st.started_ms = lw_wall_ms();
     st.pid = (int32_t)getpid();
-    st.loaded = 0;
     fga_snap_put_state(w, &st);
     if (delay_ms > 0)
         sleep_ms(delay_ms);
