@@ -6,6 +6,7 @@
  * see, and looks human names up in the catalog cache when one is configured (a failing
  * catalog leaves names NULL rather than failing the scan: the grants themselves are known). */
 #include "perm_grants_sql.h"
+#include "lk_principals.h"
 
 #include "fga_snapshot.h"
 #include "perm_tables.h"
@@ -120,69 +121,16 @@ static bool is_grant_relation(const char *relation, const char *object_type)
     return !(strcmp(object_type, "role") == 0 && strcmp(relation, "assignee") == 0);
 }
 
-static int hexval(char c)
+/* Whether an OpenFGA subject names one principal (a user, or a role's assignees) rather than
+ * a wildcard or another userset: such a subject that does not decode is an error, never a
+ * silently missing grant. */
+static bool names_a_principal(const char *subject)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                          : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* "user:<percent-encoded id>" -> the id, decoded; "role:<id>#assignee" -> the role id.
- * NULL for anything else (wildcards, other usersets): not a principal holding a grant. */
-static char *principal_of(const char *subject, const char **type)
-{
-    const char *id;
-    size_t len;
-    if (strncmp(subject, "user:", 5) == 0) {
-        *type = "user";
-        id = subject + 5;
-        len = strlen(id);
-        if (!len || strcmp(id, "*") == 0 || strchr(id, '#'))
-            return NULL;
-    } else if (strncmp(subject, "role:", 5) == 0) {
-        *type = "role";
-        id = subject + 5;
-        const char *hash = strchr(id, '#');
-        if (!hash || strcmp(hash, "#assignee") != 0 || hash == id)
-            return NULL;
-        len = (size_t)(hash - id);
-    } else {
-        return NULL;
-    }
-    char *out = lw_malloc(len + 1), *o = out;
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (id[i] == '%' && i + 2 < len && (hi = hexval(id[i + 1])) >= 0 &&
-            (lo = hexval(id[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = id[i];
-        }
-    }
-    *o = 0;
-    return out;
-}
-
-/* OpenFGA's user string for the session's principal (§3.4 percent-encoding). */
-static char *fga_user_of(const char *principal)
-{
-    size_t n = strlen(principal);
-    char *out = lw_malloc(5 + 3 * n + 1), *o = out;
-    if (!out)
-        return NULL;
-    memcpy(o, "user:", 5);
-    o += 5;
-    for (const unsigned char *p = (const unsigned char *)principal; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.' || *p == '~')
-            *o++ = (char)*p;
-        else
-            o += sprintf(o, "%%%02X", *p);
-    }
-    *o = 0;
-    return out;
+    size_t n = strlen(subject);
+    if (strncmp(subject, "user:", 5) == 0)
+        return n > 5 && strcmp(subject + 5, "*") != 0 && !strchr(subject, '#');
+    return strncmp(subject, "role:", 5) == 0 && n > 14 &&
+           strcmp(subject + n - 9, "#assignee") == 0;
 }
 
 static void row_free(struct row *r)
@@ -285,7 +233,7 @@ static int keep_readable(struct cursor *c, const char *table, struct lw_err *err
     }
     keys = lw_calloc(nobj, sizeof(*keys));
     allowed = lw_calloc(nobj, sizeof(*allowed));
-    user = fga_user_of(c->qc->principal ? c->qc->principal : "");
+    user = lk_principals_fga_subject(c->qc->principal ? c->qc->principal : "", false);
     if (!keys || !allowed || !user) {
         rc = lw_err_set(err, LW_ENOMEM, "out of memory");
         goto out;
@@ -378,8 +326,14 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         if (!type || !is_grant_relation(t->relation, type))
             continue;
         struct row *r = &c->rows[c->n];
-        if (!(r->principal = principal_of(t->user, &r->principal_type)))
-            continue;
+        bool is_role = false;
+        if (!(r->principal = lk_principals_from_fga_subject(t->user, &is_role))) {
+            if (!names_a_principal(t->user))
+                continue;
+            return lw_err_set(err, LW_EIO, "grant subject \"%s\" could not be decoded (out of "
+                              "memory, or not Lakekeeper's percent-encoding)", t->user);
+        }
+        r->principal_type = is_role ? "role" : "user";
         r->t = t;
         r->object_type = type;
         r->exists = -1;
