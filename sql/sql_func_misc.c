@@ -403,6 +403,10 @@ static int f_date_trunc(ARGS)
     (void)argc;
     if (fld < 0)
         return LW_EINVAL;
+    if (!sql_time_finite(us)) {
+        sql_ret_time(out, us);          /* an infinity truncates to itself */
+        return 0;
+    }
     sql_civil_from_us(us, &y, &mo, &d, &h, &mi, &s, &fr);
     switch (fld) {
     case FLD_MICRO: break;
@@ -490,14 +494,51 @@ static int part_of(struct sql_fcall *c, int fld, uint32_t type, const struct sql
     }
 }
 
+/* A field of an infinite date or timestamp, as PostgreSQL 15's NonFiniteTimestampTzPart:
+ * the fields that grow with time are the same infinity (1 or -1), the others NULL (0). */
+static int infinite_part(int fld, int64_t us)
+{
+    static const int monotonic[] = {FLD_YEAR, FLD_DECADE, FLD_CENTURY, FLD_MILLENNIUM,
+                                    FLD_EPOCH, FLD_ISOYEAR};
+    for (size_t i = 0; i < sizeof monotonic / sizeof *monotonic; i++)
+        if (monotonic[i] == fld)
+            return us == SQL_TIME_NOEND ? 1 : -1;
+    return 0;
+}
+
+/* part_of for extract and date_part: 1 with *inf set (0: NULL, 1 or -1: that infinity) for
+ * an infinite date or timestamp, whose field must still be one part_of knows */
+static int part_or_infinity(struct sql_fcall *c, int fld, const struct sql_value *v,
+                            int64_t *ip, int64_t *fr, int *scale, int *inf)
+{
+    uint32_t type = c->arg_oids[1];
+    if (fld < 0)
+        return LW_EINVAL;
+    if (type != SQL_OID_INTERVAL && !sql_time_finite(v->u.us)) {
+        struct sql_value epoch = *v;
+        epoch.u.us = 0;
+        if (part_of(c, fld, type, &epoch, ip, fr, scale) != 0)
+            return LW_EINVAL;
+        *inf = infinite_part(fld, v->u.us);
+        return 1;
+    }
+    return part_of(c, fld, type, v, ip, fr, scale);
+}
+
 static int f_extract(ARGS)
 {
-    int fld = field_of(c, &argv[0], "timestamp with time zone"), scale;
+    int fld = field_of(c, &argv[0], "timestamp with time zone"), scale, inf, rc;
     int64_t ip, fr;
     char buf[64];
     (void)argc;
-    if (fld < 0 || part_of(c, fld, c->arg_oids[1], &argv[1], &ip, &fr, &scale) != 0)
+    if ((rc = part_or_infinity(c, fld, &argv[1], &ip, &fr, &scale, &inf)) < 0)
         return LW_EINVAL;
+    if (rc == 1) {
+        if (!inf)
+            return 0;       /* NULL */
+        return sql_numeric_canon(inf > 0 ? "Infinity" : "-Infinity", inf > 0 ? 8 : 9,
+                                 c->arena, out, c->err);
+    }
     if (scale) {
         int64_t unit = scale == 6 ? 1000000 : 1000;
         int64_t tot = ip * unit + (scale == 6 ? fr : fr / 1000);
@@ -513,11 +554,16 @@ static int f_extract(ARGS)
 
 static int f_date_part(ARGS)
 {
-    int fld = field_of(c, &argv[0], "timestamp with time zone"), scale;
+    int fld = field_of(c, &argv[0], "timestamp with time zone"), scale, inf, rc;
     int64_t ip, fr;
     (void)argc;
-    if (fld < 0 || part_of(c, fld, c->arg_oids[1], &argv[1], &ip, &fr, &scale) != 0)
+    if ((rc = part_or_infinity(c, fld, &argv[1], &ip, &fr, &scale, &inf)) < 0)
         return LW_EINVAL;
+    if (rc == 1) {
+        if (inf)
+            sql_ret_float(out, inf > 0 ? INFINITY : -INFINITY);
+        return 0;
+    }
     sql_ret_float(out, (double)ip + (double)fr / 1e6);
     return 0;
 }

@@ -300,13 +300,24 @@ int sql_ts_add_interval(int64_t ts, const struct sql_interval *iv, int sign, int
     return 0;
 }
 
+/* Adding to an infinite timestamp or date leaves it as it is (PostgreSQL's timestamp_pl_interval,
+ * date_pli); subtracting two of which one is infinite is an error there. */
+static int infinite_difference(struct sql_fcall *c, const struct sql_value *argv,
+                               const char *what)
+{
+    if (sql_time_finite(argv[0].u.us) && sql_time_finite(argv[1].u.us))
+        return 0;
+    return sql_error_set(c->err, "22008", "cannot subtract infinite %s", what);
+}
+
 static int ts_pl_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r;
+    int64_t r = argv[0].u.us;
     (void)argc;
     (void)c;
-    sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, 1, &r);
+    if (sql_time_finite(r))
+        sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, 1, &r);
     sql_ret_time(out, r);
     return 0;
 }
@@ -314,10 +325,11 @@ static int ts_pl_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
 static int iv_pl_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r;
+    int64_t r = argv[1].u.us;
     (void)argc;
     (void)c;
-    sql_ts_add_interval(argv[1].u.us, &argv[0].u.iv, 1, &r);
+    if (sql_time_finite(r))
+        sql_ts_add_interval(argv[1].u.us, &argv[0].u.iv, 1, &r);
     sql_ret_time(out, r);
     return 0;
 }
@@ -325,10 +337,11 @@ static int iv_pl_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
 static int ts_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r;
+    int64_t r = argv[0].u.us;
     (void)argc;
     (void)c;
-    sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, -1, &r);
+    if (sql_time_finite(r))
+        sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, -1, &r);
     sql_ret_time(out, r);
     return 0;
 }
@@ -337,8 +350,11 @@ static int ts_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
 static int ts_mi_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t diff = argv[0].u.us - argv[1].u.us;
+    int64_t diff;
     (void)argc;
+    if (infinite_difference(c, argv, "timestamps") != 0)
+        return LW_EINVAL;
+    diff = argv[0].u.us - argv[1].u.us;
     return iv_make(c, 0, diff / US_PER_DAY, diff % US_PER_DAY, out);
 }
 
@@ -347,7 +363,8 @@ static int date_pl_int(struct sql_fcall *c, int argc, const struct sql_value *ar
 {
     (void)argc;
     (void)c;
-    sql_ret_time(out, argv[0].u.us + argv[1].u.i * US_PER_DAY);
+    sql_ret_time(out, sql_time_finite(argv[0].u.us) ? argv[0].u.us + argv[1].u.i * US_PER_DAY
+                                                    : argv[0].u.us);
     return 0;
 }
 
@@ -356,7 +373,8 @@ static int date_mi_int(struct sql_fcall *c, int argc, const struct sql_value *ar
 {
     (void)argc;
     (void)c;
-    sql_ret_time(out, argv[0].u.us - argv[1].u.i * US_PER_DAY);
+    sql_ret_time(out, sql_time_finite(argv[0].u.us) ? argv[0].u.us - argv[1].u.i * US_PER_DAY
+                                                    : argv[0].u.us);
     return 0;
 }
 
@@ -364,7 +382,8 @@ static int date_mi_date(struct sql_fcall *c, int argc, const struct sql_value *a
                         struct sql_value *out)
 {
     (void)argc;
-    (void)c;
+    if (infinite_difference(c, argv, "dates") != 0)
+        return LW_EINVAL;
     sql_ret_int(out, (argv[0].u.us - argv[1].u.us) / US_PER_DAY);
     return 0;
 }

@@ -2,6 +2,7 @@
  * timestamps with an interval step, unnest of a one-dimensional array, and the one row
  * a scalar function yields in FROM. */
 #include "sql_func_impl.h"
+#include "sql_type_io.h"
 
 #include <string.h>
 
@@ -20,6 +21,9 @@ static int series_start(struct sql_fcall *c, void *state, int argc, const struct
     if (argv[0].type == SQL_V_TIME) {
         const struct sql_interval *iv = &argv[2].u.iv;
         s->time = true;
+        if (!sql_time_finite(argv[0].u.us))
+            return sql_error_set(c->err, "0A000", "generate_series from an infinite timestamp "
+                                 "is not supported");
         s->start = s->cur = argv[0].u.us;
         s->stop = argv[1].u.us;
         s->ivstep = *iv;

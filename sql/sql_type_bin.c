@@ -260,11 +260,17 @@ int sql_type_send(const struct sql_value *v, uint32_t oid, struct lw_buf *b,
         return 0;
     case BIN_DATE: {
         int64_t days = v->u.us / US_PER_DAY - (v->u.us % US_PER_DAY < 0 ? 1 : 0);
+        /* PostgreSQL's date infinities are int32's ends */
+        if (!sql_time_finite(v->u.us))
+            days = (v->u.us == SQL_TIME_NOEND ? INT32_MAX : INT32_MIN) + (int64_t)PG_EPOCH_DAYS;
         put_be(b, (uint64_t)(days - PG_EPOCH_DAYS), 4);
         return 0;
     }
     case BIN_TIME: put_be(b, (uint64_t)v->u.us, 8); return 0;
-    case BIN_TIMESTAMP: put_be(b, (uint64_t)(v->u.us - PG_EPOCH_US), 8); return 0;
+    case BIN_TIMESTAMP:
+        put_be(b, sql_time_finite(v->u.us) ? (uint64_t)(v->u.us - PG_EPOCH_US) : (uint64_t)v->u.us,
+               8);
+        return 0;
     case BIN_INTERVAL:
         put_be(b, (uint64_t)v->u.iv.us, 8);
         put_be(b, (uint64_t)(uint32_t)v->u.iv.days, 4);
@@ -532,10 +538,20 @@ int sql_type_recv(const char *ps, size_t len, uint32_t oid, struct lw_arena *are
                           i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", p[i]);
         return set_bytes(t, (size_t)n, arena, out, err);
     }
-    case BIN_DATE:
+    case BIN_DATE: {
+        int64_t days = (int32_t)get_be(p, 4);
         out->type = SQL_V_TIME;
-        out->u.us = ((int64_t)(int32_t)get_be(p, 4) + PG_EPOCH_DAYS) * US_PER_DAY;
+        if (days == INT32_MAX || days == INT32_MIN) {
+            out->u.us = days == INT32_MAX ? SQL_TIME_NOEND : SQL_TIME_NOBEGIN;
+            return 0;
+        }
+        /* PostgreSQL's dates end in 5874897 AD: microseconds since 1970 hold 292277 years */
+        if (days + PG_EPOCH_DAYS > INT64_MAX / US_PER_DAY - 1 ||
+            days + PG_EPOCH_DAYS < INT64_MIN / US_PER_DAY + 1)
+            return sql_error_set(err, "22008", "date out of range");
+        out->u.us = (days + PG_EPOCH_DAYS) * US_PER_DAY;
         return 0;
+    }
     case BIN_TIME: {
         int64_t us = (int64_t)get_be(p, 8);
         if (us < 0 || us > US_PER_DAY)
@@ -546,8 +562,12 @@ int sql_type_recv(const char *ps, size_t len, uint32_t oid, struct lw_arena *are
     }
     case BIN_TIMESTAMP: {
         int64_t us = (int64_t)get_be(p, 8);
-        /* PostgreSQL's infinities (INT64_MIN/MAX) and what would overflow the shift */
-        if (us > INT64_MAX - PG_EPOCH_US || us < INT64_MIN + PG_EPOCH_US)
+        out->type = SQL_V_TIME;
+        out->u.us = us;
+        if (!sql_time_finite(us))       /* PostgreSQL's infinities are ours */
+            return 0;
+        /* what would overflow the shift or land on an infinity */
+        if (us >= INT64_MAX - PG_EPOCH_US || us <= INT64_MIN + PG_EPOCH_US)
             return sql_error_set(err, "22008", "timestamp out of range");
         out->type = SQL_V_TIME;
         out->u.us = us + PG_EPOCH_US;

@@ -688,6 +688,10 @@ static void put_date(struct lw_buf *b, int y, int mo, int d)
 void sql_io_time_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
 {
     int y, mo, d, h, mi, s, fr;
+    if (oid != SQL_OID_TIME && !sql_time_finite(v->u.us)) {
+        lw_buf_puts(b, v->u.us == SQL_TIME_NOEND ? "infinity" : "-infinity");
+        return;
+    }
     sql_civil_from_us(v->u.us, &y, &mo, &d, &h, &mi, &s, &fr);
     if (oid != SQL_OID_TIME)
         put_date(b, y, mo, d);
@@ -749,6 +753,12 @@ int sql_io_time_in(const char *s, size_t len, uint32_t oid, struct lw_arena *are
     (void)arena;
     sql_trim(&t, &tl);
     out->type = SQL_V_TIME;
+    /* the special values PostgreSQL 15 accepts for date and timestamps (not "+infinity") */
+    if (oid != SQL_OID_TIME && (tl == 8 || (tl == 9 && t[0] == '-')) &&
+        strncasecmp(t + tl - 8, "infinity", 8) == 0) {
+        out->u.us = tl == 8 ? SQL_TIME_NOEND : SQL_TIME_NOBEGIN;
+        return 0;
+    }
     if (tl >= 2 && strncasecmp(t + tl - 2, "BC", 2) == 0)
         return sql_error_set(err, "0A000", "dates before the Common Era are not supported yet");
     if (oid == SQL_OID_TIME)
@@ -1331,6 +1341,12 @@ int sql_io_cast_time(const struct sql_value *in, uint32_t src, uint32_t dst,
     (void)arena;
     (void)err;
     *out = *in;
+    if (src != SQL_OID_TIME && !sql_time_finite(in->u.us)) {
+        /* an infinity stays one between date and timestamps; its time of day is NULL */
+        if (dst == SQL_OID_TIME)
+            out->type = SQL_V_NULL;
+        return 0;
+    }
     if (dst == SQL_OID_DATE)
         out->u.us = floor_div(in->u.us, US_PER_DAY) * US_PER_DAY;
     else if (dst == SQL_OID_TIME)

@@ -67,6 +67,17 @@ int sql_numeric_cmp_text(const char *a, size_t alen, const char *b, size_t blen)
 int sql_numeric_canon(const char *s, size_t len, struct lw_arena *arena, struct sql_value *out,
                       struct sql_error *err);
 
+/* date, timestamp and timestamptz hold microseconds since 1970 UTC (a date: its midnight);
+ * 'infinity' and '-infinity' are int64's two ends, as PostgreSQL's DT_NOEND/DT_NOBEGIN, so
+ * they compare, sort and hash with no special case. Functions check sql_time_finite before
+ * any arithmetic. */
+#define SQL_TIME_NOBEGIN INT64_MIN
+#define SQL_TIME_NOEND INT64_MAX
+static inline bool sql_time_finite(int64_t us)
+{
+    return us != SQL_TIME_NOBEGIN && us != SQL_TIME_NOEND;
+}
+
 /* Interval helpers shared with the time functions. */
 int64_t sql_interval_span_us(const struct sql_interval *iv);
 /* Date parts of microseconds since 1970 (UTC). */

@@ -129,3 +129,8 @@ SELECT x FROM generate_series(1, 3) x LIMIT count(*)
 SELECT 1 UNION SELECT 2 LIMIT x
 SELECT x, (SELECT string_agg(y::text, ',') FROM (SELECT y FROM generate_series(1, 5) y LIMIT x - 2) s) FROM generate_series(1, 4) x ORDER BY x
 SELECT x, (SELECT count(*) FROM generate_series(1, 5) y WHERE EXISTS (SELECT 1 FROM generate_series(1, 5) z WHERE z = y OFFSET x - y)) FROM generate_series(1, 4) x ORDER BY x
+SELECT 'infinity'::date - '2020-01-01'::date
+SELECT '2020-01-01'::timestamp - '-infinity'::timestamp
+SELECT 'infinity'::timestamptz - 'infinity'::timestamptz
+SELECT '+infinity'::timestamp
+SELECT 'infinity'::time
