@@ -1078,6 +1078,9 @@ int sql_io_array_in(const char *s, size_t len, uint32_t oid, struct lw_arena *ar
     while (p < end && isspace((unsigned char)*p))
         p++;
     if (!vec) {
+        /* PostgreSQL's "[1:2]={...}" bounds: a valid input lakeward cannot represent */
+        if (p < end && *p == '[')
+            return sql_error_set(err, "0A000", "array dimension decorations are not supported");
         if (p >= end || *p != '{')
             goto syntax;
         p++;
@@ -1107,6 +1110,10 @@ int sql_io_array_in(const char *s, size_t len, uint32_t oid, struct lw_arena *ar
                 goto syntax;
             p++;
         } else {
+            /* a sub-array: arrays here have one dimension, so refuse it rather than read it
+             * as text (PostgreSQL accepts '{{1,2},{3,4}}') */
+            if (!vec && p < end && *p == '{')
+                return sql_error_set(err, "0A000", "multidimensional arrays are not supported");
             for (; p < end && !(vec ? isspace((unsigned char)*p) : (*p == ',' || *p == '}'));
                  p++) {
                 if (*p == '{' || *p == '"')
