@@ -237,6 +237,23 @@ static int bind_range_subselect(struct binder *b, const PgQuery__RangeSubselect 
     return 0;
 }
 
+/* A FROM function's argument failed to bind without this FROM's items. PostgreSQL makes
+ * functions in FROM implicitly LATERAL: when the argument does bind with them, say that
+ * this is not supported rather than answer "missing FROM-clause entry" where PostgreSQL
+ * runs the query. Returns LW_EINVAL with b->err set either way. */
+static int lateral_reference(struct binder *b, const PgQuery__Node *arg, struct bscope *sc,
+                             int loc)
+{
+    struct sql_error first = *b->err;
+    bool in_from;
+    in_from = sql_bind_expr(b, arg, sc) != NULL;
+    if (in_from)
+        return sql_bind_fail(b, loc, "0A000", "a function in FROM reading an earlier FROM "
+                             "item (implicit LATERAL) is not supported yet");
+    *b->err = first;
+    return LW_EINVAL;
+}
+
 static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *rf,
                                struct bscope *sc, struct from_item *out)
 {
@@ -267,7 +284,7 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
     outer.q = sc->q;
     for (int i = 0; i < n; i++) {
         if (!(args[i] = sql_bind_expr(b, fc->args[i], &outer)))
-            return LW_EINVAL;
+            return lateral_reference(b, fc->args[i], sc, fc->location);
         argt[i] = args[i]->type;
     }
     fn = sql_func_resolve(name, n, argt, SQL_FN_SRF, want, &ret, &nm);

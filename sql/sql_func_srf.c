@@ -1,6 +1,6 @@
 /* sql_func_srf.c -- set-returning functions: generate_series over integers and over
- * timestamps with an interval step, unnest of a one-dimensional array, and the one row
- * a scalar function yields in FROM. */
+ * timestamps with an interval step, unnest and generate_subscripts of a one-dimensional
+ * array, and the one row a scalar function yields in FROM. */
 #include "sql_func_impl.h"
 #include "sql_type_io.h"
 
@@ -87,10 +87,49 @@ static int unnest_next(struct sql_fcall *c, void *state, struct sql_value *out)
     return 0;
 }
 
+/* generate_subscripts(array, dim [, reverse]): the subscripts of dimension dim, which for
+ * lakeward's one-dimensional arrays is 1 only; PostgreSQL's int2vector and oidvector count
+ * from 0. Another dimension, like an empty array, yields no rows. */
+struct subscripts {
+    int64_t cur, last, step;
+};
+
+static int subscripts_start(struct sql_fcall *c, void *state, int argc,
+                            const struct sql_value *argv)
+{
+    struct subscripts *s = state;
+    const struct sql_array *a = argv[0].u.arr;
+    int64_t lower = c->arg_oids[0] == SQL_OID_INT2VECTOR ||
+                    c->arg_oids[0] == SQL_OID_OIDVECTOR ? 0 : 1;
+    bool reverse = argc > 2 && argv[2].type == SQL_V_BOOL && argv[2].u.b;
+    s->step = 1;
+    s->cur = 1;
+    s->last = 0;         /* empty */
+    if (!a || a->n == 0 || argv[1].u.i != 1)
+        return 0;
+    s->cur = reverse ? lower + a->n - 1 : lower;
+    s->last = reverse ? lower : lower + a->n - 1;
+    s->step = reverse ? -1 : 1;
+    return 0;
+}
+
+static int subscripts_next(struct sql_fcall *c, void *state, struct sql_value *out)
+{
+    struct subscripts *s = state;
+    (void)c;
+    if (s->step > 0 ? s->cur > s->last : s->cur < s->last)
+        return 1;
+    sql_ret_int(out, s->cur);
+    s->cur += s->step;
+    return 0;
+}
+
 static const struct sql_srf_impl series_impl = {sizeof(struct series), series_start,
                                                 series_next};
 static const struct sql_srf_impl unnest_impl = {sizeof(struct unnest), unnest_start,
                                                 unnest_next};
+static const struct sql_srf_impl subscripts_impl = {sizeof(struct subscripts),
+                                                    subscripts_start, subscripts_next};
 
 #define SRF(oid, name, impl, ret, n, ...)                                                     \
     {oid, name, SQL_FN_SRF, SQL_VOL_IMMUTABLE, true, false, n, {__VA_ARGS__}, ret, NULL,      \
@@ -109,6 +148,10 @@ static const struct sql_func funcs[] = {
     SRF(939, "generate_series", &series_impl, SQL_OID_TIMESTAMPTZ, 3, SQL_OID_TIMESTAMPTZ,
         SQL_OID_TIMESTAMPTZ, SQL_OID_INTERVAL),
     SRF(2331, "unnest", &unnest_impl, SQL_OID_ANYELEMENT, 1, SQL_OID_ANYARRAY),
+    SRF(1192, "generate_subscripts", &subscripts_impl, SQL_OID_INT4, 2, SQL_OID_ANYARRAY,
+        SQL_OID_INT4),
+    SRF(1191, "generate_subscripts", &subscripts_impl, SQL_OID_INT4, 3, SQL_OID_ANYARRAY,
+        SQL_OID_INT4, SQL_OID_BOOL),
 };
 
 /* A scalar function in FROM (FROM string_to_array(...) s) is one row holding its result,

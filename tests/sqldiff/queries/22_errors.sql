@@ -134,3 +134,5 @@ SELECT '2020-01-01'::timestamp - '-infinity'::timestamp
 SELECT 'infinity'::timestamptz - 'infinity'::timestamptz
 SELECT '+infinity'::timestamp
 SELECT 'infinity'::time
+SELECT s FROM (SELECT 3 AS n) t, generate_series(1, count(*)) s
+SELECT s FROM generate_series(1, nosuch) s
