@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
@@ -64,13 +65,23 @@ const object = "concat_ws('.', coalesce(r->'table'->>'catalogName', r->'schema'-
 	"r->'catalog'->>'name'), coalesce(r->'table'->>'schemaName', r->'schema'->>'schemaName'), " +
 	"r->'table'->>'tableName')"
 
+// How a panel draws its query: a time series, a table, or a stat (one value that exists only
+// "now", such as the current number of grants, which has no history to plot).
+type kind int
+
+const (
+	timeSeries kind = iota
+	tablePanel
+	statPanel
+)
+
 type panel struct {
 	title, description, format, unit, sql string
-	table                                 bool
+	kind                                  kind
+	redFrom                               float64 // a stat turns red from this value; 0: no threshold
 }
 
-// The panels, in dashboard order (two per row). Tables lakeward does not have yet (grants,
-// grant history, mirror state) have no panel; docs/grafana.md lists them.
+// The panels, in dashboard order (two per row).
 var panels = []panel{
 	{title: "Decisions per second by result",
 		description: "How many authorization decisions Trino asked lakeward for, allowed and denied.",
@@ -91,7 +102,7 @@ var panels = []panel{
 			"  FROM (SELECT time, record->'resources'->0 AS r FROM decisions\n" +
 			"        WHERE $__timeFilter(time) AND NOT allowed AND endpoint = 'allow') d\n" +
 			"  WHERE r->'table' IS NOT NULL) t\nGROUP BY 1, 2\nORDER BY 1"},
-	{title: "Top denied objects", table: true,
+	{title: "Top denied objects", kind: tablePanel,
 		description: "The catalogs, schemas and tables denied most often in the range, with the operation, how many users were denied and when last.",
 		format:      "table",
 		sql: "SELECT " + object + " AS object, operation,\n  count(*) AS denials, count(DISTINCT user_name) AS users,\n" +
@@ -112,7 +123,7 @@ var panels = []panel{
 		sql: "SELECT " + bucket + ",\n  sum(lakekeeper_calls) AS lakekeeper_calls,\n" +
 			"  sum(cache_hits)::float8 / greatest(sum(items), 1) AS cache_hit_ratio\n" +
 			"FROM decisions\nWHERE $__timeFilter(time)\nGROUP BY 1\nORDER BY 1"},
-	{title: "Denied accesses by query", table: true,
+	{title: "Denied accesses by query", kind: tablePanel,
 		description: "The newest Trino queries with a denied object (lakeward.access_history): who, which object and columns, through which operations.",
 		format:      "table",
 		sql: "SELECT last_time AS \"time\", user_name, object_type, object_name,\n" +
@@ -120,6 +131,27 @@ var panels = []panel{
 			"  array_to_string(operations, ', ') AS operations, denied_requests, query_key\n" +
 			"FROM access_history\nWHERE $__timeFilter(first_time) AND NOT allowed\n" +
 			"ORDER BY 1 DESC, object_name\nLIMIT 50"},
+	// grant_history holds the mirror's change-log window (docs/sql-tables.md); sum(CASE) rather
+	// than one row per operation so a minute with only grants still draws revokes as 0.
+	{title: "Grant changes",
+		description: "Grants and revokes written to OpenFGA per minute (lakeward.grant_history: Lakekeeper's assignments, as the OpenFGA mirror read them).",
+		format:      "time_series", unit: "short",
+		sql: "SELECT date_trunc('minute', changed_at) AS \"time\",\n" +
+			"  sum(CASE WHEN operation = 'grant' THEN 1 ELSE 0 END) AS grants,\n" +
+			"  sum(CASE WHEN operation = 'revoke' THEN 1 ELSE 0 END) AS revokes\n" +
+			"FROM grant_history\nWHERE $__timeFilter(changed_at)\nGROUP BY 1\nORDER BY 1"},
+	{title: "Grants now", kind: statPanel,
+		description: "Direct grants OpenFGA holds now (lakeward.grants), of all principals and of roles.",
+		format:      "table", unit: "short",
+		sql: "SELECT count(*) AS grants,\n  sum(CASE WHEN principal_type = 'role' THEN 1 ELSE 0 END) AS role_grants\n" +
+			"FROM grants"},
+	// lag_ms exists only now (the mirror keeps no history of it): a stat, red from a minute
+	// (the mirror syncs every second by default, so a minute means its syncs are failing).
+	{title: "Mirror lag", kind: statPanel, redFrom: 60,
+		description: "How old lakeward's copy of OpenFGA may be: now minus the OpenFGA mirror's last successful sync (lakeward.lakeward_state, administrators only).",
+		format:      "table", unit: "s",
+		sql: "SELECT value::float8 / 1000 AS lag_seconds\nFROM lakeward_state\n" +
+			"WHERE component = 'fga_mirror' AND name = 'lag_ms'"},
 }
 
 func build() (dashboard.Dashboard, error) {
@@ -135,10 +167,25 @@ func build() (dashboard.Dashboard, error) {
 			Type(dsType))
 	for i, p := range panels {
 		pos := dashboard.GridPos{H: 8, W: 12, X: uint32(i%2) * 12, Y: uint32(i/2) * 8}
-		if p.table {
+		switch p.kind {
+		case tablePanel:
 			b = b.WithPanel(table.NewPanelBuilder().Id(uint32(i + 1)).Title(p.title).
 				Description(p.description).Datasource(ds()).GridPos(pos).
 				WithTarget(query(p.format, p.sql)))
+			continue
+		case statPanel:
+			sp := stat.NewPanelBuilder().Id(uint32(i + 1)).Title(p.title).
+				Description(p.description).Datasource(ds()).GridPos(pos).Unit(p.unit).
+				GraphMode(common.BigValueGraphModeNone).
+				ReduceOptions(common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"})).
+				WithTarget(query(p.format, p.sql))
+			if p.redFrom > 0 {
+				red := p.redFrom
+				sp = sp.Thresholds(dashboard.NewThresholdsConfigBuilder().
+					Mode(dashboard.ThresholdsModeAbsolute).
+					Steps([]dashboard.Threshold{{Color: "green"}, {Value: &red, Color: "red"}}))
+			}
+			b = b.WithPanel(sp)
 			continue
 		}
 		b = b.WithPanel(timeseries.NewPanelBuilder().Id(uint32(i + 1)).Title(p.title).
