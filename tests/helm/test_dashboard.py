@@ -17,7 +17,9 @@ import uuid
 
 import psycopg
 import pytest
+import requests
 
+from conftest import client_token
 from lakeward_proc import catalog, stack_env
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -158,6 +160,54 @@ def make_decisions(lw):
     return n + 1
 
 
+# Panels that read the OpenFGA mirror's tables (grants, grant_history, lakeward_state): they
+# need lakeward started with OpenFGA and Grafana's login an administrator (lakeward_state), so
+# test_mirror_panels runs them; test_every_panel_as_grafana_runs_it runs all the others.
+MIRROR_PANELS = {"Grant changes", "Grants now", "Mirror lag"}
+
+
+def run_panels(grafanacheck, lw, titles):
+    """The named panels' SQL, macros expanded for the last hour, through pgx as Grafana runs
+    it; checks each result's shape and returns the reports by panel title."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    t_from, t_to = now - datetime.timedelta(hours=1), now + datetime.timedelta(seconds=5)
+    queries = [{"name": title, "sql": expand(sql, t_from, t_to)} for title, _, sql in panels()
+               if title in titles]
+    assert len(queries) == len(titles), titles
+    dsn = f"postgres://grafana@127.0.0.1:{lw.pg_port}/lakeward?sslmode=disable"
+    r = subprocess.run([str(grafanacheck), dsn], input=json.dumps(queries), capture_output=True,
+                       text=True, timeout=300, env=dict(os.environ, TZ="UTC"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    reports = {rep["name"]: rep for rep in map(json.loads, r.stdout.splitlines())}
+    formats = {title: fmt for title, fmt, _ in panels()}
+    assert set(reports) == set(titles)
+    for title, rep in reports.items():
+        where = f"panel {title!r}"
+        assert rep["ping"] == "ok", where
+        s, e = rep["simple"], rep["extended"]
+        assert not s.get("error"), f"{where}: {s.get('error')}"
+        assert not e.get("error"), f"{where}: {e.get('error')}"
+        assert s["rows"], f"{where}: no rows"
+        assert [c["name"] for c in s["columns"]] == [c["name"] for c in e["columns"]], where
+        assert len(s["rows"]) == len(e["rows"]), where
+        cols = s["columns"]
+        if formats[title] == "time_series":
+            assert cols[0]["name"] == "time", where
+            assert cols[0]["oid"] in NUMERIC_OIDS | TIME_OIDS, where
+            times = [time_value(row[0], cols[0]["oid"]) for row in s["rows"]]
+            assert times == sorted(times), f"{where}: time not ascending"
+            for c in cols[1:]:
+                assert c["oid"] in NUMERIC_OIDS | TEXT_OIDS, f"{where}: column {c}"
+            assert sum(c["oid"] in TEXT_OIDS for c in cols) <= 1, f"{where}: one metric column"
+        else:
+            assert cols, where
+        for row in s["rows"]:
+            for c, v in zip(cols, row):
+                if c["oid"] in NUMERIC_OIDS and v != "\x00NULL":
+                    float(v)        # Grafana converts every non-string column to float64
+    return reports
+
+
 @pytest.mark.parametrize("backend", ["ring", "store"])
 def test_every_panel_as_grafana_runs_it(stack, lakeward_factory, grafanacheck, request, backend):
     extra = {}
@@ -190,40 +240,7 @@ def test_every_panel_as_grafana_runs_it(stack, lakeward_factory, grafanacheck, r
                           "'old', %s, 'dash-erin', 'ExecuteQuery', 'allow', true, 1, 1, 0, 1, "
                           "%s, '{}')", (str(uuid.uuid4()), latency))
                 made += 1
-    now = datetime.datetime.now(datetime.timezone.utc)
-    t_from, t_to = now - datetime.timedelta(hours=1), now + datetime.timedelta(seconds=5)
-    queries = [{"name": title, "sql": expand(sql, t_from, t_to)} for title, _, sql in panels()]
-    dsn = f"postgres://grafana@127.0.0.1:{lw.pg_port}/lakeward?sslmode=disable"
-    r = subprocess.run([str(grafanacheck), dsn], input=json.dumps(queries), capture_output=True,
-                       text=True, timeout=300, env=dict(os.environ, TZ="UTC"))
-    assert r.returncode == 0, r.stderr[-2000:]
-    reports = {rep["name"]: rep for rep in map(json.loads, r.stdout.splitlines())}
-    formats = {title: fmt for title, fmt, _ in panels()}
-    assert set(reports) == set(formats)
-    for title, rep in reports.items():
-        where = f"panel {title!r}"
-        assert rep["ping"] == "ok", where
-        s, e = rep["simple"], rep["extended"]
-        assert not s.get("error"), f"{where}: {s.get('error')}"
-        assert not e.get("error"), f"{where}: {e.get('error')}"
-        assert s["rows"], f"{where}: no rows"
-        assert [c["name"] for c in s["columns"]] == [c["name"] for c in e["columns"]], where
-        assert len(s["rows"]) == len(e["rows"]), where
-        cols = s["columns"]
-        if formats[title] == "time_series":
-            assert cols[0]["name"] == "time", where
-            assert cols[0]["oid"] in NUMERIC_OIDS | TIME_OIDS, where
-            times = [time_value(row[0], cols[0]["oid"]) for row in s["rows"]]
-            assert times == sorted(times), f"{where}: time not ascending"
-            for c in cols[1:]:
-                assert c["oid"] in NUMERIC_OIDS | TEXT_OIDS, f"{where}: column {c}"
-            assert sum(c["oid"] in TEXT_OIDS for c in cols) <= 1, f"{where}: one metric column"
-        else:
-            assert cols, where
-        for row in s["rows"]:
-            for c, v in zip(cols, row):
-                if c["oid"] in NUMERIC_OIDS and v != "\x00NULL":
-                    float(v)        # Grafana converts every non-string column to float64
+    reports = run_panels(grafanacheck, lw, [t for t, _, _ in panels() if t not in MIRROR_PANELS])
     check_answers(reports, made, backend)
 
 
@@ -280,3 +297,76 @@ def check_answers(reports, made, backend):
     assert not [k for k in denied if k[0] == "dash-alice"]
     if backend == "store":
         assert denied[("dash-dave", "lakekeeper.finance.old")] == (4, "a")
+
+
+# --- the OpenFGA mirror's panels ----------------------------------------------------------------
+
+DEMO_WH = "00000000-0000-4000-8000-00000000d001"         # the seed's demo warehouse
+DEMO_REVENUE = "00000000-0000-4000-8000-00000000f102"    # demo.finance.revenue
+
+
+def assign(stack, verb, principal):
+    """Writes ("writes") or deletes ("deletes") a select grant on demo.finance.revenue through
+    the stand-in's assignments API, as Lakekeeper's UI would."""
+    r = requests.post(f"{stack['LK_URL']}/management/v1/permissions/warehouse/{DEMO_WH}/table/"
+                      f"{DEMO_REVENUE}/assignments", timeout=10,
+                      json={verb: [{"type": "select", "user": principal}]},
+                      headers={"Authorization": "Bearer " + client_token(stack, "lakeward")})
+    assert r.status_code == 204, r.text
+
+
+def test_mirror_panels(stack, lakeward_factory, grafanacheck):
+    """Grants now, Grant changes and Mirror lag as Grafana runs them, against lakeward with the
+    OpenFGA mirror: a grant and a revoke written through the stand-in move the panels' numbers
+    by exactly one, and the lag is the mirror's own."""
+    assert MIRROR_PANELS <= {t for t, _, _ in panels()}
+    lw = lakeward_factory(stack_env(
+        stack, LAKEWARD_OPENFGA_URL=stack["OPENFGA_URL"],
+        LAKEWARD_OPENFGA_STORE_ID=stack["OPENFGA_STORE_ID"],
+        LAKEWARD_OPENFGA_MODEL_ID=stack["OPENFGA_MODEL_ID"], LAKEWARD_PG_ADMINS="grafana",
+        LAKEWARD_FGA_MIRROR_INTERVAL_MS=500, LAKEWARD_UPSTREAM_TIMEOUT_MS=30000))
+    conn = psycopg.connect(host="127.0.0.1", port=lw.pg_port, user="grafana", dbname="lakeward",
+                           connect_timeout=10, autocommit=True)
+
+    def sql(q, *args):
+        return conn.execute(q, args).fetchone()[0]
+
+    def poll(fn, bound_s=60):       # a hang bound only: syncs stretch on a loaded machine
+        end = time.monotonic() + bound_s
+        while not fn():
+            assert time.monotonic() < end, "never happened"
+            time.sleep(0.05)
+
+    with conn:
+        poll(lambda: sql("SELECT value FROM lakeward_state WHERE component = 'fga_mirror' "
+                         "AND name = 'loaded'") == "true")
+        user = f"oidc~dash-{uuid.uuid4()}"
+        before_grants = sql("SELECT count(*) FROM grants")
+        assign(stack, "writes", user)
+        poll(lambda: sql("SELECT count(*) FROM grants WHERE principal = %s", user) == 1)
+        assign(stack, "deletes", user)
+        poll(lambda: sql("SELECT count(*) FROM grant_history WHERE principal = %s", user) == 2)
+        assign(stack, "writes", user)
+        poll(lambda: sql("SELECT count(*) FROM grants WHERE principal = %s", user) == 1)
+        # what the panels must say, from the tables themselves (the test's own count)
+        want_total = sql("SELECT count(*) FROM grants")
+        want_roles = sql("SELECT count(*) FROM grants WHERE principal_type = 'role'")
+        hour = "changed_at > now() - interval '1 hour'"
+        want_g = sql(f"SELECT count(*) FROM grant_history WHERE operation = 'grant' AND {hour}")
+        want_r = sql(f"SELECT count(*) FROM grant_history WHERE operation = 'revoke' AND {hour}")
+        reports = run_panels(grafanacheck, lw, sorted(MIRROR_PANELS))
+        lag_ms = int(sql("SELECT value FROM lakeward_state WHERE component = 'fga_mirror' "
+                         "AND name = 'lag_ms'"))
+    assert want_total == before_grants + 1
+    now = reports["Grants now"]
+    assert [int(v) for v in values(now, "grants")] == [want_total]
+    assert [int(v) for v in values(now, "role_grants")] == [want_roles]
+    changes = reports["Grant changes"]
+    grants = sum(int(v) for v in values(changes, "grants"))
+    revokes = sum(int(v) for v in values(changes, "revokes"))
+    # the panel's range ends 5 s after now: changes in the last hour and a few seconds
+    assert grants >= 2 and revokes >= 1
+    assert (grants, revokes) == (want_g, want_r)
+    lag = [float(v) for v in values(reports["Mirror lag"], "lag_seconds")]
+    # the mirror syncs every 0.5 s; its lag read just after the panel is of the same order
+    assert len(lag) == 1 and 0 <= lag[0] < 60 and lag_ms < 60000
