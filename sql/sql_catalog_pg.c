@@ -3,8 +3,8 @@
  * lakeward does not register are shown as CAT_ACL, CAT_NODE and CAT_XID say). Rows come
  * from the registries at scan time: pg_class/pg_attribute/pg_namespace from the table
  * registry, pg_type/pg_cast from the type registry, pg_proc/pg_operator from the function
- * registry, pg_settings from the settings table; the session's principal is the one login
- * role. Relations lakeward has nothing for (constraints, indexes, policies, publications,
+ * registry, pg_settings from the settings table, pg_cursors from the session's cursors
+ * (sql_query_ctx.cursor_at); the session's principal is the one login role. Relations lakeward has nothing for (constraints, indexes, policies, publications,
  * ...) exist with their columns and no rows, so psql's and drivers' queries over them run. */
 #include "sql_catalog_int.h"
 
@@ -847,6 +847,35 @@ CAT_REL(pg_enum, "pg_enum", "pg_catalog", 3501, 'r', PG_ENUM, build_empty);
     X(mv, hasindexes, B) X(mv, ispopulated, B) X(mv, definition, T)
 CAT_REL(pg_matviews, "pg_matviews", "pg_catalog", 12038, 'v', PG_MATVIEWS, build_empty);
 
+/* --- the session's own cursors ------------------------------------------------------- */
+
+#define PG_CURSORS(X)                                                                        \
+    X(cur, name, T) X(cur, statement, T) X(cur, is_holdable, B) X(cur, is_binary, B)        \
+    X(cur, is_scrollable, B) X(cur, creation_time, TZ)
+enum { PG_CURSORS(CAT_IDX) };
+
+/* As in PostgreSQL, a session sees only its own cursors (DECLARE, not protocol portals).
+ * Texts are copied: a cursor scanning this relation may outlive a cursor it lists. */
+static int build_cursors(struct cat_scan *s)
+{
+    struct sql_open_cursor c;
+    if (!s->qc || !s->qc->cursor_at)
+        return 0;
+    for (int i = 0; s->qc->cursor_at(s->qc->session, i, &c); i++) {
+        struct sql_value *v = cat_row(s);
+        if (!v)
+            return 0;
+        cat_text(&v[cur_name], cat_fmt(s, "%s", c.name));
+        cat_text(&v[cur_statement], cat_fmt(s, "%s", c.statement));
+        cat_bool(&v[cur_is_holdable], c.holdable);
+        cat_bool(&v[cur_is_binary], c.binary);
+        cat_bool(&v[cur_is_scrollable], c.scrollable);
+        v[cur_creation_time] = (struct sql_value){.type = SQL_V_TIME, .u.us = c.created_us};
+    }
+    return 0;
+}
+CAT_REL(pg_cursors, "pg_cursors", "pg_catalog", 12077, 'v', PG_CURSORS, build_cursors);
+
 const struct cat_rel *const cat_pg_rels[] = {
     &pg_namespace, &pg_class, &pg_attribute, &pg_type, &pg_proc, &pg_operator, &pg_cast,
     &pg_database, &pg_roles, &pg_user, &pg_auth_members, &pg_tables, &pg_views, &pg_tablespace,
@@ -854,6 +883,6 @@ const struct cat_rel *const cat_pg_rels[] = {
     &pg_constraint, &pg_index, &pg_indexes, &pg_inherits, &pg_extension, &pg_policy,
     &pg_trigger, &pg_rewrite, &pg_statistic_ext, &pg_publication, &pg_publication_namespace,
     &pg_publication_rel, &pg_foreign_table, &pg_foreign_server, &pg_sequence, &pg_depend,
-    &pg_enum, &pg_matviews, &pg_language,
+    &pg_enum, &pg_matviews, &pg_language, &pg_cursors,
 };
 const int cat_pg_nrels = (int)(sizeof cat_pg_rels / sizeof cat_pg_rels[0]);

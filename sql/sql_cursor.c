@@ -25,6 +25,8 @@ struct cursor {
     bool failed;                    /* an error stopped it: it cannot run any more */
     bool at_end;                    /* every row has been read */
     int64_t pos;                    /* rows read so far (PostgreSQL's portalPos) */
+    int64_t created_us;             /* statement_timestamp() of the DECLARE */
+    const char *statement;          /* the DECLARE's query text, in run.arena */
     int ncols;
     struct sql_result_col *cols;    /* in run.arena */
     struct sql_run run;             /* the query, taken over from the DECLARE */
@@ -85,6 +87,19 @@ int sql_cursor_columns(struct sql_session *s, const char *name,
     return s->cursors->c[i]->ncols;
 }
 
+/* pg_cursors' rows: cursors only move forward, and BINARY ones are refused. */
+static bool cursor_at(const void *session, int i, struct sql_open_cursor *out)
+{
+    const struct sql_session *s = session;
+    const struct cursor *c;
+    if (!s || !s->cursors || i < 0 || i >= s->cursors->n)
+        return false;
+    c = s->cursors->c[i];
+    *out = (struct sql_open_cursor){c->name, c->statement, c->hold, false, false,
+                                    c->created_us};
+    return true;
+}
+
 static int complete(const struct sql_sink *sink, const char *verb, int64_t n,
                     struct sql_error *err)
 {
@@ -134,8 +149,11 @@ static int declare(struct sql_run *r, const struct sql_sink *sink, struct sql_er
                              "some", cursors_bytes(s), s->o.max_query_memory);
     if (!s->cursors && !(s->cursors = lw_calloc(1, sizeof *s->cursors)))
         return sql_error_set(err, "53200", "out of memory");
+    /* the text, like the plan, counts against the statement's memory bound */
     if (!(c = lw_calloc(1, sizeof *c)) || !(c->name = lw_strdup(name)) ||
-        !(c->cols = lw_arena_alloc(&r->arena, (size_t)(bd->ncols + 1) * sizeof *c->cols))) {
+        !(c->cols = lw_arena_alloc(&r->arena, (size_t)(bd->ncols + 1) * sizeof *c->cols)) ||
+        !(c->statement = lw_arena_strndup(&r->arena, r->query ? r->query : "",
+                                          r->query ? strlen(r->query) : 0))) {
         if (c)
             lw_free(c->name);
         lw_free(c);
@@ -154,12 +172,14 @@ static int declare(struct sql_run *r, const struct sql_sink *sink, struct sql_er
     }
     c->ncols = bd->ncols;
     c->hold = hold;
+    c->created_us = r->start_us;
     /* The cursor takes the run over: its arena (plan, parameters) now belongs to c, and
      * the statement's run, which ends when the DECLARE does, has nothing left to free.
      * The run has not been opened (x points at nothing yet), so moving it is safe. */
     c->run = *r;
     c->run.bound.kind = SQL_STMT_SELECT;
     c->run.done = false;
+    c->run.query = c->statement;        /* the DECLARE's own text goes when it ends */
     r->arena_live = false;
     r->opened = false;
     s->cursors->c[s->cursors->n++] = c;
@@ -309,4 +329,5 @@ const struct sql_cursor_ops sql_cursor_ops = {
     .columns = sql_cursor_columns,
     .run = cursor_run,
     .end = cursors_end,
+    .at = cursor_at,
 };

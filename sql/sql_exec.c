@@ -72,6 +72,8 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
     memset(r, 0, sizeof *r);
     sql_type_set_reg_tables(s->o.tables);
     r->s = s;
+    r->query = query;
+    r->start_us = wall_us();
     lw_arena_init(&r->arena, s->o.max_query_memory);
     r->arena_live = true;
     if (sql_bind(&ctx, node, &r->arena, &r->bound, err) != 0)
@@ -227,6 +229,8 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         r->x.qc.deadline_us = s->deadline_us;
         r->x.qc.admin = s->o.admin;
         r->x.qc.arena = &r->arena;
+        r->x.qc.cursor_at = s->cursor_ops ? s->cursor_ops->at : NULL;
+        r->x.qc.session = s;
         r->x.cancel = s->o.cancel;
         r->opened = true;
         if ((rc = sql_node_open(bd->plan, &r->x)) != 0)

@@ -8,6 +8,8 @@
 
 struct sql_run {
     struct sql_session *s;
+    const char *query;              /* the source text, borrowed until sql_run_end */
+    int64_t start_us;               /* wall clock at sql_run_begin (statement_timestamp) */
     struct lw_arena arena;          /* the statement's memory, bounded (54000) */
     bool arena_live, opened, done;
     struct sql_bound bound;

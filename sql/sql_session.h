@@ -54,6 +54,8 @@ struct sql_cursor_ops {
     /* A transaction ended: COMMIT keeps WITH HOLD cursors, ROLLBACK only those held from
      * an earlier transaction; ALL (DISCARD ALL, end of session) closes every one. */
     void (*end)(struct sql_session *s, enum sql_cursor_end how);
+    /* Session (a struct sql_session)'s i-th open cursor, for sql_query_ctx.cursor_at. */
+    bool (*at)(const void *session, int i, struct sql_open_cursor *out);
 };
 
 struct sql_session {

@@ -170,14 +170,29 @@ struct sql_index_out {
  * another plan". Other failures are negative LW_E* codes with a message in err. */
 #define SQL_VTAB_CONSTRAINT 1
 
+/* One SQL cursor the session has open (DECLARE), as pg_catalog.pg_cursors shows it.
+ * Strings are borrowed until the session's next statement runs a cursor command. */
+struct sql_open_cursor {
+    const char *name;
+    const char *statement;  /* the query text the DECLARE came in */
+    bool holdable, binary, scrollable;
+    int64_t created_us;     /* statement_timestamp() of the DECLARE */
+};
+
 /* What a table learns about the query that scans it (borrowed for the scan's lifetime):
- * who asks, whether they are an administrator, when the statement must be finished, and
- * an arena for per-scan memory that the engine frees with the statement. */
+ * who asks, whether they are an administrator, when the statement must be finished, the
+ * session's own cursors, and an arena for per-scan memory that the engine frees with the
+ * statement. */
 struct sql_query_ctx {
     const char *principal;  /* the session's user */
     bool admin;
     int64_t deadline_us;    /* lw_mono_us() bound; 0: none */
     struct lw_arena *arena;
+    /* The session's i-th open cursor (i from 0) in *out; false past the last. A callback
+     * rather than the session itself so that tables need not know sql/'s session state.
+     * NULL: the scan sees no cursors. */
+    bool (*cursor_at)(const void *session, int i, struct sql_open_cursor *out);
+    const void *session;    /* cursor_at's first argument */
 };
 
 /* A scan in progress. Modules allocate a larger struct that starts with this one. */

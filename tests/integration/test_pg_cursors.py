@@ -201,3 +201,109 @@ def test_psql_fetch_count_as_postgresql(lw, stack, sql):
                 "-v", "FETCH_COUNT=3")
     assert got[:2] == want[:2]
     assert ("ERROR" in got[2]) == ("ERROR" in want[2])
+
+
+# --- pg_catalog.pg_cursors ------------------------------------------------------------------
+
+# Every column but creation_time, whose value is the DECLARE's statement_timestamp(): checked
+# to lie within its transaction instead. Cursors declared here are ones PostgreSQL too
+# reports as not scrollable (NO SCROLL, or a plan that cannot run backward), as lakeward's
+# cursors only move forward. Through the extended protocol PostgreSQL also lists its
+# protocol portals (the unnamed one running the query is ''); lakeward lists DECLAREd
+# cursors only, so those are left out.
+PG_CURSORS = ("select name, statement, is_holdable, is_binary, is_scrollable, "
+              "creation_time >= now() as after_tx_start, "
+              "creation_time - now() < interval '10 minutes' as recent "
+              "from pg_catalog.pg_cursors where name <> '' order by name")
+
+PG_CURSORS_CASES = {
+    "none": [PG_CURSORS, "begin", PG_CURSORS, "commit"],
+    "declare_close": ["begin", PG_CURSORS, "declare c cursor for select 1 as one", PG_CURSORS,
+                      f"declare \"Big One\" no scroll cursor for {SERIES}", PG_CURSORS,
+                      "fetch 2 from \"Big One\"", PG_CURSORS, "close c", PG_CURSORS,
+                      "close \"Big One\"", PG_CURSORS, "commit", PG_CURSORS],
+    "hold": ["begin", "declare h no scroll cursor with hold for select 2 as two",
+             "declare t cursor without hold for select 3 as three", PG_CURSORS, "commit",
+             PG_CURSORS, "begin", PG_CURSORS, "rollback", PG_CURSORS, "close h", PG_CURSORS],
+    "rollback_and_close_all": ["begin", "declare a cursor for select 1",
+                               "declare b no scroll cursor for select 2", PG_CURSORS,
+                               "rollback", PG_CURSORS, "begin", "declare a cursor for select 1",
+                               "declare b cursor for select 2", "close all", PG_CURSORS,
+                               "rollback"],
+    # the statement text is the whole query string the DECLARE came in
+    "multi_statement": ["begin; declare m cursor for select 1; declare n cursor for select 2",
+                        PG_CURSORS, "rollback"],
+    "filtered": ["begin", "declare x cursor for select 1", "declare y cursor for select 2",
+                 "select name from pg_cursors where name = 'y'",
+                 "select count(*) from pg_cursors where is_holdable", "rollback"],
+    # a cursor over pg_cursors itself outlives a cursor it lists
+    "cursor_over_pg_cursors": ["begin", "declare a cursor for select 1",
+                               "declare b no scroll cursor for select name, statement "
+                               "from pg_cursors where name <> '' order by name",
+                               "fetch 1 from b", "close a", "fetch all from b", "rollback"],
+}
+
+
+def description(conn, stmt, binary):
+    cur = conn.cursor(binary=binary)
+    cur.execute(stmt)
+    return [(d.name, d.type_code) for d in cur.description]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["simple", "extended"])
+def test_pg_cursors_columns_as_postgresql(lw, stack, binary):
+    stmt = "select * from pg_catalog.pg_cursors"
+    with lw_conn(lw, autocommit=True) as a, pg_conn(stack, autocommit=True) as b:
+        got, want = description(a, stmt, binary), description(b, stmt, binary)
+        assert got == want
+        assert [n for n, _ in got] == ["name", "statement", "is_holdable", "is_binary",
+                                       "is_scrollable", "creation_time"]
+        rel = ("select c.relname, c.relkind, n.nspname from pg_catalog.pg_class c "
+               "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
+               "where c.relname = 'pg_cursors'")
+        assert outcome(a, rel, binary) == outcome(b, rel, binary)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["simple", "extended"])
+@pytest.mark.parametrize("case", sorted(PG_CURSORS_CASES))
+def test_pg_cursors_as_postgresql(lw, stack, case, binary):
+    with lw_conn(lw, autocommit=True) as a, pg_conn(stack, autocommit=True) as b:
+        for stmt in PG_CURSORS_CASES[case]:
+            got, want = outcome(a, stmt, binary), outcome(b, stmt, binary)
+            assert got == want, (stmt, got, want)
+
+
+def test_pg_cursors_only_the_sessions_own(lw):
+    with lw_conn(lw, autocommit=True) as a, lw_conn(lw, autocommit=True) as b:
+        a.execute("begin")
+        a.execute("declare mine cursor for select 1")
+        b.execute("begin")
+        b.execute("declare theirs cursor with hold for select 2")
+        assert a.execute("select name from pg_cursors").fetchall() == [("mine",)]
+        assert b.execute("select name, is_holdable from pg_cursors").fetchall() == \
+            [("theirs", True)]
+        a.execute("rollback")
+        b.execute("rollback")
+
+
+def psycopg_close_unexecuted(conn, declare_by_sql):
+    """psycopg closes a named cursor it never executed, inside a transaction, by asking
+    pg_cursors whether one of that name exists (and closing it if so)."""
+    conn.execute("select 1")            # a transaction is open
+    if declare_by_sql:
+        conn.execute("declare pc cursor for select 1 as one")
+    before = conn.execute("select name from pg_cursors").fetchall()
+    cur = conn.cursor("pc")
+    cur.close()
+    after = conn.execute("select name from pg_cursors").fetchall()
+    conn.rollback()
+    return before, after
+
+
+@pytest.mark.parametrize("declare_by_sql", [False, True])
+def test_psycopg_close_unexecuted_cursor_as_postgresql(lw, stack, declare_by_sql):
+    with lw_conn(lw) as a, pg_conn(stack) as b:
+        got = psycopg_close_unexecuted(a, declare_by_sql)
+        want = psycopg_close_unexecuted(b, declare_by_sql)
+        assert got == want
+        assert got == (([("pc",)], []) if declare_by_sql else ([], []))

@@ -113,6 +113,9 @@ static const struct {
      "confmatchtype char, conislocal bool, coninhcount int4, connoinherit bool, "
      "conkey _int2, confkey _int2, conpfeqop _oid, conppeqop _oid, conffeqop "
      "_oid, confdelsetcols _int2, conexclop _oid, conbin text"},
+    {"pg_catalog", "pg_cursors",
+     "name text, statement text, is_holdable bool, is_binary bool, is_scrollable bool, "
+     "creation_time timestamptz"},
     {"pg_catalog", "pg_database",
      "oid oid, datname name, datdba oid, encoding int4, datlocprovider char, "
      "datistemplate bool, datallowconn bool, datconnlimit int4, datfrozenxid oid, "

@@ -402,7 +402,7 @@ static int scan(const struct sql_vtab_module *m, bool admin, int plan, int argc,
 {
     struct lw_arena arena;
     lw_arena_init(&arena, 1 << 20);
-    struct sql_query_ctx qc = {"oidc~x", admin, 0, &arena};
+    struct sql_query_ctx qc = {.principal = "oidc~x", .admin = admin, .arena = &arena};
     struct sql_cursor *cur = NULL;
     assert_int_equal(m->open(&pc, &qc, &cur, err), 0);
     int rc = m->filter(cur, plan, argc, argv, err);

@@ -113,7 +113,7 @@ static int scan_roles(const char *principal, bool admin, char *out, size_t outle
     const struct sql_vtab_module *m = &perm_roles_module;
     struct lw_arena arena;
     lw_arena_init(&arena, 1 << 20);
-    struct sql_query_ctx qc = {principal, admin, 0, &arena};
+    struct sql_query_ctx qc = {.principal = principal, .admin = admin, .arena = &arena};
     struct sql_cursor *cur = NULL;
     int rc = m->open(&world, &qc, &cur, err);
     if (rc == 0)

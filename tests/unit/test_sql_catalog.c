@@ -94,7 +94,7 @@ static int scan(const char *schema, const char *name, const char *principal, boo
                 const char *key, const char *value, const char *show)
 {
     const struct sql_table *t = rel(schema, name);
-    struct sql_query_ctx qc = {principal, admin, 0, &arena};
+    struct sql_query_ctx qc = {.principal = principal, .admin = admin, .arena = &arena};
     struct sql_cursor *cur;
     struct lw_err err = {0};
     struct lw_buf tmp;
@@ -407,7 +407,7 @@ static void test_register_twice_fails(void **state)
 static void test_rescan_and_failed_allocations(void **state)
 {
     const struct sql_table *t = rel("pg_catalog", "pg_attribute");
-    struct sql_query_ctx qc = {"alice", false, 0, &arena};
+    struct sql_query_ctx qc = {.principal = "alice", .arena = &arena};
     struct sql_cursor *cur;
     struct lw_err err = {0};
     int n1 = 0, n2 = 0;
