@@ -318,6 +318,57 @@ static void test_roles_follow_the_session(void **state)
                                 "datlocprovider=c|dattablespace=1663\n");
 }
 
+/* pg_cursors: the rows cursor_at gives, copied (a cursor may close while a scan of
+ * pg_cursors still streams it); none without a callback. */
+static char fake_cursor_name[16] = "c1";
+
+static bool fake_cursor_at(const void *session, int i, struct sql_open_cursor *out)
+{
+    static const struct sql_open_cursor held = {"h", "declare h cursor with hold for select 1",
+                                                true, false, false, 1000000};
+    assert_ptr_equal(session, &arena);
+    if (i == 0)
+        *out = (struct sql_open_cursor){fake_cursor_name, "begin; declare c1 cursor for x",
+                                        false, false, false, 0};
+    else if (i == 1)
+        *out = held;
+    return i < 2;
+}
+
+static void test_pg_cursors_from_the_session(void **state)
+{
+    const struct sql_table *t = rel("pg_catalog", "pg_cursors");
+    struct sql_query_ctx qc = {.principal = "alice", .arena = &arena,
+                               .cursor_at = fake_cursor_at, .session = &arena};
+    struct sql_cursor *cur;
+    struct lw_err err = {0};
+    struct sql_value v;
+    (void)state;
+    assert_int_equal(scan("pg_catalog", "pg_cursors", "alice", false, NULL, NULL, "name"), 0);
+    assert_int_equal(t->mod->open(t->aux, &qc, &cur, &err), 0);
+    assert_int_equal(t->mod->filter(cur, 0, 0, NULL, &err), 0);
+    strcpy(fake_cursor_name, "gone");
+    assert_false(t->mod->eof(cur));
+    assert_int_equal(t->mod->column(cur, col_index(t, "name"), &v, &err), 0);
+    assert_int_equal(v.type, SQL_V_TEXT);
+    assert_memory_equal(v.u.s.p, "c1", 2);
+    assert_int_equal((int)v.u.s.len, 2);
+    assert_int_equal(t->mod->column(cur, col_index(t, "is_holdable"), &v, &err), 0);
+    assert_false(v.u.b);
+    assert_int_equal(t->mod->next(cur, &err), 0);
+    assert_int_equal(t->mod->column(cur, col_index(t, "statement"), &v, &err), 0);
+    assert_int_equal((int)v.u.s.len, (int)strlen("declare h cursor with hold for select 1"));
+    assert_int_equal(t->mod->column(cur, col_index(t, "is_holdable"), &v, &err), 0);
+    assert_true(v.u.b);
+    assert_int_equal(t->mod->column(cur, col_index(t, "creation_time"), &v, &err), 0);
+    assert_int_equal(v.type, SQL_V_TIME);
+    assert_int_equal(v.u.us, 1000000);
+    assert_int_equal(t->mod->next(cur, &err), 0);
+    assert_true(t->mod->eof(cur));
+    t->mod->close(cur);
+    strcpy(fake_cursor_name, "c1");
+}
+
 static void test_empty_relations_exist(void **state)
 {
     static const char *const empty[] = {
@@ -695,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_pg_type_from_registry),
         cmocka_unit_test(test_pg_proc_from_registry),
         cmocka_unit_test(test_roles_follow_the_session),
+        cmocka_unit_test(test_pg_cursors_from_the_session),
         cmocka_unit_test(test_empty_relations_exist),
         cmocka_unit_test(test_information_schema),
         cmocka_unit_test(test_oids_are_stable),
