@@ -33,10 +33,10 @@ def test_list_tables(lw):
     """\\dt and \\d list lakeward.decisions as a table owned by the catalog owner;
     \\dt+ adds persistence, access method, size and description."""
     want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|access_history|table|lakeward",
-            "lakeward|decisions|table|lakeward"]
+            "lakeward|decisions|table|lakeward", "lakeward|lakeward_state|table|lakeward"]
     for command in ("\\dt", "\\d"):
         out, _ = psql(lw, command)
-        assert out[:4] == want and out[-1] == "(2 rows)", (command, out)
+        assert out[:5] == want and out[-1] == "(3 rows)", (command, out)
     out, _ = psql(lw, "\\dt+")
     assert out[1] == "Schema|Name|Type|Owner|Persistence|Access method|Size|Description"
     assert out[3] == "lakeward|decisions|table|lakeward|permanent|heap|0 bytes|"
@@ -85,7 +85,7 @@ def test_information_schema_as_grafana_reads_it(lw):
     out, _ = psql(lw, "SELECT table_schema, table_name, table_type FROM information_schema.tables "
                       "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') ORDER BY 2")
     assert out == ["table_schema|table_name|table_type", "lakeward|access_history|BASE TABLE",
-                   "lakeward|decisions|BASE TABLE", "(2 rows)"]
+                   "lakeward|decisions|BASE TABLE", "lakeward|lakeward_state|BASE TABLE", "(3 rows)"]
     out, _ = psql(lw, "SELECT column_name, data_type, udt_name, ordinal_position "
                       "FROM information_schema.columns WHERE table_name = 'decisions' "
                       "ORDER BY ordinal_position")
@@ -131,7 +131,8 @@ def test_patterns_views_privileges_extensions(lw):
     want = ["List of relations", "Schema|Name|Type|Owner", "lakeward|decisions|table|lakeward",
             "(1 row)"]
     out, _ = psql(lw, "\\dt lakeward.*")
-    assert out == want[:2] + ["lakeward|access_history|table|lakeward"] + want[2:3] + ["(2 rows)"]
+    assert out == (want[:2] + ["lakeward|access_history|table|lakeward"] + want[2:3]
+                   + ["lakeward|lakeward_state|table|lakeward", "(3 rows)"])
     for command in ("\\dt dec*", "\\dt lakeward.decisions"):
         out, _ = psql(lw, command)
         assert out == want, (command, out)
@@ -143,7 +144,8 @@ def test_patterns_views_privileges_extensions(lw):
     out, _ = psql(lw, "\\dp")
     assert out == ["Access privileges",
                    "Schema|Name|Type|Access privileges|Column privileges|Policies",
-                   "lakeward|access_history|table|||", "lakeward|decisions|table|||", "(2 rows)"]
+                   "lakeward|access_history|table|||", "lakeward|decisions|table|||",
+                   "lakeward|lakeward_state|table|||", "(3 rows)"]
     out, _ = psql(lw, "\\dx")
     assert out == ["List of installed extensions", "Name|Version|Schema|Description", "(0 rows)"]
     out, _ = psql(lw, "\\dvS pg_roles")
