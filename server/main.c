@@ -137,6 +137,17 @@ static int submit_refresh(void *ctx, void (*fn)(void *), void *arg)
     return http_workers_submit(ctx, fn, arg);
 }
 
+/* A Lakekeeper client's options for configured instance i (the authorizer's clients and the
+ * SQL process's own are made alike). */
+static struct lk_client_opts lk_opts_of(const struct lw_config *c, int i)
+{
+    const struct lw_lk_instance_cfg *ic = &c->instances[i];
+    return (struct lk_client_opts){ic->id, ic->url, ic->token_endpoint, ic->client_id,
+                                   ic->client_secret, ic->scope, ic->max_batch,
+                                   c->upstream_timeout_ms, c->warehouse_cache_ttl_ms,
+                                   c->warehouse_negative_ttl_ms, 64u << 20};
+}
+
 static int app_start(struct app *a, struct lw_err *err)
 {
     const struct lw_config *c = &a->cfg;
@@ -160,10 +171,7 @@ static int app_start(struct app *a, struct lw_err *err)
     }
     for (int i = 0; i < c->ninstances; i++) {
         const struct lw_lk_instance_cfg *ic = &c->instances[i];
-        struct lk_client_opts o = {ic->id, ic->url, ic->token_endpoint, ic->client_id,
-                                   ic->client_secret, ic->scope, ic->max_batch,
-                                   c->upstream_timeout_ms, c->warehouse_cache_ttl_ms,
-                                   c->warehouse_negative_ttl_ms, 64u << 20};
+        struct lk_client_opts o = lk_opts_of(c, i);
         if (!(a->lk[i] = lk_client_new(&o, a->cache, err)))
             return err->code;
         a->nlk++;
@@ -287,11 +295,7 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
         !(w->lk = lw_calloc((size_t)c->ninstances, sizeof *w->lk)))
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     for (int i = 0; i < c->ninstances; i++) {
-        const struct lw_lk_instance_cfg *ic = &c->instances[i];
-        struct lk_client_opts o = {ic->id, ic->url, ic->token_endpoint, ic->client_id,
-                                   ic->client_secret, ic->scope, ic->max_batch,
-                                   c->upstream_timeout_ms, c->warehouse_cache_ttl_ms,
-                                   c->warehouse_negative_ttl_ms, 64u << 20};
+        struct lk_client_opts o = lk_opts_of(c, i);
         if (!(w->lk[i] = lk_client_new(&o, w->lk_cache, err)))
             return err->code;
         w->nlk++;
