@@ -224,7 +224,7 @@ static void format_float4(float f, struct lw_buf *b)
             break;
     }
     snprintf(tmp, sizeof tmp, "%.*e", p - 1, (double)f);
-    exp = atoi(strchr(tmp, 'e') + 1);
+    exp = (int)strtol(strchr(tmp, 'e') + 1, NULL, 10);  /* "%e" always writes an exponent */
     if (exp < -4 || exp >= 6) {
         lw_buf_puts(b, tmp);
         return;
