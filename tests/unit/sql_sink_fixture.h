@@ -90,4 +90,29 @@ static int sql_fixture_teardown(void **state)
     return 0;
 }
 
+/* Runs q with the n-th allocation failing, for n = 0, 1, ... until it succeeds: every failed
+ * run must end with an out-of-memory or bound error, and the first run that succeeds must
+ * answer `want` (the answer without failures). A run whose rendering alone ran out (the sink's
+ * buffer) is not the engine's and is tried again with the next n. */
+static inline void sql_fixture_survives_failed_allocations(const char *q, const char *want)
+{
+    for (long n = 0; n < 3000; n++) {
+        int rc;
+        lw_buf_reset(&out);
+        memset(&err, 0, sizeof err);
+        lw_alloc_fail_after(n);
+        rc = sql_session_query(&sess, q, &sink, &err);
+        lw_alloc_fail_after(-1);
+        if (rc == 0 && out.failed)
+            continue;
+        if (rc == 0) {
+            assert_string_equal(out.data, want);
+            return;
+        }
+        assert_true(strcmp(err.sqlstate, "53200") == 0 || strcmp(err.sqlstate, "XX000") == 0 ||
+                    strcmp(err.sqlstate, "54000") == 0);
+    }
+    fail_msg("%s never succeeded", q);
+}
+
 #endif
