@@ -24,7 +24,7 @@ struct keys {
     int n[NKEYS];
 };
 
-enum kind { T_SERVER, T_PROJECTS, T_WAREHOUSES, T_NAMESPACES, T_TABLES, T_VIEWS, T_REFRESH };
+enum kind { T_SERVER, T_PROJECTS, T_WAREHOUSES, T_NAMESPACES, T_TABLES, T_VIEWS };
 
 /* What a non-admin's row is checked with. */
 struct vis {
@@ -136,12 +136,6 @@ enum { TB_ID, TB_NAME, TB_FULL, TB_NS_ID, TB_NS_NAME, TB_NS_PATH, TB_WH_ID, TB_W
 static const struct sql_col table_cols[TB_N] = TABULAR_COLS("table_id", "table_name");
 static const struct sql_col view_cols[TB_N] = TABULAR_COLS("view_id", "view_name");
 
-enum { R_INSTANCE, R_REFRESHED_AT, R_N };
-static const struct sql_col refresh_cols[R_N] = {
-    [R_INSTANCE] = {"instance", SQL_OID_TEXT, 0},
-    [R_REFRESHED_AT] = {"refreshed_at", SQL_OID_TIMESTAMPTZ, 0},
-};
-
 #define NO_KEYS {-1, -1, -1, -1, -1}
 static const struct cat_table cat_tables[] = {
     {T_SERVER, "lakekeeper_server", server_cols, S_N, NO_KEYS},
@@ -152,7 +146,6 @@ static const struct cat_table cat_tables[] = {
     {T_TABLES, "tables", table_cols, TB_N,
      {TB_PROJECT, TB_WH_ID, TB_WH_NAME, TB_NS_ID, TB_NS_NAME}},
     {T_VIEWS, "views", view_cols, TB_N, {TB_PROJECT, TB_WH_ID, TB_WH_NAME, TB_NS_ID, TB_NS_NAME}},
-    {T_REFRESH, "catalog_refresh", refresh_cols, R_N, NO_KEYS},
 };
 
 /* ---- planning ------------------------------------------------------------------------------ */
@@ -179,7 +172,7 @@ static int best_index_for(const struct cat_table *t, const struct sql_index_in *
     out->plan = plan;
     /* Each key spares listings: a round trip weighs far more than rows in memory. */
     out->est_cost = 1000.0 / (1 + nargs);
-    out->est_rows = t->kind == T_SERVER || t->kind == T_REFRESH ? 1 : 100.0 / (1 + nargs);
+    out->est_rows = t->kind == T_SERVER ? 1 : 100.0 / (1 + nargs);
     return 0;
 }
 
@@ -606,21 +599,6 @@ static int open_for(const struct sql_vtab_module *m, void *aux, const struct sql
     return 0;
 }
 
-static int refresh(struct cur *c, struct lw_err *err)
-{
-    perm_catalog_invalidate(c->pc);
-    for (int i = 0; i < perm_catalog_count(c->pc); i++) {
-        struct sql_value *r = row_new(c, &(struct vis){.inst = i, .always = true}, err);
-        if (!r)
-            return err->code;
-        r[R_REFRESHED_AT].type = SQL_V_TIME;
-        r[R_REFRESHED_AT].u.us = lw_wall_ms() * 1000;
-        if (!txt(c, &r[R_INSTANCE], lk_catalog_instance(perm_catalog_at(c->pc, i))))
-            return nomem(err);
-    }
-    return 0;
-}
-
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err)
 {
@@ -628,8 +606,6 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     struct keys k = {0};
     int rc = 0;
     c->nrows = c->pos = 0;
-    if (c->t->kind == T_REFRESH)
-        return refresh(c, err);
     for (int i = 0; i < argc; i++) {
         int key = (plan >> (KEY_BITS * i)) & ((1 << KEY_BITS) - 1);
         if (key < NKEYS && (rc = key_values(c, &argv[i], &k.v[key], &k.n[key], err)) != 0)
@@ -718,12 +694,10 @@ CAT_MODULE(perm_cat_warehouses_module, T_WAREHOUSES, "warehouses", warehouse_col
 CAT_MODULE(perm_cat_namespaces_module, T_NAMESPACES, "namespaces", namespace_cols, N_N);
 CAT_MODULE(perm_cat_tables_module, T_TABLES, "tables", table_cols, TB_N);
 CAT_MODULE(perm_cat_views_module, T_VIEWS, "views", view_cols, TB_N);
-CAT_MODULE(perm_cat_refresh_module, T_REFRESH, "catalog_refresh", refresh_cols, R_N);
 
 static const struct sql_vtab_module *const modules[] = {
     &perm_cat_server_module,     &perm_cat_projects_module, &perm_cat_warehouses_module,
     &perm_cat_namespaces_module, &perm_cat_tables_module,   &perm_cat_views_module,
-    &perm_cat_refresh_module,
 };
 
 static const struct cat_table *table_of(const struct sql_vtab_module *m)

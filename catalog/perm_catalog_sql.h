@@ -1,7 +1,6 @@
 /* perm_catalog_sql.h -- Lakekeeper's catalog objects as tables: lakeward.lakekeeper_server,
  * projects, warehouses, namespaces, tables, views, read from the catalog cache
- * (perm_catalog.h), and lakeward.catalog_refresh, whose scan drops this session's cache so
- * the next query reads Lakekeeper again. Equality / IN on warehouse and namespace ids or
+ * (perm_catalog.h; lakeward.catalog_refresh(), perm_refresh_sql.h, drops it). Equality / IN on warehouse and namespace ids or
  * names narrow which listings are read; the engine re-checks every constraint. Admins see
  * every object; anyone else only the objects Lakekeeper lets them get_metadata of, asked per
  * object in batches (fail closed: when Lakekeeper cannot answer, an error, never rows).
@@ -17,6 +16,5 @@ extern const struct sql_vtab_module perm_cat_warehouses_module;
 extern const struct sql_vtab_module perm_cat_namespaces_module;
 extern const struct sql_vtab_module perm_cat_tables_module;
 extern const struct sql_vtab_module perm_cat_views_module;
-extern const struct sql_vtab_module perm_cat_refresh_module;
 
 #endif

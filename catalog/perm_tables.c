@@ -1,6 +1,6 @@
-/* perm_tables.c -- the list of the permission world's tables (perm_tables.h). A table of data
- * rather than a chain of calls: name, module, which member of struct perm_world is its aux,
- * and which peer must be configured for it to exist. */
+/* perm_tables.c -- the list of the permission world's tables and functions (perm_tables.h).
+ * A table of data rather than a chain of calls: name, module, which member of struct
+ * perm_world is its aux, and which peer must be configured for it to exist. */
 #include "perm_tables.h"
 #include "perm_actions_sql.h"
 #include "perm_catalog_sql.h"
@@ -9,6 +9,7 @@
 #include "perm_grants_sql.h"
 #include "perm_model_sql.h"
 #include "perm_principal_sql.h"
+#include "perm_refresh_sql.h"
 #include "perm_state_sql.h"
 #include "perm_who_can_sql.h"
 
@@ -44,13 +45,20 @@ static const struct perm_table {
     {"namespaces", &perm_cat_namespaces_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"tables", &perm_cat_tables_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"views", &perm_cat_views_module, offsetof(struct perm_world, catalog), PEER_LK},
-    {"catalog_refresh", &perm_cat_refresh_module, offsetof(struct perm_world, catalog), PEER_LK},
     {"users", &perm_users_module, PERM_WHOLE_WORLD, PEER_LK},
     {"roles", &perm_roles_module, PERM_WHOLE_WORLD, PEER_LK},
     {"principals", &perm_principals_module, PERM_WHOLE_WORLD, PEER_LK},
     {"role_members", &perm_role_members_module, PERM_WHOLE_WORLD, PEER_LK},
     {"effective_role_members", &perm_effective_role_members_module, PERM_WHOLE_WORLD,
      PEER_LK_FGA},
+};
+
+/* Module functions (sql_vtab.h); each gets the whole struct perm_world as aux. */
+static const struct perm_func {
+    const struct sql_vfunc *func;
+    enum perm_peer needs;
+} perm_func_list[] = {
+    {&perm_refresh_func, PEER_LK},
 };
 
 static bool peer_configured(const struct perm_world *w, enum perm_peer p)
@@ -68,6 +76,13 @@ int perm_tables_register(struct sql_tables *t, struct perm_world *w, struct lw_e
             continue;
         int rc = sql_tables_add(t, "lakeward", pt->name, pt->module,
                                 (char *)w + pt->aux_offset, err);
+        if (rc != 0)
+            return rc;
+    }
+    for (size_t i = 0; i < sizeof perm_func_list / sizeof *perm_func_list; i++) {
+        const struct perm_func *pf = &perm_func_list[i];
+        int rc = peer_configured(w, pf->needs)
+                     ? sql_tables_add_func(t, "lakeward", pf->func, w, err) : 0;
         if (rc != 0)
             return rc;
     }

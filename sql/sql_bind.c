@@ -292,7 +292,8 @@ static int bind_range_function(struct binder *b, const PgQuery__RangeFunction *r
         /* a scalar function in FROM yields one row: bound as the call in the select list
          * would be, handed to the one-row entry */
         struct sql_expr *bound;
-        if (!sql_func_resolve(name, n, argt, SQL_FN_SCALAR, want, &ret, &nm))
+        if (!sql_func_resolve(name, n, argt, SQL_FN_SCALAR, want, &ret, &nm) &&
+            !sql_bind_module_func(b, fc))
             return sql_bind_fail(b, fc->location, "0A000", "function %s with these arguments "
                                  "is not supported in FROM yet", name);
         if (!(bound = sql_bind_expr(b, call, &outer)))

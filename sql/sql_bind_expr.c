@@ -932,6 +932,37 @@ static struct sql_expr *bind_window(struct binder *b, const PgQuery__FuncCall *f
     return ref;
 }
 
+const struct sql_func *sql_bind_module_func(const struct binder *b,
+                                            const PgQuery__FuncCall *fc)
+{
+    const char *name = fc->n_funcname ? sql_bind_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+    const char *schema = fc->n_funcname == 2 ? sql_bind_str(fc->funcname[0]) : NULL;
+    if (!name || fc->n_funcname > 2 || (schema ? strcmp(schema, "pg_catalog") == 0
+                                               : sql_func_exists(name)))
+        return NULL;
+    return sql_tables_find_func(b->ctx->tables, schema, name);
+}
+
+/* A module function's call: a plain call of a fixed signature, its arguments cast to it. */
+static struct sql_expr *bind_module_call(struct binder *b, const PgQuery__FuncCall *fc,
+                                         struct bscope *sc, const struct sql_func *fn)
+{
+    struct sql_expr *args[SQL_FUNC_MAX_ARGS];
+    int n = (int)fc->n_args;
+    if (fc->over || fc->agg_star || fc->agg_distinct || fc->agg_filter ||
+        fc->agg_within_group || fc->n_agg_order || fc->func_variadic)
+        return sql_bind_fail(b, fc->location, "42809", "%s is not an aggregate or window "
+                             "function", fn->name), NULL;
+    if (n != fn->nargs)
+        return sql_bind_fail(b, fc->location, "42883", "function %s takes %d argument%s, "
+                             "not %d", fn->name, fn->nargs, fn->nargs == 1 ? "" : "s", n),
+               NULL;
+    for (int i = 0; i < n; i++)
+        if (!(args[i] = sql_bind_expr(b, fc->args[i], sc)))
+            return NULL;
+    return make_call(b, fn, fn->ret, fc->location, args, fn->args, n);
+}
+
 static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
                                   struct bscope *sc)
 {
@@ -942,6 +973,8 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     const struct sql_func *fn;
     int n = (int)fc->n_args, nm;
     struct bquery *q = sc ? sc->q : NULL;
+    if ((fn = sql_bind_module_func(b, fc)))
+        return bind_module_call(b, fc, sc, fn);
     if (!name || fc->n_funcname > 2 || (schema && strcmp(schema, "pg_catalog") != 0))
         return sql_bind_fail(b, fc->location, "42883", "function %s does not exist",
                              name ? name : "?"), NULL;

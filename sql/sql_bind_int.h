@@ -102,6 +102,11 @@ char *sql_bind_strdup(struct binder *b, const char *s);
 
 /* Expressions (sql_bind_expr.c). NULL on error. */
 struct sql_expr *sql_bind_expr(struct binder *b, const PgQuery__Node *n, struct bscope *sc);
+/* The module function (sql_tables_add_func) a call names, or NULL: schema-qualified
+ * outside pg_catalog, or unqualified and not a built-in function (built-ins come first on
+ * the search path, as pg_catalog does in PostgreSQL). */
+const struct sql_func *sql_bind_module_func(const struct binder *b,
+                                            const PgQuery__FuncCall *fc);
 /* left op right (left NULL: prefix) with PostgreSQL's operator resolution. */
 struct sql_expr *sql_bind_op(struct binder *b, const char *name, struct sql_expr *l,
                              struct sql_expr *r, int loc);

@@ -231,6 +231,7 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         r->x.qc.arena = &r->arena;
         r->x.qc.cursor_at = s->cursor_ops ? s->cursor_ops->at : NULL;
         r->x.qc.session = s;
+        r->x.ev.fc.qc = &r->x.qc;
         r->x.cancel = s->o.cancel;
         r->opened = true;
         if ((rc = sql_node_open(bd->plan, &r->x)) != 0)

@@ -119,6 +119,7 @@ static int call(struct sql_eval *ev, const struct sql_func *fn, uint32_t ret, in
 {
     ev->fc.result_oid = ret;
     ev->fc.arg_oids = argt;
+    ev->fc.fn = fn;
     memset(out, 0, sizeof *out);
     return fn->fn(&ev->fc, argc, argv, out);
 }

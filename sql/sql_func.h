@@ -49,6 +49,11 @@ struct sql_fcall {
     int ndirect;
     const struct sql_value *direct;
     bool order_desc;
+    /* The entry being called (set by the evaluator for scalar calls), and what a table scan
+     * of the statement sees (NULL outside a statement's execution): module functions
+     * (sql_tables_add_func) are called with both. */
+    const struct sql_func *fn;
+    const struct sql_query_ctx *qc;
 };
 
 /* A scalar function: argv holds argc values (never NULL when the entry is strict).

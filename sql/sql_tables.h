@@ -1,11 +1,15 @@
-/* sql_tables.h -- the registry of virtual tables by schema and name. Built once at start-up
- * (sql_tables_add), then only read, so lookups need no lock. */
+/* sql_tables.h -- the registry of what modules provide to the SQL engine: virtual tables
+ * and module functions (sql_vtab.h), by schema and name. Built once at start-up
+ * (sql_tables_add, sql_tables_add_func), then only read, so lookups need no lock. */
 #ifndef SQL_TABLES_H
 #define SQL_TABLES_H
 
 #include "sql_vtab.h"
 
 #define SQL_TABLES_MAX 128
+#define SQL_TABLES_MAX_FUNCS 16
+
+struct sql_func;
 
 struct sql_table {
     const char *schema;     /* borrowed; static strings in practice */
@@ -29,5 +33,16 @@ const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *
  * the count, and entry i (0..count-1) or NULL. */
 int sql_tables_count(const struct sql_tables *t);
 const struct sql_table *sql_tables_at(const struct sql_tables *t, int i);
+
+/* Registers schema.f->name as a module function called with aux. Fails with LW_EINVAL for
+ * a duplicate name in schema or more than SQL_VFUNC_MAX_ARGS arguments, LW_ENOMEM past
+ * SQL_TABLES_MAX_FUNCS; schema and f are borrowed for the registry's lifetime. */
+int sql_tables_add_func(struct sql_tables *t, const char *schema, const struct sql_vfunc *f,
+                        void *aux, struct lw_err *err) LW_MUSTCHECK;
+/* The module function schema.name (schema NULL: the search path) as a volatile scalar entry
+ * of the function registry (sql_func.h) that the binder binds and the evaluator calls like
+ * any other; calling it needs sql_fcall.qc. NULL when there is none. Valid as long as t. */
+const struct sql_func *sql_tables_find_func(const struct sql_tables *t, const char *schema,
+                                            const char *name);
 
 #endif

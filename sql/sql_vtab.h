@@ -195,6 +195,24 @@ struct sql_query_ctx {
     const void *session;    /* cursor_at's first argument */
 };
 
+/* A function a module provides beside its tables (sql_tables_add_func), for what a scan
+ * cannot say: an action on the session's own state, such as dropping its catalog cache.
+ * The engine binds it like a scalar function (arguments implicitly cast to args[], in the
+ * select list or alone in FROM) and treats it as volatile: it is called once per row that
+ * reaches it, never folded or moved. */
+#define SQL_VFUNC_MAX_ARGS 4
+
+struct sql_vfunc {
+    const char *name;
+    int nargs;
+    uint32_t args[SQL_VFUNC_MAX_ARGS];
+    uint32_t ret;                   /* result type OID */
+    /* aux as registered; qc as a scan gets it (text results go in qc->arena). Returns 0
+     * with *out set (SQL_V_NULL for NULL), or a negative LW_E* code with err filled. */
+    int (*call)(void *aux, const struct sql_query_ctx *qc, int argc,
+                const struct sql_value *argv, struct sql_value *out, struct lw_err *err);
+};
+
 /* A scan in progress. Modules allocate a larger struct that starts with this one. */
 struct sql_cursor {
     const struct sql_vtab_module *mod;

@@ -1,12 +1,13 @@
 """Lakekeeper's catalog objects as SQL tables (lakeward.lakekeeper_server, projects,
-warehouses, namespaces, tables, views, catalog_refresh) on the seed scenario: every table's
+warehouses, namespaces, tables, views) and lakeward.catalog_refresh() on the seed scenario: every table's
 rows equal what the test reads itself from the stand-in's API (as lakeward's technical client,
 walking nested namespaces and following pages itself); filters on warehouse and namespace
 names and ids narrow the listings lakeward asks for (the stand-in's request counters say
 so); an administrator sees every object, airflow-sp-2 only what Lakekeeper's batch-check
 lets it get_metadata of; a namespace created after a query appears after
-lakeward.catalog_refresh (and in a new session, whose cache is its own); psql's \\dt lists
+lakeward.catalog_refresh() (and in a new session, whose cache is its own); psql's \\dt lists
 the tables."""
+import datetime
 import subprocess
 import uuid
 
@@ -253,16 +254,32 @@ def test_new_namespace_after_refresh(stack, lw):
             # another session has its own cache and reads Lakekeeper
             with connect(lw, ADMIN) as fresh:
                 assert (name,) in rows(fresh, "SELECT namespace_name FROM lakeward.namespaces")
-            got = rows(conn, "SELECT instance, now() - refreshed_at < interval '1 minute' "
-                             "FROM lakeward.catalog_refresh")
-            assert got == [("default", True)]
+            # anyone may refresh, and it drops only the caller's own session's cache
+            with connect(lw, OTHER) as other:
+                assert rows(other, "SELECT lakeward.catalog_refresh() IS NOT NULL") == [(True,)]
+            assert rows(conn, "SELECT namespace_name FROM lakeward.namespaces") == before
+            got = rows(conn, "SELECT now() - lakeward.catalog_refresh() < interval '1 minute'")
+            assert got == [(True,)]
             after = rows(conn, "SELECT namespace_id::text, namespace_name "
                                "FROM lakeward.namespaces WHERE namespace_name = %s", (name,))
             assert after == [(reg["id"], name)]
         finally:
             control(stack, "POST", "unregister", {"warehouse": "demo", "namespace": [name]})
-        rows(conn, "SELECT * FROM lakeward.catalog_refresh")
+        # alone in FROM too, as PostgreSQL allows any function there
+        rows(conn, "SELECT * FROM lakeward.catalog_refresh()")
         assert rows(conn, "SELECT namespace_name FROM lakeward.namespaces") == before
+
+
+def test_refresh_function_errors(stack, lw):
+    with connect(lw, ADMIN) as conn:
+        with pytest.raises(psycopg.errors.UndefinedFunction) as e:
+            conn.execute("SELECT lakeward.catalog_refresh(1)")
+        assert "takes 0 arguments" in str(e.value)
+        with pytest.raises(psycopg.errors.WrongObjectType):
+            conn.execute("SELECT count(*) OVER () FROM (SELECT lakeward.catalog_refresh() "
+                         "OVER ()) x")
+        # unqualified, it is found on the search path like the tables
+        assert rows(conn, "SELECT catalog_refresh() IS NOT NULL") == [(True,)]
 
 
 def test_ttl_expires(stack, lakeward_factory, tmp_path):
@@ -282,8 +299,7 @@ def test_psql_dt_lists_the_tables(stack, lw):
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
                           "-d", "lakeward", "-c", r"\dt lakeward.*"], capture_output=True,
                          text=True, timeout=60, check=True).stdout
-    for t in ("lakekeeper_server", "projects", "warehouses", "namespaces", "tables", "views",
-              "catalog_refresh"):
+    for t in ("lakekeeper_server", "projects", "warehouses", "namespaces", "tables", "views"):
         assert f" {t} " in out, out
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(lw.pg_port), "-U", ADMIN,
                           "-d", "lakeward", "-c", r"\d lakeward.tables"], capture_output=True,
@@ -312,5 +328,5 @@ def test_cookbook_queries(stack, lw):
     assert [r[0] for r in tree] == sorted(n[1] for n in nss)
     assert [(r[0], r[2]) for r in tree if r[1] > 1] == [
         (n[1], n[1].rsplit(".", 1)[0]) for n in sorted(nss, key=lambda n: n[1]) if "." in n[1]]
-    assert [r[0] for r in refreshed] == ["default"]
+    assert len(refreshed) == 1 and isinstance(refreshed[0][0], datetime.datetime)
     assert sorted(names) == sorted((n[1],) for n in nss)
