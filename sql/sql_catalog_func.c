@@ -509,14 +509,6 @@ static int f_pg_has_role(ARGS)
     return 0;
 }
 
-/* array_in exists so that 'pg_catalog.array_in'::regproc (JDBC's array test) resolves to
- * PostgreSQL's OID; calling it is refused. */
-static int f_array_in(ARGS)
-{
-    (void)argc, (void)argv, (void)out;
-    return sql_error_set(c->err, "0A000", "array_in is not supported: use a cast");
-}
-
 /* --- the table ------------------------------------------------------------------------ */
 
 #define S SQL_VOL_STABLE
@@ -608,7 +600,6 @@ static const struct sql_func funcs[] = {
     FN(2708, "pg_has_role", S, true, f_pg_has_role, B, 3, O, O, T),
     FN(2709, "pg_has_role", S, true, f_pg_has_role, B, 2, N, T),
     FN(2710, "pg_has_role", S, true, f_pg_has_role, B, 2, O, T),
-    FN(750, "array_in", S, true, f_array_in, SQL_OID_ANYARRAY, 3, T, O, I4),
 };
 
 const struct sql_func_family sql_func_family_catalog = {

@@ -353,33 +353,24 @@ CAT_REL(pg_views, "pg_views", "pg_catalog", 12028, 'v', PG_VIEWS, build_views);
     X(typ, typdefaultbin, CAT_NODE) X(typ, typdefault, T) X(typ, typacl, CAT_ACL)
 enum { PG_TYPE(CAT_IDX) };
 
-/* PostgreSQL's array I/O functions: JDBC tells arrays by `typinput = 'array_in'::regproc`. */
-#define PROC_ARRAY_SUBSCRIPT 6179u
-#define PROC_RAW_ARRAY_SUBSCRIPT 6180u
-#define PROC_JSONB_SUBSCRIPT 6098u
-#define PROC_ARRAY_IN 750u
-#define PROC_ARRAY_OUT 751u
-#define PROC_ARRAY_RECV 2400u
-#define PROC_ARRAY_SEND 2401u
-
 /* What PostgreSQL 15's pg_type says that neither the type registry (which describes
- * values) nor the layout rules above give; 0 keeps the derived value. */
+ * values), its I/O functions (sql_type_procs_of) nor the layout rules above give; 0 keeps
+ * the derived value. */
 static const struct type_fact {
     uint32_t oid;
     uint32_t elem;          /* typelem: name is a fixed-length array of "char" */
     uint32_t subscript;     /* typsubscript */
     char typtype, align, storage;
-    bool array_io;          /* array_in/array_out... (the pseudo-type _record) */
 } type_facts[] = {
-    {SQL_OID_NAME, SQL_OID_CHAR, PROC_RAW_ARRAY_SUBSCRIPT, 0, 0, 0, false},
-    {SQL_OID_INT2VECTOR, 0, PROC_ARRAY_SUBSCRIPT, 0, 0, 'p', false},
-    {SQL_OID_OIDVECTOR, 0, PROC_ARRAY_SUBSCRIPT, 0, 0, 'p', false},
-    {SQL_OID_NUMERIC, 0, 0, 0, 0, 'm', false},
-    {SQL_OID_JSONB, 0, PROC_JSONB_SUBSCRIPT, 0, 0, 0, false},
-    {SQL_OID_UNKNOWN, 0, 0, 'p', 0, 0, false},
-    {SQL_OID_RECORD, 0, 0, 0, 'd', 0, false},
-    {SQL_OID_ANYARRAY, 0, 0, 0, 'd', 0, false},
-    {2287, 0, PROC_ARRAY_SUBSCRIPT, 0, 'd', 0, true},    /* _record */
+    {SQL_OID_NAME, SQL_OID_CHAR, SQL_PROC_RAW_ARRAY_SUBSCRIPT, 0, 0, 0},
+    {SQL_OID_INT2VECTOR, 0, SQL_PROC_ARRAY_SUBSCRIPT, 0, 0, 'p'},
+    {SQL_OID_OIDVECTOR, 0, SQL_PROC_ARRAY_SUBSCRIPT, 0, 0, 'p'},
+    {SQL_OID_NUMERIC, 0, 0, 0, 0, 'm'},
+    {SQL_OID_JSONB, 0, SQL_PROC_JSONB_SUBSCRIPT, 0, 0, 0},
+    {SQL_OID_UNKNOWN, 0, 0, 'p', 0, 0},
+    {SQL_OID_RECORD, 0, 0, 0, 'd', 0},
+    {SQL_OID_ANYARRAY, 0, 0, 0, 'd', 0},
+    {2287, 0, SQL_PROC_ARRAY_SUBSCRIPT, 0, 'd', 0},    /* _record */
 };
 
 static const struct type_fact *type_fact(uint32_t oid)
@@ -398,7 +389,7 @@ static int build_type(struct cat_scan *s)
     for (int i = 0; i < n; i++) {
         const struct sql_type *ty = &types[i];
         const struct type_fact *f = type_fact(ty->oid);
-        bool array = type_is_array(ty) || f->array_io;
+        struct sql_type_procs io;
         struct sql_value *v = cat_row(s);
         if (!v)
             return 0;
@@ -415,17 +406,19 @@ static int build_type(struct cat_scan *s)
         cat_bool(&v[typ_typisdefined], true);
         cat_text(&v[typ_typdelim], ",");
         cat_int(&v[typ_typrelid], 0);
-        cat_int(&v[typ_typsubscript], f->subscript ? f->subscript
-                                      : array ? PROC_ARRAY_SUBSCRIPT : 0);
+        cat_int(&v[typ_typsubscript], f->subscript     ? f->subscript
+                                      : type_is_array(ty) ? SQL_PROC_ARRAY_SUBSCRIPT
+                                                          : 0);
         cat_int(&v[typ_typelem], f->elem ? f->elem : ty->elem_oid);
         cat_int(&v[typ_typarray], ty->array_oid);
-        cat_int(&v[typ_typinput], array ? PROC_ARRAY_IN : 0);
-        cat_int(&v[typ_typoutput], array ? PROC_ARRAY_OUT : 0);
-        cat_int(&v[typ_typreceive], array ? PROC_ARRAY_RECV : 0);
-        cat_int(&v[typ_typsend], array ? PROC_ARRAY_SEND : 0);
-        cat_int(&v[typ_typmodin], 0);
-        cat_int(&v[typ_typmodout], 0);
-        cat_int(&v[typ_typanalyze], 0);
+        sql_type_procs_of(ty->oid, &io);
+        cat_int(&v[typ_typinput], io.in);
+        cat_int(&v[typ_typoutput], io.out);
+        cat_int(&v[typ_typreceive], io.recv);
+        cat_int(&v[typ_typsend], io.send);
+        cat_int(&v[typ_typmodin], io.modin);
+        cat_int(&v[typ_typmodout], io.modout);
+        cat_int(&v[typ_typanalyze], io.analyze);
         cat_char(&v[typ_typalign], f->align ? f->align : type_align(ty));
         cat_char(&v[typ_typstorage], f->storage ? f->storage : type_storage(ty));
         cat_bool(&v[typ_typnotnull], false);

@@ -140,6 +140,19 @@ extern const struct sql_func sql_func_scalar_in_from;
  * entry's arguments are direct, or -1 for any other function (a plain aggregate). */
 int sql_agg_ordered_ndirect(const struct sql_func *fn);
 
+/* What pg_type names for a type's I/O (sql_func_typeio.c): the pg_proc OIDs of typinput,
+ * typoutput, typreceive, typsend, typmodin, typmodout and typanalyze, 0 where PostgreSQL
+ * has none. Every OID given is an entry of the registry. Cannot fail: an unknown type gets
+ * zeros. */
+struct sql_type_procs {
+    uint32_t type, in, out, recv, send, modin, modout, analyze;
+};
+void sql_type_procs_of(uint32_t type, struct sql_type_procs *out);
+/* The subscript handlers pg_type.typsubscript names (entries of the registry too). */
+#define SQL_PROC_ARRAY_SUBSCRIPT 6179u
+#define SQL_PROC_RAW_ARRAY_SUBSCRIPT 6180u
+#define SQL_PROC_JSONB_SUBSCRIPT 6098u
+
 /* The entry with pg_proc OID oid, or NULL. */
 const struct sql_func *sql_func_by_oid(uint32_t oid);
 /* True when some function is called name; unknown names are refused with 0A000 (the

@@ -13,6 +13,7 @@ extern const struct sql_func_family sql_func_family_srf;    /* set-returning */
 extern const struct sql_func_family sql_func_family_numeric;    /* numeric arithmetic */
 extern const struct sql_func_family sql_func_family_json;   /* json operators */
 extern const struct sql_func_family sql_func_family_array;  /* array functions, || on arrays */
+extern const struct sql_func_family sql_func_family_typeio; /* pg_type's I/O functions */
 
 /* Result setters. */
 static inline void sql_ret_bool(struct sql_value *o, bool b)

@@ -115,6 +115,14 @@ static const struct sql_type types[] = {
      ARR},
     {SQL_OID_RECORD, "record", "record", -1, SQL_TCAT_PSEUDO, false, 2287, 0, SQL_V_TEXT,
      IO(NULL, sql_io_text_out, NULL, NULL)},
+    /* cstring and internal appear only in the signatures of the I/O functions pg_type
+     * names (sql_func_typeio.c); like every pseudo-type they take no casts. */
+    {SQL_OID_CSTRING, "cstring", "cstring", -2, SQL_TCAT_PSEUDO, false, SQL_OID_CSTRING_ARRAY,
+     0, SQL_V_TEXT, STR},
+    {SQL_OID_CSTRING_ARRAY, "_cstring", "cstring[]", -1, SQL_TCAT_ARRAY, false, 0,
+     SQL_OID_CSTRING, SQL_V_ARRAY, ARR},
+    {SQL_OID_INTERNAL, "internal", "internal", 8, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_NULL,
+     IO(NULL, NULL, NULL, NULL)},
     {SQL_OID_ANY, "any", "\"any\"", 4, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_NULL,
      IO(NULL, NULL, NULL, NULL)},
     {SQL_OID_ANYARRAY, "anyarray", "anyarray", -1, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_ARRAY,
@@ -194,6 +202,13 @@ int sql_type_all(const struct sql_type **out)
 #define A SQL_CAST_ASSIGN
 #define E SQL_CAST_EXPLICIT
 
+/* oid and each of its reg* aliases from and to the integer types: int2/int4 -> oid and
+ * oid -> int4 reinterpret the bits, int8 -> oid is range-checked (sql_io_cast_num). */
+#define OID_CASTS(t)                                                                          \
+    {SQL_OID_INT2, t, I, sql_io_cast_num}, {SQL_OID_INT4, t, I, sql_io_cast_num},             \
+    {SQL_OID_INT8, t, I, sql_io_cast_num}, {t, SQL_OID_INT4, A, sql_io_cast_num},             \
+    {t, SQL_OID_INT8, A, sql_io_cast_num},
+
 /* pg_cast rows (PostgreSQL 15's contexts) among the types above. Binary-compatible casts
  * between the string types and between oid and its reg* aliases use sql_io_cast_same. */
 static const struct sql_cast casts[] = {
@@ -218,17 +233,21 @@ static const struct sql_cast casts[] = {
     {SQL_OID_NUMERIC, SQL_OID_FLOAT8, I, sql_io_cast_num},
     {SQL_OID_INT4, SQL_OID_BOOL, E, sql_io_cast_num}, {SQL_OID_BOOL, SQL_OID_INT4, E, sql_io_cast_num},
     /* oid and its aliases */
-    {SQL_OID_INT8, SQL_OID_OID, I, sql_io_cast_num}, {SQL_OID_INT2, SQL_OID_OID, I, sql_io_cast_num},
-    {SQL_OID_INT4, SQL_OID_OID, I, sql_io_cast_num}, {SQL_OID_OID, SQL_OID_INT8, A, sql_io_cast_num},
-    {SQL_OID_OID, SQL_OID_INT4, A, sql_io_cast_same},
+    OID_CASTS(SQL_OID_OID)
     {SQL_OID_OID, SQL_OID_REGCLASS, I, sql_io_cast_same}, {SQL_OID_REGCLASS, SQL_OID_OID, I, sql_io_cast_same},
     {SQL_OID_OID, SQL_OID_REGTYPE, I, sql_io_cast_same}, {SQL_OID_REGTYPE, SQL_OID_OID, I, sql_io_cast_same},
     {SQL_OID_OID, SQL_OID_REGPROC, I, sql_io_cast_same}, {SQL_OID_REGPROC, SQL_OID_OID, I, sql_io_cast_same},
+    {SQL_OID_OID, SQL_OID_REGPROCEDURE, I, sql_io_cast_same},
+    {SQL_OID_REGPROCEDURE, SQL_OID_OID, I, sql_io_cast_same},
     {SQL_OID_OID, SQL_OID_REGNAMESPACE, I, sql_io_cast_same},
     {SQL_OID_REGNAMESPACE, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_INT4, SQL_OID_REGCLASS, I, sql_io_cast_same}, {SQL_OID_INT4, SQL_OID_REGTYPE, I, sql_io_cast_same},
-    {SQL_OID_INT4, SQL_OID_REGPROC, I, sql_io_cast_same},
-    {SQL_OID_INT4, SQL_OID_REGNAMESPACE, I, sql_io_cast_same},
+    {SQL_OID_REGPROC, SQL_OID_REGPROCEDURE, I, sql_io_cast_same},
+    {SQL_OID_REGPROCEDURE, SQL_OID_REGPROC, I, sql_io_cast_same},
+    OID_CASTS(SQL_OID_REGCLASS) OID_CASTS(SQL_OID_REGTYPE) OID_CASTS(SQL_OID_REGPROC)
+    OID_CASTS(SQL_OID_REGPROCEDURE) OID_CASTS(SQL_OID_REGNAMESPACE)
+    /* a relation named by a string, implicitly (PostgreSQL's regclass(text)) */
+    {SQL_OID_TEXT, SQL_OID_REGCLASS, I, sql_io_cast_via_text},
+    {SQL_OID_VARCHAR, SQL_OID_REGCLASS, I, sql_io_cast_via_text},
     /* strings */
     {SQL_OID_TEXT, SQL_OID_BPCHAR, I, sql_io_cast_same}, {SQL_OID_TEXT, SQL_OID_VARCHAR, I, sql_io_cast_same},
     {SQL_OID_BPCHAR, SQL_OID_TEXT, I, sql_io_cast_bpchar_text},

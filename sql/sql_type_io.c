@@ -1277,8 +1277,11 @@ int sql_io_cast_num(const struct sql_value *in, uint32_t src, uint32_t dst,
     out->type = SQL_V_INT;
     if (in->type == SQL_V_INT) {
         out->u.i = in->u.i;
-        if (is_oid_type(dst) && src == SQL_OID_INT4 && out->u.i < 0)
-            out->u.i += 4294967296LL;   /* int4 -> oid reinterprets the bits */
+        /* int2/int4 <-> oid reinterpret the bits (PostgreSQL's casts are binary there) */
+        if (is_oid_type(dst) && (src == SQL_OID_INT4 || src == SQL_OID_INT2) && out->u.i < 0)
+            out->u.i += 4294967296LL;
+        else if (dst == SQL_OID_INT4 && is_oid_type(src) && out->u.i > INT32_MAX)
+            out->u.i -= 4294967296LL;
     } else if (in->type == SQL_V_FLOAT) {
         double r = rint(in->u.f);
         if (isnan(r) || r < -9223372036854775808.0 || r >= 9223372036854775808.0)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../server/core/lw_arena.h"
+#include "../../sql/sql_func.h"
 #include "../../sql/sql_type.h"
 #include "../../sql/sql_value.h"
 
@@ -171,6 +172,15 @@ static void casts_match_postgres(void **state)
     assert_int_equal(ctx, SQL_CAST_IMPLICIT);
     assert_non_null(sql_cast_find(SQL_OID_INT8, SQL_OID_INT4, &ctx));
     assert_int_equal(ctx, SQL_CAST_ASSIGN);
+    /* oid <-> int4 reinterpret the bits, int8 -> oid is range-checked, as in PostgreSQL */
+    assert_string_equal(cast(SQL_OID_OID, "4294967295", SQL_OID_INT4), "-1");
+    assert_string_equal(cast(SQL_OID_INT4, "-1", SQL_OID_OID), "4294967295");
+    assert_string_equal(cast(SQL_OID_INT8, "5000000000", SQL_OID_REGCLASS), "ERR 22003");
+    assert_string_equal(err.msg, "OID out of range");
+    assert_non_null(sql_cast_find(SQL_OID_REGPROC, SQL_OID_REGPROCEDURE, &ctx));
+    assert_int_equal(ctx, SQL_CAST_IMPLICIT);
+    assert_non_null(sql_cast_find(SQL_OID_REGTYPE, SQL_OID_INT8, &ctx));
+    assert_int_equal(ctx, SQL_CAST_ASSIGN);
     assert_true(sql_type_implicit(SQL_OID_UNKNOWN, SQL_OID_INTERVAL));
     assert_false(sql_type_implicit(SQL_OID_TEXT, SQL_OID_INT4));
 }
@@ -207,6 +217,63 @@ static void comparison_and_registry(void **state)
     }
 }
 
+/* The function an I/O column names exists and has the signature PostgreSQL gives it. */
+static void check_io_func(const char *type, uint32_t oid, uint32_t arg0, uint32_t ret)
+{
+    const struct sql_func *fn = sql_func_by_oid(oid);
+    if (!fn)
+        fail_msg("%s: I/O function %u is not in the function registry", type, oid);
+    if (fn->args[0] != arg0 || fn->ret != ret)
+        fail_msg("%s: %s(%u) returns %u, want (%u) returning %u", type, fn->name, fn->args[0],
+                 fn->ret, arg0, ret);
+}
+
+static void io_functions_are_registry_entries(void **state)
+{
+    const struct sql_type *all;
+    int n = sql_type_all(&all);
+    struct sql_type_procs p;
+    (void)state;
+    for (int i = 0; i < n; i++) {
+        const struct sql_type *t = &all[i];
+        bool array;
+        uint32_t self;
+        sql_type_procs_of(t->oid, &p);
+        array = p.in == 750;
+        self = array ? SQL_OID_ANYARRAY : t->oid;
+        assert_int_equal(p.type, t->oid);
+        if (!p.in || !p.out)
+            fail_msg("%s: no typinput/typoutput", t->name);
+        check_io_func(t->name, p.in, SQL_OID_CSTRING, self);
+        check_io_func(t->name, p.out, self, SQL_OID_CSTRING);
+        if (p.recv)
+            check_io_func(t->name, p.recv, SQL_OID_INTERNAL, self);
+        if (p.send)
+            check_io_func(t->name, p.send, self, SQL_OID_BYTEA);
+        if (p.modin)
+            check_io_func(t->name, p.modin, SQL_OID_CSTRING_ARRAY, SQL_OID_INT4);
+        if (p.modout)
+            check_io_func(t->name, p.modout, SQL_OID_INT4, SQL_OID_CSTRING);
+        if (p.analyze)
+            check_io_func(t->name, p.analyze, SQL_OID_INTERNAL, SQL_OID_BOOL);
+        /* every array type (and only those) reads and writes through the array functions */
+        assert_int_equal(array, t->elem_oid != 0 && t->oid != SQL_OID_INT2VECTOR &&
+                                    t->oid != SQL_OID_OIDVECTOR);
+    }
+    sql_type_procs_of(SQL_OID_INT4, &p);
+    assert_true(p.in == 42 && p.out == 43 && p.recv == 2406 && p.send == 2407 && !p.modin);
+    sql_type_procs_of(SQL_OID_VARCHAR_ARRAY, &p);   /* the element's typmod functions */
+    assert_true(p.in == 750 && p.modin == 2915 && p.modout == 2916 && p.analyze == 3816);
+    sql_type_procs_of(SQL_OID_INT2VECTOR, &p);
+    assert_true(p.in == 40 && p.analyze == 0);
+    sql_type_procs_of(SQL_OID_ANY, &p);             /* no binary I/O */
+    assert_true(p.in == 2294 && p.recv == 0 && p.send == 0);
+    sql_type_procs_of(99999, &p);
+    assert_true(p.in == 0 && p.out == 0);
+    assert_string_equal(sql_func_by_oid(SQL_PROC_ARRAY_SUBSCRIPT)->name,
+                        "array_subscript_handler");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +281,7 @@ int main(void)
         cmocka_unit_test(input_errors_match_postgres),
         cmocka_unit_test(casts_match_postgres),
         cmocka_unit_test(comparison_and_registry),
+        cmocka_unit_test(io_functions_are_registry_entries),
     };
     return cmocka_run_group_tests_name("sql_types", tests, setup, teardown);
 }
