@@ -1,13 +1,19 @@
 /* pg_cancel.c -- CancelRequest routing between backends and statement cancellation inside
  * one (pg_cancel.h). Backends are processes, one per connection, so a cancel is a signal:
  * the handlers only set a flag the engine polls between rows, which is async-signal-safe
- * and leaves every statement to end through its ordinary error path (57014). */
+ * and leaves every statement to end through its ordinary error path (57014).
+ * statement_timeout costs no system call per statement (as in PostgreSQL's timeout.c): the
+ * timer is left running between statements and moved only when it would fire after the new
+ * statement's deadline; when it fires before the running statement's deadline (an earlier
+ * statement's), the handler moves it on to that deadline. */
 #include "pg_cancel.h"
 
 #include "../sql/sql_engine.h"
 #include "core/lw_log.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -27,9 +33,15 @@ struct pg_cancel_table {
 #define TIMEOUT_SIGNAL SIGUSR2
 
 static volatile sig_atomic_t cancel_flag;
-static volatile sig_atomic_t running;       /* a statement runs: cancels count */
+static atomic_int running;                  /* a statement runs: cancels count */
 static timer_t timer;
 static bool have_timer;
+/* Shared with the timeout handler, which may interrupt the code that writes them anywhere:
+ * lock-free atomics are what a handler may touch besides sig_atomic_t. Monotonic µs. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
+               "the state the handlers share must be lock-free");
+static _Atomic long long deadline_us;       /* the running statement's deadline; 0 none */
+static _Atomic long long fires_at_us;       /* when the timer will fire; 0 not armed */
 
 struct pg_cancel_table *pg_cancel_table_new(unsigned nslots)
 {
@@ -90,11 +102,34 @@ static void on_cancel(int sig)
         cancel_flag = SQL_CANCEL_USER;
 }
 
+/* The timer fires at the deadline of absolute monotonic time us (async-signal-safe:
+ * timer_settime is). */
+static void arm_at(long long us)
+{
+    struct itimerspec it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)(us / 1000000);
+    it.it_value.tv_nsec = (long)(us % 1000000) * 1000L;
+    atomic_store(&fires_at_us, us);
+    timer_settime(timer, TIMER_ABSTIME, &it, NULL);
+}
+
 static void on_timeout(int sig)
 {
+    struct timespec ts;
+    long long d = atomic_load(&deadline_us), now;
+    int saved = errno;
     (void)sig;
-    if (running && !cancel_flag)
-        cancel_flag = SQL_CANCEL_TIMEOUT;
+    atomic_store(&fires_at_us, 0);
+    if (running && d) {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        now = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        if (now < d)
+            arm_at(d);                  /* an earlier statement's deadline: not this one's */
+        else if (!cancel_flag)
+            cancel_flag = SQL_CANCEL_TIMEOUT;
+    }
+    errno = saved;
 }
 
 void pg_cancel_install(void)
@@ -119,33 +154,38 @@ void pg_cancel_install(void)
     }
 }
 
+void pg_cancel_signals_elsewhere(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, TIMEOUT_SIGNAL);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 volatile sig_atomic_t *pg_cancel_flag(void)
 {
     return &cancel_flag;
 }
 
-static void arm(int64_t ms)
+void pg_cancel_statement_start(int64_t deadline)
 {
-    struct itimerspec it;
-    if (!have_timer)
-        return;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)(ms / 1000);
-    it.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
-    timer_settime(timer, 0, &it, NULL);
-}
-
-void pg_cancel_statement_start(int64_t timeout_ms)
-{
+    long long d = deadline > 0 ? (long long)deadline : 0, f;
     cancel_flag = SQL_CANCEL_NONE;
+    atomic_store(&deadline_us, d);      /* before running: the handler reads it then */
     running = 1;
-    if (timeout_ms > 0)
-        arm(timeout_ms);
+    if (!d || !have_timer)
+        return;                         /* a pending timer finds no deadline and stops */
+    f = atomic_load(&fires_at_us);
+    if (f && f <= d)
+        return;                         /* fires first; the handler then moves it to d */
+    arm_at(d);
 }
 
 void pg_cancel_statement_end(void)
 {
+    /* The timer keeps running: the next statement's deadline is most often later, and
+     * a timer that fires between statements finds none running. */
     running = 0;
-    arm(0);
     cancel_flag = SQL_CANCEL_NONE;
 }

@@ -27,12 +27,19 @@ bool pg_cancel_route(const struct pg_cancel_table *t, int32_t pid, int32_t key);
 /* Backend process, before its session starts: the SIGUSR1 and SIGUSR2 handlers and the
  * statement timer. Without it statements run unbounded by statement_timeout. */
 void pg_cancel_install(void);
+/* Backend process: the calling thread leaves SIGUSR1 and the timer's signal to the other
+ * threads (the one running the session), so that the handlers run on the thread whose
+ * statements they stop and never beside it. */
+void pg_cancel_signals_elsewhere(void);
 /* The flag for sql_session_opts.cancel (SQL_CANCEL_* values, sql_engine.h). */
 volatile sig_atomic_t *pg_cancel_flag(void);
-/* Around each statement: clears the flag, and arms the statement_timeout timer when
- * timeout_ms > 0; end disarms it and clears the flag (a cancel that arrives between
- * statements is dropped, as in PostgreSQL). */
-void pg_cancel_statement_start(int64_t timeout_ms);
+/* Around each statement: start clears the flag and sets the statement's deadline
+ * (monotonic µs as lw_mono_us, 0 none; the timer is re-armed only when it would fire later
+ * than that); end
+ * clears the flag (a cancel that arrives between statements is dropped, as in PostgreSQL)
+ * and leaves the timer running: when it fires with no statement past its deadline it does
+ * nothing but move on. Neither makes a system call in the common case. */
+void pg_cancel_statement_start(int64_t deadline_us);
 void pg_cancel_statement_end(void);
 
 #endif

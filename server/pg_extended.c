@@ -8,6 +8,8 @@
  * Query"; what drivers send: shared/reference/pgwire/pgwire-compat.md section 5. */
 #include "pg_session_int.h"
 
+#include "pg_extended.h"
+
 #include "pg_cancel.h"
 
 #include "../sql/sql_cursor.h"
@@ -325,6 +327,10 @@ static int bind_params(struct pg_rd *rd, int nfmt, const int16_t *fmts, int n,
                        const uint32_t *types, struct lw_arena *arena, const char ***vals,
                        int **lens, struct sql_error *err)
 {
+    *vals = NULL;
+    *lens = NULL;
+    if (n == 0)
+        return 0;   /* the common prepared statement: no arena chunk to allocate and free */
     *vals = lw_arena_alloc(arena, (size_t)(n + 1) * sizeof **vals);
     *lens = lw_arena_alloc(arena, (size_t)(n + 1) * sizeof **lens);
     if (!*vals || !*lens)
@@ -640,7 +646,7 @@ int pg_ext_message(struct pg_sess *s, char type)
 {
     struct sql_error err;
     struct pg_rd rd;
-    int64_t t0 = lw_mono_us();
+    int64_t t0 = pg_sess_log_start();
     int rc = 0;
 
     if (type == 'S') {

@@ -146,9 +146,10 @@ static void backend_main(struct postmaster *pm, struct pg_session_opts *so)
     pthread_attr_init(&attr);
     /* A known stack for the SQL engine's bounded recursion (sql_parse.h). */
     pthread_attr_setstacksize(&attr, SQL_STACK_SIZE);
-    if (pthread_create(&t, &attr, session_thread, so) == 0)
+    if (pthread_create(&t, &attr, session_thread, so) == 0) {
+        pg_cancel_signals_elsewhere();  /* the new thread keeps them unblocked */
         pthread_join(t, NULL);
-    else
+    } else
         refuse_now(so->fd, "out of memory starting a backend");
     pthread_attr_destroy(&attr);
     close(so->fd);

@@ -1,118 +1,26 @@
-/* pg_session.c -- the Postgres-wire conversation of one client (pg_session.h): startup and
- * authentication, ParameterStatus, the simple query protocol over the SQL engine, dispatch
- * of the extended protocol's messages (pg_extended.c), and the rules for what ends a
- * connection (Terminate, protocol violations, timeouts).
+/* pg_session.c -- the Postgres-wire conversation of one client (pg_session.h): startup,
+ * authentication (pg_auth.c), the parameters reported at startup, the simple query
+ * protocol over the SQL engine, dispatch of the extended protocol's messages
+ * (pg_extended.c), and the rules for what ends a connection (Terminate, protocol
+ * violations, timeouts). Answers go out through pg_reply.c.
  * Protocol reference: Postgres 15 "Frontend/Backend Protocol"; what psql and psycopg send:
  * shared/reference/pgwire/pgwire-compat.md sections 1-2. */
 #include "pg_session_int.h"
 
 #include "pg_auth.h"
+#include "pg_extended.h"
 #include "pg_cancel.h"
 #include "pg_tls.h"
 
 #include "../sql/sql_value.h"
 #include "core/lw_log.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define LAKEWARD_DATABASE "lakeward"
 #define NAMEDATALEN 64
-
-/* --- answering ------------------------------------------------------------------------- */
-
-int pg_sess_flush(struct pg_sess *s)
-{
-    return pg_flush(&s->io, s->o->io_timeout_ms);
-}
-
-int pg_sess_fatal(struct pg_sess *s, const char *state, const char *hint, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pg_put_error(&s->io.out, 'E', "FATAL", state, msg, NULL, hint, 0);
-    (void)pg_sess_flush(s);
-    {
-        char qm[300];
-        LW_INFO("pg", "fatal", "peer=%s sqlstate=%s msg=\"%s\"", s->o->peer, state,
-                lw_log_q(qm, sizeof qm, msg));
-    }
-    return -1;
-}
-
-int pg_sess_protocol_violation(struct pg_sess *s, const char *fmt, const char *arg)
-{
-    lw_counter_add(s->o->metrics->protocol_errors, 1);
-    return pg_sess_fatal(s, "08P01", NULL, fmt, arg);
-}
-
-void pg_sess_send_error(struct pg_sess *s, const struct sql_error *e)
-{
-    pg_put_error(&s->io.out, 'E', "ERROR", e->sqlstate, e->msg, e->detail, e->hint, e->position);
-}
-
-void pg_sess_ready_for_query(struct pg_sess *s)
-{
-    size_t m = pg_msg_begin(&s->io.out, 'Z');
-    lw_buf_putc(&s->io.out, sql_session_tx_status(&s->sql));
-    pg_msg_end(&s->io.out, m);
-}
-
-static void parameter_status(struct pg_sess *s, const char *name, const char *value)
-{
-    size_t m = pg_msg_begin(&s->io.out, 'S');
-    pg_put_cstr(&s->io.out, name);
-    pg_put_cstr(&s->io.out, value);
-    pg_msg_end(&s->io.out, m);
-}
-
-/* Remembers the reported settings' values; with send, reports those that changed since. */
-static void report_settings(struct pg_sess *s, bool send)
-{
-    const struct sql_setting_def *defs;
-    int n = sql_settings_defs(&defs);
-    if (send && s->reported_gen == s->sql.settings.gen)
-        return;
-    s->reported_gen = s->sql.settings.gen;
-    for (int i = 0; i < n && i < SQL_SETTINGS_MAX; i++) {
-        struct sql_error err;
-        const char *v;
-        if (!defs[i].reported || !(v = sql_settings_get(&s->sql.settings, defs[i].name, &err)))
-            continue;
-        if (strcmp(v, s->reported[i]) == 0)
-            continue;
-        snprintf(s->reported[i], sizeof s->reported[i], "%s", v);
-        if (send)
-            parameter_status(s, defs[i].name, v);
-    }
-}
-
-void pg_sess_end_of_command(struct pg_sess *s)
-{
-    report_settings(s, true);
-}
-
-void pg_sess_log_query(struct pg_sess *s, int rc, const struct sql_error *err, size_t bytes,
-                       int64_t t0)
-{
-    char qu[160], qm[300];
-    if (rc != 0) {
-        lw_counter_add(s->o->metrics->queries_failed, 1);
-        LW_DEBUG("pg", "query_failed", "peer=%s user=\"%s\" bytes=%zu sqlstate=%s msg=\"%s\"",
-                 s->o->peer, lw_log_q(qu, sizeof qu, s->user), bytes, err->sqlstate,
-                 lw_log_q(qm, sizeof qm, err->msg));
-    } else {
-        lw_counter_add(s->o->metrics->queries_ok, 1);
-        LW_DEBUG("pg", "query", "peer=%s user=\"%s\" bytes=%zu us=%lld", s->o->peer,
-                 lw_log_q(qu, sizeof qu, s->user), bytes, (long long)(lw_mono_us() - t0));
-    }
-}
 
 /* --- startup -------------------------------------------------------------------------- */
 
@@ -286,19 +194,19 @@ static int startup(struct pg_sess *s)
         pg_put_i32(b, 0);
         pg_msg_end(b, m);
     }
-    parameter_status(s, "application_name", s->app);
-    parameter_status(s, "client_encoding", "UTF8");
-    parameter_status(s, "DateStyle", "ISO, MDY");
-    parameter_status(s, "default_transaction_read_only", "on");
-    parameter_status(s, "in_hot_standby", "off");
-    parameter_status(s, "integer_datetimes", "on");
-    parameter_status(s, "IntervalStyle", "postgres");
-    parameter_status(s, "is_superuser", "off");
-    parameter_status(s, "server_encoding", "UTF8");
-    parameter_status(s, "server_version", s->server_version);
-    parameter_status(s, "session_authorization", s->principal);
-    parameter_status(s, "standard_conforming_strings", "on");
-    parameter_status(s, "TimeZone", "UTC");
+    pg_sess_parameter_status(s, "application_name", s->app);
+    pg_sess_parameter_status(s, "client_encoding", "UTF8");
+    pg_sess_parameter_status(s, "DateStyle", "ISO, MDY");
+    pg_sess_parameter_status(s, "default_transaction_read_only", "on");
+    pg_sess_parameter_status(s, "in_hot_standby", "off");
+    pg_sess_parameter_status(s, "integer_datetimes", "on");
+    pg_sess_parameter_status(s, "IntervalStyle", "postgres");
+    pg_sess_parameter_status(s, "is_superuser", "off");
+    pg_sess_parameter_status(s, "server_encoding", "UTF8");
+    pg_sess_parameter_status(s, "server_version", s->server_version);
+    pg_sess_parameter_status(s, "session_authorization", s->principal);
+    pg_sess_parameter_status(s, "standard_conforming_strings", "on");
+    pg_sess_parameter_status(s, "TimeZone", "UTC");
     {
         size_t m = pg_msg_begin(&s->io.out, 'K');
         pg_put_i32(&s->io.out, s->o->backend_pid);
@@ -310,72 +218,6 @@ static int startup(struct pg_sess *s)
 
 /* --- queries -------------------------------------------------------------------------- */
 
-/* statement_timeout's units as PostgreSQL reads and prints them (none means ms). */
-static const struct {
-    const char *unit;
-    int64_t ms;
-} timeout_units[] = {{"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000},
-                     {"d", 86400000}};
-#define NTIMEOUT_UNITS (sizeof timeout_units / sizeof timeout_units[0])
-
-/* The statement_timeout in force: the session's SET value, else its default, which
- * session_run seeds from the configuration (pg_statement_timeout_ms). */
-static int64_t statement_timeout_of(struct pg_sess *s)
-{
-    struct sql_error err;
-    const char *val = sql_settings_get(&s->sql.settings, "statement_timeout", &err);
-    char *end;
-    long long v;
-    if (!val)
-        return s->o->statement_timeout_ms;
-    v = strtoll(val, &end, 10);
-    while (*end == ' ')
-        end++;
-    for (size_t u = 0; u < NTIMEOUT_UNITS; u++)
-        if (v >= 0 && strcasecmp(end, timeout_units[u].unit) == 0)
-            return v > INT64_MAX / timeout_units[u].ms ? INT64_MAX / 1000
-                                                       : v * timeout_units[u].ms;
-    return s->o->statement_timeout_ms;
-}
-
-int64_t pg_sess_statement_timeout(struct pg_sess *s)
-{
-    /* computed again only when a setting changed */
-    if (!s->timeout_known || s->timeout_gen != s->sql.settings.gen) {
-        s->timeout_ms = statement_timeout_of(s);
-        s->timeout_gen = s->sql.settings.gen;
-        s->timeout_known = true;
-    }
-    return s->timeout_ms;
-}
-
-/* Seeds the session's statement_timeout default from the configuration, printed as
- * PostgreSQL prints a time setting: in the largest unit that divides it ("5min", "0"). */
-static void seed_statement_timeout(struct pg_sess *s)
-{
-    struct sql_error err;
-    char v[32];
-    int64_t ms = s->o->statement_timeout_ms > 0 ? s->o->statement_timeout_ms : 0;
-    size_t u = 1;
-    for (size_t i = 2; i < NTIMEOUT_UNITS && ms; i++)
-        if (ms % timeout_units[i].ms == 0)
-            u = i;
-    snprintf(v, sizeof v, "%lld%s", (long long)(ms / timeout_units[u].ms),
-             ms ? timeout_units[u].unit : "");
-    if (sql_settings_set_default(&s->sql.settings, "statement_timeout", v, &err) != 0)
-        LW_DEBUG("pg", "statement_timeout_default_refused", "peer=%s", s->o->peer);
-}
-
-/* A statement begins: its statement_timeout is armed (a signal stops row-at-a-time work)
- * and handed to the engine as a deadline, which tables waiting on an upstream (OpenFGA,
- * the decision store) read from their query context to stop waiting in time. */
-void pg_sess_statement_start(struct pg_sess *s)
-{
-    int64_t t = pg_sess_statement_timeout(s);
-    s->sql.deadline_us = t > 0 ? lw_mono_us() + t * 1000 : 0;
-    pg_cancel_statement_start(t);
-}
-
 static int simple_query(struct pg_sess *s)
 {
     struct sql_sink sink;
@@ -383,7 +225,7 @@ static int simple_query(struct pg_sess *s)
     struct pg_rd rd;
     const char *q;
     size_t bad;
-    int64_t t0 = lw_mono_us();
+    int64_t t0 = pg_sess_log_start();
     int rc;
 
     pg_rd_init(&rd, s->msg.data, s->msg.len);
@@ -494,13 +336,13 @@ void pg_session_run(const struct pg_session_opts *o)
     so.deallocate = deallocate_hook;
     so.cancel = pg_cancel_flag();
     sql_session_init(&s->sql, &so);
-    seed_statement_timeout(s);
+    pg_sess_seed_statement_timeout(s);
     {
         struct sql_error err;
         if (sql_settings_set(&s->sql.settings, "application_name", s->app, &err) != 0)
             LW_DEBUG("pg", "application_name_refused", "peer=%s", o->peer);
     }
-    report_settings(s, false);          /* startup() reported these */
+    pg_sess_report_settings(s, false);          /* startup() reported these */
     lw_counter_add(o->metrics->sessions, 1);
     {
         char qu[160], qd[160], qa[160];

@@ -3,7 +3,7 @@
  * pg_wait_fd with the caller's deadline, so a stalled peer cannot hold a backend. */
 #include "pg_tls.h"
 
-#include "pg_wire.h"
+#include "pg_wait.h"
 
 #include <fcntl.h>
 #include <openssl/err.h>

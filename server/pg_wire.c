@@ -4,6 +4,7 @@
 #include "pg_wire.h"
 
 #include "pg_tls.h"
+#include "pg_wait.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -28,51 +29,50 @@ bool pg_io_pending(const struct pg_io *io)
     return io->rpos < io->rlen;
 }
 
-int pg_wait_fd(int fd, short events, int64_t deadline_us)
+/* A deadline read from the clock only when a wait needs it: most reads find their bytes
+ * and most writes find room at once, and then never look at the clock. */
+struct deadline {
+    int64_t at;                 /* monotonic µs; 0 not computed yet */
+    int ms;                     /* from the first wait */
+};
+
+static int64_t deadline_at(struct deadline *d)
 {
-    for (;;) {
-        int64_t left = deadline_us - lw_mono_us();
-        struct pollfd p = {fd, events, 0};
-        int rc;
-        if (left <= 0)
-            return 0;
-        rc = poll(&p, 1, (int)((left + 999) / 1000 > 60000 ? 60000 : (left + 999) / 1000));
-        if (rc < 0 && errno == EINTR)
-            continue;
-        if (rc < 0)
-            return -1;
-        if (rc > 0)
-            return 1;
-    }
+    if (!d->at)
+        d->at = lw_mono_us() + (int64_t)d->ms * 1000;
+    return d->at;
 }
 
 /* Makes sure at least one byte is read ahead. */
-static enum pg_io_result fill(struct pg_io *io, int64_t deadline_us)
+static enum pg_io_result fill(struct pg_io *io, struct deadline *dl)
 {
     if (io->rpos < io->rlen)
         return PG_IO_OK;
     io->rpos = io->rlen = 0;
     if (io->tls) {
-        ssize_t n = pg_tls_read(io->tls, io->rbuf, sizeof io->rbuf, deadline_us);
+        ssize_t n = pg_tls_read(io->tls, io->rbuf, sizeof io->rbuf, deadline_at(dl));
         if (n > 0)
             io->rlen = (size_t)n;
         return n > 0 ? PG_IO_OK : n == 0 ? PG_IO_EOF : n == -2 ? PG_IO_TIMEOUT : PG_IO_ERROR;
     }
+    /* recv first and poll only when nothing is there, as PostgreSQL's backend does: a
+     * client that pipelines, or answers while the server was busy, costs one call. */
     for (;;) {
-        ssize_t n;
-        int w = pg_wait_fd(io->fd, POLLIN, deadline_us);
-        if (w == 0)
-            return PG_IO_TIMEOUT;
-        if (w < 0)
-            return PG_IO_ERROR;
-        n = recv(io->fd, io->rbuf, sizeof io->rbuf, MSG_DONTWAIT);
+        ssize_t n = recv(io->fd, io->rbuf, sizeof io->rbuf, MSG_DONTWAIT);
+        int w;
         if (n > 0) {
             io->rlen = (size_t)n;
             return PG_IO_OK;
         }
         if (n == 0)
             return PG_IO_EOF;
-        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return PG_IO_ERROR;
+        if ((w = pg_wait_fd(io->fd, POLLIN, deadline_at(dl))) == 0)
+            return PG_IO_TIMEOUT;
+        if (w < 0)
             return PG_IO_ERROR;
     }
 }
@@ -80,11 +80,11 @@ static enum pg_io_result fill(struct pg_io *io, int64_t deadline_us)
 /* Reads exactly n bytes into dst (when not NULL) or appends them to buf. Running out of
  * bytes in the middle is an error, not an end of stream. */
 static enum pg_io_result read_exact(struct pg_io *io, void *dst, struct lw_buf *buf, size_t n,
-                                    int64_t deadline_us)
+                                    struct deadline *dl)
 {
     unsigned char *d = dst;
     while (n > 0) {
-        enum pg_io_result r = fill(io, deadline_us);
+        enum pg_io_result r = fill(io, dl);
         size_t take;
         if (r == PG_IO_EOF)
             return PG_IO_ERROR;
@@ -112,35 +112,35 @@ static uint32_t be32(const unsigned char *p)
 
 enum pg_io_result pg_read_startup(struct pg_io *io, int timeout_ms, struct lw_buf *msg)
 {
-    int64_t deadline = lw_mono_us() + (int64_t)timeout_ms * 1000;
+    struct deadline dl = {0, timeout_ms};
     unsigned char hdr[4];
-    enum pg_io_result r = fill(io, deadline);
+    enum pg_io_result r = fill(io, &dl);
     uint32_t len;
     if (r != PG_IO_OK)
         return r;
-    if ((r = read_exact(io, hdr, NULL, 4, deadline)) != PG_IO_OK)
+    if ((r = read_exact(io, hdr, NULL, 4, &dl)) != PG_IO_OK)
         return r;
     len = be32(hdr);
     io->last_len = len;
     if (len < 8 || len > PG_STARTUP_MAX)
         return PG_IO_BAD_LENGTH;
     lw_buf_reset(msg);
-    return read_exact(io, NULL, msg, len - 4, deadline);
+    return read_exact(io, NULL, msg, len - 4, &dl);
 }
 
 enum pg_io_result pg_read_message(struct pg_io *io, int idle_ms, int io_ms, size_t max_body,
                                   char *type, struct lw_buf *msg)
 {
-    int64_t deadline = lw_mono_us() + (int64_t)idle_ms * 1000;
+    struct deadline idle = {0, idle_ms}, rest = {0, io_ms};
     unsigned char hdr[5];
-    enum pg_io_result r = fill(io, deadline);
+    enum pg_io_result r = fill(io, &idle);
     uint32_t len;
     if (r == PG_IO_TIMEOUT)
         return PG_IO_IDLE;
     if (r != PG_IO_OK)
         return r;
-    deadline = lw_mono_us() + (int64_t)io_ms * 1000;
-    if ((r = read_exact(io, hdr, NULL, 5, deadline)) != PG_IO_OK)
+    /* the message began: the rest must come within io_ms of the first wait for it */
+    if ((r = read_exact(io, hdr, NULL, 5, &rest)) != PG_IO_OK)
         return r;
     *type = (char)hdr[0];
     len = be32(hdr + 1);
@@ -148,17 +148,18 @@ enum pg_io_result pg_read_message(struct pg_io *io, int idle_ms, int io_ms, size
     if (len < 4 || len - 4 > max_body)
         return PG_IO_BAD_LENGTH;
     lw_buf_reset(msg);
-    return read_exact(io, NULL, msg, len - 4, deadline);
+    return read_exact(io, NULL, msg, len - 4, &rest);
 }
 
 int pg_flush(struct pg_io *io, int timeout_ms)
 {
-    int64_t deadline = lw_mono_us() + (int64_t)timeout_ms * 1000;
+    struct deadline dl = {0, timeout_ms};
     size_t off = 0;
     if (io->out.failed)
         io->broken = true;   /* a message was lost: the stream cannot be trusted */
     while (io->tls && !io->broken && off < io->out.len) {
-        ssize_t n = pg_tls_write(io->tls, io->out.data + off, io->out.len - off, deadline);
+        ssize_t n = pg_tls_write(io->tls, io->out.data + off, io->out.len - off,
+                                 deadline_at(&dl));
         if (n > 0)
             off += (size_t)n;
         else
@@ -172,7 +173,7 @@ int pg_flush(struct pg_io *io, int timeout_ms)
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (pg_wait_fd(io->fd, POLLOUT, deadline) <= 0)
+            if (pg_wait_fd(io->fd, POLLOUT, deadline_at(&dl)) <= 0)
                 io->broken = true;
         } else {
             io->broken = true;

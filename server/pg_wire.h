@@ -37,10 +37,6 @@ struct pg_io {
     uint32_t last_len;      /* the length field of the last message read (for logs) */
 };
 
-/* Waits until fd is ready for `events` (POLLIN, POLLOUT) or the monotonic deadline passes:
- * 1 ready, 0 timeout, -1 error. */
-int pg_wait_fd(int fd, short events, int64_t deadline_us);
-
 /* out_max bounds the output buffer; pg_io_free releases it (the fd is the caller's). */
 void pg_io_init(struct pg_io *io, int fd, size_t out_max);
 void pg_io_free(struct pg_io *io);

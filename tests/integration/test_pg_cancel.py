@@ -113,3 +113,34 @@ def test_statement_timeout_default_from_config(lakeward_factory):
         with pytest.raises(psycopg.errors.QueryCanceled) as ei:
             conn.execute(ENDLESS)
         assert "user request" in str(ei.value)
+
+
+def test_statement_timeout_shorter_than_the_one_before(lw):
+    """The timer is left running between statements and moved only when it would fire too
+    late: a short timeout after a long one must still stop the statement in time."""
+    with connect(lw) as conn:
+        conn.execute("set statement_timeout = '10min'")
+        assert conn.execute("select 1").fetchone() == (1,)     # timer armed 10 min out
+        conn.execute("set statement_timeout = 300")
+        t0 = time.monotonic()
+        with pytest.raises(psycopg.errors.QueryCanceled) as ei:
+            conn.execute(ENDLESS)
+        assert str(ei.value) == "canceling statement due to statement timeout"
+        assert time.monotonic() - t0 < 60          # 10 min if the timer had not moved
+
+
+def test_earlier_statements_timer_does_not_stop_a_later_one(lw):
+    """A timer set for an earlier statement's deadline fires during a later statement with a
+    longer timeout (or none): that statement goes on, and only its own deadline or a cancel
+    stops it."""
+    with connect(lw) as conn:
+        for later in ("'1min'", "0"):
+            conn.execute("set statement_timeout = 200")
+            assert conn.execute("select 1").fetchone() == (1,)  # timer armed 200 ms out
+            conn.execute(f"set statement_timeout = {later}")
+            threading.Timer(1.5, conn.cancel).start()
+            with pytest.raises(psycopg.errors.QueryCanceled) as ei:
+                conn.execute(ENDLESS)
+            assert str(ei.value) == "canceling statement due to user request", later
+            assert conn.execute("select 1").fetchone() == (1,)
+
