@@ -545,26 +545,81 @@ static char *fga_render_user(json_t *e)
     return s;
 }
 
+/* One round of ListObjects sent together through url. */
+static int list_objects_round(struct fga_client *c, const char *url,
+                              struct fga_list_objects_req *reqs, int n, int64_t deadline_us,
+                              struct lw_err *err)
+{
+    struct lw_buf bodies[FGA_CONCURRENCY_MAX];
+    struct http_client_req hreqs[FGA_CONCURRENCY_MAX];
+    struct http_client_resp resps[FGA_CONCURRENCY_MAX];
+    long tmo;
+    int rc = fga_timeout(c, deadline_us, &tmo, err);
+    if (rc != LW_OK)
+        return rc;
+    int built = 0;
+    for (; rc == LW_OK && built < n; built++) {
+        const struct fga_list_objects_req *q = &reqs[built];
+        json_t *body = q->type && q->relation && q->user
+                           ? json_pack("{s:s,s:s,s:s}", "type", q->type, "relation",
+                                       q->relation, "user", q->user)
+                           : NULL;
+        lw_buf_init(&bodies[built], c->max_response);
+        if (body) {
+            fga_set_model(c, body);
+            lw_buf_put_json(&bodies[built], body);
+            json_decref(body);
+        }
+        if (!body)
+            rc = lw_err_set(err, LW_EINVAL, "openfga list-objects: bad arguments");
+        else if (bodies[built].failed)
+            rc = lw_err_set(err, LW_ENOMEM, "openfga list-objects: request too large");
+        fga_req_init(c, &hreqs[built], "POST", url, &bodies[built], tmo);
+    }
+    bool sent = rc == LW_OK;
+    if (sent)
+        http_client_exchange(hreqs, resps, n, c->max_response);
+    for (int i = 0; i < built; i++) {
+        if (sent) {
+            json_t *doc = NULL;
+            if (rc == LW_OK)
+                rc = fga_resp_doc(&resps[i], "list-objects", &doc, err);
+            if (rc == LW_OK)
+                rc = fga_strs_from(json_object_get(doc, "objects"), fga_render_string,
+                                   &reqs[i].objects, "list-objects", err);
+            json_decref(doc);
+            http_client_resp_free(&resps[i]);
+        }
+        lw_buf_free(&bodies[i]);
+    }
+    return rc;
+}
+
+int fga_list_objects_many(struct fga_client *c, struct fga_list_objects_req *reqs, int n,
+                          int concurrency, int64_t deadline_us, struct lw_err *err)
+{
+    if (n <= 0)
+        return LW_OK;
+    char *url = fga_url(c, "/list-objects");
+    if (!url)
+        return lw_err_set(err, LW_ENOMEM, "openfga list-objects: out of memory");
+    int at_once = concurrency < 1 ? 1
+                  : concurrency > FGA_CONCURRENCY_MAX ? FGA_CONCURRENCY_MAX : concurrency;
+    int rc = LW_OK;
+    for (int base = 0; rc == LW_OK && base < n; base += at_once)
+        rc = list_objects_round(c, url, reqs + base, n - base < at_once ? n - base : at_once,
+                                deadline_us, err);
+    lw_free(url);
+    return rc;
+}
+
 int fga_list_objects(struct fga_client *c, const char *type, const char *relation,
                      const char *user, struct fga_strs *out, int64_t deadline_us,
                      struct lw_err *err)
 {
-    char *url = fga_url(c, "/list-objects");
-    if (!url)
-        return lw_err_set(err, LW_ENOMEM, "openfga list-objects: out of memory");
-    json_t *body = json_pack("{s:s,s:s,s:s}", "type", type, "relation", relation, "user", user);
-    json_t *doc = NULL;
-    int rc = body ? LW_OK : lw_err_set(err, LW_EINVAL, "openfga list-objects: bad arguments");
-    if (rc == LW_OK) {
-        fga_set_model(c, body);
-        rc = fga_call(c, "list-objects", url, body, &doc, deadline_us, err);
-    }
-    if (rc == LW_OK)
-        rc = fga_strs_from(json_object_get(doc, "objects"), fga_render_string, out,
-                           "list-objects", err);
-    json_decref(body);
-    json_decref(doc);
-    lw_free(url);
+    struct fga_list_objects_req q = {type, relation, user, *out};
+    int rc = fga_list_objects_many(c, &q, 1, 1, deadline_us, err);
+    *out = q.objects;
     return rc;
 }
 

@@ -86,6 +86,24 @@ int fga_list_objects(struct fga_client *c, const char *type, const char *relatio
                      const char *user, struct fga_strs *out, int64_t deadline_us,
                      struct lw_err *err) LW_MUSTCHECK;
 
+/* One ListObjects of a batch: its question (borrowed) and the objects it answered (appended
+ * to; the caller frees them with fga_strs_free, also when the batch failed). */
+struct fga_list_objects_req {
+    const char *type, *relation, *user;
+    struct fga_strs objects;
+};
+
+/* Most requests one call keeps in flight. */
+#define FGA_CONCURRENCY_MAX 64
+
+/* Asks n ListObjects, `concurrency` at a time (clamped to [1, FGA_CONCURRENCY_MAX]): each
+ * round goes out together and is waited for whole, and every request's timeout is cut to
+ * deadline_us. LW_OK when every one was answered; otherwise the failure of the first
+ * request (in reqs order) of the first round that had one, and no further round is sent. */
+int fga_list_objects_many(struct fga_client *c, struct fga_list_objects_req *reqs, int n,
+                          int concurrency, int64_t deadline_us,
+                          struct lw_err *err) LW_MUSTCHECK;
+
 /* ListUsers: subjects of user_type (with user_relation, e.g. role#assignee, when non-NULL)
  * that have relation on object ("type:id"). Results rendered as OpenFGA's user strings:
  * "user:x", "role:r#assignee", "user:*". */

@@ -1,13 +1,14 @@
 /* perm_effective_sql.c -- lakeward.effective_permissions (perm_effective_sql.h). For each
  * principal of the key: the (type, relation) pairs to ask are read from the active model
- * (ReadAuthorizationModel), the objects come from one ListObjects per pair, and the source of
- * each row from the principal's own tuples and those of the roles it is an assignee of
+ * (ReadAuthorizationModel), the objects come from one ListObjects per pair (sent
+ * catalog_concurrency at a time), and the source of each row from the principal's own tuples and those of the roles it is an assignee of
  * (ListObjects role#assignee, then a type-only Read per role and type). ListObjects answers
  * at most OpenFGA's configured maximum (1000 by default) objects per pair. */
 #include "perm_effective_sql.h"
 #include "perm_cursor.h"
 #include "perm_fga_sql.h"
 #include "perm_names.h"
+#include "perm_tables.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -233,19 +234,25 @@ static int add_objects(struct cursor *c, int pi, const struct pair *pp,
     return 0;
 }
 
-static int ask_principal(struct cursor *c, struct fga_client *fc, int pi,
+/* The pairs' ListObjects go out `concurrency` at a time: one principal's are independent
+ * questions, and asked one after another they cost npairs round trips. */
+static int ask_principal(struct cursor *c, struct fga_client *fc, int concurrency, int pi,
                          const struct pair *pairs, int npairs, struct lw_err *err)
 {
     struct fga_tuples held = {0};
-    int rc = read_held(fc, &c->pr[pi], pairs, npairs, &held, c->pc.deadline_us, err);
-    for (int i = 0; rc == 0 && i < npairs; i++) {
-        struct fga_strs objs = {0};
-        rc = fga_list_objects(fc, pairs[i].fga_type, pairs[i].relation, c->pr[pi].subject,
-                              &objs, c->pc.deadline_us, err);
-        if (rc == 0)
-            rc = add_objects(c, pi, &pairs[i], &objs, &held, err);
-        fga_strs_free(&objs);
-    }
+    struct fga_list_objects_req *q = lw_calloc((size_t)npairs + 1, sizeof(*q));
+    int rc = q ? read_held(fc, &c->pr[pi], pairs, npairs, &held, c->pc.deadline_us, err)
+               : lw_err_set(err, LW_ENOMEM, "out of memory");
+    for (int i = 0; rc == 0 && i < npairs; i++)
+        q[i] = (struct fga_list_objects_req){pairs[i].fga_type, pairs[i].relation,
+                                             c->pr[pi].subject, {0}};
+    if (rc == 0)
+        rc = fga_list_objects_many(fc, q, npairs, concurrency, c->pc.deadline_us, err);
+    for (int i = 0; rc == 0 && i < npairs; i++)
+        rc = add_objects(c, pi, &pairs[i], &q[i].objects, &held, err);
+    for (int i = 0; q && i < npairs; i++)
+        fga_strs_free(&q[i].objects);
+    lw_free(q);
     fga_tuples_free(&held);
     return rc;
 }
@@ -254,7 +261,8 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
                   struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
-    const struct perm_fga_sql *pf = c->pc.aux;
+    const struct perm_world *w = c->pc.aux;
+    const struct perm_fga_sql *pf = &w->fga;
     const struct sql_query_ctx *qc = c->pc.qc;
     struct perm_strs types = {0}, perms = {0};
     reset(&c->pc);
@@ -289,7 +297,8 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         rc = lw_err_set(err, LW_EINVAL, "effective_permissions: %d ListObjects calls in one "
                         "query, at most %d", npairs * c->principals.n, MAX_LISTS);
     for (int i = 0; fc && rc == 0 && i < c->principals.n; i++)
-        rc = ask_principal(c, fc, i, pairs, npairs, err);
+        rc = ask_principal(c, fc, w->concurrency > 0 ? w->concurrency : 8, i, pairs, npairs,
+                           err);
     lw_free(pairs);
     json_decref(model);
     fga_client_free(fc);

@@ -4,7 +4,7 @@
  * role the principal is an assignee of holds the tuple, or OpenFGA derives it (a stronger
  * relation, an ancestor, a built-in role). Key: principal (required; a non-administrator may
  * name only themselves); optionally object_type and permission (any relation of the model,
- * e.g. can_read_data; default: the relations grants can write). aux: struct perm_fga_sql. */
+ * e.g. can_read_data; default: the relations grants can write). aux: struct perm_world. */
 #ifndef PERM_EFFECTIVE_SQL_H
 #define PERM_EFFECTIVE_SQL_H
 

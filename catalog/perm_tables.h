@@ -33,6 +33,8 @@ struct perm_world {
     /* The OpenFGA mirror's shared snapshot (fga_snapshot.h, read-only here), for grants,
      * grant_history and lakeward_state; NULL when no mirror runs. */
     const struct fga_snap *fga_snap;
+    /* Upstream calls one scan keeps in flight at once (catalog_concurrency; 0: 8). */
+    int concurrency;
     /* The effective configuration without secrets (lw_config_each) as name/value pairs:
      * settings[2 * i] and settings[2 * i + 1], for lakeward_state. */
     char **settings;

@@ -400,7 +400,8 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
                                                                      : 10000,
                         .page_size = 100}},
         .with_fga = c->openfga_url && *c->openfga_url && c->openfga_store_id &&
-                    *c->openfga_store_id};
+                    *c->openfga_store_id,
+        .concurrency = (int)c->catalog_concurrency};
 
     if (pg_supervisor_child_fds(fdspec, fds) != 0) {
         fprintf(stderr, "lakeward: --" PG_SUPERVISOR_OPTION " is internal\n");

@@ -1,7 +1,8 @@
 /* test_fga_client.c -- catalog/fga_client.c against scripted OpenFGA answers: what goes on
  * the wire (paths, bodies, pagination tokens, model id, bearer header), Read's pages and its
  * bound, ReadChanges' token handling, BatchCheck's chunking and its omitted-false answers,
- * ListObjects/ListUsers result shapes, errors as values, deadlines, and time parsing. */
+ * ListObjects/ListUsers result shapes, ListObjects batches in bounded rounds, errors as
+ * values, deadlines, and time parsing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@ struct canned {
 
 static struct canned script[MAX_REQS];
 static int nscript, nexchanged;
+static int round_size[MAX_REQS], nrounds;  /* requests of each http_client_exchange call */
 static char *sent_url[MAX_REQS], *sent_body[MAX_REQS], *sent_auth[MAX_REQS];
 
 static char *dup_or_null(const char *s, size_t n)
@@ -55,6 +57,8 @@ static void echo_batch(const char *req, struct http_client_resp *resp)
 static void fake_exchange(const struct http_client_req *reqs, struct http_client_resp *resps,
                           int n, size_t max_body)
 {
+    if (nrounds < MAX_REQS)
+        round_size[nrounds++] = n;
     for (int i = 0; i < n; i++) {
         struct http_client_resp *r = &resps[i];
         memset(r, 0, sizeof(*r));
@@ -92,6 +96,7 @@ static void play(const struct canned *c, int n)
         memcpy(script, c, (size_t)n * sizeof(*c));
     nscript = n;
     nexchanged = 0;
+    nrounds = 0;
 }
 
 static struct fga_client *client(const char *model, const char *token)
@@ -338,6 +343,56 @@ static void test_list_objects_users(void **state)
     fga_client_free(fc);
 }
 
+static void test_list_objects_many(void **state)
+{
+    (void)state;
+    const struct canned c[] = {
+        {200, 0, "{\"objects\":[\"namespace:n0\"]}"},
+        {200, 0, "{\"objects\":[]}"},
+        {200, 0, "{\"objects\":[\"namespace:n2a\",\"namespace:n2b\"]}"},
+        {503, 0, "{\"code\":\"unavailable\"}"},
+        {200, 0, "{\"objects\":[\"namespace:n4\"]}"},
+    };
+    struct fga_list_objects_req q[5];
+    static const char *rel[5] = {"select", "describe", "modify", "drop", "create"};
+    for (int i = 0; i < 5; i++)
+        q[i] = (struct fga_list_objects_req){"namespace", rel[i], "user:oidc~1", {0}};
+    struct fga_client *fc = client(NULL, NULL);
+    struct lw_err err;
+    /* every one answered: rounds of two, answers matched to their requests */
+    play(c, 3);
+    assert_int_equal(fga_list_objects_many(fc, q, 3, 2, 0, &err), LW_OK);
+    assert_int_equal(nrounds, 2);
+    assert_int_equal(round_size[0], 2);
+    assert_int_equal(round_size[1], 1);
+    assert_non_null(strstr(sent_body[1], "\"relation\":\"describe\""));
+    assert_int_equal(q[0].objects.n, 1);
+    assert_string_equal(q[0].objects.v[0], "namespace:n0");
+    assert_int_equal(q[1].objects.n, 0);
+    assert_int_equal(q[2].objects.n, 2);
+    assert_string_equal(q[2].objects.v[1], "namespace:n2b");
+    for (int i = 0; i < 5; i++)
+        fga_strs_free(&q[i].objects);
+    /* a failure ends the batch with its reason; no later round goes out */
+    play(c, 5);
+    assert_int_equal(fga_list_objects_many(fc, q, 5, 2, 0, &err), LW_EIO);
+    assert_non_null(strstr(err.msg, "HTTP 503"));
+    assert_int_equal(nexchanged, 4);
+    assert_int_equal(q[0].objects.n, 1);
+    for (int i = 0; i < 5; i++)
+        fga_strs_free(&q[i].objects);
+    /* concurrency is clamped to at least one; a passed deadline sends nothing */
+    play(c, 1);
+    assert_int_equal(fga_list_objects_many(fc, q, 1, 0, 0, &err), LW_OK);
+    assert_int_equal(round_size[0], 1);
+    fga_strs_free(&q[0].objects);
+    play(c, 0);
+    assert_int_equal(fga_list_objects_many(fc, q, 2, 8, lw_mono_us() - 1, &err), LW_ETIMEOUT);
+    assert_int_equal(nexchanged, 0);
+    assert_int_equal(fga_list_objects_many(fc, q, 0, 8, 0, &err), LW_OK);
+    fga_client_free(fc);
+}
+
 static void test_read_model(void **state)
 {
     (void)state;
@@ -384,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_objects_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_objects_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_time, setup, teardown),
     };
