@@ -204,48 +204,58 @@ static const struct sql_func *choose(const struct sql_func *const *cand, int n, 
         }
     if (count > 1) {
         /* Unknown literals (PostgreSQL's func_select_candidate): at each unknown position,
-         * keep the candidates taking a string-category type when any does (else those in
-         * the category the known arguments share), then those taking a preferred type. */
-        bool keep[64];
+         * the candidates' parameter categories must agree, or one of them be the string
+         * category, which then wins; a conflict anywhere leaves the candidates as they are
+         * (date + '3': int4, interval and time disagree, so the call is ambiguous). Where
+         * resolved, keep the candidates of that category, and of a preferred type when one
+         * of them takes one. */
+        bool keep[64], resolved = true;
+        char slot_cat[SQL_FUNC_MAX_ARGS];
+        bool slot_pref[SQL_FUNC_MAX_ARGS];
         int left = 0;
-        char known_cat = 0;
-        for (int a = 0; a < argc; a++)
-            if (argt[a] != SQL_OID_UNKNOWN && !known_cat)
-                known_cat = category_of(argt[a]);
         for (int i = 0; i < n; i++)
             keep[i] = score_e[i] == best_exact && score_p[i] == best_pref;
-        for (int a = 0; a < argc; a++) {
-            bool any_string = false, any_known = false, any_pref = false;
+        for (int a = 0; a < argc && a < SQL_FUNC_MAX_ARGS && resolved; a++) {
+            bool conflict = false;
+            slot_cat[a] = 0;
+            slot_pref[a] = false;
             if (argt[a] != SQL_OID_UNKNOWN)
                 continue;
             for (int i = 0; i < n; i++) {
                 uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                const struct sql_type *pt = sql_type_get(p);
+                char cat = polymorphic(p) ? SQL_TCAT_PSEUDO : category_of(p);
+                bool pref = pt && pt->preferred;
                 if (!keep[i])
                     continue;
-                any_string |= !polymorphic(p) && category_of(p) == SQL_TCAT_STRING;
-                any_known |= !polymorphic(p) && category_of(p) == known_cat;
+                if (!slot_cat[a] || (cat == SQL_TCAT_STRING && slot_cat[a] != cat)) {
+                    conflict |= slot_cat[a] != 0;
+                    slot_cat[a] = cat;
+                    slot_pref[a] = pref;
+                } else if (cat == slot_cat[a]) {
+                    slot_pref[a] |= pref;
+                } else {
+                    conflict = true;
+                }
             }
+            resolved = !conflict || slot_cat[a] == SQL_TCAT_STRING;
+        }
+        if (resolved && argc <= SQL_FUNC_MAX_ARGS) {
+            bool ok[64];
+            int kept = 0;
             for (int i = 0; i < n; i++) {
-                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
-                if (!keep[i])
-                    continue;
-                if (any_string)
-                    keep[i] = !polymorphic(p) && category_of(p) == SQL_TCAT_STRING;
-                else if (any_known)
-                    keep[i] = !polymorphic(p) && category_of(p) == known_cat;
+                ok[i] = keep[i];
+                for (int a = 0; a < argc && ok[i]; a++) {
+                    uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
+                    const struct sql_type *pt = sql_type_get(p);
+                    char cat = polymorphic(p) ? SQL_TCAT_PSEUDO : category_of(p);
+                    if (argt[a] == SQL_OID_UNKNOWN)
+                        ok[i] = cat == slot_cat[a] && (!slot_pref[a] || (pt && pt->preferred));
+                }
+                kept += ok[i];
             }
-            for (int i = 0; i < n; i++) {
-                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
-                const struct sql_type *pt = sql_type_get(p);
-                if (keep[i] && pt && pt->preferred)
-                    any_pref = true;
-            }
-            for (int i = 0; i < n && any_pref; i++) {
-                uint32_t p = cand[i]->args[a < cand[i]->nargs ? a : cand[i]->nargs - 1];
-                const struct sql_type *pt = sql_type_get(p);
-                if (keep[i])
-                    keep[i] = pt && pt->preferred;
-            }
+            for (int i = 0; i < n && kept; i++)
+                keep[i] = ok[i];
         }
         /* PostgreSQL's last rule: when the known arguments share one type, take the unknown
          * ones as that type too and keep the candidate that alone accepts it (int[] ||

@@ -417,8 +417,8 @@ static int lerp(struct sql_fcall *c, const struct sql_value *lo, const struct sq
                 double t, struct sql_value *out)
 {
     struct sql_value a[2], diff, scaled;
-    const struct sql_func *mi = sql_func_by_oid(63101), *mul = sql_func_by_oid(63103),
-                          *pl = sql_func_by_oid(63100);
+    const struct sql_func *mi = sql_func_by_oid(1170), *mul = sql_func_by_oid(1618),
+                          *pl = sql_func_by_oid(1169);
     if (lo->type == SQL_V_FLOAT) {
         sql_ret_float(out, lo->u.f + t * (hi->u.f - lo->u.f));
         return 0;

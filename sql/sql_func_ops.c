@@ -279,25 +279,49 @@ static int iv_div(struct sql_fcall *c, int argc, const struct sql_value *argv,
     return iv_scale(c, &argv[0].u.iv, 1.0 / argv[1].u.f, out);
 }
 
+/* PostgreSQL's ranges, from 2000-01-01: timestamps from 4714-11-24 BC to 294277-01-01
+ * (exclusive) in microseconds, dates from 4714-11-24 BC to 5874898-01-01 in days. Lakeward
+ * holds a date as the microseconds of its midnight, so dates past the timestamp range,
+ * which PostgreSQL has, are refused with 0A000 rather than wrapped. */
+#define TS_MIN (-211813488000000000LL)
+#define TS_END 9223371331200000000LL
+#define DATE_MIN_DAYS (-2451545LL)
+#define DATE_END_DAYS 2145031949LL
+#define DATE_LW_END_DAYS (TS_END / US_PER_DAY)
+
 /* timestamp + interval: months first (clamping the day to the month's end), then days,
  * then the time part. */
 int sql_ts_add_interval(int64_t ts, const struct sql_interval *iv, int sign, int64_t *res)
 {
     int y, mo, d, h, mi, s, fr;
-    int64_t tod, months;
+    int64_t tod, months, span;
     if (iv->months) {
         sql_civil_from_us(ts, &y, &mo, &d, &h, &mi, &s, &fr);
         tod = ts - sql_days_from_civil(y, mo, d) * US_PER_DAY;
         months = (int64_t)y * 12 + (mo - 1) + sign * (int64_t)iv->months;
-        y = (int)(months >= 0 ? months / 12 : (months - 11) / 12);
-        mo = (int)(months - (int64_t)y * 12) + 1;
+        months = months >= 0 ? months / 12 : (months - 11) / 12;
+        if (months < -4714 || months > 294277)
+            return -1;
+        mo = (int)((int64_t)y * 12 + (mo - 1) + sign * (int64_t)iv->months - months * 12) + 1;
+        y = (int)months;
         if (d > sql_days_in_month(y, mo))
             d = sql_days_in_month(y, mo);
-        ts = sql_days_from_civil(y, mo, d) * US_PER_DAY + tod;
+        if (__builtin_mul_overflow(sql_days_from_civil(y, mo, d), US_PER_DAY, &ts) ||
+            __builtin_add_overflow(ts, tod, &ts))
+            return -1;
     }
-    ts += sign * ((int64_t)iv->days * US_PER_DAY + iv->us);
+    if (__builtin_mul_overflow((int64_t)iv->days, US_PER_DAY, &span) ||
+        __builtin_add_overflow(span, iv->us, &span) ||
+        (sign > 0 ? __builtin_add_overflow(ts, span, &ts) : __builtin_sub_overflow(ts, span, &ts)) ||
+        ts < TS_MIN || ts >= TS_END)
+        return -1;
     *res = ts;
     return 0;
+}
+
+static int ts_out_of_range(struct sql_fcall *c)
+{
+    return sql_error_set(c->err, "22008", "timestamp out of range");
 }
 
 /* Adding to an infinite timestamp or date leaves it as it is (PostgreSQL's timestamp_pl_interval,
@@ -310,40 +334,36 @@ static int infinite_difference(struct sql_fcall *c, const struct sql_value *argv
     return sql_error_set(c->err, "22008", "cannot subtract infinite %s", what);
 }
 
+/* ts + sign * iv into out; the timestamp argument ts and the interval iv. */
+static int ts_add(struct sql_fcall *c, const struct sql_value *ts, const struct sql_value *iv,
+                  int sign, struct sql_value *out)
+{
+    int64_t r = ts->u.us;
+    if (sql_time_finite(r) && sql_ts_add_interval(r, &iv->u.iv, sign, &r) != 0)
+        return ts_out_of_range(c);
+    sql_ret_time(out, r);
+    return 0;
+}
+
 static int ts_pl_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r = argv[0].u.us;
     (void)argc;
-    (void)c;
-    if (sql_time_finite(r))
-        sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, 1, &r);
-    sql_ret_time(out, r);
-    return 0;
+    return ts_add(c, &argv[0], &argv[1], 1, out);
 }
 
 static int iv_pl_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r = argv[1].u.us;
     (void)argc;
-    (void)c;
-    if (sql_time_finite(r))
-        sql_ts_add_interval(argv[1].u.us, &argv[0].u.iv, 1, &r);
-    sql_ret_time(out, r);
-    return 0;
+    return ts_add(c, &argv[1], &argv[0], 1, out);
 }
 
 static int ts_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *argv,
                     struct sql_value *out)
 {
-    int64_t r = argv[0].u.us;
     (void)argc;
-    (void)c;
-    if (sql_time_finite(r))
-        sql_ts_add_interval(argv[0].u.us, &argv[1].u.iv, -1, &r);
-    sql_ret_time(out, r);
-    return 0;
+    return ts_add(c, &argv[0], &argv[1], -1, out);
 }
 
 /* timestamp - timestamp: days and time, as PostgreSQL's timestamp_mi (justify_hours). */
@@ -354,28 +374,54 @@ static int ts_mi_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
     (void)argc;
     if (infinite_difference(c, argv, "timestamps") != 0)
         return LW_EINVAL;
-    diff = argv[0].u.us - argv[1].u.us;
+    if (__builtin_sub_overflow(argv[0].u.us, argv[1].u.us, &diff))
+        return iv_overflow(c);
     return iv_make(c, 0, diff / US_PER_DAY, diff % US_PER_DAY, out);
+}
+
+static int64_t days_of(const struct sql_value *date)
+{
+    return date->u.us >= 0 ? date->u.us / US_PER_DAY : -((-date->u.us + US_PER_DAY - 1) / US_PER_DAY);
+}
+
+/* date + n days (n an int4, so no overflow in int64): an infinity stays, a result outside
+ * PostgreSQL's date range is 22008, one PostgreSQL has but lakeward cannot hold 0A000. */
+static int date_add_days(struct sql_fcall *c, const struct sql_value *date, int64_t n,
+                         struct sql_value *out)
+{
+    int64_t days;
+    if (!sql_time_finite(date->u.us)) {
+        sql_ret_time(out, date->u.us);
+        return 0;
+    }
+    days = days_of(date) + n;
+    if (days < DATE_MIN_DAYS || days >= DATE_END_DAYS)
+        return sql_error_set(c->err, "22008", "date out of range");
+    if (days >= DATE_LW_END_DAYS)
+        return sql_error_set(c->err, "0A000", "dates after 294276 AD are not supported");
+    sql_ret_time(out, days * US_PER_DAY);
+    return 0;
 }
 
 static int date_pl_int(struct sql_fcall *c, int argc, const struct sql_value *argv,
                        struct sql_value *out)
 {
     (void)argc;
-    (void)c;
-    sql_ret_time(out, sql_time_finite(argv[0].u.us) ? argv[0].u.us + argv[1].u.i * US_PER_DAY
-                                                    : argv[0].u.us);
-    return 0;
+    return date_add_days(c, &argv[0], argv[1].u.i, out);
+}
+
+static int int_pl_date(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                       struct sql_value *out)
+{
+    (void)argc;
+    return date_add_days(c, &argv[1], argv[0].u.i, out);
 }
 
 static int date_mi_int(struct sql_fcall *c, int argc, const struct sql_value *argv,
                        struct sql_value *out)
 {
     (void)argc;
-    (void)c;
-    sql_ret_time(out, sql_time_finite(argv[0].u.us) ? argv[0].u.us - argv[1].u.i * US_PER_DAY
-                                                    : argv[0].u.us);
-    return 0;
+    return date_add_days(c, &argv[0], -argv[1].u.i, out);
 }
 
 static int date_mi_date(struct sql_fcall *c, int argc, const struct sql_value *argv,
@@ -384,8 +430,41 @@ static int date_mi_date(struct sql_fcall *c, int argc, const struct sql_value *a
     (void)argc;
     if (infinite_difference(c, argv, "dates") != 0)
         return LW_EINVAL;
-    sql_ret_int(out, (argv[0].u.us - argv[1].u.us) / US_PER_DAY);
+    sql_ret_int(out, days_of(&argv[0]) - days_of(&argv[1]));
     return 0;
+}
+
+/* date + time: the timestamp of that time on that day (an infinite date stays infinite). */
+static int date_time(struct sql_fcall *c, const struct sql_value *date, const struct sql_value *t,
+                     struct sql_value *out)
+{
+    int64_t r = date->u.us;
+    if (sql_time_finite(r) && (__builtin_add_overflow(r, t->u.us, &r) || r >= TS_END))
+        return ts_out_of_range(c);
+    sql_ret_time(out, r);
+    return 0;
+}
+
+static int date_pl_time(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                        struct sql_value *out)
+{
+    (void)argc;
+    return date_time(c, &argv[0], &argv[1], out);
+}
+
+static int time_pl_date(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                        struct sql_value *out)
+{
+    (void)argc;
+    return date_time(c, &argv[1], &argv[0], out);
+}
+
+/* time - time: the interval between two times of day (no days: under 24 hours either way) */
+static int time_mi_time(struct sql_fcall *c, int argc, const struct sql_value *argv,
+                        struct sql_value *out)
+{
+    (void)argc;
+    return iv_make(c, 0, 0, argv[0].u.us - argv[1].u.us, out);
 }
 
 /* time +/- interval wraps around midnight; months and days do not move a time of day */
@@ -395,7 +474,7 @@ static int time_pl_iv(struct sql_fcall *c, int argc, const struct sql_value *arg
     int64_t t = argv[0].type == SQL_V_TIME ? argv[0].u.us : argv[1].u.us;
     const struct sql_interval *iv = argv[0].type == SQL_V_INTERVAL ? &argv[0].u.iv : &argv[1].u.iv;
     (void)c, (void)argc;
-    t = ((t + iv->us) % US_PER_DAY + US_PER_DAY) % US_PER_DAY;
+    t = ((t + iv->us % US_PER_DAY) % US_PER_DAY + US_PER_DAY) % US_PER_DAY;
     sql_ret_time(out, t);
     return 0;
 }
@@ -404,7 +483,8 @@ static int time_mi_iv(struct sql_fcall *c, int argc, const struct sql_value *arg
                       struct sql_value *out)
 {
     (void)c, (void)argc;
-    sql_ret_time(out, ((argv[0].u.us - argv[1].u.iv.us) % US_PER_DAY + US_PER_DAY) % US_PER_DAY);
+    sql_ret_time(out, ((argv[0].u.us - argv[1].u.iv.us % US_PER_DAY) % US_PER_DAY + US_PER_DAY) %
+                          US_PER_DAY);
     return 0;
 }
 
@@ -723,160 +803,179 @@ RE_FN(f_nrei, true, true)
 /* --- the tables ----------------------------------------------------------------------- */
 
 #define V SQL_VOL_IMMUTABLE
-#define F(oid, name, fn, ret, n, ...) {oid, name, SQL_FN_SCALAR, V, true, false, n, {__VA_ARGS__}, ret, fn, NULL, NULL}
+#define F(oid, name, fn, ret, n, ...)                                                         \
+    {oid, #name, SQL_FN_SCALAR, V, true, false, n, {__VA_ARGS__}, ret, fn, NULL, NULL}
+#define OP(oid, name, l, r, res, fn_oid) {oid, name, l, r, res, fn_oid}
 
-/* Comparison functions for each ordered type T, OIDs 61000 + 10*k + op. */
-#define CMPS(k, T)                                                                            \
-    F(61000 + 10 * (k), #T "eq", f_eq, SQL_OID_BOOL, 2, T, T),                               \
-    F(61001 + 10 * (k), #T "ne", f_ne, SQL_OID_BOOL, 2, T, T),                               \
-    F(61002 + 10 * (k), #T "lt", f_lt, SQL_OID_BOOL, 2, T, T),                               \
-    F(61003 + 10 * (k), #T "le", f_le, SQL_OID_BOOL, 2, T, T),                               \
-    F(61004 + 10 * (k), #T "gt", f_gt, SQL_OID_BOOL, 2, T, T),                               \
-    F(61005 + 10 * (k), #T "ge", f_ge, SQL_OID_BOOL, 2, T, T)
-#define CMP_OPS(k, T)                                                                         \
-    {62000 + 10 * (k), "=", T, T, SQL_OID_BOOL, 61000 + 10 * (k)},                            \
-    {62001 + 10 * (k), "<>", T, T, SQL_OID_BOOL, 61001 + 10 * (k)},                           \
-    {62002 + 10 * (k), "<", T, T, SQL_OID_BOOL, 61002 + 10 * (k)},                            \
-    {62003 + 10 * (k), "<=", T, T, SQL_OID_BOOL, 61003 + 10 * (k)},                           \
-    {62004 + 10 * (k), ">", T, T, SQL_OID_BOOL, 61004 + 10 * (k)},                            \
-    {62005 + 10 * (k), ">=", T, T, SQL_OID_BOOL, 61005 + 10 * (k)}
+/* The comparisons of each ordered type: for =, <>, <, <=, >, >= in turn, PostgreSQL's
+ * pg_proc OID and name of the function, then the pg_operator OID. */
+#define CMP_TYPES(X)                                                                          \
+    X(SQL_OID_BOOL, 60, booleq, 91, 84, boolne, 85, 56, boollt, 58, 1691, boolle, 1694,      \
+        57, boolgt, 59, 1692, boolge, 1695)                                                  \
+    X(SQL_OID_INT2, 63, int2eq, 94, 145, int2ne, 519, 64, int2lt, 95, 148, int2le, 522,      \
+        146, int2gt, 520, 151, int2ge, 524)                                                  \
+    X(SQL_OID_INT4, 65, int4eq, 96, 144, int4ne, 518, 66, int4lt, 97, 149, int4le, 523,      \
+        147, int4gt, 521, 150, int4ge, 525)                                                  \
+    X(SQL_OID_INT8, 467, int8eq, 410, 468, int8ne, 411, 469, int8lt, 412, 471, int8le, 414,  \
+        470, int8gt, 413, 472, int8ge, 415)                                                  \
+    X(SQL_OID_FLOAT4, 287, float4eq, 620, 288, float4ne, 621, 289, float4lt, 622,            \
+        290, float4le, 624, 291, float4gt, 623, 292, float4ge, 625)                          \
+    X(SQL_OID_FLOAT8, 293, float8eq, 670, 294, float8ne, 671, 295, float8lt, 672,            \
+        296, float8le, 673, 297, float8gt, 674, 298, float8ge, 675)                          \
+    X(SQL_OID_NUMERIC, 1718, numeric_eq, 1752, 1719, numeric_ne, 1753,                       \
+        1722, numeric_lt, 1754, 1723, numeric_le, 1755, 1720, numeric_gt, 1756,              \
+        1721, numeric_ge, 1757)                                                              \
+    X(SQL_OID_TEXT, 67, texteq, 98, 157, textne, 531, 740, text_lt, 664, 741, text_le, 665,  \
+        742, text_gt, 666, 743, text_ge, 667)                                                \
+    X(SQL_OID_NAME, 62, nameeq, 93, 659, namene, 643, 655, namelt, 660, 656, namele, 661,    \
+        657, namegt, 662, 658, namege, 663)                                                  \
+    X(SQL_OID_BPCHAR, 1048, bpchareq, 1054, 1053, bpcharne, 1057, 1049, bpcharlt, 1058,      \
+        1050, bpcharle, 1059, 1051, bpchargt, 1060, 1052, bpcharge, 1061)                    \
+    X(SQL_OID_CHAR, 61, chareq, 92, 70, charne, 630, 1246, charlt, 631, 72, charle, 632,     \
+        73, chargt, 633, 74, charge, 634)                                                    \
+    X(SQL_OID_OID, 184, oideq, 607, 185, oidne, 608, 716, oidlt, 609, 717, oidle, 611,       \
+        1638, oidgt, 610, 1639, oidge, 612)                                                  \
+    X(SQL_OID_DATE, 1086, date_eq, 1093, 1091, date_ne, 1094, 1087, date_lt, 1095,           \
+        1088, date_le, 1096, 1089, date_gt, 1097, 1090, date_ge, 1098)                       \
+    X(SQL_OID_TIME, 1145, time_eq, 1108, 1106, time_ne, 1109, 1102, time_lt, 1110,           \
+        1103, time_le, 1111, 1104, time_gt, 1112, 1105, time_ge, 1113)                       \
+    X(SQL_OID_TIMESTAMP, 2052, timestamp_eq, 2060, 2053, timestamp_ne, 2061,                 \
+        2054, timestamp_lt, 2062, 2055, timestamp_le, 2063, 2057, timestamp_gt, 2064,        \
+        2056, timestamp_ge, 2065)                                                            \
+    X(SQL_OID_TIMESTAMPTZ, 1152, timestamptz_eq, 1320, 1153, timestamptz_ne, 1321,           \
+        1154, timestamptz_lt, 1322, 1155, timestamptz_le, 1323, 1157, timestamptz_gt, 1324,  \
+        1156, timestamptz_ge, 1325)                                                          \
+    X(SQL_OID_INTERVAL, 1162, interval_eq, 1330, 1163, interval_ne, 1331,                    \
+        1164, interval_lt, 1332, 1165, interval_le, 1333, 1167, interval_gt, 1334,           \
+        1166, interval_ge, 1335)                                                             \
+    X(SQL_OID_UUID, 2956, uuid_eq, 2972, 2959, uuid_ne, 2973, 2954, uuid_lt, 2974,           \
+        2955, uuid_le, 2976, 2958, uuid_gt, 2975, 2957, uuid_ge, 2977)                       \
+    X(SQL_OID_BYTEA, 1948, byteaeq, 1955, 1953, byteane, 1956, 1949, bytealt, 1957,          \
+        1950, byteale, 1958, 1951, byteagt, 1959, 1952, byteage, 1960)                       \
+    X(SQL_OID_ANYARRAY, 744, array_eq, 1070, 390, array_ne, 1071, 391, array_lt, 1072,       \
+        393, array_le, 1074, 392, array_gt, 1073, 396, array_ge, 1075)
 
-/* Arithmetic for a type T with implementations p (add, sub, mul, div, mod, neg). */
-#define ARITH(k, T, add, sub, mul, div, mod, neg)                                             \
-    F(63000 + 10 * (k), #T "pl", add, T, 2, T, T),                                           \
-    F(63001 + 10 * (k), #T "mi", sub, T, 2, T, T),                                           \
-    F(63002 + 10 * (k), #T "mul", mul, T, 2, T, T),                                          \
-    F(63003 + 10 * (k), #T "div", div, T, 2, T, T),                                          \
-    F(63004 + 10 * (k), #T "mod", mod, T, 2, T, T),                                          \
-    F(63005 + 10 * (k), #T "um", neg, T, 1, T)
-#define ARITH_OPS(k, T)                                                                       \
-    {64000 + 10 * (k), "+", T, T, T, 63000 + 10 * (k)},                                       \
-    {64001 + 10 * (k), "-", T, T, T, 63001 + 10 * (k)},                                       \
-    {64002 + 10 * (k), "*", T, T, T, 63002 + 10 * (k)},                                       \
-    {64003 + 10 * (k), "/", T, T, T, 63003 + 10 * (k)},                                       \
-    {64004 + 10 * (k), "%", T, T, T, 63004 + 10 * (k)},                                       \
-    {64005 + 10 * (k), "-", 0, T, T, 63005 + 10 * (k)}
+#define CMP_FUNCS(T, eq, eqn, eqo, ne, nen, neo, lt, ltn, lto, le, len, leo, gt, gtn, gto, ge, \
+                  gen, geo)                                                                   \
+    F(eq, eqn, f_eq, SQL_OID_BOOL, 2, T, T), F(ne, nen, f_ne, SQL_OID_BOOL, 2, T, T),         \
+    F(lt, ltn, f_lt, SQL_OID_BOOL, 2, T, T), F(le, len, f_le, SQL_OID_BOOL, 2, T, T),         \
+    F(gt, gtn, f_gt, SQL_OID_BOOL, 2, T, T), F(ge, gen, f_ge, SQL_OID_BOOL, 2, T, T),
+#define CMP_OPERS(T, eq, eqn, eqo, ne, nen, neo, lt, ltn, lto, le, len, leo, gt, gtn, gto, ge, \
+                  gen, geo)                                                                   \
+    OP(eqo, "=", T, T, SQL_OID_BOOL, eq), OP(neo, "<>", T, T, SQL_OID_BOOL, ne),              \
+    OP(lto, "<", T, T, SQL_OID_BOOL, lt), OP(leo, "<=", T, T, SQL_OID_BOOL, le),              \
+    OP(gto, ">", T, T, SQL_OID_BOOL, gt), OP(geo, ">=", T, T, SQL_OID_BOOL, ge),
 
-#define UNSUP sql_fn_unsupported
+/* The arithmetic of each number type in the same form: +, -, *, /, unary -, and for the
+ * integers % (PostgreSQL's float types have none). */
+#define ARITH_TYPES(INT, FLT)                                                                 \
+    INT(SQL_OID_INT2, 176, int2pl, 550, 180, int2mi, 554, 152, int2mul, 526,                 \
+        153, int2div, 527, 213, int2um, 559, 155, int2mod, 529)                              \
+    INT(SQL_OID_INT4, 177, int4pl, 551, 181, int4mi, 555, 141, int4mul, 514,                 \
+        154, int4div, 528, 212, int4um, 558, 156, int4mod, 530)                              \
+    INT(SQL_OID_INT8, 463, int8pl, 684, 464, int8mi, 685, 465, int8mul, 686,                 \
+        466, int8div, 687, 462, int8um, 484, 945, int8mod, 439)                              \
+    FLT(SQL_OID_FLOAT4, 204, float4pl, 586, 205, float4mi, 587, 202, float4mul, 589,         \
+        203, float4div, 588, 206, float4um, 584)                                             \
+    FLT(SQL_OID_FLOAT8, 218, float8pl, 591, 219, float8mi, 592, 216, float8mul, 594,         \
+        217, float8div, 593, 220, float8um, 585)
+
+#define ARITH_FUNCS(T, add, sub, mul, div, neg, pl, pln, plo, mi, min, mio, mu, mun, muo, dv,  \
+                    dvn, dvo, um, umn, umo)                                                   \
+    F(pl, pln, add, T, 2, T, T), F(mi, min, sub, T, 2, T, T), F(mu, mun, mul, T, 2, T, T),    \
+    F(dv, dvn, div, T, 2, T, T), F(um, umn, neg, T, 1, T),
+#define ARITH_OPERS(T, pl, pln, plo, mi, min, mio, mu, mun, muo, dv, dvn, dvo, um, umn, umo)  \
+    OP(plo, "+", T, T, T, pl), OP(mio, "-", T, T, T, mi), OP(muo, "*", T, T, T, mu),          \
+    OP(dvo, "/", T, T, T, dv), OP(umo, "-", 0, T, T, um),
+#define INT_FUNCS(T, pl, pln, plo, mi, min, mio, mu, mun, muo, dv, dvn, dvo, um, umn, umo, md, \
+                  mdn, mdo)                                                                   \
+    ARITH_FUNCS(T, i_add, i_sub, i_mul, i_div, i_neg, pl, pln, plo, mi, min, mio, mu, mun,    \
+                muo, dv, dvn, dvo, um, umn, umo) F(md, mdn, i_mod, T, 2, T, T),
+#define INT_OPERS(T, pl, pln, plo, mi, min, mio, mu, mun, muo, dv, dvn, dvo, um, umn, umo, md, \
+                  mdn, mdo)                                                                   \
+    ARITH_OPERS(T, pl, pln, plo, mi, min, mio, mu, mun, muo, dv, dvn, dvo, um, umn, umo)      \
+    OP(mdo, "%", T, T, T, md),
+#define FLT_FUNCS(T, ...) ARITH_FUNCS(T, f_add, f_sub, f_mul, f_div, f_neg, __VA_ARGS__)
+#define FLT_OPERS(T, ...) ARITH_OPERS(T, __VA_ARGS__)
+
+/* The other operators, one row each: pg_operator OID, name, left (0: prefix) and right
+ * operand, result, then PostgreSQL's pg_proc OID and name of its function and lakeward's
+ * implementation. Typed with short names for the types. */
+#define N SQL_OID_NUMERIC
+#define F4 SQL_OID_FLOAT4
+#define F8 SQL_OID_FLOAT8
+#define I4 SQL_OID_INT4
+#define IV SQL_OID_INTERVAL
+#define TS SQL_OID_TIMESTAMP
+#define TZ SQL_OID_TIMESTAMPTZ
+#define D SQL_OID_DATE
+#define TM SQL_OID_TIME
+#define T SQL_OID_TEXT
+#define NA SQL_OID_ANYNONARRAY
+#define B SQL_OID_BOOL
+#define OTHER_OPS(X)                                                                          \
+    X(1751, "-", 0, N, N, 1771, numeric_uminus, n_neg)                                       \
+    X(1116, "+", F4, F8, F8, 281, float48pl, f_add)                                          \
+    X(1117, "-", F4, F8, F8, 282, float48mi, f_sub)                                          \
+    X(1119, "*", F4, F8, F8, 279, float48mul, f_mul)                                         \
+    X(1118, "/", F4, F8, F8, 280, float48div, f_div)                                         \
+    X(1126, "+", F8, F4, F8, 285, float84pl, f_add)                                          \
+    X(1127, "-", F8, F4, F8, 286, float84mi, f_sub)                                          \
+    X(1129, "*", F8, F4, F8, 283, float84mul, f_mul)                                         \
+    X(1128, "/", F8, F4, F8, 284, float84div, f_div)                                         \
+    X(1337, "+", IV, IV, IV, 1169, interval_pl, iv_add)                                      \
+    X(1338, "-", IV, IV, IV, 1170, interval_mi, iv_sub)                                      \
+    X(1336, "-", 0, IV, IV, 1168, interval_um, iv_neg)                                       \
+    X(1583, "*", IV, F8, IV, 1618, interval_mul, iv_mul)                                     \
+    X(1584, "*", F8, IV, IV, 1624, mul_d_interval, iv_mul_r)                                 \
+    X(1585, "/", IV, F8, IV, 1326, interval_div, iv_div)                                     \
+    X(1327, "+", TZ, IV, TZ, 1189, timestamptz_pl_interval, ts_pl_iv)                        \
+    X(1329, "-", TZ, IV, TZ, 1190, timestamptz_mi_interval, ts_mi_iv)                        \
+    X(2554, "+", IV, TZ, TZ, 2549, interval_pl_timestamptz, iv_pl_ts)                        \
+    X(1328, "-", TZ, TZ, IV, 1188, timestamptz_mi, ts_mi_ts)                                 \
+    X(2066, "+", TS, IV, TS, 2032, timestamp_pl_interval, ts_pl_iv)                          \
+    X(2068, "-", TS, IV, TS, 2033, timestamp_mi_interval, ts_mi_iv)                          \
+    X(2553, "+", IV, TS, TS, 2548, interval_pl_timestamp, iv_pl_ts)                          \
+    X(2067, "-", TS, TS, IV, 2031, timestamp_mi, ts_mi_ts)                                   \
+    X(1100, "+", D, I4, D, 1141, date_pli, date_pl_int)                                      \
+    X(2555, "+", I4, D, D, 2550, integer_pl_date, int_pl_date)                               \
+    X(1101, "-", D, I4, D, 1142, date_mii, date_mi_int)                                      \
+    X(1099, "-", D, D, I4, 1140, date_mi, date_mi_date)                                      \
+    X(1076, "+", D, IV, TS, 2071, date_pl_interval, ts_pl_iv)                                \
+    X(1077, "-", D, IV, TS, 2072, date_mi_interval, ts_mi_iv)                                \
+    X(2551, "+", IV, D, TS, 2546, interval_pl_date, iv_pl_ts)                                \
+    X(1360, "+", D, TM, TS, 1272, datetime_pl, date_pl_time)                                 \
+    X(1363, "+", TM, D, TS, 1296, timedate_pl, time_pl_date)                                 \
+    X(1399, "-", TM, TM, IV, 1690, time_mi_time, time_mi_time)                               \
+    X(1800, "+", TM, IV, TM, 1747, time_pl_interval, time_pl_iv)                             \
+    X(1849, "+", IV, TM, TM, 1848, interval_pl_time, time_pl_iv)                             \
+    X(1801, "-", TM, IV, TM, 1748, time_mi_interval, time_mi_iv)                             \
+    X(654, "||", T, T, T, 1258, textcat, concat)                                             \
+    X(2779, "||", T, NA, T, 2003, textanycat, concat)                                        \
+    X(2780, "||", NA, T, T, 2004, anytextcat, concat)                                        \
+    X(1209, "~~", T, T, B, 850, textlike, f_like)                                            \
+    X(1210, "!~~", T, T, B, 851, textnlike, f_nlike)                                         \
+    X(1627, "~~*", T, T, B, 1633, texticlike, f_ilike)                                       \
+    X(1628, "!~~*", T, T, B, 1634, texticnlike, f_nilike)                                    \
+    X(641, "~", T, T, B, 1254, textregexeq, f_re)                                            \
+    X(642, "!~", T, T, B, 1256, textregexne, f_nre)                                          \
+    X(1228, "~*", T, T, B, 1238, texticregexeq, f_rei)                                       \
+    X(1229, "!~*", T, T, B, 1239, texticregexne, f_nrei)
+
+#define OTHER_FUNCS(oid, sym, l, r, res, fn_oid, name, impl)                                  \
+    F(fn_oid, name, impl, res, (l) ? 2 : 1, (l) ? (l) : (r), r),
+#define OTHER_OPERS(oid, sym, l, r, res, fn_oid, name, impl) OP(oid, sym, l, r, res, fn_oid),
 
 static const struct sql_func funcs[] = {
-    CMPS(0, SQL_OID_BOOL), CMPS(1, SQL_OID_INT2), CMPS(2, SQL_OID_INT4), CMPS(3, SQL_OID_INT8),
-    CMPS(4, SQL_OID_FLOAT4), CMPS(5, SQL_OID_FLOAT8), CMPS(6, SQL_OID_NUMERIC),
-    CMPS(7, SQL_OID_TEXT), CMPS(8, SQL_OID_NAME), CMPS(9, SQL_OID_BPCHAR), CMPS(10, SQL_OID_CHAR),
-    CMPS(11, SQL_OID_OID), CMPS(12, SQL_OID_DATE), CMPS(13, SQL_OID_TIME),
-    CMPS(14, SQL_OID_TIMESTAMP), CMPS(15, SQL_OID_TIMESTAMPTZ), CMPS(16, SQL_OID_INTERVAL),
-    CMPS(17, SQL_OID_UUID), CMPS(18, SQL_OID_BYTEA), CMPS(19, SQL_OID_ANYARRAY),
-    ARITH(0, SQL_OID_INT2, i_add, i_sub, i_mul, i_div, i_mod, i_neg),
-    ARITH(1, SQL_OID_INT4, i_add, i_sub, i_mul, i_div, i_mod, i_neg),
-    ARITH(2, SQL_OID_INT8, i_add, i_sub, i_mul, i_div, i_mod, i_neg),
-    ARITH(3, SQL_OID_FLOAT4, f_add, f_sub, f_mul, f_div, UNSUP, f_neg),
-    ARITH(4, SQL_OID_FLOAT8, f_add, f_sub, f_mul, f_div, UNSUP, f_neg),
-    F(63055, "numeric_uminus", n_neg, SQL_OID_NUMERIC, 1, SQL_OID_NUMERIC),
-    F(63090, "float48pl", f_add, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
-    F(63091, "float48mi", f_sub, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
-    F(63092, "float48mul", f_mul, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
-    F(63093, "float48div", f_div, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT4, SQL_OID_FLOAT8),
-    F(63094, "float84pl", f_add, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
-    F(63095, "float84mi", f_sub, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
-    F(63096, "float84mul", f_mul, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
-    F(63097, "float84div", f_div, SQL_OID_FLOAT8, 2, SQL_OID_FLOAT8, SQL_OID_FLOAT4),
-    F(63100, "interval_pl", iv_add, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_INTERVAL),
-    F(63101, "interval_mi", iv_sub, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_INTERVAL),
-    F(63102, "interval_um", iv_neg, SQL_OID_INTERVAL, 1, SQL_OID_INTERVAL),
-    F(63103, "interval_mul", iv_mul, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_FLOAT8),
-    F(63104, "mul_d_interval", iv_mul_r, SQL_OID_INTERVAL, 2, SQL_OID_FLOAT8, SQL_OID_INTERVAL),
-    F(63105, "interval_div", iv_div, SQL_OID_INTERVAL, 2, SQL_OID_INTERVAL, SQL_OID_FLOAT8),
-    F(63110, "timestamptz_pl_interval", ts_pl_iv, SQL_OID_TIMESTAMPTZ, 2, SQL_OID_TIMESTAMPTZ,
-      SQL_OID_INTERVAL),
-    F(63111, "timestamptz_mi_interval", ts_mi_iv, SQL_OID_TIMESTAMPTZ, 2, SQL_OID_TIMESTAMPTZ,
-      SQL_OID_INTERVAL),
-    F(63112, "interval_pl_timestamptz", iv_pl_ts, SQL_OID_TIMESTAMPTZ, 2, SQL_OID_INTERVAL,
-      SQL_OID_TIMESTAMPTZ),
-    F(63113, "timestamptz_mi", ts_mi_ts, SQL_OID_INTERVAL, 2, SQL_OID_TIMESTAMPTZ,
-      SQL_OID_TIMESTAMPTZ),
-    F(63120, "timestamp_pl_interval", ts_pl_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_TIMESTAMP,
-      SQL_OID_INTERVAL),
-    F(63121, "timestamp_mi_interval", ts_mi_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_TIMESTAMP,
-      SQL_OID_INTERVAL),
-    F(63122, "interval_pl_timestamp", iv_pl_ts, SQL_OID_TIMESTAMP, 2, SQL_OID_INTERVAL,
-      SQL_OID_TIMESTAMP),
-    F(63123, "timestamp_mi", ts_mi_ts, SQL_OID_INTERVAL, 2, SQL_OID_TIMESTAMP,
-      SQL_OID_TIMESTAMP),
-    F(63130, "date_pli", date_pl_int, SQL_OID_DATE, 2, SQL_OID_DATE, SQL_OID_INT4),
-    F(63131, "date_mii", date_mi_int, SQL_OID_DATE, 2, SQL_OID_DATE, SQL_OID_INT4),
-    F(63132, "date_mi", date_mi_date, SQL_OID_INT4, 2, SQL_OID_DATE, SQL_OID_DATE),
-    F(63133, "date_pl_interval", ts_pl_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_INTERVAL),
-    F(63134, "date_mi_interval", ts_mi_iv, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_INTERVAL),
-    F(63135, "time_pl_interval", time_pl_iv, SQL_OID_TIME, 2, SQL_OID_TIME, SQL_OID_INTERVAL),
-    F(63136, "interval_pl_time", time_pl_iv, SQL_OID_TIME, 2, SQL_OID_INTERVAL, SQL_OID_TIME),
-    F(63137, "time_mi_interval", time_mi_iv, SQL_OID_TIME, 2, SQL_OID_TIME, SQL_OID_INTERVAL),
-    F(63138, "timestamp_pl_time", UNSUP, SQL_OID_TIMESTAMP, 2, SQL_OID_DATE, SQL_OID_TIME),
-    F(63140, "textcat", concat, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63141, "textanycat", concat, SQL_OID_TEXT, 2, SQL_OID_TEXT, SQL_OID_ANYNONARRAY),
-    F(63142, "anytextcat", concat, SQL_OID_TEXT, 2, SQL_OID_ANYNONARRAY, SQL_OID_TEXT),
-    F(63150, "textlike", f_like, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63151, "textnlike", f_nlike, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63152, "texticlike", f_ilike, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63153, "texticnlike", f_nilike, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63154, "textregexeq", f_re, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63155, "textregexne", f_nre, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63156, "texticregexeq", f_rei, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
-    F(63157, "texticregexne", f_nrei, SQL_OID_BOOL, 2, SQL_OID_TEXT, SQL_OID_TEXT),
+    CMP_TYPES(CMP_FUNCS)
+    ARITH_TYPES(INT_FUNCS, FLT_FUNCS)
+    OTHER_OPS(OTHER_FUNCS)
 };
 
 static const struct sql_oper opers[] = {
-    CMP_OPS(0, SQL_OID_BOOL), CMP_OPS(1, SQL_OID_INT2), CMP_OPS(2, SQL_OID_INT4),
-    CMP_OPS(3, SQL_OID_INT8), CMP_OPS(4, SQL_OID_FLOAT4), CMP_OPS(5, SQL_OID_FLOAT8),
-    CMP_OPS(6, SQL_OID_NUMERIC), CMP_OPS(7, SQL_OID_TEXT), CMP_OPS(8, SQL_OID_NAME),
-    CMP_OPS(9, SQL_OID_BPCHAR), CMP_OPS(10, SQL_OID_CHAR), CMP_OPS(11, SQL_OID_OID),
-    CMP_OPS(12, SQL_OID_DATE), CMP_OPS(13, SQL_OID_TIME), CMP_OPS(14, SQL_OID_TIMESTAMP),
-    CMP_OPS(15, SQL_OID_TIMESTAMPTZ), CMP_OPS(16, SQL_OID_INTERVAL), CMP_OPS(17, SQL_OID_UUID),
-    CMP_OPS(18, SQL_OID_BYTEA), CMP_OPS(19, SQL_OID_ANYARRAY),
-    ARITH_OPS(0, SQL_OID_INT2), ARITH_OPS(1, SQL_OID_INT4), ARITH_OPS(2, SQL_OID_INT8),
-    ARITH_OPS(3, SQL_OID_FLOAT4), ARITH_OPS(4, SQL_OID_FLOAT8),
-    {64055, "-", 0, SQL_OID_NUMERIC, SQL_OID_NUMERIC, 63055},
-    {64090, "+", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63090},
-    {64091, "-", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63091},
-    {64092, "*", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63092},
-    {64093, "/", SQL_OID_FLOAT4, SQL_OID_FLOAT8, SQL_OID_FLOAT8, 63093},
-    {64094, "+", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63094},
-    {64095, "-", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63095},
-    {64096, "*", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63096},
-    {64097, "/", SQL_OID_FLOAT8, SQL_OID_FLOAT4, SQL_OID_FLOAT8, 63097},
-    {64100, "+", SQL_OID_INTERVAL, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63100},
-    {64101, "-", SQL_OID_INTERVAL, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63101},
-    {64102, "-", 0, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63102},
-    {64103, "*", SQL_OID_INTERVAL, SQL_OID_FLOAT8, SQL_OID_INTERVAL, 63103},
-    {64104, "*", SQL_OID_FLOAT8, SQL_OID_INTERVAL, SQL_OID_INTERVAL, 63104},
-    {64105, "/", SQL_OID_INTERVAL, SQL_OID_FLOAT8, SQL_OID_INTERVAL, 63105},
-    {64110, "+", SQL_OID_TIMESTAMPTZ, SQL_OID_INTERVAL, SQL_OID_TIMESTAMPTZ, 63110},
-    {64111, "-", SQL_OID_TIMESTAMPTZ, SQL_OID_INTERVAL, SQL_OID_TIMESTAMPTZ, 63111},
-    {64112, "+", SQL_OID_INTERVAL, SQL_OID_TIMESTAMPTZ, SQL_OID_TIMESTAMPTZ, 63112},
-    {64113, "-", SQL_OID_TIMESTAMPTZ, SQL_OID_TIMESTAMPTZ, SQL_OID_INTERVAL, 63113},
-    {64120, "+", SQL_OID_TIMESTAMP, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63120},
-    {64121, "-", SQL_OID_TIMESTAMP, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63121},
-    {64122, "+", SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, SQL_OID_TIMESTAMP, 63122},
-    {64123, "-", SQL_OID_TIMESTAMP, SQL_OID_TIMESTAMP, SQL_OID_INTERVAL, 63123},
-    {64130, "+", SQL_OID_DATE, SQL_OID_INT4, SQL_OID_DATE, 63130},
-    {64131, "-", SQL_OID_DATE, SQL_OID_INT4, SQL_OID_DATE, 63131},
-    {64132, "-", SQL_OID_DATE, SQL_OID_DATE, SQL_OID_INT4, 63132},
-    {64133, "+", SQL_OID_DATE, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63133},
-    {64134, "-", SQL_OID_DATE, SQL_OID_INTERVAL, SQL_OID_TIMESTAMP, 63134},
-    {64135, "+", SQL_OID_TIME, SQL_OID_INTERVAL, SQL_OID_TIME, 63135},
-    {64136, "+", SQL_OID_INTERVAL, SQL_OID_TIME, SQL_OID_TIME, 63136},
-    {64137, "-", SQL_OID_TIME, SQL_OID_INTERVAL, SQL_OID_TIME, 63137},
-    {64138, "+", SQL_OID_DATE, SQL_OID_TIME, SQL_OID_TIMESTAMP, 63138},
-    {64140, "||", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_TEXT, 63140},
-    {64141, "||", SQL_OID_TEXT, SQL_OID_ANYNONARRAY, SQL_OID_TEXT, 63141},
-    {64142, "||", SQL_OID_ANYNONARRAY, SQL_OID_TEXT, SQL_OID_TEXT, 63142},
-    {64150, "~~", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63150},
-    {64151, "!~~", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63151},
-    {64152, "~~*", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63152},
-    {64153, "!~~*", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63153},
-    {64154, "~", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63154},
-    {64155, "!~", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63155},
-    {64156, "~*", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63156},
-    {64157, "!~*", SQL_OID_TEXT, SQL_OID_TEXT, SQL_OID_BOOL, 63157},
+    CMP_TYPES(CMP_OPERS)
+    ARITH_TYPES(INT_OPERS, FLT_OPERS)
+    OTHER_OPS(OTHER_OPERS)
 };
 
 const struct sql_func_family sql_func_family_ops = {

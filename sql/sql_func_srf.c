@@ -42,7 +42,6 @@ static int series_start(struct sql_fcall *c, void *state, int argc, const struct
 static int series_next(struct sql_fcall *c, void *state, struct sql_value *out)
 {
     struct series *s = state;
-    (void)c;
     if (s->done)
         return 1;
     if (s->time) {
@@ -51,8 +50,10 @@ static int series_next(struct sql_fcall *c, void *state, struct sql_value *out)
         if (up ? s->cur > s->stop : s->cur < s->stop)
             return 1;
         sql_ret_time(out, s->cur);
-        /* PostgreSQL adds the step to the previous value (month arithmetic included) */
-        sql_ts_add_interval(s->cur, &s->ivstep, 1, &s->cur);
+        /* PostgreSQL adds the step to the previous value (month arithmetic included), as it
+         * returns that value: a step past the timestamp range fails there, not later */
+        if (sql_ts_add_interval(s->cur, &s->ivstep, 1, &s->cur) != 0)
+            return sql_error_set(c->err, "22008", "timestamp out of range");
         return 0;
     }
     if (s->step > 0 ? s->cur > s->stop : s->cur < s->stop)

@@ -274,6 +274,39 @@ static void io_functions_are_registry_entries(void **state)
                         "array_subscript_handler");
 }
 
+/* Every function and operator carries PostgreSQL's own OID (built-ins are below 16384),
+ * once, and every operator's function is an entry, so pg_proc and pg_operator read as
+ * PostgreSQL's. */
+static void registry_oids_are_postgres_oids(void **state)
+{
+    (void)state;
+    for (int f = 0; f < sql_func_nfamilies(); f++) {
+        const struct sql_func_family *fam = sql_func_family_at(f);
+        for (int i = 0; i < fam->nfuncs; i++) {
+            const struct sql_func *fn = &fam->funcs[i];
+            if (fn->oid == 0)
+                continue;   /* another call form of the entry before it */
+            if (fn->oid >= 16384 || sql_func_by_oid(fn->oid) != fn)
+                fail_msg("function %s: OID %u is not PostgreSQL's or not unique", fn->name,
+                         fn->oid);
+        }
+        for (int i = 0; i < fam->nopers; i++) {
+            const struct sql_oper *op = &fam->opers[i];
+            const struct sql_func *fn = sql_func_by_oid(op->func_oid);
+            if (op->oid >= 16384 || !fn)
+                fail_msg("operator %u %s: not PostgreSQL's OID or no function %u", op->oid,
+                         op->name, op->func_oid);
+            for (int g = 0; g < sql_func_nfamilies(); g++)
+                for (int j = 0; j < sql_func_family_at(g)->nopers; j++)
+                    if (sql_func_family_at(g)->opers[j].oid == op->oid &&
+                        &sql_func_family_at(g)->opers[j] != op)
+                        fail_msg("operator OID %u used twice", op->oid);
+        }
+    }
+    assert_string_equal(sql_func_by_oid(65)->name, "int4eq");
+    assert_string_equal(sql_func_by_oid(2550)->name, "integer_pl_date");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +315,7 @@ int main(void)
         cmocka_unit_test(casts_match_postgres),
         cmocka_unit_test(comparison_and_registry),
         cmocka_unit_test(io_functions_are_registry_entries),
+        cmocka_unit_test(registry_oids_are_postgres_oids),
     };
     return cmocka_run_group_tests_name("sql_types", tests, setup, teardown);
 }

@@ -136,3 +136,17 @@ SELECT '+infinity'::timestamp
 SELECT 'infinity'::time
 SELECT s FROM (SELECT 3 AS n) t, generate_series(1, count(*)) s
 SELECT s FROM generate_series(1, nosuch) s
+-- date and time arithmetic out of range, ambiguous or missing (38_date_arith.sql)
+SELECT date '2024-01-01' + 2147483647
+SELECT date '2024-01-01' - 2147483647
+SELECT 2147483647 + date '2024-01-01'
+SELECT date '2024-01-01' + '3'
+SELECT date 'infinity' - date '2024-01-01'
+SELECT timestamp '2024-01-01' + interval '100000000 days'
+SELECT timestamptz '2024-01-01 00:00+00' - interval '2000000 years'
+SELECT timestamp '2024-01-01' + interval '178000000 years'
+SELECT timestamp '2024-01-01' + interval '290000 years'
+SELECT date '2024-01-01' + interval '300000 years'
+SELECT 1.5::float8 % 2
+SELECT time '10:00' - date '2024-01-01'
+SELECT date '2024-01-01' * 2
