@@ -239,7 +239,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
             struct obj *o = &c->objs[c->nobjs++];
             o->type = c->types.v[t];
             o->ref = c->refs.v[r];
-            rc = perm_obj_resolve(w->lk[0], o->type, o->ref, c->pc.deadline_us, &o->o, err);
+            rc = perm_obj_resolve(w->catalog, o->type, o->ref, c->pc.deadline_us, &o->o, err);
             if (rc == LW_ENOTFOUND)
                 rc = 0;     /* no such object: no rows, as for a hidden one */
         }

@@ -247,9 +247,15 @@ static int index_build(struct perm_catalog *pc, struct lw_err *err)
 
 int perm_catalog_load_all(struct perm_catalog *pc, int64_t deadline_us, struct lw_err *err)
 {
+    return perm_catalog_load(pc, NULL, deadline_us, err);
+}
+
+int perm_catalog_load(struct perm_catalog *pc, const struct lk_cat_scope *s, int64_t deadline_us,
+                      struct lw_err *err)
+{
     for (int i = 0; i < pc->n; i++) {
         struct lk_cat_req r = {.deadline_us = deadline_us, .max_calls = pc->o.max_calls};
-        int rc = lk_catalog_load(pc->cat[i], NULL, &r, err);
+        int rc = lk_catalog_load(pc->cat[i], s, &r, err);
         if (rc != 0) {
             index_clear(pc);
             return rc;

@@ -43,6 +43,10 @@ void perm_catalog_invalidate(struct perm_catalog *pc);
  * 0, or the first instance's failure (a bound, a deadline, an upstream error). */
 int perm_catalog_load_all(struct perm_catalog *pc, int64_t deadline_us,
                           struct lw_err *err) LW_MUSTCHECK;
+/* The same for the part of every instance's catalog that s names (lk_catalog.h; NULL:
+ * everything): lookups then find what any load so far has brought in and not expired. */
+int perm_catalog_load(struct perm_catalog *pc, const struct lk_cat_scope *s, int64_t deadline_us,
+                      struct lw_err *err) LW_MUSTCHECK;
 
 enum perm_cat_found {
     PERM_CAT_FOUND,         /* exists in a loaded catalog */

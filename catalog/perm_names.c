@@ -1,32 +1,35 @@
 /* perm_names.c -- principals and catalog objects as the permission tables name them, and
- * the reader that resolves human names to Lakekeeper's ids (perm_names.h). Names are looked
- * up the way a client would: warehouses through the catalog config, namespaces with
- * returnUuid, tables and views in their namespace's listing (returnUuids), roles and projects
- * in their management listings. Every lookup is one or a few GETs with the statement's
- * deadline; nothing is cached here (the catalog cache will take this over). */
+ * their resolution to Lakekeeper's ids (perm_names.h). Catalog objects are found in the
+ * session's catalog cache (perm_catalog.h), loading only the warehouse and namespace a name
+ * points into; roles, which are no catalog objects, in the role listing of the management
+ * API. */
 #include "perm_names.h"
 #include "lk_principals.h"
 
 #include "../server/core/lw_buf.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The object types: lakeward's name, OpenFGA's type, the path segment under a warehouse
- * (NULL: not inside a warehouse). */
+ * (NULL: not inside a warehouse), the catalog's kind, and whether the catalog holds them
+ * (roles are principals, not catalog objects). */
 static const struct obj_type {
     const char *name, *fga_type, *segment;
+    enum perm_cat_kind kind;
+    bool in_catalog;
 } obj_types[] = {
-    {"server", "server", NULL},
-    {"project", "project", NULL},
-    {"warehouse", "warehouse", NULL},
-    {"namespace", "namespace", "namespace"},
-    {"table", "lakekeeper_table", "table"},
-    {"view", "lakekeeper_view", "view"},
-    {"role", "role", NULL},
+    {"server", "server", NULL, PERM_CAT_SERVER, true},
+    {"project", "project", NULL, PERM_CAT_PROJECT, true},
+    {"warehouse", "warehouse", NULL, PERM_CAT_WAREHOUSE, true},
+    {"namespace", "namespace", "namespace", PERM_CAT_NAMESPACE, true},
+    {"table", "lakekeeper_table", "table", PERM_CAT_TABLE, true},
+    {"view", "lakekeeper_view", "view", PERM_CAT_VIEW, true},
+    {"role", "role", NULL, PERM_CAT_SERVER, false},
 };
 #define NTYPES (sizeof obj_types / sizeof *obj_types)
 
-/* Listing pages followed for one name before giving up (1000 names a page). */
+/* Role listing pages followed for one name before giving up (1000 names a page). */
 #define MAX_PAGES 100
 
 static const struct obj_type *type_named(const char *name)
@@ -105,10 +108,10 @@ void perm_obj_free(struct perm_obj *o)
 }
 
 /* One GET; *doc is the JSON answer (caller json_decref) when 0 is returned. */
-static int get1(struct lk_client *lk, const char *path, const char *project, int64_t deadline,
-                json_t **doc, struct lw_err *err)
+static int get1(struct lk_client *lk, const char *path, int64_t deadline, json_t **doc,
+                struct lw_err *err)
 {
-    struct lk_get g = {.path = path, .project_id = project};
+    struct lk_get g = {.path = path};
     struct lk_stats st = {.deadline_us = deadline};
     int rc = lk_client_get(lk, &g, 1, &st, err);
     *doc = g.doc;
@@ -122,47 +125,24 @@ static int not_found(struct lw_err *err, const char *type, const char *ref)
     return lw_err_set(err, LW_ENOTFOUND, "no %s named '%s'", type, ref);
 }
 
-/* Finds ref in one page of a listing; returns its id (caller frees) or NULL. */
-typedef char *(*match_fn)(json_t *page, const char *ref, const char *list);
-
-/* Management listings: an item of page[list] whose "id" or "name" equals ref (projects:
- * "project-id", "project-name"). */
-static char *match_named(json_t *page, const char *ref, const char *list)
+/* The id of the role in one page of the role listing whose id or name is ref, or NULL. */
+static char *match_role(json_t *page, const char *ref)
 {
-    bool project = strcmp(list, "projects") == 0;
     json_t *it;
     size_t i;
-    json_array_foreach(json_object_get(page, list), i, it) {
-        const char *id = json_string_value(json_object_get(it, project ? "project-id" : "id"));
-        const char *name = json_string_value(json_object_get(it, project ? "project-name"
-                                                                         : "name"));
+    json_array_foreach(json_object_get(page, "roles"), i, it) {
+        const char *id = json_string_value(json_object_get(it, "id"));
+        const char *name = json_string_value(json_object_get(it, "name"));
         if (id && (strcmp(id, ref) == 0 || (name && strcmp(name, ref) == 0)))
             return lw_strdup(id);
     }
     return NULL;
 }
 
-/* Iceberg listings of tables or views: identifiers[i].name pairs with table-uuids[i] (views
- * report theirs there too, as Lakekeeper does). */
-static char *match_tabular(json_t *page, const char *ref, const char *list)
-{
-    (void)list;
-    json_t *ids = json_object_get(page, "identifiers");
-    json_t *uuids = json_object_get(page, "table-uuids");
-    for (size_t i = 0; i < json_array_size(ids); i++) {
-        const char *n = json_string_value(json_object_get(json_array_get(ids, i), "name"));
-        const char *u = json_string_value(json_array_get(uuids, i));
-        if (n && u && strcmp(n, ref) == 0)
-            return lw_strdup(u);
-    }
-    return NULL;
-}
-
-/* Follows a paginated listing at base ("...?x=y&" or "...?") until match finds ref. A page
- * may be short or empty while more remain, so only a missing token ends it. */
-static int find_in_listing(struct lk_client *lk, const char *base, const char *project,
-                           match_fn match, const char *list, const char *ref,
-                           int64_t deadline, char **id, struct lw_err *err)
+/* A role by name: the role listing, followed page by page until ref shows up. A page may
+ * be short or empty while more remain, so only a missing token ends it. */
+static int resolve_role(struct lk_client *lk, const char *ref, int64_t deadline, char **id,
+                        struct lw_err *err)
 {
     char *token = NULL;
     int rc = 0;
@@ -171,17 +151,15 @@ static int find_in_listing(struct lk_client *lk, const char *base, const char *p
         struct lw_buf path;
         json_t *doc = NULL;
         lw_buf_init(&path, 8192);
-        lw_buf_printf(&path, "%spageSize=1000&pageToken=", base);
+        lw_buf_puts(&path, "/management/v1/role?pageSize=1000&pageToken=");
         if (token)
             lw_buf_urlencode(&path, token, false);
-        if (path.failed)
-            rc = lw_err_set(err, LW_ENOMEM, "listing path too long");
-        else
-            rc = get1(lk, path.data, project, deadline, &doc, err);
+        rc = path.failed ? lw_err_set(err, LW_ENOMEM, "listing path too long")
+                         : get1(lk, path.data, deadline, &doc, err);
         lw_buf_free(&path);
         if (rc != 0)
             break;
-        *id = match(doc, ref, list);
+        *id = match_role(doc, ref);
         const char *next = json_string_value(json_object_get(doc, "next-page-token"));
         lw_free(token);
         token = next && *next ? lw_strdup(next) : NULL;
@@ -190,131 +168,91 @@ static int find_in_listing(struct lk_client *lk, const char *base, const char *p
             break;
     }
     lw_free(token);
-    if (rc == 0 && !*id)
-        rc = LW_ENOTFOUND;
-    return rc;
+    return rc == 0 && !*id ? not_found(err, "role", ref) : rc;
 }
 
-/* Splits "wh.a.b[.t]" into the warehouse, the namespace path joined with 0x1F (as the
- * Iceberg API wants it, percent-encoded into ns) and, with want_leaf, the last part. */
-static int split_name(const char *ref, bool want_leaf, char **wh, struct lw_buf *ns,
-                      char **leaf)
+/* The part of the catalog a name points into: the top level for servers, projects and
+ * warehouses; the warehouse's namespace tree for a namespace ("wh.ns"); also the
+ * namespace's tables and views for a table or view ("wh.ns.name"). *wh and *ns are the
+ * name's parts (caller frees); false when ref cannot name an object of t. */
+static bool scope_of(const struct obj_type *t, const char *ref, struct lk_cat_scope *s,
+                     char **wh, char **ns)
 {
-    const char *dot = strchr(ref, '.');
-    const char *last = strrchr(ref, '.');
-    if (!dot || (want_leaf && last == dot) || dot == ref || !last[1])
-        return LW_ENOTFOUND;
+    memset(s, 0, sizeof(*s));
+    *wh = *ns = NULL;
+    if (!t->segment)
+        return true;
+    bool leaf = t->kind != PERM_CAT_NAMESPACE;
+    const char *dot = strchr(ref, '.'), *last = strrchr(ref, '.');
+    if (!dot || dot == ref || !last[1] || (leaf && last == dot))
+        return false;
     *wh = lw_strndup(ref, (size_t)(dot - ref));
-    const char *end = want_leaf ? last : ref + strlen(ref);
-    for (const char *p = dot + 1; p < end; p++) {
-        if (*p == '.')
-            lw_buf_puts(ns, "%1F");
-        else
-            lw_buf_urlencode(ns, (char[]){*p, 0}, false);
+    *ns = lw_strndup(dot + 1, (size_t)((leaf ? last : ref + strlen(ref)) - dot - 1));
+    s->warehouse_names = (const char *const *)wh;
+    s->nwarehouse_names = 1;
+    s->namespaces = true;
+    s->tabulars = leaf;
+    s->namespace_names = (const char *const *)ns;
+    s->nnamespace_names = leaf;
+    return true;
+}
+
+/* A catalog object by human name, or by id where the catalog names it by id (projects,
+ * namespaces, the server). Tables and views given as "<warehouse-id>/<id>" and warehouses
+ * given as a uuid need no lookup. */
+static int resolve_catalog(struct perm_catalog *pc, const struct obj_type *t, const char *ref,
+                           int64_t deadline, struct perm_obj *o, struct lw_err *err)
+{
+    const char *slash = strchr(ref, '/');
+    if ((t->kind == PERM_CAT_TABLE || t->kind == PERM_CAT_VIEW) && slash && slash - ref == 36) {
+        o->warehouse_id = lw_strndup(ref, 36);
+        o->id = lw_strdup(slash + 1);
+        if (!o->warehouse_id || !o->id)
+            return lw_err_set(err, LW_ENOMEM, "out of memory");
+        return is_uuid(o->warehouse_id) && is_uuid(o->id) ? 0 : not_found(err, t->name, ref);
     }
-    *leaf = want_leaf ? lw_strdup(last + 1) : NULL;
-    if (!*wh || (want_leaf && !*leaf) || ns->failed)
-        return LW_ENOMEM;
+    if (t->kind == PERM_CAT_WAREHOUSE && is_uuid(ref)) {
+        o->id = lw_strdup(ref);
+        o->warehouse_id = lw_strdup(ref);
+        return o->id && o->warehouse_id ? 0 : lw_err_set(err, LW_ENOMEM, "out of memory");
+    }
+    struct lk_cat_scope s;
+    char *wh = NULL, *ns = NULL;
+    if (!scope_of(t, ref, &s, &wh, &ns))
+        return not_found(err, t->name, ref);
+    int rc = t->segment && (!wh || !ns) ? lw_err_set(err, LW_ENOMEM, "out of memory")
+                                        : perm_catalog_load(pc, &s, deadline, err);
+    lw_free(wh);
+    lw_free(ns);
+    if (rc != 0)
+        return rc;
+    struct perm_cat_object obj;
+    enum perm_cat_found f = perm_catalog_find_name(pc, t->kind, ref, &obj);
+    if (f != PERM_CAT_FOUND && !t->segment) {
+        char fga[256];
+        snprintf(fga, sizeof fga, "%s:%s", t->fga_type, ref);
+        f = perm_catalog_find(pc, fga, &obj);
+    }
+    /* "server" names the one server (whose catalog name is its id) */
+    if (f != PERM_CAT_FOUND && t->kind == PERM_CAT_SERVER && strcmp(ref, "server") == 0 &&
+        perm_catalog_count(pc) > 0) {
+        const char *sid = lk_catalog_server(perm_catalog_at(pc, 0))->server_id;
+        f = sid ? perm_catalog_find_name(pc, PERM_CAT_SERVER, sid, &obj) : PERM_CAT_MISSING;
+    }
+    if (f != PERM_CAT_FOUND)
+        return not_found(err, t->name, ref);
+    o->id = lw_strdup(obj.id);
+    if (obj.kind == PERM_CAT_PROJECT)
+        o->project_id = lw_strdup(obj.id);
+    else if (obj.warehouse_id)
+        o->warehouse_id = lw_strdup(obj.warehouse_id);
+    if (!o->id || (obj.kind == PERM_CAT_PROJECT && !o->project_id) ||
+        (obj.kind != PERM_CAT_PROJECT && obj.warehouse_id && !o->warehouse_id))
+        return lw_err_set(err, LW_ENOMEM, "out of memory");
     return 0;
 }
 
-static int resolve_warehouse(struct lk_client *lk, const char *name, struct perm_obj *o,
-                             struct lw_err *err)
-{
-    if (is_uuid(name)) {
-        o->warehouse_id = lw_strdup(name);
-        return o->warehouse_id ? 0 : lw_err_set(err, LW_ENOMEM, "out of memory");
-    }
-    struct lk_stats st = {0};
-    o->warehouse_id = lk_client_warehouse_id(lk, name, &st, err);
-    return o->warehouse_id ? 0 : err->code;
-}
-
-/* Namespace, table or view by dotted name, or a table/view as "<warehouse-id>/<id>". */
-static int resolve_in_warehouse(struct lk_client *lk, const struct obj_type *t, const char *ref,
-                                int64_t deadline, struct perm_obj *o, struct lw_err *err)
-{
-    bool leaf = strcmp(t->name, "namespace") != 0;
-    const char *slash = strchr(ref, '/');
-    if (leaf && slash && slash - ref == 36 && is_uuid(slash + 1)) {
-        o->warehouse_id = lw_strndup(ref, 36);
-        o->id = lw_strdup(slash + 1);
-        return o->warehouse_id && o->id && is_uuid(o->warehouse_id)
-                   ? 0 : not_found(err, t->name, ref);
-    }
-    char *wh = NULL, *name = NULL;
-    struct lw_buf ns, path;
-    lw_buf_init(&ns, 4096);
-    lw_buf_init(&path, 8192);
-    int rc = split_name(ref, leaf, &wh, &ns, &name);
-    if (rc == LW_ENOTFOUND)
-        rc = not_found(err, t->name, ref);
-    else if (rc != 0)
-        rc = lw_err_set(err, LW_ENOMEM, "out of memory");
-    if (rc == 0)
-        rc = resolve_warehouse(lk, wh, o, err);
-    if (rc == 0 && !leaf) {
-        json_t *doc = NULL;
-        lw_buf_printf(&path, "/catalog/v1/%s/namespaces/%s?returnUuid=true", o->warehouse_id,
-                      ns.data);
-        rc = path.failed ? lw_err_set(err, LW_ENOMEM, "name too long")
-                         : get1(lk, path.data, NULL, deadline, &doc, err);
-        const char *id = json_string_value(json_object_get(doc, "namespace-uuid"));
-        if (rc == 0 && !(o->id = id ? lw_strdup(id) : NULL))
-            rc = lw_err_set(err, LW_EIO, "Lakekeeper %s: no namespace-uuid", path.data);
-        json_decref(doc);
-    } else if (rc == 0) {
-        lw_buf_printf(&path, "/catalog/v1/%s/namespaces/%s/%ss?returnUuids=true&",
-                      o->warehouse_id, ns.data, t->segment);
-        rc = path.failed ? lw_err_set(err, LW_ENOMEM, "name too long")
-                         : find_in_listing(lk, path.data, NULL, match_tabular, NULL, name,
-                                           deadline, &o->id, err);
-        if (rc == LW_ENOTFOUND)
-            rc = not_found(err, t->name, ref);
-    }
-    lw_free(wh);
-    lw_free(name);
-    lw_buf_free(&ns);
-    lw_buf_free(&path);
-    return rc;
-}
-
-static int resolve_top(struct lk_client *lk, const struct obj_type *t, const char *ref,
-                       int64_t deadline, struct perm_obj *o, struct lw_err *err)
-{
-    int rc;
-    json_t *doc = NULL;
-    if (strcmp(t->name, "server") == 0) {
-        rc = get1(lk, "/management/v1/info", NULL, deadline, &doc, err);
-        const char *sid = json_string_value(json_object_get(doc, "server-id"));
-        if (rc == 0 && (!sid || (strcmp(ref, "server") != 0 && strcmp(ref, sid) != 0)))
-            rc = not_found(err, t->name, ref);
-        if (rc == 0 && !(o->id = lw_strdup(sid)))
-            rc = lw_err_set(err, LW_ENOMEM, "out of memory");
-        json_decref(doc);
-    } else if (strcmp(t->name, "project") == 0) {
-        rc = get1(lk, "/management/v1/project-list", NULL, deadline, &doc, err);
-        if (rc == 0 && !(o->id = match_named(doc, ref, "projects")))
-            rc = not_found(err, t->name, ref);
-        if (rc == 0 && !(o->project_id = lw_strdup(o->id)))
-            rc = lw_err_set(err, LW_ENOMEM, "out of memory");
-        json_decref(doc);
-    } else if (strcmp(t->name, "warehouse") == 0) {
-        rc = resolve_warehouse(lk, ref, o, err);
-        if (rc == 0 && !(o->id = lw_strdup(o->warehouse_id)))
-            rc = lw_err_set(err, LW_ENOMEM, "out of memory");
-    } else if (is_uuid(ref)) {      /* role by id */
-        rc = (o->id = lw_strdup(ref)) ? 0 : lw_err_set(err, LW_ENOMEM, "out of memory");
-    } else {                        /* role by name */
-        rc = find_in_listing(lk, "/management/v1/role?", NULL, match_named, "roles", ref,
-                             deadline, &o->id, err);
-        if (rc == LW_ENOTFOUND)
-            rc = not_found(err, t->name, ref);
-    }
-    return rc;
-}
-
-int perm_obj_resolve(struct lk_client *lk, const char *type, const char *ref,
+int perm_obj_resolve(struct perm_catalog *pc, const char *type, const char *ref,
                      int64_t deadline_us, struct perm_obj *out, struct lw_err *err)
 {
     memset(out, 0, sizeof(*out));
@@ -323,21 +261,28 @@ int perm_obj_resolve(struct lk_client *lk, const char *type, const char *ref,
         return lw_err_set(err, LW_EINVAL, "unknown object_type '%s' (server, project, "
                           "warehouse, namespace, table, view, role)", type);
     out->type = t->name;
-    int rc = t->segment ? resolve_in_warehouse(lk, t, ref, deadline_us, out, err)
-                        : resolve_top(lk, t, ref, deadline_us, out, err);
+    int rc;
+    if (!pc || perm_catalog_count(pc) == 0)
+        rc = lw_err_set(err, LW_ECONFIG, "no Lakekeeper instance is configured");
+    else if (t->in_catalog)
+        rc = resolve_catalog(pc, t, ref, deadline_us, out, err);
+    else if (is_uuid(ref))
+        rc = (out->id = lw_strdup(ref)) ? 0 : lw_err_set(err, LW_ENOMEM, "out of memory");
+    else
+        rc = resolve_role(perm_catalog_client(pc, 0), ref, deadline_us, &out->id, err);
     struct lw_buf fga, path;
     lw_buf_init(&fga, 4096);
     lw_buf_init(&path, 4096);
     if (rc == 0) {
         lw_buf_printf(&fga, "%s:", t->fga_type);
-        if (strcmp(t->name, "table") == 0 || strcmp(t->name, "view") == 0)
+        if (t->kind == PERM_CAT_TABLE || t->kind == PERM_CAT_VIEW)
             lw_buf_printf(&fga, "%s/", out->warehouse_id);
         lw_buf_puts(&fga, out->id);
         lw_buf_puts(&path, "/management/v1/");
         if (t->segment) {
             lw_buf_printf(&path, "warehouse/%s/%s/", out->warehouse_id, t->segment);
             lw_buf_urlencode(&path, out->id, false);
-        } else if (strcmp(t->name, "warehouse") == 0 || strcmp(t->name, "role") == 0) {
+        } else if (t->kind == PERM_CAT_WAREHOUSE || !t->in_catalog) {
             lw_buf_printf(&path, "%s/", t->name);
             lw_buf_urlencode(&path, out->id, false);
         } else {

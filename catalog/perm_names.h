@@ -1,14 +1,14 @@
-/* perm_names.h -- how the permission tables name principals and catalog objects, and the
- * small reader that turns a human name into Lakekeeper's ids. A principal is given as a
- * Lakekeeper user id (contains '~'), a role id, or OpenFGA's subject form (`user:<id>`,
- * `role:<id>[#assignee]`). An object is an object_type (server, project, warehouse,
- * namespace, table, view, role) plus an id or a dotted name (`demo`, `demo.finance`,
- * `demo.finance.revenue`, a role's or project's name), resolved through the management and
- * Iceberg APIs with the technical client (lk_client_get) when a scan starts. */
+/* perm_names.h -- how the permission tables name principals and catalog objects, and how a
+ * human name becomes Lakekeeper's ids. A principal is given as a Lakekeeper user id
+ * (contains '~'), a role id, or OpenFGA's subject form (`user:<id>`, `role:<id>[#assignee]`).
+ * An object is an object_type (server, project, warehouse, namespace, table, view, role)
+ * plus an id or a dotted name (`demo`, `demo.finance`, `demo.finance.revenue`, a role's or
+ * project's name): catalog objects are looked up in the session's catalog cache
+ * (perm_catalog.h, the one id <-> name index), roles in the management API's role listing. */
 #ifndef PERM_NAMES_H
 #define PERM_NAMES_H
 
-#include "lk_client.h"
+#include "perm_catalog.h"
 
 struct perm_principal {
     bool role;
@@ -33,9 +33,11 @@ struct perm_obj {
 /* Whether type is one of the object types above. */
 bool perm_obj_type_known(const char *type);
 
-/* Resolves (type, ref) with Lakekeeper instance lk. LW_ENOTFOUND when nothing of that name
- * exists or the technical client cannot see it; other codes for upstream failures. */
-int perm_obj_resolve(struct lk_client *lk, const char *type, const char *ref,
+/* Resolves (type, ref) in pc (loading the warehouse and namespace the name points into,
+ * from the cache while fresh; roles by their listing on the first instance). LW_ENOTFOUND
+ * when nothing of that name exists or the technical client cannot see it; other codes for
+ * upstream failures and bounds. Names compare without case, as Lakekeeper's do. */
+int perm_obj_resolve(struct perm_catalog *pc, const char *type, const char *ref,
                      int64_t deadline_us, struct perm_obj *out,
                      struct lw_err *err) LW_MUSTCHECK;
 void perm_obj_free(struct perm_obj *o);

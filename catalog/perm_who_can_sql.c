@@ -148,7 +148,7 @@ static int resolve_objects(struct cursor *c, struct lw_err *err)
             struct perm_obj o;
             if (w->nlk == 0)
                 continue;
-            int rc = perm_obj_resolve(w->lk[0], type, ref, c->pc.deadline_us, &o, err);
+            int rc = perm_obj_resolve(w->catalog, type, ref, c->pc.deadline_us, &o, err);
             /* To a non-administrator a missing object looks like one whose grants they may
              * not read, so that the answer does not tell whether it exists. */
             if (rc == LW_ENOTFOUND && !c->pc.qc->admin)

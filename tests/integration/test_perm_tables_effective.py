@@ -5,6 +5,7 @@ ListObjects, Read, Check and ListUsers; an administrator may ask about anyone, a
 only about itself (42501 otherwise); IN lists ask every combination; a missing key is the
 engine's 42P10 naming it; the docs' cookbook for these tables runs as written."""
 import urllib.parse
+import uuid
 
 import psycopg
 import pytest
@@ -12,6 +13,7 @@ import requests
 
 from conftest import REPO, client_token
 from lakeward_proc import stack_env
+from test_perm_tables_catalog import control
 
 ADMIN = "e9admin"
 SP2 = "oidc~a1f10000-0000-4000-8000-000000000002"      # airflow-sp-2: select on finance.product
@@ -124,6 +126,34 @@ def assignable_pairs(stack):
 LK_TYPES = {"server": "server", "project": "project", "warehouse": "warehouse",
             "namespace": "namespace", "lakekeeper_table": "table", "lakekeeper_view": "view",
             "role": "role"}
+
+
+def test_names_resolve_through_the_session_catalog_cache(stack, lw):
+    """allowed_actions and who_can look names up in the session's catalog cache (the one the
+    catalog tables use): asking again lists nothing more, and a namespace created meanwhile
+    is unknown to the session until lakeward.catalog_refresh()."""
+    name = f"r9_{uuid.uuid4().hex[:8]}"
+    q = ("SELECT count(*) FROM lakeward.allowed_actions WHERE object_type = 'namespace' "
+         "AND object = %s AND principal = %s")
+    with connect(lw, ADMIN) as conn:
+        assert conn.execute(q, ("demo.finance", LAKEWARD_SA)).fetchone()[0] > 0
+        control(stack, "POST", "stats/reset")
+        conn.execute("SELECT * FROM lakeward.who_can WHERE object = 'table:demo.finance.product' "
+                     "AND relation = 'select'").fetchall()
+        assert conn.execute(q, ("demo.finance", LAKEWARD_SA)).fetchone()[0] > 0
+        requests_made = control(stack, "GET", "stats")["requests"]
+        assert requests_made.get("namespaces", 0) == 0, requests_made
+        reg = control(stack, "POST", "register", {"warehouse": "demo", "namespace": [name]})
+        try:
+            assert conn.execute(q, (f"demo.{name}", LAKEWARD_SA)).fetchone()[0] == 0
+            conn.execute("SELECT lakeward.catalog_refresh()")
+            got = conn.execute("SELECT object_id FROM lakeward.allowed_actions "
+                               "WHERE object_type = 'namespace' AND object = %s "
+                               "AND principal = %s LIMIT 1",
+                               (f"DEMO.{name.upper()}", LAKEWARD_SA)).fetchall()
+            assert got == [(reg["id"],)]
+        finally:
+            control(stack, "POST", "unregister", {"warehouse": "demo", "namespace": [name]})
 
 
 def test_allowed_actions_equal_standin(stack, lw):
