@@ -149,8 +149,9 @@ static void backend_main(struct postmaster *pm, struct pg_session_opts *so)
     if (pthread_create(&t, &attr, session_thread, so) == 0) {
         pg_cancel_signals_elsewhere();  /* the new thread keeps them unblocked */
         pthread_join(t, NULL);
-    } else
+    } else {
         refuse_now(so->fd, "out of memory starting a backend");
+    }
     pthread_attr_destroy(&attr);
     close(so->fd);
     lw_free(pm->b);
