@@ -141,8 +141,12 @@ static int f_format_type(ARGS)
         return 0;
     }
     lw_buf_init(&b, 1024);
-    cat_format_type((uint32_t)argv[0].u.i, argv[1].type == SQL_V_NULL ? -1 : argv[1].u.i,
-                argv[1].type != SQL_V_NULL, &b);
+    if (!cat_format_type((uint32_t)argv[0].u.i, argv[1].type == SQL_V_NULL ? -1 : argv[1].u.i,
+                         argv[1].type != SQL_V_NULL, &b)) {
+        lw_buf_free(&b);
+        return sql_error_set(c->err, "XX000", "invalid INTERVAL typmod: 0x%llx",
+                             (unsigned long long)(uint32_t)argv[1].u.i);
+    }
     return ret_buf(c, out, &b);
 }
 

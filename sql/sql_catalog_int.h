@@ -104,8 +104,10 @@ int cat_parse_name(const char *s, size_t len, char *buf, size_t bufsize, const c
                    int max);
 /* Appends p[0..n) as quote_ident prints it. */
 void cat_quote_ident(const char *p, size_t n, struct lw_buf *b);
-/* Appends format_type(oid, typmod) (typmod ignored when has_typmod is false). */
-void cat_format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b);
+/* Appends format_type(oid, typmod) (typmod ignored when has_typmod is false): "-" for 0,
+ * "???" for an unknown type. Returns false for an interval typmod that names no fields
+ * (PostgreSQL's XX000 "invalid INTERVAL typmod"). */
+bool cat_format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b);
 /* schema.name, or name along the search path when schema is NULL. */
 const struct sql_table *cat_find_table(const struct sql_tables *t, const char *schema,
                                        const char *name);

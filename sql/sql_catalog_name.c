@@ -104,21 +104,108 @@ void cat_quote_ident(const char *p, size_t n, struct lw_buf *b)
     lw_buf_append(b, "\"", 1);
 }
 
-void cat_format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b)
+/* PostgreSQL's interval typmod: the fields' range in the high 16 bits (bits YEAR 2,
+ * MONTH 1, DAY 3, HOUR 10, MINUTE 11, SECOND 12; 0x7FFF all), the precision in the low
+ * 16 (0xFFFF none). */
+static const struct {
+    int range;
+    const char *fields;
+} interval_ranges[] = {
+    {0x7FFF, ""}, {1 << 2, " year"}, {1 << 1, " month"}, {1 << 3, " day"},
+    {1 << 10, " hour"}, {1 << 11, " minute"}, {1 << 12, " second"},
+    {(1 << 2) | (1 << 1), " year to month"}, {(1 << 3) | (1 << 10), " day to hour"},
+    {(1 << 3) | (1 << 10) | (1 << 11), " day to minute"},
+    {(1 << 3) | (1 << 10) | (1 << 11) | (1 << 12), " day to second"},
+    {(1 << 10) | (1 << 11), " hour to minute"},
+    {(1 << 10) | (1 << 11) | (1 << 12), " hour to second"},
+    {(1 << 11) | (1 << 12), " minute to second"},
+};
+
+/* The typmod part of a type's name as the type's typmodout prints it (PostgreSQL's
+ * format_type: "(10)", "(10,2)", "(3) without time zone", " day to second(3)"); false for
+ * an interval typmod no interval has (PostgreSQL: XX000). */
+static bool format_typmod(uint32_t oid, int64_t typmod, struct lw_buf *b)
 {
-    const struct sql_type *ty = sql_type_get(oid);
+    int32_t t = (int32_t)typmod;
+    switch (oid) {
+    case SQL_OID_BPCHAR:
+    case SQL_OID_VARCHAR:
+        if (t > 4)  /* the length plus the varlena header */
+            lw_buf_printf(b, "(%d)", t - 4);
+        return true;
+    case SQL_OID_NUMERIC:
+        /* precision in the high 16 bits, scale a signed 11-bit number, both past the header */
+        if (t >= 4)
+            lw_buf_printf(b, "(%d,%d)", ((t - 4) >> 16) & 0xffff,
+                          (((t - 4) & 0x7ff) ^ 1024) - 1024);
+        return true;
+    case SQL_OID_TIME:
+    case SQL_OID_TIMESTAMP:
+        lw_buf_printf(b, "(%d) without time zone", t);
+        return true;
+    case SQL_OID_TIMESTAMPTZ:
+        lw_buf_printf(b, "(%d) with time zone", t);
+        return true;
+    case SQL_OID_INTERVAL:
+        for (size_t i = 0; i < sizeof interval_ranges / sizeof interval_ranges[0]; i++)
+            if (interval_ranges[i].range == ((t >> 16) & 0x7FFF)) {
+                lw_buf_printf(b, "%s", interval_ranges[i].fields);
+                if ((t & 0xFFFF) != 0xFFFF)
+                    lw_buf_printf(b, "(%d)", t & 0xFFFF);
+                return true;
+            }
+        return false;
+    default:
+        lw_buf_printf(b, "(%d)", t);    /* a type without typmodout: the number */
+        return true;
+    }
+}
+
+bool cat_format_type(uint32_t oid, int64_t typmod, bool has_typmod, struct lw_buf *b)
+{
+    /* the types whose name PostgreSQL spells without a typmod whatever it is given, and
+     * the base words the typmod of the date/time types goes after */
+    static const struct {
+        uint32_t oid;
+        const char *base;
+    } fixed[] = {
+        {SQL_OID_BOOL, NULL}, {SQL_OID_FLOAT4, NULL}, {SQL_OID_FLOAT8, NULL},
+        {SQL_OID_INT2, NULL}, {SQL_OID_INT4, NULL}, {SQL_OID_INT8, NULL},
+        {SQL_OID_TIME, "time"}, {SQL_OID_TIMESTAMP, "timestamp"},
+        {SQL_OID_TIMESTAMPTZ, "timestamp"}, {SQL_OID_INTERVAL, "interval"},
+    };
+    const struct sql_type *ty = sql_type_get(oid), *elem;
+    bool with_typmod = has_typmod && typmod >= 0;
+    if (oid == 0) {
+        lw_buf_append(b, "-", 1);
+        return true;
+    }
     if (!ty) {
         lw_buf_append(b, "???", 3);
-        return;
+        return true;
     }
     /* A bare bpchar is "bpchar" with typmod -1 but "character" with none. */
     if (oid == SQL_OID_BPCHAR && has_typmod && typmod < 0) {
         lw_buf_printf(b, "bpchar");
-        return;
+        return true;
     }
+    /* an array's typmod is its element's: character varying(10)[] */
+    if (with_typmod && ty->name[0] == '_' && ty->elem_oid && (elem = sql_type_get(ty->elem_oid))) {
+        bool ok = cat_format_type(elem->oid, typmod, true, b);
+        lw_buf_append(b, "[]", 2);
+        return ok;
+    }
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (fixed[i].oid == oid) {
+            if (!with_typmod || !fixed[i].base) {
+                lw_buf_printf(b, "%s", ty->sql_name);
+                return true;
+            }
+            lw_buf_printf(b, "%s", fixed[i].base);
+            return format_typmod(oid, typmod, b);
+        }
     lw_buf_printf(b, "%s", ty->sql_name);
-    if ((oid == SQL_OID_BPCHAR || oid == SQL_OID_VARCHAR) && has_typmod && typmod >= 4)
-        lw_buf_printf(b, "(%lld)", (long long)(typmod - 4));
+    return !with_typmod || format_typmod(oid, typmod, b);
 }
 
 const struct sql_table *cat_find_table(const struct sql_tables *t, const char *schema,
@@ -187,8 +274,8 @@ static int reg_proc_in(const char **parts, int n, const char *s, size_t len, uin
  * pg_catalog qualification. */
 static int reg_type_in(const char *s, size_t len, uint32_t *oid, struct sql_error *err)
 {
-    char buf[NAME_MAX_BYTES];
-    const char *parts[2];
+    char buf[NAME_MAX_BYTES], typbuf[NAME_MAX_BYTES];
+    const char *parts[2], *open, *close;
     const char *t = s;
     size_t tl = len;
     bool array = false;
@@ -201,6 +288,29 @@ static int reg_type_in(const char *s, size_t len, uint32_t *oid, struct sql_erro
     if (tl > 2 && t[tl - 2] == '[' && t[tl - 1] == ']') {
         array = true;
         tl -= 2;
+        while (tl > 0 && isspace((unsigned char)t[tl - 1]))
+            tl--;
+    }
+    /* a type modifier names the same type: varchar(10), numeric(10,2), timestamp(3) with
+     * time zone; the name is looked up without it */
+    open = memchr(t, '(', tl);
+    close = open ? memchr(open, ')', tl - (size_t)(open - t)) : NULL;
+    if (close && close - open > 1) {
+        size_t head = (size_t)(open - t), tail = tl - (size_t)(close + 1 - t);
+        const char *q = open + 1;
+        while (q < close && (isdigit((unsigned char)*q) || *q == ',' || isspace((unsigned char)*q)))
+            q++;
+        while (head > 0 && isspace((unsigned char)t[head - 1]))
+            head--;
+        if (q != close)
+            return sql_error_set(err, "0A000", "type modifiers other than numbers are not "
+                                 "supported in \"%.*s\"", (int)len, s);
+        if (head + tail < sizeof typbuf) {
+            memcpy(typbuf, t, head);
+            memcpy(typbuf + head, close + 1, tail);
+            t = typbuf;
+            tl = head + tail;
+        }
     }
     n = cat_parse_name(t, tl, buf, sizeof buf, parts, 2);
     if (n == 2 && strcmp(parts[0], "pg_catalog") == 0)

@@ -497,7 +497,8 @@ static int build_proc(struct cat_scan *s)
             cat_char(&v[pro_prokind], srf ? 'f' : fn->kind);
             cat_bool(&v[pro_prosecdef], false);
             cat_bool(&v[pro_proleakproof], false);
-            cat_bool(&v[pro_proisstrict], fn->strict);
+            /* PostgreSQL creates every aggregate non-strict (its transition function says) */
+            cat_bool(&v[pro_proisstrict], fn->kind != SQL_FN_AGG && fn->strict);
             cat_bool(&v[pro_proretset], srf);
             cat_char(&v[pro_provolatile], fn->volatility);
             cat_char(&v[pro_proparallel], 's');

@@ -55,6 +55,8 @@ int sql_agg_ordered_ndirect(const struct sql_func *fn)
 
 const struct sql_func *sql_func_by_oid(uint32_t oid)
 {
+    if (oid == 0)
+        return NULL;    /* 0 marks the extra call forms of an entry, never a function */
     for (int f = 0; f < NFAMILIES; f++)
         for (int i = 0; i < families[f]->nfuncs; i++)
             if (families[f]->funcs[i].oid == oid)

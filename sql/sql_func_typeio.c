@@ -2,7 +2,7 @@
  * (typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze) and the
  * subscript handlers, with PostgreSQL 15's pg_proc OIDs, names and signatures. One entry
  * per type feeds both pg_type's columns (sql_type_procs_of) and the pg_proc rows of its
- * functions (the family below), so `typinput::oid`, `'int4in'::regproc` and joins of pg_type
+ * functions (the family below; pg_am's handlers are rows here too), so `typinput::oid`, `'int4in'::regproc` and joins of pg_type
  * to pg_proc agree with PostgreSQL. Array types are not listed: as PostgreSQL's genbki does,
  * each gets array_in/array_out/array_recv/array_send, array_typanalyze and its element's
  * typmod functions. Lakeward converts values in C (sql_type_io.c), so calling one of these
@@ -87,6 +87,10 @@
     IO4(SQL_OID_VOID, I, I, I, I, 1, 2298, void_in, 2299, void_out, 3120, void_recv, 3121,    \
         void_send)                                                                           \
     IO2(SQL_OID_INTERNAL, I, I, false, 2304, internal_in, 2305, internal_out)                \
+    IO2(SQL_OID_TABLE_AM_HANDLER, I, I, false, 267, table_am_handler_in, 268,                \
+        table_am_handler_out)                                                                \
+    IO2(SQL_OID_INDEX_AM_HANDLER, I, I, false, 326, index_am_handler_in, 327,                \
+        index_am_handler_out)                                                                \
     IO2(SQL_OID_ANYELEMENT, I, I, true, 2312, anyelement_in, 2313, anyelement_out)           \
     IO2(SQL_OID_ANYNONARRAY, I, I, true, 2777, anynonarray_in, 2778, anynonarray_out)        \
     IO4(SQL_OID_UUID, I, I, I, I, 1, 2952, uuid_in, 2953, uuid_out, 2961, uuid_recv, 2962,    \
@@ -136,6 +140,10 @@ static const struct sql_func funcs[] = {
     ROW(SQL_PROC_ARRAY_SUBSCRIPT, array_subscript_handler, I, true, INTL, 1, INTL)
     ROW(SQL_PROC_RAW_ARRAY_SUBSCRIPT, raw_array_subscript_handler, I, true, INTL, 1, INTL)
     ROW(SQL_PROC_JSONB_SUBSCRIPT, jsonb_subscript_handler, I, true, INTL, 1, INTL)
+    /* pg_am.amhandler: the access methods lakeward's pg_am lists */
+    ROW(3, heap_tableam_handler, SQL_VOL_VOLATILE, true, SQL_OID_TABLE_AM_HANDLER, 1, INTL)
+    ROW(330, bthandler, SQL_VOL_VOLATILE, true, SQL_OID_INDEX_AM_HANDLER, 1, INTL)
+    ROW(331, hashhandler, SQL_VOL_VOLATILE, true, SQL_OID_INDEX_AM_HANDLER, 1, INTL)
 };
 
 const struct sql_func_family sql_func_family_typeio = {

@@ -115,14 +115,19 @@ static const struct sql_type types[] = {
      ARR},
     {SQL_OID_RECORD, "record", "record", -1, SQL_TCAT_PSEUDO, false, 2287, 0, SQL_V_TEXT,
      IO(NULL, sql_io_text_out, NULL, NULL)},
-    /* cstring and internal appear only in the signatures of the I/O functions pg_type
-     * names (sql_func_typeio.c); like every pseudo-type they take no casts. */
+    /* cstring and internal appear only in the signatures of the functions pg_type and
+     * pg_am name (sql_func_typeio.c); like every pseudo-type they take no casts. */
     {SQL_OID_CSTRING, "cstring", "cstring", -2, SQL_TCAT_PSEUDO, false, SQL_OID_CSTRING_ARRAY,
      0, SQL_V_TEXT, STR},
     {SQL_OID_CSTRING_ARRAY, "_cstring", "cstring[]", -1, SQL_TCAT_ARRAY, false, 0,
      SQL_OID_CSTRING, SQL_V_ARRAY, ARR},
     {SQL_OID_INTERNAL, "internal", "internal", 8, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_NULL,
      IO(NULL, NULL, NULL, NULL)},
+    /* what pg_am's handlers return (sql_catalog_func.c) */
+    {SQL_OID_TABLE_AM_HANDLER, "table_am_handler", "table_am_handler", 4, SQL_TCAT_PSEUDO,
+     false, 0, 0, SQL_V_NULL, IO(NULL, NULL, NULL, NULL)},
+    {SQL_OID_INDEX_AM_HANDLER, "index_am_handler", "index_am_handler", 4, SQL_TCAT_PSEUDO,
+     false, 0, 0, SQL_V_NULL, IO(NULL, NULL, NULL, NULL)},
     {SQL_OID_ANY, "any", "\"any\"", 4, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_NULL,
      IO(NULL, NULL, NULL, NULL)},
     {SQL_OID_ANYARRAY, "anyarray", "anyarray", -1, SQL_TCAT_PSEUDO, false, 0, 0, SQL_V_ARRAY,

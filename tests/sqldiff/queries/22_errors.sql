@@ -150,3 +150,5 @@ SELECT date '2024-01-01' + interval '300000 years'
 SELECT 1.5::float8 % 2
 SELECT time '10:00' - date '2024-01-01'
 SELECT date '2024-01-01' * 2
+SELECT format_type(1186, 3)
+SELECT 'int4(x)'::regtype

@@ -1,0 +1,45 @@
+-- Catalog areas tools read: pg_attribute and information_schema.columns of a lakeward table,
+-- format_type with and without typmods, pg_get_*, array_to_string, the text forms of
+-- regclass/regtype/regnamespace, pg_type's layout columns, pg_am's handlers.
+SELECT a.attname, a.atttypid::regtype, a.attnum, a.attnotnull, a.atthasdef, a.attlen, a.atttypmod, a.attndims, a.attbyval, a.attalign, a.attstorage, a.attidentity, a.attgenerated, a.attisdropped, a.attcollation FROM pg_attribute a WHERE a.attrelid = 'lakeward.decisions'::regclass AND a.attnum > 0 ORDER BY a.attnum
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'lakeward.decisions'::regclass AND a.attnum > 0 ORDER BY a.attnum
+SELECT count(*) FROM pg_attrdef WHERE adrelid = 'lakeward.decisions'::regclass
+SELECT count(*) FROM pg_index WHERE indrelid = 'lakeward.decisions'::regclass
+SELECT count(*) FROM pg_constraint WHERE conrelid = 'lakeward.decisions'::regclass
+SELECT count(*) FROM pg_description WHERE objoid = 'lakeward.decisions'::regclass
+SELECT column_name, data_type, udt_name, is_nullable, column_default, ordinal_position, character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_identity, is_generated, udt_schema, dtd_identifier FROM information_schema.columns WHERE table_schema = 'lakeward' AND table_name = 'decisions' ORDER BY ordinal_position
+SELECT format_type(23, NULL), format_type(23, -1), format_type(1043, 20), format_type(1042, 5), format_type(1700, 655366), format_type(1114, 3), format_type(1184, 6), format_type(1007, NULL), format_type(1015, 14), format_type(0, NULL), format_type(999999, NULL), format_type(NULL, 1)
+SELECT format_type(16, NULL), format_type(18, NULL), format_type(19, NULL), format_type(1186, NULL), format_type(1186, 3), format_type(1083, 2), format_type(2950, NULL), format_type(3802, NULL), format_type(2249, NULL), format_type(2276, NULL), format_type(1000, NULL), format_type(22, NULL)
+SELECT format_type('int4'::regtype, NULL), format_type('varchar'::regtype, 14), format_type('numeric'::regtype, 65540), format_type('bpchar'::regtype, -1), format_type('bpchar'::regtype, NULL)
+SELECT pg_get_expr(NULL, 0), pg_get_expr(NULL, 'lakeward.decisions'::regclass)
+SELECT array_to_string(ARRAY[1, 2, 3], ','), array_to_string(ARRAY['a', NULL, 'c'], '-'), array_to_string(ARRAY['a', NULL, 'c'], '-', '*'), array_to_string(ARRAY[]::int[], ','), array_to_string(NULL::int[], ',')
+SELECT array_to_string(ARRAY[1.5, 2.25]::float8[], '|'), array_to_string(ARRAY[true, false], ''), array_to_string(ARRAY[date '2024-01-01'], ';')
+SELECT 'pg_class'::regclass, 'pg_catalog.pg_class'::regclass, '"pg_class"'::regclass, 'lakeward.decisions'::regclass, 'decisions'::regclass, ' pg_type '::regclass
+SELECT 'pg_class'::regclass::oid, 'pg_type'::regclass::oid, 'pg_namespace'::regclass::oid, 'pg_attribute'::regclass::oid, 'pg_proc'::regclass::oid
+SELECT 'int4'::regtype, 'integer'::regtype, 'int'::regtype, 'character varying'::regtype, 'varchar'::regtype, 'timestamptz'::regtype, 'timestamp with time zone'::regtype, 'double precision'::regtype, 'float8'::regtype, 'bool'::regtype
+SELECT 'int4[]'::regtype, '_int4'::regtype, 'text[]'::regtype, '"char"'::regtype, 'char'::regtype, 'bpchar'::regtype, 'character'::regtype, 'name'::regtype, 'pg_catalog.int8'::regtype
+SELECT 'smallint'::regtype, 'real'::regtype, 'decimal'::regtype, 'numeric'::regtype, 'interval'::regtype, 'time'::regtype, 'timestamp'::regtype, 'date'::regtype, 'json'::regtype, 'jsonb'::regtype, 'uuid'::regtype, 'bytea'::regtype, 'oid'::regtype, 'regclass'::regtype
+SELECT 'varchar(10)'::regtype, 'numeric(10,2)'::regtype, 'int4 []'::regtype
+SELECT 'nosuchrel'::regclass
+SELECT 'nosuchschema.pg_class'::regclass
+SELECT 1259::regclass, 0::regclass, 99999999::regclass, 23::regtype, 0::regtype, 99999999::regtype, 11::regnamespace, 99999999::regnamespace
+SELECT 'nosuch'::regnamespace
+SELECT c.relname, c.relkind, c.relnatts, c.relhasindex, c.relpersistence, c.relispartition FROM pg_class c WHERE c.oid = 'lakeward.decisions'::regclass
+SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname IN ('pg_class', 'pg_type', 'pg_proc', 'pg_attribute', 'pg_namespace') ORDER BY 2
+SELECT typname, typtype, typcategory, typlen, typbyval, typalign, typstorage, typelem, typarray, typnotnull, typbasetype, typtypmod, typndims, typcollation, typdelim, typrelid FROM pg_type WHERE typname IN ('bool', 'bytea', 'char', 'name', 'int8', 'int2', 'int2vector', 'int4', 'regproc', 'text', 'oid', 'oidvector', 'json', 'float4', 'float8', 'unknown', 'bpchar', 'varchar', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'numeric', 'regprocedure', 'regclass', 'regtype', 'uuid', 'jsonb', 'regnamespace', 'record', 'void', 'any', 'anyarray', 'anyelement', 'anynonarray') ORDER BY typname
+SELECT typname, typtype, typcategory, typlen, typbyval, typalign, typstorage, typelem, typarray, typcollation FROM pg_type WHERE typname IN ('_bool', '_bytea', '_char', '_name', '_int8', '_int2', '_int2vector', '_int4', '_regproc', '_text', '_oid', '_oidvector', '_json', '_float4', '_float8', '_bpchar', '_varchar', '_date', '_time', '_timestamp', '_timestamptz', '_interval', '_numeric', '_regprocedure', '_regclass', '_regtype', '_uuid', '_jsonb', '_regnamespace', '_record') ORDER BY typname
+SELECT t.typname, pg_catalog.format_type(t.oid, NULL) FROM pg_type t WHERE t.typname IN ('bool', 'int2vector', 'oidvector', 'char', 'bpchar', '_bpchar', '_char', 'name', '_name', 'any', 'record', '_record', 'unknown', 'timestamptz', '_timestamptz') ORDER BY 1
+SELECT amname, amhandler, amtype FROM pg_am WHERE amname IN ('heap', 'btree', 'hash') ORDER BY 1
+SELECT collname, collprovider, collencoding FROM pg_collation WHERE oid IN (100, 950, 951) ORDER BY 1
+SELECT pg_get_userbyid(10) IS NOT NULL, pg_get_userbyid(0), pg_get_userbyid(999999)
+SELECT pg_get_indexdef(0), pg_get_constraintdef(0), pg_get_viewdef(0), pg_get_triggerdef(0), pg_get_ruledef(0)
+SELECT pg_get_function_arguments(0), pg_get_function_result(0), pg_get_function_identity_arguments(0)
+SELECT format_type(1186, 2147418115), format_type(1186, 458751), format_type(1186, 2147418111), format_type(1186, 262143), format_type(1186, 67108870), format_type(1186, 2147483647)
+SELECT format_type(1700, 2), format_type(1700, 4), format_type(1043, 4), format_type(1043, 5), format_type(1042, 3), format_type(25, 5), format_type(2950, 0), format_type(16, 7), format_type(1083, 0), format_type(1231, 655366), format_type(1183, 3), format_type(1115, -1)
+SELECT format_type(oid, NULL) FROM pg_type WHERE typname IN ('table_am_handler', 'index_am_handler', 'cstring', 'internal') ORDER BY 1
+SELECT 'varchar(10)'::regtype, 'numeric(10,2)'::regtype, 'int4 []'::regtype, 'varchar(10)[]'::regtype, 'timestamp(3) with time zone'::regtype
+SELECT oid, amname, amhandler, amhandler::oid, amtype FROM pg_am WHERE amname IN ('heap', 'btree', 'hash') ORDER BY oid
+SELECT a.amname, p.proname, p.prorettype::regtype, p.proargtypes FROM pg_am a JOIN pg_proc p ON p.oid = a.amhandler WHERE a.amname IN ('heap', 'btree', 'hash') ORDER BY 1
+SELECT proname, proisstrict FROM pg_proc WHERE prokind = 'a' AND proisstrict
+SELECT pg_function_is_visible(0), pg_get_function_arguments(0), pg_get_function_result(0), 0::regproc, 0::regprocedure
+SELECT 'timestamp (3)'::regtype, 'interval(2)'::regtype, 'foo(3)'::regtype
