@@ -4,7 +4,8 @@
  * tuples that are grants (the §2.1 relations on the §3.4 object types; hierarchy,
  * managed_access and role membership are not grants), filters them by what the reader may
  * see, and looks human names up in the catalog cache when one is configured (a failing
- * catalog leaves names NULL rather than failing the scan: the grants themselves are known). */
+ * catalog leaves names NULL rather than failing the scan: the grants themselves are known),
+ * principals' names in the principal name cache when the query reads principal_name. */
 #include "perm_grants_sql.h"
 #include "lk_principals.h"
 
@@ -101,7 +102,11 @@ struct cursor {
     struct fga_snap_data snap;
     struct row *rows;
     size_t n, pos;
+    struct perm_principal_names_view names;     /* empty unless principal_name is read */
 };
+
+/* Plan bit: the query reads principal_name, so the scan needs the principals' names. */
+#define PLAN_PRINCIPAL_NAMES 1
 
 static const char *object_type_of(const char *object, size_t type_len)
 {
@@ -149,15 +154,15 @@ static void rows_free(struct cursor *c)
     c->rows = NULL;
     c->n = c->pos = 0;
     fga_snap_data_free(&c->snap);
+    perm_principal_names_view_free(&c->names);
 }
 
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
                       struct lw_err *err)
 {
     (void)aux;
-    (void)in;
     (void)err;
-    out->plan = 0;
+    out->plan = in->cols_used & (1ull << COL_PRINCIPAL_NAME) ? PLAN_PRINCIPAL_NAMES : 0;
     out->est_cost = 100;
     out->est_rows = 10000;
     return 0;
@@ -301,12 +306,48 @@ static void add_names(struct cursor *c)
     }
 }
 
+/* The principals' names (perm_principal_names.h), as leniently as the objects' names: when
+ * Lakekeeper cannot be read, principal_name stays NULL and the grants still show. */
+static size_t distinct(const char **v, size_t n)
+{
+    size_t k = 0;
+    qsort(v, n, sizeof(*v), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], v[i]) != 0)
+            v[k++] = v[i];
+    return k;
+}
+
+static void add_principal_names(struct cursor *c)
+{
+    const char **ids = lw_calloc(c->n + 1, sizeof(*ids));
+    size_t nusers = 0, nroles = 0;
+    struct lw_err err = {0};
+    if (!ids)
+        return;
+    /* users from the front of ids, roles from the back */
+    for (size_t i = 0; i < c->n; i++) {
+        bool role = strcmp(c->rows[i].principal_type, "role") == 0;
+        if (role)
+            ids[c->n - ++nroles] = c->rows[i].principal;
+        else
+            ids[nusers++] = c->rows[i].principal;
+    }
+    const char **roles = ids + c->n - nroles;
+    nusers = distinct(ids, nusers);
+    nroles = distinct(roles, nroles);
+    if (perm_principal_names_view(c->w->principal_names, c->w->with_fga ? &c->w->fga.fga : NULL,
+                                  c->qc, ids, nusers, roles, nroles, &c->names, &err) != 0)
+        perm_principal_names_view_free(&c->names);
+    lw_free(ids);
+}
+
 static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_value *argv,
                   struct lw_err *err)
 {
     struct cursor *c = (struct cursor *)cur;
     bool history = cur->mod == &perm_grant_history_module;
-    (void)plan, (void)argc, (void)argv;
+    (void)argc, (void)argv;
     rows_free(c);
     if (!c->w->fga_snap)
         return lw_err_set(err, LW_ECONFIG, "%s: no openfga mirror runs", cur->mod->name);
@@ -349,6 +390,8 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     if (!c->qc->admin && (rc = keep_readable(c, cur->mod->name, err)) != LW_OK)
         return rc;
     add_names(c);
+    if (plan & PLAN_PRINCIPAL_NAMES)
+        add_principal_names(c);
     return 0;
 }
 
@@ -394,7 +437,10 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_PRIVILEGE: text(v, r->t->relation); break;
     case COL_PRINCIPAL_TYPE: text(v, r->principal_type); break;
     case COL_PRINCIPAL: text(v, r->principal); break;
-    case COL_PRINCIPAL_NAME: break;     /* names of principals: lakeward.principals */
+    case COL_PRINCIPAL_NAME:
+        text(v, perm_principal_names_get(&c->names, r->principal,
+                                         strcmp(r->principal_type, "role") == 0));
+        break;
     case COL_FGA_OBJECT: text(v, r->t->object); break;
     case COL_FGA_SUBJECT: text(v, r->t->user); break;
     case COL_TIME:

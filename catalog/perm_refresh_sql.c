@@ -12,6 +12,7 @@ static int refresh(void *aux, const struct sql_query_ctx *qc, int argc,
     (void)err;
     if (w->catalog)
         perm_catalog_invalidate(w->catalog);
+    perm_principal_names_invalidate(w->principal_names);
     out->type = SQL_V_TIME;
     out->u.us = lw_wall_ms() * 1000;
     return 0;

@@ -13,6 +13,7 @@
 #include "lk_client.h"
 #include "perm_catalog.h"
 #include "perm_fga_sql.h"
+#include "perm_principal_names.h"
 #include "../sql/sql_tables.h"
 
 struct fga_snap;
@@ -30,6 +31,8 @@ struct perm_world {
     /* The instances' catalog caches and id <-> name lookups (perm_catalog.h); the catalog
      * tables get &catalog as aux. */
     struct perm_catalog *catalog;
+    /* The instances' principal names (perm_principal_names.h), for grants.principal_name. */
+    struct perm_principal_names *principal_names;
     /* The OpenFGA mirror's shared snapshot (fga_snapshot.h, read-only here), for grants,
      * grant_history and lakeward_state; NULL when no mirror runs. */
     const struct fga_snap *fga_snap;

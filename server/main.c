@@ -304,7 +304,9 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
                                    .concurrency = (int)c->catalog_concurrency,
                                    .fga_store_id = c->openfga_store_id,
                                    .fga_model_id = c->openfga_model_id};
-    if (!(w->catalog = perm_catalog_new(w->lk, w->nlk, &co)))
+    if (!(w->catalog = perm_catalog_new(w->lk, w->nlk, &co)) ||
+        !(w->principal_names = perm_principal_names_new(w->lk, w->nlk,
+                                                        c->catalog_cache_ttl_ms)))
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     return 0;
 }
@@ -312,6 +314,7 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
 static void perm_world_close_lakekeeper(struct perm_world *w)
 {
     perm_catalog_free(w->catalog);
+    perm_principal_names_free(w->principal_names);
     for (int i = 0; i < w->nlk; i++)
         lk_client_free(w->lk[i]);
     lw_free(w->lk);

@@ -241,6 +241,103 @@ def test_admin_and_airflow_sp_2_see_what_openfga_lets_them(stack, lw):
             == want
 
 
+def lk_get(stack, path, project=None):
+    """A GET of the stand-in's management API as lakeward's technical client."""
+    headers = {"Authorization": "Bearer " + client_token(stack, "lakeward")}
+    if project:
+        headers["x-project-id"] = project
+    return requests.get(stack["LK_URL"] + path, headers=headers, timeout=30)
+
+
+def direct_principal_names(stack, principals):
+    """What Lakekeeper names each (principal_type, id), asked here: users one by one by id,
+    roles from every project's listing; None where Lakekeeper does not know it."""
+    roles = {}
+    for p in lk_get(stack, "/management/v1/project-list").json()["projects"]:
+        token = ""
+        while True:
+            page = lk_get(stack, f"/management/v1/role?pageSize=2&pageToken={token}",
+                          p["project-id"]).json()
+            roles.update({r["id"]: r["name"] for r in page["roles"]})
+            token = page.get("next-page-token")
+            if not token:
+                break
+    out = {}
+    for ptype, pid in principals:
+        if ptype == "role":
+            out[(ptype, pid)] = roles.get(pid)
+        else:
+            r = lk_get(stack, "/management/v1/user/" + urllib.parse.quote(pid, safe=""))
+            assert r.status_code in (200, 404), r.text
+            out[(ptype, pid)] = r.json()["name"] if r.status_code == 200 else None
+    return out
+
+
+@pytest.fixture
+def ghosts(stack):
+    """A grant to a user and one to a role that only OpenFGA knows (as after Lakekeeper
+    deleted them): their principal_name must be NULL."""
+    user, role = f"oidc~{uuid.uuid4()}", str(uuid.uuid4())
+    keys = [{"user": "user:" + urllib.parse.quote(user, safe="-_.~"), "relation": "select",
+             "object": f"lakekeeper_table:{WH}/{REVENUE}"},
+            {"user": f"role:{role}#assignee", "relation": "select",
+             "object": f"lakekeeper_table:{WH}/{REVENUE}"}]
+    body = {"authorization_model_id": stack["OPENFGA_MODEL_ID"]}
+    fga_call(stack, "POST", "/write", dict(body, writes={"tuple_keys": keys}))
+    yield user, role
+    fga_call(stack, "POST", "/write", dict(body, deletes={"tuple_keys": keys}))
+
+
+def test_principal_names_are_lakekeepers(stack, lw, ghosts):
+    from test_perm_tables_catalog import control
+    user, role = ghosts
+    q = "SELECT DISTINCT principal_type, principal, principal_name FROM lakeward.grants"
+    with connect(lw, ADMIN) as conn:
+        # (generous: a cold catalog cache on the loaded test machine takes seconds)
+        _, waited = poll(lambda: ("user", user, None) in conn.execute(q).fetchall(), 120)
+        assert waited < 120
+        rows = conn.execute(q).fetchall()
+        want = direct_principal_names(stack, {(t, p) for t, p, _ in rows})
+        assert {(t, p): n for t, p, n in rows} == want
+        assert want[("user", user)] is None and want[("role", role)] is None
+        assert want[("user", SP2)] == "service-account-airflow-sp-2"
+        assert want[("role", "00000000-0000-4000-8000-0000000000a1")] == "analysts"
+        hist = conn.execute("SELECT DISTINCT principal_type, principal, principal_name "
+                            "FROM lakeward.grant_history").fetchall()
+        assert ("user", user, None) in hist
+        assert all(n == want[(t, p)] for t, p, n in hist if (t, p) in want)
+        # names are read only by a query that reads principal_name, then from the cache
+        conn.execute("SELECT lakeward.catalog_refresh()")
+        control(stack, "POST", "stats/reset")
+        conn.execute("SELECT count(*), max(principal) FROM lakeward.grants").fetchall()
+        asked = control(stack, "GET", "stats")["requests"]
+        assert not any(asked.get(k) for k in ("users", "user", "roles")), asked
+        conn.execute("SELECT principal_name FROM lakeward.grants").fetchall()
+        asked = control(stack, "GET", "stats")["requests"]
+        assert asked.get("roles", 0) > 0 and asked.get("user", 0) > 0, asked
+        conn.execute("SELECT principal_name FROM lakeward.grants").fetchall()
+        again = control(stack, "GET", "stats")["requests"]
+        assert [again.get(k) for k in ("users", "user", "roles")] == \
+            [asked.get(k) for k in ("users", "user", "roles")]
+
+
+def test_principal_names_a_non_admin_may_see(stack, lw):
+    """airflow-sp-2 sees its own name, other users' only with can_list_users on the server,
+    roles' only with can_read on the role (Lakekeeper's rules for users and roles)."""
+    me = "user:" + urllib.parse.quote(SP2, safe="-_.~")
+    sid = lk_get(stack, "/management/v1/info").json()["server-id"]
+    list_users = fga_check(stack, me, "can_list_users", f"server:{sid}")
+    with connect(lw, SP2) as conn:
+        rows = conn.execute("SELECT DISTINCT principal_type, principal, principal_name "
+                            "FROM lakeward.grants").fetchall()
+    assert rows
+    names = direct_principal_names(stack, {(t, p) for t, p, _ in rows})
+    for t, p, n in rows:
+        may = (p == SP2 or list_users) if t == "user" else \
+            fga_check(stack, me, "can_read", f"role:{p}")
+        assert n == (names[(t, p)] if may else None), (t, p, n)
+
+
 def test_state_shows_mirror_and_config_without_secrets(stack, lw):
     with connect(lw, ADMIN) as conn:
         rows = conn.execute("SELECT component, name, value FROM lakeward.lakeward_state"
