@@ -1,15 +1,22 @@
-"""tests/bench/perm_bench.py -- the OpenFGA mirror and lakeward.grants at scale (issue 9's
-bench): a fresh store in the stack's real OpenFGA with Lakekeeper's model and N generated
-grant tuples (default 100,000: 10,000 tables, 10 grants each), then lakeward pointed at it:
-the mirror's first load, the change-log lag (a grant written, polled in grants until seen),
-a full scan of grants as an administrator, and the memory the mirror holds (the shared
-snapshot and the mirror process's resident set). Rewrites "## OpenFGA mirror and grants
-(make bench)" of docs/benchmarks.md unless --no-doc. Never asserts on speed; fails only when
-something does not work (wrong row count, a mirror that does not load)."""
+"""tests/bench/perm_bench.py -- the permission tables at scale (issue 9's bench): a generated
+catalog of T tables (default 10,000: one warehouse "bench", 100 namespaces of 100 tables) served
+by a Lakekeeper stand-in of the bench's own, seeded with it and writing Lakekeeper's hierarchy
+tuples into a fresh store of the stack's real OpenFGA, then N grant tuples on those tables
+(default 100,000: 10 a table, 9 to users and 1 to a role whose members are users), and lakeward
+pointed at both. Measured: the mirror's first load, the change-log lag (a grant written, polled
+until seen), psql's `\\dt`, the catalog cache loading the 10,000 tables (fresh session) and warm,
+full scans of grants as an administrator now that names resolve, effective_permissions for one
+user with a role, who_can and allowed_actions for one table, and the memory the mirror holds.
+Rewrites "## OpenFGA mirror and grants (make bench)" of docs/benchmarks.md unless --no-doc.
+Never asserts on speed; fails only when something does not work (wrong rows, names that do not
+resolve, a mirror that does not load). --tables/--namespaces/--tuples make a small run for
+development (with --no-doc)."""
 import argparse
 import concurrent.futures
+import json
 import os
 import pathlib
+import secrets
 import statistics
 import subprocess
 import sys
@@ -22,21 +29,45 @@ import requests
 
 REPO = pathlib.Path(__file__).resolve().parent.parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
+SEED = REPO / "tests" / "stack" / "seed.json"
 SECTION = "## OpenFGA mirror and grants (make bench)"
+ADMIN = "bench"
+WAREHOUSE = "bench"
+WAREHOUSE_ID = "00000000-0000-4000-8000-0000000b0001"
+USERS = 900         # grantees oidc~bench-000 .. -899, each a member of one role
+ROLES = 100         # roles bench-role-00 .. -99, each with USERS / ROLES members
+RELATIONS = ("select", "describe", "modify")
+REPS = 5
 NOTES = """Reading the numbers (the table above is rewritten by each run; these notes are part of it):
-- **Initial load** makes about 2,000 HTTP requests: the whole change log (pages of 100, for
-  the continuation token and `grant_history`'s window), then the whole store (pages of 100,
-  OpenFGA's maximum). It scales with the machine's load (14.7 s at a load average of 14 on
-  the same data). Starting the log at a `start_time` instead of its beginning would halve it.
-- **Full scan**: copying the snapshot and building the rows is the `count(*)` line; psql's
-  line adds encoding and sending 100,000 rows of 13 columns; psycopg's adds Python building
-  the row tuples.
+- **The catalog** is a Lakekeeper stand-in (tests/lakekeeper-standin) seeded with the generated
+  warehouse, so every grant's object exists and `object_name` / `object_exists` are real. It
+  authorizes each listing as Lakekeeper does, with one OpenFGA BatchCheck (warehouse `can_use`,
+  the container's list right, `can_list_everything`, ...). In Lakekeeper's model a warehouse's
+  `can_use` is `can_get_metadata`, which also flows up from every namespace and table below it,
+  so OpenFGA's work for one listing grows with the warehouse: on this machine one listing of the
+  10,000-table warehouse costs seconds of OpenFGA time, against tens of ms on the seed scenario.
+  A cold load is 1 + 100 namespace-level listings (nested namespaces are found one level at a
+  time) + 200 (tables and views of each namespace); its time is that count times OpenFGA's
+  cost, divided by `catalog_concurrency`. The bench runs lakeward with `catalog_concurrency` 2:
+  with the default 8, OpenFGA on two shared cores stops answering the stand-in within its 10 s
+  timeout, the stand-in answers 503 after 30 s of retries, and the load fails. It sets
+  `catalog_cache_ttl_ms` to an hour so the warm lines stay warm; the cache is per session, so
+  every new connection pays the cold line once per TTL.
+- **Initial load** of the mirror makes about 2,500 HTTP requests: the whole change log (pages of
+  100, for the continuation token and `grant_history`'s window), then the whole store (pages of
+  100, OpenFGA's maximum). It scales with the machine's load.
+- **Full scan**: copying the snapshot, keeping the grants and naming them from the session's
+  catalog index (binary searches) is the `count(*)` line; psql's line adds encoding and sending
+  the rows of 13 columns; psycopg's adds Python building the row tuples.
+- **effective_permissions / who_can** are answered by OpenFGA (ListObjects per (type, relation)
+  pair, ListUsers per pair and role), **allowed_actions** by the stand-in's `/actions` (OpenFGA
+  checks of every table action); who_can and allowed_actions resolve the table's name through
+  Lakekeeper first (a namespace listing: the catalog cost above, once).
 - **Memory**: the snapshot the backends share is the aim's measure. The mirror process's
   resident set also counts pages it shares with the SQL process it was forked from and the
   hash set and history it syncs from (the first load's parse lists are handed back with
   `malloc_trim`).
 """
-ADMIN = "bench"
 
 
 def log(msg):
@@ -50,6 +81,85 @@ def read_env(path):
             k, v = line.split("=", 1)
             out[k] = v
     return out
+
+
+class Catalog:
+    """The generated warehouse: names and ids of its namespaces and tables, and the grants."""
+
+    def __init__(self, tables, namespaces, tuples):
+        if tables % namespaces or tuples % tables or tuples // tables < 2:
+            raise SystemExit("--tables must be a multiple of --namespaces and --tuples one of "
+                             "--tables, at least 2 grants a table")
+        self.tables, self.namespaces, self.per_table = tables, namespaces, tuples // tables
+        self.per_ns = tables // namespaces
+
+    @staticmethod
+    def ns_id(n):
+        return f"{n:08x}-b001-4000-8000-000000000000"
+
+    @staticmethod
+    def ns_name(n):
+        return f"ns_{n:03d}"
+
+    @staticmethod
+    def table_id(t):
+        return f"{t:08x}-b002-4000-8000-{t:012x}"
+
+    @staticmethod
+    def table_name(t):
+        return f"t_{t:05d}"
+
+    def ns_of(self, t):
+        return t // self.per_ns
+
+    def full_name(self, t):
+        return f"{WAREHOUSE}.{self.ns_name(self.ns_of(t))}.{self.table_name(t)}"
+
+    def fga_object(self, t):
+        return f"lakekeeper_table:{WAREHOUSE_ID}/{self.table_id(t)}"
+
+    @staticmethod
+    def user(q):
+        return f"oidc~bench-{q:03d}"
+
+    @staticmethod
+    def role(r):
+        return f"{r:08x}-b003-4000-8000-000000000000"
+
+    def grants(self):
+        """(subject, relation, table) per grant: on table t, grants 0..k-2 go to users
+        (t*(k-1)+j) mod USERS with select/describe/modify in turn, the last to role t mod ROLES
+        (select): every user holds about the same number of tables, spread over namespaces."""
+        k = self.per_table
+        for t in range(self.tables):
+            for j in range(k - 1):
+                yield f"user:{self.user((t * (k - 1) + j) % USERS)}", RELATIONS[j % 3], t
+            yield f"role:{self.role(t % ROLES)}#assignee", "select", t
+
+    def seed(self):
+        """The stand-in's seed: the scenario's server, project, users and server/project grants
+        (lakeward's technical client is project_admin), no owner on the generated objects (so
+        every grant is one the bench wrote), and the bench warehouse, users and roles."""
+        base = json.loads(SEED.read_text())
+        project = base["default-project-id"]
+        return {
+            "server-id": base["server-id"], "default-project-id": project, "creator": None,
+            "projects": base["projects"],
+            "warehouses": [{"id": WAREHOUSE_ID, "name": WAREHOUSE, "project-id": project,
+                            "status": "active"}],
+            "namespaces": [{"id": self.ns_id(n), "warehouse": WAREHOUSE,
+                            "path": [self.ns_name(n)]} for n in range(self.namespaces)],
+            "tables": [{"id": self.table_id(t), "warehouse": WAREHOUSE,
+                        "namespace": [self.ns_name(self.ns_of(t))], "name": self.table_name(t)}
+                       for t in range(self.tables)],
+            "views": [],
+            "users": base["users"] + [{"id": self.user(q), "name": f"bench-{q:03d}",
+                                       "user-type": "application"} for q in range(USERS)],
+            "roles": [{"id": self.role(r), "name": f"bench-role-{r:02d}", "project-id": project,
+                       "members": [self.user(q) for q in range(r, USERS, ROLES)]}
+                      for r in range(ROLES)],
+            "grants": [g for g in base["grants"] if "server" in g["on"] or "project" in g["on"]],
+        }
 
 
 def make_store(fga_url, model_store, model_id, n):
@@ -66,33 +176,63 @@ def make_store(fga_url, model_store, model_id, n):
     return store, mid
 
 
-def tuples(n):
-    """n grant tuples: 10 principals per table on n/10 tables of one warehouse."""
-    wh = "00000000-0000-4000-8000-0000000b0001"
-    for i in range(n):
-        t, p = divmod(i, 10)
-        yield (f"user:oidc~bench-{p}", ["select", "describe", "modify"][p % 3],
-               f"lakekeeper_table:{wh}/00000000-0000-4000-8000-{t:012d}")
-
-
-def write_all(fga_url, store, mid, n):
-    batch, batches = [], []
-    for u, r, o in tuples(n):
-        batch.append({"user": u, "relation": r, "object": o})
-        if len(batch) == 100:
-            batches.append(batch)
-            batch = []
-    if batch:
-        batches.append(batch)
+def write_grants(fga_url, store, mid, cat):
+    keys = [{"user": u, "relation": r, "object": cat.fga_object(t)} for u, r, t in cat.grants()]
+    batches = [keys[i:i + 100] for i in range(0, len(keys), 100)]
     s = requests.Session()
 
-    def one(keys):
+    def one(b):
         r = s.post(f"{fga_url}/stores/{store}/write", timeout=120,
-                   json={"writes": {"tuple_keys": keys}, "authorization_model_id": mid})
+                   json={"writes": {"tuple_keys": b}, "authorization_model_id": mid})
         r.raise_for_status()
 
     with concurrent.futures.ThreadPoolExecutor(8) as ex:
         list(ex.map(one, batches))
+
+
+class StandIn:
+    """The bench's own Lakekeeper stand-in over the bench store, seeded with the catalog."""
+
+    def __init__(self, build, workdir, st, store, mid, seed):
+        from lakeward_proc import free_port
+        seed_path = pathlib.Path(workdir) / "bench-seed.json"
+        seed_path.write_text(json.dumps(seed))
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log_path = pathlib.Path(workdir) / "standin.log"
+        with open(self.log_path, "wb") as logf:
+            self.proc = subprocess.Popen(
+                [str(build / "lakekeeper-standin"), "--listen", self.url[len("http://"):],
+                 "--seed", str(seed_path), "--openfga-url", st["OPENFGA_URL"],
+                 "--store-id", store, "--model-id", mid, "--issuer", st["KEYCLOAK_ISSUER"],
+                 "--jwks-url", st["KEYCLOAK_JWKS_URL"], "--audience", "lakekeeper",
+                 "--control-token", secrets.token_hex(16), "--log-level", "warn"],
+                stdout=logf, stderr=subprocess.STDOUT)
+        t = time.monotonic()
+        while True:     # it writes the seed's tuples before it listens
+            if self.proc.poll() is not None:
+                raise SystemExit(f"stand-in exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if requests.get(self.url + "/health", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() - t > 600:
+                self.stop()
+                raise SystemExit("stand-in never became healthy")
+            time.sleep(0.2)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def connect(port):
+    return psycopg.connect(host="127.0.0.1", port=port, user=ADMIN, dbname="lakeward",
+                           autocommit=True, connect_timeout=30)
 
 
 def state(conn):
@@ -100,27 +240,275 @@ def state(conn):
                              "component = 'fga_mirror'").fetchall())
 
 
-def timed(conn, sql, reps):
+def timed(conn, sql, reps=REPS, params=None):
+    """median and min ms of sql run reps times in conn, and the last run's rows."""
     out = []
     for _ in range(reps):
         t = time.monotonic()
-        rows = conn.execute(sql).fetchall()
+        rows = conn.execute(sql, params).fetchall()
         out.append((time.monotonic() - t) * 1000)
     return statistics.median(out), min(out), rows
 
 
-def psql_timed(port, sql, reps):
-    """psql's own \\timing of sql run reps times in one session, rows sent to /dev/null:
-    the server's time without Python building 100,000 row tuples."""
+def psql_times(port, sql, reps=REPS):
+    """psql's own \\timing of sql run reps times in one new session, rows sent to /dev/null:
+    the server's time without Python building the row tuples. The list of ms, in order."""
     cmd = ["psql", "-X", "-q", "-o", "/dev/null",
            f"host=127.0.0.1 port={port} user={ADMIN} dbname=lakeward", "-c", "\\timing on"]
     for _ in range(reps):
         cmd += ["-c", sql]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=True).stdout
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=7200, check=True).stdout
     ms = [float(line.split()[1]) for line in out.splitlines() if line.startswith("Time:")]
     if len(ms) != reps:
         raise SystemExit(f"psql timing: {out}")
-    return statistics.median(ms), min(ms)
+    return ms
+
+
+def dt(port, cat_tables):
+    """psql's \\dt lakeward.*: the query psql sends (from -E), timed by psql's \\timing, and
+    the whole psql run (start, connect, query, print) timed from outside."""
+    conninfo = f"host=127.0.0.1 port={port} user={ADMIN} dbname=lakeward"
+    out = subprocess.run(["psql", "-X", "-E", conninfo, "-c", "\\dt lakeward.*"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    query = out.split("********* QUERY **********\n", 1)[1].split("\n**************************", 1)[0]
+    if not all(f"| {name} " in out for name in cat_tables):
+        raise SystemExit(f"\\dt does not list {cat_tables}: {out}")
+    walls = []
+    for _ in range(REPS):
+        t = time.monotonic()
+        subprocess.run(["psql", "-X", "-q", "-o", "/dev/null", conninfo, "-c", "\\dt lakeward.*"],
+                       check=True, timeout=120)
+        walls.append((time.monotonic() - t) * 1000)
+    ms = psql_times(port, query)
+    return statistics.median(ms), min(ms), statistics.median(walls), min(walls)
+
+
+def check_grant_names(conn, cat):
+    """Every generated grant names its table and the table exists."""
+    rows = conn.execute("SELECT object_name, object_exists, count(*) FROM lakeward.grants "
+                        "WHERE warehouse_id = %s GROUP BY 1, 2", (WAREHOUSE_ID,)).fetchall()
+    if len(rows) != cat.tables or any(r[1] is not True or r[2] != cat.per_table for r in rows):
+        bad = [r for r in rows if r[1] is not True or r[2] != cat.per_table][:5]
+        raise SystemExit(f"grants: {len(rows)} named tables, not {cat.tables}; e.g. {bad}")
+    named = {r[0] for r in rows}
+    for t in (0, cat.tables - 1):
+        if cat.full_name(t) not in named:
+            raise SystemExit(f"grants: {cat.full_name(t)} not named")
+
+
+def expected_direct(cat, user):
+    subject = f"user:{user}"
+    return {(cat.fga_object(t), r) for u, r, t in cat.grants() if u == subject}
+
+
+def check_effective(rows, cat, user, role):
+    """Rows of effective_permissions (fga_object, permission, source, via_role): the direct
+    ones are the grants written to the user, and the role's select comes through the role."""
+    direct = {(o, p) for o, p, s, _ in rows if s == "direct"}
+    want = expected_direct(cat, user)
+    if not want <= direct:
+        raise SystemExit(f"effective_permissions: direct grants missing: {list(want - direct)[:5]}")
+    via = {o for o, p, s, v in rows if s == "role" and v == role and p == "select"}
+    role_objs = {cat.fga_object(t) for t in range(cat.tables) if t % ROLES == role_of(user)}
+    if not role_objs <= via:
+        raise SystemExit(f"effective_permissions: role grants missing: {list(role_objs - via)[:5]}")
+
+
+def role_of(user):
+    return int(user.rsplit("-", 1)[1]) % ROLES
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--stack-dir", required=True)
+    ap.add_argument("--tables", type=int, default=10000)
+    ap.add_argument("--namespaces", type=int, default=100)
+    ap.add_argument("--tuples", type=int, default=100000)
+    ap.add_argument("--catalog-concurrency", type=int, default=2,
+                    help="lakeward's catalog_concurrency (its default, 8, overloads the "
+                         "stand-in's OpenFGA on 2 shared cores: 503s after 30 s)")
+    ap.add_argument("--no-doc", action="store_true")
+    a = ap.parse_args()
+    build = (REPO / a.build).resolve()
+    os.environ["LW_BUILD"] = str(build)
+    sys.path.insert(0, str(REPO / "tests"))
+    from lakeward_proc import Lakeward, stack_env
+    cat = Catalog(a.tables, a.namespaces, a.tuples)
+    st = read_env(pathlib.Path(a.stack_dir) / "stack.env")
+    load0 = os.getloadavg()[0]
+    m = {}
+    with tempfile.TemporaryDirectory() as d:
+        t = time.monotonic()
+        store, mid = make_store(st["OPENFGA_URL"], st["OPENFGA_STORE_ID"], st["OPENFGA_MODEL_ID"],
+                                a.tuples)
+        si = StandIn(build, d, st, store, mid, cat.seed())
+        m["seed_s"] = time.monotonic() - t
+        log(f"stand-in seeded with {a.tables} tables in store {store} in {m['seed_s']:.1f} s")
+        lw = None
+        try:
+            t = time.monotonic()
+            write_grants(st["OPENFGA_URL"], store, mid, cat)
+            log(f"wrote {a.tuples} grant tuples in {time.monotonic() - t:.1f} s")
+            lw = Lakeward(d, stack_env(
+                dict(st, LK_URL=si.url), LAKEKEEPER_LAKEKEEPER_WAREHOUSE=WAREHOUSE,
+                LAKEWARD_OPENFGA_URL=st["OPENFGA_URL"], LAKEWARD_OPENFGA_STORE_ID=store,
+                LAKEWARD_OPENFGA_MODEL_ID=mid, LAKEWARD_PG_ADMINS=ADMIN,
+                LAKEWARD_UPSTREAM_TIMEOUT_MS=60000, LAKEWARD_PG_STATEMENT_TIMEOUT_MS=7200000),
+                config_text=f"catalog_concurrency = {a.catalog_concurrency};\n"
+                            f"catalog_cache_ttl_ms = {3600 * 1000};\n",
+                args=("--log-level", "info"))
+            measure(lw.pg_port, st, store, cat, m)
+        except BaseException:
+            log("failed; the stand-in's log ends: " + si.log_path.read_text()[-3000:])
+            raise
+        finally:
+            if lw:
+                lw.stop()
+            si.stop()
+            requests.delete(f"{st['OPENFGA_URL']}/stores/{store}", timeout=60)
+    load1 = os.getloadavg()[0]
+    text_ = report(a, cat, m, load0, load1)
+    print(text_)
+    if not a.no_doc:
+        write_section(text_)
+
+
+def measure(port, st, store, cat, m):
+    conn = connect(port)
+    t = time.monotonic()
+    while state(conn).get("loaded") != "true":
+        if time.monotonic() - t > 600:
+            raise SystemExit(f"mirror never loaded: {state(conn)}")
+        time.sleep(0.2)
+    m["state0"] = state(conn)
+    log("mirror loaded; loading the catalog (cold)")
+    # The catalog: this session's first statement loads it (cold), then the cache answers.
+    t = time.monotonic()
+    conn.execute("SELECT count(*) FROM lakeward.tables").fetchall()
+    m["cat_cold"] = (time.monotonic() - t) * 1000
+    m["cat_warm"] = timed(conn, "SELECT count(*) FROM lakeward.tables")
+    if m["cat_warm"][2][0][0] != cat.tables:
+        raise SystemExit(f"lakeward.tables has {m['cat_warm'][2][0][0]} rows, not {cat.tables}")
+    m["dt"] = dt(port, ["tables", "grants", "effective_permissions", "who_can"])
+    log("catalog and \\dt measured")
+    # grants: warm scans here; psql's new session below pays its own cold catalog first.
+    m["grants"] = timed(conn, "SELECT * FROM lakeward.grants")
+    m["ngrants"] = len(m["grants"][2])
+    want = cat.tables * cat.per_table
+    seeded = sum(1 for r in m["grants"][2] if r[2] != WAREHOUSE_ID)
+    if m["ngrants"] - seeded != want:
+        raise SystemExit(f"grants has {m['ngrants'] - seeded} bench rows, not {want}")
+    m["grants"] = m["grants"][:2]
+    check_grant_names(conn, cat)
+    m["count"] = timed(conn, "SELECT count(*) FROM lakeward.grants")
+    log("grants measured; psql's scans (its first loads the catalog)")
+    ms = psql_times(port, "SELECT * FROM lakeward.grants", REPS + 1)
+    m["grants_cold"] = ms[0]
+    m["grants_psql"] = statistics.median(ms[1:]), min(ms[1:])
+    log("grants measured")
+    # OpenFGA's and Lakekeeper's answers for one user with a role and one table.
+    user, t0 = cat.user(0), 0
+    role = cat.role(role_of(user))
+    m["eff"] = timed(conn, "SELECT fga_object, permission, source, via_role FROM "
+                           "lakeward.effective_permissions WHERE principal = %s", params=(user,))
+    check_effective(m["eff"][2], cat, user, role)
+    m["eff_table"] = timed(conn, "SELECT fga_object, permission, source, via_role FROM "
+                                 "lakeward.effective_permissions WHERE principal = %s AND "
+                                 "object_type = 'table' AND permission = 'select'",
+                           params=(user,))
+    want_sel = {o for o, p in expected_direct(cat, user) if p == "select"}
+    if not want_sel <= {r[0] for r in m["eff_table"][2] if r[2] == "direct"}:
+        raise SystemExit(f"effective_permissions (table, select): {m['eff_table'][2][:5]}")
+    m["who"] = timed(conn, "SELECT subject, subject_type, via_role FROM lakeward.who_can "
+                           "WHERE object = %s AND relation = 'select'",
+                     params=(f"table:{cat.full_name(t0)}",))
+    subjects = {(s, k, v) for s, k, v in m["who"][2]}
+    want_users = {u for u, r, t in cat.grants() if t == t0 and r == "select"
+                  and u.startswith("user:")}
+    members = {f"user:{cat.user(q)}" for q in range(t0 % ROLES, USERS, ROLES)}
+    if not want_users <= {s for s, _, _ in subjects} or \
+            not members <= {s for s, k, v in subjects if k == "role_member" and v == cat.role(t0 % ROLES)}:
+        raise SystemExit(f"who_can {cat.full_name(t0)}: {sorted(subjects)[:20]}")
+    m["acts"] = timed(conn, "SELECT action FROM lakeward.allowed_actions WHERE object_type = "
+                            "'table' AND object = %s AND principal = %s",
+                      params=(cat.full_name(t0), user))
+    if "read_data" not in {r[0] for r in m["acts"][2]}:
+        raise SystemExit(f"allowed_actions: {m['acts'][2]}")
+    log("effective_permissions, who_can, allowed_actions measured")
+    # The change-log lag: a grant on a real table, polled until grant_history has it (grants
+    # and grant_history come from the same published snapshot).
+    lags = []
+    for k in range(REPS):
+        subj = f"oidc~bench-lag-{k}-{uuid.uuid4()}"
+        requests.post(f"{st['OPENFGA_URL']}/stores/{store}/write", timeout=60, json={
+            "writes": {"tuple_keys": [{"user": f"user:{subj}", "relation": "select",
+                                       "object": cat.fga_object(k)}]}}).raise_for_status()
+        t = time.monotonic()
+        while not conn.execute("SELECT 1 FROM lakeward.grant_history WHERE principal = %s",
+                               (subj,)).fetchall():
+            if time.monotonic() - t > 120:
+                raise SystemExit("a written grant never showed")
+            time.sleep(0.02)
+        lags.append((time.monotonic() - t) * 1000)
+    m["lags"] = lags
+    m["state1"] = state(conn)
+    conn.close()
+
+
+def report(a, cat, m, load0, load1):
+    mib = 1 << 20
+    s0, s1 = m["state0"], m["state1"]
+
+    def mm(key):
+        med, mn = m[key][:2]
+        return f"{med:.0f} / {mn:.0f} ms"
+    dt_med, dt_min, dt_wall_med, dt_wall_min = m["dt"]
+    return "\n".join([
+        SECTION, "",
+        f"`tests/bench/run.sh perm` (tests/bench/perm_bench.py): a generated catalog of "
+        f"{cat.tables:,} tables ({cat.namespaces} namespaces of {cat.per_ns} in warehouse "
+        f"`{WAREHOUSE}`) in a Lakekeeper stand-in whose hierarchy tuples are in a fresh store of "
+        f"the stack's real OpenFGA, plus {a.tuples:,} grant tuples on those tables "
+        f"({cat.per_table} a table: {cat.per_table - 1} to {USERS} users, 1 to one of "
+        f"{ROLES} roles of {USERS // ROLES} members); lakeward's mirror on that store (default "
+        f"interval 1 s) and its catalog on that stand-in; admin session; median / min of "
+        f"{REPS}. Load average {load0:.1f} before, {load1:.1f} after (2 shared cores).", "",
+        "| measure | value | aim (issue 9) |",
+        "|---|---|---|",
+        f"| initial mirror (ReadChanges token, whole-store Read in pages of 100, load; "
+        f"{int(s0['tuples']):,} tuples) | {int(s0['first_load_ms']):,} ms | < 10 s |",
+        f"| a written grant visible in `grant_history` (median / max of {REPS}) | "
+        f"{statistics.median(m['lags']):.0f} / {max(m['lags']):.0f} ms | < 2 s |",
+        f"| psql `\\dt lakeward.*`: its query (`\\timing`) | {dt_med:.1f} / {dt_min:.1f} ms "
+        f"| < 100 ms |",
+        f"| psql `\\dt lakeward.*`: the whole psql run (start, connect, list) | "
+        f"{dt_wall_med:.0f} / {dt_wall_min:.0f} ms | |",
+        f"| `SELECT count(*) FROM lakeward.tables`, a session's first (catalog cache cold: "
+        f"{cat.tables:,} tables read from the stand-in, `catalog_concurrency` "
+        f"{a.catalog_concurrency}) | {m['cat_cold']:,.0f} ms | |",
+        f"| the same, warm (same session, within the cache's TTL) | {mm('cat_warm')} | |",
+        f"| full scan `SELECT * FROM lakeward.grants`, {m['ngrants']:,} rows, psycopg | "
+        f"{mm('grants')} | < 200 ms |",
+        f"| the same through psql (`\\timing`, rows to /dev/null) | {mm('grants_psql')} | "
+        f"< 200 ms |",
+        f"| the same as a new psql session's first statement (catalog cold) | "
+        f"{m['grants_cold']:,.0f} ms | |",
+        f"| `SELECT count(*) FROM lakeward.grants` | {mm('count')} | |",
+        f"| `effective_permissions` of one user with a role ({len(m['eff'][2]):,} rows) | "
+        f"{mm('eff')} | |",
+        f"| the same, `object_type = 'table' AND permission = 'select'` "
+        f"({len(m['eff_table'][2]):,} rows) | {mm('eff_table')} | |",
+        f"| `who_can` select on one table ({len(m['who'][2])} rows) | {mm('who')} | |",
+        f"| `allowed_actions` of one user on one table ({len(m['acts'][2])} rows) | "
+        f"{mm('acts')} | |",
+        f"| shared snapshot (tuples + history window) | "
+        f"{int(s1['snapshot_bytes']) / mib:.1f} MiB | < 64 MB |",
+        f"| mirror process resident memory | "
+        f"{int(s1['process_rss_bytes']) / mib:.1f} MiB | |",
+        f"| tuple strings held | {int(s1['tuple_bytes']) / mib:.1f} MiB | |",
+        "", NOTES,
+    ])
 
 
 def write_section(text_):
@@ -140,92 +528,6 @@ def write_section(text_):
         out += ["", text_.rstrip("\n")]
     DOC.write_text("\n".join(out).rstrip("\n") + "\n")
     log(f'wrote "{SECTION}" in {DOC.relative_to(REPO)}')
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--stack-dir", required=True)
-    ap.add_argument("--tuples", type=int, default=100000)
-    ap.add_argument("--no-doc", action="store_true")
-    a = ap.parse_args()
-    os.environ["LW_BUILD"] = str((REPO / a.build).resolve())
-    sys.path.insert(0, str(REPO / "tests"))
-    from lakeward_proc import Lakeward
-    st = read_env(pathlib.Path(a.stack_dir) / "stack.env")
-    load0 = os.getloadavg()[0]
-    t = time.monotonic()
-    store, mid = make_store(st["OPENFGA_URL"], st["OPENFGA_STORE_ID"], st["OPENFGA_MODEL_ID"],
-                            a.tuples)
-    write_all(st["OPENFGA_URL"], store, mid, a.tuples)
-    log(f"wrote {a.tuples} tuples into store {store} in {time.monotonic() - t:.1f} s")
-    with tempfile.TemporaryDirectory() as d:
-        lw = Lakeward(d, {"LAKEWARD_OPENFGA_URL": st["OPENFGA_URL"],
-                          "LAKEWARD_OPENFGA_STORE_ID": store, "LAKEWARD_OPENFGA_MODEL_ID": mid,
-                          "LAKEWARD_PG_ADMINS": ADMIN, "LAKEWARD_UPSTREAM_TIMEOUT_MS": "60000"},
-                      args=("--log-level", "info"))
-        try:
-            conn = psycopg.connect(host="127.0.0.1", port=lw.pg_port, user=ADMIN,
-                                   dbname="lakeward", autocommit=True, connect_timeout=30)
-            t = time.monotonic()
-            while state(conn).get("loaded") != "true":
-                if time.monotonic() - t > 600:
-                    raise SystemExit(f"mirror never loaded: {state(conn)}")
-                time.sleep(0.2)
-            s0 = state(conn)
-            scan_med, scan_min, rows = timed(conn, "SELECT * FROM lakeward.grants", 5)
-            if len(rows) != a.tuples:
-                raise SystemExit(f"grants has {len(rows)} rows, not {a.tuples}")
-            count_med, count_min, _ = timed(conn, "SELECT count(*) FROM lakeward.grants", 5)
-            psql_med, psql_min = psql_timed(lw.pg_port, "SELECT * FROM lakeward.grants", 5)
-            lags = []
-            for k in range(5):
-                user = f"oidc~bench-lag-{k}-{uuid.uuid4()}"
-                requests.post(f"{st['OPENFGA_URL']}/stores/{store}/write", timeout=60, json={
-                    "writes": {"tuple_keys": [{"user": f"user:{user}", "relation": "select",
-                                               "object": "lakekeeper_table:x/y"}]}}
-                              ).raise_for_status()
-                t = time.monotonic()
-                while not conn.execute("SELECT 1 FROM lakeward.grant_history WHERE "
-                                       "principal = %s", (user,)).fetchall():
-                    if time.monotonic() - t > 120:
-                        raise SystemExit("a written grant never showed")
-                    time.sleep(0.02)
-                lags.append((time.monotonic() - t) * 1000)
-            s1 = state(conn)
-            conn.close()
-        finally:
-            lw.stop()
-    load1 = os.getloadavg()[0]
-    mib = 1 << 20
-    text_ = "\n".join([
-        SECTION, "",
-        f"`tests/bench/run.sh perm` (tests/bench/perm_bench.py): {a.tuples:,} grant tuples "
-        f"generated in the stack's real OpenFGA ({a.tuples // 10:,} tables, 10 grants each), "
-        f"lakeward's mirror pointed at that store, default interval (1 s). Load average "
-        f"{load0:.1f} before, {load1:.1f} after (2 shared cores).", "",
-        "| measure | value | aim (issue 9) |",
-        "|---|---|---|",
-        f"| initial mirror (ReadChanges token, whole-store Read in pages of 100, load) | "
-        f"{int(s0['first_load_ms']):,} ms | < 10 s |",
-        f"| a written grant visible in `grant_history` (median / max of 5) | "
-        f"{statistics.median(lags):.0f} / {max(lags):.0f} ms | < 2 s |",
-        f"| full scan `SELECT * FROM lakeward.grants` as admin, {len(rows):,} rows "
-        f"(median / min of 5, psycopg) | {scan_med:.0f} / {scan_min:.0f} ms | < 200 ms |",
-        f"| the same through psql (`\\timing`, rows to /dev/null; median / min of 5) | "
-        f"{psql_med:.0f} / {psql_min:.0f} ms | < 200 ms |",
-        f"| `SELECT count(*) FROM lakeward.grants` (median / min of 5) | "
-        f"{count_med:.0f} / {count_min:.0f} ms | |",
-        f"| shared snapshot (tuples + history window) | "
-        f"{int(s1['snapshot_bytes']) / mib:.1f} MiB | < 64 MB |",
-        f"| mirror process resident memory | "
-        f"{int(s1['process_rss_bytes']) / mib:.1f} MiB | |",
-        f"| tuple strings held | {int(s1['tuple_bytes']) / mib:.1f} MiB | |",
-        "", NOTES,
-    ])
-    print(text_)
-    if not a.no_doc:
-        write_section(text_)
 
 
 if __name__ == "__main__":

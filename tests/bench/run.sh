@@ -24,9 +24,10 @@
 #                             decision rate with the store, Grafana's panels over 1M stored
 #                             decisions), rewriting only "## Decision store (make bench)";
 #                             every full run ends with it too.
-#   tests/bench/run.sh perm   only the OpenFGA mirror and lakeward.grants over 100,000 tuples
-#                             (tests/bench/perm_bench.py), rewriting only "## OpenFGA mirror
-#                             and grants (make bench)".
+#   tests/bench/run.sh perm   only the permission tables over a generated catalog of 10,000
+#                             tables (a Lakekeeper stand-in of its own) and 100,000 grant
+#                             tuples in the real OpenFGA (tests/bench/perm_bench.py), rewriting
+#                             only "## OpenFGA mirror and grants (make bench)".
 #   Every full run also measures nginx (Debian package, unprivileged, one process on the
 #   server CPU, config under build/bench/nginx) returning a fixed JSON answer, in the same
 #   rounds as lakeward: the aim (issue 11) is a cached allow at >= 0.7x nginx's requests/s and
@@ -70,12 +71,13 @@ if [[ "$MODE" == store ]]; then
     exit "$rc"
 fi
 if [[ "$MODE" == perm ]]; then
-    # The OpenFGA mirror and lakeward.grants over 100,000 generated tuples in a fresh store of
+    # The permission tables over a generated 10,000-table catalog (served by a stand-in the
+    # bench starts itself, with Keycloak's keys) and 100,000 grant tuples in a fresh store of
     # the stack's real OpenFGA (tests/bench/perm_bench.py), rewriting only "## OpenFGA mirror
     # and grants (make bench)".
     tests/stack/install.sh all >&2 || { echo "tests/bench/run.sh: install.sh all failed" >&2; exit 1; }
     make -s BUILD="$BUILD" -j2 all >&2
-    tests/stack/start.sh postgres openfga >&2
+    tests/stack/start.sh postgres openfga keycloak >&2
     rc=0; "${SQL_BENCH[0]}" tests/bench/perm_bench.py --build "$BUILD" --stack-dir "$LW_STACK_DIR" || rc=$?
     tests/stack/stop.sh >&2 || true
     exit "$rc"
