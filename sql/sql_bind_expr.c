@@ -963,6 +963,31 @@ static struct sql_expr *bind_module_call(struct binder *b, const PgQuery__FuncCa
     return make_call(b, fn, fn->ret, fc->location, args, fn->args, n);
 }
 
+/* The type a function name names by its pg_type name (not the grammar's spellings: a
+ * function called integer is no type), pseudo-types excepted; NULL when none. */
+static const struct sql_type *func_name_type(const char *name)
+{
+    const struct sql_type *all;
+    int n = sql_type_all(&all);
+    for (int i = 0; i < n; i++)
+        if (strcmp(all[i].name, name) == 0 && all[i].category != SQL_TCAT_PSEUDO)
+            return &all[i];
+    return NULL;
+}
+
+/* Whether some function name takes exactly one argument of type t. */
+static bool func_exact1(const char *name, uint32_t t)
+{
+    for (int f = 0; f < sql_func_nfamilies(); f++) {
+        const struct sql_func_family *fam = sql_func_family_at(f);
+        for (int i = 0; i < fam->nfuncs; i++)
+            if (fam->funcs[i].nargs == 1 && fam->funcs[i].args[0] == t &&
+                strcmp(fam->funcs[i].name, name) == 0)
+                return true;
+    }
+    return false;
+}
+
 static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
                                   struct bscope *sc)
 {
@@ -986,7 +1011,8 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
     if (n > (int)(sizeof args / sizeof args[0]))
         return sql_bind_fail(b, fc->location, "54023", "cannot pass more than %d arguments to "
                              "a function", (int)(sizeof args / sizeof args[0])), NULL;
-    if (!sql_func_exists(name))
+    /* name(x) may be a cast (below), so a type name with one argument goes on */
+    if (!sql_func_exists(name) && !(n == 1 && func_name_type(name)))
         return sql_bind_fail(b, fc->location, "0A000", "function %s() is not supported yet",
                              name), NULL;
     if (fc->agg_within_group)
@@ -1027,6 +1053,18 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
             q->in_agg = was_in_agg;
         for (int i = 0; i < n; i++)
             argt[i] = args[i]->type;
+        /* PostgreSQL's function-style cast (func_get_detail): type(x) with no function
+         * type(typeof x) is x::type when x is an unknown literal or the cast is
+         * binary-coercible or through text I/O; other casts go through the cast functions */
+        if (n == 1 && !fc->agg_star && !fc->agg_distinct && !fc->agg_filter) {
+            const struct sql_type *ty = func_name_type(name);
+            if (ty && !func_exact1(name, argt[0]) &&
+                (is_unknown_literal(args[0]) || sql_cast_is_coercion(argt[0], ty->oid)))
+                return sql_bind_coerce(b, args[0], ty->oid, true, "");
+            if (!sql_func_exists(name))
+                return sql_bind_fail(b, fc->location, "0A000", "function %s() is not "
+                                     "supported yet", name), NULL;
+        }
         fn = sql_func_resolve(name, n, argt, 0, want, &ret, &nm);
         if (!fn) {
             char types[200];

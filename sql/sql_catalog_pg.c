@@ -450,9 +450,9 @@ static int build_cast(struct cat_scan *s)
         cat_int(&v[cst_oid], sql_catalog_oid("cast", NULL, key));
         cat_int(&v[cst_castsource], casts[i].src);
         cat_int(&v[cst_casttarget], casts[i].dst);
-        cat_int(&v[cst_castfunc], 0);   /* lakeward's casts are C functions, not pg_proc rows */
+        cat_int(&v[cst_castfunc], casts[i].func);
         cat_char(&v[cst_castcontext], casts[i].context);
-        cat_char(&v[cst_castmethod], casts[i].fn ? 'f' : 'b');
+        cat_char(&v[cst_castmethod], casts[i].func ? 'f' : 'b');
     }
     return 0;
 }

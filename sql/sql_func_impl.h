@@ -14,6 +14,7 @@ extern const struct sql_func_family sql_func_family_numeric;    /* numeric arith
 extern const struct sql_func_family sql_func_family_json;   /* json operators */
 extern const struct sql_func_family sql_func_family_array;  /* array functions, || on arrays */
 extern const struct sql_func_family sql_func_family_typeio; /* pg_type's I/O functions */
+extern const struct sql_func_family sql_func_family_cast;   /* pg_cast's functions */
 
 /* Result setters. */
 static inline void sql_ret_bool(struct sql_value *o, bool b)

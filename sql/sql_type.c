@@ -210,67 +210,85 @@ int sql_type_all(const struct sql_type **out)
 /* oid and each of its reg* aliases from and to the integer types: int2/int4 -> oid and
  * oid -> int4 reinterpret the bits, int8 -> oid is range-checked (sql_io_cast_num). */
 #define OID_CASTS(t)                                                                          \
-    {SQL_OID_INT2, t, I, sql_io_cast_num}, {SQL_OID_INT4, t, I, sql_io_cast_num},             \
-    {SQL_OID_INT8, t, I, sql_io_cast_num}, {t, SQL_OID_INT4, A, sql_io_cast_num},             \
-    {t, SQL_OID_INT8, A, sql_io_cast_num},
+    {SQL_OID_INT2, t, I, sql_io_cast_num, 313}, {SQL_OID_INT4, t, I, sql_io_cast_num, 0},     \
+    {SQL_OID_INT8, t, I, sql_io_cast_num, 1287}, {t, SQL_OID_INT4, A, sql_io_cast_num, 0},    \
+    {t, SQL_OID_INT8, A, sql_io_cast_num, 1288},
 
-/* pg_cast rows (PostgreSQL 15's contexts) among the types above. Binary-compatible casts
- * between the string types and between oid and its reg* aliases use sql_io_cast_same. */
+/* pg_cast rows (PostgreSQL 15's contexts and cast functions, sql_func_cast.c) among the
+ * types above. Binary-compatible casts (castfunc 0) between the string types and between
+ * oid and its reg* aliases use sql_io_cast_same. */
 static const struct sql_cast casts[] = {
     /* numbers */
-    {SQL_OID_INT2, SQL_OID_INT4, I, sql_io_cast_num}, {SQL_OID_INT2, SQL_OID_INT8, I, sql_io_cast_num},
-    {SQL_OID_INT2, SQL_OID_FLOAT4, I, sql_io_cast_num}, {SQL_OID_INT2, SQL_OID_FLOAT8, I, sql_io_cast_num},
-    {SQL_OID_INT2, SQL_OID_NUMERIC, I, sql_io_cast_num},
-    {SQL_OID_INT4, SQL_OID_INT2, A, sql_io_cast_num}, {SQL_OID_INT4, SQL_OID_INT8, I, sql_io_cast_num},
-    {SQL_OID_INT4, SQL_OID_FLOAT4, I, sql_io_cast_num}, {SQL_OID_INT4, SQL_OID_FLOAT8, I, sql_io_cast_num},
-    {SQL_OID_INT4, SQL_OID_NUMERIC, I, sql_io_cast_num},
-    {SQL_OID_INT8, SQL_OID_INT2, A, sql_io_cast_num}, {SQL_OID_INT8, SQL_OID_INT4, A, sql_io_cast_num},
-    {SQL_OID_INT8, SQL_OID_FLOAT4, I, sql_io_cast_num}, {SQL_OID_INT8, SQL_OID_FLOAT8, I, sql_io_cast_num},
-    {SQL_OID_INT8, SQL_OID_NUMERIC, I, sql_io_cast_num},
-    {SQL_OID_FLOAT4, SQL_OID_INT2, A, sql_io_cast_num}, {SQL_OID_FLOAT4, SQL_OID_INT4, A, sql_io_cast_num},
-    {SQL_OID_FLOAT4, SQL_OID_INT8, A, sql_io_cast_num}, {SQL_OID_FLOAT4, SQL_OID_FLOAT8, I, sql_io_cast_num},
-    {SQL_OID_FLOAT4, SQL_OID_NUMERIC, A, sql_io_cast_num},
-    {SQL_OID_FLOAT8, SQL_OID_INT2, A, sql_io_cast_num}, {SQL_OID_FLOAT8, SQL_OID_INT4, A, sql_io_cast_num},
-    {SQL_OID_FLOAT8, SQL_OID_INT8, A, sql_io_cast_num}, {SQL_OID_FLOAT8, SQL_OID_FLOAT4, A, sql_io_cast_num},
-    {SQL_OID_FLOAT8, SQL_OID_NUMERIC, A, sql_io_cast_num},
-    {SQL_OID_NUMERIC, SQL_OID_INT2, A, sql_io_cast_num}, {SQL_OID_NUMERIC, SQL_OID_INT4, A, sql_io_cast_num},
-    {SQL_OID_NUMERIC, SQL_OID_INT8, A, sql_io_cast_num}, {SQL_OID_NUMERIC, SQL_OID_FLOAT4, I, sql_io_cast_num},
-    {SQL_OID_NUMERIC, SQL_OID_FLOAT8, I, sql_io_cast_num},
-    {SQL_OID_INT4, SQL_OID_BOOL, E, sql_io_cast_num}, {SQL_OID_BOOL, SQL_OID_INT4, E, sql_io_cast_num},
+    {SQL_OID_INT2, SQL_OID_INT4, I, sql_io_cast_num, 313}, {SQL_OID_INT2, SQL_OID_INT8, I, sql_io_cast_num, 754},
+    {SQL_OID_INT2, SQL_OID_FLOAT4, I, sql_io_cast_num, 236}, {SQL_OID_INT2, SQL_OID_FLOAT8, I, sql_io_cast_num, 235},
+    {SQL_OID_INT2, SQL_OID_NUMERIC, I, sql_io_cast_num, 1782},
+    {SQL_OID_INT4, SQL_OID_INT2, A, sql_io_cast_num, 314}, {SQL_OID_INT4, SQL_OID_INT8, I, sql_io_cast_num, 481},
+    {SQL_OID_INT4, SQL_OID_FLOAT4, I, sql_io_cast_num, 318}, {SQL_OID_INT4, SQL_OID_FLOAT8, I, sql_io_cast_num, 316},
+    {SQL_OID_INT4, SQL_OID_NUMERIC, I, sql_io_cast_num, 1740},
+    {SQL_OID_INT8, SQL_OID_INT2, A, sql_io_cast_num, 714}, {SQL_OID_INT8, SQL_OID_INT4, A, sql_io_cast_num, 480},
+    {SQL_OID_INT8, SQL_OID_FLOAT4, I, sql_io_cast_num, 652}, {SQL_OID_INT8, SQL_OID_FLOAT8, I, sql_io_cast_num, 482},
+    {SQL_OID_INT8, SQL_OID_NUMERIC, I, sql_io_cast_num, 1781},
+    {SQL_OID_FLOAT4, SQL_OID_INT2, A, sql_io_cast_num, 238}, {SQL_OID_FLOAT4, SQL_OID_INT4, A, sql_io_cast_num, 319},
+    {SQL_OID_FLOAT4, SQL_OID_INT8, A, sql_io_cast_num, 653}, {SQL_OID_FLOAT4, SQL_OID_FLOAT8, I, sql_io_cast_num, 311},
+    {SQL_OID_FLOAT4, SQL_OID_NUMERIC, A, sql_io_cast_num, 1742},
+    {SQL_OID_FLOAT8, SQL_OID_INT2, A, sql_io_cast_num, 237}, {SQL_OID_FLOAT8, SQL_OID_INT4, A, sql_io_cast_num, 317},
+    {SQL_OID_FLOAT8, SQL_OID_INT8, A, sql_io_cast_num, 483}, {SQL_OID_FLOAT8, SQL_OID_FLOAT4, A, sql_io_cast_num, 312},
+    {SQL_OID_FLOAT8, SQL_OID_NUMERIC, A, sql_io_cast_num, 1743},
+    {SQL_OID_NUMERIC, SQL_OID_INT2, A, sql_io_cast_num, 1783}, {SQL_OID_NUMERIC, SQL_OID_INT4, A, sql_io_cast_num, 1744},
+    {SQL_OID_NUMERIC, SQL_OID_INT8, A, sql_io_cast_num, 1779}, {SQL_OID_NUMERIC, SQL_OID_FLOAT4, I, sql_io_cast_num, 1745},
+    {SQL_OID_NUMERIC, SQL_OID_FLOAT8, I, sql_io_cast_num, 1746},
+    {SQL_OID_INT4, SQL_OID_BOOL, E, sql_io_cast_num, 2557}, {SQL_OID_BOOL, SQL_OID_INT4, E, sql_io_cast_num, 2558},
     /* oid and its aliases */
     OID_CASTS(SQL_OID_OID)
-    {SQL_OID_OID, SQL_OID_REGCLASS, I, sql_io_cast_same}, {SQL_OID_REGCLASS, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_OID, SQL_OID_REGTYPE, I, sql_io_cast_same}, {SQL_OID_REGTYPE, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_OID, SQL_OID_REGPROC, I, sql_io_cast_same}, {SQL_OID_REGPROC, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_OID, SQL_OID_REGPROCEDURE, I, sql_io_cast_same},
-    {SQL_OID_REGPROCEDURE, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_OID, SQL_OID_REGNAMESPACE, I, sql_io_cast_same},
-    {SQL_OID_REGNAMESPACE, SQL_OID_OID, I, sql_io_cast_same},
-    {SQL_OID_REGPROC, SQL_OID_REGPROCEDURE, I, sql_io_cast_same},
-    {SQL_OID_REGPROCEDURE, SQL_OID_REGPROC, I, sql_io_cast_same},
+    {SQL_OID_OID, SQL_OID_REGCLASS, I, sql_io_cast_same, 0}, {SQL_OID_REGCLASS, SQL_OID_OID, I, sql_io_cast_same, 0},
+    {SQL_OID_OID, SQL_OID_REGTYPE, I, sql_io_cast_same, 0}, {SQL_OID_REGTYPE, SQL_OID_OID, I, sql_io_cast_same, 0},
+    {SQL_OID_OID, SQL_OID_REGPROC, I, sql_io_cast_same, 0}, {SQL_OID_REGPROC, SQL_OID_OID, I, sql_io_cast_same, 0},
+    {SQL_OID_OID, SQL_OID_REGPROCEDURE, I, sql_io_cast_same, 0},
+    {SQL_OID_REGPROCEDURE, SQL_OID_OID, I, sql_io_cast_same, 0},
+    {SQL_OID_OID, SQL_OID_REGNAMESPACE, I, sql_io_cast_same, 0},
+    {SQL_OID_REGNAMESPACE, SQL_OID_OID, I, sql_io_cast_same, 0},
+    {SQL_OID_REGPROC, SQL_OID_REGPROCEDURE, I, sql_io_cast_same, 0},
+    {SQL_OID_REGPROCEDURE, SQL_OID_REGPROC, I, sql_io_cast_same, 0},
     OID_CASTS(SQL_OID_REGCLASS) OID_CASTS(SQL_OID_REGTYPE) OID_CASTS(SQL_OID_REGPROC)
     OID_CASTS(SQL_OID_REGPROCEDURE) OID_CASTS(SQL_OID_REGNAMESPACE)
     /* a relation named by a string, implicitly (PostgreSQL's regclass(text)) */
-    {SQL_OID_TEXT, SQL_OID_REGCLASS, I, sql_io_cast_via_text},
-    {SQL_OID_VARCHAR, SQL_OID_REGCLASS, I, sql_io_cast_via_text},
+    {SQL_OID_TEXT, SQL_OID_REGCLASS, I, sql_io_cast_via_text, 1079},
+    {SQL_OID_VARCHAR, SQL_OID_REGCLASS, I, sql_io_cast_via_text, 1079},
     /* strings */
-    {SQL_OID_TEXT, SQL_OID_BPCHAR, I, sql_io_cast_same}, {SQL_OID_TEXT, SQL_OID_VARCHAR, I, sql_io_cast_same},
-    {SQL_OID_BPCHAR, SQL_OID_TEXT, I, sql_io_cast_bpchar_text},
-    {SQL_OID_BPCHAR, SQL_OID_VARCHAR, I, sql_io_cast_bpchar_text},
-    {SQL_OID_VARCHAR, SQL_OID_TEXT, I, sql_io_cast_same}, {SQL_OID_VARCHAR, SQL_OID_BPCHAR, I, sql_io_cast_same},
-    {SQL_OID_TEXT, SQL_OID_NAME, I, sql_io_cast_name}, {SQL_OID_NAME, SQL_OID_TEXT, I, sql_io_cast_same},
-    {SQL_OID_BPCHAR, SQL_OID_NAME, A, sql_io_cast_name}, {SQL_OID_NAME, SQL_OID_BPCHAR, A, sql_io_cast_same},
-    {SQL_OID_VARCHAR, SQL_OID_NAME, I, sql_io_cast_name}, {SQL_OID_NAME, SQL_OID_VARCHAR, A, sql_io_cast_same},
-    {SQL_OID_CHAR, SQL_OID_TEXT, I, sql_io_cast_same}, {SQL_OID_TEXT, SQL_OID_CHAR, A, sql_io_cast_char},
-    {SQL_OID_JSON, SQL_OID_TEXT, E, sql_io_cast_same},
+    {SQL_OID_TEXT, SQL_OID_BPCHAR, I, sql_io_cast_same, 0}, {SQL_OID_TEXT, SQL_OID_VARCHAR, I, sql_io_cast_same, 0},
+    {SQL_OID_BPCHAR, SQL_OID_TEXT, I, sql_io_cast_bpchar_text, 401},
+    {SQL_OID_BPCHAR, SQL_OID_VARCHAR, I, sql_io_cast_bpchar_text, 401},
+    {SQL_OID_VARCHAR, SQL_OID_TEXT, I, sql_io_cast_same, 0}, {SQL_OID_VARCHAR, SQL_OID_BPCHAR, I, sql_io_cast_same, 0},
+    {SQL_OID_TEXT, SQL_OID_NAME, I, sql_io_cast_name, 407}, {SQL_OID_NAME, SQL_OID_TEXT, I, sql_io_cast_same, 406},
+    {SQL_OID_BPCHAR, SQL_OID_NAME, I, sql_io_cast_name, 409}, {SQL_OID_NAME, SQL_OID_BPCHAR, A, sql_io_cast_same, 408},
+    {SQL_OID_VARCHAR, SQL_OID_NAME, I, sql_io_cast_name, 1400}, {SQL_OID_NAME, SQL_OID_VARCHAR, A, sql_io_cast_same, 1401},
+    {SQL_OID_CHAR, SQL_OID_TEXT, I, sql_io_cast_same, 946}, {SQL_OID_TEXT, SQL_OID_CHAR, A, sql_io_cast_char, 944},
+    {SQL_OID_CHAR, SQL_OID_VARCHAR, A, sql_io_cast_same, 946},
+    {SQL_OID_CHAR, SQL_OID_BPCHAR, A, sql_io_cast_same, 860},
+    {SQL_OID_BPCHAR, SQL_OID_CHAR, A, sql_io_cast_char, 944},
+    {SQL_OID_VARCHAR, SQL_OID_CHAR, A, sql_io_cast_char, 944},
+    /* bool's text is the word (booltext), not its output */
+    {SQL_OID_BOOL, SQL_OID_TEXT, A, sql_io_cast_via_text, 2971},
+    {SQL_OID_BOOL, SQL_OID_BPCHAR, A, sql_io_cast_via_text, 2971},
+    {SQL_OID_BOOL, SQL_OID_VARCHAR, A, sql_io_cast_via_text, 2971},
     /* date and time */
-    {SQL_OID_DATE, SQL_OID_TIMESTAMP, I, sql_io_cast_time}, {SQL_OID_DATE, SQL_OID_TIMESTAMPTZ, I, sql_io_cast_time},
-    {SQL_OID_TIMESTAMP, SQL_OID_DATE, A, sql_io_cast_time}, {SQL_OID_TIMESTAMP, SQL_OID_TIMESTAMPTZ, I, sql_io_cast_time},
-    {SQL_OID_TIMESTAMP, SQL_OID_TIME, A, sql_io_cast_time},
-    {SQL_OID_TIMESTAMPTZ, SQL_OID_DATE, A, sql_io_cast_time},
-    {SQL_OID_TIMESTAMPTZ, SQL_OID_TIMESTAMP, A, sql_io_cast_time},
-    {SQL_OID_TIMESTAMPTZ, SQL_OID_TIME, A, sql_io_cast_time},
-    {SQL_OID_TIME, SQL_OID_INTERVAL, I, sql_io_cast_time},
+    {SQL_OID_DATE, SQL_OID_TIMESTAMP, I, sql_io_cast_time, 2024}, {SQL_OID_DATE, SQL_OID_TIMESTAMPTZ, I, sql_io_cast_time, 1174},
+    {SQL_OID_TIMESTAMP, SQL_OID_DATE, A, sql_io_cast_time, 2029}, {SQL_OID_TIMESTAMP, SQL_OID_TIMESTAMPTZ, I, sql_io_cast_time, 2028},
+    {SQL_OID_TIMESTAMP, SQL_OID_TIME, A, sql_io_cast_time, 1316},
+    {SQL_OID_TIMESTAMPTZ, SQL_OID_DATE, A, sql_io_cast_time, 1178},
+    {SQL_OID_TIMESTAMPTZ, SQL_OID_TIMESTAMP, A, sql_io_cast_time, 2027},
+    {SQL_OID_TIMESTAMPTZ, SQL_OID_TIME, A, sql_io_cast_time, 2019},
+    {SQL_OID_TIME, SQL_OID_INTERVAL, I, sql_io_cast_time, 1370},
+    {SQL_OID_INTERVAL, SQL_OID_TIME, A, sql_io_cast_time, 1419},
+    /* PostgreSQL's length coercions (a type to itself applying a typmod): lakeward has no
+     * typmods, so these rows only tell pg_cast; sql_cast_find takes the identity first */
+    {SQL_OID_BPCHAR, SQL_OID_BPCHAR, I, sql_io_cast_same, 668},
+    {SQL_OID_VARCHAR, SQL_OID_VARCHAR, I, sql_io_cast_same, 669},
+    {SQL_OID_TIME, SQL_OID_TIME, I, sql_io_cast_same, 1968},
+    {SQL_OID_TIMESTAMP, SQL_OID_TIMESTAMP, I, sql_io_cast_same, 1961},
+    {SQL_OID_TIMESTAMPTZ, SQL_OID_TIMESTAMPTZ, I, sql_io_cast_same, 1967},
+    {SQL_OID_INTERVAL, SQL_OID_INTERVAL, I, sql_io_cast_same, 1200},
+    {SQL_OID_NUMERIC, SQL_OID_NUMERIC, I, sql_io_cast_same, 1703},
 };
 
 #undef I
@@ -285,10 +303,10 @@ static bool is_string(uint32_t oid)
 
 /* Conversions through text (PostgreSQL's CoerceViaIO): the value is printed by the source
  * type's output and read by the target's input. */
-static const struct sql_cast io_to_string = {0, 0, SQL_CAST_ASSIGN, sql_io_cast_via_text};
-static const struct sql_cast io_from_string = {0, 0, SQL_CAST_EXPLICIT, sql_io_cast_via_text};
-static const struct sql_cast identity = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_same};
-static const struct sql_cast unknown_in = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_via_text};
+static const struct sql_cast io_to_string = {0, 0, SQL_CAST_ASSIGN, sql_io_cast_via_text, 0};
+static const struct sql_cast io_from_string = {0, 0, SQL_CAST_EXPLICIT, sql_io_cast_via_text, 0};
+static const struct sql_cast identity = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_same, 0};
+static const struct sql_cast unknown_in = {0, 0, SQL_CAST_IMPLICIT, sql_io_cast_via_text, 0};
 
 /* An array type proper (_int4, ...: not int2vector/oidvector, whose elements are not arrays). */
 static const struct sql_type *plain_array(const struct sql_type *t)
@@ -324,9 +342,9 @@ static int array_coerce(const struct sql_value *in, uint32_t src, uint32_t dst,
 
 /* Array coercions take their element cast's context. */
 static const struct sql_cast array_casts[] = {
-    {0, 0, SQL_CAST_IMPLICIT, array_coerce},
-    {0, 0, SQL_CAST_ASSIGN, array_coerce},
-    {0, 0, SQL_CAST_EXPLICIT, array_coerce},
+    {0, 0, SQL_CAST_IMPLICIT, array_coerce, 0},
+    {0, 0, SQL_CAST_ASSIGN, array_coerce, 0},
+    {0, 0, SQL_CAST_EXPLICIT, array_coerce, 0},
 };
 
 static const struct sql_cast *array_cast(const struct sql_type *ts, const struct sql_type *td)
@@ -361,6 +379,14 @@ const struct sql_cast *sql_cast_find(uint32_t src, uint32_t dst, char *context)
     if (c && context)
         *context = c->context;
     return c;
+}
+
+bool sql_cast_is_coercion(uint32_t src, uint32_t dst)
+{
+    const struct sql_cast *c = sql_cast_find(src, dst, NULL);
+    if (c >= casts && c < casts + sizeof casts / sizeof casts[0])
+        return c->func == 0;    /* a binary-coercible row */
+    return c == &identity || c == &io_to_string || c == &io_from_string || c == &unknown_in;
 }
 
 int sql_cast_all(const struct sql_cast **out)

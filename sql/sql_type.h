@@ -10,7 +10,8 @@
  * with elem set), representation, and in/out functions (sql_type_io.c; reuse one when the
  * representation and text form match an existing type's). For casts, one row in
  * sql_casts[] per (source, target) pair with its context; casts to and from text through
- * the I/O functions need no row (PostgreSQL's I/O conversion casts). */
+ * the I/O functions need no row (PostgreSQL's I/O conversion casts). A row names PostgreSQL's
+ * cast function by its pg_proc OID, which must be an entry of sql_func_cast.c. */
 #ifndef SQL_TYPE_H
 #define SQL_TYPE_H
 
@@ -84,6 +85,8 @@ struct sql_cast {
     uint32_t src, dst;
     char context;               /* enum sql_cast_ctx */
     sql_cast_fn fn;
+    uint32_t func;              /* pg_cast.castfunc: PostgreSQL's cast function (a registry
+                                 * entry, sql_func_cast.c); 0 when binary-coercible */
 };
 
 /* The cast from src to dst: a registered row, an I/O conversion through text (explicit from
@@ -91,6 +94,10 @@ struct sql_cast {
  * any type to text), or the identity for src == dst. NULL when there is none. *context
  * gets its context. */
 const struct sql_cast *sql_cast_find(uint32_t src, uint32_t dst, char *context);
+/* True when the cast from src to dst is binary-coercible or goes through text I/O
+ * (PostgreSQL's RELABELTYPE and COERCEVIAIO paths): then name(x), with name a type and no
+ * function name(typeof x), is the cast x::name, as PostgreSQL's func_get_detail has it. */
+bool sql_cast_is_coercion(uint32_t src, uint32_t dst);
 /* All registered rows, for pg_cast. */
 int sql_cast_all(const struct sql_cast **out);
 /* Runs the cast from src to dst on v (NULL stays NULL). 42846 when there is no cast. */

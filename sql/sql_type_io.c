@@ -1350,6 +1350,11 @@ int sql_io_cast_time(const struct sql_value *in, uint32_t src, uint32_t dst,
 {
     (void)arena;
     (void)err;
+    if (src == SQL_OID_INTERVAL) {  /* the time part, within a day (interval_time) */
+        out->type = SQL_V_TIME;
+        out->u.us = (in->u.iv.us % US_PER_DAY + US_PER_DAY) % US_PER_DAY;
+        return 0;
+    }
     *out = *in;
     if (src != SQL_OID_TIME && !sql_time_finite(in->u.us)) {
         /* an infinity stays one between date and timestamps; its time of day is NULL */

@@ -303,6 +303,19 @@ static void registry_oids_are_postgres_oids(void **state)
                         fail_msg("operator OID %u used twice", op->oid);
         }
     }
+    {
+        /* a pg_cast row's castfunc is an entry returning the cast's target, or a type
+         * binary-coercible to it (int2 -> regclass runs int4(int2)) */
+        const struct sql_cast *casts;
+        int nc = sql_cast_all(&casts);
+        for (int i = 0; i < nc; i++) {
+            const struct sql_func *fn = casts[i].func ? sql_func_by_oid(casts[i].func) : NULL;
+            if (casts[i].func && (!fn || (fn->ret != casts[i].dst &&
+                                          !sql_cast_is_coercion(fn->ret, casts[i].dst))))
+                fail_msg("cast %u -> %u: castfunc %u is not a function returning %u",
+                         casts[i].src, casts[i].dst, casts[i].func, casts[i].dst);
+        }
+    }
     assert_string_equal(sql_func_by_oid(65)->name, "int4eq");
     assert_string_equal(sql_func_by_oid(2550)->name, "integer_pl_date");
 }

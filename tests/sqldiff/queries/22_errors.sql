@@ -152,3 +152,4 @@ SELECT time '10:00' - date '2024-01-01'
 SELECT date '2024-01-01' * 2
 SELECT format_type(1186, 3)
 SELECT 'int4(x)'::regtype
+SELECT int4('x')
