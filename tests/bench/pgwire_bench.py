@@ -6,6 +6,12 @@ Postgres face and through the test stack's PostgreSQL 15, in the same run, with 
 loopback with trust authentication and no TLS. Never asserts on speed; fails only when a
 run fails (then its numbers would mean nothing).
 
+Where `perf` can count system calls, a second table gives what one transaction costs each
+server's backends in -M prepared: system calls (by name) and CPU time, counted by
+`perf stat` on the backend processes while pgbench runs. Both servers send one message
+batch per transaction, so the send count is the transaction count. These do not depend
+on how busy the machine is the way transactions per second do.
+
 Knobs: LW_BENCH_PGWIRE_SECONDS (per pgbench run, default 5), LW_BENCH_PGWIRE_ROUNDS
 (default 2)."""
 import argparse
@@ -47,6 +53,100 @@ def pgbench(script, host, port, user, db, mode, clients, seconds):
     if r.returncode != 0 or not m or (failed and failed.group(1) != "0"):
         raise SystemExit(f"pgbench failed ({' '.join(cmd)}): {r.stdout[-800:]} {r.stderr[-800:]}")
     return float(m.group(1))
+
+
+# The system calls a backend makes per transaction (recv, send, waits, timers).
+SYSCALLS = ("recvfrom", "sendto", "poll", "epoll_wait", "timer_settime", "setitimer")
+
+
+def perf_works():
+    try:
+        r = subprocess.run(["perf", "stat", "-x,", "-e", "syscalls:sys_enter_sendto", "true"],
+                           capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0 and "sys_enter_sendto" in r.stderr
+
+
+def lakeward_backends(root_pid, n):
+    """The n newest processes under lakeward's main process: a run's backends are forked
+    when pgbench connects, after every other process of the tree."""
+    children, pids = {}, []
+    for d in pathlib.Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    todo = [root_pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            pids.append(c)
+            todo.append(c)
+    return sorted(pids)[-n:]
+
+
+def postgres_backends(user, db, n):
+    """PostgreSQL's backends of this user and database (their process titles say so)."""
+    pids = []
+    for d in pathlib.Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                title = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith(f"postgres: {user} {db} 127.0.0.1("):
+                pids.append(int(d.name))
+    return sorted(pids)[-n:]
+
+
+def backend_cost(script, target, clients, seconds, find_backends):
+    """(system calls by name, CPU µs) per transaction of the backends while pgbench
+    -M prepared runs; None when they cannot be counted."""
+    host, port, user, db = target
+    cmd = ["pgbench", "-n", "-h", host, "-p", str(port), "-U", user, "-M", "prepared",
+           "-f", script, "-c", str(clients), "-j", str(min(clients, 2)), "-T",
+           str(seconds + 2), db]
+    bench = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+    try:
+        time.sleep(1)
+        pids = find_backends(clients)
+        if len(pids) != clients:
+            return None
+        events = ["task-clock"] + [f"syscalls:sys_enter_{c}" for c in SYSCALLS]
+        r = subprocess.run(["perf", "stat", "-x,", "-e", ",".join(events), "-p",
+                            ",".join(map(str, pids)), "--", "sleep", str(seconds)],
+                           capture_output=True, text=True, timeout=seconds + 30)
+    finally:
+        bench.wait(timeout=seconds + 60)
+    counts = {}
+    for line in r.stderr.splitlines():
+        f = line.split(",")
+        if len(f) > 2 and f[2] in events:
+            try:
+                counts[f[2]] = float(f[0])
+            except ValueError:
+                return None
+    txns = counts.get("syscalls:sys_enter_sendto", 0)
+    if r.returncode != 0 or txns <= 0:
+        return None
+    calls = {c: counts.get(f"syscalls:sys_enter_{c}", 0) / txns for c in SYSCALLS}
+    return calls, counts["task-clock"] * 1000 / txns     # task-clock is in ms
+
+
+def cost_rows(costs):
+    rows = []
+    for clients in CLIENTS:
+        for name in ("lakeward", "postgres"):
+            got = costs.get((name, clients))
+            if not got:
+                continue
+            calls, us = sorted(got, key=lambda c: c[1])[len(got) // 2]    # median by CPU
+            parts = ", ".join(f"{c} {v:.2f}" for c, v in calls.items() if v >= 0.005)
+            rows.append(f"| {name} | {clients} | {sum(calls.values()):.2f} | {parts} | {us:.1f} |")
+    return rows
 
 
 def write_section(text_):
@@ -111,6 +211,22 @@ def main():
                         t = pgbench(str(script), *targets[name], mode, clients, seconds)
                         tps.setdefault((name, mode, clients), []).append(t)
                         log(f"round {rnd + 1} {name} -M {mode} -c {clients}: {t:,.0f} tps")
+        costs = {}
+        if perf_works():
+            finders = {"lakeward": lambda n: lakeward_backends(lw.proc.pid, n),
+                       "postgres": lambda n: postgres_backends(info["PG_USER"], "postgres", n)}
+            for rnd in range(rounds):
+                for clients in CLIENTS:
+                    for name in (list(targets) if rnd % 2 == 0 else list(reversed(targets))):
+                        got = backend_cost(str(script), targets[name], clients, seconds,
+                                           finders[name])
+                        if got:
+                            costs.setdefault((name, clients), []).append(got)
+                            log(f"round {rnd + 1} {name} -M prepared -c {clients}: "
+                                f"{sum(got[0].values()):.2f} system calls, {got[1]:.1f} µs "
+                                "CPU per transaction")
+        else:
+            log("perf cannot count system calls here: no cost table")
         load1 = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
     finally:
         if lw:
@@ -149,6 +265,22 @@ def main():
         "`prepared` parses once per connection and then only binds and executes. Each "
         "lakeward connection is a forked backend process (docs/sql.md), as in PostgreSQL.",
     ])
+    rows = cost_rows(costs)
+    if rows:
+        text_ += "\n".join([
+            "",
+            "",
+            "What one `-M prepared` transaction costs the backends (Bind, Execute, Sync of a "
+            "parsed `SELECT 1`): system calls and CPU time counted by `perf stat` on the "
+            f"backend processes for {seconds} s while pgbench runs, median of {rounds} runs "
+            "by CPU time; transactions counted as sends (one per Sync in both servers). "
+            "CPU time per transaction grows with the machine's load; the calls much less (only "
+            "the waits: a backend that finds the next message already there does not poll).",
+            "",
+            "| server | connections | system calls / transaction | by name | backend CPU µs / transaction |",
+            "|---|---|---|---|---|",
+            *rows,
+        ])
     print(text_)
     if not args.no_doc:
         write_section(text_ + "\n")

@@ -19,7 +19,8 @@
 #   tests/bench/run.sh pgwire pgbench SELECT 1 over 1 and 8 connections in -M simple, extended
 #                             and prepared, lakeward vs the stack's PostgreSQL in the same run
 #                             (tests/bench/pgwire_bench.py), rewriting only "## Postgres wire:
-#                             pgbench SELECT 1 (make bench)".
+#                             pgbench SELECT 1 (make bench)"; where perf can count system
+#                             calls, also the calls and backend CPU per -M prepared transaction.
 #   tests/bench/run.sh store  only the decision store (tests/bench/store_bench.py: sustained
 #                             decision rate with the store, Grafana's panels over 1M stored
 #                             decisions), rewriting only "## Decision store (make bench)";
