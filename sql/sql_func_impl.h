@@ -47,8 +47,9 @@ int sql_fn_unsupported(struct sql_fcall *c, int argc, const struct sql_value *ar
                        struct sql_value *out);
 
 /* ts + sign * iv with PostgreSQL's month arithmetic (day clamped to the month's end).
- * Returns 0, or -1 when the result leaves PostgreSQL's timestamp range (22008 for the
- * caller to report); ts must be finite. */
+ * Returns 0; -1 when the result leaves PostgreSQL's timestamp range (22008 for the caller
+ * to report); -2 when it is inside it but past lakeward's end in 294246 AD (0A000). ts must
+ * be finite; *res is set only on success. */
 int sql_ts_add_interval(int64_t ts, const struct sql_interval *iv, int sign, int64_t *res);
 
 #endif

@@ -279,48 +279,56 @@ static int iv_div(struct sql_fcall *c, int argc, const struct sql_value *argv,
     return iv_scale(c, &argv[0].u.iv, 1.0 / argv[1].u.f, out);
 }
 
-/* PostgreSQL's ranges, from 2000-01-01: timestamps from 4714-11-24 BC to 294277-01-01
- * (exclusive) in microseconds, dates from 4714-11-24 BC to 5874898-01-01 in days. Lakeward
- * holds a date as the microseconds of its midnight, so dates past the timestamp range,
- * which PostgreSQL has, are refused with 0A000 rather than wrapped. */
-#define TS_MIN (-211813488000000000LL)
-#define TS_END 9223371331200000000LL
-#define DATE_MIN_DAYS (-2451545LL)
-#define DATE_END_DAYS 2145031949LL
-#define DATE_LW_END_DAYS (TS_END / US_PER_DAY)
+/* PostgreSQL's ranges in lakeward's units (from 1970-01-01): timestamps from 4714-11-24
+ * BC to 294277-01-01 (exclusive) in microseconds, dates to 5874898-01-01 in days. Lakeward
+ * holds both in an int64 of microseconds whose ends are the infinities, so it stops short
+ * of PostgreSQL at 294247 AD: a result between the two is refused with 0A000 rather than
+ * wrapped, one past PostgreSQL's range is its 22008. */
+#define TS_MIN (-210866803200000000LL)
+#define TS_END ((__int128)9223371331200000000LL + 946684800000000LL)
+#define DATE_MIN_DAYS (-2440588LL)
+#define DATE_END_DAYS 2145042906LL
+#define DATE_LW_END_DAYS (SQL_TIME_NOEND / US_PER_DAY)
+
+/* The day a microsecond count falls in (rounding down, before 1970 too). */
+static int64_t floor_days(int64_t us)
+{
+    return us >= 0 ? us / US_PER_DAY : -((-(us + 1)) / US_PER_DAY) - 1;
+}
 
 /* timestamp + interval: months first (clamping the day to the month's end), then days,
- * then the time part. */
+ * then the time part, computed wide so that no step wraps. */
 int sql_ts_add_interval(int64_t ts, const struct sql_interval *iv, int sign, int64_t *res)
 {
     int y, mo, d, h, mi, s, fr;
-    int64_t tod, months, span;
+    int64_t months;
+    __int128 r = ts;
     if (iv->months) {
         sql_civil_from_us(ts, &y, &mo, &d, &h, &mi, &s, &fr);
-        tod = ts - sql_days_from_civil(y, mo, d) * US_PER_DAY;
         months = (int64_t)y * 12 + (mo - 1) + sign * (int64_t)iv->months;
-        months = months >= 0 ? months / 12 : (months - 11) / 12;
-        if (months < -4714 || months > 294277)
+        if (months < -4714 * 12 || months >= 294277 * 12)
             return -1;
-        mo = (int)((int64_t)y * 12 + (mo - 1) + sign * (int64_t)iv->months - months * 12) + 1;
-        y = (int)months;
+        y = (int)(months >= 0 ? months / 12 : (months - 11) / 12);
+        mo = (int)(months - (int64_t)y * 12) + 1;
         if (d > sql_days_in_month(y, mo))
             d = sql_days_in_month(y, mo);
-        if (__builtin_mul_overflow(sql_days_from_civil(y, mo, d), US_PER_DAY, &ts) ||
-            __builtin_add_overflow(ts, tod, &ts))
-            return -1;
+        r = (__int128)sql_days_from_civil(y, mo, d) * US_PER_DAY +
+            (ts - floor_days(ts) * US_PER_DAY);     /* the time of day stays */
     }
-    if (__builtin_mul_overflow((int64_t)iv->days, US_PER_DAY, &span) ||
-        __builtin_add_overflow(span, iv->us, &span) ||
-        (sign > 0 ? __builtin_add_overflow(ts, span, &ts) : __builtin_sub_overflow(ts, span, &ts)) ||
-        ts < TS_MIN || ts >= TS_END)
+    r += sign * ((__int128)iv->days * US_PER_DAY + iv->us);
+    if (r < TS_MIN || r >= TS_END)
         return -1;
-    *res = ts;
+    if (r >= SQL_TIME_NOEND)
+        return -2;
+    *res = (int64_t)r;
     return 0;
 }
 
-static int ts_out_of_range(struct sql_fcall *c)
+/* rc -1: past PostgreSQL's range; -2: within it but past lakeward's */
+static int ts_out_of_range(struct sql_fcall *c, int rc)
 {
+    if (rc == -2)
+        return sql_error_set(c->err, "0A000", "timestamps after 294246 AD are not supported");
     return sql_error_set(c->err, "22008", "timestamp out of range");
 }
 
@@ -339,8 +347,9 @@ static int ts_add(struct sql_fcall *c, const struct sql_value *ts, const struct 
                   int sign, struct sql_value *out)
 {
     int64_t r = ts->u.us;
-    if (sql_time_finite(r) && sql_ts_add_interval(r, &iv->u.iv, sign, &r) != 0)
-        return ts_out_of_range(c);
+    int rc = sql_time_finite(r) ? sql_ts_add_interval(r, &iv->u.iv, sign, &r) : 0;
+    if (rc != 0)
+        return ts_out_of_range(c, rc);
     sql_ret_time(out, r);
     return 0;
 }
@@ -381,7 +390,7 @@ static int ts_mi_ts(struct sql_fcall *c, int argc, const struct sql_value *argv,
 
 static int64_t days_of(const struct sql_value *date)
 {
-    return date->u.us >= 0 ? date->u.us / US_PER_DAY : -((-date->u.us + US_PER_DAY - 1) / US_PER_DAY);
+    return floor_days(date->u.us);
 }
 
 /* date + n days (n an int4, so no overflow in int64): an infinity stays, a result outside
@@ -397,8 +406,8 @@ static int date_add_days(struct sql_fcall *c, const struct sql_value *date, int6
     days = days_of(date) + n;
     if (days < DATE_MIN_DAYS || days >= DATE_END_DAYS)
         return sql_error_set(c->err, "22008", "date out of range");
-    if (days >= DATE_LW_END_DAYS)
-        return sql_error_set(c->err, "0A000", "dates after 294276 AD are not supported");
+    if (days > DATE_LW_END_DAYS)
+        return sql_error_set(c->err, "0A000", "dates after 294246 AD are not supported");
     sql_ret_time(out, days * US_PER_DAY);
     return 0;
 }
@@ -439,8 +448,9 @@ static int date_time(struct sql_fcall *c, const struct sql_value *date, const st
                      struct sql_value *out)
 {
     int64_t r = date->u.us;
-    if (sql_time_finite(r) && (__builtin_add_overflow(r, t->u.us, &r) || r >= TS_END))
-        return ts_out_of_range(c);
+    /* a date lakeward holds is inside PostgreSQL's timestamps, so only lakeward's end */
+    if (sql_time_finite(r) && (__builtin_add_overflow(r, t->u.us, &r) || r == SQL_TIME_NOEND))
+        return ts_out_of_range(c, -2);
     sql_ret_time(out, r);
     return 0;
 }

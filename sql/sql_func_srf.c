@@ -52,8 +52,15 @@ static int series_next(struct sql_fcall *c, void *state, struct sql_value *out)
         sql_ret_time(out, s->cur);
         /* PostgreSQL adds the step to the previous value (month arithmetic included), as it
          * returns that value: a step past the timestamp range fails there, not later */
-        if (sql_ts_add_interval(s->cur, &s->ivstep, 1, &s->cur) != 0)
+        switch (sql_ts_add_interval(s->cur, &s->ivstep, 1, &s->cur)) {
+        case 0:
+            break;
+        case -2:
+            return sql_error_set(c->err, "0A000", "timestamps after 294246 AD are not "
+                                 "supported");
+        default:
             return sql_error_set(c->err, "22008", "timestamp out of range");
+        }
         return 0;
     }
     if (s->step > 0 ? s->cur > s->stop : s->cur < s->stop)

@@ -153,3 +153,7 @@ SELECT date '2024-01-01' * 2
 SELECT format_type(1186, 3)
 SELECT 'int4(x)'::regtype
 SELECT int4('x')
+SELECT timestamp '2024-01-01' - interval '6800 years'
+SELECT timestamp '2024-01-01' - interval '2500000 days'
+SELECT date '2024-01-01' - 2470000
+SELECT date '2024-01-01' + 2147000000

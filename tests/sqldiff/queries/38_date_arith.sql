@@ -34,3 +34,13 @@ SELECT o.oid, o.oprname, o.oprleft::regtype, o.oprright::regtype, o.oprresult::r
 SELECT count(*) FROM pg_proc WHERE proname ~ '^SQL_' OR oid >= 60000
 SELECT p.oid, p.proname FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oid IN (96, 98, 551, 558, 591, 654, 1209, 1337, 1752, 2060) ORDER BY 1
 SELECT date '2024-01-01' + 200000000
+SELECT timestamp '2024-01-01' + interval '292000 years'
+SELECT timestamp '2024-01-01' - interval '6700 years'
+SELECT timestamp '2024-01-01' - interval '2446000 days'
+SELECT date '2024-01-01' - 2460000, date '2024-01-01' - 2459000
+SELECT date '2024-01-01' + 106000000
+SELECT timestamp '2024-01-31 10:00' + interval '1 month', timestamp '2024-03-31 10:00' - interval '1 month', timestamptz '2024-01-31 10:00+00' + interval '13 months 2 days 3 hours'
+SELECT timestamp '1969-12-31 23:00' + interval '1 month', timestamp '1900-02-28 12:00' + interval '1 year 1 day'
+SELECT date '1960-03-01' - 1, date '1960-03-01' - date '1970-01-02', date '1969-12-31' + time '23:59'
+SELECT * FROM generate_series(timestamp '1969-12-30 12:00', timestamp '1970-01-02', interval '1 day')
+SELECT timestamp '2024-01-01' + interval '292240 years'
