@@ -1,9 +1,10 @@
 /* perm_effective_sql.c -- lakeward.effective_permissions (perm_effective_sql.h). For each
  * principal of the key: the (type, relation) pairs to ask are read from the active model
  * (ReadAuthorizationModel), the objects come from one ListObjects per pair (sent
- * catalog_concurrency at a time), and the source of each row from the principal's own tuples and those of the roles it is an assignee of
- * (ListObjects role#assignee, then a type-only Read per role and type). ListObjects answers
- * at most OpenFGA's configured maximum (1000 by default) objects per pair. */
+ * catalog_concurrency at a time), and the source of each row from the principal's own
+ * tuples and those of the roles it is an assignee of (ListObjects role#assignee, then a
+ * type-only Read per role and type). ListObjects answers at most OpenFGA's configured
+ * maximum (1000 by default) objects per pair. */
 #include "perm_effective_sql.h"
 #include "perm_cursor.h"
 #include "perm_fga_sql.h"
