@@ -1,4 +1,5 @@
-/* perm_tables.h -- the permission world's tables registered in one place. struct perm_world
+/* perm_tables.h -- the permission world's tables (and module functions, such as
+ * lakeward.catalog_refresh()) registered in one place. struct perm_world
  * is what the SQL process knows about the peers the tables read (OpenFGA today; Lakekeeper,
  * the mirror and the catalog cache as they are added); each table gets the part of it it
  * needs as aux. server/main.c fills the world from the configuration (catalog/ does not see
@@ -44,7 +45,7 @@ struct perm_world {
     size_t nsettings;
 };
 
-/* Registers every table whose peer is configured under schema "lakeward". */
+/* Registers every table and function whose peer is configured under schema "lakeward". */
 int perm_tables_register(struct sql_tables *t, struct perm_world *w,
                          struct lw_err *err) LW_MUSTCHECK;
 #endif
