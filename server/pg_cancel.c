@@ -102,8 +102,8 @@ static void on_cancel(int sig)
         cancel_flag = SQL_CANCEL_USER;
 }
 
-/* The timer fires at the deadline of absolute monotonic time us (async-signal-safe:
- * timer_settime is). */
+/* Arms the timer to fire at monotonic time us (> 0). Async-signal-safe, as timer_settime
+ * is: the handler calls it too. */
 static void arm_at(long long us)
 {
     struct itimerspec it;
@@ -111,7 +111,8 @@ static void arm_at(long long us)
     it.it_value.tv_sec = (time_t)(us / 1000000);
     it.it_value.tv_nsec = (long)(us % 1000000) * 1000L;
     atomic_store(&fires_at_us, us);
-    timer_settime(timer, TIMER_ABSTIME, &it, NULL);
+    if (timer_settime(timer, TIMER_ABSTIME, &it, NULL) != 0)
+        atomic_store(&fires_at_us, 0);  /* not armed: the next statement tries again */
 }
 
 static void on_timeout(int sig)
