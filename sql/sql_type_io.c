@@ -742,6 +742,27 @@ static int time_of_day(const char *t, size_t tl, int64_t *us)
     return 0;
 }
 
+/* Input lakeward's ISO 8601 reader rejects. PostgreSQL reads many more forms (20240101,
+ * 2024/01/02, Jan 2 2024, 10:00 PM, today, epoch, allballs...): text with a digit or one of
+ * its special words may be one of them, so it is refused with 0A000 rather than called
+ * invalid; anything else is PostgreSQL's 22007 too. */
+static int time_syntax(struct sql_error *err, uint32_t oid, const char *t, size_t tl,
+                       const char *s, size_t len)
+{
+    static const char *const words[] = {"today", "tomorrow", "yesterday", "now", "epoch",
+                                        "allballs"};
+    bool maybe = false;
+    for (size_t i = 0; i < tl && !maybe; i++)
+        maybe = isdigit((unsigned char)t[i]);
+    for (size_t i = 0; i < sizeof words / sizeof words[0] && !maybe; i++)
+        maybe = tl == strlen(words[i]) && strncasecmp(t, words[i], tl) == 0;
+    if (!maybe)
+        return bad_syntax(err, oid, s, len);
+    return sql_error_set(err, "0A000", "this %s input form is not supported (lakeward reads "
+                         "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][zone]): \"%.*s\"", tname(oid),
+                         CLIP(len), s);
+}
+
 int sql_io_time_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
                    struct sql_value *out, struct sql_error *err)
 {
@@ -766,9 +787,16 @@ int sql_io_time_in(const char *s, size_t len, uint32_t oid, struct lw_arena *are
     else
         rc = sql_time_parse_ex(t, tl, &out->u.us, &zone_s, &has_time);
     if (rc == 1)
-        return bad_syntax(err, oid, s, len);
+        return time_syntax(err, oid, t, tl, s, len);
     if (rc == 2)
         return sql_error_set(err, "22008", "date/time field value out of range: \"%.*s\"",
+                             CLIP(len), s);
+    /* a year past lakeward's end: PostgreSQL has dates to 5874897, timestamps to 294276 */
+    if (rc == 3 && out->u.us > (oid == SQL_OID_DATE ? 5874897 : 294276))
+        return sql_error_set(err, "22008", "%s out of range: \"%.*s\"",
+                             oid == SQL_OID_DATE ? "date" : "timestamp", CLIP(len), s);
+    if (rc == 3)
+        return sql_error_set(err, "0A000", "years after 294246 are not supported: \"%.*s\"",
                              CLIP(len), s);
     /* timestamp and date ignore a zone written in their input, as PostgreSQL does */
     if (oid != SQL_OID_TIMESTAMPTZ && oid != SQL_OID_TIME && zone_s != SQL_NO_ZONE)

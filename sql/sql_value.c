@@ -254,8 +254,13 @@ int sql_time_parse_ex(const char *s, size_t len, int64_t *us, int64_t *zone_s_ou
     int64_t frac = 0, zone_s = 0;
     *zone_s_out = SQL_NO_ZONE;
     *has_time = false;
-    if (!digits(&p, end, 4, &y) || p >= end || *p++ != '-' || !digits(&p, end, 2, &mo) ||
-        p >= end || *p++ != '-' || !digits(&p, end, 2, &d))
+    if (!digits(&p, end, 4, &y))
+        return 1;
+    /* PostgreSQL reads years past 9999 (to 5874897 for dates): at most 8 digits here */
+    while (p < end && isdigit((unsigned char)*p) && y < 10000000)
+        y = y * 10 + (*p++ - '0');
+    if (p >= end || *p++ != '-' || !digits(&p, end, 2, &mo) || p >= end || *p++ != '-' ||
+        !digits(&p, end, 2, &d))
         return 1;
     if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
         p++;
@@ -310,6 +315,12 @@ int sql_time_parse_ex(const char *s, size_t len, int64_t *us, int64_t *zone_s_ou
     if (mo < 1 || mo > 12 || d < 1 || d > sql_days_in_month(y, mo) || h > 24 || mi > 59 ||
         sec > 60 || (h == 24 && (mi || sec || frac)))
         return 2;
+    /* past lakeward's end (its microseconds from 1970 run out in 294247): the caller tells
+     * PostgreSQL's range from its own by the year, handed back in *us */
+    if (y > 294246) {
+        *us = y;
+        return 3;
+    }
     *us = ((sql_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - zone_s) * 1000000 +
           frac;
     return 0;

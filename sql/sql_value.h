@@ -45,7 +45,8 @@ void sql_time_format(int64_t us, char *out);
 int sql_time_parse(const char *s, size_t len, int64_t *us) LW_MUSTCHECK;
 /* The same on trimmed text, telling the zone written (its offset in seconds east of UTC, or
  * SQL_NO_ZONE; *us is UTC either way) and whether a time of day was written.
- * Returns 0, 1 for a syntax error, 2 for a field out of range. */
+ * Returns 0, 1 for a syntax error, 2 for a field out of range, 3 for a year past 294246
+ * (beyond what lakeward holds; *us is then that year). */
 #define SQL_NO_ZONE INT64_MIN
 int sql_time_parse_ex(const char *s, size_t len, int64_t *us, int64_t *zone_s, bool *has_time);
 

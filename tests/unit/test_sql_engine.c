@@ -217,8 +217,11 @@ static void timestamps(void **state)
         {"1969-12-31 23:59:59.999999", -1},
         {"2024-02-29 00:00", 1709164800000000},
     };
-    static const char *const bad[] = {"yesterday", "2023-11-14 25:00", "2023-02-29",
-                                      "2023-13-01", "2023-11-14 22:13:20 +99", "2023-1-1", ""};
+    static const char *const bad[] = {"2023-11-14 25:00", "2023-02-29", "2023-13-01",
+                                      "2023-11-14 22:13:20 +99", "", "never"};
+    /* forms PostgreSQL reads and lakeward does not: refused, not called invalid */
+    static const char *const other_forms[] = {"yesterday", "2023-1-1", "20231114",
+                                              "Nov 14 2023", "294276-12-31"};
     char buf[40];
     struct sql_value v;
     (void)state;
@@ -233,6 +236,14 @@ static void timestamps(void **state)
                                              &err), 0);
         assert_true(strcmp(err.sqlstate, "22007") == 0 || strcmp(err.sqlstate, "22008") == 0);
     }
+    for (size_t i = 0; i < sizeof other_forms / sizeof other_forms[0]; i++) {
+        assert_int_not_equal(sql_value_parse(other_forms[i], strlen(other_forms[i]),
+                                             SQL_OID_TIMESTAMPTZ, &v, &err), 0);
+        assert_string_equal(err.sqlstate, "0A000");
+    }
+    assert_int_equal(sql_value_parse("12345-06-07 08:09", 17, SQL_OID_TIMESTAMP, &v, &err), 0);
+    assert_int_not_equal(sql_value_parse("294277-01-01", 12, SQL_OID_TIMESTAMP, &v, &err), 0);
+    assert_string_equal(err.sqlstate, "22008");
     sql_time_format(1700000000000000, buf);
     assert_string_equal(buf, "2023-11-14 22:13:20+00");
     sql_time_format(1700000000120000, buf);

@@ -157,3 +157,10 @@ SELECT timestamp '2024-01-01' - interval '6800 years'
 SELECT timestamp '2024-01-01' - interval '2500000 days'
 SELECT date '2024-01-01' - 2470000
 SELECT date '2024-01-01' + 2147000000
+SELECT date '5874898-01-01'
+SELECT timestamp '294277-01-01 00:00:00'
+SELECT date '12345678-01-01'
+SELECT timestamp '294276-12-31 23:59:59' + interval '1 second'
+SELECT date 'notadate'
+SELECT time '10:61'
+SELECT '2024-01-01x'::date
