@@ -92,6 +92,7 @@ struct row {
     const char *principal_type;     /* static */
     char *principal;                /* decoded; owned */
     char *warehouse_id, *project_id, *object_name;     /* owned, NULL when unknown */
+    char *principal_name;           /* owned; NULL when unknown, hidden or not read */
     signed char exists;             /* 1, 0, -1 unknown */
 };
 
@@ -102,7 +103,6 @@ struct cursor {
     struct fga_snap_data snap;
     struct row *rows;
     size_t n, pos;
-    struct perm_principal_names_view names;     /* empty unless principal_name is read */
 };
 
 /* Plan bit: the query reads principal_name, so the scan needs the principals' names. */
@@ -144,6 +144,7 @@ static void row_free(struct row *r)
     lw_free(r->warehouse_id);
     lw_free(r->project_id);
     lw_free(r->object_name);
+    lw_free(r->principal_name);
 }
 
 static void rows_free(struct cursor *c)
@@ -154,7 +155,6 @@ static void rows_free(struct cursor *c)
     c->rows = NULL;
     c->n = c->pos = 0;
     fga_snap_data_free(&c->snap);
-    perm_principal_names_view_free(&c->names);
 }
 
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
@@ -306,8 +306,7 @@ static void add_names(struct cursor *c)
     }
 }
 
-/* The principals' names (perm_principal_names.h), as leniently as the objects' names: when
- * Lakekeeper cannot be read, principal_name stays NULL and the grants still show. */
+/* Sorts v and keeps one of each string; returns how many remain. */
 static size_t distinct(const char **v, size_t n)
 {
     size_t k = 0;
@@ -318,6 +317,9 @@ static size_t distinct(const char **v, size_t n)
     return k;
 }
 
+/* The principals' names (perm_principal_names.h), as leniently as the objects' names: when
+ * Lakekeeper cannot be read, principal_name stays NULL and the grants still show. Copied into
+ * the rows: lakeward.catalog_refresh() in the same statement may drop the cache. */
 static void add_principal_names(struct cursor *c)
 {
     const char **ids = lw_calloc(c->n + 1, sizeof(*ids));
@@ -336,9 +338,17 @@ static void add_principal_names(struct cursor *c)
     const char **roles = ids + c->n - nroles;
     nusers = distinct(ids, nusers);
     nroles = distinct(roles, nroles);
+    struct perm_principal_names_view view;
     if (perm_principal_names_view(c->w->principal_names, c->w->with_fga ? &c->w->fga.fga : NULL,
-                                  c->qc, ids, nusers, roles, nroles, &c->names, &err) != 0)
-        perm_principal_names_view_free(&c->names);
+                                  c->qc, ids, nusers, roles, nroles, &view, &err) == 0)
+        for (size_t i = 0; i < c->n; i++) {
+            struct row *r = &c->rows[i];
+            const char *name = perm_principal_names_get(&view, r->principal,
+                                                        strcmp(r->principal_type, "role") == 0);
+            /* out of memory: the name stays NULL, as when it cannot be read */
+            r->principal_name = name ? lw_strdup(name) : NULL;
+        }
+    perm_principal_names_view_free(&view);
     lw_free(ids);
 }
 
@@ -437,10 +447,7 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_PRIVILEGE: text(v, r->t->relation); break;
     case COL_PRINCIPAL_TYPE: text(v, r->principal_type); break;
     case COL_PRINCIPAL: text(v, r->principal); break;
-    case COL_PRINCIPAL_NAME:
-        text(v, perm_principal_names_get(&c->names, r->principal,
-                                         strcmp(r->principal_type, "role") == 0));
-        break;
+    case COL_PRINCIPAL_NAME: text(v, r->principal_name); break;
     case COL_FGA_OBJECT: text(v, r->t->object); break;
     case COL_FGA_SUBJECT: text(v, r->t->user); break;
     case COL_TIME:

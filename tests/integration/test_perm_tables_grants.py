@@ -306,6 +306,10 @@ def test_principal_names_are_lakekeepers(stack, lw, ghosts):
                             "FROM lakeward.grant_history").fetchall()
         assert ("user", user, None) in hist
         assert all(n == want[(t, p)] for t, p, n in hist if (t, p) in want)
+        # dropping the cache in the same statement leaves the names read for it intact
+        got = conn.execute("SELECT principal_name, lakeward.catalog_refresh() IS NOT NULL "
+                           "FROM lakeward.grants WHERE principal = %s", (SP2,)).fetchall()
+        assert got and all(g == ("service-account-airflow-sp-2", True) for g in got), got
         # names are read only by a query that reads principal_name, then from the cache
         conn.execute("SELECT lakeward.catalog_refresh()")
         control(stack, "POST", "stats/reset")
