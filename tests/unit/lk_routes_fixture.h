@@ -2,7 +2,8 @@
  * that reads them through http_client_exchange: answers by path after the base URL
  * ("http://lk.test", or any other base of the same length such as "http://fg.test") and
  * x-project-id, 404 for anything unscripted, a token for the IdP, and a record of what was
- * sent. A test binary `#include`s it once, sets http_client_exchange = fake_exchange and
+ * sent. A test binary `#include`s it once (after cmocka.h), takes a client of the scripted
+ * instance from lk_routes_client() (which also installs the fake and clears the script) and
  * scripts answers with route(). */
 #ifndef LK_ROUTES_FIXTURE_H
 #define LK_ROUTES_FIXTURE_H
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "../../catalog/http_client.h"
+#include "../../catalog/lk_client.h"
 
 #define MAX_SENT 64
 
@@ -90,6 +92,20 @@ static inline bool sent(const char *path)
         if (strcmp(sent_url[i], path) == 0)
             return true;
     return false;
+}
+
+/* A client of the scripted instance "default" at http://lk.test, with the fake installed
+ * and no answer scripted yet. */
+static inline struct lk_client *lk_routes_client(void)
+{
+    struct lw_err err = {0};
+    struct lk_client_opts o = {"default", "http://lk.test", "http://idp.test/token", "lakeward",
+                               "s3cret", NULL, 100, 1000, 1000, 1000, 1 << 20};
+    http_client_exchange = fake_exchange;
+    nroutes = nsent = 0;
+    struct lk_client *c = lk_client_new(&o, NULL, &err);
+    assert_non_null(c);
+    return c;
 }
 
 #endif

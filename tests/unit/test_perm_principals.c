@@ -20,13 +20,7 @@ static struct lk_client *client;
 static int setup(void **state)
 {
     (void)state;
-    struct lw_err err = {0};
-    struct lk_client_opts o = {"default", "http://lk.test", "http://idp.test/token", "lakeward",
-                               "s3cret", NULL, 100, 1000, 1000, 1000, 1 << 20};
-    http_client_exchange = fake_exchange;
-    nroutes = nsent = 0;
-    client = lk_client_new(&o, NULL, &err);
-    assert_non_null(client);
+    client = lk_routes_client();
     return 0;
 }
 
