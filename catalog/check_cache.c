@@ -56,6 +56,7 @@ struct check_cache {
     size_t count, max;
     size_t bytes, max_bytes;
     int refresh_pct;            /* last part of a TTL in which hits claim a refresh; 0: never */
+    int64_t refresh_min_ms;     /* the window is never shorter than this (ms) */
     struct lw_counter *g_bytes, *g_entries;    /* gauges; NULL when unnamed */
 };
 
@@ -133,14 +134,25 @@ void check_cache_set_refresh_ahead(struct check_cache *c, int pct)
     pthread_mutex_unlock(&c->mu);
 }
 
-/* Gives e a fresh answer's lifetime: expires ttl_ms from now, refresh window opens at
- * (100 - pct) % of it, no claim. Called with c->mu held. */
+void check_cache_set_refresh_min_window(struct check_cache *c, int64_t ms)
+{
+    pthread_mutex_lock(&c->mu);
+    c->refresh_min_ms = ms < 0 ? 0 : ms;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Gives e a fresh answer's lifetime: expires ttl_ms from now, refresh window opens pct % of
+ * it (at least refresh_min_ms) before that, no claim. Called with c->mu held. */
 static void settle(struct check_cache *c, struct entry *e, int64_t now, int64_t ttl_ms)
 {
+    int64_t window;
     if (ttl_ms < 0)
         ttl_ms = 0;
+    window = ttl_ms * c->refresh_pct / 100;
+    if (window < c->refresh_min_ms)
+        window = c->refresh_min_ms;
     e->expires_ms = now + ttl_ms;
-    e->refresh_at_ms = c->refresh_pct ? now + ttl_ms - ttl_ms * c->refresh_pct / 100 : INT64_MAX;
+    e->refresh_at_ms = c->refresh_pct ? now + ttl_ms - window : INT64_MAX;
     e->refreshing = false;
 }
 
@@ -377,14 +389,24 @@ void check_cache_store(struct check_cache *c, const char *key, bool allowed, int
     pthread_mutex_unlock(&c->mu);
 }
 
-void check_cache_unclaim(struct check_cache *c, const char *key)
+static void set_claim(struct check_cache *c, const char *key, bool claimed)
 {
     uint64_t h = key_hash(key, strlen(key));
     struct entry *e;
     pthread_mutex_lock(&c->mu);
     if ((e = find(c, key, h)))
-        e->refreshing = false;
+        e->refreshing = claimed;
     pthread_mutex_unlock(&c->mu);
+}
+
+void check_cache_unclaim(struct check_cache *c, const char *key)
+{
+    set_claim(c, key, false);
+}
+
+void check_cache_claim(struct check_cache *c, const char *key)
+{
+    set_claim(c, key, true);
 }
 
 void check_cache_put_blob(struct check_cache *c, const char *key, const void *blob, size_t len,

@@ -37,6 +37,12 @@ void check_cache_free(struct check_cache *c);
 /* pct (0..90) of each entry's TTL at its end during which a hit claims the entry's refresh
  * (see above); 0, the default, disables refresh-ahead. Applies to answers stored from now on. */
 void check_cache_set_refresh_ahead(struct check_cache *c, int pct);
+/* The shortest refresh window, in ms (default 0): with refresh-ahead on, an entry's window
+ * opens at least this long before its expiry, at once when its whole TTL is shorter. An entry
+ * can be stored with less than the usual TTL (a decision made of check answers already part-way
+ * through theirs), but what its refresh needs is a Lakekeeper round trip, which does not shrink
+ * with it. Applies to answers stored from now on. */
+void check_cache_set_refresh_min_window(struct check_cache *c, int64_t ms);
 
 /* Looks key up. On HIT fills *allowed and, if not NULL, *expires_ms (when the cached answer
  * expires, lw_now_ms time) and *refresh (true when this caller claimed the entry's refresh:
@@ -61,6 +67,10 @@ void check_cache_store(struct check_cache *c, const char *key, bool allowed, int
 /* Gives back a refresh claim that will not be used (the refresh could not be queued), so a
  * later hit in the window can claim it again. Nothing happens when key is absent. */
 void check_cache_unclaim(struct check_cache *c, const char *key);
+/* Takes the refresh claim of key's entry for a caller about to refresh it anyway (a decision
+ * just stored whose checks are due), so that hits in its window queue no second refresh.
+ * Nothing happens when key is absent. */
+void check_cache_claim(struct check_cache *c, const char *key);
 
 /* Opaque answers (used for whole decisions): put copies len bytes of blob under key for
  * ttl_ms (nothing when ttl_ms <= 0, memory is short, or the key is in flight as a check),

@@ -206,6 +206,35 @@ static void refresh_from_check_cache_hit(void **state)
     lw_free(second);
 }
 
+/* A decision made from a check answer part-way through its TTL lives only what is left of
+ * it, but its refresh window keeps the configured length (the refresh needs a whole round
+ * trip): made at t=3000 from a check of t=0, it expires at 5000 and its window opens at 4000,
+ * not at 4600 (20 % of its 2000 ms). */
+static void refresh_window_of_a_shortened_decision(void **state)
+{
+    char *first = fx_body("AccessCatalog", R_CAT("managed"), NULL, NULL);
+    char *second = fx_body("FilterCatalogs", R_CAT("managed"), NULL, NULL);
+    (void)state;
+    start(PCT);
+    fx_mock.rule = M_WAREHOUSE_ONLY;
+    assert_true(fx_allow_body(first));                  /* t=0: the check asked */
+    fx_advance_ms(3000);
+    assert_true(fx_allow_body(second));                 /* from the cached check, TTL 2000 */
+    assert_int_equal(jobs.n, 0);                        /* the check's window is not open */
+    fx_advance_ms(999);                                 /* t=3999 */
+    assert_int_equal(cached_allow(second), 1);
+    assert_int_equal(jobs.n, 0);
+    fx_advance_ms(1);                                   /* t=4000: 1000 ms before expiry */
+    assert_int_equal(cached_allow(second), 1);
+    assert_int_equal(jobs.n, 1);
+    assert_int_equal(run_jobs(), 1);
+    assert_int_equal(fx_n(FX_BATCH), 2);                /* asked again before it expired */
+    fx_advance_ms(1000);                                /* t=5000: the refreshed answer */
+    assert_int_equal(cached_allow(second), 1);
+    lw_free(first);
+    lw_free(second);
+}
+
 /* 0 turns refresh-ahead off: entries simply expire. */
 static void refresh_off_with_zero(void **state)
 {
@@ -263,6 +292,38 @@ static void check_cache_claims_and_stores(void **state)
     check_cache_free(c);
 }
 
+/* The check cache's minimum window: pct % of a short TTL is widened to it, and an entry whose
+ * whole TTL is shorter can be claimed at once; without the minimum, pct % of each TTL. */
+static void check_cache_min_window(void **state)
+{
+    struct check_cache *c = check_cache_new(100, 1u << 20, NULL);
+    bool refresh = false;
+    size_t n;
+    void *blob;
+    (void)state;
+    assert_non_null(c);
+    check_cache_set_refresh_ahead(c, 20);
+    check_cache_put_blob(c, "plain", "x", 1, 2000);     /* window: the last 400 ms */
+    check_cache_set_refresh_min_window(c, 1000);
+    check_cache_put_blob(c, "wide", "x", 1, 2000);      /* window: the last 1000 ms */
+    check_cache_put_blob(c, "short", "x", 1, 500);      /* shorter than the window */
+    assert_non_null(blob = check_cache_get_blob(c, "short", &n, &refresh));
+    lw_free(blob);
+    assert_true(refresh);                               /* claimable at once */
+    fx_advance_ms(1000);
+    assert_non_null(blob = check_cache_get_blob(c, "wide", &n, &refresh));
+    lw_free(blob);
+    assert_true(refresh);
+    assert_non_null(blob = check_cache_get_blob(c, "plain", &n, &refresh));
+    lw_free(blob);
+    assert_false(refresh);                              /* stored before the minimum was set */
+    fx_advance_ms(600);
+    assert_non_null(blob = check_cache_get_blob(c, "plain", &n, &refresh));
+    lw_free(blob);
+    assert_true(refresh);
+    check_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,8 +333,10 @@ int main(void)
         FX_CASE(refresh_skipped_when_pool_full),
         FX_CASE(refresh_dropped_after_stop),
         FX_CASE(refresh_from_check_cache_hit),
+        FX_CASE(refresh_window_of_a_shortened_decision),
         FX_CASE(refresh_off_with_zero),
         FX_CASE(check_cache_claims_and_stores),
+        FX_CASE(check_cache_min_window),
     };
     fx_global_init();
     return cmocka_run_group_tests_name("lakeward cache refresh-ahead", tests, NULL, NULL);
