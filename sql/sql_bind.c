@@ -955,6 +955,16 @@ static const char *col_label(struct bscope *sc, int col, char *buf, size_t cap)
     return buf;
 }
 
+static bool has_sublink(const struct sql_expr *e)
+{
+    if (e->kind == SQL_E_SUBLINK)
+        return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_sublink(e->args[i]))
+            return true;
+    return false;
+}
+
 /* Rewrites e (bound over the FROM row) to read the aggregate's output row: group
  * expressions become its first columns, aggregate references the ones after. */
 static struct sql_expr *regroup(struct binder *b, struct sql_expr *e, const struct grouping *g)
@@ -983,6 +993,12 @@ static struct sql_expr *regroup(struct binder *b, struct sql_expr *e, const stru
     if (e->kind == SQL_E_SUBLINK && e->sub->correlated)
         return sql_bind_fail(b, e->loc, "0A000", "correlated subqueries in an aggregated query "
                              "are not supported yet"), NULL;
+    /* two subqueries never compare equal here, so one grouped by cannot be found again */
+    if (e->kind == SQL_E_SUBLINK)
+        for (int k = 0; k < g->ngroup; k++)
+            if (has_sublink(g->group[k]))
+                return sql_bind_fail(b, e->loc, "0A000", "a subquery in GROUP BY is not "
+                                     "supported yet"), NULL;
     if (e->nargs) {
         struct sql_expr *c = sql_expr_new(b->a, e->kind, e->type, e->loc, 0);
         if (!c)

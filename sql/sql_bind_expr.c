@@ -1309,7 +1309,8 @@ static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *s
     if (sp->kind != SQL_SUB_EXISTS && ncols != 1)
         return sql_bind_fail(b, sl->location, "42601", ncols > 1 ? "subquery must return only "
                              "one column" : "subquery has too few columns"), NULL;
-    if (!(e = new_expr(b, SQL_E_SUBLINK, SQL_OID_BOOL, sl->location, 0)))
+    if (!(e = new_expr(b, SQL_E_SUBLINK, SQL_OID_BOOL, sl->location,
+                       sp->kind == SQL_SUB_ANY || sp->kind == SQL_SUB_ALL)))
         return NULL;
     e->sub = sp;
     if (sp->kind == SQL_SUB_EXPR)
@@ -1331,7 +1332,7 @@ static struct sql_expr *bind_sublink(struct binder *b, const PgQuery__SubLink *s
         /* text IN (SELECT name ...): the cast reads only the subquery's column */
         if (call->args[1]->kind != SQL_E_COL)
             sp->right = call->args[1];
-        sp->left = call->args[0];
+        e->args[0] = call->args[0];
         sp->cmp = call->fn;
     }
     return e;

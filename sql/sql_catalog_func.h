@@ -6,5 +6,7 @@
 #include "sql_func.h"
 
 extern const struct sql_func_family sql_func_family_catalog;
+/* pg_operator's selectivity estimators (sql_catalog_oper.c) */
+extern const struct sql_func_family sql_func_family_estimators;
 
 #endif

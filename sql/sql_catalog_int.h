@@ -104,6 +104,18 @@ int cat_parse_name(const char *s, size_t len, char *buf, size_t bufsize, const c
                    int max);
 /* Appends p[0..n) as quote_ident prints it. */
 void cat_quote_ident(const char *p, size_t n, struct lw_buf *b);
+/* pg_operator's planner facts of an operator (sql_catalog_oper.c): commutator, negator,
+ * merge/hash-joinability, restriction and join estimators; zeros for an operator with none.
+ * Cannot fail. */
+#define SQL_OPER_CANMERGE 1
+#define SQL_OPER_CANHASH 2
+struct sql_oper_facts {
+    uint32_t oid, com, negate;
+    int flags;
+    uint32_t rest, join;
+};
+void sql_oper_facts_of(uint32_t oid, struct sql_oper_facts *out);
+
 /* Appends format_type(oid, typmod) (typmod ignored when has_typmod is false): "-" for 0,
  * "???" for an unknown type. Returns false for an interval typmod that names no fields
  * (PostgreSQL's XX000 "invalid INTERVAL typmod"). */

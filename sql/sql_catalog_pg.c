@@ -526,23 +526,25 @@ static int build_operator(struct cat_scan *s)
         for (int i = 0; i < fam->nopers; i++) {
             const struct sql_oper *op = &fam->opers[i];
             struct sql_value *v = cat_row(s);
+            struct sql_oper_facts f;
             if (!v)
                 return 0;
+            sql_oper_facts_of(op->oid, &f);
             cat_int(&v[opr_oid], op->oid);
             cat_text(&v[opr_oprname], op->name);
             cat_int(&v[opr_oprnamespace], SQL_CATALOG_NS_PG_CATALOG);
             cat_int(&v[opr_oprowner], SQL_CATALOG_OWNER_OID);
             cat_char(&v[opr_oprkind], op->left ? 'b' : 'l');
-            cat_bool(&v[opr_oprcanmerge], false);
-            cat_bool(&v[opr_oprcanhash], false);
+            cat_bool(&v[opr_oprcanmerge], f.flags & SQL_OPER_CANMERGE);
+            cat_bool(&v[opr_oprcanhash], f.flags & SQL_OPER_CANHASH);
             cat_int(&v[opr_oprleft], op->left);
             cat_int(&v[opr_oprright], op->right);
             cat_int(&v[opr_oprresult], op->result);
-            cat_int(&v[opr_oprcom], 0);
-            cat_int(&v[opr_oprnegate], 0);
+            cat_int(&v[opr_oprcom], f.com);
+            cat_int(&v[opr_oprnegate], f.negate);
             cat_int(&v[opr_oprcode], op->func_oid);
-            cat_int(&v[opr_oprrest], 0);
-            cat_int(&v[opr_oprjoin], 0);
+            cat_int(&v[opr_oprrest], f.rest);
+            cat_int(&v[opr_oprjoin], f.join);
         }
     }
     return 0;

@@ -366,7 +366,7 @@ static int eval_inner(struct sql_eval *ev, const struct sql_expr *e, struct sql_
     case SQL_E_SUBLINK:
         if (!ev->sublink)
             return sql_error_set(ev->fc.err, "XX000", "a subquery cannot be evaluated here");
-        return ev->sublink(ev, e->sub, out);
+        return ev->sublink(ev, e->sub, e->nargs ? e->args[0] : NULL, out);
     }
     return sql_error_set(ev->fc.err, "XX000", "unknown expression kind %d", (int)e->kind);
 }

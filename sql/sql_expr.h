@@ -28,7 +28,9 @@ enum sql_expr_kind {
     SQL_E_IN,           /* args[0] IN (args[1..]) (flag: NOT IN), fn: = */
     SQL_E_ARRAY,        /* ARRAY[args...] */
     SQL_E_ANY,          /* args[0] fn ANY (args[1], an array) (flag: ALL) */
-    SQL_E_SUBLINK,      /* a subquery: scalar, EXISTS, IN / ANY (see sql_op.h) */
+    SQL_E_SUBLINK,      /* a subquery: scalar, EXISTS, IN / ANY (see sql_op.h); for IN /
+                         * ANY / ALL args[0] is the left operand, an ordinary argument so
+                         * that every walker over the outer row sees the columns it reads */
     SQL_E_AGGREF,       /* an aggregate's result: col = its index (binder rewrites it) */
     SQL_E_WINREF,       /* a window function's result: col = its index */
 };
@@ -69,7 +71,8 @@ struct sql_eval {
      * evaluator calls the operators only through this hook (they call the evaluator), so
      * sql_expr.c stays below sql_op.c. NULL: a subquery cannot run here (XX000). */
     void *exec;
-    int (*sublink)(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out);
+    int (*sublink)(struct sql_eval *ev, struct sql_subplan *sp, const struct sql_expr *left,
+                   struct sql_value *out);
 };
 
 /* Evaluates e into *out. Text results live in the arena or in the row they came from.

@@ -19,6 +19,7 @@ static const struct sql_func_family *const families[] = {
     &sql_func_family_catalog,
     &sql_func_family_typeio,
     &sql_func_family_cast,
+    &sql_func_family_estimators,
 };
 
 #define NFAMILIES ((int)(sizeof families / sizeof families[0]))

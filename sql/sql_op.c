@@ -1398,7 +1398,8 @@ void sql_node_close(struct sql_node *op, struct sql_exec *x)
 
 /* --- sublinks ------------------------------------------------------------------------- */
 
-int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out)
+int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, const struct sql_expr *lexpr,
+                   struct sql_value *out)
 {
     struct sql_exec *x = ev->exec;
     struct sql_value left = {0};
@@ -1411,8 +1412,9 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
         return 0;
     }
     if ((sp->kind == SQL_SUB_ANY || sp->kind == SQL_SUB_ALL) &&
-        sql_expr_eval(ev, sp->left, &left) != 0)
-        return LW_EINVAL;
+        (!lexpr || sql_expr_eval(ev, lexpr, &left) != 0))
+        return lexpr ? LW_EINVAL
+                     : sql_error_set(ev->fc.err, "XX000", "ANY subquery without its operand");
     if (x->nouter >= (int)(sizeof x->outer / sizeof x->outer[0]))
         return sql_error_set(ev->fc.err, "54001", "subqueries nested too deeply");
     x->outer[x->nouter++] = ev->row;
@@ -1468,7 +1470,7 @@ int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value
         }
         {
             struct sql_value args[2] = {left, *v}, r;
-            uint32_t types[2] = {sp->left->type, sp->right ? sp->right->type
+            uint32_t types[2] = {lexpr->type, sp->right ? sp->right->type
                                                            : sp->plan->types[0]};
             ev->fc.result_oid = SQL_OID_BOOL;
             ev->fc.arg_oids = types;

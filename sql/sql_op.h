@@ -214,7 +214,6 @@ enum sql_sublink_kind {
 struct sql_subplan {
     enum sql_sublink_kind kind;
     struct sql_node *plan;
-    struct sql_expr *left;          /* ANY/ALL: the left operand */
     const struct sql_func *cmp;     /* ANY/ALL: left op column */
     struct sql_expr *right;         /* ANY/ALL: the column converted to cmp's right type (a
                                      * cast over column 0 of the subquery's row), or NULL */
@@ -223,9 +222,10 @@ struct sql_subplan {
     struct sql_value cache;
 };
 
-/* Evaluates a sublink for the current row (sql_expr.c calls it). */
-int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, struct sql_value *out)
-    LW_MUSTCHECK;
+/* Evaluates a sublink for the current row (sql_expr.c calls it); left is the ANY/ALL left
+ * operand (the sublink expression's args[0]), NULL for the other kinds. */
+int sql_op_sublink(struct sql_eval *ev, struct sql_subplan *sp, const struct sql_expr *left,
+                   struct sql_value *out) LW_MUSTCHECK;
 
 /* Out-of-memory / bound error for arena allocations (54000 when the bound was hit): the
  * evaluator's (sql_expr_nomem), under the name the operators and the binder use. */

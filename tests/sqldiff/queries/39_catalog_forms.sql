@@ -43,3 +43,9 @@ SELECT a.amname, p.proname, p.prorettype::regtype, p.proargtypes FROM pg_am a JO
 SELECT proname, proisstrict FROM pg_proc WHERE prokind = 'a' AND proisstrict
 SELECT pg_function_is_visible(0), pg_get_function_arguments(0), pg_get_function_result(0), 0::regproc, 0::regprocedure
 SELECT 'timestamp (3)'::regtype, 'interval(2)'::regtype, 'foo(3)'::regtype
+-- pg_operator's planner facts (commutator, negator, estimators, merge/hash) and the estimators' pg_proc rows
+SELECT oid, oprname, oprkind, oprcanmerge, oprcanhash, oprcom, oprnegate, oprrest, oprjoin FROM pg_operator WHERE oid IN (96, 97, 518, 521, 98, 664, 551, 1209, 641, 1337, 654, 1100, 1752) ORDER BY oid
+SELECT o.oprname, o.oprleft::regtype, o.oprcanmerge, o.oprcanhash, c.oprname AS com, n.oprname AS neg, o.oprrest, o.oprjoin FROM pg_operator o LEFT JOIN pg_operator c ON c.oid = o.oprcom LEFT JOIN pg_operator n ON n.oid = o.oprnegate WHERE o.oprleft = o.oprright AND o.oprleft IN (16, 17, 18, 19, 20, 21, 23, 25, 26, 700, 701, 1042, 1082, 1083, 1114, 1184, 1186, 1700, 2277, 2950) AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=') ORDER BY 2, 1
+SELECT p.proname, p.pronargs, p.prorettype::regtype, p.provolatile FROM pg_proc p WHERE p.oid IN (SELECT oprrest FROM pg_operator WHERE oid IN (96, 97, 1209, 641)) OR p.oid IN (SELECT oprjoin FROM pg_operator WHERE oid IN (96, 97, 1209, 641)) ORDER BY 1
+SELECT eqsel(NULL, 0, NULL, 0)
+SELECT o.oid, o.oprcom, o.oprnegate, o.oprrest, o.oprjoin, o.oprcanmerge, o.oprcanhash FROM pg_operator o WHERE o.oid IN (439, 484, 514, 526, 550, 551, 586, 591, 641, 642, 654, 1076, 1099, 1100, 1209, 1210, 1228, 1229, 1327, 1337, 1360, 1399, 1627, 1628, 1758, 2555, 2779) ORDER BY 1
