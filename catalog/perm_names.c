@@ -172,9 +172,10 @@ static int resolve_role(struct lk_client *lk, const char *ref, int64_t deadline,
 }
 
 /* The part of the catalog a name points into: the top level for servers, projects and
- * warehouses; the warehouse's namespace tree for a namespace ("wh.ns"); also the
- * namespace's tables and views for a table or view ("wh.ns.name"). *wh and *ns are the
- * name's parts (caller frees); false when ref cannot name an object of t. */
+ * warehouses; the warehouse's namespace tree for a namespace ("wh.ns"; every warehouse's
+ * for a namespace's uuid); also the namespace's tables and views for a table or view
+ * ("wh.ns.name"). *wh and *ns are the name's parts (caller frees); false when ref cannot
+ * name an object of t. */
 static bool scope_of(const struct obj_type *t, const char *ref, struct lk_cat_scope *s,
                      char **wh, char **ns)
 {
@@ -182,6 +183,10 @@ static bool scope_of(const struct obj_type *t, const char *ref, struct lk_cat_sc
     *wh = *ns = NULL;
     if (!t->segment)
         return true;
+    if (t->kind == PERM_CAT_NAMESPACE && is_uuid(ref)) {
+        s->namespaces = true;   /* by id: every warehouse's tree (no name says which) */
+        return true;
+    }
     bool leaf = t->kind != PERM_CAT_NAMESPACE;
     const char *dot = strchr(ref, '.'), *last = strrchr(ref, '.');
     if (!dot || dot == ref || !last[1] || (leaf && last == dot))
@@ -220,15 +225,15 @@ static int resolve_catalog(struct perm_catalog *pc, const struct obj_type *t, co
     char *wh = NULL, *ns = NULL;
     if (!scope_of(t, ref, &s, &wh, &ns))
         return not_found(err, t->name, ref);
-    int rc = t->segment && (!wh || !ns) ? lw_err_set(err, LW_ENOMEM, "out of memory")
-                                        : perm_catalog_load(pc, &s, deadline, err);
+    int rc = s.nwarehouse_names && (!wh || !ns) ? lw_err_set(err, LW_ENOMEM, "out of memory")
+                                                : perm_catalog_load(pc, &s, deadline, err);
     lw_free(wh);
     lw_free(ns);
     if (rc != 0)
         return rc;
     struct perm_cat_object obj;
     enum perm_cat_found f = perm_catalog_find_name(pc, t->kind, ref, &obj);
-    if (f != PERM_CAT_FOUND && !t->segment) {
+    if (f != PERM_CAT_FOUND && (!t->segment || t->kind == PERM_CAT_NAMESPACE)) {
         char fga[256];
         snprintf(fga, sizeof fga, "%s:%s", t->fga_type, ref);
         f = perm_catalog_find(pc, fga, &obj);

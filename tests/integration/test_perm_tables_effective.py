@@ -152,6 +152,9 @@ def test_names_resolve_through_the_session_catalog_cache(stack, lw):
                                "AND principal = %s LIMIT 1",
                                (f"DEMO.{name.upper()}", LAKEWARD_SA)).fetchall()
             assert got == [(reg["id"],)]
+            # a namespace by its id too
+            by_id = conn.execute(q, (reg["id"], LAKEWARD_SA)).fetchone()[0]
+            assert by_id == conn.execute(q, (f"demo.{name}", LAKEWARD_SA)).fetchone()[0] > 0
         finally:
             control(stack, "POST", "unregister", {"warehouse": "demo", "namespace": [name]})
 
