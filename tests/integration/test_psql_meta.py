@@ -75,10 +75,10 @@ def test_functions_access_methods_tablespaces_casts(lw):
                    "heap|Table", "(3 rows)"]
     out, _ = psql(lw, "\\db")
     assert out[1:4] == ["Name|Owner|Location", "pg_default|lakeward|", "pg_global|lakeward|"]
-    # \dC comes from the type registry's casts
+    # \dC comes from the type registry's casts, each naming PostgreSQL's cast function
     out, _ = psql(lw, "\\dC")
     assert out[1] == "Source type|Target type|Function|Implicit?"
-    assert "bigint|integer||in assignment" in out and "integer|bigint||yes" in out
+    assert "bigint|integer|int4|in assignment" in out and "integer|bigint|int8|yes" in out
 
 
 def test_information_schema_as_grafana_reads_it(lw):
