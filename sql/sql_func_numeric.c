@@ -541,7 +541,7 @@ static const struct sql_func funcs[] = {
     FN(1726, "numeric_mul", n_mul, N, 2, N, N),
     FN(1727, "numeric_div", n_div, N, 2, N, N),
     FN(1729, "numeric_mod", n_mod, N, 2, N, N),
-    FN(1704, "abs", n_abs, N, 1, N),
+    FN(1705, "abs", n_abs, N, 1, N),
     FN(1706, "sign", n_sign, N, 1, N),
     FN(1707, "round", n_round, N, 2, N, SQL_OID_INT4),
     FN(1708, "round", n_round, N, 1, N),

@@ -909,8 +909,11 @@ RE_FN(f_nrei, true, true)
 #define FLT_OPERS(T, ...) ARITH_OPERS(T, __VA_ARGS__)
 
 /* The other operators, one row each: pg_operator OID, name, left (0: prefix) and right
- * operand, result, then PostgreSQL's pg_proc OID and name of its function and lakeward's
- * implementation. Typed with short names for the types. */
+ * operand, result, then PostgreSQL's pg_proc OID and name of its function, lakeward's
+ * implementation and the function's volatility (stable where the time zone or a type's
+ * output can change the answer). Typed with short names for the types. */
+#define I SQL_VOL_IMMUTABLE
+#define S SQL_VOL_STABLE
 #define N SQL_OID_NUMERIC
 #define F4 SQL_OID_FLOAT4
 #define F8 SQL_OID_FLOAT8
@@ -923,58 +926,59 @@ RE_FN(f_nrei, true, true)
 #define T SQL_OID_TEXT
 #define NA SQL_OID_ANYNONARRAY
 #define B SQL_OID_BOOL
-#define OTHER_OPS(X)                                                                          \
-    X(1751, "-", 0, N, N, 1771, numeric_uminus, n_neg)                                       \
-    X(1116, "+", F4, F8, F8, 281, float48pl, f_add)                                          \
-    X(1117, "-", F4, F8, F8, 282, float48mi, f_sub)                                          \
-    X(1119, "*", F4, F8, F8, 279, float48mul, f_mul)                                         \
-    X(1118, "/", F4, F8, F8, 280, float48div, f_div)                                         \
-    X(1126, "+", F8, F4, F8, 285, float84pl, f_add)                                          \
-    X(1127, "-", F8, F4, F8, 286, float84mi, f_sub)                                          \
-    X(1129, "*", F8, F4, F8, 283, float84mul, f_mul)                                         \
-    X(1128, "/", F8, F4, F8, 284, float84div, f_div)                                         \
-    X(1337, "+", IV, IV, IV, 1169, interval_pl, iv_add)                                      \
-    X(1338, "-", IV, IV, IV, 1170, interval_mi, iv_sub)                                      \
-    X(1336, "-", 0, IV, IV, 1168, interval_um, iv_neg)                                       \
-    X(1583, "*", IV, F8, IV, 1618, interval_mul, iv_mul)                                     \
-    X(1584, "*", F8, IV, IV, 1624, mul_d_interval, iv_mul_r)                                 \
-    X(1585, "/", IV, F8, IV, 1326, interval_div, iv_div)                                     \
-    X(1327, "+", TZ, IV, TZ, 1189, timestamptz_pl_interval, ts_pl_iv)                        \
-    X(1329, "-", TZ, IV, TZ, 1190, timestamptz_mi_interval, ts_mi_iv)                        \
-    X(2554, "+", IV, TZ, TZ, 2549, interval_pl_timestamptz, iv_pl_ts)                        \
-    X(1328, "-", TZ, TZ, IV, 1188, timestamptz_mi, ts_mi_ts)                                 \
-    X(2066, "+", TS, IV, TS, 2032, timestamp_pl_interval, ts_pl_iv)                          \
-    X(2068, "-", TS, IV, TS, 2033, timestamp_mi_interval, ts_mi_iv)                          \
-    X(2553, "+", IV, TS, TS, 2548, interval_pl_timestamp, iv_pl_ts)                          \
-    X(2067, "-", TS, TS, IV, 2031, timestamp_mi, ts_mi_ts)                                   \
-    X(1100, "+", D, I4, D, 1141, date_pli, date_pl_int)                                      \
-    X(2555, "+", I4, D, D, 2550, integer_pl_date, int_pl_date)                               \
-    X(1101, "-", D, I4, D, 1142, date_mii, date_mi_int)                                      \
-    X(1099, "-", D, D, I4, 1140, date_mi, date_mi_date)                                      \
-    X(1076, "+", D, IV, TS, 2071, date_pl_interval, ts_pl_iv)                                \
-    X(1077, "-", D, IV, TS, 2072, date_mi_interval, ts_mi_iv)                                \
-    X(2551, "+", IV, D, TS, 2546, interval_pl_date, iv_pl_ts)                                \
-    X(1360, "+", D, TM, TS, 1272, datetime_pl, date_pl_time)                                 \
-    X(1363, "+", TM, D, TS, 1296, timedate_pl, time_pl_date)                                 \
-    X(1399, "-", TM, TM, IV, 1690, time_mi_time, time_mi_time)                               \
-    X(1800, "+", TM, IV, TM, 1747, time_pl_interval, time_pl_iv)                             \
-    X(1849, "+", IV, TM, TM, 1848, interval_pl_time, time_pl_iv)                             \
-    X(1801, "-", TM, IV, TM, 1748, time_mi_interval, time_mi_iv)                             \
-    X(654, "||", T, T, T, 1258, textcat, concat)                                             \
-    X(2779, "||", T, NA, T, 2003, textanycat, concat)                                        \
-    X(2780, "||", NA, T, T, 2004, anytextcat, concat)                                        \
-    X(1209, "~~", T, T, B, 850, textlike, f_like)                                            \
-    X(1210, "!~~", T, T, B, 851, textnlike, f_nlike)                                         \
-    X(1627, "~~*", T, T, B, 1633, texticlike, f_ilike)                                       \
-    X(1628, "!~~*", T, T, B, 1634, texticnlike, f_nilike)                                    \
-    X(641, "~", T, T, B, 1254, textregexeq, f_re)                                            \
-    X(642, "!~", T, T, B, 1256, textregexne, f_nre)                                          \
-    X(1228, "~*", T, T, B, 1238, texticregexeq, f_rei)                                       \
-    X(1229, "!~*", T, T, B, 1239, texticregexne, f_nrei)
+#define OTHER_OPS(X)                                                                         \
+    X(1751, "-", 0, N, N, 1771, numeric_uminus, n_neg, I)                                    \
+    X(1116, "+", F4, F8, F8, 281, float48pl, f_add, I)                                       \
+    X(1117, "-", F4, F8, F8, 282, float48mi, f_sub, I)                                       \
+    X(1119, "*", F4, F8, F8, 279, float48mul, f_mul, I)                                      \
+    X(1118, "/", F4, F8, F8, 280, float48div, f_div, I)                                      \
+    X(1126, "+", F8, F4, F8, 285, float84pl, f_add, I)                                       \
+    X(1127, "-", F8, F4, F8, 286, float84mi, f_sub, I)                                       \
+    X(1129, "*", F8, F4, F8, 283, float84mul, f_mul, I)                                      \
+    X(1128, "/", F8, F4, F8, 284, float84div, f_div, I)                                      \
+    X(1337, "+", IV, IV, IV, 1169, interval_pl, iv_add, I)                                   \
+    X(1338, "-", IV, IV, IV, 1170, interval_mi, iv_sub, I)                                   \
+    X(1336, "-", 0, IV, IV, 1168, interval_um, iv_neg, I)                                    \
+    X(1583, "*", IV, F8, IV, 1618, interval_mul, iv_mul, I)                                  \
+    X(1584, "*", F8, IV, IV, 1624, mul_d_interval, iv_mul_r, I)                              \
+    X(1585, "/", IV, F8, IV, 1326, interval_div, iv_div, I)                                  \
+    X(1327, "+", TZ, IV, TZ, 1189, timestamptz_pl_interval, ts_pl_iv, S)                     \
+    X(1329, "-", TZ, IV, TZ, 1190, timestamptz_mi_interval, ts_mi_iv, S)                     \
+    X(2554, "+", IV, TZ, TZ, 2549, interval_pl_timestamptz, iv_pl_ts, S)                     \
+    X(1328, "-", TZ, TZ, IV, 1188, timestamptz_mi, ts_mi_ts, I)                              \
+    X(2066, "+", TS, IV, TS, 2032, timestamp_pl_interval, ts_pl_iv, I)                       \
+    X(2068, "-", TS, IV, TS, 2033, timestamp_mi_interval, ts_mi_iv, I)                       \
+    X(2553, "+", IV, TS, TS, 2548, interval_pl_timestamp, iv_pl_ts, I)                       \
+    X(2067, "-", TS, TS, IV, 2031, timestamp_mi, ts_mi_ts, I)                                \
+    X(1100, "+", D, I4, D, 1141, date_pli, date_pl_int, I)                                   \
+    X(2555, "+", I4, D, D, 2550, integer_pl_date, int_pl_date, I)                            \
+    X(1101, "-", D, I4, D, 1142, date_mii, date_mi_int, I)                                   \
+    X(1099, "-", D, D, I4, 1140, date_mi, date_mi_date, I)                                   \
+    X(1076, "+", D, IV, TS, 2071, date_pl_interval, ts_pl_iv, I)                             \
+    X(1077, "-", D, IV, TS, 2072, date_mi_interval, ts_mi_iv, I)                             \
+    X(2551, "+", IV, D, TS, 2546, interval_pl_date, iv_pl_ts, I)                             \
+    X(1360, "+", D, TM, TS, 1272, datetime_pl, date_pl_time, I)                              \
+    X(1363, "+", TM, D, TS, 1296, timedate_pl, time_pl_date, I)                              \
+    X(1399, "-", TM, TM, IV, 1690, time_mi_time, time_mi_time, I)                            \
+    X(1800, "+", TM, IV, TM, 1747, time_pl_interval, time_pl_iv, I)                          \
+    X(1849, "+", IV, TM, TM, 1848, interval_pl_time, time_pl_iv, I)                          \
+    X(1801, "-", TM, IV, TM, 1748, time_mi_interval, time_mi_iv, I)                          \
+    X(654, "||", T, T, T, 1258, textcat, concat, I)                                          \
+    X(2779, "||", T, NA, T, 2003, textanycat, concat, S)                                     \
+    X(2780, "||", NA, T, T, 2004, anytextcat, concat, S)                                     \
+    X(1209, "~~", T, T, B, 850, textlike, f_like, I)                                         \
+    X(1210, "!~~", T, T, B, 851, textnlike, f_nlike, I)                                      \
+    X(1627, "~~*", T, T, B, 1633, texticlike, f_ilike, I)                                    \
+    X(1628, "!~~*", T, T, B, 1634, texticnlike, f_nilike, I)                                 \
+    X(641, "~", T, T, B, 1254, textregexeq, f_re, I)                                         \
+    X(642, "!~", T, T, B, 1256, textregexne, f_nre, I)                                       \
+    X(1228, "~*", T, T, B, 1238, texticregexeq, f_rei, I)                                    \
+    X(1229, "!~*", T, T, B, 1239, texticregexne, f_nrei, I)
 
-#define OTHER_FUNCS(oid, sym, l, r, res, fn_oid, name, impl)                                  \
-    F(fn_oid, name, impl, res, (l) ? 2 : 1, (l) ? (l) : (r), r),
-#define OTHER_OPERS(oid, sym, l, r, res, fn_oid, name, impl) OP(oid, sym, l, r, res, fn_oid),
+#define OTHER_FUNCS(oid, sym, l, r, res, fn_oid, name, impl, vol)                             \
+    {fn_oid, #name, SQL_FN_SCALAR, vol, true, false, (l) ? 2 : 1, {(l) ? (l) : (r), r}, res,  \
+     impl, NULL, NULL},
+#define OTHER_OPERS(oid, sym, l, r, res, fn_oid, name, impl, vol) OP(oid, sym, l, r, res, fn_oid),
 
 static const struct sql_func funcs[] = {
     CMP_TYPES(CMP_FUNCS)

@@ -150,7 +150,7 @@ static const struct sql_func funcs[] = {
     SRF(1069, "generate_series", &series_impl, SQL_OID_INT8, 2, SQL_OID_INT8, SQL_OID_INT8),
     SRF(1068, "generate_series", &series_impl, SQL_OID_INT8, 3, SQL_OID_INT8, SQL_OID_INT8,
         SQL_OID_INT8),
-    SRF(3259, "generate_series", NULL, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC, SQL_OID_NUMERIC),
+    SRF(3260, "generate_series", NULL, SQL_OID_NUMERIC, 2, SQL_OID_NUMERIC, SQL_OID_NUMERIC),
     SRF(938, "generate_series", &series_impl, SQL_OID_TIMESTAMP, 3, SQL_OID_TIMESTAMP,
         SQL_OID_TIMESTAMP, SQL_OID_INTERVAL),
     SRF(939, "generate_series", &series_impl, SQL_OID_TIMESTAMPTZ, 3, SQL_OID_TIMESTAMPTZ,

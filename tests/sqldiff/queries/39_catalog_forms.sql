@@ -49,3 +49,7 @@ SELECT o.oprname, o.oprleft::regtype, o.oprcanmerge, o.oprcanhash, c.oprname AS 
 SELECT p.proname, p.pronargs, p.prorettype::regtype, p.provolatile FROM pg_proc p WHERE p.oid IN (SELECT oprrest FROM pg_operator WHERE oid IN (96, 97, 1209, 641)) OR p.oid IN (SELECT oprjoin FROM pg_operator WHERE oid IN (96, 97, 1209, 641)) ORDER BY 1
 SELECT eqsel(NULL, 0, NULL, 0)
 SELECT o.oid, o.oprcom, o.oprnegate, o.oprrest, o.oprjoin, o.oprcanmerge, o.oprcanhash FROM pg_operator o WHERE o.oid IN (439, 484, 514, 526, 550, 551, 586, 591, 641, 642, 654, 1076, 1099, 1100, 1209, 1210, 1228, 1229, 1327, 1337, 1360, 1399, 1627, 1628, 1758, 2555, 2779) ORDER BY 1
+-- pg_proc rows of functions lakeward once filed under another function's OID (dround, numeric_abs, character_length(bpchar), the extract pair) and volatility of the time zone-dependent operators
+SELECT oid, proname, proargtypes, prorettype, provolatile, proisstrict FROM pg_proc WHERE oid IN (1381, 1369, 1342, 1343, 1344, 1368, 2169, 1705, 6202, 6203, 3260, 1189, 1190, 2549, 2003, 2004, 1188) ORDER BY oid
+SELECT proname, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc WHERE oid IN (1381, 1342, 1368, 2169, 1705, 6202, 6203, 3260) ORDER BY oid
+SELECT round(2.5::float8), trunc(-2.5::float8), sqrt(2::float8), power(2::float8, 10), abs(-2.5), char_length('abc'), extract(year FROM timestamp '2024-05-06'), extract(hour FROM timestamptz '2024-05-06 07:00+00')
