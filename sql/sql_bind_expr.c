@@ -1105,12 +1105,6 @@ static struct sql_expr *bind_func(struct binder *b, const PgQuery__FuncCall *fc,
         if (sql_agg_ordered_ndirect(fn) >= 0)
             return sql_bind_fail(b, fc->location, "42809", "WITHIN GROUP is required for "
                                  "ordered-set aggregate %s", name), NULL;
-        if ((fn == sql_func_by_oid(2116) || fn == sql_func_by_oid(2132)) &&
-            (!sql_type_get(ret) || !sql_type_get(ret)->cmp || ret == SQL_OID_BOOL ||
-             ret == SQL_OID_UUID || ret == SQL_OID_BYTEA || ret == SQL_OID_NAME ||
-             ret == SQL_OID_CHAR))
-            return sql_bind_fail(b, fc->location, "42883", "function %s(%s) does not exist",
-                                 name, tname(ret)), NULL;
         if (!(ac = agg_call_new(b, q)))
             return NULL;
         ac->fn = fn;

@@ -568,6 +568,8 @@ static const struct sql_agg_impl mode_impl = {sizeof(struct aagg), aagg_step, mo
     {oid, name, SQL_FN_AGG, SQL_VOL_IMMUTABLE, strict, false, n, {__VA_ARGS__}, ret, NULL,    \
      impl, NULL}
 #define AE SQL_OID_ANYELEMENT
+#define MINMAX(max_oid, min_oid, t)                                                           \
+    AGG(max_oid, "max", true, &max_impl, t, 1, t), AGG(min_oid, "min", true, &min_impl, t, 1, t)
 #define WIN(oid, name, ret, n, ...)                                                           \
     {oid, name, SQL_FN_WINDOW, SQL_VOL_IMMUTABLE, false, false, n, {__VA_ARGS__}, ret, NULL,  \
      NULL, NULL}
@@ -587,8 +589,16 @@ static const struct sql_func funcs[] = {
     AGG(2104, "avg", true, &favg_impl, SQL_OID_FLOAT8, 1, SQL_OID_FLOAT4),
     AGG(2105, "avg", true, &favg_impl, SQL_OID_FLOAT8, 1, SQL_OID_FLOAT8),
     AGG(2106, "avg", true, NULL, SQL_OID_INTERVAL, 1, SQL_OID_INTERVAL),
-    AGG(2116, "max", true, &max_impl, AE, 1, AE),
-    AGG(2132, "min", true, &min_impl, AE, 1, AE),
+    /* max and min per ordered type, as PostgreSQL has them (max(varchar) is max(text), there
+     * is none for boolean, uuid or bytea) */
+    MINMAX(2050, 2051, SQL_OID_ANYARRAY), MINMAX(2115, 2131, SQL_OID_INT8),
+    MINMAX(2116, 2132, SQL_OID_INT4), MINMAX(2117, 2133, SQL_OID_INT2),
+    MINMAX(2118, 2134, SQL_OID_OID), MINMAX(2119, 2135, SQL_OID_FLOAT4),
+    MINMAX(2120, 2136, SQL_OID_FLOAT8), MINMAX(2122, 2138, SQL_OID_DATE),
+    MINMAX(2123, 2139, SQL_OID_TIME), MINMAX(2126, 2142, SQL_OID_TIMESTAMP),
+    MINMAX(2127, 2143, SQL_OID_TIMESTAMPTZ), MINMAX(2128, 2144, SQL_OID_INTERVAL),
+    MINMAX(2129, 2145, SQL_OID_TEXT), MINMAX(2130, 2146, SQL_OID_NUMERIC),
+    MINMAX(2244, 2245, SQL_OID_BPCHAR),
     AGG(2517, "bool_and", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
     AGG(2518, "bool_or", true, &or_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
     AGG(2519, "every", true, &and_impl, SQL_OID_BOOL, 1, SQL_OID_BOOL),
