@@ -4,9 +4,8 @@
  * per type feeds both pg_type's columns (sql_type_procs_of) and the pg_proc rows of its
  * functions (the family below; pg_am's handlers are rows here too), so `typinput::oid`,
  * `'int4in'::regproc` and joins of pg_type to pg_proc agree with PostgreSQL. Array types
- * are not listed: as PostgreSQL's genbki does,
- * each gets array_in/array_out/array_recv/array_send, array_typanalyze and its element's
- * typmod functions. Lakeward converts values in C (sql_type_io.c), so calling one of these
+ * are not listed: as PostgreSQL's genbki does, each gets array_in/array_out/array_recv/
+ * array_send, array_typanalyze and its element's typmod functions. Lakeward converts values in C (sql_type_io.c), so calling one of these
  * functions by name is refused with 0A000 (a cast does the same thing). */
 #include "sql_func_impl.h"
 
