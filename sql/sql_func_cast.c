@@ -42,6 +42,7 @@ static int f_cast(struct sql_fcall *c, int argc, const struct sql_value *argv,
 #define IV SQL_OID_INTERVAL
 
 static const struct sql_func funcs[] = {
+    CAST(77, int4, I, I4, CH),          CAST(78, char, I, CH, I4),
     CAST(235, float8, I, F8, I2),       CAST(236, float4, I, F4, I2),
     CAST(237, int2, I, I2, F8),         CAST(238, int2, I, I2, F4),
     CAST(311, float8, I, F8, F4),       CAST(312, float4, I, F4, F8),

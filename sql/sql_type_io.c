@@ -300,14 +300,47 @@ int sql_io_name_in(const char *s, size_t len, uint32_t oid, struct lw_arena *are
     return 0;
 }
 
+/* Every byte value once, so that a "char" made from a number or an escape can point at
+ * its byte without an allocation. */
+#define B4(n) n, n + 1, n + 2, n + 3
+#define B16(n) B4(n), B4(n + 4), B4(n + 8), B4(n + 12)
+#define B64(n) B16(n), B16(n + 16), B16(n + 32), B16(n + 48)
+static const unsigned char byte_values[256] = {B64(0), B64(64), B64(128), B64(192)};
+
+static void set_char(struct sql_value *out, unsigned char c)
+{
+    set_text(out, (const char *)&byte_values[c], c ? 1 : 0);  /* \0 is the empty "char" */
+}
+
+static bool is_octal(char c)
+{
+    return c >= '0' && c <= '7';
+}
+
+/* "char" (charin): "\ooo" is that byte, anything else its first byte, '' the zero byte. */
 int sql_io_char_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
                    struct sql_value *out, struct sql_error *err)
 {
     (void)oid;
     (void)arena;
     (void)err;
+    if (len == 4 && s[0] == '\\' && is_octal(s[1]) && is_octal(s[2]) && is_octal(s[3])) {
+        set_char(out, (unsigned char)(((s[1] - '0') << 6) + ((s[2] - '0') << 3) + (s[3] - '0')));
+        return 0;
+    }
     set_text(out, s, len ? 1 : 0);
     return 0;
+}
+
+/* charout: a byte with the high bit set is written "\ooo" (one byte alone is no UTF-8). */
+void sql_io_char_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
+{
+    unsigned char c = v->u.s.len ? (unsigned char)v->u.s.p[0] : 0;
+    (void)oid;
+    if (c & 0x80)
+        lw_buf_printf(b, "\\%03o", c);
+    else if (c)
+        lw_buf_append(b, (const char *)&c, 1);
 }
 
 int sql_io_json_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
@@ -1352,11 +1385,24 @@ int sql_io_cast_char(const struct sql_value *in, uint32_t src, uint32_t dst,
                      struct lw_arena *arena, struct sql_value *out, struct sql_error *err)
 {
     (void)src;
-    (void)dst;
+    return sql_io_char_in(in->u.s.p, in->u.s.len, dst, arena, out, err);   /* text_char */
+}
+
+/* "char" <-> integer: the byte as a signed number (chartoi4), and back within -128..127
+ * (i4tochar). */
+int sql_io_cast_char_int(const struct sql_value *in, uint32_t src, uint32_t dst,
+                         struct lw_arena *arena, struct sql_value *out, struct sql_error *err)
+{
     (void)arena;
-    (void)err;
-    *out = *in;
-    out->u.s.len = in->u.s.len ? 1 : 0;
+    (void)dst;
+    if (src == SQL_OID_CHAR) {
+        out->type = SQL_V_INT;
+        out->u.i = in->u.s.len ? (int8_t)in->u.s.p[0] : 0;
+        return 0;
+    }
+    if (in->u.i < -128 || in->u.i > 127)
+        return sql_error_set(err, "22003", "\"char\" out of range");
+    set_char(out, (unsigned char)(int8_t)in->u.i);
     return 0;
 }
 

@@ -23,6 +23,7 @@ SQL_IO_FAMILY(interval)
 
 int sql_io_char_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
                    struct sql_value *out, struct sql_error *err);
+void sql_io_char_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b);
 int sql_io_name_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
                    struct sql_value *out, struct sql_error *err);
 int sql_io_json_in(const char *s, size_t len, uint32_t oid, struct lw_arena *arena,
@@ -56,6 +57,7 @@ SQL_IO_CAST(num)
 SQL_IO_CAST(same)
 SQL_IO_CAST(name)
 SQL_IO_CAST(char)
+SQL_IO_CAST(char_int)
 SQL_IO_CAST(bpchar_text)
 SQL_IO_CAST(time)
 SQL_IO_CAST(via_text)

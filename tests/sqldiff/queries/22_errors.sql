@@ -164,3 +164,5 @@ SELECT timestamp '294276-12-31 23:59:59' + interval '1 second'
 SELECT date 'notadate'
 SELECT time '10:61'
 SELECT '2024-01-01x'::date
+SELECT 128::"char"
+SELECT (-129)::"char"

@@ -27,3 +27,16 @@ SELECT float8(x) FROM (VALUES ('1.5'::varchar)) v(x)
 SELECT count(text(x)) FROM generate_series(1, 3) x
 SELECT interval '25 hours 30 minutes'::time, interval '-1 hour'::time, interval '3 days 01:02:03.5'::time, time(interval '2 hours'), (NULL::interval)::time
 SELECT castsource::regtype, casttarget::regtype, castfunc::regprocedure, castcontext, castmethod FROM pg_cast WHERE castsource = 'interval'::regtype ORDER BY 2
+-- "char": a high-bit byte reads and prints as \ooo (one byte alone is not UTF-8), and casts to and from integer
+SELECT 'é'::"char"
+SELECT 'a'::"char", ''::"char", 'abc'::"char"
+SELECT 'é'::"char"::text
+SELECT 'a'::"char"::int4
+SELECT 65::"char"
+SELECT '\303'::"char", '\101'::"char", '\000'::"char", '\1'::"char"
+SELECT 'é'::"char"::int4, '\377'::"char"::int4, (-61)::"char", 0::"char", 127::"char"
+SELECT 'é'::"char"::varchar, 'é'::"char" = '\303'::"char", '\303'::text::"char"
+SELECT ARRAY['a'::"char", 'é'::"char"]
+SELECT x::"char", x::"char"::int4 FROM (VALUES ('A'), ('ü'), ('')) v(x) ORDER BY 2
+SELECT int4('b'::"char"), "char"(66)
+SELECT castsource::regtype, casttarget::regtype, castfunc::regprocedure, castcontext, castmethod FROM pg_cast WHERE castsource = '"char"'::regtype OR casttarget = '"char"'::regtype ORDER BY 1, 2
