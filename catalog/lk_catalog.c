@@ -611,10 +611,13 @@ static int queue_tabulars(struct load *l, const struct lk_cat_scope *s)
         if (!lk_cat_scope_warehouse(s, w))
             continue;
         for (size_t k = 0; k < w->nns; k++) {
-            if (w->ns[k].tabs_loaded || !lk_cat_scope_namespace(s, &w->ns[k]))
+            const struct lk_cat_namespace *n = &w->ns[k];
+            if (!lk_cat_scope_namespace(s, n))
                 continue;
-            int rc = push_job(l, JOB_TABLES, i, (int)k, NULL);
-            if (rc == 0)
+            int rc = 0;
+            if (!s->skip_tables && !n->tables_loaded)
+                rc = push_job(l, JOB_TABLES, i, (int)k, NULL);
+            if (rc == 0 && !s->skip_views && !n->views_loaded)
                 rc = push_job(l, JOB_VIEWS, i, (int)k, NULL);
             if (rc != 0)
                 return rc;
@@ -634,8 +637,10 @@ static void mark_loaded(struct lk_catalog *c, const struct lk_cat_scope *s, bool
             continue;
         }
         for (size_t k = 0; k < w->nns; k++)
-            if (lk_cat_scope_namespace(s, &w->ns[k]))
-                w->ns[k].tabs_loaded = true;
+            if (lk_cat_scope_namespace(s, &w->ns[k])) {
+                w->ns[k].tables_loaded |= !s->skip_tables;
+                w->ns[k].views_loaded |= !s->skip_views;
+            }
     }
 }
 

@@ -50,7 +50,8 @@ struct lk_cat_namespace {
     int depth;
     int parent;                 /* index in the warehouse's namespaces; -1 at the top */
     bool protected_;
-    bool tabs_loaded;           /* tables and views below were read */
+    bool tables_loaded;         /* its tables were read */
+    bool views_loaded;          /* its views were read */
     struct lk_cat_tabular *tables, *views;
     size_t ntables, nviews;
 };
@@ -76,6 +77,9 @@ struct lk_cat_scope {
     int nwarehouse_names;
     bool namespaces;            /* walk the namespace trees of the warehouses in scope */
     bool tabulars;              /* read tables and views of the namespaces in scope */
+    /* With tabulars, leave one listing out: a scan of tables needs no views listing (one
+     * Lakekeeper call per namespace, each costing Lakekeeper an authorization check). */
+    bool skip_views, skip_tables;
     const char *const *namespace_ids;   /* narrows tabulars (and the namespaces returned) */
     int nnamespace_ids;
     const char *const *namespace_names; /* dotted names, e.g. "finance" or "a.b" */

@@ -436,7 +436,7 @@ static int rows_below(struct cur *c, int inst, struct lk_catalog *cat,
                 continue;
             if (c->t->kind == T_NAMESPACES)
                 rc = rows_namespace(c, inst, cat, &w[i], ns, err);
-            else if (ns->tabs_loaded)
+            else if (c->t->kind == T_VIEWS ? ns->views_loaded : ns->tables_loaded)
                 rc = rows_tabulars(c, inst, cat, &w[i], ns, c->t->kind == T_VIEWS, err);
         }
     }
@@ -615,6 +615,7 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         .warehouse_ids = k.v[K_WH_ID], .nwarehouse_ids = k.n[K_WH_ID],
         .warehouse_names = k.v[K_WH_NAME], .nwarehouse_names = k.n[K_WH_NAME],
         .namespaces = c->t->kind >= T_NAMESPACES, .tabulars = c->t->kind >= T_TABLES,
+        .skip_views = c->t->kind == T_TABLES, .skip_tables = c->t->kind == T_VIEWS,
         .namespace_ids = k.v[K_NS_ID], .nnamespace_ids = k.n[K_NS_ID],
         .namespace_names = k.v[K_NS_NAME], .nnamespace_names = k.n[K_NS_NAME]};
     for (int i = 0; rc == 0 && i < perm_catalog_count(c->pc); i++) {

@@ -166,8 +166,14 @@ def test_pushdown_narrows_listings(stack, lw):
                          "AND namespace_name = 'marketing'")
         assert got == sorted((t[1],) for t in tabs if t[3] == "marketing")
         req = control(stack, "GET", "stats")["requests"]
-        # the namespace trees are walked, but only marketing's tables and views are listed
-        assert req["tables"] == 1 and req["views"] == 1, req
+        # the namespace trees are walked, but only marketing's tables are listed (a scan of
+        # tables lists no views)
+        assert req["tables"] == 1 and req["views"] == 0, req
+        # the views scan lists marketing's views, and not its tables again
+        control(stack, "POST", "stats/reset")
+        rows(conn, "SELECT view_name FROM lakeward.views WHERE namespace_name = 'marketing'")
+        req = control(stack, "GET", "stats")["requests"]
+        assert req["tables"] == 0 and req["views"] == 1, req
         # the cache answers the same question again without asking
         control(stack, "POST", "stats/reset")
         assert rows(conn, "SELECT table_name FROM lakeward.tables WHERE namespace_name IN "

@@ -275,6 +275,42 @@ static void scope_narrows_requests(void **state)
     assert_int_equal(nsent - before, 4);
 }
 
+/* A scan of tables lists no views and one of views no tables (each listing is a Lakekeeper
+ * call it authorizes); loading both later reads only the listings still missing. */
+static void tables_and_views_listed_apart(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    struct lk_catalog *c = perm_catalog_at(pc, 0);
+    struct lk_cat_req r = {0};
+    struct lk_cat_scope tables = {.namespaces = true, .tabulars = true, .skip_views = true};
+    assert_int_equal(lk_catalog_load(c, &tables, &r, &err), 0);
+    assert_true(was_sent("/catalog/v1/w1/namespaces/sales/tables" Q));
+    assert_true(was_sent("/catalog/v1/w1/namespaces/finance%1Fe%20u/tables" Q));
+    assert_false(was_sent("/catalog/v1/w1/namespaces/finance/views" Q));
+    assert_false(was_sent("/catalog/v1/w1/namespaces/sales/views" Q));
+    struct perm_cat_object o;
+    assert_int_equal(perm_catalog_load(pc, &tables, 0, &err), 0);
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_table:w1/t3", &o), PERM_CAT_FOUND);
+    struct perm_cat_ref ref;
+    assert_int_equal(perm_catalog_find_ref(pc, "lakekeeper_table:w1/t3", &ref), PERM_CAT_FOUND);
+    assert_string_equal(ref.name, "demo.finance.e u.costs");
+    assert_string_equal(ref.project_id, "p1");
+    assert_string_equal(ref.warehouse_id, "w1");
+    assert_int_equal(perm_catalog_find_ref(pc, "lakekeeper_view:w1/v1", &ref), PERM_CAT_MISSING);
+    assert_int_equal(perm_catalog_find_ref(pc, "role:r1", &ref), PERM_CAT_NOT_CATALOG);
+    int before = nsent;
+    struct lk_cat_scope views = {.namespaces = true, .tabulars = true, .skip_tables = true};
+    assert_int_equal(perm_catalog_load(pc, &views, 0, &err), 0);
+    assert_int_equal(nsent - before, 3);     /* the views of the three namespaces */
+    assert_true(was_sent("/catalog/v1/w1/namespaces/finance/views" Q));
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_view:w1/v1", &o), PERM_CAT_FOUND);
+    assert_int_equal(perm_catalog_find(pc, "lakekeeper_table:w1/t1", &o), PERM_CAT_FOUND);
+    before = nsent;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, before);
+}
+
 static void ttl_and_invalidate(void **state)
 {
     (void)state;
@@ -508,6 +544,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(full_load_follows_pages_and_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(scope_narrows_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(tables_and_views_listed_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(ttl_and_invalidate, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
