@@ -44,8 +44,10 @@ NOTES = """Reading the numbers (the table above is rewritten by each run; these 
   authorizes each listing as Lakekeeper does, with one OpenFGA BatchCheck (warehouse `can_use`,
   the container's list right, `can_list_everything`, ...). In Lakekeeper's model a warehouse's
   `can_use` is `can_get_metadata`, which also flows up from every namespace and table below it,
-  so OpenFGA's work for one listing grows with the warehouse: on this machine one listing of the
-  10,000-table warehouse costs seconds of OpenFGA time, against tens of ms on the seed scenario.
+  so OpenFGA's work for one listing grows with the warehouse: one listing of the 10,000-table
+  warehouse costs OpenFGA 0.6 s at a load average of 3 and 3-5 s at 15-20 on this machine,
+  against tens of ms on the seed scenario (measured on c5ae9b2 at a load of 17: 545 s cold,
+  when a tables scan also listed every namespace's views).
   A cold load of `tables` (or of the names of grants on tables) is 1 + 100 namespace-level
   listings (nested namespaces are found one level at a time) + 100 tables listings (views are
   not listed for them); its time is that count times OpenFGA's cost, divided by
@@ -58,12 +60,13 @@ NOTES = """Reading the numbers (the table above is rewritten by each run; these 
   100, for the continuation token and `grant_history`'s window), then the whole store (pages of
   100, OpenFGA's maximum). It scales with the machine's load.
 - **Full scan**: copying the snapshot, keeping the grants and naming them from the session's
-  catalog index (binary searches) is the `count(*)` line; psql's line adds encoding and sending
-  the rows of 13 columns; psycopg's adds Python building the row tuples.
+  catalog index (a binary search per object, the strings copied into one arena per scan) is
+  the `count(*)` line; psql's line adds encoding and sending the rows of 13 columns; psycopg's
+  adds Python building the row tuples (the aim is met by the server, not by Python's client).
 - **effective_permissions / who_can** are answered by OpenFGA (ListObjects per (type, relation)
   pair, ListUsers per pair and role), **allowed_actions** by the stand-in's `/actions` (OpenFGA
-  checks of every table action); who_can and allowed_actions resolve the table's name through
-  Lakekeeper first (a namespace listing: the catalog cost above, once).
+  checks of every table action); who_can and allowed_actions resolve the table's name in the
+  session's catalog cache, warm here (a new session pays the cold catalog line first).
 - **Memory**: the snapshot the backends share is the aim's measure. The mirror process's
   resident set also counts pages it shares with the SQL process it was forked from and the
   hash set and history it syncs from (the first load's parse lists are handed back with
@@ -474,6 +477,12 @@ def cold(run, m, what):
                 raise
 
 
+def commit():
+    out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or "an unknown commit"
+
+
 def report(a, cat, m, load0, load1):
     mib = 1 << 20
     s0, s1 = m["state0"], m["state1"]
@@ -491,7 +500,8 @@ def report(a, cat, m, load0, load1):
         f"({cat.per_table} a table: {cat.per_table - 1} to {USERS} users, 1 to one of "
         f"{ROLES} roles of {USERS // ROLES} members); lakeward's mirror on that store (default "
         f"interval 1 s) and its catalog on that stand-in; admin session; median / min of "
-        f"{REPS}. Load average {load0:.1f} before, {load1:.1f} after (2 shared cores).", "",
+        f"{REPS}; on {commit()}. Load average {load0:.1f} before, {load1:.1f} after (2 shared "
+        f"cores).", "",
         "| measure | value | aim (issue 9) |",
         "|---|---|---|",
         f"| initial mirror (ReadChanges token, whole-store Read in pages of 100, load; "
