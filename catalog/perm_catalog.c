@@ -277,14 +277,13 @@ static enum perm_cat_found found(const struct entry *e, struct perm_catalog *pc,
     return PERM_CAT_FOUND;
 }
 
-/* The index entry of an OpenFGA object; *f says why there is none. */
-static const struct entry *entry_of(struct perm_catalog *pc, const char *fga_object,
-                                    enum perm_cat_found *f)
+enum perm_cat_found perm_catalog_find(struct perm_catalog *pc, const char *fga_object,
+                                      struct perm_cat_object *out)
 {
+    memset(out, 0, sizeof *out);
     const char *colon = fga_object ? strchr(fga_object, ':') : NULL;
-    *f = PERM_CAT_NOT_CATALOG;
     if (!colon)
-        return NULL;
+        return PERM_CAT_NOT_CATALOG;
     size_t tlen = (size_t)(colon - fga_object);
     struct entry key = {.id = colon + 1};
     bool known = false;
@@ -294,7 +293,7 @@ static const struct entry *entry_of(struct perm_catalog *pc, const char *fga_obj
             known = true;
         }
     if (!known)
-        return NULL;
+        return PERM_CAT_NOT_CATALOG;
     /* Tables and views are "<warehouse-uuid>/<uuid>"; their uuid alone is unique. */
     const char *slash = strchr(key.id, '/');
     if (slash && (key.kind == PERM_CAT_TABLE || key.kind == PERM_CAT_VIEW))
@@ -302,27 +301,7 @@ static const struct entry *entry_of(struct perm_catalog *pc, const char *fga_obj
     const struct entry *e = pc->nentries
                                 ? bsearch(&key, pc->by_id, pc->nentries, sizeof *pc->by_id, cmp_id)
                                 : NULL;
-    *f = e ? PERM_CAT_FOUND : PERM_CAT_MISSING;
-    return e;
-}
-
-enum perm_cat_found perm_catalog_find(struct perm_catalog *pc, const char *fga_object,
-                                      struct perm_cat_object *out)
-{
-    enum perm_cat_found f;
-    const struct entry *e = entry_of(pc, fga_object, &f);
-    memset(out, 0, sizeof *out);
-    return e ? found(e, pc, out) : f;
-}
-
-enum perm_cat_found perm_catalog_find_ref(struct perm_catalog *pc, const char *fga_object,
-                                          struct perm_cat_ref *out)
-{
-    enum perm_cat_found f;
-    const struct entry *e = entry_of(pc, fga_object, &f);
-    if (e)
-        *out = (struct perm_cat_ref){e->name, e->project_id, e->warehouse_id};
-    return f;
+    return e ? found(e, pc, out) : PERM_CAT_MISSING;
 }
 
 enum perm_cat_found perm_catalog_find_name(struct perm_catalog *pc, enum perm_cat_kind kind,

@@ -75,15 +75,6 @@ struct perm_cat_object {
     char name[1024];            /* human name, see above */
 };
 
-/* The strings of a found object, borrowed from the index (valid as perm_catalog_find's). */
-struct perm_cat_ref {
-    const char *name, *project_id, *warehouse_id;
-};
-/* perm_catalog_find without copying the name, for scans that name 100,000 objects: the same
- * answer; *out is filled only for PERM_CAT_FOUND. */
-enum perm_cat_found perm_catalog_find_ref(struct perm_catalog *pc, const char *fga_object,
-                                          struct perm_cat_ref *out);
-
 /* Looks an OpenFGA object ("type:id") up in the loaded catalogs. Strings in *out are
  * borrowed from the index (valid until the next perm_catalog_load_all or invalidate; a table
  * scan reloading an instance's cache meanwhile does not touch them). */

@@ -12,8 +12,6 @@
 #include "fga_snapshot.h"
 #include "perm_tables.h"
 
-#include "../server/core/lw_arena.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +91,7 @@ struct row {
     const char *object_id;          /* in t->object */
     const char *principal_type;     /* static */
     char *principal;                /* decoded; owned */
-    char *warehouse_id;             /* owned: a table's or view's, from its object */
-    /* From the catalog, copied into the cursor's names arena (one bump each instead of three
-     * mallocs a row: a scan names 100,000 rows); NULL when unknown. */
-    const char *cat_warehouse_id, *project_id, *object_name;
+    char *warehouse_id, *project_id, *object_name;     /* owned, NULL when unknown */
     char *principal_name;           /* owned; NULL when unknown, hidden or not read */
     signed char exists;             /* 1, 0, -1 unknown */
 };
@@ -108,11 +103,7 @@ struct cursor {
     struct fga_snap_data snap;
     struct row *rows;
     size_t n, pos;
-    struct lw_arena names;          /* the rows' catalog strings */
 };
-
-/* Bound of one scan's catalog strings: ~130 bytes a row, 1,000,000 rows. */
-#define NAMES_ARENA_MAX ((size_t)256 << 20)
 
 /* Plan bit: the query reads principal_name, so the scan needs the principals' names. */
 #define PLAN_PRINCIPAL_NAMES 1
@@ -151,6 +142,8 @@ static void row_free(struct row *r)
 {
     lw_free(r->principal);
     lw_free(r->warehouse_id);
+    lw_free(r->project_id);
+    lw_free(r->object_name);
     lw_free(r->principal_name);
 }
 
@@ -161,7 +154,6 @@ static void rows_free(struct cursor *c)
     lw_free(c->rows);
     c->rows = NULL;
     c->n = c->pos = 0;
-    lw_arena_free(&c->names);
     fga_snap_data_free(&c->snap);
 }
 
@@ -183,7 +175,6 @@ static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cur
     if (!c)
         return lw_err_set(err, LW_ENOMEM, "out of memory");
     c->base.mod = mod;
-    lw_arena_init(&c->names, NAMES_ARENA_MAX);
     c->w = aux;
     c->qc = qc;
     *cur = &c->base;
@@ -309,11 +300,6 @@ static struct lk_cat_scope scope_of_rows(const struct cursor *c)
                                  .skip_views = !views};
 }
 
-static const char *arena_copy(struct lw_arena *a, const char *s)
-{
-    return s ? lw_arena_strndup(a, s, strlen(s)) : NULL;
-}
-
 /* Names, project and warehouse from the catalog cache, when there is one and it loads. */
 static void add_names(struct cursor *c)
 {
@@ -324,27 +310,19 @@ static void add_names(struct cursor *c)
         return;
     for (size_t i = 0; i < c->n; i++) {
         struct row *r = &c->rows[i];
-        const struct row *prev = i ? &c->rows[i - 1] : NULL;
-        /* A store read in order holds an object's grants side by side: name them once. */
-        if (prev && strcmp(prev->t->object, r->t->object) == 0) {
-            r->exists = prev->exists;
-            r->object_name = prev->object_name;
-            r->project_id = prev->project_id;
-            r->cat_warehouse_id = prev->cat_warehouse_id;
-            continue;
-        }
-        struct perm_cat_ref ref;
-        enum perm_cat_found f = perm_catalog_find_ref(pc, r->t->object, &ref);
+        struct perm_cat_object obj;
+        enum perm_cat_found f = perm_catalog_find(pc, r->t->object, &obj);
         if (f == PERM_CAT_NOT_CATALOG)
             continue;
         r->exists = f == PERM_CAT_FOUND;
         if (f != PERM_CAT_FOUND)
             continue;
-        /* Copies: a catalog_refresh later in the statement drops the index. Out of arena,
-         * the row keeps NULL names like an unreadable catalog. */
-        r->object_name = arena_copy(&c->names, ref.name);
-        r->project_id = arena_copy(&c->names, ref.project_id);
-        r->cat_warehouse_id = arena_copy(&c->names, ref.warehouse_id);
+        r->object_name = lw_strdup(obj.name);
+        r->project_id = obj.project_id ? lw_strdup(obj.project_id) : NULL;
+        if (obj.warehouse_id) {
+            lw_free(r->warehouse_id);
+            r->warehouse_id = lw_strdup(obj.warehouse_id);
+        }
     }
 }
 
@@ -479,7 +457,6 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_OBJECT_ID: text(v, r->object_id); break;
     case COL_WAREHOUSE_ID:
         text(v, r->warehouse_id ? r->warehouse_id
-                : r->cat_warehouse_id ? r->cat_warehouse_id
                 : strcmp(r->object_type, "warehouse") == 0 ? r->object_id : NULL);
         break;
     case COL_PROJECT_ID:
