@@ -105,8 +105,10 @@ struct cursor {
     size_t n, pos;
 };
 
-/* Plan bit: the query reads principal_name, so the scan needs the principals' names. */
+/* Plan bits: the query reads principal_name, so the scan needs the principals' names; it reads
+ * a column from the catalog cache (CATALOG_COLS), so the scan loads it. */
 #define PLAN_PRINCIPAL_NAMES 1
+#define PLAN_CATALOG_NAMES 2
 
 static const char *object_type_of(const char *object, size_t type_len)
 {
@@ -157,14 +159,37 @@ static void rows_free(struct cursor *c)
     fga_snap_data_free(&c->snap);
 }
 
+/* Columns filled from the catalog cache. Loading it costs one Lakekeeper listing per namespace
+ * the grants point into (minutes for a cold 10,000-table warehouse), so a query that reads none
+ * of them (count(*), a dashboard's totals) does not load it. */
+#define CATALOG_COLS ((1ull << COL_WAREHOUSE_ID) | (1ull << COL_PROJECT_ID) | \
+                      (1ull << COL_OBJECT_NAME))
+
+static void plan_for(uint64_t cols_used, uint64_t catalog_cols, struct sql_index_out *out)
+{
+    out->plan = (cols_used & (1ull << COL_PRINCIPAL_NAME) ? PLAN_PRINCIPAL_NAMES : 0) |
+                (cols_used & catalog_cols ? PLAN_CATALOG_NAMES : 0);
+    out->est_cost = 100;
+    out->est_rows = 10000;
+}
+
+/* grants: object_exists (COL_LAST) comes from the catalog too. */
 static int best_index(void *aux, const struct sql_index_in *in, struct sql_index_out *out,
                       struct lw_err *err)
 {
     (void)aux;
     (void)err;
-    out->plan = in->cols_used & (1ull << COL_PRINCIPAL_NAME) ? PLAN_PRINCIPAL_NAMES : 0;
-    out->est_cost = 100;
-    out->est_rows = 10000;
+    plan_for(in->cols_used, CATALOG_COLS | (1ull << COL_LAST), out);
+    return 0;
+}
+
+/* grant_history: COL_LAST is the operation, from the change itself. */
+static int history_best_index(void *aux, const struct sql_index_in *in,
+                              struct sql_index_out *out, struct lw_err *err)
+{
+    (void)aux;
+    (void)err;
+    plan_for(in->cols_used, CATALOG_COLS, out);
     return 0;
 }
 
@@ -419,7 +444,8 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     }
     if (!c->qc->admin && (rc = keep_readable(c, cur->mod->name, err)) != LW_OK)
         return rc;
-    add_names(c);
+    if (plan & PLAN_CATALOG_NAMES)
+        add_names(c);
     if (plan & PLAN_PRINCIPAL_NAMES)
         add_principal_names(c);
     return 0;
@@ -515,7 +541,7 @@ const struct sql_vtab_module perm_grant_history_module = {
     .name = "grant_history",
     .cols = history_cols,
     .ncols = NCOLS,
-    .best_index = best_index,
+    .best_index = history_best_index,
     .open = open_history,
     .filter = filter,
     .next = next,

@@ -409,6 +409,36 @@ def test_openfga_not_answering_keeps_last_snapshot(stack, lakeward_factory):
     assert int(state(lw)["lag_ms"]) < 60000
 
 
+def test_catalog_read_only_for_catalog_columns(stack, lw):
+    """Loading the catalog cache costs a Lakekeeper listing per namespace (minutes for a
+    10,000-table warehouse), so a grants query that reads no catalog column (count(*), a
+    dashboard's totals) lists nothing; one reading object_name does, in a new session too."""
+    ctl = {"Authorization": f"Bearer {stack['LK_CONTROL_TOKEN']}"}
+
+    def catalog_calls():
+        calls = requests.get(stack["LK_URL"] + "/_control/stats", headers=ctl,
+                             timeout=10).json()["requests"]
+        return {k: v for k, v in calls.items() if v and k != "batch-check"}
+
+    want = len(expected_grants(stack))
+    requests.post(stack["LK_URL"] + "/_control/stats/reset", headers=ctl, timeout=10)
+    with connect(lw, ADMIN) as conn:
+        assert conn.execute("SELECT count(*), count(principal) "
+                            "FROM lakeward.grants").fetchone() == (want, want)
+        # the dashboard's "Grants now" panel (helm/lakeward/dashboards/gen/main.go)
+        assert conn.execute("SELECT count(*) AS grants,\n  sum(CASE WHEN principal_type = "
+                            "'role' THEN 1 ELSE 0 END) AS role_grants\nFROM lakeward.grants"
+                            ).fetchone()[0] == want
+        assert conn.execute("SELECT count(*) FROM lakeward.grant_history "
+                            "WHERE operation = 'grant'").fetchone()[0] > 0
+    assert catalog_calls() == {}
+    with connect(lw, ADMIN) as conn:
+        named = conn.execute("SELECT count(object_name) FROM lakeward.grants "
+                             "WHERE object_type = 'table'").fetchone()[0]
+        assert named > 0
+    assert catalog_calls() != {}
+
+
 def test_cookbook_queries(stack, lw):
     """docs/sql-tables.md's grant cookbook, verbatim (the 'who lost access' query is run by
     test_grant_and_revoke_show_within_one_sync)."""
