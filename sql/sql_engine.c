@@ -41,6 +41,9 @@ void sql_session_free(struct sql_session *s)
 {
     sql_cursor_ops.end(s, SQL_CURSORS_ALL);
     parse_cache_drop(s);
+    if (s->spare_live)
+        lw_arena_free(&s->spare);
+    s->spare_live = false;
 }
 
 static int run_one(struct sql_session *s, const char *query, const PgQuery__Node *node,

@@ -74,7 +74,7 @@ int sql_run_begin(struct sql_run *r, struct sql_session *s, const char *query,
     r->s = s;
     r->query = query;
     r->start_us = wall_us();
-    lw_arena_init(&r->arena, s->o.max_query_memory);
+    sql_session_arena_take(s, &r->arena);
     r->arena_live = true;
     if (sql_bind(&ctx, node, &r->arena, &r->bound, err) != 0)
         return LW_EINVAL;
@@ -103,7 +103,7 @@ void sql_run_end(struct sql_run *r)
     }
     r->opened = false;
     if (r->arena_live)
-        lw_arena_free(&r->arena);
+        sql_session_arena_give(r->s, &r->arena);
     r->arena_live = false;
 }
 
@@ -196,6 +196,25 @@ static int session_stmt(struct sql_run *r, const struct sql_sink *sink, struct s
     return sink->complete(sink->ctx, tag, err);
 }
 
+#define SELECT_TAG_MAX 32     /* "SELECT " and the 20 digits of the largest count */
+
+/* The tag "SELECT n" written by hand, not by snprintf: every Execute of a SELECT ends with
+ * one, so a prepared statement's round trip should not pay for format parsing. */
+static const char *select_tag(char tag[static SELECT_TAG_MAX], unsigned long n)
+{
+    char digits[24], *d = digits + sizeof digits;
+    size_t len;
+    do {
+        *--d = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    len = (size_t)(digits + sizeof digits - d);
+    memcpy(tag, "SELECT ", 7);
+    memcpy(tag + 7, d, len);
+    tag[7 + len] = '\0';
+    return tag;
+}
+
 int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_rows,
                     bool *suspended, struct sql_error *err)
 {
@@ -244,14 +263,13 @@ int sql_run_execute(struct sql_run *r, const struct sql_sink *sink, long max_row
         if (rc < 0)
             return LW_EINVAL;
         if (rc == 0) {
-            char tag[48];
+            char tag[SELECT_TAG_MAX];
             sql_node_close(bd->plan, &r->x);
             sql_op_close_materials(&r->x);
             r->opened = false;
             r->done = true;
             /* PostgreSQL counts the rows of this Execute only (after PortalSuspended) */
-            snprintf(tag, sizeof tag, "SELECT %ld", sent);
-            return sink->complete(sink->ctx, tag, err);
+            return sink->complete(sink->ctx, select_tag(tag, (unsigned long)sent), err);
         }
         if (sink->row(sink->ctx, bd->ncols, bd->plan->row, err) != 0)
             return LW_EIO;

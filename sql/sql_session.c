@@ -11,3 +11,24 @@ char sql_session_tx_status(const struct sql_session *s)
 {
     return s->tx;
 }
+
+void sql_session_arena_take(struct sql_session *s, struct lw_arena *a)
+{
+    if (s->spare_live) {
+        *a = s->spare;
+        s->spare_live = false;
+    } else {
+        lw_arena_init(a, s->o.max_query_memory);
+    }
+}
+
+void sql_session_arena_give(struct sql_session *s, struct lw_arena *a)
+{
+    if (s->spare_live) {
+        lw_arena_free(a);       /* two statements were live at once: keep one spare only */
+        return;
+    }
+    lw_arena_reset(a);
+    s->spare = *a;
+    s->spare_live = true;
+}

@@ -1,6 +1,6 @@
 /* sql_session.h -- one SQL session's state (struct sql_session): options, transaction
- * status, settings, deadline, open cursors and the last parse tree, and the two calls every
- * layer uses on it. Kept apart from sql_engine.h (the simple-protocol loop, which runs
+ * status, settings, deadline, open cursors, the last parse tree and a spare statement
+ * arena, and the calls every layer uses on it. Kept apart from sql_engine.h (the simple-protocol loop, which runs
  * statements through sql_exec.h) so that the executor depends on the session's state and
  * not on the loop that calls it. */
 #ifndef SQL_SESSION_H
@@ -8,6 +8,7 @@
 
 #include <signal.h>
 
+#include "../server/core/lw_arena.h"
 #include "sql_exec.h"
 #include "sql_parse.h"
 #include "sql_settings.h"
@@ -73,6 +74,11 @@ struct sql_session {
      * of a small query's cost). The tree depends on the text alone. */
     char *parsed_text;
     struct sql_parsed parsed;
+    /* The arena of the session's last finished statement, emptied but keeping its first
+     * chunk: the next statement (every Bind of a prepared one) starts in it instead of
+     * allocating afresh. Freed by sql_session_free. */
+    struct lw_arena spare;
+    bool spare_live;
 };
 
 /* Records an error raised outside the engine (e.g. an unsupported protocol message): a
@@ -81,5 +87,12 @@ void sql_session_error(struct sql_session *s);
 
 /* The status for ReadyForQuery: 'I', 'T' or 'E'. */
 char sql_session_tx_status(const struct sql_session *s);
+
+/* Initialises *a as a statement's arena (bound o.max_query_memory), reusing the session's
+ * spare one when there is one. */
+void sql_session_arena_take(struct sql_session *s, struct lw_arena *a);
+/* Ends a statement's arena *a: it becomes the session's spare (emptied) when there is none
+ * yet, else is freed. Either way *a must not be used again before a take. */
+void sql_session_arena_give(struct sql_session *s, struct lw_arena *a);
 
 #endif

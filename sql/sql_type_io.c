@@ -163,7 +163,7 @@ void sql_io_int_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
         lw_buf_puts(b, t->sql_name);
         return;
     }
-    lw_buf_printf(b, "%lld", (long long)v->u.i);
+    lw_buf_put_int(b, (long long)v->u.i);   /* every int column of every row: no format parsing */
 }
 
 int sql_io_int_cmp(const struct sql_value *a, const struct sql_value *b)

@@ -75,3 +75,22 @@ void lw_arena_free(struct lw_arena *a)
     a->used = 0;
     a->exceeded = false;
 }
+
+void lw_arena_reset(struct lw_arena *a)
+{
+    struct lw_arena_chunk *keep = a->head;
+    while (keep && keep->next)      /* the first chunk allocated is the last of the list */
+        keep = keep->next;
+    if (!keep || keep->size != CHUNK_MIN) {
+        lw_arena_free(a);           /* none, or one sized for a single large allocation */
+        return;
+    }
+    for (struct lw_arena_chunk *c = a->head, *next; c != keep; c = next) {
+        next = c->next;
+        lw_free(c);
+    }
+    keep->off = 0;
+    a->head = keep;
+    a->used = sizeof *keep + keep->size;
+    a->exceeded = false;
+}

@@ -22,5 +22,9 @@ void *lw_arena_alloc(struct lw_arena *a, size_t n) LW_MUSTCHECK;
 char *lw_arena_strndup(struct lw_arena *a, const char *s, size_t n) LW_MUSTCHECK;
 /* Frees every chunk; the arena can be used again afterwards. */
 void lw_arena_free(struct lw_arena *a);
+/* Empties the arena but keeps its first chunk when that is a standard-sized one, so the
+ * next statement of a session allocates without malloc; everything handed out before is
+ * invalid afterwards. Frees the rest as lw_arena_free does; the bound stays the same. */
+void lw_arena_reset(struct lw_arena *a);
 
 #endif
