@@ -428,6 +428,15 @@ read -r _ S_RPS S_P50 S_P99 S_CPU S_GEN S_OTH < <(median_row static)
 read -r _ N_RPS N_P50 N_P99 N_CPU N_GEN N_OTH < <(median_row nginx)
 read -r _ A_RPS A_P50 A_P99 A_CPU A_GEN A_OTH < <(median_row allow)
 read -r _ H_RPS H_P50 H_P99 H_CPU H_GEN H_OTH < <(median_row held)
+# A tail percentile is the noisiest number of a run, so the nginx comparison takes each
+# target's p99 as the median of its rounds' p99s (not the p99 of the median round by
+# requests/s), and lists each round's own ratio: the targets of a round ran in the same minute.
+median_p99() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$OUT/raw/wrk.tsv" | sort -g | awk -v k="$ROUNDS" 'NR == int((k + 1) / 2)'; }
+round_p99_ratios() {
+    awk -F'\t' -v a="$1" -v b="$2" '$1 == a { x[++i] = $4 } $1 == b { y[++j] = $4 }
+        END { for (r = 1; r <= i && r <= j; r++) printf "%s%.2f", (r > 1 ? " / " : ""), x[r] / y[r] }' "$OUT/raw/wrk.tsv"
+}
+N_P99M="$(median_p99 nginx)"; S_P99M="$(median_p99 static)"; H_P99M="$(median_p99 held)"; A_P99M="$(median_p99 allow)"
 [[ "$MODE" == http ]] || read -r _ T_RPS T_P50 T_P99 T_CPU T_GEN T_OTH < <(median_row batch)
 OTHER_MAX="$(awk -F'\t' '$7 > m { m = $7 } END { print m + 0 }' "$OUT/raw/wrk.tsv")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -464,24 +473,25 @@ write_section() {
 write_nginx_section() {
     local aim_rps aim_p99
     aim_rps="$(awk -v a="$H_RPS" -v n="$N_RPS" 'BEGIN { print (a >= 0.7 * n ? "met" : "not met") }')"
-    aim_p99="$(awk -v a="$H_P99" -v n="$N_P99" 'BEGIN { print (a <= 2 * n ? "met" : "not met") }')"
+    aim_p99="$(awk -v a="$H_P99M" -v n="$N_P99M" 'BEGIN { print (a <= 2 * n ? "met" : "not met") }')"
     write_section "$NGINX_SECTION" "$(cat <<EOF
 $NGINX_SECTION
 
 Measured on $(date -u +%F) by \`tests/bench/run.sh${1:+ $1}\` (\`make bench\` measures this too). lakeward $LW_REV,
 nginx $(pkgver nginx), libmicrohttpd $(pkgver libmicrohttpd12), wrk $(pkgver wrk); $NCPU CPUs ($CPU_MODEL).
 
-| server, same request (POST of the Trino allow body) | requests/s | p50 | p99 | server CPU per request |
+| server, same request (POST of the Trino allow body) | requests/s | p50 | p99 (median of rounds) | server CPU per request |
 |---|---:|---:|---:|---:|
-| nginx, fixed answer \`{"result":true}\` | $(int "$N_RPS") | $(ms "$N_P50") ms | $(ms "$N_P99") ms | $N_CPU µs |
-| lakeward's HTTP layer, fixed answer (static responder) | $(int "$S_RPS") | $(ms "$S_P50") ms | $(ms "$S_P99") ms | $S_CPU µs |
-| lakeward \`/v1/data/trino/allow\`, cached decision (no refresh during the run) | $(int "$H_RPS") | $(ms "$H_P50") ms | $(ms "$H_P99") ms | $H_CPU µs |
-| the same, default 5 s TTL (refresh-ahead renews it during the run) | $(int "$A_RPS") | $(ms "$A_P50") ms | $(ms "$A_P99") ms | $A_CPU µs |
+| nginx, fixed answer \`{"result":true}\` | $(int "$N_RPS") | $(ms "$N_P50") ms | $(ms "$N_P99M") ms | $N_CPU µs |
+| lakeward's HTTP layer, fixed answer (static responder) | $(int "$S_RPS") | $(ms "$S_P50") ms | $(ms "$S_P99M") ms | $S_CPU µs |
+| lakeward \`/v1/data/trino/allow\`, cached decision (no refresh during the run) | $(int "$H_RPS") | $(ms "$H_P50") ms | $(ms "$H_P99M") ms | $H_CPU µs |
+| the same, default 5 s TTL (refresh-ahead renews it during the run) | $(int "$A_RPS") | $(ms "$A_P50") ms | $(ms "$A_P99M") ms | $A_CPU µs |
 
 lakeward's cached allow against nginx: throughput **$(ratio "$H_RPS" "$N_RPS")x** nginx's (aim >= 0.7x: $aim_rps), p99
-**$(ratio "$H_P99" "$N_P99")x** nginx's (aim <= 2x: $aim_p99), p50 $(ratio "$H_P50" "$N_P50")x. The static responder (lakeward's HTTP
-layer without a decision) does $(ratio "$S_RPS" "$N_RPS")x nginx's throughput. With the default TTL:
-throughput $(ratio "$A_RPS" "$N_RPS")x, p99 $(ratio "$A_P99" "$N_P99")x.
+**$(ratio "$H_P99M" "$N_P99M")x** nginx's (aim <= 2x: $aim_p99; round by round $(round_p99_ratios held nginx)), p50 $(ratio "$H_P50" "$N_P50")x.
+The static responder (lakeward's HTTP layer without a decision) does $(ratio "$S_RPS" "$N_RPS")x nginx's throughput,
+p99 $(ratio "$S_P99M" "$N_P99M")x (round by round $(round_p99_ratios static nginx)). With the default TTL: throughput
+$(ratio "$A_RPS" "$N_RPS")x, p99 $(ratio "$A_P99M" "$N_P99M")x (round by round $(round_p99_ratios allow nginx)).
 
 **Why two allow rows.** With the default TTL (5 s, refresh-ahead at 20 %) each timed run renews
 the answer about twice: one batch-check to the stand-in, which asks this machine's OpenFGA and
@@ -494,7 +504,8 @@ nginx's p99 in the same minutes. A production Lakekeeper and OpenFGA run on othe
 the first row is lakeward's own cost; the second is what the bench machine adds.
 
 Method: the same wrk runs as the warm path above ($CONNS keep-alive connections, $GEN_THREADS wrk thread(s) on CPU(s) $GEN_CPUS,
-${DURATION} s per run, $ROUNDS rounds with the targets interleaved, median round by requests/s), every
+${DURATION} s per run, $ROUNDS rounds with the targets interleaved; requests/s, p50 and CPU from the median round by
+requests/s, p99 the median of the rounds' p99s), every
 server pinned to CPU(s) $SRV_CPUS. nginx runs as one process (\`master_process off\`: no separate
 worker, as lakeward is one process), access log off, unbounded keep-alive, \`return 200\` of the
 fixed body, started unprivileged with a configuration under build/bench/nginx. wrk used about
@@ -521,7 +532,7 @@ if [[ "$MODE" == http ]]; then
   static       : $S_RPS req/s  p50 $(ms "$S_P50") ms  p99 $(ms "$S_P99") ms  (CPU $S_CPU us/req)
   cached allow : $A_RPS req/s  p50 $(ms "$A_P50") ms  p99 $(ms "$A_P99") ms  (CPU $A_CPU us/req, wrk CPU ${A_GEN}%)
   held allow   : $H_RPS req/s  p50 $(ms "$H_P50") ms  p99 $(ms "$H_P99") ms  (no refresh during the runs)
-  allow/nginx  : throughput $(ratio "$H_RPS" "$N_RPS")x (aim >= 0.7), p99 $(ratio "$H_P99" "$N_P99")x (aim <= 2); default TTL $(ratio "$A_RPS" "$N_RPS")x / $(ratio "$A_P99" "$N_P99")x
+  allow/nginx  : throughput $(ratio "$H_RPS" "$N_RPS")x (aim >= 0.7), p99 $(ratio "$H_P99M" "$N_P99M")x (aim <= 2; rounds $(round_p99_ratios held nginx)); default TTL $(ratio "$A_RPS" "$N_RPS")x / $(ratio "$A_P99" "$N_P99")x
   raw results  : $OUT/raw/
 
 EOF
