@@ -27,8 +27,9 @@ import uuid
 import psycopg
 import requests
 
+import bench_doc
+
 REPO = pathlib.Path(__file__).resolve().parent.parent.parent
-DOC = REPO / "docs" / "benchmarks.md"
 SEED = REPO / "tests" / "stack" / "seed.json"
 SECTION = "## OpenFGA mirror and grants (make bench)"
 ADMIN = "bench"
@@ -542,22 +543,7 @@ def report(a, cat, m, load0, load1):
 
 
 def write_section(text_):
-    doc = DOC.read_text()
-    out, skip, done = [], False, False
-    for line in doc.splitlines():
-        if line == SECTION:
-            out.append(text_.rstrip("\n"))
-            skip, done = True, True
-            continue
-        if skip and line.startswith("## "):
-            skip = False
-            out.append("")
-        if not skip:
-            out.append(line)
-    if not done:
-        out += ["", text_.rstrip("\n")]
-    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
-    log(f'wrote "{SECTION}" in {DOC.relative_to(REPO)}')
+    bench_doc.write_section(SECTION, text_, log)
 
 
 if __name__ == "__main__":

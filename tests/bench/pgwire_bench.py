@@ -25,8 +25,9 @@ import subprocess
 import sys
 import time
 
+import bench_doc
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "benchmarks.md"
 SECTION = "## Postgres wire: pgbench SELECT 1 (make bench)"
 MODES = ("simple", "extended", "prepared")
 CLIENTS = (1, 8)
@@ -150,22 +151,7 @@ def cost_rows(costs):
 
 
 def write_section(text_):
-    doc = DOC.read_text()
-    out, skip, done = [], False, False
-    for line in doc.splitlines():
-        if line == SECTION:
-            out.append(text_.rstrip("\n"))
-            skip, done = True, True
-            continue
-        if skip and line.startswith("## "):
-            skip = False
-            out.append("")
-        if not skip:
-            out.append(line)
-    if not done:
-        out += ["", text_.rstrip("\n")]
-    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
-    log(f'wrote "{SECTION}" in docs/benchmarks.md')
+    bench_doc.write_section(SECTION, text_, log)
 
 
 def main():

@@ -43,9 +43,10 @@ import sys
 import threading
 import time
 
+import bench_doc
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SECTION = "## SQL engine (make bench)"
-DOC = REPO / "docs" / "benchmarks.md"
 TABLE = "lakeward.decisions"          # the same name on both servers: identical statement text
 POST_THREADS = 4                      # concurrent keep-alive connections filling the ring
 USERS = 40
@@ -406,24 +407,7 @@ def verdict(results):
 
 
 def write_section(text_):
-    doc = DOC.read_text() if DOC.exists() else (
-        "# Benchmarks\n\nMeasured numbers. Benchmarks never assert on speed; each section says "
-        "how it was measured and which command reproduces it.\n\n")
-    out, skip, done = [], False, False
-    for line in doc.splitlines():
-        if line == SECTION:
-            out.append(text_.rstrip("\n"))
-            skip, done = True, True
-            continue
-        if skip and line.startswith("## "):
-            skip = False
-            out.append("")
-        if not skip:
-            out.append(line)
-    if not done:
-        out += ["", text_.rstrip("\n")]
-    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
-    log(f'wrote "{SECTION}" in {DOC.relative_to(REPO)}')
+    bench_doc.write_section(SECTION, text_, log)
 
 
 def main():

@@ -42,8 +42,9 @@ sys.path.insert(0, str(REPO / "tests" / "helm"))
 sys.path.insert(0, str(REPO / "tests"))
 from test_dashboard import expand, panels  # noqa: E402  (the tested macro expansion)
 
+import bench_doc
+
 SECTION = "## Decision store (make bench)"
-DOC = REPO / "docs" / "benchmarks.md"
 
 
 def log(msg):
@@ -193,22 +194,7 @@ def panels_timing(build, work, dsn, runs):
 
 
 def write_section(text_):
-    doc = DOC.read_text()
-    out, skip, done = [], False, False
-    for line in doc.splitlines():
-        if line == SECTION:
-            out.append(text_.rstrip("\n"))
-            skip, done = True, True
-            continue
-        if skip and line.startswith("## "):
-            skip = False
-            out.append("")
-        if not skip:
-            out.append(line)
-    if not done:
-        out += ["", text_.rstrip("\n")]
-    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
-    log(f'wrote "{SECTION}" in {DOC.relative_to(REPO)}')
+    bench_doc.write_section(SECTION, text_, log)
 
 
 def main():
