@@ -22,22 +22,9 @@ void sql_session_arena_take(struct sql_session *s, struct lw_arena *a)
     }
 }
 
-/* Under AddressSanitizer the block is freed, not kept: a reused block is never poisoned, so
- * keeping it would hide a use of a finished statement's memory from the sanitizer runs. */
-#if defined(__SANITIZE_ADDRESS__)
-#define ARENA_KEEP_SPARE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ARENA_KEEP_SPARE 0
-#endif
-#endif
-#ifndef ARENA_KEEP_SPARE
-#define ARENA_KEEP_SPARE 1
-#endif
-
 void sql_session_arena_give(struct sql_session *s, struct lw_arena *a)
 {
-    if (s->spare_live || !ARENA_KEEP_SPARE) {
+    if (s->spare_live) {
         lw_arena_free(a);       /* two statements were live at once: keep one spare only */
         return;
     }

@@ -1,6 +1,7 @@
 /* lw_arena.c -- bounded bump allocator (see lw_arena.h). */
 #include "lw_arena.h"
 
+#include <sanitizer/asan_interface.h>   /* no-op macros unless built with AddressSanitizer */
 #include <stdalign.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ void *lw_arena_alloc(struct lw_arena *a, size_t n)
     }
     p = c->data + c->off;
     c->off += n;
+    ASAN_UNPOISON_MEMORY_REGION(p, n);     /* a kept chunk is poisoned by lw_arena_reset */
     return p;
 bound:
     a->exceeded = true;
@@ -68,6 +70,7 @@ void lw_arena_free(struct lw_arena *a)
     struct lw_arena_chunk *c = a->head, *next;
     while (c) {
         next = c->next;
+        ASAN_UNPOISON_MEMORY_REGION(c->data, c->size);
         lw_free(c);
         c = next;
     }
@@ -90,6 +93,9 @@ void lw_arena_reset(struct lw_arena *a)
         lw_free(c);
     }
     keep->off = 0;
+    /* Under AddressSanitizer a use of memory from before the reset is reported as a use of
+     * poisoned memory, as a use of the freed chunk would have been. */
+    ASAN_POISON_MEMORY_REGION(keep->data, keep->size);
     a->head = keep;
     a->used = sizeof *keep + keep->size;
     a->exceeded = false;

@@ -52,6 +52,28 @@ static void reset_frees_a_large_first_chunk(void **state)
     lw_arena_free(&a);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+/* Under AddressSanitizer memory from before a reset is poisoned until allocated again, so the
+ * sanitizer runs catch a use of a finished statement's memory in the reused chunk. */
+static void reset_poisons_what_came_before(void **state)
+{
+    struct lw_arena a;
+    unsigned char *first, *again;
+    (void)state;
+    lw_arena_init(&a, 1u << 20);
+    assert_non_null(first = lw_arena_alloc(&a, 64));
+    assert_false(__asan_address_is_poisoned(first));
+    lw_arena_reset(&a);
+    assert_true(__asan_address_is_poisoned(first));
+    assert_true(__asan_address_is_poisoned(first + 128));
+    assert_ptr_equal(again = lw_arena_alloc(&a, 64), first);
+    assert_false(__asan_address_is_poisoned(again + 63));
+    assert_true(__asan_address_is_poisoned(again + 64));
+    lw_arena_free(&a);
+}
+#endif
+
 static void reset_keeps_the_bound(void **state)
 {
     struct lw_arena a;
@@ -72,6 +94,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reset_reuses_first_chunk),
+#if defined(__SANITIZE_ADDRESS__)
+        cmocka_unit_test(reset_poisons_what_came_before),
+#endif
         cmocka_unit_test(reset_frees_a_large_first_chunk),
         cmocka_unit_test(reset_keeps_the_bound),
     };
