@@ -87,8 +87,13 @@ CASES = {
 @pytest.mark.parametrize("binary", [False, True], ids=["simple", "extended"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_cursor_sql_as_postgresql(lw, stack, case, binary):
+    same_as_postgresql(lw, stack, CASES[case], binary)
+
+
+def same_as_postgresql(lw, stack, stmts, binary):
+    """Each statement in turn on lakeward and on PostgreSQL: the same rows, types or error."""
     with lw_conn(lw, autocommit=True) as a, pg_conn(stack, autocommit=True) as b:
-        for stmt in CASES[case]:
+        for stmt in stmts:
             got, want = outcome(a, stmt, binary), outcome(b, stmt, binary)
             assert got == want, (stmt, got, want)
 
@@ -267,10 +272,7 @@ def test_pg_cursors_columns_as_postgresql(lw, stack, binary):
 @pytest.mark.parametrize("binary", [False, True], ids=["simple", "extended"])
 @pytest.mark.parametrize("case", sorted(PG_CURSORS_CASES))
 def test_pg_cursors_as_postgresql(lw, stack, case, binary):
-    with lw_conn(lw, autocommit=True) as a, pg_conn(stack, autocommit=True) as b:
-        for stmt in PG_CURSORS_CASES[case]:
-            got, want = outcome(a, stmt, binary), outcome(b, stmt, binary)
-            assert got == want, (stmt, got, want)
+    same_as_postgresql(lw, stack, PG_CURSORS_CASES[case], binary)
 
 
 def test_pg_cursors_only_the_sessions_own(lw):
