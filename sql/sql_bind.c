@@ -1820,7 +1820,7 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
         if (!used)
             return sql_bind_nomem(b);
         memset(used, 0, (size_t)w + 1);
-        for (int i = 0; i < t.n; i++)
+        for (int i = 0; !aggregated && i < t.n; i++)   /* see below */
             mark_row(t.exprs[i], used, 0, w);
         mark_row(where, used, 0, w);
         for (int k = 0; k < g.ngroup; k++)
@@ -1836,7 +1836,10 @@ static int bind_select_into(struct binder *b, const PgQuery__SelectStmt *s, stru
     /* the scan reads the columns anything above it uses */
     if (scan) {
         scan->u.scan.cols_used = 0;
-        for (int i = 0; i < t.n; i++)
+        /* Aggregated, the select list was regrouped onto the aggregate's output row (group
+         * keys, then one column per aggregate): its column numbers are not the scan's, and
+         * what it reads of the scan is in the group keys and aggregate arguments below. */
+        for (int i = 0; !aggregated && i < t.n; i++)
             mark_used(t.exprs[i], &scan->u.scan.cols_used, 0, scan->ncols);
         for (int i = 0; i < scan->u.scan.ncons; i++)
             mark_used(scan->u.scan.cons[i].pred, &scan->u.scan.cols_used, 0, scan->ncols);

@@ -603,6 +603,9 @@ static void table_contract(void **state)
     assert_int_equal(filter_argv[0].type, SQL_V_INT);
     assert_int_equal(filter_argv[0].u.i, 2);
     assert_int_equal(last_in.cols_used, (1u << 0) | (1u << 1));
+    /* aggregated: the columns the aggregates read, not the aggregate output's numbering */
+    run("select count(*), count(name), count(score) from t.items");
+    assert_int_equal(last_in.cols_used, (1u << 1) | (1u << 3));
     /* a value computed from no row by stable functions (now() - interval ...) is handed to
      * the table too, evaluated once when the scan starts */
     assert_string_equal(run("select name from t.items "
