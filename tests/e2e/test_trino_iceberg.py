@@ -1,7 +1,8 @@
 """Trino's real Iceberg connector on the stand-in's Iceberg REST catalog: the OPA requests only a
 real Iceberg catalog causes (metadata tables, table procedures, SHOW CREATE TABLE, views over
-managed tables, nested namespaces, time travel), each decided by lakeward and compared, through
-its decision log, with what the bridge's rules say (opa-bridge-spec §4.2, cases of §7 cited).
+managed tables, nested namespaces, time travel, table properties, comments, materialized views),
+each decided by lakeward and compared, through its decision log (the result and the rule that
+allowed), with what the bridge's rules say (opa-bridge-spec §4.2, cases of §7 cited).
 
 Principals (tests/stack/seed.json): airflow-sp-1 may modify and create in warehouse demo;
 airflow-sp-2 may only select finance.product (Lakekeeper's select: read_data and get_metadata);
@@ -35,11 +36,28 @@ def run(lw, client, sql: str, user: str) -> tuple[Any, list[dict[str, Any]]]:
     return out, lw.between(first, last)
 
 
-def verdicts(recs: list[dict[str, Any]], op: str, name: str) -> list[Any]:
-    """Results of the single-`allow` decisions for op whose resources name `name`."""
-    return [d["result"] for d in recs
+def decisions_of(recs: list[dict[str, Any]], op: str, name: str) -> list[dict[str, Any]]:
+    """The single-`allow` decisions for op whose resources name `name`."""
+    return [d for d in recs
             if d.get("operation") == op and d.get("endpoint", "allow") == "allow"
             and name in str(d.get("resources"))]
+
+
+def verdicts(recs: list[dict[str, Any]], op: str, name: str) -> list[Any]:
+    """Results of the single-`allow` decisions for op whose resources name `name`."""
+    return [d["result"] for d in decisions_of(recs, op, name)]
+
+
+def allowed_by(recs: list[dict[str, Any]], op: str, name: str, rule: str) -> bool:
+    """Every decision for op on `name` allowed, each by the bridge rule `rule` (the label
+    lakeward logs for the Lakekeeper check that allowed it, e.g. "table.commit")."""
+    ds = decisions_of(recs, op, name)
+    return bool(ds) and all(d["result"] is True and d.get("rules") == [rule] for d in ds)
+
+
+def resource_table(recs: list[dict[str, Any]], op: str, name: str) -> dict[str, Any]:
+    """The `table` resource Trino sent with the (first) decision for op on `name`."""
+    return decisions_of(recs, op, name)[0]["resources"][0]["table"]
 
 
 def all_true(v: list[Any]) -> bool:
@@ -162,3 +180,157 @@ def test_time_travel(trino, lakeward_service, seed_mirror):
                     f"SELECT count(*) FROM {CAT}.finance.revenue FOR VERSION AS OF {rev}", SP2)
     assert denied(out), out
     assert all_false(verdicts(recs, "SelectFromColumns", "revenue")), recs
+
+
+def test_create_table_with_properties(trino, lakeward_service, seed_mirror):
+    """§4.2 CreateTable, cases 35 and 36: namespace create_table on the table's namespace, with
+    the table properties as Trino sends them (raw JSON values: an array, a number) forwarded in
+    the check. sp-1 (create on the warehouse) creates a partitioned PARQUET table in finance;
+    sp-2 (select on finance.product only) is denied the same statement."""
+    c1 = trino(SP1)
+    t = unique_name("props")
+    sql = (f"CREATE TABLE {CAT}.finance.{t} (id bigint, d date, name varchar) "
+           f"WITH (format = 'PARQUET', partitioning = ARRAY['month(d)'], format_version = 2)")
+    try:
+        out, recs = run(lakeward_service, c1, sql, SP1)
+        assert not isinstance(out, TrinoError), out
+        assert allowed_by(recs, "CreateTable", t, "namespace.create_table"), recs
+        assert resource_table(recs, "CreateTable", t)["properties"] == {
+            "format": "PARQUET", "partitioning": ["month(d)"], "format_version": 2}, recs
+        ddl = c1.execute(f"SHOW CREATE TABLE {CAT}.finance.{t}").rows[0][0]
+        assert "partitioning = ARRAY['month(d)']" in ddl and "format = 'PARQUET'" in ddl, ddl
+        out, recs = run(lakeward_service, trino(SP2), sql.replace(t, t + "_sp2"), SP2)
+        assert denied(out), out
+        assert all_false(verdicts(recs, "CreateTable", t + "_sp2")), recs
+        # extra_properties (case 36 flattens them into the check's properties): the decision is
+        # made and allowed, then the connector refuses keys its catalog does not allow
+        # (iceberg.allowed-extra-properties is empty), so nothing is created.
+        t2 = t + "_extra"
+        out, recs = run(lakeward_service, c1,
+                        f"CREATE TABLE {CAT}.finance.{t2} (id bigint) WITH (format = 'PARQUET', "
+                        f"extra_properties = MAP(ARRAY['k1'], ARRAY['v1']))", SP1)
+        assert isinstance(out, TrinoError) and out.error_name == "INVALID_TABLE_PROPERTY", out
+        assert allowed_by(recs, "CreateTable", t2, "namespace.create_table"), recs
+        assert resource_table(recs, "CreateTable", t2)["properties"] == {
+            "format": "PARQUET", "extra_properties": {"k1": "v1"}}, recs
+        assert t2 not in str(c1.execute(f"SHOW TABLES FROM {CAT}.finance").rows)
+    finally:
+        c1.execute(f"DROP TABLE IF EXISTS {CAT}.finance.{t}")
+
+
+def test_set_table_properties(trino, lakeward_service, seed_mirror):
+    """§4.2 SetTableProperties, cases 37 and 69: table commit with the new properties as
+    updated_properties. sp-1 (modify on the warehouse) changes a table's format and
+    partitioning; sp-2 may select finance.product but not commit to it."""
+    c1 = trino(SP1)
+    t = unique_name("setprops")
+    c1.execute(f"CREATE TABLE {CAT}.finance.{t} (id bigint, d date) WITH (format = 'PARQUET')")
+    try:
+        sql = (f"ALTER TABLE {CAT}.finance.{t} SET PROPERTIES format = 'ORC', "
+               f"partitioning = ARRAY['day(d)']")
+        out, recs = run(lakeward_service, c1, sql, SP1)
+        assert not isinstance(out, TrinoError), out
+        assert allowed_by(recs, "SetTableProperties", t, "table.commit"), recs
+        assert resource_table(recs, "SetTableProperties", t)["properties"] == {
+            "format": "ORC", "partitioning": ["day(d)"]}, recs
+        ddl = c1.execute(f"SHOW CREATE TABLE {CAT}.finance.{t}").rows[0][0]
+        assert "format = 'ORC'" in ddl and "partitioning = ARRAY['day(d)']" in ddl, ddl
+        out, recs = run(lakeward_service, trino(SP2),
+                        f"ALTER TABLE {CAT}.finance.product SET PROPERTIES format = 'ORC'", SP2)
+        assert denied(out), out
+        assert all_false(verdicts(recs, "SetTableProperties", "product")), recs
+    finally:
+        c1.execute(f"DROP TABLE IF EXISTS {CAT}.finance.{t}")
+
+
+@pytest.mark.parametrize("target, op", [("TABLE {t}", "SetTableComment"),
+                                        ("COLUMN {t}.name", "SetColumnComment")])
+def test_table_and_column_comments(trino, lakeward_service, seed_mirror, target, op):
+    """§4.2 SetTableComment / SetColumnComment, case 67: table write_data. sp-1 (modify on the
+    warehouse) comments its table and the comment is stored; sp-2 may select finance.product
+    but not write to it."""
+    c1 = trino(SP1)
+    t = unique_name("comments")
+    c1.execute(f"CREATE TABLE {CAT}.finance.{t} (id bigint, name varchar)")
+    try:
+        what = target.format(t=f"{CAT}.finance.{t}")
+        out, recs = run(lakeward_service, c1, f"COMMENT ON {what} IS 'lw-{op}'", SP1)
+        assert not isinstance(out, TrinoError), out
+        assert allowed_by(recs, op, t, "table.write_data"), recs
+        assert f"'lw-{op}'" in c1.execute(f"SHOW CREATE TABLE {CAT}.finance.{t}").rows[0][0]
+        what = target.format(t=f"{CAT}.finance.product")
+        out, recs = run(lakeward_service, trino(SP2), f"COMMENT ON {what} IS 'no'", SP2)
+        assert denied(out), out
+        assert all_false(verdicts(recs, op, "product")), recs
+    finally:
+        c1.execute(f"DROP TABLE IF EXISTS {CAT}.finance.{t}")
+
+
+def test_view_comment(trino, lakeward_service, seed_mirror):
+    """§4.2 SetViewComment, case 73: the bridge asks view write_data, an action Lakekeeper
+    rejects, so against a real Lakekeeper it never allows; lakeward asks view commit
+    (docs/authz.md, deviation 3): sp-1 (modify on the warehouse) comments a view, sp-2 (nothing
+    on it) is denied."""
+    c1 = trino(SP1)
+    s = unique_name()
+    c1.execute(f"CREATE SCHEMA {CAT}.{s}")
+    try:
+        c1.execute(f"CREATE VIEW {CAT}.{s}.v AS SELECT id FROM {CAT}.finance.product")
+        out, recs = run(lakeward_service, c1, f"COMMENT ON VIEW {CAT}.{s}.v IS 'lw-view'", SP1)
+        assert not isinstance(out, TrinoError), out
+        assert allowed_by(recs, "SetViewComment", s, "view.commit"), recs
+        out, recs = run(lakeward_service, trino(SP2), f"COMMENT ON VIEW {CAT}.{s}.v IS 'no'", SP2)
+        assert denied(out), out
+        assert all_false(verdicts(recs, "SetViewComment", s)), recs
+    finally:
+        c1.execute(f"DROP VIEW IF EXISTS {CAT}.{s}.v")
+        c1.execute(f"DROP SCHEMA IF EXISTS {CAT}.{s}")
+
+
+MV_UNSUPPORTED = "createMaterializedView is not supported for Iceberg REST catalog"
+
+
+def test_materialized_view_is_refused_by_the_rest_catalog(trino, lakeward_service, seed_mirror):
+    """Trino 476's Iceberg connector has no materialized views on a REST catalog: CREATE
+    MATERIALIZED VIEW is refused (NOT_SUPPORTED) only after the access checks, which follow
+    §4.2: SelectFromColumns on the query's table (table read_data, case 75) and
+    CreateMaterializedView (namespace create_view, case 71). sp-1 (create on the warehouse)
+    passes both and then meets the refusal; nothing is created (no view, no storage table).
+    sp-2 reads finance.product but may not create in finance: PERMISSION_DENIED."""
+    c1 = trino(SP1)
+    s = unique_name()
+    c1.execute(f"CREATE SCHEMA {CAT}.{s}")
+    try:
+        sql = f"CREATE MATERIALIZED VIEW {CAT}.{s}.mv AS SELECT id, name FROM {CAT}.finance.product"
+        out, recs = run(lakeward_service, c1, sql, SP1)
+        assert isinstance(out, TrinoError) and out.error_name == "NOT_SUPPORTED", out
+        assert MV_UNSUPPORTED in out.message, out
+        assert allowed_by(recs, "SelectFromColumns", "product", "table.read_data"), recs
+        assert allowed_by(recs, "CreateMaterializedView", s, "namespace.create_view"), recs
+        assert c1.execute(f"SHOW TABLES FROM {CAT}.{s}").rows == []
+        out, recs = run(lakeward_service, trino(SP2),
+                        f"CREATE MATERIALIZED VIEW {CAT}.finance.mv_{s} AS "
+                        f"SELECT id FROM {CAT}.finance.product", SP2)
+        assert denied(out), out
+        assert all_true(verdicts(recs, "SelectFromColumns", "product")), recs
+        assert all_false(verdicts(recs, "CreateMaterializedView", f"mv_{s}")), recs
+    finally:
+        c1.execute(f"DROP SCHEMA IF EXISTS {CAT}.{s}")
+
+
+@pytest.mark.parametrize("sql, error", [
+    ("REFRESH MATERIALIZED VIEW {cat}.finance.product", "TABLE_NOT_FOUND"),
+    ("DROP MATERIALIZED VIEW {cat}.finance.product", "GENERIC_USER_ERROR"),
+    ("ALTER MATERIALIZED VIEW {cat}.finance.product SET PROPERTIES format = 'ORC'", "TABLE_NOT_FOUND"),
+    ('SELECT count(*) FROM {cat}.finance."product$materialized_view_storage"', "NOT_FOUND"),
+])
+def test_materialized_view_operations_never_reach_lakeward(trino, lakeward_service, seed_mirror,
+                                                           sql, error):
+    """With no materialized view possible, REFRESH / DROP / ALTER MATERIALIZED VIEW and the
+    storage table (`$materialized_view_storage`) fail in Trino's analysis, before any access
+    check: lakeward sees only ExecuteQuery, so RefreshMaterializedView, DropMaterializedView and
+    SetMaterializedViewProperties (always false in the bridge, case 82, and in lakeward) are
+    never sent by this Trino."""
+    out, recs = run(lakeward_service, trino(SP1), sql.format(cat=CAT), SP1)
+    assert isinstance(out, TrinoError) and out.error_name == error, out
+    assert [d.get("operation") for d in recs] == ["ExecuteQuery"], recs
