@@ -4,6 +4,7 @@
  * registries, then streamed; constraints are left to the engine because every catalog
  * fits in memory and is built in microseconds). */
 #include "sql_catalog_int.h"
+#include "sql_func.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,20 +81,60 @@ char sql_catalog_relkind(const struct sql_table *tab)
     return rel ? rel->relkind : 'r';
 }
 
+/* Appends schema s to out[0..*n) unless it is there already or out is full. */
+static void add_schema(const char **out, int *n, int max, const char *s)
+{
+    int k = 0;
+    while (k < *n && strcmp(out[k], s) != 0)
+        k++;
+    if (k == *n && *n < max)
+        out[(*n)++] = s;
+}
+
 int cat_schemas(const struct sql_tables *t, const char **out, int max)
 {
     int n = 0;
-    for (int i = 0; i < NFIXED && n < max; i++)
-        out[n++] = fixed_schemas[i].name;
-    for (int i = 0; i < sql_tables_count(t) && n < max; i++) {
-        const char *s = sql_tables_at(t, i)->schema;
-        int k = 0;
-        while (k < n && strcmp(out[k], s) != 0)
-            k++;
-        if (k == n)
-            out[n++] = s;
-    }
+    const char *schema;
+    for (int i = 0; i < NFIXED; i++)
+        add_schema(out, &n, max, fixed_schemas[i].name);
+    for (int i = 0; i < sql_tables_count(t); i++)
+        add_schema(out, &n, max, sql_tables_at(t, i)->schema);
+    /* a schema holding only functions still exists, as pronamespace names it */
+    for (int i = 0; sql_tables_func_at(t, i, &schema); i++)
+        add_schema(out, &n, max, schema);
     return n;
+}
+
+const struct sql_func *sql_catalog_func_by_oid(const struct sql_tables *t, uint32_t oid,
+                                               const char **schema)
+{
+    const struct sql_func *fn = sql_func_by_oid(oid);
+    if (fn) {
+        *schema = "pg_catalog";
+        return fn;
+    }
+    for (int i = 0; (fn = sql_tables_func_at(t, i, schema)) != NULL; i++)
+        if (fn->oid == oid)
+            return fn;
+    return NULL;
+}
+
+int cat_each_func(const struct sql_tables *t, void *ctx,
+                  int (*each)(void *ctx, const struct sql_func *fn, const char *schema))
+{
+    const struct sql_func *fn;
+    const char *schema;
+    int rc;
+    for (int f = 0; f < sql_func_nfamilies(); f++) {
+        const struct sql_func_family *fam = sql_func_family_at(f);
+        for (int i = 0; i < fam->nfuncs; i++)
+            if (fam->funcs[i].oid != 0 && (rc = each(ctx, &fam->funcs[i], "pg_catalog")) != 0)
+                return rc;
+    }
+    for (int i = 0; (fn = sql_tables_func_at(t, i, &schema)) != NULL; i++)
+        if ((rc = each(ctx, fn, schema)) != 0)
+            return rc;
+    return 0;
 }
 
 uint32_t cat_schema_oid(const char *name)

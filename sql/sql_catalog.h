@@ -49,6 +49,12 @@ uint32_t sql_catalog_nsp_oid(const struct sql_tables *t, const char *name);
 /* The name of schema oid, or NULL. */
 const char *sql_catalog_nsp_name(const struct sql_tables *t, uint32_t oid);
 
+/* The function with pg_proc OID oid: a built-in (sql_func.h; *schema "pg_catalog") or a
+ * module function of t (sql_tables_add_func; its own schema); NULL when neither. t may be
+ * NULL (built-ins only). */
+const struct sql_func *sql_catalog_func_by_oid(const struct sql_tables *t, uint32_t oid,
+                                               const char **schema);
+
 /* The relation kind pg_class shows for a registered table: 'v' for the catalog relations
  * that are views in PostgreSQL (pg_roles, pg_settings, information_schema.*), 'r' for the
  * rest, lakeward's tables included. */

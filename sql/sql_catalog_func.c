@@ -122,11 +122,20 @@ static int f_pg_type_is_visible(ARGS)
     return 0;
 }
 
+/* The function an OID argument names (built-in or module function), or NULL. */
+static const struct sql_func *func_arg(const struct sql_fcall *c, const struct sql_value *v,
+                                       const char **schema)
+{
+    return sql_catalog_func_by_oid(tables_of(c), (uint32_t)v->u.i, schema);
+}
+
 static int f_pg_function_is_visible(ARGS)
 {
-    (void)c, (void)argc;
-    if (sql_func_by_oid((uint32_t)argv[0].u.i))
-        ret_bool(out, true);
+    const char *schema;
+    const struct sql_func *fn = func_arg(c, &argv[0], &schema);
+    (void)argc;
+    if (fn)
+        ret_bool(out, cat_func_visible(tables_of(c), fn, schema));
     else
         ret_null(out);
     return 0;
@@ -152,7 +161,8 @@ static int f_format_type(ARGS)
 
 static int f_pg_get_function_result(ARGS)
 {
-    const struct sql_func *fn = sql_func_by_oid((uint32_t)argv[0].u.i);
+    const char *schema;
+    const struct sql_func *fn = func_arg(c, &argv[0], &schema);
     struct lw_buf b;
     (void)argc;
     if (!fn) {
@@ -168,7 +178,8 @@ static int f_pg_get_function_result(ARGS)
 
 static int f_pg_get_function_arguments(ARGS)
 {
-    const struct sql_func *fn = sql_func_by_oid((uint32_t)argv[0].u.i);
+    const char *schema;
+    const struct sql_func *fn = func_arg(c, &argv[0], &schema);
     struct lw_buf b;
     (void)argc;
     if (!fn) {

@@ -247,43 +247,45 @@ static int build_views(struct cat_scan *s)
 }
 CAT_REL(info_views, "views", "information_schema", 0, 'v', INFO_VIEWS, build_views);
 
-static int build_routines(struct cat_scan *s)
+static int routine_row(void *ctx, const struct sql_func *fn, const char *schema)
 {
     static const struct info_type_cols tc = {
         rt_data_type,         rt_type_udt_catalog,        rt_type_udt_schema,
         rt_type_udt_name,     rt_character_octet_length,  rt_numeric_precision,
         rt_numeric_precision_radix, rt_numeric_scale,     rt_datetime_precision};
-    for (int f = 0; f < sql_func_nfamilies(); f++) {
-        const struct sql_func_family *fam = sql_func_family_at(f);
-        for (int i = 0; i < fam->nfuncs; i++) {
-            const struct sql_func *fn = &fam->funcs[i];
-            /* specific_name is name_oid, as PostgreSQL makes overloads distinct. */
-            const char *specific = cat_fmt(s, "%s_%u", fn->name, fn->oid);
-            struct sql_value *v = cat_row(s);
-            if (!v || !specific)
-                return 0;
-            cat_text(&v[rt_specific_catalog], SQL_CATALOG_DATABASE);
-            cat_text(&v[rt_specific_schema], "pg_catalog");
-            cat_text(&v[rt_specific_name], specific);
-            cat_text(&v[rt_routine_catalog], SQL_CATALOG_DATABASE);
-            cat_text(&v[rt_routine_schema], "pg_catalog");
-            cat_text(&v[rt_routine_name], fn->name);
-            cat_text(&v[rt_routine_type], "FUNCTION");
-            info_type_fill(v, fn->ret, &tc);
-            cat_text(&v[rt_dtd_identifier], "0");
-            cat_text(&v[rt_routine_body], "EXTERNAL");
-            cat_text(&v[rt_external_language], "INTERNAL");
-            cat_text(&v[rt_parameter_style], "GENERAL");
-            cat_text(&v[rt_is_deterministic], yes_no(fn->volatility == SQL_VOL_IMMUTABLE));
-            cat_text(&v[rt_sql_data_access], "MODIFIES");
-            cat_text(&v[rt_is_null_call], yes_no(fn->strict));
-            cat_text(&v[rt_schema_level_routine], yes_no(true));
-            cat_int(&v[rt_max_dynamic_result_sets], 0);
-            cat_text(&v[rt_security_type], "INVOKER");
-            cat_text(&v[rt_as_locator], yes_no(false));
-            cat_text(&v[rt_is_udt_dependent], yes_no(false));
-        }
-    }
+    struct cat_scan *s = ctx;
+    /* specific_name is name_oid, as PostgreSQL makes overloads distinct. */
+    const char *specific = cat_fmt(s, "%s_%u", fn->name, fn->oid);
+    struct sql_value *v = cat_row(s);
+    if (!v || !specific)
+        return 1;
+    cat_text(&v[rt_specific_catalog], SQL_CATALOG_DATABASE);
+    cat_text(&v[rt_specific_schema], schema);
+    cat_text(&v[rt_specific_name], specific);
+    cat_text(&v[rt_routine_catalog], SQL_CATALOG_DATABASE);
+    cat_text(&v[rt_routine_schema], schema);
+    cat_text(&v[rt_routine_name], fn->name);
+    cat_text(&v[rt_routine_type], "FUNCTION");
+    info_type_fill(v, fn->ret, &tc);
+    cat_text(&v[rt_dtd_identifier], "0");
+    cat_text(&v[rt_routine_body], "EXTERNAL");
+    cat_text(&v[rt_external_language], "INTERNAL");
+    cat_text(&v[rt_parameter_style], "GENERAL");
+    cat_text(&v[rt_is_deterministic], yes_no(fn->volatility == SQL_VOL_IMMUTABLE));
+    cat_text(&v[rt_sql_data_access], "MODIFIES");
+    cat_text(&v[rt_is_null_call], yes_no(fn->strict));
+    cat_text(&v[rt_schema_level_routine], yes_no(true));
+    cat_int(&v[rt_max_dynamic_result_sets], 0);
+    cat_text(&v[rt_security_type], "INVOKER");
+    cat_text(&v[rt_as_locator], yes_no(false));
+    cat_text(&v[rt_is_udt_dependent], yes_no(false));
+    return 0;
+}
+
+/* Every pg_proc function, as PostgreSQL lists it (the extra call forms are not routines). */
+static int build_routines(struct cat_scan *s)
+{
+    (void)cat_each_func(s->tables, s, routine_row);   /* stops early only without memory */
     return 0;
 }
 CAT_REL(info_routines, "routines", "information_schema", 0, 'v', INFO_ROUTINES, build_routines);

@@ -127,6 +127,15 @@ const struct sql_table *cat_find_table(const struct sql_tables *t, const char *s
 /* pg_class.oid of a registered table; pg_namespace.oid of a schema name. */
 uint32_t cat_table_oid(const struct sql_table *tab);
 uint32_t cat_schema_oid(const char *name);
+/* Every function pg_proc lists, in order: the built-ins (schema pg_catalog; the extra
+ * call forms, OID 0, are not functions of their own), then t's module functions. Calls
+ * each for every one; returns the first nonzero result of each, or 0. */
+int cat_each_func(const struct sql_tables *t, void *ctx,
+                  int (*each)(void *ctx, const struct sql_func *fn, const char *schema));
+/* pg_function_is_visible of fn in schema: its schema is on the search path and no schema
+ * before it has a function of the same name and argument types (PostgreSQL's
+ * FunctionIsVisible). Built-ins are always visible. */
+bool cat_func_visible(const struct sql_tables *t, const struct sql_func *fn, const char *schema);
 /* The catalog relation behind a registered table, or NULL for other modules' tables. */
 const struct cat_rel *cat_rel_of(const struct sql_table *tab);
 /* pg_type.typcollation: 100 (default) for collatable string types, 950 (C) for name. */

@@ -248,20 +248,79 @@ static int reg_namespace_in(const struct sql_tables *t, const char **parts, int 
     return 0;
 }
 
-static int reg_proc_in(const char **parts, int n, const char *s, size_t len, uint32_t *oid,
-                       struct sql_error *err)
+/* --- functions on the search path ---------------------------------------------------- */
+
+/* A search for functions: those named name in schema (NULL: those the search path finds,
+ * hidden ones left out, as PostgreSQL's FuncnameGetCandidates), or those with fn's name
+ * and argument types in schema other than fn itself (like, for visibility). */
+struct func_search {
+    const struct sql_tables *t;
+    const char *name, *schema;
+    const struct sql_func *like;
+    int found;
+    uint32_t oid;           /* the last one found */
+};
+
+static bool on_path(const char *schema)
 {
-    int found = 0;
-    if (n == 2 && strcmp(parts[0], "pg_catalog") != 0)
-        return sql_error_set(err, "42883", "function \"%.*s\" does not exist", (int)len, s);
-    for (int f = 0; f < sql_func_nfamilies(); f++) {
-        const struct sql_func_family *fam = sql_func_family_at(f);
-        for (int i = 0; i < fam->nfuncs; i++)
-            if (strcmp(fam->funcs[i].name, parts[n - 1]) == 0) {
-                *oid = fam->funcs[i].oid;
-                found++;
-            }
+    for (int i = 0; i < cat_nsearch; i++)
+        if (strcmp(cat_search_path[i], schema) == 0)
+            return true;
+    return false;
+}
+
+static int search_one(void *ctx, const struct sql_func *fn, const char *schema)
+{
+    struct func_search *q = ctx;
+    bool match = strcmp(fn->name, q->name) == 0;
+    if (q->like)
+        match = match && fn != q->like && strcmp(schema, q->schema) == 0 &&
+                fn->nargs == q->like->nargs &&
+                memcmp(fn->args, q->like->args, (size_t)fn->nargs * sizeof fn->args[0]) == 0;
+    else if (q->schema)
+        match = match && strcmp(schema, q->schema) == 0;
+    else
+        match = match && on_path(schema) && cat_func_visible(q->t, fn, schema);
+    if (match) {
+        q->found++;
+        q->oid = fn->oid;
     }
+    return 0;
+}
+
+bool cat_func_visible(const struct sql_tables *t, const struct sql_func *fn, const char *schema)
+{
+    if (strcmp(schema, "pg_catalog") == 0)
+        return true;    /* first on the path */
+    for (int i = 0; i < cat_nsearch; i++) {
+        struct func_search q = {t, fn->name, cat_search_path[i], fn, 0, 0};
+        if (strcmp(cat_search_path[i], schema) == 0)
+            return true;
+        (void)cat_each_func(t, &q, search_one);
+        if (q.found)
+            return false;   /* an earlier schema's function of the same signature hides it */
+    }
+    return false;
+}
+
+/* How many functions name (in schema, or on the search path for NULL) finds; *oid gets
+ * one of them. */
+static int funcs_named(const struct sql_tables *t, const char *schema, const char *name,
+                       uint32_t *oid)
+{
+    struct func_search q = {t, name, schema, NULL, 0, 0};
+    (void)cat_each_func(t, &q, search_one);
+    *oid = q.oid;
+    return q.found;
+}
+
+static int reg_proc_in(const struct sql_tables *t, const char **parts, int n, const char *s,
+                       size_t len, uint32_t *oid, struct sql_error *err)
+{
+    int found;
+    if (n == 2 && !sql_catalog_nsp_oid(t, parts[0]))
+        return sql_error_set(err, "3F000", "schema \"%s\" does not exist", parts[0]);
+    found = funcs_named(t, n == 2 ? parts[0] : NULL, parts[n - 1], oid);
     if (found == 0)
         return sql_error_set(err, "42883", "function \"%.*s\" does not exist", (int)len, s);
     if (found > 1)
@@ -380,7 +439,7 @@ int sql_catalog_reg_in(const struct sql_tables *t, uint32_t type, const char *s,
     case SQL_OID_REGNAMESPACE:
         return reg_namespace_in(t, parts, n, oid, err);
     case SQL_OID_REGPROC:
-        return reg_proc_in(parts, n, s, len, oid, err);
+        return reg_proc_in(t, parts, n, s, len, oid, err);
     default:
         return sql_error_set(err, "42804", "type %u is not a reg* type", (unsigned)type);
     }
@@ -416,8 +475,18 @@ void sql_catalog_reg_out(const struct sql_tables *t, uint32_t type, uint32_t oid
         return;
     case SQL_OID_REGPROC:
     case SQL_OID_REGPROCEDURE:
-        if (!(fn = sql_func_by_oid(oid)))
+        if (!(fn = sql_catalog_func_by_oid(t, oid, &nsp)))
             break;
+        /* A module function is qualified when its name alone would not find it, as
+         * PostgreSQL qualifies (regproc: the name finds it and nothing else; regprocedure:
+         * it is visible). Built-ins print bare, lakeward's behaviour so far. */
+        if (strcmp(nsp, "pg_catalog") != 0 &&
+            !(type == SQL_OID_REGPROC ? funcs_named(t, NULL, fn->name, &(uint32_t){0}) == 1 &&
+                                            cat_func_visible(t, fn, nsp)
+                                      : cat_func_visible(t, fn, nsp))) {
+            cat_quote_ident(nsp, strlen(nsp), b);
+            lw_buf_append(b, ".", 1);
+        }
         cat_quote_ident(fn->name, strlen(fn->name), b);
         if (type == SQL_OID_REGPROCEDURE) {
             lw_buf_append(b, "(", 1);

@@ -470,44 +470,44 @@ CAT_REL(pg_cast, "pg_cast", "pg_catalog", 2605, 'r', PG_CAST, build_cast);
     X(pro, proconfig, TA) X(pro, proacl, CAT_ACL)
 enum { PG_PROC(CAT_IDX) };
 
+/* One pg_proc row. A module function reads as PostgreSQL shows a function made with
+ * CREATE FUNCTION's defaults (volatile, not strict, parallel unsafe) in its schema. */
+static int proc_row(void *ctx, const struct sql_func *fn, const char *schema)
+{
+    struct cat_scan *s = ctx;
+    bool srf = fn->kind == SQL_FN_SRF, builtin = strcmp(schema, "pg_catalog") == 0;
+    struct sql_value *v = cat_row(s), *args;
+    if (!v || !cat_array(s, &v[pro_proargtypes], SQL_OID_OID, fn->nargs, &args))
+        return 1;
+    for (int a = 0; a < fn->nargs; a++)
+        cat_int(&args[a], fn->args[a]);
+    cat_int(&v[pro_oid], fn->oid);
+    cat_text(&v[pro_proname], fn->name);
+    cat_int(&v[pro_pronamespace], cat_schema_oid(schema));
+    cat_int(&v[pro_proowner], SQL_CATALOG_OWNER_OID);
+    cat_int(&v[pro_prolang], LANG_INTERNAL);
+    cat_float(&v[pro_procost], 1);
+    cat_float(&v[pro_prorows], srf ? 1000 : 0);
+    cat_int(&v[pro_provariadic], fn->variadic && fn->nargs ? fn->args[fn->nargs - 1] : 0);
+    cat_int(&v[pro_prosupport], 0);
+    cat_char(&v[pro_prokind], srf ? 'f' : fn->kind);
+    cat_bool(&v[pro_prosecdef], false);
+    cat_bool(&v[pro_proleakproof], false);
+    /* PostgreSQL creates every aggregate non-strict (its transition function says) */
+    cat_bool(&v[pro_proisstrict], fn->kind != SQL_FN_AGG && fn->strict);
+    cat_bool(&v[pro_proretset], srf);
+    cat_char(&v[pro_provolatile], fn->volatility);
+    cat_char(&v[pro_proparallel], builtin ? 's' : 'u');
+    cat_int(&v[pro_pronargs], fn->nargs);
+    cat_int(&v[pro_pronargdefaults], 0);
+    cat_int(&v[pro_prorettype], fn->ret);
+    cat_text(&v[pro_prosrc], fn->name);
+    return 0;
+}
+
 static int build_proc(struct cat_scan *s)
 {
-    for (int f = 0; f < sql_func_nfamilies(); f++) {
-        const struct sql_func_family *fam = sql_func_family_at(f);
-        for (int i = 0; i < fam->nfuncs; i++) {
-            const struct sql_func *fn = &fam->funcs[i];
-            bool srf = fn->kind == SQL_FN_SRF;
-            struct sql_value *v, *args;
-            if (fn->oid == 0)
-                continue;   /* a shorter call form of the entry before it (a default) */
-            v = cat_row(s);
-            if (!v || !cat_array(s, &v[pro_proargtypes], SQL_OID_OID, fn->nargs, &args))
-                return 0;
-            for (int a = 0; a < fn->nargs; a++)
-                cat_int(&args[a], fn->args[a]);
-            cat_int(&v[pro_oid], fn->oid);
-            cat_text(&v[pro_proname], fn->name);
-            cat_int(&v[pro_pronamespace], SQL_CATALOG_NS_PG_CATALOG);
-            cat_int(&v[pro_proowner], SQL_CATALOG_OWNER_OID);
-            cat_int(&v[pro_prolang], LANG_INTERNAL);
-            cat_float(&v[pro_procost], 1);
-            cat_float(&v[pro_prorows], srf ? 1000 : 0);
-            cat_int(&v[pro_provariadic], fn->variadic && fn->nargs ? fn->args[fn->nargs - 1] : 0);
-            cat_int(&v[pro_prosupport], 0);
-            cat_char(&v[pro_prokind], srf ? 'f' : fn->kind);
-            cat_bool(&v[pro_prosecdef], false);
-            cat_bool(&v[pro_proleakproof], false);
-            /* PostgreSQL creates every aggregate non-strict (its transition function says) */
-            cat_bool(&v[pro_proisstrict], fn->kind != SQL_FN_AGG && fn->strict);
-            cat_bool(&v[pro_proretset], srf);
-            cat_char(&v[pro_provolatile], fn->volatility);
-            cat_char(&v[pro_proparallel], 's');
-            cat_int(&v[pro_pronargs], fn->nargs);
-            cat_int(&v[pro_pronargdefaults], 0);
-            cat_int(&v[pro_prorettype], fn->ret);
-            cat_text(&v[pro_prosrc], fn->name);
-        }
-    }
+    (void)cat_each_func(s->tables, s, proc_row);    /* stops early only when memory ran out */
     return 0;
 }
 CAT_REL(pg_proc, "pg_proc", "pg_catalog", 1255, 'r', PG_PROC, build_proc);

@@ -1,6 +1,7 @@
 /* sql_tables.c -- the registry of modules' tables and functions (sql_tables.h). */
 #include "sql_tables.h"
 
+#include "sql_catalog.h"
 #include "sql_func.h"
 
 #include <string.h>
@@ -100,9 +101,17 @@ int sql_tables_add_func(struct sql_tables *t, const char *schema, const struct s
     if (t->nfn >= SQL_TABLES_MAX_FUNCS)
         return lw_err_set(err, LW_ENOMEM, "more than %d module functions",
                           SQL_TABLES_MAX_FUNCS);
+    /* pg_proc.oid must name one function: the hash of two names could meet */
+    uint32_t oid = sql_catalog_oid("proc", schema, f->name);
+    bool taken = sql_func_by_oid(oid) != NULL;
+    for (int i = 0; i < t->nfn && !taken; i++)
+        taken = t->fn[i].entry.oid == oid;
+    if (taken)
+        return lw_err_set(err, LW_EINVAL, "function %s.%s derives an OID already in use (%u)",
+                          schema, f->name, (unsigned)oid);
     struct module_func *mf = &t->fn[t->nfn++];
     *mf = (struct module_func){.schema = schema, .vf = f, .aux = aux};
-    mf->entry = (struct sql_func){.name = f->name, .kind = SQL_FN_SCALAR,
+    mf->entry = (struct sql_func){.oid = oid, .name = f->name, .kind = SQL_FN_SCALAR,
                                   .volatility = SQL_VOL_VOLATILE, .nargs = f->nargs,
                                   .ret = f->ret, .fn = call_module};
     memcpy(mf->entry.args, f->args, (size_t)f->nargs * sizeof *f->args);
@@ -124,4 +133,18 @@ const struct sql_func *sql_tables_find_func(const struct sql_tables *t, const ch
         if (strcmp(t->fn[i].schema, schema) == 0 && strcmp(t->fn[i].entry.name, name) == 0)
             return &t->fn[i].entry;
     return NULL;
+}
+
+int sql_tables_nfuncs(const struct sql_tables *t)
+{
+    return t ? t->nfn : 0;
+}
+
+const struct sql_func *sql_tables_func_at(const struct sql_tables *t, int i,
+                                          const char **schema)
+{
+    if (!t || i < 0 || i >= t->nfn)
+        return NULL;
+    *schema = t->fn[i].schema;
+    return &t->fn[i].entry;
 }

@@ -34,9 +34,12 @@ const struct sql_table *sql_tables_find(const struct sql_tables *t, const char *
 int sql_tables_count(const struct sql_tables *t);
 const struct sql_table *sql_tables_at(const struct sql_tables *t, int i);
 
-/* Registers schema.f->name as a module function called with aux. Fails with LW_EINVAL for
- * a duplicate name in schema or more than SQL_VFUNC_MAX_ARGS arguments, LW_ENOMEM past
- * SQL_TABLES_MAX_FUNCS; schema and f are borrowed for the registry's lifetime. */
+/* Registers schema.f->name as a module function called with aux. Its pg_proc OID is
+ * sql_catalog_oid("proc", schema, name) (sql_catalog.h): stable across sessions and
+ * replicas, and in the user range, so never one of PostgreSQL's built-in OIDs. Fails with
+ * LW_EINVAL for a duplicate name in schema, more than SQL_VFUNC_MAX_ARGS arguments or an
+ * OID another function already has, LW_ENOMEM past SQL_TABLES_MAX_FUNCS; schema and f are
+ * borrowed for the registry's lifetime. */
 int sql_tables_add_func(struct sql_tables *t, const char *schema, const struct sql_vfunc *f,
                         void *aux, struct lw_err *err) LW_MUSTCHECK;
 /* The module function schema.name (schema NULL: the search path) as a volatile scalar entry
@@ -44,5 +47,11 @@ int sql_tables_add_func(struct sql_tables *t, const char *schema, const struct s
  * any other; calling it needs sql_fcall.qc. NULL when there is none. Valid as long as t. */
 const struct sql_func *sql_tables_find_func(const struct sql_tables *t, const char *schema,
                                             const char *name);
+/* Iteration over module functions in registration order (pg_proc lists them): the count,
+ * and entry i (0..count-1) as sql_tables_find_func returns it, with *schema set; NULL past
+ * the end. */
+int sql_tables_nfuncs(const struct sql_tables *t);
+const struct sql_func *sql_tables_func_at(const struct sql_tables *t, int i,
+                                          const char **schema);
 
 #endif

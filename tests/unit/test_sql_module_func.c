@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../server/core/lw_arena.h"
+#include "../../sql/sql_catalog.h"
 #include "sql_sink_fixture.h"
 
 static int calls;
@@ -88,15 +89,25 @@ static const struct sql_vfunc f_twice = {"twice", 2, {SQL_OID_INT8, SQL_OID_TEXT
 static const struct sql_vfunc f_refuse = {"refuse", 0, {0}, SQL_OID_BOOL, refuse};
 static const struct sql_vfunc f_lower = {"lower", 1, {SQL_OID_TEXT}, SQL_OID_INT4, fake_lower};
 static int base = 100;
+static struct sql_catalog *catalog;
 
 static int setup(void **state)
 {
     struct lw_err e = {0};
     sql_fixture_setup(state);
+    catalog = sql_catalog_register(tables, &e);
+    assert_non_null(catalog);
     assert_int_equal(sql_tables_add_func(tables, "lakeward", &f_bump, &base, &e), 0);
     assert_int_equal(sql_tables_add_func(tables, "lakeward", &f_twice, NULL, &e), 0);
     assert_int_equal(sql_tables_add_func(tables, "lakeward", &f_refuse, NULL, &e), 0);
     assert_int_equal(sql_tables_add_func(tables, "lakeward", &f_lower, NULL, &e), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sql_fixture_teardown(state);
+    sql_catalog_free(catalog);
     return 0;
 }
 
@@ -171,6 +182,51 @@ static void test_errors(void **state)
                         "lower:25,lower:23|ab,-1|SELECT 1;");
 }
 
+/* Each module function is a pg_proc row in its schema, as PostgreSQL shows a function made
+ * with CREATE FUNCTION's defaults, with a stable OID in the user range; the catalog
+ * functions and reg* types that psql's \\df and drivers use know it. */
+static void test_in_pg_proc(void **state)
+{
+    char want[128];
+    (void)state;
+    assert_string_equal(
+        run("SELECT p.proname, n.nspname, p.prorettype::regtype, p.proargtypes, p.provolatile, "
+            "p.prokind, p.proisstrict, p.proparallel, p.oid >= 16384 FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'lakeward' "
+            "ORDER BY 1"),
+        "proname:19,nspname:19,prorettype:2206,proargtypes:30,provolatile:18,prokind:18,"
+        "proisstrict:16,proparallel:18,?column?:16|bump,lakeward,bigint,,v,f,f,u,t|"
+        "lower,lakeward,integer,25,v,f,f,u,t|refuse,lakeward,boolean,,v,f,f,u,t|"
+        "twice,lakeward,text,20 25,v,f,f,u,t|SELECT 4;");
+    /* lakeward.lower(text) is hidden by pg_catalog.lower(text), so it prints qualified */
+    assert_string_equal(
+        run("SELECT pg_get_function_result(oid), pg_get_function_arguments(oid), "
+            "pg_function_is_visible(oid), oid::regproc, oid::regprocedure FROM pg_proc "
+            "WHERE pronamespace = 'lakeward'::regnamespace ORDER BY proname"),
+        "pg_get_function_result:25,pg_get_function_arguments:25,pg_function_is_visible:16,"
+        "oid:24,oid:2202|bigint,,t,bump,bump()|integer,text,f,lakeward.lower,"
+        "lakeward.lower(text)|boolean,,t,refuse,refuse()|text,bigint, text,t,twice,"
+        "twice(bigint,text)|SELECT 4;");
+    /* the OID is the name's, the same in every session and replica */
+    snprintf(want, sizeof want, "oid:26|%u|SELECT 1;", sql_catalog_oid("proc", "lakeward", "bump"));
+    assert_string_equal(run("SELECT 'lakeward.bump'::regproc::oid"), want);
+    assert_string_equal(run("SELECT 'bump'::regproc::oid = 'lakeward.bump'::regproc::oid"),
+                        "?column?:16|t|SELECT 1;");
+    assert_string_equal(run("SELECT count(*) FROM pg_proc WHERE oid = 'lakeward.bump'::regproc"),
+                        "count:20|1|SELECT 1;");
+    assert_string_equal(run("SELECT 'nosuch.bump'::regproc"),
+                        "ERROR 3F000 schema \"nosuch\" does not exist");
+    assert_string_equal(run("SELECT 'lakeward.nosuch'::regproc"),
+                        "ERROR 42883 function \"lakeward.nosuch\" does not exist");
+    assert_string_equal(run("SELECT routine_name, data_type FROM information_schema.routines "
+                            "WHERE routine_schema = 'lakeward' AND routine_name LIKE 't%'"),
+                        "routine_name:19,data_type:1043|twice,text|SELECT 1;");
+    /* built-ins are unchanged: still pg_catalog, still visible */
+    assert_string_equal(run("SELECT pronamespace::regnamespace, pg_function_is_visible(oid) "
+                            "FROM pg_proc WHERE oid = 'quote_ident'::regproc"),
+                        "pronamespace:4089,pg_function_is_visible:16|pg_catalog,t|SELECT 1;");
+}
+
 static void test_registration_bounds(void **state)
 {
     struct lw_err e = {0};
@@ -211,8 +267,9 @@ int main(void)
         cmocka_unit_test(test_arguments_cast_to_the_signature),
         cmocka_unit_test(test_in_from),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_in_pg_proc),
         cmocka_unit_test(test_registration_bounds),
         cmocka_unit_test(test_failed_allocations),
     };
-    return cmocka_run_group_tests(tests, setup, sql_fixture_teardown);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
