@@ -4,6 +4,7 @@
  * arena, arrays are grown with lw_realloc; a failed load drops everything, so the cache
  * never serves a listing that stopped half-way. */
 #include "lk_catalog.h"
+#include "lk_catalog_int.h"
 
 #include "../server/core/lw_arena.h"
 #include "../server/core/lw_buf.h"
@@ -19,23 +20,6 @@
  * many at once can crowd out Lakekeeper's other callers (Trino's checks). */
 #define LK_CAT_MAX 64
 #define LK_CAT_PAGE "1000"      /* Lakekeeper's largest page (fewest round trips) */
-#define LK_CAT_ARENA_MAX ((size_t)256 << 20)
-
-struct lk_catalog {
-    const char *id;
-    lk_catalog_get_fn get;
-    void *get_ctx;
-    struct lk_catalog_opts o;
-    struct lw_arena arena;
-    int64_t loaded_at;          /* lw_now_ms of the top level's load; 0: nothing */
-    int64_t loaded_wall_ms;     /* lw_wall_ms of the same moment */
-    size_t nobjects;
-    struct lk_cat_server server;
-    struct lk_cat_project *projects;
-    size_t nprojects;
-    struct lk_cat_warehouse *wh;
-    size_t nwh;
-};
 
 /* One listing still to read: a namespace level, or the tables / views of one namespace. */
 enum job_kind { JOB_NAMESPACES, JOB_TABLES, JOB_VIEWS };
@@ -213,7 +197,7 @@ static int count_object(struct load *l)
     if (l->c->nobjects >= l->c->o.max_objects)
         return over_bound(l->err, lw_err_set(l->err, LW_ENOMEM,
                           "Lakekeeper instance %s holds more than %zu catalog objects, "
-                          "lakeward's bound; narrow the query by warehouse or namespace",
+                          "lakeward's bound (catalog_max_objects)",
                           l->c->id, l->c->o.max_objects));
     l->c->nobjects++;
     return 0;

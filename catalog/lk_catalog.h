@@ -8,7 +8,9 @@
  * round go out concurrently (opts.concurrency at a time). Bounded: a catalog with more
  * than max_objects objects, or a load needing more than the caller's call budget, fails with
  * a clear error and keeps nothing half-read.
- * Not thread-safe: one catalog belongs to one backend (see docs/architecture-process.md). */
+ * Not thread-safe: one catalog belongs to one process. The catalog process loads it whole and
+ * publishes it (lk_catalog_encode); each SQL backend decodes that snapshot into its own copy
+ * (lk_catalog_decode) instead of loading (docs/architecture-process.md). */
 #ifndef LK_CATALOG_H
 #define LK_CATALOG_H
 
@@ -117,6 +119,17 @@ size_t lk_catalog_objects(const struct lk_catalog *c);
 const struct lk_cat_server *lk_catalog_server(const struct lk_catalog *c);
 const struct lk_cat_project *lk_catalog_projects(const struct lk_catalog *c, size_t *n);
 struct lk_cat_warehouse *lk_catalog_warehouses(const struct lk_catalog *c, size_t *n);
+
+/* The loaded state as bytes, for the shared snapshot (cat_snapshot.h): appended to b, whose
+ * cap bounds the size (b->failed past it). lk_catalog_codec.c describes the layout. */
+struct lw_buf;
+void lk_catalog_encode(const struct lk_catalog *c, struct lw_buf *b);
+/* Replaces c's contents with one catalog lk_catalog_encode wrote, read from *p (advanced past
+ * it, never beyond end): every level counts as loaded, loaded_at is now, loaded_wall_ms the
+ * writer's. Truncated or inconsistent bytes: LW_EINVAL; more than max_objects: LW_ENOMEM;
+ * either way c is left empty. */
+int lk_catalog_decode(struct lk_catalog *c, const char **p, const char *end,
+                      struct lw_err *err) LW_MUSTCHECK;
 
 /* True when the warehouse (by id or name) / namespace (by id or dotted name) matches s. */
 bool lk_cat_scope_warehouse(const struct lk_cat_scope *s, const struct lk_cat_warehouse *w);

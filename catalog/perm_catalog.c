@@ -4,13 +4,23 @@
  * does 100,000 binary searches, not scans. */
 #include "perm_catalog.h"
 
+#include "cat_snapshot.h"
+
 #include "../server/core/lw_arena.h"
+#include "../server/core/lw_buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
+/* The snapshot's bytes: this magic, the instance count, then per instance its id (checked
+ * against this process's configuration) and lk_catalog_encode's bytes. */
+#define SNAP_MAGIC 0x6c77636bu
+/* How often a backend looks again while it waits for the catalog process. */
+#define WAIT_STEP_MS 20
 
 /* Every string is the index's own copy (its arena), so a lookup never reads a cache that a
  * table scan has reloaded since the index was built: at worst it answers from that build. */
@@ -33,7 +43,12 @@ struct perm_catalog {
     size_t nentries, cap;
     int64_t *built_at;          /* per instance: lk_catalog_loaded_at when built */
     size_t *built_objects;      /* per instance: lk_catalog_objects when built */
+    const struct cat_snap *snap;    /* the shared catalog; NULL: load Lakekeeper here */
+    uint64_t held_generation;   /* the snapshot's generation decoded into cat[] (0: none) */
+    int64_t refreshed_for;      /* deadline of the statement that last asked for a refresh */
 };
+
+static int index_build(struct perm_catalog *pc, struct lw_err *err);
 
 static const char *const kind_names[] = {
     [PERM_CAT_SERVER] = "server",       [PERM_CAT_PROJECT] = "project",
@@ -127,6 +142,160 @@ void perm_catalog_invalidate(struct perm_catalog *pc)
     for (int i = 0; i < pc->n; i++)
         lk_catalog_invalidate(pc->cat[i]);
     index_clear(pc);
+    pc->held_generation = 0;
+}
+
+void perm_catalog_attach_snapshot(struct perm_catalog *pc, const struct cat_snap *snap)
+{
+    perm_catalog_invalidate(pc);
+    pc->snap = snap;
+}
+
+const struct cat_snap *perm_catalog_snapshot(const struct perm_catalog *pc)
+{
+    return pc ? pc->snap : NULL;
+}
+
+size_t perm_catalog_objects(const struct perm_catalog *pc)
+{
+    size_t n = 0;
+    for (int i = 0; i < pc->n; i++)
+        n += lk_catalog_objects(pc->cat[i]);
+    return n;
+}
+
+/* ---- the shared snapshot -------------------------------------------------------------- */
+
+static void put_u32(struct lw_buf *b, uint32_t v) { lw_buf_append(b, &v, sizeof v); }
+
+void perm_catalog_encode(const struct perm_catalog *pc, struct lw_buf *b)
+{
+    put_u32(b, SNAP_MAGIC);
+    put_u32(b, (uint32_t)pc->n);
+    for (int i = 0; i < pc->n; i++) {
+        const char *id = lk_catalog_instance(pc->cat[i]);
+        put_u32(b, (uint32_t)strlen(id));
+        lw_buf_append(b, id, strlen(id));
+        lk_catalog_encode(pc->cat[i], b);
+    }
+}
+
+static int decode(struct perm_catalog *pc, const char *p, const char *end, struct lw_err *err)
+{
+    uint32_t hdr[2];
+    if ((size_t)(end - p) < sizeof hdr)
+        return lw_err_set(err, LW_EINVAL, "the shared catalog snapshot is truncated");
+    memcpy(hdr, p, sizeof hdr);
+    p += sizeof hdr;
+    if (hdr[0] != SNAP_MAGIC || hdr[1] != (uint32_t)pc->n)
+        return lw_err_set(err, LW_EINVAL, "the shared catalog snapshot is not this "
+                          "configuration's (%u instances, %d configured)", hdr[1], pc->n);
+    for (int i = 0; i < pc->n; i++) {
+        const char *id = lk_catalog_instance(pc->cat[i]);
+        uint32_t len;
+        if ((size_t)(end - p) < sizeof len)
+            return lw_err_set(err, LW_EINVAL, "the shared catalog snapshot is truncated");
+        memcpy(&len, p, sizeof len);
+        p += sizeof len;
+        if (len != strlen(id) || (size_t)(end - p) < len || memcmp(p, id, len) != 0)
+            return lw_err_set(err, LW_EINVAL, "the shared catalog snapshot's instance %d is "
+                              "not %s", i, id);
+        p += len;
+        int rc = lk_catalog_decode(pc->cat[i], &p, end, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Sleeps one step unless that passes the deadline. False: the deadline is here. */
+static bool wait_step(int64_t deadline_us)
+{
+    if (deadline_us && lw_mono_us() + WAIT_STEP_MS * 1000 >= deadline_us)
+        return false;
+    sleep_ms(WAIT_STEP_MS);
+    return true;
+}
+
+/* Decodes the published catalog when it is newer than the one held. A view the writer
+ * overwrote while it was decoded is decoded again (the writer rewrites a buffer at most once
+ * per load, so this is rare). */
+static int from_snapshot(struct perm_catalog *pc, int64_t deadline_us, struct lw_err *err)
+{
+    for (;;) {
+        struct cat_snap_state st;
+        struct cat_snap_view v;
+        cat_snap_get_state(pc->snap, &st);
+        if (!st.loaded || !cat_snap_view(pc->snap, &v)) {
+            int64_t now = lw_wall_ms();
+            /* Nothing to serve: a refused catalog or a failed first load say why at once;
+             * a first load still running is waited for. */
+            if (st.error[0]) {
+                perm_catalog_invalidate(pc);
+                int rc = lw_err_set(err, st.refused ? LW_ENOMEM : LW_EIO,
+                                    "the shared Lakekeeper catalog is not available: %s",
+                                    st.error);
+                /* A bound, not a lack of memory: program_limit_exceeded, as lk_catalog says. */
+                if (st.refused)
+                    memcpy(err->sqlstate, "54000", 6);
+                return rc;
+            }
+            if (!wait_step(deadline_us))
+                return lw_err_set(err, LW_ETIMEOUT, "the shared Lakekeeper catalog is still "
+                                  "being loaded for the first time (for %lld s); try again "
+                                  "later (lakeward.lakeward_state shows its progress)",
+                                  (long long)(st.loading_since_ms && now > st.loading_since_ms
+                                                  ? (now - st.loading_since_ms) / 1000 : 0));
+            continue;
+        }
+        if (v.generation == pc->held_generation)
+            return index_build(pc, err);
+        int rc = decode(pc, v.data, v.data + v.len, err);
+        if (!cat_snap_view_valid(pc->snap, &v)) {
+            perm_catalog_invalidate(pc);
+            continue;
+        }
+        if (rc != 0) {
+            perm_catalog_invalidate(pc);
+            return rc;
+        }
+        pc->held_generation = v.generation;
+        index_clear(pc);    /* rebuilt from what was decoded, whatever its stamps say */
+        return index_build(pc, err);
+    }
+}
+
+int perm_catalog_refresh(struct perm_catalog *pc, int64_t deadline_us, struct lw_err *err)
+{
+    if (!pc->snap) {
+        perm_catalog_invalidate(pc);
+        return 0;
+    }
+    /* A statement calling it once per row waits for one load, not one per row: its calls
+     * share the statement's deadline. */
+    if (deadline_us && deadline_us == pc->refreshed_for)
+        return 0;
+    pc->refreshed_for = deadline_us;
+    uint64_t ticket = cat_snap_request_refresh(pc->snap);
+    for (;;) {
+        struct cat_snap_state st;
+        cat_snap_get_state(pc->snap, &st);
+        if (st.refresh_done >= ticket) {
+            if (st.error[0])
+                return lw_err_set(err, LW_EIO, "the catalog reload failed: %s (rows still come "
+                                  "from the catalog loaded at the last success)", st.error);
+            return 0;
+        }
+        if (!wait_step(deadline_us))
+            return lw_err_set(err, LW_ETIMEOUT, "the catalog reload asked for is still "
+                              "running; later statements will see it when it is done");
+    }
 }
 
 /* ---- index -------------------------------------------------------------------------------- */
@@ -234,10 +403,12 @@ static int index_build(struct perm_catalog *pc, struct lw_err *err)
         index_clear(pc);
         return lw_err_set(err, LW_ENOMEM, "out of memory indexing the catalog");
     }
-    qsort(pc->by_id, pc->nentries, sizeof *pc->by_id, cmp_id);
-    for (size_t i = 0; i < pc->nentries; i++)
-        pc->by_name[i] = &pc->by_id[i];
-    qsort(pc->by_name, pc->nentries, sizeof *pc->by_name, cmp_name);
+    if (pc->nentries) {     /* an empty catalog (nothing published yet) has no arrays */
+        qsort(pc->by_id, pc->nentries, sizeof *pc->by_id, cmp_id);
+        for (size_t i = 0; i < pc->nentries; i++)
+            pc->by_name[i] = &pc->by_id[i];
+        qsort(pc->by_name, pc->nentries, sizeof *pc->by_name, cmp_name);
+    }
     for (int i = 0; i < pc->n; i++) {
         pc->built_at[i] = lk_catalog_loaded_at(pc->cat[i]);
         pc->built_objects[i] = lk_catalog_objects(pc->cat[i]);
@@ -253,6 +424,8 @@ int perm_catalog_load_all(struct perm_catalog *pc, int64_t deadline_us, struct l
 int perm_catalog_load(struct perm_catalog *pc, const struct lk_cat_scope *s, int64_t deadline_us,
                       struct lw_err *err)
 {
+    if (pc->snap)
+        return from_snapshot(pc, deadline_us, err);
     for (int i = 0; i < pc->n; i++) {
         struct lk_cat_req r = {.deadline_us = deadline_us, .max_calls = pc->o.max_calls};
         int rc = lk_catalog_load(pc->cat[i], s, &r, err);

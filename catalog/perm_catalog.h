@@ -9,7 +9,11 @@
  *     server:<id>                           -> the server id (a server has no name)
  * Roles and users are not catalog objects: perm_catalog_find says PERM_CAT_NOT_CATALOG.
  * Use: perm_catalog_load_all once per statement (cheap while the cache is fresh), then any
- * number of perm_catalog_find / perm_catalog_find_name, valid until the next load. */
+ * number of perm_catalog_find / perm_catalog_find_name, valid until the next load.
+ * Two sources: by itself it loads Lakekeeper (lazily, by level) in the process that calls it;
+ * with a shared snapshot attached (perm_catalog_attach_snapshot, every SQL backend) a load
+ * only decodes the catalog the catalog process last published (server/pg_catalog_cache.h),
+ * whole, when its generation is newer than the one held, and never calls Lakekeeper. */
 #ifndef PERM_CATALOG_H
 #define PERM_CATALOG_H
 
@@ -36,11 +40,34 @@ int perm_catalog_count(const struct perm_catalog *pc);
 struct lk_catalog *perm_catalog_at(struct perm_catalog *pc, int i);
 struct lk_client *perm_catalog_client(struct perm_catalog *pc, int i);
 const struct perm_catalog_opts *perm_catalog_options(const struct perm_catalog *pc);
-/* Drops every instance's cache (lakeward.catalog_refresh). */
+/* Drops every instance's cache. */
 void perm_catalog_invalidate(struct perm_catalog *pc);
 
-/* Makes every instance's whole catalog present (from the cache when fresher than the TTL).
- * 0, or the first instance's failure (a bound, a deadline, an upstream error). */
+/* From now on loads read the shared snapshot (borrowed; NULL: Lakekeeper again). */
+struct cat_snap;
+void perm_catalog_attach_snapshot(struct perm_catalog *pc, const struct cat_snap *snap);
+const struct cat_snap *perm_catalog_snapshot(const struct perm_catalog *pc);
+/* lakeward.catalog_refresh: without a snapshot, drops the caches; with one, asks the catalog
+ * process for a load starting now and waits (until deadline_us) for it to be published. 0,
+ * or that load's failure, or LW_ETIMEOUT when it is still running at the deadline (it then
+ * goes on, and later statements see it). Called again with the same deadline (the same
+ * statement, once per row) it returns at once. */
+int perm_catalog_refresh(struct perm_catalog *pc, int64_t deadline_us,
+                         struct lw_err *err) LW_MUSTCHECK;
+
+/* Every instance's catalog as bytes for the shared snapshot, appended to b (whose cap
+ * bounds it: b->failed past it). Loaded state only: load first. */
+struct lw_buf;
+void perm_catalog_encode(const struct perm_catalog *pc, struct lw_buf *b);
+/* Objects held by every instance together. */
+size_t perm_catalog_objects(const struct perm_catalog *pc);
+
+/* Makes every instance's whole catalog present (from the cache when fresher than the TTL, or
+ * from the shared snapshot). 0, or the first instance's failure (a bound, a deadline, an
+ * upstream error). With a snapshot but none published yet (the catalog process's first
+ * load), it waits until one is or until deadline_us (LW_ETIMEOUT), and fails at once with the
+ * catalog process's error when its last load failed; a refused catalog (over a bound) fails
+ * with that bound's error. */
 int perm_catalog_load_all(struct perm_catalog *pc, int64_t deadline_us,
                           struct lw_err *err) LW_MUSTCHECK;
 /* The same for the part of every instance's catalog that s names (lk_catalog.h; NULL:

@@ -618,12 +618,9 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         .skip_views = c->t->kind == T_TABLES, .skip_tables = c->t->kind == T_VIEWS,
         .namespace_ids = k.v[K_NS_ID], .nnamespace_ids = k.n[K_NS_ID],
         .namespace_names = k.v[K_NS_NAME], .nnamespace_names = k.n[K_NS_NAME]};
+    rc = perm_catalog_load(c->pc, &s, c->qc->deadline_us, err);
     for (int i = 0; rc == 0 && i < perm_catalog_count(c->pc); i++) {
         struct lk_catalog *cat = perm_catalog_at(c->pc, i);
-        struct lk_cat_req r = {.deadline_us = c->qc->deadline_us,
-                               .max_calls = perm_catalog_options(c->pc)->max_calls};
-        if ((rc = lk_catalog_load(cat, &s, &r, err)) != 0)
-            break;
         switch (c->t->kind) {
         case T_SERVER: rc = rows_server(c, i, cat, err); break;
         case T_PROJECTS: rc = rows_projects(c, i, cat, &k, err); break;

@@ -1,9 +1,11 @@
 /* perm_state_sql.c -- lakeward.lakeward_state (perm_state_sql.h). The rows are built when the
  * scan starts from one consistent copy of the mirror's state (no contents are copied), the
- * configuration pairs main rendered, and the SQL process's own cache counters. Values are
+ * configuration pairs main rendered, the shared catalog's state (cat_snapshot.h), and the SQL
+ * process's own cache counters. Values are
  * text so one table holds numbers, times and messages; times are ISO 8601 in UTC. */
 #include "perm_state_sql.h"
 
+#include "cat_snapshot.h"
 #include "fga_snapshot.h"
 #include "perm_tables.h"
 
@@ -121,6 +123,41 @@ static void add_mirror(struct cursor *c)
         st.last_attempt_ms == 0 ? "unknown" : st.error[0] ? st.error : "ok");
 }
 
+/* The shared Lakekeeper catalog: how old it is, what it holds, how its loads go. */
+static void add_catalog(struct cursor *c)
+{
+    static const char comp[] = "catalog_cache";
+    const struct cat_snap *snap = perm_catalog_snapshot(c->w->catalog);
+    struct cat_snap_state st;
+    if (!snap) {
+        add(c, comp, "running", "false");
+        return;
+    }
+    cat_snap_get_state(snap, &st);
+    int64_t now = lw_wall_ms();
+    add(c, comp, "running", "true");
+    add(c, comp, "loaded", st.loaded ? "true" : "false");
+    add_time(c, comp, "last_load_at", st.last_load_ms);
+    add_time(c, comp, "last_attempt_at", st.last_attempt_ms);
+    add_time(c, comp, "loading_since", st.loading_since_ms);
+    /* Age: the published rows are Lakekeeper as of the start of the load that read them. */
+    if (st.loaded && st.last_load_ms > 0)
+        add_u64(c, comp, "age_ms", (uint64_t)(now > st.last_load_ms ? now - st.last_load_ms : 0));
+    else
+        add(c, comp, "age_ms", NULL);
+    add(c, comp, "last_error", st.error[0] ? st.error : NULL);
+    add_u64(c, comp, "objects", st.loaded ? st.objects : 0);
+    add_u64(c, comp, "snapshot_bytes", st.loaded ? st.bytes : 0);
+    add_u64(c, comp, "loads_ok", st.loads_ok);
+    add_u64(c, comp, "loads_failed", st.loads_failed);
+    add_u64(c, comp, "first_load_ms", (uint64_t)st.first_load_ms);
+    add_u64(c, comp, "last_load_duration_ms", (uint64_t)st.last_load_duration_ms);
+    add_u64(c, comp, "generation", st.generation);
+    add_u64(c, comp, "refreshes_served", st.refresh_done);
+    add_u64(c, comp, "pid", (uint64_t)st.pid);
+    add_time(c, comp, "started_at", st.started_ms);
+}
+
 static void add_setting(void *arg, const char *name, const char *value)
 {
     add(arg, "config", name, value);
@@ -159,6 +196,8 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
     (void)plan, (void)argc, (void)argv;
     rows_free(c);
     add_mirror(c);
+    if (c->w->catalog)
+        add_catalog(c);
     if (c->w->lk_cache) {
         add_u64(c, "sql_check_cache", "entries", check_cache_entries(c->w->lk_cache));
         add_u64(c, "sql_check_cache", "bytes", check_cache_bytes(c->w->lk_cache));

@@ -325,6 +325,8 @@ static int load_env(struct lw_config *cfg, struct lw_err *err)
     cfg->warehouse_negative_ttl_ms = 10000;
     cfg->catalog_cache_ttl_ms = 30000;
     cfg->catalog_concurrency = 8;
+    cfg->catalog_max_objects = 100000;
+    cfg->catalog_max_bytes = 64L << 20;
     cfg->check_cache_max_entries = 200000;
     cfg->max_body_bytes = 16 << 20;
     cfg->max_filter_items = 100000;
@@ -585,7 +587,8 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
                                       "upstream_timeout_ms", "decision_cache_ttl_ms",
                                       "probe_cache_ttl_ms", "warehouse_cache_ttl_ms",
                                       "warehouse_negative_ttl_ms", "catalog_cache_ttl_ms",
-                                      "catalog_concurrency",
+                                      "catalog_concurrency", "catalog_max_objects",
+                                      "catalog_max_bytes",
                                       "check_cache_max_entries",
                                       "max_body_bytes", "max_filter_items", "max_connections",
                                       "decision_log_ring", "decision_log_file",
@@ -689,6 +692,8 @@ static int load_file(struct lw_config *cfg, const char *path, struct lw_err *err
     INT_SETTING("warehouse_negative_ttl_ms", warehouse_negative_ttl_ms, 0, 86400000)
     INT_SETTING("catalog_cache_ttl_ms", catalog_cache_ttl_ms, 0, 86400000)
     INT_SETTING("catalog_concurrency", catalog_concurrency, 1, 64)
+    INT_SETTING("catalog_max_objects", catalog_max_objects, 1, 10000000)
+    INT_SETTING("catalog_max_bytes", catalog_max_bytes, 4096, 1L << 32)
     INT_SETTING("check_cache_max_entries", check_cache_max_entries, 1, 100000000)
     INT_SETTING("max_body_bytes", max_body_bytes, 1024, 1L << 30)
     INT_SETTING("max_filter_items", max_filter_items, 1, 10000000)

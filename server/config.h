@@ -52,6 +52,8 @@ struct lw_config {
     int64_t warehouse_negative_ttl_ms; /* default 10000 */
     int64_t catalog_cache_ttl_ms;   /* default 30000: the SQL tables' Lakekeeper catalog cache */
     long catalog_concurrency;       /* default 8: its listings in flight at once */
+    long catalog_max_objects;       /* default 100000: objects per instance in the shared catalog */
+    long catalog_max_bytes;         /* default 64 MiB: the shared catalog's encoded size */
     long check_cache_max_entries;   /* default 200000 */
     long max_body_bytes;            /* default 16 MiB (Trino's max-content-length) */
     long max_filter_items;          /* default 100000 */

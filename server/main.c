@@ -19,6 +19,7 @@
 #include "http_server.h"
 #include "http_workers.h"
 #include "pg_auth.h"
+#include "pg_catalog_cache.h"
 #include "pg_debug_sql.h"
 #include "pg_fga_mirror.h"
 #include "pg_listener.h"
@@ -301,6 +302,7 @@ static int perm_world_open_lakekeeper(struct perm_world *w, const struct lw_conf
         w->nlk++;
     }
     struct perm_catalog_opts co = {.ttl_ms = c->catalog_cache_ttl_ms,
+                                   .max_objects = (size_t)c->catalog_max_objects,
                                    .concurrency = (int)c->catalog_concurrency,
                                    .fga_store_id = c->openfga_store_id,
                                    .fga_model_id = c->openfga_model_id};
@@ -366,6 +368,45 @@ static int perm_world_start_mirror(struct perm_world *w, const struct lw_config 
     return 0;
 }
 
+/* The catalog process (server/pg_catalog_cache.h), forked like the mirror before any
+ * backend: every backend's catalog then reads its shared snapshot instead of Lakekeeper. */
+static int perm_world_start_catalog(struct perm_world *w, const struct lw_config *c,
+                                    struct pg_shared_stats *stats, int listen_fd,
+                                    struct pg_catalog_cache **cache, struct lw_err *err)
+{
+    if (!w->catalog)
+        return 0;
+    struct pg_catalog_cache_opts o = {
+        .lk = w->lk,
+        .nlk = w->nlk,
+        .catalog = *perm_catalog_options(w->catalog),
+        .max_bytes = (size_t)c->catalog_max_bytes,
+        /* No deadline for a whole load: a 10,000-table catalog takes minutes against a busy
+         * Lakekeeper; each call is bounded by upstream_timeout_ms, their number by the
+         * object bound, and the last catalog is served meanwhile. */
+        .load_timeout_ms = 0,
+        .close_fd = listen_fd,
+        .stats = stats,
+    };
+    if (!(*cache = pg_catalog_cache_start(&o, err)))
+        return err->code;
+    perm_catalog_attach_snapshot(w->catalog, pg_catalog_cache_snapshot(*cache));
+    return 0;
+}
+
+/* pg_listener's one child_exited hook, for the SQL process's two helper processes. */
+struct sql_helpers {
+    struct pg_fga_mirror *mirror;
+    struct pg_catalog_cache *catalog;
+};
+
+static bool sql_helper_exited(void *arg, pid_t pid, int status)
+{
+    struct sql_helpers *h = arg;
+    return pg_fga_mirror_child_exited(h->mirror, pid, status) ||
+           pg_catalog_cache_child_exited(h->catalog, pid, status);
+}
+
 static void perm_world_free_settings(struct perm_world *w)
 {
     for (size_t i = 0; i < 2 * w->nsettings; i++)
@@ -384,6 +425,8 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct sql_tables *tables = NULL;
     struct sql_catalog *catalog = NULL;
     struct pg_fga_mirror *mirror = NULL;
+    struct pg_catalog_cache *cat_cache = NULL;
+    struct sql_helpers helpers = {0};
     struct lw_err err = {0};
     int fds[4], rc = 1;
     /* With a decision store, lakeward.decisions is every replica's, read from PostgreSQL;
@@ -425,6 +468,7 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     if (!(ring = authz_decision_log_attach(fds[1], &err)) ||
         !(stats = pg_supervisor_attach_stats(fds[2])) ||
         perm_world_start_mirror(&perm, c, stats, fds[0], &mirror, &err) != 0 ||
+        perm_world_start_catalog(&perm, c, stats, fds[0], &cat_cache, &err) != 0 ||
         !(tables = sql_tables_new()) ||
         sql_tables_add(tables, "lakeward", "decisions",
                        from_store ? &authz_decision_store_sql_module : &authz_decision_sql_module,
@@ -457,11 +501,13 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     po.auth = auth;
     po.stats = stats;
     po.lakeward_version = LAKEWARD_VERSION;
-    po.child_exited = pg_fga_mirror_child_exited;
-    po.child_arg = mirror;
+    helpers = (struct sql_helpers){mirror, cat_cache};
+    po.child_exited = sql_helper_exited;
+    po.child_arg = &helpers;
     rc = pg_listener_run(&po);
 out:
     pg_fga_mirror_stop(mirror);
+    pg_catalog_cache_stop(cat_cache);
     perm_world_free_settings(&perm);
     sql_tables_free(tables);
     sql_catalog_free(catalog);

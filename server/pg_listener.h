@@ -31,6 +31,10 @@ struct pg_shared_stats {
     struct lw_counter fga_mirror_tuples;
     struct lw_counter fga_mirror_last_sync_seconds;  /* unix time of the last good sync */
     struct lw_counter fga_mirror_sync_failures;
+    /* The catalog process (pg_catalog_cache.h): gauges it sets after every load. */
+    struct lw_counter catalog_objects;
+    struct lw_counter catalog_last_load_seconds;     /* unix time of the last good load */
+    struct lw_counter catalog_load_failures;
 };
 
 struct pg_listener_opts {

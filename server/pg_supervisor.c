@@ -61,6 +61,14 @@ static const struct mirror mirrors[] = {
      offsetof(struct pg_shared_stats, fga_mirror_last_sync_seconds), true},
     {"lakeward_fga_mirror_sync_failures", "OpenFGA mirror syncs that failed since it started",
      "", offsetof(struct pg_shared_stats, fga_mirror_sync_failures), true},
+    {"lakeward_catalog_objects",
+     "Lakekeeper catalog objects in the SQL side's shared catalog (0: none published)", "",
+     offsetof(struct pg_shared_stats, catalog_objects), true},
+    {"lakeward_catalog_last_load_timestamp_seconds",
+     "Unix time of the shared catalog's last successful load (age: time() minus this)", "",
+     offsetof(struct pg_shared_stats, catalog_last_load_seconds), true},
+    {"lakeward_catalog_load_failures", "Shared catalog loads that failed since it started", "",
+     offsetof(struct pg_shared_stats, catalog_load_failures), true},
 };
 #define NMIRRORS (sizeof mirrors / sizeof mirrors[0])
 

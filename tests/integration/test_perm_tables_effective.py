@@ -50,7 +50,8 @@ def lw_env(stack):
 
 @pytest.fixture
 def lw(lw_env, lakeward_factory):
-    return lakeward_factory(lw_env)
+    # An hour's TTL: the shared catalog changes only when a test refreshes it.
+    return lakeward_factory(lw_env, config=f"catalog_cache_ttl_ms = {3600 * 1000};\n")
 
 
 def connect(lw, user):
@@ -129,9 +130,9 @@ LK_TYPES = {"server": "server", "project": "project", "warehouse": "warehouse",
 
 
 def test_names_resolve_through_the_session_catalog_cache(stack, lw):
-    """allowed_actions and who_can look names up in the session's catalog cache (the one the
-    catalog tables use): asking again lists nothing more, and a namespace created meanwhile
-    is unknown to the session until lakeward.catalog_refresh()."""
+    """allowed_actions and who_can look names up in the shared catalog (the one the catalog
+    tables use): asking again lists nothing, and a namespace created meanwhile is unknown
+    until lakeward.catalog_refresh()."""
     name = f"r9_{uuid.uuid4().hex[:8]}"
     q = ("SELECT count(*) FROM lakeward.allowed_actions WHERE object_type = 'namespace' "
          "AND object = %s AND principal = %s")

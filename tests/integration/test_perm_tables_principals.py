@@ -119,10 +119,20 @@ def direct_list_objects(stack, subject):
 
 @pytest.fixture
 def lw(stack, lakeward_factory):
-    return lakeward_factory(stack_env(
+    # The shared catalog is loaded by its own process, in the background: an hour's TTL and
+    # waiting for its first load keep its Lakekeeper calls out of the faults tests inject.
+    lw = lakeward_factory(stack_env(
         stack, LAKEWARD_OPENFGA_URL=stack["OPENFGA_URL"],
         LAKEWARD_OPENFGA_STORE_ID=stack["OPENFGA_STORE_ID"],
-        LAKEWARD_OPENFGA_MODEL_ID=stack["OPENFGA_MODEL_ID"], LAKEWARD_PG_ADMINS=ADMIN))
+        LAKEWARD_OPENFGA_MODEL_ID=stack["OPENFGA_MODEL_ID"], LAKEWARD_PG_ADMINS=ADMIN),
+        config=f"catalog_cache_ttl_ms = {3600 * 1000};\n")
+    with connect(lw, ADMIN) as conn:
+        end = time.monotonic() + 120
+        while dict(conn.execute("SELECT name, value FROM lakeward.lakeward_state WHERE "
+                                "component = 'catalog_cache'").fetchall())["loaded"] != "true":
+            assert time.monotonic() < end, "the shared catalog never loaded"
+            time.sleep(0.2)
+    return lw
 
 
 @pytest.fixture

@@ -4,7 +4,11 @@
  * walked, inactive warehouses not listed, a scope that narrows the requests, the TTL, the
  * object and request bounds, and an upstream failure that leaves nothing half-read; then the
  * tables over it (perm_catalog_sql.h): keys in compact argv slots narrowing the listings, a
- * non-admin's rows as the scripted batch-check allows, failing closed when it cannot answer. */
+ * non-admin's rows as the scripted batch-check allows, failing closed when it cannot answer;
+ * and the shared snapshot (catalog/cat_snapshot.h, lk_catalog_codec.c): a published catalog
+ * read back whole with no Lakekeeper call, every truncation and corruption refused cleanly,
+ * the byte and object bounds, a newer generation replacing the old, the cold-start wait and
+ * its errors, and catalog_refresh's tickets. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +18,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../catalog/cat_snapshot.h"
 #include "../../catalog/http_client.h"
 #include "../../catalog/perm_catalog.h"
 #include "../../catalog/perm_catalog_sql.h"
 #include "../../server/core/lw_arena.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #define Q2 "returnUuids=true&returnProtectionStatus=true&pageSize=1000&pageToken="
 #define Q "?" Q2
@@ -533,6 +539,248 @@ static void namespace_url_encoding(void **state)
     lw_free(s);
 }
 
+
+/* ---- the shared snapshot ------------------------------------------------------------------ */
+
+static struct cat_snap *snap, *snap_w;
+
+/* pc, loaded from the scripted Lakekeeper, encoded into b. */
+static void encode_world(struct lw_buf *b)
+{
+    struct lw_err err = {0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    lw_buf_init(b, 1 << 20);
+    perm_catalog_encode(pc, b);
+    assert_false(b->failed);
+}
+
+static void open_snapshot(size_t cap)
+{
+    struct lw_err err = {0};
+    snap = cat_snap_create(cap, &err);
+    assert_non_null(snap);
+    snap_w = cat_snap_open_writer(snap, &err);
+    assert_non_null(snap_w);
+}
+
+static void put_state(int loaded, const char *error, int refused, uint64_t refresh_done)
+{
+    struct cat_snap_state st = {.loaded = loaded, .refused = refused,
+                                .refresh_done = refresh_done};
+    snprintf(st.error, sizeof st.error, "%s", error);
+    cat_snap_put_state(snap_w, &st);
+}
+
+/* A catalog of the same configuration reading only the snapshot. */
+static struct perm_catalog *reader(size_t max_objects)
+{
+    struct perm_catalog_opts o = {.ttl_ms = 30000, .max_objects = max_objects};
+    struct perm_catalog *r = perm_catalog_new(&client, 1, &o);
+    assert_non_null(r);
+    perm_catalog_attach_snapshot(r, snap);
+    return r;
+}
+
+static int snapshot_teardown(void **state)
+{
+    cat_snap_free(snap_w);
+    cat_snap_free(snap);
+    snap = snap_w = NULL;
+    return teardown(state);
+}
+
+static void snapshot_round_trip_without_lakekeeper(void **state)
+{
+    (void)state;
+    struct lw_buf b, again;
+    struct lw_err err = {0};
+    encode_world(&b);
+    open_snapshot(1 << 20);
+    assert_int_equal(cat_snap_publish(snap_w, 1, b.data, b.len, &err), 0);
+    put_state(1, "", 0, 0);
+    struct perm_catalog *loader = pc;
+    pc = reader(0);
+    nsent = 0;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(nsent, 0);
+    /* the same lookups as after a load of Lakekeeper itself */
+    expect_name("lakekeeper_table:w1/t1", PERM_CAT_TABLE, "demo.finance.revenue");
+    expect_name("lakekeeper_table:t3", PERM_CAT_TABLE, "demo.finance.e u.costs");
+    expect_name("lakekeeper_view:w1/v1", PERM_CAT_VIEW, "demo.finance.v_rev");
+    expect_name("namespace:n3", PERM_CAT_NAMESPACE, "demo.finance.e u");
+    expect_name("warehouse:W2", PERM_CAT_WAREHOUSE, "old");
+    struct lk_catalog *c = perm_catalog_at(pc, 0);
+    assert_int_equal(lk_catalog_objects(c), lk_catalog_objects(perm_catalog_at(loader, 0)));
+    size_t nw;
+    struct lk_cat_warehouse *w = lk_catalog_warehouses(c, &nw);
+    assert_int_equal(nw, 2);
+    assert_string_equal(w[0].storage_location, "b/demo");
+    assert_int_equal(w[0].soft_delete_seconds, 3600);
+    assert_string_equal(w[0].ns[1].path[1], "e u");
+    assert_true(w[0].ns[0].protected_);
+    assert_null(w[1].managed_by);
+    /* read back and written again, byte for byte the same */
+    lw_buf_init(&again, 1 << 20);
+    perm_catalog_encode(pc, &again);
+    assert_int_equal(again.len, b.len);
+    assert_memory_equal(again.data, b.data, b.len);
+    /* the tables read it too, still without a call, and a non-admin is still asked about */
+    char got[256];
+    assert_int_equal(scan(&perm_cat_tables_module, true, 0, 0, NULL, "full_name", got,
+                          sizeof got, &err), 0);
+    assert_non_null(strstr(got, "demo.finance.e u.costs"));
+    assert_int_equal(nsent, 0);
+    assert_int_equal(scan(&perm_cat_tables_module, false, 0, 0, NULL, "full_name", got,
+                          sizeof got, &err), 0);
+    assert_string_equal(got, "demo.sales.orders");
+    lw_buf_free(&b);
+    lw_buf_free(&again);
+    perm_catalog_free(loader);
+}
+
+static void snapshot_corruption_refused(void **state)
+{
+    (void)state;
+    struct lw_buf b;
+    struct lw_err err = {0};
+    encode_world(&b);
+    open_snapshot(1 << 20);
+    put_state(1, "", 0, 0);
+    struct perm_catalog *r = reader(0);
+    /* every truncation: an error, nothing held, nothing leaked */
+    for (size_t len = 0; len < b.len; len++) {
+        assert_int_equal(cat_snap_publish(snap_w, len + 1, b.data, len, &err), 0);
+        assert_int_equal(perm_catalog_load_all(r, 0, &err), LW_EINVAL);
+        assert_int_equal(lk_catalog_objects(perm_catalog_at(r, 0)), 0);
+    }
+    /* every byte flipped in turn: decoded or refused, never a crash (ASan watches) */
+    char *bad = malloc(b.len);
+    assert_non_null(bad);
+    for (size_t i = 0; i < b.len; i++) {
+        memcpy(bad, b.data, b.len);
+        bad[i] ^= (char)0xA5;
+        assert_int_equal(cat_snap_publish(snap_w, b.len + i + 1, bad, b.len, &err), 0);
+        int rc = perm_catalog_load_all(r, 0, &err);
+        assert_true(rc == 0 || rc == LW_EINVAL || rc == LW_ENOMEM);
+    }
+    free(bad);
+    /* the whole thing again: read */
+    assert_int_equal(cat_snap_publish(snap_w, 3 * b.len, b.data, b.len, &err), 0);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), 0);
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(r, 0)), 10);
+    perm_catalog_free(r);
+    lw_buf_free(&b);
+}
+
+static void snapshot_bounds_refuse(void **state)
+{
+    (void)state;
+    struct lw_buf b;
+    struct lw_err err = {0};
+    encode_world(&b);
+    /* a buffer smaller than the catalog: nothing published */
+    open_snapshot(b.len - 1);
+    assert_int_equal(cat_snap_publish(snap_w, 1, b.data, b.len, &err), LW_ENOMEM);
+    assert_non_null(strstr(err.msg, "catalog_max_bytes"));
+    struct cat_snap_view v;
+    assert_false(cat_snap_view(snap, &v));
+    cat_snap_free(snap_w);
+    cat_snap_free(snap);
+    /* more objects than this reader's bound: refused, not cut */
+    open_snapshot(1 << 20);
+    assert_int_equal(cat_snap_publish(snap_w, 1, b.data, b.len, &err), 0);
+    put_state(1, "", 0, 0);
+    struct perm_catalog *r = reader(9);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), LW_ENOMEM);
+    assert_non_null(strstr(err.msg, "more than 9 objects"));
+    assert_string_equal(err.sqlstate, "54000");
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(r, 0)), 0);
+    perm_catalog_free(r);
+    lw_buf_free(&b);
+}
+
+static void snapshot_newer_generation_replaces(void **state)
+{
+    (void)state;
+    struct lw_buf b, empty;
+    struct lw_err err = {0};
+    struct perm_cat_object o;
+    encode_world(&b);
+    open_snapshot(1 << 20);
+    assert_int_equal(cat_snap_publish(snap_w, 1, b.data, b.len, &err), 0);
+    put_state(1, "", 0, 0);
+    struct perm_catalog *r = reader(0);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), 0);
+    assert_int_equal(perm_catalog_find(r, "lakekeeper_table:t1", &o), PERM_CAT_FOUND);
+    /* the same generation is not decoded again */
+    int64_t at = lk_catalog_loaded_at(perm_catalog_at(r, 0));
+    fake_now += 10;
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), 0);
+    assert_int_equal(lk_catalog_loaded_at(perm_catalog_at(r, 0)), at);
+    /* a newer one (here: a catalog without its tables) replaces it, lookups included, even
+     * within the same millisecond */
+    perm_catalog_invalidate(pc);
+    lw_buf_init(&empty, 1 << 20);
+    perm_catalog_encode(pc, &empty);
+    assert_int_equal(cat_snap_publish(snap_w, 2, empty.data, empty.len, &err), 0);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), 0);
+    assert_int_equal(perm_catalog_find(r, "lakekeeper_table:t1", &o), PERM_CAT_MISSING);
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(r, 0)), 0);
+    perm_catalog_free(r);
+    lw_buf_free(&b);
+    lw_buf_free(&empty);
+}
+
+static void snapshot_cold_start_waits_bounded(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    open_snapshot(1 << 20);
+    put_state(0, "", 0, 0);
+    struct perm_catalog *r = reader(0);
+    /* nothing published, the first load still running: waits until the deadline */
+    int64_t t0 = lw_mono_us();
+    assert_int_equal(perm_catalog_load_all(r, t0 + 100000, &err), LW_ETIMEOUT);
+    assert_true(lw_mono_us() - t0 >= 60000);
+    assert_non_null(strstr(err.msg, "still being loaded"));
+    /* a failed first load is said at once, upstream or bound */
+    put_state(0, "Lakekeeper default /management/v1/info: 503", 0, 0);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), LW_EIO);
+    assert_non_null(strstr(err.msg, "503"));
+    put_state(0, "more than 9 catalog objects", 1, 0);
+    assert_int_equal(perm_catalog_load_all(r, 0, &err), LW_ENOMEM);
+    assert_non_null(strstr(err.msg, "9 catalog objects"));
+    assert_string_equal(err.sqlstate, "54000");
+    perm_catalog_free(r);
+}
+
+static void refresh_waits_for_a_later_load(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    open_snapshot(1 << 20);
+    put_state(0, "", 0, 0);
+    struct perm_catalog *r = reader(0);
+    /* no load serves the request yet: bounded by the deadline */
+    assert_int_equal(perm_catalog_refresh(r, lw_mono_us() + 50000, &err), LW_ETIMEOUT);
+    assert_int_equal(cat_snap_requested(snap_w), 1);
+    /* the writer is woken by the request at once (hang bound only) */
+    int64_t t0 = lw_mono_us();
+    cat_snap_wait_request(snap_w, 10000);
+    assert_true(lw_mono_us() - t0 < 5000000);
+    /* a load that noted both requests served them; a failed one says so */
+    put_state(0, "", 0, 2);
+    assert_int_equal(perm_catalog_refresh(r, 0, &err), 0);
+    put_state(1, "upstream down", 0, 4);
+    assert_int_equal(perm_catalog_refresh(r, 0, &err), LW_EIO);
+    assert_non_null(strstr(err.msg, "upstream down"));
+    assert_int_equal(cat_snap_requested(snap_w), 3);
+    /* without a snapshot it only drops the caches */
+    perm_catalog_attach_snapshot(r, NULL);
+    assert_int_equal(perm_catalog_refresh(r, 0, &err), 0);
+    perm_catalog_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +796,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(non_admin_sees_what_lakekeeper_allows, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_fails_closed, setup, teardown),
         cmocka_unit_test(namespace_url_encoding),
+        cmocka_unit_test_setup_teardown(snapshot_round_trip_without_lakekeeper, setup,
+                                        snapshot_teardown),
+        cmocka_unit_test_setup_teardown(snapshot_corruption_refused, setup, snapshot_teardown),
+        cmocka_unit_test_setup_teardown(snapshot_bounds_refuse, setup, snapshot_teardown),
+        cmocka_unit_test_setup_teardown(snapshot_newer_generation_replaces, setup,
+                                        snapshot_teardown),
+        cmocka_unit_test_setup_teardown(snapshot_cold_start_waits_bounded, setup,
+                                        snapshot_teardown),
+        cmocka_unit_test_setup_teardown(refresh_waits_for_a_later_load, setup,
+                                        snapshot_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
