@@ -1,6 +1,7 @@
 /* perm_catalog_sql.c -- the catalog object tables (perm_catalog_sql.h). One cursor for all
  * of them: a table is a row of cat_tables (columns, which columns are pushable keys, how its
- * rows are built); filter loads what the keys scope from the cache, builds every row into
+ * rows are built); filter reads the catalog (perm_catalog_load: the shared snapshot in a
+ * backend), builds every row the keys select into
  * the statement's arena, and for a non-admin keeps only the rows Lakekeeper's batch-check
  * (or, for projects, the project's /actions) allows. */
 #include "perm_catalog_sql.h"
