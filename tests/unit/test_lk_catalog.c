@@ -664,6 +664,16 @@ static void snapshot_corruption_refused(void **state)
         assert_true(rc == 0 || rc == LW_EINVAL || rc == LW_ENOMEM);
     }
     free(bad);
+    /* a snapshot of another configuration (one instance, two configured) is not read */
+    assert_int_equal(cat_snap_publish(snap_w, 3 * b.len - 1, b.data, b.len, &err), 0);
+    struct lk_client *two[2] = {client, client};
+    struct perm_catalog_opts o2 = {.ttl_ms = 30000};
+    struct perm_catalog *r2 = perm_catalog_new(two, 2, &o2);
+    assert_non_null(r2);
+    perm_catalog_attach_snapshot(r2, snap);
+    assert_int_equal(perm_catalog_load_all(r2, 0, &err), LW_EINVAL);
+    assert_non_null(strstr(err.msg, "not this configuration's"));
+    perm_catalog_free(r2);
     /* the whole thing again: read */
     assert_int_equal(cat_snap_publish(snap_w, 3 * b.len, b.data, b.len, &err), 0);
     assert_int_equal(perm_catalog_load_all(r, 0, &err), 0);
