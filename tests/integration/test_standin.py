@@ -850,6 +850,29 @@ def test_stats_count_requests_and_checks(private):
     assert s["total"] == 4 and s["unauthorized"] == 1
 
 
+def test_listings_ask_openfga_what_lakekeeper_asks(private):
+    """A tables or views listing asks only about its namespace (can_get_metadata, the list
+    right, can_list_everything), nothing of the warehouse, whose can_use flows up from
+    everything below it (README, "How listings are authorized"); a namespaces listing asks the
+    warehouse's three and, under a parent, the parent's three. lakeward's client may list
+    everything, so no item is checked."""
+    plk, lw, sp2 = private.lk, private.mint("lakeward"), private.mint("airflow-sp-2")
+    base = f"/catalog/v1/{WAREHOUSE_DEMO}/namespaces"
+
+    def asked(tok, path, **params):
+        plk.ctl("stats/reset", {})
+        assert plk.get(path, tok, params=params).status_code == 200
+        return {k: v for k, v in plk.ctl("stats")["openfga-checks"].items() if v}
+
+    assert asked(lw, f"{base}/finance/tables") == {"namespace": 3}
+    assert asked(lw, f"{base}/finance/views") == {"namespace": 3}
+    assert asked(lw, base) == {"warehouse": 3}
+    assert asked(lw, base, parent="finance") == {"warehouse": 3, "namespace": 3}
+    # a principal that may not list everything gets its items checked, still no warehouse
+    got = asked(sp2, f"{base}/finance/tables")
+    assert got["namespace"] == 3 and "warehouse" not in got and got.get("lakekeeper_table", 0) >= 1
+
+
 def test_fault_injection(private):
     plk, tok = private.lk, private.mint("lakeward")
     check = [{"operation": op("warehouse", "use")}]

@@ -104,6 +104,9 @@ struct standin_stats {
     atomic_long faulted;
     atomic_long checks;     /* checks received in well-formed batch-check calls */
     atomic_long checks_max; /* largest batch-check request seen */
+    /* checks the stand-in's own endpoints asked OpenFGA (listings, gets, /actions, ...; not
+     * those of batch-check requests), by the checked object's kind; SI_KIND_COUNT: other */
+    atomic_long fga_checks[SI_KIND_COUNT + 1];
 };
 
 struct standin_state;

@@ -136,49 +136,71 @@ static json_t *path_json(const struct si_path *p, const char *last)
     return a;
 }
 
-/* Asks the container checks of a listing in one call. Answers 404/403/503 and returns false
- * unless the caller may list; *everything says whether the item filter can be skipped. */
+/* The container checks of a listing, the ones Lakekeeper asks (server/namespace/list.rs,
+ * authz/namespace.rs load_and_authorize_namespace_action), in one BatchCheck. A namespace
+ * listing asks the warehouse (can_use: else 404, can_list_namespaces: else 403,
+ * can_list_everything) and, under a parent, the parent namespace (can_get_metadata: else 404,
+ * can_list_namespaces: else 403, can_list_everything). A table or view listing asks only its
+ * namespace (can_get_metadata, can_list_tables / can_list_views, can_list_everything): the
+ * warehouse need only be active. That matters for the cost: in Lakekeeper's model a
+ * warehouse's can_use is can_get_metadata, which also flows up from every namespace and table
+ * below it, so OpenFGA's work for a warehouse check grows with the warehouse, while a
+ * namespace's grows with the namespace. Answers the error and returns false unless the caller
+ * may list; *everything says whether the per-item filter can be skipped. */
+/* Whether check k of authorize_list was asked (slot >= 0) and allowed. */
+static bool granted(const int *slot, const bool *ok, int k)
+{
+    return slot[k] >= 0 && ok[slot[k]];
+}
+
 static bool authorize_list(struct standin_call *c, const struct si_warehouse *w,
                            const struct si_namespace *ns, const char *ns_list_rel, bool *everything)
 {
-    struct standin_tuple t[6];
-    bool ok[6] = {false};
+    enum { W_USE, W_LIST, W_ALL, N_SEE, N_LIST, N_ALL, NCHECKS };
+    static const char *const rel[NCHECKS] = {"can_use", "can_list_namespaces",
+                                             "can_list_everything", "can_get_metadata", NULL,
+                                             "can_list_everything"};
+    bool listing_namespaces = strcmp(ns_list_rel, "can_list_namespaces") == 0;
+    struct standin_tuple t[NCHECKS];
+    bool ok[NCHECKS] = {false};
+    int slot[NCHECKS], n = 0;
     char wobj[SI_FGA_OBJ_MAX], nobj[SI_FGA_OBJ_MAX];
-    int n = 0;
 
     standin_fga_object(SI_WAREHOUSE, NULL, w->id, wobj, sizeof wobj);
-    standin_tuple_set(&t[n++], c->actor, "can_use", wobj);
-    standin_tuple_set(&t[n++], c->actor, "can_list_namespaces", wobj);
-    standin_tuple_set(&t[n++], c->actor, "can_list_everything", wobj);
-    if (ns) {
+    if (ns)
         standin_fga_object(SI_NAMESPACE, NULL, ns->id, nobj, sizeof nobj);
-        standin_tuple_set(&t[n++], c->actor, "can_get_metadata", nobj);
-        standin_tuple_set(&t[n++], c->actor, ns_list_rel, nobj);
-        standin_tuple_set(&t[n++], c->actor, "can_list_everything", nobj);
+    for (int k = 0; k < NCHECKS; k++) {
+        bool on_warehouse = k < N_SEE;
+        slot[k] = -1;
+        if (on_warehouse ? !listing_namespaces : !ns)
+            continue;
+        standin_tuple_set(&t[n], c->actor, k == N_LIST ? ns_list_rel : rel[k],
+                          on_warehouse ? wobj : nobj);
+        slot[k] = n++;
     }
     if (standin_ask_many(c, t, n, ok) != 0)
         return false;
-    if (!ok[0]) {
+    if (listing_namespaces && !granted(slot, ok, W_USE)) {
         standin_error(c->resp, 404, "NoSuchWarehouseException",
                       "Warehouse not found or access denied");
         return false;
     }
-    if (strcmp(ns_list_rel, "can_list_namespaces") == 0 && !ok[1]) {
+    if (listing_namespaces && !granted(slot, ok, W_LIST)) {
         standin_error(c->resp, 403, "WarehouseActionForbidden",
                       "Forbidden action list_namespaces on warehouse %s", w->id);
         return false;
     }
-    if (ns && !ok[3]) {
+    if (ns && !granted(slot, ok, N_SEE)) {
         standin_error(c->resp, 404, "NoSuchNamespaceException",
                       "Namespace not found or access denied");
         return false;
     }
-    if (ns && !ok[4]) {
+    if (ns && !granted(slot, ok, N_LIST)) {
         standin_error(c->resp, 403, "NamespaceActionForbidden",
                       "Forbidden action %s on namespace %s", ns_list_rel + 4, ns->id);
         return false;
     }
-    *everything = ok[2] || (ns && ok[5]);
+    *everything = granted(slot, ok, W_ALL) || granted(slot, ok, N_ALL);
     return true;
 }
 

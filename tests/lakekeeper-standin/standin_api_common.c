@@ -2,12 +2,27 @@
  * failure, the principalUser/principalRole query, caller registration, the User JSON shape. */
 #include "standin_api.h"
 #include "standin_fga.h"
+#include "standin_vocab.h"
 
 #include "../../server/core/lw_log.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+/* Counts the checks by their object's OpenFGA type for /_control/stats. */
+static void count_checks(struct standin *si, const struct standin_tuple *t, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *colon = strchr(t[i].object, ':');
+        size_t len = colon ? (size_t)(colon - t[i].object) : 0;
+        int k = 0;
+        while (k < SI_KIND_COUNT && !(strlen(standin_kind_fga_type(k)) == len &&
+                                      strncmp(standin_kind_fga_type(k), t[i].object, len) == 0))
+            k++;
+        atomic_fetch_add(&si->stats.fga_checks[k], 1);
+    }
+}
 
 int standin_ask(struct standin_call *c, const char *subject, const char *relation,
                 const char *object)
@@ -19,6 +34,7 @@ int standin_ask(struct standin_call *c, const char *subject, const char *relatio
         standin_error(c->resp, 400, "BadRequest", "identifier too long");
         return -1;
     }
+    count_checks(c->si, &t, 1);
     if (standin_fga_check(&c->si->fga, &t, 1, &allowed, &err) != 0) {
         standin_error(c->resp, 503, "AuthorizationBackendUnavailable", "%s", err.msg);
         return -1;
@@ -29,6 +45,7 @@ int standin_ask(struct standin_call *c, const char *subject, const char *relatio
 int standin_ask_many(struct standin_call *c, const struct standin_tuple *t, int n, bool *allowed)
 {
     struct lw_err err = {0};
+    count_checks(c->si, t, n);
     if (standin_fga_check(&c->si->fga, t, n, allowed, &err) != 0) {
         standin_error(c->resp, 503, "AuthorizationBackendUnavailable", "%s", err.msg);
         return -1;

@@ -2,7 +2,7 @@
  *   POST /_control/fault       inject delay / error status / garbage body / dropped connection
  *   POST /_control/register    add a warehouse, namespace, table or view (with its tuples)
  *   POST /_control/unregister  remove one (and every tuple on it)
- *   GET  /_control/stats       requests per endpoint, checks received
+ *   GET  /_control/stats       requests per endpoint, checks received and asked of OpenFGA
  *   POST /_control/stats/reset zero the counters
  * None of this exists in Lakekeeper; it lets tests script failures and count lakeward's calls. */
 #include "standin_api.h"
@@ -144,15 +144,19 @@ static void control_fault(struct standin *si, const json_t *body, struct http_re
 
 static void control_stats(struct standin *si, struct http_response *resp)
 {
-    json_t *req = json_object();
+    json_t *req = json_object(), *fga = json_object();
     long total = 0;
     for (int i = 0; i < SI_EP_COUNT; i++) {
         long v = atomic_load(&si->stats.requests[i]);
         total += v;
         json_object_set_new(req, standin_ep_names[i], json_integer(v));
     }
+    for (int k = 0; k <= SI_KIND_COUNT; k++)
+        json_object_set_new(fga, k < SI_KIND_COUNT ? standin_kind_fga_type(k) : "other",
+                            json_integer(atomic_load(&si->stats.fga_checks[k])));
     ok_json(resp,
-            json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "requests", req, "total", (json_int_t)total,
+            json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "requests", req, "openfga-checks",
+                      fga, "total", (json_int_t)total,
                       "unauthorized", (json_int_t)atomic_load(&si->stats.unauthorized), "faulted",
                       (json_int_t)atomic_load(&si->stats.faulted), "batch-check-checks",
                       (json_int_t)atomic_load(&si->stats.checks), "batch-check-max",
@@ -167,6 +171,8 @@ static void control_stats_reset(struct standin *si, struct http_response *resp)
     atomic_store(&si->stats.faulted, 0);
     atomic_store(&si->stats.checks, 0);
     atomic_store(&si->stats.checks_max, 0);
+    for (int k = 0; k <= SI_KIND_COUNT; k++)
+        atomic_store(&si->stats.fga_checks[k], 0);
     ok_json(resp, json_pack("{s:b}", "reset", 1));
 }
 
