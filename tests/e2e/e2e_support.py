@@ -32,7 +32,7 @@ STACK_DIR = pathlib.Path(os.environ.get("LW_TEST_STACK_DIR", REPO / "build" / "t
 SP1 = "a1f10000-0000-4000-8000-000000000001"   # modify + create on warehouse demo
 SP2 = "a1f10000-0000-4000-8000-000000000002"   # select on finance.product only
 NOBODY = "00000000-0000-4000-8000-00000000beef"  # no grant at all
-CAT = "lakekeeper"                              # Trino memory catalog -> warehouse demo
+CAT = "lakekeeper"                              # Trino's managed catalog -> warehouse demo
 WAREHOUSE = "demo"
 
 # What every e2e lakeward gets on top of the stack: the managed catalog `lakekeeper` is the
@@ -283,8 +283,8 @@ class Standin:
 
 
 def unique_name(prefix: str = "e2e") -> str:
-    """A schema/table name no earlier run used (Trino's memory catalog outlives a session when
-    the stack is kept)."""
+    """A schema/table name no earlier run used (the managed catalog's objects outlive a session
+    when the stack is kept)."""
     return f"{prefix}_{uuid.uuid4().hex[:8]}"
 
 
