@@ -1,4 +1,4 @@
-"""Module functions (lakeward.catalog_refresh()) in pg_proc, checked with the real psql: \\df
+"""Module functions (lakeward.catalog_refresh()) in pg_proc, checked with the real psql: \\df,
 lakeward.*, \\df catalog_refresh and the first columns of \\df+ print on lakeward exactly
 what PostgreSQL 15 (the stack's) prints for the same function made with CREATE FUNCTION's
 defaults; pg_get_function_result/arguments, regproc and the JDBC-style pg_proc listing
@@ -57,7 +57,7 @@ def lakeward(lw, command):
 def test_df_as_postgresql_prints_it(lw, postgres):
     want = ["List of functions", "Schema|Name|Result data type|Argument data types|Type",
             "lakeward|catalog_refresh|timestamp with time zone||func", "(1 row)"]
-    for command in ("\\df lakeward.*", "\\df catalog_refresh", "\\df lakeward.catalog_*"):
+    for command in ("\\df", "\\df lakeward.*", "\\df catalog_refresh", "\\df lakeward.catalog_*"):
         assert postgres(command) == want, command     # the reference says what psql shows
         assert lakeward(lw, command) == want, command
     # \df+: the same up to the owner (lakeward's catalogs are owned by "lakeward") and the
