@@ -873,6 +873,83 @@ def test_listings_ask_openfga_what_lakekeeper_asks(private):
     assert got["namespace"] == 3 and "warehouse" not in got and got.get("lakekeeper_table", 0) >= 1
 
 
+class _SlowFga(http.server.BaseHTTPRequestHandler):
+    """A proxy to OpenFGA that holds every BatchCheck for 0.4 s, so concurrent requests of a
+    stand-in behind it overlap for sure."""
+    target = ""
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.endswith("/batch-check"):
+            time.sleep(0.4)
+        r = requests.post(self.target + self.path, data=body, timeout=60,
+                          headers={"Content-Type": "application/json"})
+        self.send_response(r.status_code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(r.content)))
+        self.end_headers()
+        self.wfile.write(r.content)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_concurrent_listings_share_identical_checks(private, tmp_path):
+    """Concurrent listings asking the same OpenFGA checks (every listing of a warehouse asks
+    its warehouse's) send each once and share the answer (standin_flight.c); every answer
+    equals the one the same listing gets alone."""
+    _SlowFga.target = private.fga["OPENFGA_URL"]
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), h) for h in (_SlowFga, _JWKS)]
+    for srv in servers:
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = _free_port()
+    with open(tmp_path / "log", "w") as logf:
+        proc = subprocess.Popen(
+            [str(BUILD / "lakekeeper-standin"), "--listen", f"127.0.0.1:{port}", "--seed",
+             str(REPO / "tests/stack/seed.json"),
+             "--openfga-url", f"http://127.0.0.1:{servers[0].server_address[1]}",
+             "--store-id", private.fga["OPENFGA_STORE_ID"],
+             "--model-id", private.fga["OPENFGA_MODEL_ID"],
+             "--issuer", "http://issuer.test/realms/iceberg",
+             "--jwks-url", f"http://127.0.0.1:{servers[1].server_address[1]}/certs",
+             "--audience", "lakekeeper", "--control-token", "slow-control-token"],
+            stdout=logf, stderr=subprocess.STDOUT)
+    try:
+        slk = LK(f"http://127.0.0.1:{port}", "slow-control-token")
+        for _ in range(300):
+            try:
+                if slk.s.get(slk.url + "/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        path = f"/catalog/v1/{WAREHOUSE_DEMO}/namespaces/finance/tables"
+        toks = [private.mint("lakeward"), private.mint("airflow-sp-2")]
+        alone = [slk.get(path, t).json() for t in toks]
+        assert alone[0] != alone[1]     # the two principals see different tables
+        slk.ctl("stats/reset", {})
+        start = threading.Barrier(8)
+
+        def listing(i):
+            start.wait()
+            r = slk.get(path, toks[i % 2])
+            return r.status_code, r.json()
+
+        with concurrent.futures.ThreadPoolExecutor(8) as ex:
+            got = list(ex.map(listing, range(8)))
+        assert got == [(200, alone[i % 2]) for i in range(8)]
+        s = slk.ctl("stats")
+        # each principal's 3 namespace checks were asked by 4 listings at once: the 3 followers
+        # of at least one principal joined the first one's checks
+        assert s["openfga-checks-shared"] >= 9, s
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        for srv in servers:
+            srv.shutdown()
+    log_text = (tmp_path / "log").read_text()
+    assert "AddressSanitizer" not in log_text and "runtime error" not in log_text, log_text[-4000:]
+
+
 def test_fault_injection(private):
     plk, tok = private.lk, private.mint("lakeward")
     check = [{"operation": op("warehouse", "use")}]

@@ -112,10 +112,13 @@ struct standin_stats {
 struct standin_state;
 struct standin_jwt;
 
+struct standin_flights;
+
 struct standin_fga {
     char base[512]; /* "<url>/stores/<store>" */
     char model_id[SI_ID_MAX];
     long timeout_ms;
+    struct standin_flights *flights; /* shared in-flight checks (standin_flight.h); NULL: none */
 };
 
 struct standin {

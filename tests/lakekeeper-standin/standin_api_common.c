@@ -2,6 +2,7 @@
  * failure, the principalUser/principalRole query, caller registration, the User JSON shape. */
 #include "standin_api.h"
 #include "standin_fga.h"
+#include "standin_flight.h"
 #include "standin_vocab.h"
 
 #include "../../server/core/lw_log.h"
@@ -35,7 +36,7 @@ int standin_ask(struct standin_call *c, const char *subject, const char *relatio
         return -1;
     }
     count_checks(c->si, &t, 1);
-    if (standin_fga_check(&c->si->fga, &t, 1, &allowed, &err) != 0) {
+    if (standin_flight_check(c->si->fga.flights, &c->si->fga, &t, 1, &allowed, &err) != 0) {
         standin_error(c->resp, 503, "AuthorizationBackendUnavailable", "%s", err.msg);
         return -1;
     }
@@ -46,7 +47,7 @@ int standin_ask_many(struct standin_call *c, const struct standin_tuple *t, int 
 {
     struct lw_err err = {0};
     count_checks(c->si, t, n);
-    if (standin_fga_check(&c->si->fga, t, n, allowed, &err) != 0) {
+    if (standin_flight_check(c->si->fga.flights, &c->si->fga, t, n, allowed, &err) != 0) {
         standin_error(c->resp, 503, "AuthorizationBackendUnavailable", "%s", err.msg);
         return -1;
     }

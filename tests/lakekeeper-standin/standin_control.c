@@ -6,6 +6,7 @@
  *   POST /_control/stats/reset zero the counters
  * None of this exists in Lakekeeper; it lets tests script failures and count lakeward's calls. */
 #include "standin_api.h"
+#include "standin_flight.h"
 #include "standin_objects.h"
 #include "standin_vocab.h"
 
@@ -155,8 +156,10 @@ static void control_stats(struct standin *si, struct http_response *resp)
         json_object_set_new(fga, k < SI_KIND_COUNT ? standin_kind_fga_type(k) : "other",
                             json_integer(atomic_load(&si->stats.fga_checks[k])));
     ok_json(resp,
-            json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "requests", req, "openfga-checks",
-                      fga, "total", (json_int_t)total,
+            json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "requests", req,
+                      "openfga-checks", fga, "openfga-checks-shared",
+                      (json_int_t)(si->fga.flights ? atomic_load(&si->fga.flights->joined) : 0),
+                      "total", (json_int_t)total,
                       "unauthorized", (json_int_t)atomic_load(&si->stats.unauthorized), "faulted",
                       (json_int_t)atomic_load(&si->stats.faulted), "batch-check-checks",
                       (json_int_t)atomic_load(&si->stats.checks), "batch-check-max",
@@ -173,6 +176,8 @@ static void control_stats_reset(struct standin *si, struct http_response *resp)
     atomic_store(&si->stats.checks_max, 0);
     for (int k = 0; k <= SI_KIND_COUNT; k++)
         atomic_store(&si->stats.fga_checks[k], 0);
+    if (si->fga.flights)
+        atomic_store(&si->fga.flights->joined, 0);
     ok_json(resp, json_pack("{s:b}", "reset", 1));
 }
 

@@ -1,6 +1,7 @@
 /* standin_fga.c -- OpenFGA HTTP calls for the stand-in (see standin_fga.h). Request bodies are
  * built in bounded lw_bufs; answers are parsed with jansson and checked field by field. */
 #include "standin_fga.h"
+#include "standin_flight.h"
 
 #include "../../catalog/http_client.h"
 #include "../../server/core/lw_log.h"
@@ -122,20 +123,20 @@ int standin_fga_write(const struct standin_fga *fga, const struct standin_tuple 
                       int nwrites, const struct standin_tuple *deletes, int ndeletes,
                       struct lw_err *err)
 {
+    int rc = 0;
     /* Deletes first, so a write-after-delete of the same tuple in one call ends written. */
-    for (int i = 0; i < ndeletes; i += SI_FGA_WRITE_MAX) {
+    for (int i = 0; i < ndeletes && rc == 0; i += SI_FGA_WRITE_MAX) {
         int k = ndeletes - i < SI_FGA_WRITE_MAX ? ndeletes - i : SI_FGA_WRITE_MAX;
-        int rc = write_chunk(fga, NULL, 0, deletes + i, k, err);
-        if (rc)
-            return rc;
+        rc = write_chunk(fga, NULL, 0, deletes + i, k, err);
     }
-    for (int i = 0; i < nwrites; i += SI_FGA_WRITE_MAX) {
+    for (int i = 0; i < nwrites && rc == 0; i += SI_FGA_WRITE_MAX) {
         int k = nwrites - i < SI_FGA_WRITE_MAX ? nwrites - i : SI_FGA_WRITE_MAX;
-        int rc = write_chunk(fga, writes + i, k, NULL, 0, err);
-        if (rc)
-            return rc;
+        rc = write_chunk(fga, writes + i, k, NULL, 0, err);
     }
-    return 0;
+    /* Even a failed write may have changed some tuples: checks in flight are stale now. */
+    if (fga->flights)
+        standin_flights_wrote(fga->flights);
+    return rc;
 }
 
 /* Outcome of one check in a round: answered, worth asking again (OpenFGA overloaded: deadline,

@@ -2,6 +2,7 @@
  * flags, loads the seed, writes the scenario's tuples into OpenFGA the way Lakekeeper would, then
  * serves Lakekeeper's management and Iceberg REST APIs until SIGINT/SIGTERM. */
 #include "standin.h"
+#include "standin_flight.h"
 #include "standin_http.h"
 #include "standin_jwt.h"
 #include "standin_objects.h"
@@ -138,6 +139,7 @@ static int write_seed(struct standin *si, const struct standin_tuples *tuples, s
 int main(int argc, char **argv)
 {
     static struct standin si;
+    static struct standin_flights flights;
     struct standin_tuples tuples = {0};
     struct http_server_opts hopts;
     struct http_server *srv = NULL;
@@ -158,6 +160,7 @@ int main(int argc, char **argv)
         return die("%s", err.msg);
     pthread_mutex_init(&si.fault.mu, NULL);
     si.fault.remaining = -1;
+    standin_flights_init(&flights);
 
     si.state = standin_state_new();
     if (!si.state)
@@ -168,6 +171,7 @@ int main(int argc, char **argv)
         rc = die("%s", err.msg);
         goto out;
     }
+    si.fga.flights = &flights;
     standin_objects_model_tuples(&tuples, si.opts.model_id);
     if (tuples.failed) {
         rc = die("seed produces too many tuples%s", "");
@@ -215,6 +219,7 @@ out:
     standin_tuples_free(&tuples);
     standin_jwt_free(si.jwt);
     standin_state_free(si.state);
+    standin_flights_destroy(&flights);
     http_client_global_cleanup();
     return rc;
 }
