@@ -1,5 +1,5 @@
 """Module functions (lakeward.catalog_refresh()) in pg_proc, checked with the real psql: \\df,
-lakeward.*, \\df catalog_refresh and the first columns of \\df+ print on lakeward exactly
+\\df lakeward.*, \\df catalog_refresh and the first columns of \\df+ print on lakeward exactly
 what PostgreSQL 15 (the stack's) prints for the same function made with CREATE FUNCTION's
 defaults; pg_get_function_result/arguments, regproc and the JDBC-style pg_proc listing
 agree; the OID is the same in a second lakeward (a replica)."""
