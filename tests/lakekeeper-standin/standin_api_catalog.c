@@ -220,8 +220,79 @@ static bool namespace_of(struct standin_call *c, const struct si_warehouse *w, c
     return true;
 }
 
-/* Answers a one-page listing: the list under list_key, the parallel uuid and protection
- * arrays when the query asks for them, and the next page token. Takes the three arrays. */
+/* One listing for fill_page: fetch reads up to max items from offset into the listing's own
+ * buffer and sets each one's can_include_in_list check in t[]; take appends the buffer's item k
+ * to the answer's arrays (names, uuids, protection status). */
+struct listing {
+    size_t (*fetch)(struct listing *l, size_t offset, size_t max, struct standin_tuple *t);
+    void (*take)(struct listing *l, size_t k);
+    struct standin_call *c;
+    const struct si_warehouse *w;
+    const struct si_path *path;     /* of the parent namespace (namespaces) or the namespace */
+    json_t *names, *uuids, *prot;
+};
+
+/* Lakekeeper's fetch_until_full_page (server/mod.rs): the first fetch is of the page size;
+ * unless it came back short with nothing filtered out (the end), the allowed items are taken
+ * up to the page size and further fetches of SI_PAGE_DEFAULT items fill the page, until it is
+ * full or a fetch comes back short with nothing filtered out (no more pages). The page token
+ * points past the last item taken and the denied items right after it. Items are checked one
+ * BatchCheck per fetch unless everything may be listed. Returns false after answering an
+ * error; otherwise *more and *next give the next page token. */
+static bool fill_page(struct listing *l, size_t offset, size_t page, bool everything,
+                      size_t *next, bool *more)
+{
+    size_t cap = page > SI_PAGE_DEFAULT ? page : SI_PAGE_DEFAULT, taken = 0, pos = offset;
+    struct standin_tuple *t = lw_calloc(cap, sizeof *t);
+    bool *ok = lw_calloc(cap, sizeof *ok), first = true, good = true;
+
+    *more = false;
+    if (!t || !ok) {
+        standin_error(l->c->resp, 500, "InternalServerError", "out of memory");
+        good = false;
+    }
+    while (good && taken < page) {
+        size_t ask = first ? page : SI_PAGE_DEFAULT, requested = page - taken, got = 0;
+        size_t n = l->fetch(l, pos, ask, t), token = pos;
+        bool denied = false;
+        for (size_t i = 0; i < n; i++)
+            ok[i] = true;
+        if (!everything && n > 0 && standin_ask_many(l->c, t, (int)n, ok) != 0) {
+            good = false;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            denied = denied || !ok[i];
+        if (n < ask && !denied && (first || n < requested)) {
+            for (size_t i = 0; i < n && got < requested; i++, got++)
+                l->take(l, i);
+            *more = false;      /* the listing ended */
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (ok[i]) {
+                if (got == requested)
+                    break;      /* the next page starts at this allowed item */
+                l->take(l, i);
+                got++;
+            }
+            token = pos + i + 1;
+        }
+        taken += got;
+        *more = n > 0;
+        *next = token;
+        pos = token;
+        first = false;
+        if (n == 0)
+            break;
+    }
+    lw_free(ok);
+    lw_free(t);
+    return good;
+}
+
+/* Answers a listing: the list under list_key, the parallel uuid and protection arrays when the
+ * query asks for them, and the next page token. Takes the three arrays. */
 static void respond_listing(struct standin_call *c, const char *list_key, json_t *list,
                             const char *uuid_key, json_t *uuids, json_t *prot, size_t next,
                             bool more)
@@ -238,16 +309,57 @@ static void respond_listing(struct standin_call *c, const char *list_key, json_t
     standin_json_take(c->resp, o);
 }
 
+struct ns_listing {
+    struct listing base;    /* first: fetch and take get it back */
+    const char *parent_id;  /* "" for the top level */
+    struct si_namespace *items;
+};
+
+static size_t ns_fetch(struct listing *l, size_t offset, size_t max, struct standin_tuple *t)
+{
+    struct ns_listing *nl = (struct ns_listing *)l;
+    size_t total, n = standin_state_child_namespaces(l->c->si->state, l->w->id, nl->parent_id,
+                                                     offset, nl->items, max, &total);
+    for (size_t i = 0; i < n; i++) {
+        char obj[SI_FGA_OBJ_MAX];
+        standin_fga_object(SI_NAMESPACE, NULL, nl->items[i].id, obj, sizeof obj);
+        standin_tuple_set(&t[i], l->c->actor, "can_include_in_list", obj);
+    }
+    return n;
+}
+
+static void ns_take(struct listing *l, size_t k)
+{
+    const struct si_namespace *ns = &((struct ns_listing *)l)->items[k];
+    json_array_append_new(l->names, path_json(l->path, ns->name));
+    json_array_append_new(l->uuids, json_string(ns->id));
+    json_array_append_new(l->prot, json_boolean(ns->protected_));
+}
+
+/* Sets up the answer's arrays of a listing; false (500 answered) when memory runs out. */
+static bool listing_arrays(struct listing *l)
+{
+    l->names = json_array();
+    l->uuids = json_array();
+    l->prot = json_array();
+    if (l->names && l->uuids && l->prot)
+        return true;
+    json_decref(l->names);
+    json_decref(l->uuids);
+    json_decref(l->prot);
+    standin_error(l->c->resp, 500, "InternalServerError", "out of memory");
+    return false;
+}
+
 void standin_api_namespaces(struct standin_call *c)
 {
     struct si_warehouse w;
-    struct si_namespace parent, *items = NULL;
+    struct si_namespace parent;
     struct si_path ppath;
-    struct standin_tuple *t = NULL;
-    bool *ok = NULL, everything = false, has_parent;
+    bool everything = false, has_parent, more;
     const char *pparam = http_request_query(c->req, "parent");
-    size_t offset, limit, total, n;
-    json_t *names, *uuids, *prot;
+    size_t offset, limit, next = 0;
+    struct ns_listing nl;
 
     memset(&ppath, 0, sizeof ppath);
     has_parent = pparam && *pparam;
@@ -261,39 +373,21 @@ void standin_api_namespaces(struct standin_call *c)
         return;
     if (!authorize_list(c, &w, has_parent ? &parent : NULL, "can_list_namespaces", &everything))
         return;
-    items = lw_calloc(limit, sizeof *items);
-    t = lw_calloc(limit, sizeof *t);
-    ok = lw_calloc(limit, sizeof *ok);
-    if (!items || !t || !ok) {
+    nl = (struct ns_listing){{ns_fetch, ns_take, c, &w, &ppath, NULL, NULL, NULL},
+                             has_parent ? parent.id : "", NULL};
+    nl.items = lw_calloc(limit > SI_PAGE_DEFAULT ? limit : SI_PAGE_DEFAULT, sizeof *nl.items);
+    if (!nl.items) {
         standin_error(c->resp, 500, "InternalServerError", "out of memory");
-        goto out;
+        return;
     }
-    n = standin_state_child_namespaces(c->si->state, w.id, has_parent ? parent.id : "", offset,
-                                       items, limit, &total);
-    for (size_t i = 0; i < n; i++) {
-        char obj[SI_FGA_OBJ_MAX];
-        standin_fga_object(SI_NAMESPACE, NULL, items[i].id, obj, sizeof obj);
-        standin_tuple_set(&t[i], c->actor, "can_include_in_list", obj);
-        ok[i] = true;
+    if (listing_arrays(&nl.base)) {
+        if (fill_page(&nl.base, offset, limit, everything, &next, &more))
+            respond_listing(c, "namespaces", nl.base.names, "namespace-uuids", nl.base.uuids,
+                            nl.base.prot, next, more);
+        else
+            json_decref(nl.base.names), json_decref(nl.base.uuids), json_decref(nl.base.prot);
     }
-    if (!everything && standin_ask_many(c, t, (int)n, ok) != 0)
-        goto out;
-    names = json_array();
-    uuids = json_array();
-    prot = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (!ok[i])
-            continue;
-        json_array_append_new(names, path_json(&ppath, items[i].name));
-        json_array_append_new(uuids, json_string(items[i].id));
-        json_array_append_new(prot, json_boolean(items[i].protected_));
-    }
-    respond_listing(c, "namespaces", names, "namespace-uuids", uuids, prot, offset + n,
-                    offset + n < total);
-out:
-    lw_free(ok);
-    lw_free(t);
-    lw_free(items);
+    lw_free(nl.items);
 }
 
 void standin_api_namespace(struct standin_call *c)
@@ -326,17 +420,44 @@ void standin_api_namespace(struct standin_call *c)
     standin_json_take(c->resp, o);
 }
 
+struct tab_listing {
+    struct listing base;    /* first: fetch and take get it back */
+    const struct si_namespace *ns;
+    int kind;               /* SI_TABLE or SI_VIEW */
+    struct si_tabular *items;
+};
+
+static size_t tab_fetch(struct listing *l, size_t offset, size_t max, struct standin_tuple *t)
+{
+    struct tab_listing *tl = (struct tab_listing *)l;
+    size_t total, n = standin_state_tabulars(l->c->si->state, l->w->id, tl->ns->id, tl->kind,
+                                             offset, tl->items, max, &total);
+    for (size_t i = 0; i < n; i++) {
+        char obj[SI_FGA_OBJ_MAX];
+        standin_fga_object(tl->kind, l->w->id, tl->items[i].id, obj, sizeof obj);
+        standin_tuple_set(&t[i], l->c->actor, "can_include_in_list", obj);
+    }
+    return n;
+}
+
+static void tab_take(struct listing *l, size_t k)
+{
+    const struct si_tabular *item = &((struct tab_listing *)l)->items[k];
+    json_array_append_new(l->names, json_pack("{s:o, s:s}", "namespace", path_json(l->path, NULL),
+                                              "name", item->name));
+    json_array_append_new(l->uuids, json_string(item->id));
+    json_array_append_new(l->prot, json_boolean(item->protected_));
+}
+
 void standin_api_tabulars(struct standin_call *c)
 {
     int kind = strcmp(c->seg[3], "tables") == 0 ? SI_TABLE : SI_VIEW;
     struct si_warehouse w;
     struct si_namespace ns;
-    struct si_tabular *items = NULL;
     struct si_path p;
-    struct standin_tuple *t = NULL;
-    bool *ok = NULL, everything = false;
-    size_t offset, limit, total, n;
-    json_t *ids, *uuids, *prot;
+    bool everything = false, more;
+    size_t offset, limit, next = 0;
+    struct tab_listing tl;
 
     if (!warehouse_of_prefix(c, &w) || !namespace_of(c, &w, c->seg[2], &p, &ns))
         return;
@@ -347,38 +468,20 @@ void standin_api_tabulars(struct standin_call *c)
     if (!authorize_list(c, &w, &ns, kind == SI_TABLE ? "can_list_tables" : "can_list_views",
                         &everything))
         return;
-    items = lw_calloc(limit, sizeof *items);
-    t = lw_calloc(limit, sizeof *t);
-    ok = lw_calloc(limit, sizeof *ok);
-    if (!items || !t || !ok) {
+    tl = (struct tab_listing){{tab_fetch, tab_take, c, &w, &p, NULL, NULL, NULL}, &ns, kind,
+                              NULL};
+    tl.items = lw_calloc(limit > SI_PAGE_DEFAULT ? limit : SI_PAGE_DEFAULT, sizeof *tl.items);
+    if (!tl.items) {
         standin_error(c->resp, 500, "InternalServerError", "out of memory");
-        goto out;
-    }
-    n = standin_state_tabulars(c->si->state, w.id, ns.id, kind, offset, items, limit, &total);
-    for (size_t i = 0; i < n; i++) {
-        char obj[SI_FGA_OBJ_MAX];
-        standin_fga_object(kind, w.id, items[i].id, obj, sizeof obj);
-        standin_tuple_set(&t[i], c->actor, "can_include_in_list", obj);
-        ok[i] = true;
-    }
-    if (!everything && standin_ask_many(c, t, (int)n, ok) != 0)
-        goto out;
-    ids = json_array();
-    uuids = json_array();
-    prot = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (!ok[i])
-            continue;
-        json_array_append_new(
-            ids, json_pack("{s:o, s:s}", "namespace", path_json(&p, NULL), "name", items[i].name));
-        json_array_append_new(uuids, json_string(items[i].id));
-        json_array_append_new(prot, json_boolean(items[i].protected_));
+        return;
     }
     /* Views report their ids in "table-uuids" too, as Lakekeeper does. */
-    respond_listing(c, "identifiers", ids, "table-uuids", uuids, prot, offset + n,
-                    offset + n < total);
-out:
-    lw_free(ok);
-    lw_free(t);
-    lw_free(items);
+    if (listing_arrays(&tl.base)) {
+        if (fill_page(&tl.base, offset, limit, everything, &next, &more))
+            respond_listing(c, "identifiers", tl.base.names, "table-uuids", tl.base.uuids,
+                            tl.base.prot, next, more);
+        else
+            json_decref(tl.base.names), json_decref(tl.base.uuids), json_decref(tl.base.prot);
+    }
+    lw_free(tl.items);
 }
