@@ -1,47 +1,23 @@
-/* fga_snapshot.c -- the mirror's shared snapshot (fga_snapshot.h). Layout of the memfd: a
- * header page (magic, the state under its own sequence number, which buffer is current, each
- * buffer's sequence number and length), then two buffers. A buffer holds three u64 (tuples,
- * changes, bytes of the tuple records) and then records: i64 timestamp, u32 lengths of user,
- * relation and object, u8 deleted, the three strings each with its NUL. Fields are copied
- * with memcpy, so records need no alignment. */
+/* fga_snapshot.c -- the mirror's shared snapshot (fga_snapshot.h): its encoding on the
+ * published memfd (server/core/lw_shm_pub.h), which holds the state and the two buffers. A
+ * buffer holds three u64 (tuples, changes, bytes of the tuple records) and then records: i64
+ * timestamp, u32 lengths of user, relation and object, u8 deleted, the three strings each with
+ * its NUL. Fields are copied with memcpy, so records need no alignment. */
 #include "fga_snapshot.h"
 
-#include <errno.h>
-#include <sched.h>
-#include <stdio.h>
-#include <stdatomic.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
+#include "../server/core/lw_shm_pub.h"
 
-#define SNAP_MAGIC 0x6c77736eu      /* "lwsn" */
-#define HDR_SIZE 4096
+#include <stdio.h>
+#include <string.h>
+
 #define REC_HDR 21                  /* i64 + 3 x u32 + u8 */
 #define BUF_HDR 24                  /* 3 x u64 */
-#define NO_BUFFER 2u
 /* A reader retries a copy the writer overwrote meanwhile; the writer rewrites a buffer at most
  * once per sync interval, so more than a few retries mean something is wrong. */
 #define COPY_TRIES 20
-#define STATE_TRIES 10000
-
-struct shm_hdr {
-    uint32_t magic;
-    _Atomic uint32_t state_seq;
-    struct fga_snap_state state;
-    _Atomic uint32_t active;        /* 0 or 1: the current buffer; NO_BUFFER: none yet */
-    _Atomic uint32_t buf_seq[2];
-    uint64_t buf_len[2];
-    uint64_t buf_cap;
-};
-
-_Static_assert(sizeof(struct shm_hdr) <= HDR_SIZE, "header fits its page");
 
 struct fga_snap {
-    struct shm_hdr *h;
-    char *base;
-    size_t size;
-    int fd;
-    bool writer;
+    struct lw_pub *pub;
     size_t published;
 };
 
@@ -50,123 +26,53 @@ size_t fga_snap_buffer_size(size_t max_tuples, size_t max_bytes, size_t max_chan
     return BUF_HDR + max_tuples * (REC_HDR + 3) + max_bytes + max_changes * (REC_HDR + 3 + 256);
 }
 
-static char *buffer(const struct fga_snap *s, unsigned i)
+static struct fga_snap *wrap(struct lw_pub *pub, struct lw_err *err)
 {
-    return s->base + HDR_SIZE + (size_t)i * s->h->buf_cap;
-}
-
-static struct fga_snap *map(int fd, size_t size, bool writer, struct lw_err *err)
-{
-    struct fga_snap *s = lw_calloc(1, sizeof(*s));
+    struct fga_snap *s = pub ? lw_calloc(1, sizeof(*s)) : NULL;
     if (!s) {
-        lw_err_set(err, LW_ENOMEM, "out of memory");
+        if (pub)
+            lw_err_set(err, LW_ENOMEM, "out of memory");
+        lw_pub_free(pub);
         return NULL;
     }
-    void *p = mmap(NULL, size, writer ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED) {
-        lw_err_set(err, LW_ENOMEM, "openfga mirror: mmap of %zu bytes failed (errno %d)",
-                   size, errno);
-        lw_free(s);
-        return NULL;
-    }
-    s->base = p;
-    s->h = p;
-    s->size = size;
-    s->fd = fd;
-    s->writer = writer;
+    s->pub = pub;
     return s;
 }
 
 struct fga_snap *fga_snap_create(size_t buffer_size, struct lw_err *err)
 {
-    size_t size = HDR_SIZE + 2 * buffer_size;
-    int fd = memfd_create("lakeward-fga-mirror", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
-        lw_err_set(err, LW_ENOMEM, "openfga mirror: shared area of %zu bytes: errno %d", size,
-                   errno);
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    /* The header is written once, through a temporary writable mapping; this process and
-     * the backends it forks keep only the read-only one. */
-    struct fga_snap *w = map(fd, HDR_SIZE, true, err);
-    if (!w) {
-        close(fd);
-        return NULL;
-    }
-    w->h->magic = SNAP_MAGIC;
-    w->h->buf_cap = buffer_size;
-    atomic_store(&w->h->active, NO_BUFFER);
-    munmap(w->base, HDR_SIZE);
-    lw_free(w);
-    struct fga_snap *s = map(fd, size, false, err);
-    if (!s)
-        close(fd);
-    return s;
+    return wrap(lw_pub_create("openfga mirror", "lakeward-fga-mirror",
+                              sizeof(struct fga_snap_state), buffer_size, err), err);
 }
 
 struct fga_snap *fga_snap_open_writer(const struct fga_snap *s, struct lw_err *err)
 {
-    struct fga_snap *w = map(s->fd, s->size, true, err);
-    if (w)
-        w->fd = -1;     /* the descriptor stays the creator's */
-    return w;
+    return wrap(lw_pub_open_writer(s->pub, err), err);
 }
 
 void fga_snap_free(struct fga_snap *s)
 {
     if (!s)
         return;
-    munmap(s->base, s->size);
-    if (s->fd >= 0)
-        close(s->fd);
+    lw_pub_free(s->pub);
     lw_free(s);
 }
 
 int fga_snap_fd(const struct fga_snap *s)
 {
-    return s->fd;
-}
-
-/* A writer that died between the two marks left an odd number behind; its successor starts
- * from the next odd one, so parity stays right (and readers skip the torn write). */
-static uint32_t mark_writing(_Atomic uint32_t *seq)
-{
-    uint32_t v = atomic_load_explicit(seq, memory_order_relaxed) | 1u;
-    atomic_store_explicit(seq, v, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    return v;
-}
-
-static void mark_done(_Atomic uint32_t *seq, uint32_t odd)
-{
-    atomic_store_explicit(seq, odd + 1, memory_order_release);
+    return lw_pub_fd(s->pub);
 }
 
 void fga_snap_put_state(struct fga_snap *s, const struct fga_snap_state *st)
 {
-    struct shm_hdr *h = s->h;
-    uint32_t v = mark_writing(&h->state_seq);
-    memcpy(&h->state, st, sizeof(*st));
-    mark_done(&h->state_seq, v);
+    lw_pub_put_state(s->pub, st);
 }
 
 void fga_snap_get_state(const struct fga_snap *s, struct fga_snap_state *st)
 {
-    struct shm_hdr *h = s->h;
-    for (int tries = 0; tries < STATE_TRIES; tries++) {
-        uint32_t a = atomic_load_explicit(&h->state_seq, memory_order_acquire);
-        if (a & 1) {
-            sched_yield();
-            continue;
-        }
-        memcpy(st, &h->state, sizeof(*st));
-        atomic_thread_fence(memory_order_acquire);
-        if (atomic_load_explicit(&h->state_seq, memory_order_relaxed) == a) {
-            st->error[sizeof(st->error) - 1] = 0;
-            return;
-        }
+    if (lw_pub_get_state(s->pub, st)) {
+        st->error[sizeof(st->error) - 1] = 0;
+        return;
     }
     /* Only a writer that died mid-write gets here; its successor rewrites the state. */
     memset(st, 0, sizeof(*st));
@@ -250,21 +156,16 @@ static bool write_change(void *arg, const struct fga_tuple *c)
 
 int fga_snap_publish(struct fga_snap *s, const struct fga_mirror *m, struct lw_err *err)
 {
-    if (!s->writer)
+    char *buf = lw_pub_begin(s->pub);
+    if (!buf)
         return lw_err_set(err, LW_EINVAL, "openfga mirror: snapshot not writable here");
-    struct shm_hdr *h = s->h;
-    uint32_t cur = atomic_load_explicit(&h->active, memory_order_relaxed);
-    unsigned b = cur == 0 ? 1 : 0;
-    char *buf = buffer(s, b);
-    struct writing w = {.p = buf + BUF_HDR, .end = buf + h->buf_cap};
-
-    uint32_t v = mark_writing(&h->buf_seq[b]);
+    size_t cap = lw_pub_capacity(s->pub);
+    struct writing w = {.p = buf + BUF_HDR, .end = buf + cap};
     fga_mirror_foreach(m, write_tuple, &w);
     if (w.overflow) {
-        /* Never made current: readers keep reading the other buffer. */
-        mark_done(&h->buf_seq[b], v);
+        lw_pub_abort(s->pub);
         return lw_err_set(err, LW_ENOMEM, "openfga mirror: the tuples do not fit the shared "
-                          "snapshot of %llu bytes", (unsigned long long)h->buf_cap);
+                          "snapshot of %zu bytes", cap);
     }
     uint64_t head[3] = {w.n, 0, (uint64_t)(w.p - (buf + BUF_HDR))};
     struct writing c = {.p = w.p, .end = w.end, .fit = (size_t)(w.end - w.p)};
@@ -273,10 +174,8 @@ int fga_snap_publish(struct fga_snap *s, const struct fga_mirror *m, struct lw_e
     fga_mirror_foreach_change(m, write_change, &c);
     head[1] = c.n;
     memcpy(buf, head, sizeof head);
-    h->buf_len[b] = (uint64_t)(c.p - buf);
-    mark_done(&h->buf_seq[b], v);
-    atomic_store_explicit(&h->active, b, memory_order_release);
-    s->published = (size_t)h->buf_len[b];
+    s->published = (size_t)(c.p - buf);
+    lw_pub_commit(s->pub, s->published, 0);
     return LW_OK;
 }
 
@@ -319,34 +218,28 @@ bad:
 int fga_snap_copy(const struct fga_snap *s, bool with_tuples, bool with_changes,
                   struct fga_snap_data *out, struct lw_err *err)
 {
-    struct shm_hdr *h = s->h;
     memset(out, 0, sizeof(*out));
     for (int tries = 0; tries < COPY_TRIES; tries++) {
         fga_snap_get_state(s, &out->state);
-        uint32_t b = atomic_load_explicit(&h->active, memory_order_acquire);
-        if (b == NO_BUFFER)
+        struct lw_pub_view v;
+        int got = lw_pub_view(s->pub, &v);
+        if (got == LW_PUB_NONE)
             return LW_OK;
-        uint32_t seq = atomic_load_explicit(&h->buf_seq[b], memory_order_acquire);
-        uint64_t len = h->buf_len[b];
-        if ((seq & 1) || len < BUF_HDR || len > h->buf_cap) {
-            sched_yield();
+        if (got != LW_PUB_VIEW || v.len < BUF_HDR)
             continue;
-        }
-        const char *buf = buffer(s, b);
         uint64_t head[3];
-        memcpy(head, buf, sizeof head);
-        if (head[2] > len - BUF_HDR)
+        memcpy(head, v.data, sizeof head);
+        if (head[2] > v.len - BUF_HDR)
             continue;
         /* Copy only the parts asked for: tuples are [BUF_HDR, BUF_HDR + head[2]). */
         size_t from = with_tuples ? BUF_HDR : BUF_HDR + head[2];
-        size_t to = with_changes ? len : BUF_HDR + head[2];
+        size_t to = with_changes ? v.len : BUF_HDR + head[2];
         size_t n = to > from ? to - from : 0;
         lw_free(out->mem);
         if (!(out->mem = lw_malloc(n ? n : 1)))
             return lw_err_set(err, LW_ENOMEM, "out of memory copying the openfga snapshot");
-        memcpy(out->mem, buf + from, n);
-        atomic_thread_fence(memory_order_acquire);
-        if (atomic_load_explicit(&h->buf_seq[b], memory_order_relaxed) != seq)
+        memcpy(out->mem, v.data + from, n);
+        if (!lw_pub_view_valid(s->pub, &v))
             continue;
         /* A consistent copy: parse it. The counts bound the arrays by the bytes present. */
         size_t nt = with_tuples ? head[0] : 0, nc = with_changes ? head[1] : 0;
