@@ -394,19 +394,6 @@ static int perm_world_start_catalog(struct perm_world *w, const struct lw_config
     return 0;
 }
 
-/* pg_listener's one child_exited hook, for the SQL process's two helper processes. */
-struct sql_helpers {
-    struct pg_fga_mirror *mirror;
-    struct pg_catalog_cache *catalog;
-};
-
-static bool sql_helper_exited(void *arg, pid_t pid, int status)
-{
-    struct sql_helpers *h = arg;
-    return pg_fga_mirror_child_exited(h->mirror, pid, status) ||
-           pg_catalog_cache_child_exited(h->catalog, pid, status);
-}
-
 static void perm_world_free_settings(struct perm_world *w)
 {
     for (size_t i = 0; i < 2 * w->nsettings; i++)
@@ -426,7 +413,7 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     struct sql_catalog *catalog = NULL;
     struct pg_fga_mirror *mirror = NULL;
     struct pg_catalog_cache *cat_cache = NULL;
-    struct sql_helpers helpers = {0};
+    struct pg_helper_set helpers = {0};
     struct lw_err err = {0};
     int fds[4], rc = 1;
     /* With a decision store, lakeward.decisions is every replica's, read from PostgreSQL;
@@ -501,8 +488,10 @@ static int sql_process_main(const struct lw_config *c, const struct pg_auth *aut
     po.auth = auth;
     po.stats = stats;
     po.lakeward_version = LAKEWARD_VERSION;
-    helpers = (struct sql_helpers){mirror, cat_cache};
-    po.child_exited = sql_helper_exited;
+    /* The helper processes, restarted by one hook when they die (pg_helper.h). */
+    helpers = (struct pg_helper_set){{pg_fga_mirror_helper(mirror),
+                                      pg_catalog_cache_helper(cat_cache)}, 2};
+    po.child_exited = pg_helper_child_exited;
     po.child_arg = &helpers;
     rc = pg_listener_run(&po);
 out:

@@ -1,5 +1,5 @@
-/* pg_catalog_cache.c -- the catalog process (pg_catalog_cache.h): fork, the load loop, and its
- * restart by the postmaster. The loop is the only writer of the snapshot: before each load it
+/* pg_catalog_cache.c -- the catalog process (pg_catalog_cache.h): its load loop (forked and
+ * restarted by pg_helper.c). The loop is the only writer of the snapshot: before each load it
  * notes the refresh requests made so far, after it publishes the catalog (when complete and
  * within its bounds) and the state, which says which requests that load served. Between loads
  * it sleeps on the snapshot's eventfd, so a catalog_refresh wakes it at once. */
@@ -9,20 +9,12 @@
 #include "core/lw_log.h"
 #include "pg_listener.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-/* A process that died sooner than this after its start waits this long before its first load,
- * so one that keeps crashing costs a fork a second, not a busy loop. */
-#define RESTART_BACKOFF_MS 1000
 /* After a failed load the next comes sooner than the TTL, but not in a tight loop. */
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 5000
@@ -33,17 +25,8 @@
 struct pg_catalog_cache {
     struct pg_catalog_cache_opts o;
     struct cat_snap *snap;          /* read-only in this process */
-    pid_t parent, pid;
-    int64_t started_mono_us;
-    unsigned restarts;
+    struct pg_helper helper;
 };
-
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 static void export_metrics(const struct pg_catalog_cache *cc, const struct cat_snap_state *st)
 {
@@ -128,22 +111,11 @@ static void load_once(struct pg_catalog_cache *cc, struct cat_snap *w, struct pe
     malloc_trim(0);
 }
 
-static void __attribute__((noreturn)) cache_main(struct pg_catalog_cache *cc, int64_t delay_ms)
+/* The catalog process's body (pg_helper.h has done the common setup). */
+static void cache_main(struct pg_helper *h, int64_t delay_ms)
 {
-    sigset_t none;
+    struct pg_catalog_cache *cc = h->arg;
     struct lw_err err = {0};
-    /* The postmaster's loop blocks these for its signalfd; this process takes the defaults
-     * and dies with the postmaster. */
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != cc->parent)
-        _exit(0);
-    if (cc->o.close_fd >= 0)
-        close(cc->o.close_fd);
-    prctl(PR_SET_NAME, "lakeward-cat");
     struct perm_catalog_opts po = cc->o.catalog;
     /* A whole load: each namespace costs at most three listings plus pages, so the object
      * bound bounds the calls too. */
@@ -164,7 +136,7 @@ static void __attribute__((noreturn)) cache_main(struct pg_catalog_cache *cc, in
     st.loading_since_ms = 0;
     cat_snap_put_state(w, &st);
     if (delay_ms > 0)
-        sleep_ms(delay_ms);
+        pg_helper_sleep_ms(delay_ms);
     int64_t ttl = po.ttl_ms > MIN_INTERVAL_MS ? po.ttl_ms : MIN_INTERVAL_MS;
     for (;;) {
         load_once(cc, w, pc, &st);
@@ -176,7 +148,7 @@ static void __attribute__((noreturn)) cache_main(struct pg_catalog_cache *cc, in
             wait = RETRY_MIN_MS;
         /* Until the TTL is up or someone asks. */
         for (;;) {
-            if (getppid() != cc->parent)
+            if (pg_helper_orphaned(h))
                 _exit(0);
             int64_t left = t0 + wait - lw_mono_us() / 1000;
             if (left <= 0 || cat_snap_requested(w) != st.refresh_done)
@@ -184,18 +156,6 @@ static void __attribute__((noreturn)) cache_main(struct pg_catalog_cache *cc, in
             cat_snap_wait_request(w, left);
         }
     }
-}
-
-static int spawn(struct pg_catalog_cache *cc, int64_t delay_ms, struct lw_err *err)
-{
-    cc->started_mono_us = lw_mono_us();
-    pid_t pid = fork();
-    if (pid < 0)
-        return lw_err_set(err, LW_EIO, "catalog process: fork failed (errno %d)", errno);
-    if (pid == 0)
-        cache_main(cc, delay_ms);
-    cc->pid = pid;
-    return LW_OK;
 }
 
 struct pg_catalog_cache *pg_catalog_cache_start(const struct pg_catalog_cache_opts *o,
@@ -207,15 +167,17 @@ struct pg_catalog_cache *pg_catalog_cache_start(const struct pg_catalog_cache_op
         return NULL;
     }
     cc->o = *o;
-    cc->parent = getpid();
+    cc->helper = (struct pg_helper){.log_module = "catalog_cache", .proc_name = "lakeward-cat",
+                                    .what = "catalog process", .run = cache_main, .arg = cc,
+                                    .close_fd = o->close_fd};
     cc->snap = cat_snap_create(o->max_bytes ? o->max_bytes : DEFAULT_MAX_BYTES, err);
-    if (!cc->snap || spawn(cc, 0, err) != LW_OK) {
+    if (!cc->snap || pg_helper_start(&cc->helper, err) != LW_OK) {
         cat_snap_free(cc->snap);
         lw_free(cc);
         return NULL;
     }
     LW_INFO("catalog_cache", "started", "pid=%d ttl_ms=%lld max_objects=%zu max_bytes=%zu",
-            (int)cc->pid, (long long)o->catalog.ttl_ms, o->catalog.max_objects,
+            (int)cc->helper.pid, (long long)o->catalog.ttl_ms, o->catalog.max_objects,
             cat_snap_capacity(cc->snap));
     return cc;
 }
@@ -225,31 +187,16 @@ const struct cat_snap *pg_catalog_cache_snapshot(const struct pg_catalog_cache *
     return cc ? cc->snap : NULL;
 }
 
-bool pg_catalog_cache_child_exited(void *arg, pid_t pid, int status)
+struct pg_helper *pg_catalog_cache_helper(struct pg_catalog_cache *cc)
 {
-    struct pg_catalog_cache *cc = arg;
-    if (!cc || pid != cc->pid)
-        return false;
-    cc->pid = 0;
-    LW_WARN("catalog_cache", "process_died", "pid=%d status=%d signal=%d restarts=%u", (int)pid,
-            WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-            WIFSIGNALED(status) ? WTERMSIG(status) : 0, cc->restarts);
-    bool quick = lw_mono_us() - cc->started_mono_us < RESTART_BACKOFF_MS * 1000LL;
-    struct lw_err err = {0};
-    cc->restarts++;
-    if (spawn(cc, quick ? RESTART_BACKOFF_MS : 0, &err) != LW_OK)
-        LW_ERROR("catalog_cache", "restart_failed", "reason=\"%s\"", err.msg);
-    return true;
+    return cc ? &cc->helper : NULL;
 }
 
 void pg_catalog_cache_stop(struct pg_catalog_cache *cc)
 {
     if (!cc)
         return;
-    if (cc->pid > 0) {
-        kill(cc->pid, SIGKILL);
-        waitpid(cc->pid, NULL, 0);
-    }
+    pg_helper_stop(&cc->helper);
     cat_snap_free(cc->snap);
     lw_free(cc);
 }

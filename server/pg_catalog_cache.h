@@ -7,13 +7,14 @@
  * failed load keeps the last one published, with the error beside it. Its own process, not
  * the OpenFGA mirror's loop: a large catalog's load takes minutes, and the mirror must keep
  * syncing every second meanwhile. Never the main process: the authorizer does no SQL-face
- * work. The postmaster restarts it when it dies (pg_listener's child_exited hook). See
+ * work. Forked, set up and restarted when it dies by pg_helper.h. See
  * docs/architecture-process.md. */
 #ifndef PG_CATALOG_CACHE_H
 #define PG_CATALOG_CACHE_H
 
 #include "../catalog/cat_snapshot.h"
 #include "../catalog/perm_catalog.h"
+#include "pg_helper.h"
 
 #include <sys/types.h>
 
@@ -36,9 +37,8 @@ struct pg_catalog_cache *pg_catalog_cache_start(const struct pg_catalog_cache_op
                                                 struct lw_err *err) LW_MUSTCHECK;
 /* The read-only snapshot the backends' perm_catalog reads. */
 const struct cat_snap *pg_catalog_cache_snapshot(const struct pg_catalog_cache *cc);
-/* For pg_listener's child_exited hook: true when pid was the catalog process, which is then
- * started again (a second later when it died within a second of its start). */
-bool pg_catalog_cache_child_exited(void *cc, pid_t pid, int status);
+/* The catalog process as a helper, for the postmaster's child_exited hook (pg_helper.h). */
+struct pg_helper *pg_catalog_cache_helper(struct pg_catalog_cache *cc);
 /* Terminates the catalog process and frees cc. NULL: no-op. */
 void pg_catalog_cache_stop(struct pg_catalog_cache *cc);
 

@@ -1,5 +1,5 @@
-/* pg_fga_mirror.c -- the OpenFGA mirror process (pg_fga_mirror.h): fork, the sync loop, and
- * its restart by the postmaster. The loop is the only writer of the snapshot; it publishes
+/* pg_fga_mirror.c -- the OpenFGA mirror process (pg_fga_mirror.h): its sync loop (forked and
+ * restarted by pg_helper.c). The loop is the only writer of the snapshot; it publishes
  * the contents only when a sync changed them (a first load, or changes applied) and the state
  * after every attempt, so a failing OpenFGA leaves the last snapshot readable with the error
  * and a growing lag beside it. */
@@ -8,47 +8,16 @@
 #include "core/lw_log.h"
 #include "pg_listener.h"
 
-#include <errno.h>
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-/* A mirror process that died sooner than this after its start waits this long before its
- * first sync, so a mirror that keeps crashing costs one fork a second, not a busy loop. */
-#define RESTART_BACKOFF_MS 1000
 
 struct pg_fga_mirror {
     struct pg_fga_mirror_opts o;
     struct fga_snap *snap;          /* read-only in this process */
-    pid_t parent, pid;
-    int64_t started_mono_us;
-    unsigned restarts;
+    struct pg_helper helper;
 };
-
-/* Resident memory of this process (the mirror's hash set, history and HTTP buffers). */
-static uint64_t rss_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long long size = 0, res = 0;
-    if (!f)
-        return 0;
-    if (fscanf(f, "%llu %llu", &size, &res) != 2)
-        res = 0;
-    fclose(f);
-    return (uint64_t)res * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
 
 static void export_metrics(const struct pg_fga_mirror *pm, const struct fga_snap_state *st)
 {
@@ -112,27 +81,16 @@ static void sync_once(struct pg_fga_mirror *pm, struct fga_snap *w, struct fga_m
     st->last_change_ms = after.last_change_ms;
     st->oldest_change_ms = after.oldest_change_ms;
     st->memory = fga_snap_published_bytes(w);
-    st->process_rss = rss_bytes();
+    st->process_rss = pg_helper_rss_bytes();
     fga_snap_put_state(w, st);
     export_metrics(pm, st);
 }
 
-static void __attribute__((noreturn)) mirror_main(struct pg_fga_mirror *pm, int64_t delay_ms)
+/* The mirror process's body (pg_helper.h has done the common setup). */
+static void mirror_main(struct pg_helper *h, int64_t delay_ms)
 {
-    sigset_t none;
+    struct pg_fga_mirror *pm = h->arg;
     struct lw_err err = {0};
-    /* The postmaster's loop blocks these for its signalfd; this process takes the defaults,
-     * and dies with the postmaster. */
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != pm->parent)
-        _exit(0);
-    if (pm->o.close_fd >= 0)
-        close(pm->o.close_fd);
-    prctl(PR_SET_NAME, "lakeward-fga");
     struct fga_snap *w = fga_snap_open_writer(pm->snap, &err);
     struct fga_client *fc = w ? fga_client_new(&pm->o.fga, &err) : NULL;
     struct fga_mirror *m = fc ? fga_mirror_new(&pm->o.bounds) : NULL;
@@ -149,28 +107,16 @@ static void __attribute__((noreturn)) mirror_main(struct pg_fga_mirror *pm, int6
     st.pid = (int32_t)getpid();
     fga_snap_put_state(w, &st);
     if (delay_ms > 0)
-        sleep_ms(delay_ms);
+        pg_helper_sleep_ms(delay_ms);
     for (;;) {
         int64_t t0 = lw_mono_us();
         sync_once(pm, w, m, fc, &st);
         int64_t left = pm->o.interval_ms - (lw_mono_us() - t0) / 1000;
         if (left > 0)
-            sleep_ms(left);
-        if (getppid() != pm->parent)
+            pg_helper_sleep_ms(left);
+        if (pg_helper_orphaned(h))
             _exit(0);
     }
-}
-
-static int spawn(struct pg_fga_mirror *pm, int64_t delay_ms, struct lw_err *err)
-{
-    pm->started_mono_us = lw_mono_us();
-    pid_t pid = fork();
-    if (pid < 0)
-        return lw_err_set(err, LW_EIO, "openfga mirror: fork failed (errno %d)", errno);
-    if (pid == 0)
-        mirror_main(pm, delay_ms);
-    pm->pid = pid;
-    return LW_OK;
 }
 
 struct pg_fga_mirror *pg_fga_mirror_start(const struct pg_fga_mirror_opts *o,
@@ -186,19 +132,21 @@ struct pg_fga_mirror *pg_fga_mirror_start(const struct pg_fga_mirror_opts *o,
         pm->o.interval_ms = 1000;
     if (pm->o.sync_timeout_ms <= 0)
         pm->o.sync_timeout_ms = 30000;
-    pm->parent = getpid();
+    pm->helper = (struct pg_helper){.log_module = "fga_mirror", .proc_name = "lakeward-fga",
+                                    .what = "openfga mirror", .run = mirror_main, .arg = pm,
+                                    .close_fd = o->close_fd};
     const struct fga_mirror_opts *b = &pm->o.bounds;
     pm->snap = fga_snap_create(fga_snap_buffer_size(b->max_tuples ? b->max_tuples : 1000000,
                                                     b->max_bytes ? b->max_bytes : 256u << 20,
                                                     b->max_changes ? b->max_changes : 100000),
                                err);
-    if (!pm->snap || spawn(pm, 0, err) != LW_OK) {
+    if (!pm->snap || pg_helper_start(&pm->helper, err) != LW_OK) {
         fga_snap_free(pm->snap);
         lw_free(pm);
         return NULL;
     }
     LW_INFO("fga_mirror", "started", "pid=%d interval_ms=%lld max_tuples=%zu max_bytes=%zu "
-            "max_changes=%zu", (int)pm->pid, (long long)pm->o.interval_ms, b->max_tuples,
+            "max_changes=%zu", (int)pm->helper.pid, (long long)pm->o.interval_ms, b->max_tuples,
             b->max_bytes, b->max_changes);
     return pm;
 }
@@ -208,31 +156,16 @@ const struct fga_snap *pg_fga_mirror_snapshot(const struct pg_fga_mirror *m)
     return m ? m->snap : NULL;
 }
 
-bool pg_fga_mirror_child_exited(void *arg, pid_t pid, int status)
+struct pg_helper *pg_fga_mirror_helper(struct pg_fga_mirror *m)
 {
-    struct pg_fga_mirror *pm = arg;
-    if (!pm || pid != pm->pid)
-        return false;
-    pm->pid = 0;
-    LW_WARN("fga_mirror", "process_died", "pid=%d status=%d signal=%d restarts=%u", (int)pid,
-            WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-            WIFSIGNALED(status) ? WTERMSIG(status) : 0, pm->restarts);
-    bool quick = lw_mono_us() - pm->started_mono_us < RESTART_BACKOFF_MS * 1000LL;
-    struct lw_err err = {0};
-    pm->restarts++;
-    if (spawn(pm, quick ? RESTART_BACKOFF_MS : 0, &err) != LW_OK)
-        LW_ERROR("fga_mirror", "restart_failed", "reason=\"%s\"", err.msg);
-    return true;
+    return m ? &m->helper : NULL;
 }
 
 void pg_fga_mirror_stop(struct pg_fga_mirror *pm)
 {
     if (!pm)
         return;
-    if (pm->pid > 0) {
-        kill(pm->pid, SIGKILL);
-        waitpid(pm->pid, NULL, 0);
-    }
+    pg_helper_stop(&pm->helper);
     fga_snap_free(pm->snap);
     lw_free(pm);
 }

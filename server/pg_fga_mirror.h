@@ -4,13 +4,14 @@
  * mirror process keeps catalog/fga_mirror.h current (one full Read, then ReadChanges every
  * interval) and publishes each new state and each changed contents into the snapshot. A
  * process rather than a thread of the postmaster: the postmaster forks backends with a bare
- * fork, which is only safe while it has a single thread. The postmaster restarts a mirror
- * process that died (through pg_listener's child_exited hook); the main process, and so
+ * fork, which is only safe while it has a single thread. Forked, set up and restarted when
+ * it dies by pg_helper.h (pg_listener's child_exited hook); the main process, and so
  * Trino's decisions, never does any of this work. See docs/architecture-process.md. */
 #ifndef PG_FGA_MIRROR_H
 #define PG_FGA_MIRROR_H
 
 #include "../catalog/fga_snapshot.h"
+#include "pg_helper.h"
 
 #include <sys/types.h>
 
@@ -33,9 +34,8 @@ struct pg_fga_mirror *pg_fga_mirror_start(const struct pg_fga_mirror_opts *o,
                                           struct lw_err *err) LW_MUSTCHECK;
 /* The read-only snapshot the tables read. */
 const struct fga_snap *pg_fga_mirror_snapshot(const struct pg_fga_mirror *m);
-/* For pg_listener's child_exited hook: true when pid was the mirror process, which is then
- * started again (after a second when it died less than a second after its start). */
-bool pg_fga_mirror_child_exited(void *m, pid_t pid, int status);
+/* The mirror process as a helper, for the postmaster's child_exited hook (pg_helper.h). */
+struct pg_helper *pg_fga_mirror_helper(struct pg_fga_mirror *m);
 /* Terminates the mirror process and frees m. NULL: no-op. */
 void pg_fga_mirror_stop(struct pg_fga_mirror *m);
 
