@@ -43,19 +43,20 @@ REPS = 5
 NOTES = """Reading the numbers (the table above is rewritten by each run; these notes are part of it):
 - **The catalog** is a Lakekeeper stand-in (tests/lakekeeper-standin) seeded with the generated
   warehouse, so every grant's object exists and `object_name` / `object_exists` are real. It
-  authorizes each listing as Lakekeeper does, with one OpenFGA BatchCheck (warehouse `can_use`,
-  the container's list right, `can_list_everything`, ...). In Lakekeeper's model a warehouse's
-  `can_use` is `can_get_metadata`, which also flows up from every namespace and table below it,
-  so OpenFGA's work for one listing grows with the warehouse: one listing of the 10,000-table
-  warehouse costs OpenFGA 0.6 s at a load average of 3 and 3-5 s at 15-20 on this machine,
-  against tens of ms on the seed scenario (measured on c5ae9b2 at a load of 17: 545 s cold,
-  when a tables scan also listed every namespace's views).
+  authorizes each listing as Lakekeeper does (tests/lakekeeper-standin/README.md): a
+  namespaces listing checks the warehouse (`can_use`, `can_list_namespaces`,
+  `can_list_everything`), a tables or views listing only its namespace, then one BatchCheck
+  of `can_include_in_list` per page of items. In Lakekeeper's model a warehouse's `can_use` is
+  `can_get_metadata`, which also flows up from every namespace and table below it, so
+  OpenFGA's work for a namespaces listing grows with the warehouse (a tables listing of one
+  100-table namespace: 0.1-0.3 s at a load of 2-5 on this machine).
   A cold load of `tables` (or of the names of grants on tables) is 1 + 100 namespace-level
   listings (nested namespaces are found one level at a time) + 100 tables listings (views are
   not listed for them); its time is that count times OpenFGA's cost, divided by
   `catalog_concurrency`. The bench runs lakeward with `catalog_concurrency` 1: with the
-  default 8, and with 2, OpenFGA on two shared cores stops answering the stand-in within its
-  10 s timeout, the stand-in answers 503 after 30 s of retries, and the load fails. The load
+  default 8 the namespaces listings' warehouse checks, concurrent, keep OpenFGA on two shared
+  cores from answering the stand-in within its 10 s timeout, the stand-in answers 503 after
+  30 s of retries, and the load fails (OpenFGA's check caches are off in the test stack). The load
   is made once for all sessions by the SQL side's catalog process (its whole catalog: views
   listings too, 301 listings) and published as a shared snapshot; a session's first catalog
   query only decodes that snapshot, and so does a second session's. The bench sets
