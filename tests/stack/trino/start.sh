@@ -3,14 +3,13 @@
 # OPA-compatible server (lakeward, or a stand-in), and records TRINO_URL in $LW_STACK_DIR/stack.env.
 #
 # Usage: tests/stack/trino/start.sh [LAKEWARD_URL]     (or LAKEWARD_URL in the environment)
-# Env:   TRINO_MANAGED_CATALOG  name of the memory-connector catalog standing in for the
-#                               Lakekeeper-managed one (default lakekeeper); `tpch` is unmanaged
-#        TRINO_MANAGED_CONNECTOR  iceberg: Trino's Iceberg connector on the stand-in's Iceberg REST
-#                               catalog (/catalog, warehouse demo, OAUTH2 with the lakeward
-#                               technical client, data in the stack's iceberg-rest warehouse dir
-#                               through Trino's native local file system); memory: the memory
-#                               connector. Default: iceberg when the stack's stand-in has an
-#                               Iceberg REST backend (start.sh iceberg-rest standin), else memory
+# Env:   TRINO_MANAGED_CATALOG  name of the Lakekeeper-managed catalog (default lakekeeper):
+#                               Trino's Iceberg connector on the stand-in's Iceberg REST catalog
+#                               (/catalog, warehouse demo, OAUTH2 with the lakeward technical
+#                               client, data in the stack's iceberg-rest warehouse dir through
+#                               Trino's native local file system); the stack's stand-in needs its
+#                               Iceberg REST backend (start.sh iceberg-rest standin). `tpch` is
+#                               unmanaged.
 #        TRINO_HEAP             JVM -Xmx (default 2G)
 #        TRINO_START_TIMEOUT    seconds to wait for "starting":false (default 180)
 #        TRINO_ACCESS_CONTROL_EXTRA  extra lines for access-control.properties
@@ -30,15 +29,14 @@ MANAGED="${TRINO_MANAGED_CATALOG:-lakekeeper}"
 [[ "$MANAGED" =~ ^[a-z][a-z0-9_]*$ ]] || die "TRINO_MANAGED_CATALOG must match [a-z][a-z0-9_]*: $MANAGED"
 [[ "$MANAGED" != tpch && "$MANAGED" != system ]] || die "TRINO_MANAGED_CATALOG cannot be $MANAGED"
 HEAP="${TRINO_HEAP:-2G}"
+# The managed catalog is always the real Iceberg connector (the memory connector that once
+# stood in for it is gone: it bought no speed the suite needs, docs/trino.md).
 backend="$(env_get LK_ICEBERG_BACKEND)"
-if [[ -n "$backend" && "$backend" != none ]]; then CONNECTOR="${TRINO_MANAGED_CONNECTOR:-iceberg}"
-else CONNECTOR="${TRINO_MANAGED_CONNECTOR:-memory}"; fi
-[[ "$CONNECTOR" == iceberg || "$CONNECTOR" == memory ]] || die "TRINO_MANAGED_CONNECTOR must be iceberg or memory"
-if [[ "$CONNECTOR" == iceberg ]]; then
-    for k in LK_URL KEYCLOAK_TOKEN_ENDPOINT ICEBERG_WAREHOUSE_DIR; do
-        [[ -n "$(env_get "$k")" ]] || die "iceberg catalog: $k not in stack.env (start.sh iceberg-rest standin)"
-    done
-fi
+[[ -n "$backend" && "$backend" != none ]] ||
+    die "the managed catalog is Trino's Iceberg connector: start the stand-in with its Iceberg REST backend first (tests/stack/start.sh iceberg-rest standin)"
+for k in LK_URL KEYCLOAK_TOKEN_ENDPOINT ICEBERG_WAREHOUSE_DIR; do
+    [[ -n "$(env_get "$k")" ]] || die "iceberg catalog: $k not in stack.env (tests/stack/start.sh iceberg-rest standin)"
+done
 TIMEOUT="${TRINO_START_TIMEOUT:-180}"
 
 install_env="$("$HERE/install.sh")" || die "tests/stack/trino/install.sh failed"
@@ -48,12 +46,11 @@ done <<<"$install_env"
 DIR="$(stack_dir)/trino"
 mkdir -p "$DIR"
 
-if [[ "$CONNECTOR" == iceberg ]]; then
-    # The workshop's catalog: Lakekeeper's Iceberg REST API (here the stand-in) with the
-    # technical client's token, vended credentials off. Table locations are the Iceberg REST
-    # server's file:// URIs; Trino's local file system serves the file scheme too, rooted at /.
-    # (Test fixture credentials of the seed realm, loopback only.)
-    CATALOG_PROPS="connector.name=iceberg
+# The workshop's catalog: Lakekeeper's Iceberg REST API (here the stand-in) with the
+# technical client's token, vended credentials off. Table locations are the Iceberg REST
+# server's file:// URIs; Trino's local file system serves the file scheme too, rooted at /.
+# (Test fixture credentials of the seed realm, loopback only.)
+CATALOG_PROPS="connector.name=iceberg
 iceberg.catalog.type=rest
 iceberg.rest-catalog.uri=$(env_get LK_URL)/catalog
 iceberg.rest-catalog.warehouse=demo
@@ -66,9 +63,6 @@ iceberg.rest-catalog.nested-namespace-enabled=true
 iceberg.unique-table-location=true
 fs.native-local.enabled=true
 local.location=/"
-else
-    CATALOG_PROPS="connector.name=memory"
-fi
 # Fingerprint of everything that shapes the running server, to decide reuse versus restart.
 want="$(printf '%s\n' "$TRINO_VERSION" "$TRINO_JAVA_HOME" "$LAKEWARD_URL" "$MANAGED" "$HEAP" \
     "$CATALOG_PROPS" \
@@ -202,4 +196,4 @@ for attempt in 1 2 3; do
     : >"$DIR/log"
 done
 env_set TRINO_URL "$URL"
-log "trino $TRINO_VERSION ready at $URL in $((SECONDS - t0))s (java $TRINO_JAVA_MAJOR, catalogs: $MANAGED ($CONNECTOR) tpch, opa -> $LAKEWARD_URL)"
+log "trino $TRINO_VERSION ready at $URL in $((SECONDS - t0))s (java $TRINO_JAVA_MAJOR, catalogs: $MANAGED (iceberg) tpch, opa -> $LAKEWARD_URL)"
