@@ -140,7 +140,7 @@ static int startup(struct pg_sess *s)
                 lw_buf_putc(&s->io.out, 'S');
                 if (pg_sess_flush(s) != 0)
                     return -1;
-                if (!(s->io.tls = pg_tls_accept(s->o->auth->tls, s->io.fd, deadline, &why))) {
+                if (!(s->io.tls = pg_tls_accept(s->o->auth->tls, &s->io.wait, deadline, &why))) {
                     LW_INFO("pg", "tls_failed", "peer=%s reason=\"%s\"", s->o->peer, why);
                     return -1;
                 }

@@ -17,7 +17,7 @@ struct pg_tls_ctx {
 
 struct pg_tls {
     SSL *ssl;
-    int fd;
+    struct pg_wait *wait;       /* the connection's, over the socket SSL reads and writes */
 };
 
 struct pg_tls_ctx *pg_tls_ctx_new(const char *cert_file, const char *key_file, struct lw_err *err)
@@ -63,23 +63,23 @@ static int wait_for(struct pg_tls *t, int r, int64_t deadline_us)
 {
     int e = SSL_get_error(t->ssl, r), w;
     if (e == SSL_ERROR_WANT_READ)
-        w = pg_wait_fd(t->fd, POLLIN, deadline_us);
+        w = pg_wait_fd(t->wait, POLLIN, deadline_us);
     else if (e == SSL_ERROR_WANT_WRITE)
-        w = pg_wait_fd(t->fd, POLLOUT, deadline_us);
+        w = pg_wait_fd(t->wait, POLLOUT, deadline_us);
     else
         return -1;
     return w > 0 ? 1 : w == 0 ? 0 : -1;
 }
 
-struct pg_tls *pg_tls_accept(const struct pg_tls_ctx *ctx, int fd, int64_t deadline_us,
-                             const char **why)
+struct pg_tls *pg_tls_accept(const struct pg_tls_ctx *ctx, struct pg_wait *w,
+                             int64_t deadline_us, const char **why)
 {
     struct pg_tls *t = lw_calloc(1, sizeof *t);
-    int fl = fcntl(fd, F_GETFL);
+    int fd = w->fd, fl = fcntl(fd, F_GETFL);
     *why = "out of memory";
     if (!t)
         return NULL;
-    t->fd = fd;
+    t->wait = w;
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || !(t->ssl = SSL_new(ctx->ctx)) ||
         SSL_set_fd(t->ssl, fd) != 1) {
         *why = "cannot set up TLS on the socket";

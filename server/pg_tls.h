@@ -6,6 +6,7 @@
 #define PG_TLS_H
 
 #include "core/lw.h"
+#include "pg_wait.h"
 
 #include <sys/types.h>
 
@@ -16,10 +17,11 @@ struct pg_tls;
 struct pg_tls_ctx *pg_tls_ctx_new(const char *cert_file, const char *key_file, struct lw_err *err);
 void pg_tls_ctx_free(struct pg_tls_ctx *ctx);
 
-/* Runs the server handshake on fd until deadline_us (monotonic). NULL when it fails or
- * times out; *why says why (for the log). */
-struct pg_tls *pg_tls_accept(const struct pg_tls_ctx *ctx, int fd, int64_t deadline_us,
-                             const char **why);
+/* Runs the server handshake on w's socket until deadline_us (monotonic). NULL when it
+ * fails or times out; *why says why (for the log). The stream waits through w, which must
+ * outlive it (the connection's, pg_wire.h). */
+struct pg_tls *pg_tls_accept(const struct pg_tls_ctx *ctx, struct pg_wait *w,
+                             int64_t deadline_us, const char **why);
 /* Sends close_notify (best effort) and frees. */
 void pg_tls_free(struct pg_tls *t);
 

@@ -1,6 +1,6 @@
 /* pg_wire.c -- Postgres protocol framing on a blocking socket with deadlines (pg_wire.h).
- * Waits use poll() with the time left to a deadline taken from the monotonic clock, so a
- * peer that trickles bytes cannot stretch a read beyond its bound. */
+ * Waits (pg_wait.h) take the time left to a deadline from the monotonic clock, so a peer
+ * that trickles bytes cannot stretch a read beyond its bound. */
 #include "pg_wire.h"
 
 #include "pg_tls.h"
@@ -16,12 +16,14 @@ void pg_io_init(struct pg_io *io, int fd, size_t out_max)
 {
     memset(io, 0, sizeof *io);
     io->fd = fd;
+    pg_wait_init(&io->wait, fd);
     lw_buf_init(&io->out, out_max);
 }
 
 void pg_io_free(struct pg_io *io)
 {
     lw_buf_free(&io->out);
+    pg_wait_free(&io->wait);
 }
 
 bool pg_io_pending(const struct pg_io *io)
@@ -55,7 +57,7 @@ static enum pg_io_result fill(struct pg_io *io, struct deadline *dl)
             io->rlen = (size_t)n;
         return n > 0 ? PG_IO_OK : n == 0 ? PG_IO_EOF : n == -2 ? PG_IO_TIMEOUT : PG_IO_ERROR;
     }
-    /* recv first and poll only when nothing is there, as PostgreSQL's backend does: a
+    /* recv first and wait only when nothing is there, as PostgreSQL's backend does: a
      * client that pipelines, or answers while the server was busy, costs one call. */
     for (;;) {
         ssize_t n = recv(io->fd, io->rbuf, sizeof io->rbuf, MSG_DONTWAIT);
@@ -70,7 +72,7 @@ static enum pg_io_result fill(struct pg_io *io, struct deadline *dl)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return PG_IO_ERROR;
-        if ((w = pg_wait_fd(io->fd, POLLIN, deadline_at(dl))) == 0)
+        if ((w = pg_wait_fd(&io->wait, POLLIN, deadline_at(dl))) == 0)
             return PG_IO_TIMEOUT;
         if (w < 0)
             return PG_IO_ERROR;
@@ -173,7 +175,7 @@ int pg_flush(struct pg_io *io, int timeout_ms)
         } else if (n < 0 && errno == EINTR) {
             continue;
         } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (pg_wait_fd(io->fd, POLLOUT, deadline_at(&dl)) <= 0)
+            if (pg_wait_fd(&io->wait, POLLOUT, deadline_at(&dl)) <= 0)
                 io->broken = true;
         } else {
             io->broken = true;

@@ -7,6 +7,7 @@
 #define PG_WIRE_H
 
 #include "core/lw_buf.h"
+#include "pg_wait.h"
 
 #define PG_PROTOCOL(major, minor) (((uint32_t)(major) << 16) | (uint32_t)(minor))
 #define PG_SSL_REQUEST_CODE PG_PROTOCOL(1234, 5679)
@@ -29,6 +30,7 @@ struct pg_tls;
 
 struct pg_io {
     int fd;
+    struct pg_wait wait;    /* the socket's epoll set, made once (pg_wait.h) */
     struct pg_tls *tls;     /* set after an accepted SSLRequest: bytes go through TLS */
     unsigned char rbuf[8192];
     size_t rpos, rlen;
@@ -37,7 +39,8 @@ struct pg_io {
     uint32_t last_len;      /* the length field of the last message read (for logs) */
 };
 
-/* out_max bounds the output buffer; pg_io_free releases it (the fd is the caller's). */
+/* out_max bounds the output buffer; pg_io_free releases it and the wait set (the fd is the
+ * caller's). */
 void pg_io_init(struct pg_io *io, int fd, size_t out_max);
 void pg_io_free(struct pg_io *io);
 /* True when bytes the peer sent are already read ahead (checked after an SSLRequest: a
