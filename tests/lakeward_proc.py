@@ -35,7 +35,7 @@ def stack_env(stack, **overrides):
 
 
 class Lakeward:
-    def __init__(self, workdir, env, config_text=None, args=(), port=None):
+    def __init__(self, workdir, env, config_text=None, args=(), port=None, new_session=False):
         # port: a fixed HTTP port (e.g. to restart on the same one); default a free one.
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -56,7 +56,8 @@ class Lakeward:
         if "LAKEWARD_PG_ADMINS" not in env and "pg_admins" not in (config_text or ""):
             full_env["LAKEWARD_PG_ADMINS"] = "lakeward,alice,bob,bench,grafana"
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=full_env)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=full_env,
+                                     start_new_session=new_session)
         self.session = requests.Session()
         deadline = time.time() + 15
         while True:

@@ -13,7 +13,7 @@ batch per transaction, so the send count is the transaction count. These do not 
 on how busy the machine is the way transactions per second do.
 
 Knobs: LW_BENCH_PGWIRE_SECONDS (per pgbench run, default 5), LW_BENCH_PGWIRE_ROUNDS
-(default 2)."""
+(default 3)."""
 import argparse
 import datetime
 import importlib.util
@@ -161,7 +161,7 @@ def main():
     ap.add_argument("--no-doc", action="store_true")
     args = ap.parse_args()
     seconds = int(os.environ.get("LW_BENCH_PGWIRE_SECONDS", "5"))
-    rounds = int(os.environ.get("LW_BENCH_PGWIRE_ROUNDS", "2"))
+    rounds = int(os.environ.get("LW_BENCH_PGWIRE_ROUNDS", "3"))
     build = (REPO / args.build).resolve()
     stack_dir = (REPO / (args.stack_dir or f"{args.build}/bench-stack")).resolve()
     out = build / "bench" / "pgwire"
@@ -183,14 +183,19 @@ def main():
     lw = None
     try:
         info = sb.stack_info(stack_dir)
-        lw = lp.Lakeward(out, {}, args=("--log-level", "warn"))
+        # In its own session like the stack's PostgreSQL (started with setsid): with the
+        # kernel's autogroup scheduling a server in pgbench's session shares pgbench's CPU
+        # share, so the two servers would not be scheduled alike.
+        lw = lp.Lakeward(out, {}, args=("--log-level", "warn"), new_session=True)
         targets = {"lakeward": ("127.0.0.1", lw.pg_port, "bench", "lakeward"),
                    "postgres": (info["PG_HOST"], int(info["PG_PORT"]), info["PG_USER"],
                                 "postgres")}
         load0 = " ".join(pathlib.Path("/proc/loadavg").read_text().split()[:3])
         tps = {}
         for rnd in range(rounds):
-            for mode in MODES:
+            # Each round starts with another mode, so no mode always runs last (as the
+            # machine's load drifts over the run).
+            for mode in MODES[rnd % len(MODES):] + MODES[:rnd % len(MODES)]:
                 for clients in CLIENTS:
                     order = list(targets) if rnd % 2 == 0 else list(reversed(targets))
                     for name in order:
@@ -234,7 +239,8 @@ def main():
         "",
         f"Measured {datetime.date.today().isoformat()} on {commit} by `tests/bench/run.sh "
         f"pgwire`: pgbench 15 `-n -f select1.sql` (`SELECT 1;`), {seconds} s per run, "
-        f"{rounds} rounds alternating the two servers, median transactions per second "
+        f"{rounds} rounds alternating the two servers and rotating the modes' order, lakeward in "
+        "its own session like PostgreSQL, median transactions per second "
         "(without connection time). Both on loopback, trust authentication, no TLS; "
         "PostgreSQL 15 is the test stack's (fsync off, which a SELECT does not touch). "
         f"Load average {load0} before, {load1} after, on a machine shared with other jobs "
