@@ -243,7 +243,7 @@ static int check_round(const struct standin_fga *fga, const struct standin_tuple
     return 0;
 }
 
-static size_t tuple_hash(const struct standin_tuple *t)
+size_t standin_tuple_hash(const struct standin_tuple *t)
 {
     /* FNV-1a over the three parts. */
     size_t h = 1469598103934665603u;
@@ -292,7 +292,7 @@ int standin_fga_check(const struct standin_fga *fga, const struct standin_tuple 
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        size_t h = tuple_hash(&checks[i]) & (nslots - 1);
+        size_t h = standin_tuple_hash(&checks[i]) & (nslots - 1);
         while (slots[h] && !same_tuple(&uniq[slots[h] - 1], &checks[i]))
             h = (h + 1) & (nslots - 1);
         if (!slots[h]) {

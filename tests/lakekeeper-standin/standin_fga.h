@@ -22,6 +22,9 @@ int standin_fga_init(struct standin_fga *fga, const char *url, const char *store
                      const char *model_id, struct lw_err *err) LW_MUSTCHECK;
 
 /* Sets one tuple; false when a part does not fit its bound. */
+/* FNV-1a over user, relation and object: the key of the batch-check slots and of the
+ * shared checks (standin_flight.c). */
+size_t standin_tuple_hash(const struct standin_tuple *t);
 bool standin_tuple_set(struct standin_tuple *t, const char *user, const char *relation,
                        const char *object);
 

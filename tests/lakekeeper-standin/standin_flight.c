@@ -40,18 +40,6 @@ void standin_flights_wrote(struct standin_flights *f)
     pthread_mutex_unlock(&f->mu);
 }
 
-static size_t key_hash(const struct standin_tuple *t)
-{
-    size_t h = 1469598103934665603u;    /* FNV-1a over the three parts */
-    const char *parts[3] = {t->user, t->relation, t->object};
-    for (int k = 0; k < 3; k++) {
-        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
-            h = (h ^ *p) * 1099511628211u;
-        h = (h ^ 0xff) * 1099511628211u;
-    }
-    return h;
-}
-
 static bool same_key(const struct standin_flight *fl, size_t h, const struct standin_tuple *t)
 {
     return fl->hash == h && strcmp(fl->key.object, t->object) == 0 &&
@@ -89,7 +77,7 @@ int standin_flight_check(struct standin_flights *f, const struct standin_fga *fg
 
     pthread_mutex_lock(&f->mu);
     for (int i = 0; i < n; i++) {
-        size_t h = key_hash(&checks[i]);
+        size_t h = standin_tuple_hash(&checks[i]);
         struct standin_flight *fl = f->head;
         while (fl && !(fl->generation == f->generation && same_key(fl, h, &checks[i])))
             fl = fl->next;
