@@ -334,3 +334,38 @@ def test_materialized_view_operations_never_reach_lakeward(trino, lakeward_servi
     out, recs = run(lakeward_service, trino(SP1), sql.format(cat=CAT), SP1)
     assert isinstance(out, TrinoError) and out.error_name == error, out
     assert [d.get("operation") for d in recs] == ["ExecuteQuery"], recs
+
+
+ROW_CHANGES = [
+    ("UPDATE {t} SET name = 'b' WHERE id = 1", ["UpdateTableColumns"], [(1, "b"), (2, "x")]),
+    ("DELETE FROM {t} WHERE id = 1", ["DeleteFromTable"], [(2, "x")]),
+    ("MERGE INTO {t} USING (VALUES (1, 'm'), (3, 'n')) AS s (id, name) ON {t}.id = s.id "
+     "WHEN MATCHED THEN UPDATE SET name = s.name WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.name)",
+     ["UpdateTableColumns", "InsertIntoTable"], [(1, "m"), (2, "x"), (3, "n")]),
+]
+
+
+@pytest.mark.parametrize("sql, ops, after", ROW_CHANGES, ids=["update", "delete", "merge"])
+def test_row_changes(trino, lakeward_service, seed_mirror, sql, ops, after):
+    """§4.2 UpdateTableColumns / DeleteFromTable / InsertIntoTable, case 67: table write_data
+    for each change a statement makes (MERGE asks once per kind of clause). sp-1 (modify on the
+    warehouse) changes its table's rows; sp-2 may select finance.product but not change it."""
+    c1, c2 = trino(SP1), trino(SP2)
+    t = unique_name("rows")
+    name = f"{CAT}.finance.{t}"
+    c1.execute(f"CREATE TABLE {name} (id bigint, name varchar)")
+    try:
+        c1.execute(f"INSERT INTO {name} VALUES (1, 'a'), (2, 'x')")
+        out, recs = run(lakeward_service, c1, sql.format(t=name), SP1)
+        assert not isinstance(out, TrinoError), out
+        for op in ops:
+            assert allowed_by(recs, op, t, "table.write_data"), (op, recs)
+        assert sorted(map(tuple, c1.execute(f"SELECT id, name FROM {name}").rows)) == after
+        product = f"{CAT}.finance.product"
+        before = sorted(map(tuple, c2.execute(f"SELECT * FROM {product}").rows))
+        out, recs = run(lakeward_service, c2, sql.format(t=product), SP2)  # same columns
+        assert denied(out), out
+        assert any(all_false(verdicts(recs, op, "product")) for op in ops), recs
+        assert sorted(map(tuple, c2.execute(f"SELECT * FROM {product}").rows)) == before
+    finally:
+        c1.execute(f"DROP TABLE IF EXISTS {name}")
