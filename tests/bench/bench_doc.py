@@ -7,10 +7,10 @@ HEADER = ("# Benchmarks\n\nMeasured numbers. Benchmarks never assert on speed; e
           "how it was measured and which command reproduces it.\n\n")
 
 
-def write_section(section, text_, log):
+def write_section(section, text_, log, doc_path=DOC):
     """Replaces the section whose header line is `section` (up to the next "## " header or the
     end) with text_, or appends it; creates the file with its header when there is none."""
-    doc = DOC.read_text() if DOC.exists() else HEADER
+    doc = doc_path.read_text() if doc_path.exists() else HEADER
     out, skip, done = [], False, False
     for line in doc.splitlines():
         if line == section:
@@ -24,5 +24,5 @@ def write_section(section, text_, log):
             out.append(line)
     if not done:
         out += ["", text_.rstrip("\n")]
-    DOC.write_text("\n".join(out).rstrip("\n") + "\n")
-    log(f'wrote "{section}" in docs/benchmarks.md')
+    doc_path.write_text("\n".join(out).rstrip("\n") + "\n")
+    log(f'wrote "{section}" in {doc_path.name}')

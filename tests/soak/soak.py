@@ -315,25 +315,6 @@ def reference_allowed(lw_url, deadline_s):
         time.sleep(1)
 
 
-def replace_section(doc, text):
-    """docs/benchmarks.md with SECTION (to the next '## ' header) replaced by text, or appended."""
-    lines = doc.read_text().splitlines() if doc.exists() else ["# Benchmarks", ""]
-    out, skip, done = [], False, False
-    for line in lines:
-        if line == SECTION:
-            out += text.rstrip("\n").splitlines()
-            skip = done = True
-            continue
-        if skip and line.startswith("## "):
-            skip = False
-            out.append("")
-        if not skip:
-            out.append(line)
-    if not done:
-        out += [""] + text.rstrip("\n").splitlines()
-    doc.write_text("\n".join(out) + "\n")
-
-
 def mib(kib):
     return f"{kib / 1024:.1f}"
 
@@ -510,8 +491,9 @@ def main():
     (out / "report.md").write_text(md)
     print(md)
     if a.doc:
-        replace_section(pathlib.Path(a.doc), md)
-        log(f"wrote the Soak section of {a.doc}")
+        sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
+        import bench_doc    # the benchmarks' one section writer
+        bench_doc.write_section(SECTION, md, log, pathlib.Path(a.doc))
     log(("PASS" if rep["pass"] else "FAIL: " + "; ".join(why)) + f" (report: {out / 'report.json'})")
     return 0 if rep["pass"] else 1
 
