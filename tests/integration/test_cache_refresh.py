@@ -5,7 +5,11 @@ TTL (the refresh brings the new answer); a Lakekeeper that fails during the refr
 nothing, so the entry expires and the request is denied.
 
 Every phase is bounded by the TTL, the revocation bound the caches promise; the margins are
-hang bounds, not speed assertions."""
+hang bounds, not speed assertions. The refresh window (1.5 s) is wider than the upstream
+timeout (1 s) so that a refresh queued at the window's start either lands or fails before the
+entry expires, and wider than the stalls a loaded CI machine gives the test's own loop: with a
+1 s TTL and a 500 ms window, CI saw a hot key miss twice (a refresh or the next request came
+late), which says nothing about the cache."""
 import time
 
 import pytest
@@ -14,8 +18,8 @@ import requests
 from conftest import SUBJECTS, WAREHOUSE_DEMO, client_token
 from lakeward_proc import stack_env, table
 
-TTL_MS = 1000
-PCT = 50                 # refresh window: the last 500 ms of each TTL
+TTL_MS = 3000
+PCT = 50                 # refresh window: the last 1.5 s of each TTL
 CAT = "lakekeeper"
 SP2 = SUBJECTS["airflow-sp-2"]            # the seed grants it select on demo.finance.product
 ANNA = SUBJECTS["anna"]
@@ -59,6 +63,13 @@ def hammer(lw, user, resource, seconds, interval=0.02):
     return out
 
 
+def max_gap(answers):
+    """The longest time between two consecutive requests: a miss is only promised away when
+    the traffic reaches every refresh window."""
+    times = [t for t, _ in answers]
+    return max((b - a for a, b in zip(times, times[1:])), default=0.0)
+
+
 def counters(lw):
     return {
         "miss": lw.metric("lakeward_decision_cache_total", result="miss"),
@@ -71,12 +82,13 @@ def counters(lw):
 
 def test_hot_key_never_misses_across_ttls(refreshing):
     lw = refreshing
-    answers = hammer(lw, SP2, PRODUCT, seconds=5 * TTL_MS / 1000)
+    answers = hammer(lw, SP2, PRODUCT, seconds=3 * TTL_MS / 1000)
     c = counters(lw)
     assert all(a for _, a in answers)
+    c["max_gap_s"] = max_gap(answers)
     assert c["miss"] == 1, c                  # decided once; every other answer was a hit
     assert c["hit"] == len(answers) - 1, c
-    assert c["ok"] >= 4, c                    # about one refresh per TTL
+    assert c["ok"] >= 2, c                    # about one refresh per window
     # Lakekeeper was asked once per refresh (plus the first decision), not per request.
     assert c["upstream"] <= 1 + c["ok"] + c["failed"], c
 
@@ -97,6 +109,7 @@ def test_revoke_is_seen_within_the_ttl(stack, refreshing):
     late = [a for t, a in after if t >= revoked + TTL_MS / 1000]
     assert late and not any(late), after
     c = counters(lw)
+    c["max_gap_s"] = max_gap(before + after)
     assert c["miss"] == 1, c                  # the deny came from a refresh, not an expiry
 
 
