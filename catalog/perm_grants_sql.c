@@ -5,9 +5,15 @@
  * managed_access and role membership are not grants), filters them by what the reader may
  * see, and looks human names up in the catalog cache when one is configured (a failing
  * catalog leaves names NULL rather than failing the scan: the grants themselves are known),
- * principals' names in the principal name cache when the query reads principal_name. */
+ * principals' names in the principal name cache when the query reads principal_name.
+ *
+ * 100,000 grants name a few thousand subjects and objects, so a scan decodes each distinct
+ * subject and looks each distinct object up once (interned in the scan's arena, lw_strmap.h)
+ * and the rows point at them: the per-row decoding, lookups and copies were half of a full
+ * scan's time (docs/benchmarks.md). */
 #include "perm_grants_sql.h"
 #include "lk_principals.h"
+#include "../server/core/lw_strmap.h"
 
 #include "fga_snapshot.h"
 #include "perm_tables.h"
@@ -85,15 +91,29 @@ static const char *const not_grants[] = {"server", "project", "warehouse", "name
  * BatchCheck at a time for minutes. */
 #define MAX_CHECKED_OBJECTS 20000
 
+/* Bytes of distinct subjects, objects and their names one scan may hold. */
+#define SCAN_ARENA_MAX ((size_t)256 << 20)
+
+/* One distinct OpenFGA subject of the scan's grants, decoded once. */
+struct subject {
+    const char *id;                 /* the principal; in the arena */
+    bool role;
+    const char *name;               /* NULL when unknown, hidden or not read */
+};
+
+/* One distinct object of the scan's grants, looked up in the catalog once. */
+struct object {
+    const char *warehouse_id, *project_id, *name;      /* NULL when unknown */
+    signed char exists;             /* 1, 0, -1 unknown */
+    bool readable;                  /* non-admins: may read its assignments */
+};
+
 struct row {
     const struct fga_tuple *t;
     const char *object_type;        /* static */
     const char *object_id;          /* in t->object */
-    const char *principal_type;     /* static */
-    char *principal;                /* decoded; owned */
-    char *warehouse_id, *project_id, *object_name;     /* owned, NULL when unknown */
-    char *principal_name;           /* owned; NULL when unknown, hidden or not read */
-    signed char exists;             /* 1, 0, -1 unknown */
+    const struct subject *s;
+    const struct object *o;
 };
 
 struct cursor {
@@ -103,7 +123,13 @@ struct cursor {
     struct fga_snap_data snap;
     struct row *rows;
     size_t n, pos;
+    struct lw_arena arena;          /* subjects, objects, names; reset by every filter */
+    struct lw_strmap subjects;      /* fga subject -> struct subject (or &not_a_principal) */
+    struct lw_strmap objects;       /* fga object -> struct object */
 };
+
+/* The interned value of a subject that is no principal (a wildcard, another userset). */
+static const struct subject not_a_principal;
 
 /* Plan bits: the query reads principal_name, so the scan needs the principals' names; it reads
  * a column from the catalog cache (CATALOG_COLS), so the scan loads it. */
@@ -122,7 +148,7 @@ static const char *object_type_of(const char *object, size_t type_len)
 static bool is_grant_relation(const char *relation, const char *object_type)
 {
     for (size_t i = 0; i < sizeof not_grants / sizeof *not_grants; i++)
-        if (strcmp(relation, not_grants[i]) == 0)
+        if (relation[0] == not_grants[i][0] && strcmp(relation, not_grants[i]) == 0)
             return false;
     /* Role membership is role_members' (§4.1); role ownership is a grant. */
     return !(strcmp(object_type, "role") == 0 && strcmp(relation, "assignee") == 0);
@@ -140,24 +166,89 @@ static bool names_a_principal(const char *subject)
            strcmp(subject + n - 9, "#assignee") == 0;
 }
 
-static void row_free(struct row *r)
-{
-    lw_free(r->principal);
-    lw_free(r->warehouse_id);
-    lw_free(r->project_id);
-    lw_free(r->object_name);
-    lw_free(r->principal_name);
-}
-
 static void rows_free(struct cursor *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        row_free(&c->rows[i]);
     lw_free(c->rows);
     c->rows = NULL;
     c->n = c->pos = 0;
+    lw_arena_reset(&c->arena);
+    lw_strmap_init(&c->subjects, &c->arena);
+    lw_strmap_init(&c->objects, &c->arena);
     fga_snap_data_free(&c->snap);
 }
+
+static int scan_memory(struct lw_err *err)
+{
+    return lw_err_set(err, LW_ENOMEM, "grants: the scan's subjects and objects need more "
+                      "than %zu MiB, or out of memory; filter the query", SCAN_ARENA_MAX >> 20);
+}
+
+/* The subject's decoded principal, decoded on its first row; &not_a_principal for a subject
+ * that names none (its grants are skipped). NULL with err set when a subject that looks like
+ * a principal does not decode (never a silently missing grant) or memory runs out. */
+static const struct subject *subject_of(struct cursor *c, const char *fga_subject,
+                                        struct lw_err *err)
+{
+    bool added;
+    void **v = lw_strmap_put(&c->subjects, fga_subject, &added);
+    if (!v) {
+        scan_memory(err);
+        return NULL;
+    }
+    if (!added)
+        return *v;
+    struct subject *s = lw_arena_alloc(&c->arena, sizeof *s);
+    char *id = NULL;
+    if (s) {
+        memset(s, 0, sizeof *s);
+        id = lk_principals_from_fga_subject(fga_subject, &s->role);
+    }
+    if (s && !id && !names_a_principal(fga_subject)) {
+        *v = (void *)&not_a_principal;
+        return &not_a_principal;
+    }
+    if (s && id)
+        s->id = lw_arena_strndup(&c->arena, id, strlen(id));
+    lw_free(id);
+    if (!s || !s->id) {
+        *v = (void *)&not_a_principal;     /* the map stays whole; the scan fails anyway */
+        if (s && !id)
+            lw_err_set(err, LW_EIO, "grant subject \"%s\" could not be decoded (out of "
+                       "memory, or not Lakekeeper's percent-encoding)", fga_subject);
+        else
+            scan_memory(err);
+        return NULL;
+    }
+    *v = s;
+    return s;
+}
+
+/* The object's entry, made on its first row with the warehouse its id carries: tabulars are
+ * "<warehouse>/<id>". NULL when memory runs out. */
+static struct object *object_of(struct cursor *c, const char *fga_object, const char *slash)
+{
+    bool added;
+    void **v = lw_strmap_put(&c->objects, fga_object, &added);
+    if (!v || !added)
+        return v ? *v : NULL;
+    struct object *o = lw_arena_alloc(&c->arena, sizeof *o);
+    if (o) {
+        memset(o, 0, sizeof *o);
+        o->exists = -1;
+        const char *colon = strchr(fga_object, ':');
+        if (slash && !(o->warehouse_id = lw_arena_strndup(&c->arena, colon + 1,
+                                                          (size_t)(slash - colon - 1))))
+            o = NULL;
+    }
+    *v = o;
+    return o;
+}
+
+/* The distinct objects of the rows, for the steps that ask about each object once. */
+#define FOR_EACH_OBJECT(c, slot)                                                            \
+    for (struct lw_strmap_slot *slot = (c)->objects.slots;                                  \
+         slot && slot < (c)->objects.slots + (c)->objects.cap; slot++)                      \
+        if (slot->key && slot->val)
 
 /* Columns filled from the catalog cache. Loading it costs one Lakekeeper listing per namespace
  * the grants point into (minutes for a cold 10,000-table warehouse), so a query that reads none
@@ -202,6 +293,9 @@ static int open_common(void *aux, const struct sql_query_ctx *qc, struct sql_cur
     c->base.mod = mod;
     c->w = aux;
     c->qc = qc;
+    lw_arena_init(&c->arena, SCAN_ARENA_MAX);
+    lw_strmap_init(&c->subjects, &c->arena);
+    lw_strmap_init(&c->objects, &c->arena);
     *cur = &c->base;
     return 0;
 }
@@ -236,57 +330,50 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Non-admins: keeps the rows whose object OpenFGA says the principal may read the
- * assignments of. Any failure to ask fails the scan with 42501. */
+ * assignments of, asking once per distinct object. Any failure to ask fails the scan with
+ * 42501. */
 static int keep_readable(struct cursor *c, const char *table, struct lw_err *err)
 {
     if (!c->n)
         return LW_OK;
-    const char **objs = lw_malloc(c->n * sizeof(*objs));
-    size_t nobj = 0;
+    size_t nobj = c->objects.n;
     int rc = LW_OK;
     struct fga_key *keys = NULL;
+    struct object **objs = NULL;
     bool *allowed = NULL;
     char *user = NULL;
     struct fga_client *fc = NULL;
-    if (!objs)
-        return lw_err_set(err, LW_ENOMEM, "out of memory");
-    for (size_t i = 0; i < c->n; i++)
-        objs[i] = c->rows[i].t->object;
-    qsort(objs, c->n, sizeof(*objs), cmp_str);
-    for (size_t i = 0; i < c->n; i++)
-        if (!nobj || strcmp(objs[nobj - 1], objs[i]) != 0)
-            objs[nobj++] = objs[i];
     if (nobj > MAX_CHECKED_OBJECTS) {
         rc = lw_err_set(err, LW_ENOMEM, "%s: more than %d objects to check for a "
                         "non-administrator; filter by object", table, MAX_CHECKED_OBJECTS);
         goto out;
     }
     keys = lw_calloc(nobj, sizeof(*keys));
+    objs = lw_calloc(nobj, sizeof(*objs));
     allowed = lw_calloc(nobj, sizeof(*allowed));
     user = lk_principals_fga_subject(c->qc->principal ? c->qc->principal : "", false);
-    if (!keys || !allowed || !user) {
+    if (!keys || !objs || !allowed || !user) {
         rc = lw_err_set(err, LW_ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < nobj; i++)
-        keys[i] = (struct fga_key){user, "can_read_assignments", objs[i]};
+    size_t k = 0;
+    FOR_EACH_OBJECT(c, slot) {
+        objs[k] = slot->val;
+        keys[k++] = (struct fga_key){user, "can_read_assignments", slot->key};
+    }
     if (!(fc = fga_client_new(&c->w->fga.fga, err))) {
         rc = err->code;
         goto out;
     }
-    rc = fga_check(fc, keys, allowed, (int)nobj, c->qc->deadline_us, err);
+    rc = fga_check(fc, keys, allowed, (int)k, c->qc->deadline_us, err);
     if (rc != LW_OK)
         goto out;
+    for (size_t i = 0; i < k; i++)
+        objs[i]->readable = allowed[i];
     size_t kept = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        const char *o = c->rows[i].t->object;
-        const char **hit = bsearch(&o, objs, nobj, sizeof(*objs), cmp_str);
-        if (hit && allowed[hit - objs]) {
+    for (size_t i = 0; i < c->n; i++)
+        if (c->rows[i].o->readable)
             c->rows[kept++] = c->rows[i];
-        } else {
-            row_free(&c->rows[i]);
-        }
-    }
     c->n = kept;
 out:
     if (rc != LW_OK) {
@@ -301,8 +388,8 @@ out:
     fga_client_free(fc);
     lw_free(user);
     lw_free(keys);
-    lw_free(allowed);
     lw_free(objs);
+    lw_free(allowed);
     return rc;
 }
 
@@ -325,7 +412,14 @@ static struct lk_cat_scope scope_of_rows(const struct cursor *c)
                                  .skip_views = !views};
 }
 
-/* Names, project and warehouse from the catalog cache, when there is one and it loads. */
+static const char *arena_copy(struct cursor *c, const char *s)
+{
+    return s ? lw_arena_strndup(&c->arena, s, strlen(s)) : NULL;
+}
+
+/* Names, project and warehouse from the catalog cache, when there is one and it loads; once
+ * per distinct object. Out of memory leaves the rest unknown (NULL), as a failing catalog
+ * does. */
 static void add_names(struct cursor *c)
 {
     struct perm_catalog *pc = c->w->catalog;
@@ -333,65 +427,48 @@ static void add_names(struct cursor *c)
     struct lk_cat_scope s = scope_of_rows(c);
     if (!pc || perm_catalog_load(pc, &s, c->qc->deadline_us, &err) != 0)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        struct row *r = &c->rows[i];
+    FOR_EACH_OBJECT(c, slot) {
+        struct object *o = slot->val;
         struct perm_cat_object obj;
-        enum perm_cat_found f = perm_catalog_find(pc, r->t->object, &obj);
+        enum perm_cat_found f = perm_catalog_find(pc, slot->key, &obj);
         if (f == PERM_CAT_NOT_CATALOG)
             continue;
-        r->exists = f == PERM_CAT_FOUND;
+        o->exists = f == PERM_CAT_FOUND;
         if (f != PERM_CAT_FOUND)
             continue;
-        r->object_name = lw_strdup(obj.name);
-        r->project_id = obj.project_id ? lw_strdup(obj.project_id) : NULL;
-        if (obj.warehouse_id) {
-            lw_free(r->warehouse_id);
-            r->warehouse_id = lw_strdup(obj.warehouse_id);
-        }
+        o->name = arena_copy(c, obj.name);
+        o->project_id = arena_copy(c, obj.project_id);
+        if (obj.warehouse_id)
+            o->warehouse_id = arena_copy(c, obj.warehouse_id);
     }
-}
-
-/* Sorts v and keeps one of each string; returns how many remain. */
-static size_t distinct(const char **v, size_t n)
-{
-    size_t k = 0;
-    qsort(v, n, sizeof(*v), cmp_str);
-    for (size_t i = 0; i < n; i++)
-        if (!k || strcmp(v[k - 1], v[i]) != 0)
-            v[k++] = v[i];
-    return k;
 }
 
 /* The principals' names (perm_principal_names.h), as leniently as the objects' names: when
  * Lakekeeper cannot be read, principal_name stays NULL and the grants still show. Copied into
- * the rows: lakeward.catalog_refresh() in the same statement may drop the cache. */
+ * the scan's arena: lakeward.catalog_refresh() in the same statement may drop the cache. */
 static void add_principal_names(struct cursor *c)
 {
-    const char **ids = lw_calloc(c->n + 1, sizeof(*ids));
-    size_t nusers = 0, nroles = 0;
+    size_t n = c->subjects.n, nusers = 0, nroles = 0;
+    const char **ids = lw_calloc(n + 1, sizeof(*ids));
     struct lw_err err = {0};
     if (!ids)
         return;
     /* users from the front of ids, roles from the back */
-    for (size_t i = 0; i < c->n; i++) {
-        bool role = strcmp(c->rows[i].principal_type, "role") == 0;
-        if (role)
-            ids[c->n - ++nroles] = c->rows[i].principal;
-        else
-            ids[nusers++] = c->rows[i].principal;
+    for (size_t i = 0; i < c->subjects.cap; i++) {
+        const struct subject *s = c->subjects.slots[i].val;
+        if (c->subjects.slots[i].key && s && s->id)
+            ids[s->role ? n - ++nroles : nusers++] = s->id;
     }
-    const char **roles = ids + c->n - nroles;
-    nusers = distinct(ids, nusers);
-    nroles = distinct(roles, nroles);
+    const char **roles = ids + n - nroles;
+    qsort(ids, nusers, sizeof(*ids), cmp_str);
+    qsort(roles, nroles, sizeof(*roles), cmp_str);
     struct perm_principal_names_view view;
     if (perm_principal_names_view(c->w->principal_names, c->w->with_fga ? &c->w->fga.fga : NULL,
                                   c->qc, ids, nusers, roles, nroles, &view, &err) == 0)
-        for (size_t i = 0; i < c->n; i++) {
-            struct row *r = &c->rows[i];
-            const char *name = perm_principal_names_get(&view, r->principal,
-                                                        strcmp(r->principal_type, "role") == 0);
-            /* out of memory: the name stays NULL, as when it cannot be read */
-            r->principal_name = name ? lw_strdup(name) : NULL;
+        for (size_t i = 0; i < c->subjects.cap; i++) {
+            struct subject *s = c->subjects.slots[i].val;
+            if (c->subjects.slots[i].key && s && s->id)
+                s->name = arena_copy(c, perm_principal_names_get(&view, s->id, s->role));
         }
     perm_principal_names_view_free(&view);
     lw_free(ids);
@@ -421,26 +498,18 @@ static int filter(struct sql_cursor *cur, int plan, int argc, const struct sql_v
         const char *type = colon ? object_type_of(t->object, (size_t)(colon - t->object)) : NULL;
         if (!type || !is_grant_relation(t->relation, type))
             continue;
-        struct row *r = &c->rows[c->n];
-        bool is_role = false;
-        if (!(r->principal = lk_principals_from_fga_subject(t->user, &is_role))) {
-            if (!names_a_principal(t->user))
-                continue;
-            return lw_err_set(err, LW_EIO, "grant subject \"%s\" could not be decoded (out of "
-                              "memory, or not Lakekeeper's percent-encoding)", t->user);
-        }
-        r->principal_type = is_role ? "role" : "user";
-        r->t = t;
-        r->object_type = type;
-        r->exists = -1;
-        /* Tabulars are "<warehouse>/<id>": the warehouse is in the object itself. */
+        const struct subject *s = subject_of(c, t->user, err);
+        if (!s)
+            return err->code;
+        if (s == &not_a_principal)
+            continue;
         const char *slash = strchr(colon + 1, '/');
-        r->object_id = slash ? slash + 1 : colon + 1;
-        if (slash && !(r->warehouse_id = lw_strndup(colon + 1, (size_t)(slash - colon - 1)))) {
-            lw_free(r->principal);
-            return lw_err_set(err, LW_ENOMEM, "out of memory");
-        }
-        c->n++;
+        struct object *o = object_of(c, t->object, slash);
+        if (!o)
+            return scan_memory(err);
+        c->rows[c->n++] = (struct row){.t = t, .object_type = type,
+                                       .object_id = slash ? slash + 1 : colon + 1,
+                                       .s = s, .o = o};
     }
     if (!c->qc->admin && (rc = keep_readable(c, cur->mod->name, err)) != LW_OK)
         return rc;
@@ -482,18 +551,18 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_OBJECT_TYPE: text(v, r->object_type); break;
     case COL_OBJECT_ID: text(v, r->object_id); break;
     case COL_WAREHOUSE_ID:
-        text(v, r->warehouse_id ? r->warehouse_id
+        text(v, r->o->warehouse_id ? r->o->warehouse_id
                 : strcmp(r->object_type, "warehouse") == 0 ? r->object_id : NULL);
         break;
     case COL_PROJECT_ID:
-        text(v, r->project_id ? r->project_id
+        text(v, r->o->project_id ? r->o->project_id
                 : strcmp(r->object_type, "project") == 0 ? r->object_id : NULL);
         break;
-    case COL_OBJECT_NAME: text(v, r->object_name); break;
+    case COL_OBJECT_NAME: text(v, r->o->name); break;
     case COL_PRIVILEGE: text(v, r->t->relation); break;
-    case COL_PRINCIPAL_TYPE: text(v, r->principal_type); break;
-    case COL_PRINCIPAL: text(v, r->principal); break;
-    case COL_PRINCIPAL_NAME: text(v, r->principal_name); break;
+    case COL_PRINCIPAL_TYPE: text(v, r->s->role ? "role" : "user"); break;
+    case COL_PRINCIPAL: text(v, r->s->id); break;
+    case COL_PRINCIPAL_NAME: text(v, r->s->name); break;
     case COL_FGA_OBJECT: text(v, r->t->object); break;
     case COL_FGA_SUBJECT: text(v, r->t->user); break;
     case COL_TIME:
@@ -505,9 +574,9 @@ static int column(struct sql_cursor *cur, int col, struct sql_value *v, struct l
     case COL_LAST:
         if (cur->mod == &perm_grant_history_module) {
             text(v, r->t->deleted ? "revoke" : "grant");
-        } else if (r->exists >= 0) {
+        } else if (r->o->exists >= 0) {
             v->type = SQL_V_BOOL;
-            v->u.b = r->exists == 1;
+            v->u.b = r->o->exists == 1;
         }
         break;
     default: return lw_err_set(err, LW_EINVAL, "no column %d in %s", col, cur->mod->name);
@@ -521,6 +590,7 @@ static void close_cursor(struct sql_cursor *cur)
     if (!c)
         return;
     rows_free(c);
+    lw_arena_free(&c->arena);
     lw_free(c);
 }
 

@@ -5,6 +5,7 @@
 #include "sql_type_io.h"
 #include "../server/core/lw_arena.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define IO(in_, out_, cmp_, hash_) in_, out_, cmp_, hash_
@@ -159,8 +160,27 @@ static const struct sql_type types[] = {
 
 #define NTYPES ((int)(sizeof types / sizeof types[0]))
 
+/* Every value a row carries is looked up by its OID (output, comparison, casts): an index by
+ * OID, built once, instead of a walk through the table -- the walk was 6% of a 100,000-row
+ * scan's server time. OIDs past the index (none of the built-in ones) take the walk. */
+#define OID_INDEX_MAX 4096
+_Static_assert(sizeof types / sizeof types[0] < 255, "the OID index holds positions as bytes");
+static unsigned char oid_index[OID_INDEX_MAX];     /* 1 + position in types; 0: none */
+static pthread_once_t oid_index_once = PTHREAD_ONCE_INIT;
+
+static void oid_index_build(void)
+{
+    for (int i = 0; i < NTYPES; i++)
+        if (types[i].oid < OID_INDEX_MAX && !oid_index[types[i].oid])   /* the first wins */
+            oid_index[types[i].oid] = (unsigned char)(i + 1);
+}
+
 const struct sql_type *sql_type_get(uint32_t oid)
 {
+    if (oid < OID_INDEX_MAX) {
+        pthread_once(&oid_index_once, oid_index_build);
+        return oid_index[oid] ? &types[oid_index[oid] - 1] : NULL;
+    }
     for (int i = 0; i < NTYPES; i++)
         if (types[i].oid == oid)
             return &types[i];

@@ -701,13 +701,30 @@ void sql_civil_from_us(int64_t us, int *y, int *mo, int *d, int *h, int *mi, int
     *frac_us = (int)(rem % 1000000);
 }
 
+/* v (>= 0) in decimal, zero-padded to width digits at least: what "%0*d" writes. Dates and
+ * times are written without printf, which was 8% of a 100,000-row scan's server time. */
+static void put_padded(struct lw_buf *b, int v, int width)
+{
+    char d[16];
+    int n = 0;
+    do {
+        d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n < width)
+        d[sizeof d - 1 - n++] = '0';
+    lw_buf_append(b, d + sizeof d - n, (size_t)n);
+}
+
+/* ".ffffff" without trailing zeros; nothing for 0. */
 static void put_frac(struct lw_buf *b, int frac)
 {
-    char f[8];
-    int n;
+    char f[7] = {'.'};
+    int n = 7;
     if (!frac)
         return;
-    n = snprintf(f, sizeof f, ".%06d", frac);
+    for (int i = 6; i >= 1; i--, frac /= 10)
+        f[i] = (char)('0' + frac % 10);
     while (n > 1 && f[n - 1] == '0')
         n--;
     lw_buf_append(b, f, (size_t)n);
@@ -715,7 +732,11 @@ static void put_frac(struct lw_buf *b, int frac)
 
 static void put_date(struct lw_buf *b, int y, int mo, int d)
 {
-    lw_buf_printf(b, "%04d-%02d-%02d", y > 0 ? y : 1 - y, mo, d);
+    put_padded(b, y > 0 ? y : 1 - y, 4);
+    lw_buf_putc(b, '-');
+    put_padded(b, mo, 2);
+    lw_buf_putc(b, '-');
+    put_padded(b, d, 2);
 }
 
 void sql_io_time_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
@@ -729,7 +750,13 @@ void sql_io_time_out(const struct sql_value *v, uint32_t oid, struct lw_buf *b)
     if (oid != SQL_OID_TIME)
         put_date(b, y, mo, d);
     if (oid != SQL_OID_DATE) {
-        lw_buf_printf(b, "%s%02d:%02d:%02d", oid == SQL_OID_TIME ? "" : " ", h, mi, s);
+        if (oid != SQL_OID_TIME)
+            lw_buf_putc(b, ' ');
+        put_padded(b, h, 2);
+        lw_buf_putc(b, ':');
+        put_padded(b, mi, 2);
+        lw_buf_putc(b, ':');
+        put_padded(b, s, 2);
         put_frac(b, fr);
     }
     if (oid == SQL_OID_TIMESTAMPTZ)
