@@ -1,6 +1,7 @@
 /* lk_catalog.c -- the Lakekeeper catalog cache (lk_catalog.h): the top level read in two
  * concurrent rounds, then a work list of listings (namespace levels, tables, views), each
- * followed page by page, sent in rounds of at most opts.concurrency requests. Strings live in one
+ * followed page by page, sent in rounds of at most opts.concurrency requests (fewer while
+ * Lakekeeper answers "overloaded": see send). Strings live in one
  * arena, arrays are grown with lw_realloc; a failed load drops everything, so the cache
  * never serves a listing that stopped half-way. */
 #include "lk_catalog.h"
@@ -34,6 +35,8 @@ struct job {
 struct load {
     struct lk_catalog *c;
     struct lk_cat_req *r;
+    int width;                  /* listings in flight now: opts.concurrency, halved by each
+                                 * overloaded answer, grown back by one per clean round */
     struct lk_stats st;
     struct lw_err *err;
     struct job *jobs;
@@ -229,31 +232,51 @@ static int send_once(struct load *l, struct lk_get *gets, int n)
 /* 502/503/504: Lakekeeper (or what is in front of it) could not answer now. */
 static bool transient(long status) { return status == 502 || status == 503 || status == 504; }
 
-/* Sends gets[0..n) concurrently; the GETs Lakekeeper answered with a transient status are
- * sent once more (they are reads, so repeating them is harmless; a listing under load can
- * time out in Lakekeeper's authorizer). Any other failure is final. */
+/* Sends gets[0..n) in rounds of at most width, each answered GET kept; NULL docs stay for
+ * the ones that failed. rc: the first round's failure, 0 when every GET was answered. */
+static int send_rounds(struct load *l, struct lk_get *gets, int n, int width)
+{
+    int rc = 0;
+    for (int i = 0; i < n; i += width) {
+        int k = n - i < width ? n - i : width, r = send_once(l, gets + i, k);
+        if (r != 0 && rc == 0)
+            rc = r;
+    }
+    return rc;
+}
+
+/* Sends gets[0..n) concurrently. A GET Lakekeeper answers with a transient status (its
+ * authorizer timed out under the load of many listings at once: the stand-in's OpenFGA did
+ * at 8 in flight on a 10,000-table warehouse) halves the load's width, and the failed GETs
+ * are sent again at that width -- they are reads, so repeating them is harmless. A GET fails
+ * for good on any other failure, or on a transient one at width 1 twice: a bounded number of
+ * attempts (at most log2(64) + 2), each bounded by the load's deadline. */
 static int send(struct load *l, struct lk_get *gets, int n)
 {
-    int rc = send_once(l, gets, n);
-    if (rc == 0 || n > LK_CAT_MAX)
-        return rc;
-    struct lk_get again[LK_CAT_MAX];
-    int idx[LK_CAT_MAX], m = 0;
-    for (int i = 0; i < n; i++) {
-        if (gets[i].doc)
-            continue;
-        if (!transient(gets[i].status))
+    int rc = send_once(l, gets, n), ones = l->width == 1;     /* attempts at width 1 */
+    while (rc != 0 && n <= LK_CAT_MAX) {
+        struct lk_get again[LK_CAT_MAX];
+        int idx[LK_CAT_MAX], m = 0;
+        for (int i = 0; i < n; i++) {
+            if (gets[i].doc)
+                continue;
+            if (!transient(gets[i].status))
+                return rc;
+            again[m] = (struct lk_get){.path = gets[i].path, .project_id = gets[i].project_id};
+            idx[m++] = i;
+        }
+        l->width = l->width > 1 ? l->width / 2 : 1;
+        if (l->width == 1 && ones >= 2)
             return rc;
-        again[m] = (struct lk_get){.path = gets[i].path, .project_id = gets[i].project_id};
-        idx[m++] = i;
-    }
-    LW_INFO("catalog", "lakekeeper_retry", "instance=%s requests=%d status=%ld", l->c->id, m,
-            gets[idx[0]].status);
-    rc = send_once(l, again, m);
-    for (int k = 0; k < m; k++) {
-        gets[idx[k]].doc = again[k].doc;
-        gets[idx[k]].status = again[k].status;
-        memcpy(gets[idx[k]].error, again[k].error, sizeof gets[idx[k]].error);
+        LW_INFO("catalog", "lakekeeper_retry", "instance=%s requests=%d status=%ld width=%d",
+                l->c->id, m, gets[idx[0]].status, l->width);
+        rc = send_rounds(l, again, m, l->width);
+        ones += l->width == 1;
+        for (int k = 0; k < m; k++) {
+            gets[idx[k]].doc = again[k].doc;
+            gets[idx[k]].status = again[k].status;
+            memcpy(gets[idx[k]].error, again[k].error, sizeof gets[idx[k]].error);
+        }
     }
     return rc;
 }
@@ -549,7 +572,7 @@ static int run_jobs(struct load *l, const struct lk_cat_scope *s)
         char *paths[LK_CAT_MAX];
         int n = 0;
         memset(g, 0, sizeof g);
-        while (n < l->c->o.concurrency && l->head < l->njobs) {
+        while (n < l->width && l->head < l->njobs) {
             round[n] = l->jobs[l->head++];
             if (!(paths[n] = job_path(l, &round[n]))) {
                 rc = lw_err_set(l->err, LW_ENOMEM, "out of memory");
@@ -559,8 +582,8 @@ static int run_jobs(struct load *l, const struct lk_cat_scope *s)
             g[n].project_id = l->c->wh[round[n].wh].project_id;
             n++;
         }
-        if (rc == 0)
-            rc = send(l, g, n);
+        if (rc == 0 && (rc = send(l, g, n)) == 0 && l->width < l->c->o.concurrency)
+            l->width++;                 /* a clean round: one more in flight, up to the bound */
         for (int k = 0; rc == 0 && k < n; k++)
             rc = take_page(l, s, &round[k], g[k].doc);
         drop_docs(g, n);
@@ -632,7 +655,7 @@ int lk_catalog_load(struct lk_catalog *c, const struct lk_cat_scope *s, struct l
                     struct lw_err *err)
 {
     static const struct lk_cat_scope everything = {.namespaces = true, .tabulars = true};
-    struct load l = {.c = c, .r = r, .err = err};
+    struct load l = {.c = c, .r = r, .err = err, .width = c->o.concurrency};
     int rc = 0;
     if (!s)
         s = &everything;

@@ -82,6 +82,9 @@ static const struct route world[] = {
 static const char *failing_path;    /* answered failing_status when set */
 static long failing_status;
 static int failing_times;           /* that many times, then normally; -1: always */
+static int overload_above;          /* > 0: a call with more listings than this is answered
+                                     * 503 for each of them, as an overloaded Lakekeeper */
+static int overloaded_calls;
 static long batch_check_status = 200;  /* batch-check answers: allowed iff the check mentions
                                         * "sales"; any other status fails the call */
 static int nsent;
@@ -141,6 +144,12 @@ static void fake_exchange(const struct http_client_req *reqs, struct http_client
             continue;
         }
         strcpy(r->content_type, "application/json");
+        if (overload_above > 0 && n > overload_above) {
+            overloaded_calls += i == 0;
+            r->status = 503;
+            lw_buf_puts(&r->body, "{\"error\":{\"code\":503}}");
+            continue;
+        }
         if (failing_path && strcmp(failing_path, path) == 0 && failing_times != 0) {
             if (failing_times > 0)
                 failing_times--;
@@ -178,6 +187,8 @@ static int setup(void **state)
     failing_path = NULL;
     failing_status = 500;
     failing_times = -1;
+    overload_above = 0;
+    overloaded_calls = 0;
     batch_check_status = 200;
     checks = check_cache_new(1024, 1 << 20, "test");
     assert_non_null(checks);
@@ -401,22 +412,62 @@ static void upstream_failure_names_path(void **state)
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
 }
 
-static void transient_status_sent_once_more(void **state)
+static int times_sent(const char *path)
+{
+    int k = 0;
+    for (int i = 0; i < nsent && i < MAX_SENT; i++)
+        k += strcmp(sent[i], path) == 0;
+    return k;
+}
+
+static void transient_status_sent_again(void **state)
 {
     (void)state;
     struct lw_err err = {0};
-    failing_path = "/catalog/v1/w1/namespaces/finance/tables" Q;
+    const char *tables = "/catalog/v1/w1/namespaces/finance/tables" Q;
+    failing_path = tables;
     failing_status = 503;
     failing_times = 1;
     assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
     assert_int_equal(nsent, 16 + 1);
     expect_name("lakekeeper_table:w1/t1", PERM_CAT_TABLE, "demo.finance.revenue");
-    /* twice is Lakekeeper's answer: the load fails and keeps nothing */
+    /* Sent at widths 8, 4, 2, 1 and 1 again: the fifth answer is served. */
     perm_catalog_invalidate(pc);
-    failing_times = 2;
+    nsent = 0;
+    failing_times = 4;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(times_sent(tables), 5);
+    /* Always 503: five attempts, then the load fails and keeps nothing. */
+    perm_catalog_invalidate(pc);
+    nsent = 0;
+    failing_times = -1;
     assert_int_not_equal(perm_catalog_load_all(pc, 0, &err), 0);
     assert_non_null(strstr(err.msg, "finance/tables"));
+    assert_int_equal(times_sent(tables), 5);
     assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), 0);
+    /* Any other status is final at once. */
+    perm_catalog_invalidate(pc);
+    nsent = 0;
+    failing_status = 500;
+    assert_int_not_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_int_equal(times_sent(tables), 1);
+}
+
+/* A Lakekeeper that answers 503 to more than two listings at once: the load narrows to what
+ * it can answer and completes, every object present, rather than failing at its default 8. */
+static void overloaded_lakekeeper_narrows_the_load(void **state)
+{
+    (void)state;
+    struct lw_err err = {0};
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    size_t whole = lk_catalog_objects(perm_catalog_at(pc, 0));
+    perm_catalog_invalidate(pc);
+    overload_above = 2;
+    assert_int_equal(perm_catalog_load_all(pc, 0, &err), 0);
+    assert_true(overloaded_calls > 0);
+    assert_int_equal(lk_catalog_objects(perm_catalog_at(pc, 0)), whole);
+    expect_name("lakekeeper_table:w1/t1", PERM_CAT_TABLE, "demo.finance.revenue");
+    expect_name("lakekeeper_table:w1/t3", PERM_CAT_TABLE, "demo.finance.e u.costs");
 }
 
 /* ---- the tables (perm_catalog_sql.h) on the same scripted Lakekeeper ---------------------- */
@@ -800,7 +851,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(ttl_and_invalidate, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds_refuse_and_keep_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(upstream_failure_names_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(transient_status_sent_once_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(transient_status_sent_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(overloaded_lakekeeper_narrows_the_load, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrency_bounds_listings_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(tables_push_keys_down, setup, teardown),
         cmocka_unit_test_setup_teardown(non_admin_sees_what_lakekeeper_allows, setup, teardown),
