@@ -387,6 +387,10 @@ static int perm_world_start_catalog(struct perm_world *w, const struct lw_config
         .load_timeout_ms = 0,
         .close_fd = listen_fd,
         .stats = stats,
+        /* At most a minute: a mirror that neither loads nor fails by then (a huge store, a
+         * slow OpenFGA) does not hold the catalog back longer. */
+        .mirror = w->fga_snap,
+        .mirror_wait_ms = 60000,
     };
     if (!(*cache = pg_catalog_cache_start(&o, err)))
         return err->code;

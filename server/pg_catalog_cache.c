@@ -7,6 +7,7 @@
 
 #include "core/lw_buf.h"
 #include "core/lw_log.h"
+#include "../catalog/fga_snapshot.h"
 #include "pg_listener.h"
 
 #include <limits.h>
@@ -111,6 +112,30 @@ static void load_once(struct pg_catalog_cache *cc, struct cat_snap *w, struct pe
     malloc_trim(0);
 }
 
+/* Before the first load: until the mirror has loaded or failed once, at most mirror_wait_ms
+ * (pg_catalog_cache_opts says why). A restarted process whose catalog is still served does
+ * not wait. */
+static void wait_for_mirror(struct pg_catalog_cache *cc, struct pg_helper *h,
+                            const struct cat_snap_state *st)
+{
+    if (!cc->o.mirror || cc->o.mirror_wait_ms <= 0 || st->loaded)
+        return;
+    int64_t t0 = lw_mono_us() / 1000;
+    struct fga_snap_state ms;
+    for (;;) {
+        fga_snap_get_state(cc->o.mirror, &ms);
+        int64_t waited = lw_mono_us() / 1000 - t0;
+        if (ms.loaded || ms.syncs_failed || waited >= cc->o.mirror_wait_ms) {
+            LW_INFO("catalog_cache", "first_load_after_mirror", "mirror_loaded=%d waited_ms=%lld",
+                    ms.loaded ? 1 : 0, (long long)waited);
+            return;
+        }
+        if (pg_helper_orphaned(h))
+            _exit(0);
+        pg_helper_sleep_ms(100);
+    }
+}
+
 /* The catalog process's body (pg_helper.h has done the common setup). */
 static void cache_main(struct pg_helper *h, int64_t delay_ms)
 {
@@ -137,6 +162,7 @@ static void cache_main(struct pg_helper *h, int64_t delay_ms)
     cat_snap_put_state(w, &st);
     if (delay_ms > 0)
         pg_helper_sleep_ms(delay_ms);
+    wait_for_mirror(cc, h, &st);
     int64_t ttl = po.ttl_ms > MIN_INTERVAL_MS ? po.ttl_ms : MIN_INTERVAL_MS;
     for (;;) {
         load_once(cc, w, pc, &st);

@@ -20,6 +20,8 @@
 
 struct pg_shared_stats;
 
+struct fga_snap;
+
 struct pg_catalog_cache_opts {
     struct lk_client **lk;          /* the SQL process's clients (the fork's copies are used) */
     int nlk;
@@ -28,6 +30,12 @@ struct pg_catalog_cache_opts {
     int64_t load_timeout_ms;        /* one load's deadline (0: none; each call has its own) */
     int close_fd;                   /* closed in the catalog process (the listening socket) */
     struct pg_shared_stats *stats;  /* main's counters page, for /metrics (may be NULL) */
+    /* The OpenFGA mirror's snapshot (NULL: no mirror runs). The first load waits until the
+     * mirror has loaded or failed once, at most mirror_wait_ms: both first loads press the
+     * same OpenFGA, and the catalog's (minutes of listings Lakekeeper authorizes there)
+     * starved the mirror's reads into timeouts for minutes (docs/sql-tables.md). */
+    const struct fga_snap *mirror;
+    int64_t mirror_wait_ms;
 };
 
 struct pg_catalog_cache;
