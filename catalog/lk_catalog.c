@@ -36,7 +36,9 @@ struct load {
     struct lk_catalog *c;
     struct lk_cat_req *r;
     int width;                  /* listings in flight now: opts.concurrency, halved by each
-                                 * overloaded answer, grown back by one per clean round */
+                                 * overloaded answer for the rest of the load (growing back
+                                 * by one per clean round overloaded the stand-in's OpenFGA
+                                 * again every few rounds, 30 s each) */
     struct lk_stats st;
     struct lw_err *err;
     struct job *jobs;
@@ -582,8 +584,8 @@ static int run_jobs(struct load *l, const struct lk_cat_scope *s)
             g[n].project_id = l->c->wh[round[n].wh].project_id;
             n++;
         }
-        if (rc == 0 && (rc = send(l, g, n)) == 0 && l->width < l->c->o.concurrency)
-            l->width++;                 /* a clean round: one more in flight, up to the bound */
+        if (rc == 0)
+            rc = send(l, g, n);
         for (int k = 0; rc == 0 && k < n; k++)
             rc = take_page(l, s, &round[k], g[k].doc);
         drop_docs(g, n);

@@ -63,11 +63,14 @@ NOTES = """Reading the numbers (the table above is rewritten by each run; these 
   `catalog_cache_ttl_ms` to an hour so no reload runs during the timed lines.
 - **Initial load** of the mirror makes about 2,500 HTTP requests: the whole change log (pages of
   100, for the continuation token and `grant_history`'s window), then the whole store (pages of
-  100, OpenFGA's maximum). It scales with the machine's load.
-- **Full scan**: copying the snapshot, keeping the grants and naming them from the session's
-  catalog index (a binary search per grant; 75 / 64 ms on 84ca7a2 at a load of 8, before
-  grants had names) is the `count(*)` line; psql's line adds encoding and sending the rows of 13 columns; psycopg's
-  adds Python building the row tuples (the aim is met by the server, not by Python's client).
+  100, OpenFGA's maximum). It scales with the machine's load. The catalog process's first
+  load waits for it (at most a minute): run together, the catalog's listings kept the mirror's
+  reads timing out, and this line was 24.5 s on 47e1fdb (5.1 s on ddf8922, which waits).
+- **Full scan**: copying the snapshot and keeping the grants is the `count(*)` line (it reads
+  no name, so it names nothing); psql's line adds naming them -- each distinct subject decoded
+  and each distinct object looked up in the shared catalog once per scan (per row before:
+  215 / 198 ms on 7aa284f) -- and encoding and sending the rows of 13 columns; psycopg's adds
+  Python building the row tuples (the aim is met by the server, not by Python's client).
 - **effective_permissions / who_can** are answered by OpenFGA (ListObjects per (type, relation)
   pair, ListUsers per pair and role), **allowed_actions** by the stand-in's `/actions` (OpenFGA
   checks of every table action); who_can and allowed_actions resolve the table's name in the
