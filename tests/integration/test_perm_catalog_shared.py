@@ -5,7 +5,10 @@ asked: a second session's first catalog query makes no listing call; a table cre
 stand-in appears in another session after lakeward.catalog_refresh() (and not before); a
 Lakekeeper outage keeps the rows readable with the error and a growing age in
 lakeward.lakeward_state and /metrics; a catalog over catalog_max_objects is refused with a
-clear error, never cut; before the first load, a query waits at most its statement_timeout."""
+clear error, never cut; before the first load, a query waits at most its statement_timeout;
+the first load waits for the OpenFGA mirror's first load (or first failure)."""
+import re
+import socket
 import time
 import uuid
 
@@ -169,3 +172,37 @@ def test_cold_start_bounded_by_statement_timeout(stack, lakeward_factory):
     with connect(lw) as conn:
         wait_for(conn, lambda s: s["loaded"] == "true")
         assert conn.execute("SELECT count(*) FROM lakeward.tables").fetchone()[0] >= 4
+
+
+def first_load_after_mirror(lw, timeout=120):
+    """(mirror_loaded, waited_ms) of the catalog process's log line before its first load."""
+    end = time.monotonic() + timeout
+    while True:
+        m = re.search(r"event=first_load_after_mirror mirror_loaded=(\d) waited_ms=(\d+)",
+                      lw.log_text())
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        assert time.monotonic() < end, lw.log_text()[-2000:]
+        time.sleep(0.2)
+
+
+def test_first_load_waits_for_the_mirror(stack, lakeward_factory):
+    fga = dict(LAKEWARD_OPENFGA_STORE_ID=stack["OPENFGA_STORE_ID"],
+               LAKEWARD_OPENFGA_MODEL_ID=stack["OPENFGA_MODEL_ID"], LAKEWARD_PG_ADMINS=ADMIN)
+    # A healthy OpenFGA: the catalog starts once the mirror has loaded.
+    lw = lakeward_factory(stack_env(stack, LAKEWARD_OPENFGA_URL=stack["OPENFGA_URL"], **fga))
+    assert first_load_after_mirror(lw)[0] == 1
+    with connect(lw) as conn:
+        wait_for(conn, lambda s: s["loaded"] == "true")
+    # An OpenFGA that accepts connections and never answers: the catalog waits for the
+    # mirror's first failure (its 3 s request timeout), then loads all the same.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        url = "http://127.0.0.1:%d" % silent.getsockname()[1]
+        lw = lakeward_factory(stack_env(stack, LAKEWARD_OPENFGA_URL=url,
+                                        LAKEWARD_UPSTREAM_TIMEOUT_MS=3000, **fga))
+        loaded, waited = first_load_after_mirror(lw)
+        assert loaded == 0 and waited >= 2500, (loaded, waited)
+        with connect(lw) as conn:
+            wait_for(conn, lambda s: s["loaded"] == "true")
