@@ -60,25 +60,6 @@ struct check_cache {
     struct lw_counter *g_bytes, *g_entries;    /* gauges; NULL when unnamed */
 };
 
-/* The hash of a key of len bytes. Keys are long (a decision-cache key holds a whole request
- * body, ~0.3-1 KiB), and a byte-at-a-time hash was the largest single cost of a cache hit:
- * this one mixes 8 bytes per step, with a final avalanche because buckets take the low bits. */
-static uint64_t key_hash(const char *key, size_t len)
-{
-    const uint64_t m = 0x9e3779b97f4a7c15ULL;
-    uint64_t h = len * m, w;
-    for (; len >= 8; key += 8, len -= 8) {
-        memcpy(&w, key, 8);
-        h = (h ^ w) * m;
-        h ^= h >> 29;
-    }
-    w = 0;
-    memcpy(&w, key, len);
-    h = (h ^ w) * m;
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93ULL;
-    return h ^ (h >> 32);
-}
 
 static size_t fixed_cost(void)
 {
@@ -269,7 +250,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
                                            int64_t *expires_ms, bool *refresh)
 {
     size_t klen = strlen(key);
-    uint64_t h = key_hash(key, klen);
+    uint64_t h = lw_hash_bytes(key, klen);
     int64_t now = lw_now_ms();
     enum check_cache_state st;
     struct entry *e;
@@ -314,7 +295,7 @@ enum check_cache_state check_cache_acquire(struct check_cache *c, const char *ke
 void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool allowed,
                           int64_t ttl_ms)
 {
-    uint64_t h = key_hash(key, strlen(key));
+    uint64_t h = lw_hash_bytes(key, strlen(key));
     struct entry *e;
     pthread_mutex_lock(&c->mu);
     e = find(c, key, h);
@@ -333,7 +314,7 @@ void check_cache_complete(struct check_cache *c, const char *key, bool ok, bool 
 
 bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms, bool *allowed)
 {
-    uint64_t h = key_hash(key, strlen(key));
+    uint64_t h = lw_hash_bytes(key, strlen(key));
     struct timespec deadline;
     struct entry *e;
     bool got = false;
@@ -363,7 +344,7 @@ bool check_cache_wait(struct check_cache *c, const char *key, int64_t timeout_ms
 void check_cache_store(struct check_cache *c, const char *key, bool allowed, int64_t ttl_ms)
 {
     size_t klen = strlen(key);
-    uint64_t h = key_hash(key, klen);
+    uint64_t h = lw_hash_bytes(key, klen);
     int64_t now = lw_now_ms();
     struct entry *e;
 
@@ -391,7 +372,7 @@ void check_cache_store(struct check_cache *c, const char *key, bool allowed, int
 
 static void set_claim(struct check_cache *c, const char *key, bool claimed)
 {
-    uint64_t h = key_hash(key, strlen(key));
+    uint64_t h = lw_hash_bytes(key, strlen(key));
     struct entry *e;
     pthread_mutex_lock(&c->mu);
     if ((e = find(c, key, h)))
@@ -413,7 +394,7 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
                           int64_t ttl_ms)
 {
     size_t klen = strlen(key), cost = entry_cost(klen, len, true);
-    uint64_t h = key_hash(key, klen);
+    uint64_t h = lw_hash_bytes(key, klen);
     int64_t now = lw_now_ms();
     struct entry *e;
     char *copy;
@@ -450,7 +431,7 @@ void check_cache_put_blob(struct check_cache *c, const char *key, const void *bl
 
 void *check_cache_get_blob(struct check_cache *c, const char *key, size_t *len, bool *refresh)
 {
-    uint64_t h = key_hash(key, strlen(key));
+    uint64_t h = lw_hash_bytes(key, strlen(key));
     struct entry *e;
     void *copy = NULL;
     int64_t now = lw_now_ms();

@@ -244,12 +244,6 @@ static struct object *object_of(struct cursor *c, const char *fga_object, const 
     return o;
 }
 
-/* The distinct objects of the rows, for the steps that ask about each object once. */
-#define FOR_EACH_OBJECT(c, slot)                                                            \
-    for (struct lw_strmap_slot *slot = (c)->objects.slots;                                  \
-         slot && slot < (c)->objects.slots + (c)->objects.cap; slot++)                      \
-        if (slot->key && slot->val)
-
 /* Columns filled from the catalog cache. Loading it costs one Lakekeeper listing per namespace
  * the grants point into (minutes for a cold 10,000-table warehouse), so a query that reads none
  * of them (count(*), a dashboard's totals) does not load it. */
@@ -357,7 +351,7 @@ static int keep_readable(struct cursor *c, const char *table, struct lw_err *err
         goto out;
     }
     size_t k = 0;
-    FOR_EACH_OBJECT(c, slot) {
+    LW_STRMAP_FOR_EACH(&c->objects, slot) {
         objs[k] = slot->val;
         keys[k++] = (struct fga_key){user, "can_read_assignments", slot->key};
     }
@@ -427,7 +421,7 @@ static void add_names(struct cursor *c)
     struct lk_cat_scope s = scope_of_rows(c);
     if (!pc || perm_catalog_load(pc, &s, c->qc->deadline_us, &err) != 0)
         return;
-    FOR_EACH_OBJECT(c, slot) {
+    LW_STRMAP_FOR_EACH(&c->objects, slot) {
         struct object *o = slot->val;
         struct perm_cat_object obj;
         enum perm_cat_found f = perm_catalog_find(pc, slot->key, &obj);
@@ -454,9 +448,9 @@ static void add_principal_names(struct cursor *c)
     if (!ids)
         return;
     /* users from the front of ids, roles from the back */
-    for (size_t i = 0; i < c->subjects.cap; i++) {
-        const struct subject *s = c->subjects.slots[i].val;
-        if (c->subjects.slots[i].key && s && s->id)
+    LW_STRMAP_FOR_EACH(&c->subjects, slot) {
+        const struct subject *s = slot->val;
+        if (s->id)                      /* not not_a_principal */
             ids[s->role ? n - ++nroles : nusers++] = s->id;
     }
     const char **roles = ids + n - nroles;
@@ -465,9 +459,9 @@ static void add_principal_names(struct cursor *c)
     struct perm_principal_names_view view;
     if (perm_principal_names_view(c->w->principal_names, c->w->with_fga ? &c->w->fga.fga : NULL,
                                   c->qc, ids, nusers, roles, nroles, &view, &err) == 0)
-        for (size_t i = 0; i < c->subjects.cap; i++) {
-            struct subject *s = c->subjects.slots[i].val;
-            if (c->subjects.slots[i].key && s && s->id)
+        LW_STRMAP_FOR_EACH(&c->subjects, slot) {
+            struct subject *s = slot->val;
+            if (s->id)
                 s->name = arena_copy(c, perm_principal_names_get(&view, s->id, s->role));
         }
     perm_principal_names_view_free(&view);

@@ -132,12 +132,27 @@ int64_t lw_wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+uint64_t lw_hash_bytes(const void *p, size_t len)
+{
+    const unsigned char *key = p;
+    const uint64_t m = 0x9e3779b97f4a7c15ULL;
+    uint64_t h = len * m, w;
+    for (; len >= 8; key += 8, len -= 8) {
+        memcpy(&w, key, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, key, len);
+    h = (h ^ w) * m;
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    return h ^ (h >> 32);
+}
+
 uint64_t lw_hash_str(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return lw_hash_bytes(s, strlen(s));
 }
 
 void lw_deadline_after(struct timespec *ts, int64_t ms)

@@ -13,28 +13,10 @@ void lw_strmap_init(struct lw_strmap *m, struct lw_arena *a)
     m->arena = a;
 }
 
-/* The keys interned are long and alike (OpenFGA objects share their first 55 bytes), so
- * they are hashed eight bytes at a time rather than lw_hash_str's one: the bytewise hash was
- * a tenth of a 100,000-row grants scan. */
-static uint64_t hash_key(const char *key)
-{
-    size_t n = strlen(key);
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    for (; n >= 8; n -= 8, key += 8) {
-        memcpy(&w, key, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    w = 0;
-    memcpy(&w, key, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 29);
-}
-
 /* The slot holding key, or the empty slot where it belongs. cap must be nonzero. */
 static struct lw_strmap_slot *probe(struct lw_strmap_slot *slots, size_t cap, const char *key)
 {
-    size_t i = (size_t)hash_key(key) & (cap - 1);
+    size_t i = (size_t)lw_hash_str(key) & (cap - 1);
     while (slots[i].key && strcmp(slots[i].key, key) != 0)
         i = (i + 1) & (cap - 1);
     return &slots[i];
@@ -73,11 +55,4 @@ void **lw_strmap_put(struct lw_strmap *m, const char *key, bool *added)
     m->n++;
     *added = true;
     return &s->val;
-}
-
-void *lw_strmap_get(const struct lw_strmap *m, const char *key)
-{
-    if (!m->cap)
-        return NULL;
-    return probe(m->slots, m->cap, key)->val;
 }

@@ -26,7 +26,10 @@ void lw_strmap_init(struct lw_strmap *m, struct lw_arena *a);
  * The pointer is valid until the next lw_strmap_put. */
 void **lw_strmap_put(struct lw_strmap *m, const char *key, bool *added) LW_MUSTCHECK;
 
-/* The value of key, or NULL when it is not in the map. */
-void *lw_strmap_get(const struct lw_strmap *m, const char *key);
+/* Every entry of the map whose value is set, in no order: `slot` names the entry. */
+#define LW_STRMAP_FOR_EACH(m, slot)                                                         \
+    for (struct lw_strmap_slot *slot = (m)->slots; slot && slot < (m)->slots + (m)->cap;    \
+         slot++)                                                                            \
+        if (slot->key && slot->val)
 
 #endif
